@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds the self-contained bundles: dist/index.js (the Action) and dist/cli/index.js (the CLI), each with the
+// tfjs wasm binaries next to it (the wasm runtime loads them from the bundle's folder).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// `--out DIR` builds elsewhere (the test that checks dist/ is up to date builds into a temporary folder).
+const outIndex = process.argv.indexOf('--out');
+const distDir = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? 'dist') : join(root, 'dist');
+const buildDir = outIndex > 0 ? join(distDir, '..', 'build') : join(root, 'build');
+const require = createRequire(import.meta.url);
+const ncc = join(dirname(require.resolve('@vercel/ncc/package.json')), 'dist', 'ncc', 'cli.js');
+const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+
+const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+
+// tsc first (ESM JavaScript in build/), then ncc on the JavaScript: ncc's own TypeScript step emits CommonJS,
+// which breaks top-level await and packages that only export an `import` condition.
+const bundles = [
+  { entry: join(buildDir, 'action.js'), out: distDir },
+  { entry: join(buildDir, 'bin.js'), out: join(distDir, 'cli') },
+];
+
+rmSync(buildDir, { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: root, stdio: 'inherit' });
+rmSync(distDir, { recursive: true, force: true });
+for (const { entry, out } of bundles) {
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  patchNodeModuleImport(out);
+  mkdirSync(out, { recursive: true });
+  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(out, file));
+}
+/**
+ * h5wasm (the Keras reader) does `await import("module")` for `createRequire`; ncc turns that into an interop call
+ * that loses the named export. Point it back at Node's own module, which every Node version resolves.
+ */
+function patchNodeModuleImport(out) {
+  const pattern = /const\{createRequire\}=await Promise\.resolve\(\/\* import\(\) \*\/\)\.then\(__nccwpck_require__\.t\.bind\(__nccwpck_require__, \d+, \d+\)\)/g;
+  for (const file of readdirSync(out).filter((f) => f.endsWith('.js'))) {
+    const path = join(out, file);
+    const code = readFileSync(path, 'utf8');
+    const patched = code.replace(pattern, 'const{createRequire}=await import("node:module")');
+    if (patched !== code) writeFileSync(path, patched);
+  }
+}
+
+console.log(`built ${distDir}/index.js and ${distDir}/cli/index.js`);

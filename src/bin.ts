@@ -1,0 +1,9 @@
+import { main } from './cli.js';
+
+// Entry of the `model-budget` command (bundled to dist/cli/index.js).
+process.exitCode = await main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+});

@@ -1,0 +1,87 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseCommandArgs, stringOption } from './commands/args.js';
+import { EXIT, type CommandIO } from './commands/types.js';
+import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
+import { toReportJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+import { runCheck } from './run.js';
+import { VERSION } from './version.js';
+
+const HELP = `model-budget ${VERSION}: keep ML models inside their size, latency and accuracy budgets.
+
+Usage:
+  model-budget check [--config model-budget.yml] [--json report.json] [--verbose]
+  model-budget compare <baseline-model.json> <candidate-model.json> [--runtime wasm|cpu|tensorflow|auto]
+                       [--max-increase 10%] [--json out.json]
+  model-budget convert <in.h5|in.keras|model.json> <out-dir> [--quantize float16|uint8|uint16] [--shard-size 4MB]
+  model-budget trend [--history <dir or file>] [--model NAME] [--html out.html]
+  model-budget --help | --version
+
+Exit codes: 0 within budget (warnings allowed), 1 a hard budget is broken, 2 usage, config or model error.
+`;
+
+type Command = (args: string[], io: CommandIO) => Promise<number>;
+
+/** Sub-commands other than `check`, loaded on demand so `check` does not pay for them. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  check: () => Promise.resolve(checkCommand),
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  convert: async () => (await import('./commands/convert.js')).convertCommand,
+  trend: async () => (await import('./commands/trend.js')).trendCommand,
+};
+
+/** Runs the CLI; returns the exit code. The only place errors become exit codes for the CLI. */
+export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  const verbose = argv.includes('--verbose');
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.inputError : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command "${name}". Run \`model-budget --help\` for the commands`);
+    const command = await load();
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof ModelBudgetError) {
+      io.stderr(`model-budget: ${error.message}\n`);
+      if (verbose && error.stack) io.stderr(`${error.stack}\n`);
+      return EXIT.inputError;
+    }
+    io.stderr(`model-budget: unexpected error: ${errorMessage(error)}\n`);
+    io.stderr(verbose && error instanceof Error && error.stack ? `${error.stack}\n` : 'Run again with --verbose for the stack trace.\n');
+    return EXIT.inputError;
+  }
+}
+
+async function checkCommand(args: string[], io: CommandIO): Promise<number> {
+  const parsed = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, json: { type: 'string' } });
+  const { values, positionals } = parsed;
+  if (values['help']) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals.join(' ')}"`);
+  const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
+  const json = stringOption(parsed, 'json');
+  const { report } = await runCheck(
+    { configPath, cwd: io.cwd, verbose: values['verbose'] === true },
+    { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
+  );
+  io.stdout(renderMarkdown(report));
+  if (json !== undefined) {
+    await writeFile(resolve(io.cwd, json), JSON.stringify(toReportJson(report), null, 2) + '\n');
+    io.stderr(`report written to ${json}\n`);
+  }
+  if (report.verdict === 'error') {
+    for (const m of report.models) if (m.error) io.stderr(`model-budget: ${m.name}: ${m.error}\n`);
+    return EXIT.inputError;
+  }
+  return report.verdict === 'fail' ? EXIT.overBudget : EXIT.ok;
+}

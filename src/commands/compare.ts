@@ -1,0 +1,162 @@
+/**
+ * `model-budget compare <baseline> <candidate>`: interleaved A/B latency of two models in one process, with the
+ * ratio of medians, its bootstrap confidence interval and a verdict. Exit 1 only for `slower`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parsePercent } from '../config/units.js';
+import { UsageError } from '../errors.js';
+import { compareModels, type ModelComparison } from '../measure/latency/benchmark.js';
+import type { LatencySummary } from '../measure/stats.js';
+import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../measure/runtime.js';
+import { loadModel } from '../model/load.js';
+import { parseCommandArgs, stringOption } from './args.js';
+import { EXIT, type CommandIO } from './types.js';
+
+const USAGE = `Usage: model-budget compare <baseline-model.json> <candidate-model.json>
+  [--runtime wasm|cpu|tensorflow|tensorflow-gpu|webgpu|auto] (default wasm)
+  [--max-increase 10%]   allowed slowdown; exit 1 only when the whole 95% interval is above it
+  [--quantile 50]        percentile compared: 50 = ratio of medians; 25 resists a busy machine better
+  [--seed N]             seed of the run order, bootstrap and inputs (default 1)
+  [--runs N]             timed rounds at least (default 64)
+  [--min-seconds S]      timed phase lasts at least S seconds (default 1)
+  [--max-seconds S]      cap on the timed phase (default 30)
+  [--json out.json]      write { schemaVersion, verdict, latency: { ratio, ci, verdict }, ... }
+`;
+
+function numberOption(raw: string | undefined, name: string, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} expects ${integer ? 'a whole number' : 'a number'}, got "${raw}"`);
+  }
+  return value;
+}
+
+function thresholdOption(raw: string | undefined): number {
+  if (raw === undefined) return 0.1;
+  const parsed = parsePercent(/^\s*[\d.]+\s*$/.test(raw) ? Number(raw) : raw);
+  if (!parsed.ok) throw new UsageError(`--max-increase expects ${parsed.expected}, got "${raw}"`);
+  return parsed.value;
+}
+
+function runtimeOption(raw: string | undefined): RuntimeName {
+  if (raw === undefined) return 'wasm';
+  if (raw === 'auto' || (RUNTIME_NAMES as readonly string[]).includes(raw)) return raw as RuntimeName;
+  throw new UsageError(`--runtime expects one of auto, ${RUNTIME_NAMES.join(', ')}; got "${raw}"`);
+}
+
+const quantileLabel = (q: number): string => (q === 50 ? 'medians' : `p${q}s`);
+const ms = (v: number): string => `${v.toFixed(v < 10 ? 3 : 2)} ms`;
+const pct = (ratio: number): string => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
+/** The A/B table and verdict as plain text. */
+export function renderComparison(result: ModelComparison, names: { baseline: string; candidate: string }): string {
+  const { comparison: c, runtime } = result;
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const rows: [string, (s: LatencySummary) => string][] = [
+    ['p50', (s) => ms(s.p50)],
+    ['p90', (s) => ms(s.p90)],
+    ['p95', (s) => ms(s.p95)],
+    ['min', (s) => ms(s.min)],
+    ['mean ± std', (s) => `${ms(s.mean)} ± ${s.std.toFixed(3)}`],
+    ['CV', (s) => `${(s.cv * 100).toFixed(1)}%`],
+  ];
+  const table = [
+    `| | baseline | candidate |`,
+    `|---|---:|---:|`,
+    `| load | ${ms(result.loadMs.baseline)} | ${ms(result.loadMs.candidate)} |`,
+    ...rows.map(([label, f]) => `| ${label} | ${f(result.baseline)} | ${f(result.candidate)} |`),
+  ];
+  const band = `${pct(1 / (1 + c.threshold))} … ${pct(1 + c.threshold)}`;
+  return [
+    `baseline:  ${names.baseline}`,
+    `candidate: ${names.candidate}`,
+    `runtime ${runtime.name} ${runtime.version}, ${runtime.threads} thread(s), ${cpu}, ${cpus().length} cores; ` +
+      `${result.rounds} interleaved rounds, seed ${result.seed}` +
+      (result.stoppedBy === 'max-seconds' ? ' (stopped by --max-seconds)' : ''),
+    '',
+    ...table,
+    '',
+    `ratio of ${quantileLabel(result.quantile)} ${c.ratio.toFixed(3)} (${pct(c.ratio)}), ${Math.round(c.confidence * 100)}% CI ` +
+      `[${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}]`,
+    `verdict: ${c.verdict} (no-change band ${band})`,
+    ...(c.verdict === 'inconclusive'
+      ? ['the interval straddles the band edge: the runs cannot tell; run longer (--min-seconds) or on a quieter machine']
+      : []),
+    ...result.warnings.map((w) => `warning: ${w}`),
+    '',
+  ].join('\n');
+}
+
+/** `model-budget compare`; returns 1 only when the candidate is `slower` beyond `--max-increase`. */
+export async function compareCommand(args: string[], io: CommandIO): Promise<number> {
+  const parsed = parseCommandArgs(args, {
+    runtime: { type: 'string' },
+    json: { type: 'string' },
+    'max-increase': { type: 'string' },
+    seed: { type: 'string' },
+    quantile: { type: 'string' },
+    runs: { type: 'string' },
+    'min-seconds': { type: 'string' },
+    'max-seconds': { type: 'string' },
+  });
+  if (parsed.values['help']) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [baselinePath, candidatePath, ...extra] = parsed.positionals;
+  if (baselinePath === undefined || candidatePath === undefined || extra.length > 0) {
+    throw new UsageError(`compare takes exactly two model paths, got ${parsed.positionals.length}.\n${USAGE}`);
+  }
+  const threshold = thresholdOption(stringOption(parsed, 'max-increase'));
+  const seed = numberOption(stringOption(parsed, 'seed'), 'seed', true) ?? 1;
+  const minRuns = numberOption(stringOption(parsed, 'runs'), 'runs', true);
+  const minSeconds = numberOption(stringOption(parsed, 'min-seconds'), 'min-seconds', false);
+  const maxSeconds = numberOption(stringOption(parsed, 'max-seconds'), 'max-seconds', false);
+  const quantile = numberOption(stringOption(parsed, 'quantile'), 'quantile', false);
+  if (quantile !== undefined && !(quantile > 0 && quantile < 100)) {
+    throw new UsageError(`--quantile expects a percentile between 0 and 100, got ${quantile}`);
+  }
+  const runtime = runtimeOption(stringOption(parsed, 'runtime'));
+
+  await selectRuntime(runtime, { cwd: io.cwd });
+  const baseline = await loadModel(resolve(io.cwd, baselinePath));
+  const candidate = await loadModel(resolve(io.cwd, candidatePath));
+  io.stderr(`comparing on ${runtime}…\n`);
+  const result = await compareModels(baseline, candidate, {
+    seed,
+    threshold,
+    against: 'base',
+    pinned: runtime !== 'auto',
+    ...(minRuns === undefined ? {} : { minRuns }),
+    ...(quantile === undefined ? {} : { quantile }),
+    ...(minSeconds === undefined ? {} : { minSeconds }),
+    ...(maxSeconds === undefined ? {} : { maxSeconds }),
+  });
+  io.stdout(renderComparison(result, { baseline: baselinePath, candidate: candidatePath }));
+  const json = stringOption(parsed, 'json');
+  if (json !== undefined) {
+    await writeFile(resolve(io.cwd, json), JSON.stringify(comparisonJson(result, baselinePath, candidatePath), null, 2) + '\n');
+    io.stderr(`report written to ${json}\n`);
+  }
+  return result.comparison.verdict === 'slower' ? EXIT.overBudget : EXIT.ok;
+}
+
+/** report.json of `compare`. */
+export function comparisonJson(result: ModelComparison, baseline: string, candidate: string): Record<string, unknown> {
+  const c = result.comparison;
+  return {
+    schemaVersion: 1,
+    verdict: c.verdict,
+    latency: { ratio: c.ratio, ci: c.ci, confidence: c.confidence, threshold: c.threshold, verdict: c.verdict },
+    baseline: { path: baseline, loadMs: result.loadMs.baseline, ...result.baseline },
+    candidate: { path: candidate, loadMs: result.loadMs.candidate, ...result.candidate },
+    rounds: result.rounds,
+    quantile: result.quantile,
+    seed: result.seed,
+    runtime: { name: result.runtime.name, version: result.runtime.version, threads: result.runtime.threads },
+    environment: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, node: process.version },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * `model-budget convert <in.h5|in.keras|model.json> <out-dir>`: writes a TF.js layers model (model.json +
+ * `group1-shardNofM.bin`), optionally quantized — a TypeScript replacement for `tensorflowjs_converter`'s Keras path.
+ */
+import { resolve } from 'node:path';
+import { quantizeWeights } from '../compress/quantize.js';
+import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
+import { formatBytes, parseSize } from '../config/units.js';
+import { UsageError } from '../errors.js';
+import { loadModel } from '../model/load.js';
+import { DEFAULT_SHARD_BYTES, saveModel } from '../model/save.js';
+import { parseCommandArgs, stringOption } from './args.js';
+import { EXIT, type CommandIO } from './types.js';
+
+const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json> <out-dir>
+  [--quantize float16|uint8|uint16]  store every float32 weight in this dtype (as the converter's --quantize_*)
+  [--shard-size 4MiB]               bytes per weight file (default 4 MiB, the converter's default; MB = 1000²)
+  [--custom-layers module.js]       ES module that registers custom layer classes (tf.serialization.registerClass)
+`;
+
+function quantizeOption(raw: string | undefined): QuantizeDtype | undefined {
+  if (raw === undefined) return undefined;
+  if ((QUANTIZE_DTYPES as readonly string[]).includes(raw)) return raw as QuantizeDtype;
+  throw new UsageError(`--quantize expects one of ${QUANTIZE_DTYPES.join(', ')}; got "${raw}"`);
+}
+
+function shardOption(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_SHARD_BYTES;
+  const parsed = parseSize(/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
+  if (!parsed.ok || parsed.value < 1) {
+    throw new UsageError(`--shard-size expects ${parsed.ok ? 'at least 1 byte' : parsed.expected}, got "${raw}"`);
+  }
+  return parsed.value;
+}
+
+/** Runs `convert`; returns 0, or throws a ModelBudgetError (the CLI maps it to exit 2). */
+export async function convertCommand(args: string[], io: CommandIO): Promise<number> {
+  const parsed = parseCommandArgs(args, {
+    quantize: { type: 'string' },
+    'shard-size': { type: 'string' },
+    'custom-layers': { type: 'string' },
+  });
+  if (parsed.values.help === true) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [input, outDir, ...extra] = parsed.positionals;
+  if (input === undefined || outDir === undefined || extra.length > 0) {
+    throw new UsageError(`convert takes an input model and an output folder.\n${USAGE}`);
+  }
+  const dtype = quantizeOption(stringOption(parsed, 'quantize'));
+  const shardBytes = shardOption(stringOption(parsed, 'shard-size'));
+  const customLayers = stringOption(parsed, 'custom-layers');
+  const model = await loadModel(resolve(io.cwd, input), customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
+  let artifacts = model.artifacts;
+  if (dtype !== undefined) {
+    const result = quantizeWeights(artifacts, { dtypes: dtype });
+    for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+    artifacts = result.artifacts;
+  }
+  const files = await saveModel({ artifacts, format: model.format }, resolve(io.cwd, outDir), { shardBytes });
+  const total = files.reduce((sum, f) => sum + f.bytes, 0);
+  io.stdout(
+    `converted ${input} (${model.sourceKind}) → ${outDir}: ${files.length} file(s), ${formatBytes(total)}` +
+      `${dtype === undefined ? '' : `, weights ${dtype}`}\n` +
+      files.map((f) => `  ${f.path} ${formatBytes(f.bytes)}\n`).join(''),
+  );
+  return EXIT.ok;
+}

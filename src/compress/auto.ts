@@ -1,0 +1,166 @@
+/**
+ * Mixed-precision search inside an accuracy budget: the smallest per-weight assignment of uint8 / uint16 /
+ * float16 / float32 whose drift the caller accepts. All uint8 first; if that breaks the budget, each weight's
+ * sensitivity is measured (quantized alone) and the most sensitive weights are promoted one precision step at a
+ * time until the budget holds. The evaluator is injected, so the search knows nothing about how drift is measured.
+ */
+import type { io } from '@tensorflow/tfjs';
+import { quantizeTensors } from './quantize.js';
+import type { WeightTarget } from './select.js';
+import { elementCount } from './weights.js';
+
+/** The drift numbers the search passes around; `measureDrift`'s result fits. */
+export interface DriftLike {
+  readonly maxAbsError: number;
+  readonly rmse?: number;
+  readonly cosine?: number;
+  readonly top1Agreement?: number;
+}
+
+/** Options of {@link autoCompress}. */
+export interface AutoOptions<D extends DriftLike = DriftLike> {
+  /** Drift of a candidate against the original model (same inputs every call). */
+  readonly evaluate: (candidate: io.ModelArtifacts) => Promise<D>;
+  /** Whether a drift is inside the accuracy budget. */
+  readonly withinBudget: (drift: D) => boolean;
+  /** Most candidate evaluations the search may run. Default 48. */
+  readonly maxEvaluations?: number;
+  /** Weights with fewer elements keep their source storage. Default 0. */
+  readonly minElements?: number;
+}
+
+/** One weight's place in the result. */
+export interface AutoAssignment {
+  readonly name: string;
+  readonly elements: number;
+  readonly dtype: WeightTarget;
+  /** Max abs error with only this weight quantized to uint8; absent when not measured. */
+  readonly sensitivity?: number;
+}
+
+/** Result of {@link autoCompress}. */
+export interface AutoResult<D extends DriftLike = DriftLike> {
+  readonly artifacts: io.ModelArtifacts;
+  readonly assignment: readonly AutoAssignment[];
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  /** Drift of the returned artifacts; undefined when they are the unchanged original. */
+  readonly drift: D | undefined;
+  readonly withinBudget: boolean;
+  readonly evaluations: number;
+  /** The evaluation cap stopped the search early: the result is the best found, maybe not the smallest. */
+  readonly capped: boolean;
+  readonly warnings: readonly string[];
+}
+
+const LADDER: readonly WeightTarget[] = ['uint8', 'uint16', 'float16', 'float32'];
+
+class Capped extends Error {}
+
+/**
+ * Finds a small mixed-precision quantization of `artifacts` within the budget.
+ * Evaluations: 1 (all uint8) + one per measured weight (largest first) + a doubling-then-bisecting search per
+ * precision step, all under `maxEvaluations`.
+ */
+export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtifacts, options: AutoOptions<D>): Promise<AutoResult<D>> {
+  const cap = options.maxEvaluations ?? 48;
+  const floor = options.minElements ?? 0;
+  const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32' && elementCount(s.shape) >= floor);
+  const names = specs.map((s) => s.name);
+  const elements = new Map(specs.map((s) => [s.name, elementCount(s.shape)]));
+  const warnings: string[] = [];
+  let evaluations = 0;
+  let best: { targets: Map<string, WeightTarget>; drift: D; bytes: number } | undefined;
+
+  const build = (targets: Map<string, WeightTarget>): ReturnType<typeof quantizeTensors> => quantizeTensors(artifacts, targets);
+  const tryTargets = async (targets: Map<string, WeightTarget>): Promise<{ drift: D; ok: boolean }> => {
+    if (evaluations >= cap) throw new Capped();
+    evaluations++;
+    const result = build(targets);
+    const drift = await options.evaluate(result.artifacts);
+    const ok = options.withinBudget(drift);
+    if (ok && (best === undefined || result.bytesAfter < best.bytes)) best = { targets, drift, bytes: result.bytesAfter };
+    return { drift, ok };
+  };
+  const uniform = (dtype: WeightTarget): Map<string, WeightTarget> => new Map(names.map((n) => [n, dtype]));
+  const sensitivity = new Map<string, number>();
+  let capped = false;
+
+  if (names.length === 0) warnings.push('auto: no float32 weight to quantize');
+  else {
+    try {
+      if (!(await tryTargets(uniform('uint8'))).ok) {
+        // Largest weights first: when the cap cuts the measurement short, the unmeasured (small, cheap to keep
+        // precise) weights are treated as the most sensitive.
+        const bySize = [...names].sort((a, b) => (elements.get(b) ?? 0) - (elements.get(a) ?? 0));
+        for (const name of bySize) {
+          if (evaluations >= cap - 2) break;
+          evaluations++;
+          const drift = await options.evaluate(build(new Map([[name, 'uint8']])).artifacts);
+          sensitivity.set(name, drift.maxAbsError);
+        }
+        if (sensitivity.size < names.length) {
+          warnings.push(`auto: measured the sensitivity of ${sensitivity.size} of ${names.length} weights (evaluation cap ${cap})`);
+        }
+        const order = [...names].sort((a, b) => (sensitivity.get(b) ?? Infinity) - (sensitivity.get(a) ?? Infinity));
+        await promote(order, tryTargets);
+      }
+    } catch (error) {
+      if (!(error instanceof Capped)) throw error;
+      capped = true;
+      warnings.push(`auto: stopped at the evaluation cap (${cap}); the result is the smallest passing candidate found`);
+    }
+  }
+
+  const chosen = best as { targets: Map<string, WeightTarget>; drift: D; bytes: number } | undefined;
+  if (chosen === undefined && names.length > 0) warnings.push('auto: no candidate stayed inside the budget; the model is left as it was');
+  const final = build(chosen?.targets ?? new Map<string, WeightTarget>());
+  return {
+    artifacts: chosen ? final.artifacts : artifacts,
+    assignment: final.tensors.map((t) => ({
+      name: t.name,
+      elements: t.elements,
+      dtype: t.to,
+      ...(sensitivity.has(t.name) ? { sensitivity: sensitivity.get(t.name) ?? 0 } : {}),
+    })),
+    bytesBefore: final.bytesBefore,
+    bytesAfter: chosen ? final.bytesAfter : final.bytesBefore,
+    drift: chosen?.drift,
+    withinBudget: chosen !== undefined || names.length === 0,
+    evaluations,
+    capped,
+    warnings,
+  };
+}
+
+/**
+ * For each precision step, promote the k most sensitive weights (k = 1, 2, 4, … then bisect to the smallest k that
+ * passes); when even all of them at this step fail, all move up and the next step starts.
+ */
+async function promote(
+  order: readonly string[],
+  tryTargets: (t: Map<string, WeightTarget>) => Promise<{ ok: boolean }>,
+): Promise<void> {
+  for (let level = 1; level < LADDER.length; level++) {
+    const lower = LADDER[level - 1] ?? 'uint8';
+    const upper = LADDER[level] ?? 'float32';
+    const at = (k: number): Map<string, WeightTarget> => new Map(order.map((n, i) => [n, i < k ? upper : lower]));
+    let pass: number | undefined;
+    let fail = 0;
+    for (let k = 1; ; k = Math.min(order.length, k * 2)) {
+      if ((await tryTargets(at(k))).ok) {
+        pass = k;
+        break;
+      }
+      fail = k;
+      if (k === order.length) break;
+    }
+    if (pass === undefined) continue;
+    while (pass - fail > 1) {
+      const mid = Math.floor((pass + fail) / 2);
+      if ((await tryTargets(at(mid))).ok) pass = mid;
+      else fail = mid;
+    }
+    return;
+  }
+}

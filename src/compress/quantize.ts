@@ -1,0 +1,219 @@
+/**
+ * Weight quantization, bit-compatible with tensorflowjs_converter: the manifest entry keeps `dtype: float32` and
+ * gains `quantization: { dtype, min, scale, original_dtype }` (float16: no min/scale), so stock TF.js loads it and
+ * dequantizes to float32 at load time.
+ */
+import type { io } from '@tensorflow/tfjs';
+import { CompressError } from '../errors.js';
+import { encodeFloat16, FLOAT16_MAX } from './float16.js';
+import { selectWeights, type QuantizeDtype, type QuantizeSelection, type WeightTarget } from './select.js';
+import {
+  bytesPerValue,
+  decodeWeights,
+  elementCount,
+  joinWeights,
+  splitWeights,
+  withWeights,
+  type EncodedWeight,
+  type NamedTensor,
+  type QuantizationSpec,
+} from './weights.js';
+
+/** Options of {@link quantizeWeights}. */
+export interface QuantizeOptions {
+  /** Which float32 weights become which dtype. */
+  readonly dtypes: QuantizeSelection;
+  /** Weights with fewer elements stay as they are (e.g. biases). Default 0: every selected weight. */
+  readonly minElements?: number;
+}
+
+/** What happened to one weight. */
+export interface TensorOutcome {
+  readonly name: string;
+  readonly elements: number;
+  /** How the source stored it. */
+  readonly from: WeightTarget;
+  /** How the output stores it. */
+  readonly to: WeightTarget;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  /** Why the weight did not get the requested dtype, when it did not. */
+  readonly note?: string;
+}
+
+/** Result of a quantization: new artifacts plus a per-weight account. Non-float32 weights are not listed. */
+export interface QuantizeResult {
+  readonly artifacts: io.ModelArtifacts;
+  readonly tensors: readonly TensorOutcome[];
+  readonly warnings: readonly string[];
+  /** Bytes of all weights before / after. */
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  /** True when some source weight was already quantized (it was dequantized as TF.js does, then requantized). */
+  readonly sourceQuantized: boolean;
+}
+
+/** Round half to even, as numpy's `np.round` does. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Affine uint8/uint16 codes of a float32 tensor with the manifest's `min` and `scale`. */
+export interface AffineCodes {
+  readonly codes: Uint8Array | Uint16Array;
+  readonly min: number;
+  readonly scale: number;
+}
+
+/**
+ * The converter's affine quantization. scale = (max − min) / qmax in float64; when 0 ∈ [min, max] the range is
+ * nudged so 0 is exact (zp = round(−min / scale), min′ = −zp · scale). Codes are round((clip(x) − min′) / scale)
+ * computed in float32, as numpy does on a float32 array, rounding half to even. min == max → all zeros, scale 1.
+ */
+export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'): AffineCodes {
+  const qmax = dtype === 'uint8' ? 255 : 65535;
+  const codes = dtype === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (values.length === 0) return { codes, min: 0, scale: 1 };
+  if (lo === hi) return { codes, min: lo, scale: 1 };
+  const scale = (hi - lo) / qmax;
+  let min = lo;
+  let max = hi;
+  if (lo <= 0 && hi >= 0) {
+    min = -roundHalfEven(-lo / scale) * scale;
+    max = qmax * scale + min;
+  }
+  const min32 = Math.fround(min);
+  const max32 = Math.fround(max);
+  const scale32 = Math.fround(scale);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    const clipped = v < min32 ? min32 : v > max32 ? max32 : v;
+    const q = roundHalfEven(Math.fround(Math.fround(clipped - min32) / scale32));
+    codes[i] = q < 0 ? 0 : q > qmax ? qmax : q;
+  }
+  return { codes, min, scale };
+}
+
+function sourceTarget(tensor: NamedTensor): WeightTarget {
+  return tensor.quantization?.dtype ?? 'float32';
+}
+
+function checkFinite(tensor: NamedTensor, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new CompressError(
+        `weight "${tensor.name}" holds ${String(values[i])} at index ${i}: non-finite weights cannot be quantized ` +
+          '(the converter would write invalid JSON); fix the model or leave this weight out of `quantize`',
+      );
+    }
+  }
+}
+
+function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizeDtype): EncodedWeight | undefined {
+  const spec = { name: tensor.name, shape: [...tensor.shape], dtype: 'float32' as const };
+  if (dtype === 'float16') {
+    for (const v of values) if (Math.abs(v) > FLOAT16_MAX) return undefined;
+    const quantization: QuantizationSpec = { dtype: 'float16', original_dtype: 'float32' };
+    return { spec: { ...spec, quantization }, bytes: new Uint8Array(encodeFloat16(values).buffer) };
+  }
+  const { codes, min, scale } = quantizeAffine(values, dtype);
+  const quantization: QuantizationSpec = { dtype, min, scale, original_dtype: 'float32' };
+  return { spec: { ...spec, quantization }, bytes: new Uint8Array(codes.buffer) };
+}
+
+/**
+ * Quantizes float32 weights to the given per-weight targets; weights not named, non-float32 weights and
+ * `float32` targets keep their source bytes. A source-quantized weight is never made bigger: asking float16 of a
+ * uint8 weight keeps the uint8 bytes. Asking its own dtype again keeps it untouched.
+ * @throws CompressError for a NaN/Inf weight among those quantized.
+ */
+export function quantizeTensors(
+  artifacts: io.ModelArtifacts,
+  targets: ReadonlyMap<string, WeightTarget>,
+  warnings: readonly string[] = [],
+): QuantizeResult {
+  const tensors = decodeWeights(artifacts);
+  const stored = splitWeights(artifacts);
+  const outcomes: TensorOutcome[] = [];
+  const extra: string[] = [];
+  const written: EncodedWeight[] = [];
+  tensors.forEach((tensor, i) => {
+    const original = stored[i];
+    if (original === undefined) throw new CompressError(`weight "${tensor.name}" has no bytes`);
+    if (tensor.dtype !== 'float32') {
+      written.push(original);
+      return;
+    }
+    const from = sourceTarget(tensor);
+    const asked = targets.get(tensor.name) ?? 'float32';
+    const base = { name: tensor.name, elements: elementCount(tensor.shape), from, bytesBefore: original.bytes.byteLength };
+    const keep = (note?: string): void => {
+      written.push(original);
+      outcomes.push({ ...base, to: from, bytesAfter: original.bytes.byteLength, ...(note ? { note } : {}) });
+    };
+    if (asked === 'float32' || asked === from) return keep();
+    if ((bytesPerValue(asked) ?? 4) > (bytesPerValue(from) ?? 4)) {
+      return keep(`source is already ${from}; ${asked} would be bigger`);
+    }
+    const values = tensor.data as Float32Array;
+    checkFinite(tensor, values);
+    const encoded = encodeAs(tensor, values, asked);
+    if (encoded === undefined) {
+      const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;
+      extra.push(`quantize: weight "${tensor.name}" ${note}`);
+      return keep(note);
+    }
+    written.push(encoded);
+    outcomes.push({ ...base, to: asked, bytesAfter: encoded.bytes.byteLength });
+  });
+  const weights = joinWeights(written);
+  const sourceQuantized = tensors.some((t) => t.quantization !== undefined);
+  return {
+    artifacts: withWeights(artifacts, weights),
+    tensors: outcomes,
+    warnings: [...warnings, ...extra],
+    bytesBefore: stored.reduce((n, w) => n + w.bytes.byteLength, 0),
+    bytesAfter: weights.weightData.byteLength,
+    sourceQuantized,
+  };
+}
+
+/**
+ * Quantizes the float32 weights of `artifacts` as `options.dtypes` selects (converter semantics), leaving weights
+ * under `minElements` alone. Pure: returns new artifacts.
+ * @throws CompressError for overlapping patterns, two fallthrough dtypes, or a NaN/Inf weight.
+ */
+export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeOptions): QuantizeResult {
+  const floor = options.minElements ?? 0;
+  if (!Number.isInteger(floor) || floor < 0) {
+    throw new CompressError(`quantize: min-elements must be a whole number ≥ 0, got ${floor}`);
+  }
+  const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32');
+  const selection = selectWeights(
+    specs.map((s) => s.name),
+    options.dtypes,
+  );
+  const targets = new Map<string, WeightTarget>();
+  for (const spec of specs) {
+    const target = selection.targets.get(spec.name);
+    if (target !== undefined && elementCount(spec.shape) >= floor) targets.set(spec.name, target);
+  }
+  const result = quantizeTensors(artifacts, targets, selection.warnings);
+  if (result.sourceQuantized) {
+    return {
+      ...result,
+      warnings: [
+        ...result.warnings,
+        'quantize: the source model was already quantized; its weights were dequantized as TF.js does and requantized',
+      ],
+    };
+  }
+  return result;
+}

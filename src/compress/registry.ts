@@ -1,0 +1,176 @@
+/**
+ * The compression techniques by name, and `compressModel`, which applies the configured ones in a fixed order:
+ * fold-batchnorm → prune-channels → prune → quantize (or auto). Structural changes come first so that pruning and
+ * quantization see the final weights; quantization comes last because it changes the storage, not the values.
+ */
+import { basename, dirname } from 'node:path';
+import type { io } from '@tensorflow/tfjs';
+import { CompressError } from '../errors.js';
+import type { LoadedModel } from '../model/types.js';
+import { autoCompress, type DriftLike } from './auto.js';
+import { foldBatchNorm } from './fold-batchnorm.js';
+import { pruneChannels, type ChannelTarget } from './prune-channels.js';
+import { pruneWeights } from './prune.js';
+import { quantizeWeights } from './quantize.js';
+import type { QuantizeSelection } from './select.js';
+import { weightBytes } from './weights.js';
+
+/**
+ * The `compress:` block of one model, as the config maps onto it (keys as written in YAML).
+ * - `quantize`: `uint8` | `uint16` | `float16`, or patterns per dtype `{ uint8: "*", float16: ["conv1/*"] }`.
+ * - `min-elements`: float32 weights with fewer elements are never quantized (default 0).
+ * - `prune`: target sparsity in [0, 1) of the kernels, or `{ sparsity, scope: per-layer | global, weights: [globs] }`.
+ * - `fold-batchnorm`: `true` folds BatchNormalization into the preceding Conv2D / DepthwiseConv2D / Dense.
+ * - `prune-channels`: `{ flops: 0.2 }` or `{ params: 0.2 }`, the fraction to remove.
+ * - `auto`: `true` or `{ max-evaluations }`: mixed-precision search inside the model's accuracy budget (needs an
+ *   evaluator; excludes `quantize`).
+ */
+export interface CompressPlan {
+  readonly quantize?: QuantizeSelection;
+  readonly 'min-elements'?: number;
+  readonly prune?: number | { readonly sparsity: number; readonly scope?: 'per-layer' | 'global'; readonly weights?: readonly string[] };
+  readonly 'fold-batchnorm'?: boolean;
+  readonly 'prune-channels'?: ChannelTarget;
+  readonly auto?: boolean | { readonly 'max-evaluations'?: number };
+}
+
+/** Names of the techniques, in the order they run. */
+export const TECHNIQUE_NAMES = ['fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
+export type TechniqueName = (typeof TECHNIQUE_NAMES)[number];
+
+/** What the `auto` technique needs from the caller: drift against the original model, and the budget. */
+export interface AutoEvaluator {
+  readonly evaluate: (candidate: io.ModelArtifacts) => Promise<DriftLike>;
+  readonly withinBudget: (drift: DriftLike) => boolean;
+}
+
+/** What one technique did. `details` is the technique's own result without the artifacts. */
+export interface TechniqueSummary {
+  readonly technique: TechniqueName;
+  /** One line for the report, e.g. "uint8: 4,003,200 → 1,000,800 weight bytes". */
+  readonly summary: string;
+  readonly warnings: readonly string[];
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Result of {@link compressModel}. */
+export interface CompressResult {
+  readonly artifacts: io.ModelArtifacts;
+  readonly steps: readonly TechniqueSummary[];
+  /** Every warning of every step, plus plan-level ones (e.g. nothing to compress). */
+  readonly warnings: readonly string[];
+  readonly weightBytesBefore: number;
+  readonly weightBytesAfter: number;
+}
+
+interface Technique {
+  readonly name: TechniqueName;
+  readonly wanted: (plan: CompressPlan) => boolean;
+  readonly run: (artifacts: io.ModelArtifacts, plan: CompressPlan, auto: AutoEvaluator | undefined) => Promise<{ artifacts: io.ModelArtifacts } & Omit<TechniqueSummary, 'technique'>>;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** `folder/model.json`: enough of the path to tell models apart in a message. */
+const shortName = (path: string): string => `${basename(dirname(path))}/${basename(path)}`;
+
+function strip<T extends { artifacts: io.ModelArtifacts }>(result: T): Omit<T, 'artifacts'> {
+  const { artifacts: _drop, ...rest } = result;
+  return rest;
+}
+
+/** Every technique, by name, in run order. */
+export const TECHNIQUES: readonly Technique[] = [
+  {
+    name: 'fold-batchnorm',
+    wanted: (p) => p['fold-batchnorm'] === true,
+    run: (a) => {
+      const r = foldBatchNorm(a);
+      const summary = `folded ${r.folded.length} BatchNormalization layer(s)${r.skipped.length ? `, left ${r.skipped.length}` : ''}`;
+      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.skipped.map((s) => `fold-batchnorm: kept ${s}`), details: strip(r) });
+    },
+  },
+  {
+    name: 'prune-channels',
+    wanted: (p) => p['prune-channels'] !== undefined,
+    run: (a, p) => {
+      const r = pruneChannels(a, p['prune-channels'] ?? { params: 0 });
+      const summary = `params ${n(r.paramsBefore)} → ${n(r.paramsAfter)}, est. MACs ${n(Math.round(r.flopsBefore))} → ${n(Math.round(r.flopsAfter))}`;
+      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.skipped.map((s) => `prune-channels: kept ${s}`), details: strip(r) });
+    },
+  },
+  {
+    name: 'prune',
+    wanted: (p) => p.prune !== undefined,
+    run: (a, p) => {
+      const o = typeof p.prune === 'number' ? { sparsity: p.prune } : (p.prune ?? { sparsity: 0 });
+      const r = pruneWeights(a, o);
+      const summary =
+        `sparsity ${(r.sparsity * 100).toFixed(1)} % of ${r.tensors.length} kernel(s); raw size unchanged (dense storage), ` +
+        `gzip ${n(r.gzipBytesBefore)} → ${n(r.gzipBytesAfter)} bytes`;
+      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) });
+    },
+  },
+  {
+    name: 'quantize',
+    wanted: (p) => p.quantize !== undefined,
+    run: (a, p) => {
+      const r = quantizeWeights(a, { dtypes: p.quantize ?? 'uint8', minElements: p['min-elements'] ?? 0 });
+      const summary = `${typeof p.quantize === 'string' ? p.quantize : 'mixed'}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes`;
+      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) });
+    },
+  },
+  {
+    name: 'auto',
+    wanted: (p) => p.auto !== undefined && p.auto !== false,
+    run: async (a, p, auto) => {
+      if (!auto) throw new CompressError('compress.auto needs an accuracy budget (e.g. `accuracy: { max-abs-error: 0.01 }`) to search within');
+      const max = typeof p.auto === 'object' ? p.auto['max-evaluations'] : undefined;
+      const r = await autoCompress(a, { ...auto, minElements: p['min-elements'] ?? 0, ...(max === undefined ? {} : { maxEvaluations: max }) });
+      const counts = new Map<string, number>();
+      for (const t of r.assignment) counts.set(t.dtype, (counts.get(t.dtype) ?? 0) + 1);
+      const mix = [...counts].map(([d, c]) => `${c} ${d}`).join(', ');
+      const summary = `${mix || 'no weights'}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes in ${r.evaluations} evaluations${r.capped ? ' (capped)' : ''}`;
+      return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
+    },
+  },
+];
+
+/**
+ * Applies `plan` to `model` and returns the compressed artifacts with a summary per technique. Pure on artifacts.
+ * @throws CompressError for a plan that cannot apply (quantize with auto, auto without an evaluator, a technique's
+ * own refusals).
+ */
+export async function compressModel(model: LoadedModel, plan: CompressPlan, auto?: AutoEvaluator): Promise<CompressResult> {
+  const wanted = TECHNIQUES.filter((t) => t.wanted(plan));
+  if (plan.quantize !== undefined && wanted.some((t) => t.name === 'auto')) {
+    throw new CompressError(`${shortName(model.path)}: compress sets both quantize and auto; auto chooses the quantization itself — keep one`);
+  }
+  const before = weightBytes(model.artifacts).byteLength;
+  const hasFloat = (model.artifacts.weightSpecs ?? []).some((s) => s.dtype === 'float32');
+  if (wanted.length > 0 && !hasFloat) {
+    const warning = `${shortName(model.path)} has no float weights: nothing to compress`;
+    return { artifacts: model.artifacts, steps: [], warnings: [warning], weightBytesBefore: before, weightBytesAfter: before };
+  }
+  let artifacts = model.artifacts;
+  const steps: TechniqueSummary[] = [];
+  for (const technique of wanted) {
+    try {
+      const { artifacts: next, ...summary } = await technique.run(artifacts, plan, auto);
+      artifacts = next;
+      steps.push({ technique: technique.name, ...summary });
+    } catch (error) {
+      if (error instanceof CompressError) {
+        throw new CompressError(`${model.path}: ${error.message}`, { file: model.path, cause: error });
+      }
+      throw error;
+    }
+  }
+  return {
+    artifacts,
+    steps,
+    warnings: steps.flatMap((s) => s.warnings),
+    weightBytesBefore: before,
+    weightBytesAfter: weightBytes(artifacts).byteLength,
+  };
+}

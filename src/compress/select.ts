@@ -1,0 +1,100 @@
+/**
+ * Which weights get which quantized dtype, the way tensorflowjs_converter's `--quantize_{uint8,uint16,float16}`
+ * flags choose: glob patterns (fnmatch: `*` crosses `/`) per dtype, one dtype may take every weight the others do
+ * not name (the fallthrough, written `"*"`), and two dtypes naming one weight is an error.
+ */
+import { CompressError } from '../errors.js';
+
+/** Storage dtypes weight quantization can produce. */
+export const QUANTIZE_DTYPES = ['uint8', 'uint16', 'float16'] as const;
+export type QuantizeDtype = (typeof QUANTIZE_DTYPES)[number];
+
+/** What a weight is stored as after quantization; `float32` means left as the source stored it. */
+export type WeightTarget = QuantizeDtype | 'float32';
+
+/**
+ * The `quantize` setting: one dtype for every float32 weight (`"uint8"`), or patterns per dtype
+ * (`{ uint8: "*", float16: ["conv1/*"] }`, where `"*"` or `true` marks the one fallthrough dtype).
+ */
+export type QuantizeSelection = QuantizeDtype | { readonly [D in QuantizeDtype]?: string | true | readonly string[] };
+
+/** The resolved choice: weight name → target, plus warnings (patterns that matched nothing). */
+export interface Selection {
+  readonly targets: ReadonlyMap<string, QuantizeDtype>;
+  readonly warnings: readonly string[];
+}
+
+/** fnmatch-style glob → RegExp: `*` any run, `?` one character, `[abc]` / `[!abc]` a class. */
+export function globToRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) out += '\\[';
+      else {
+        let body = pattern.slice(i + 1, end);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        out += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 's');
+}
+
+function isFallthrough(value: string | true | readonly string[]): boolean {
+  if (value === true || value === '*') return true;
+  return Array.isArray(value) && value.length === 1 && value[0] === '*';
+}
+
+/**
+ * Resolves `selection` over the candidate weight names (float32 weights, in manifest order).
+ * @throws CompressError when two dtypes are the fallthrough or two patterns of different dtypes match one weight.
+ */
+export function selectWeights(names: readonly string[], selection: QuantizeSelection): Selection {
+  if (typeof selection === 'string') return { targets: new Map(names.map((n) => [n, selection])), warnings: [] };
+  const targets = new Map<string, QuantizeDtype>();
+  const matchedBy = new Map<string, string>();
+  const warnings: string[] = [];
+  let fallthrough: QuantizeDtype | undefined;
+  for (const dtype of QUANTIZE_DTYPES) {
+    const value = selection[dtype];
+    if (value === undefined) continue;
+    if (isFallthrough(value)) {
+      if (fallthrough !== undefined) {
+        throw new CompressError(
+          `quantize: both ${fallthrough} and ${dtype} are "*"; only one dtype may take every remaining weight — ` +
+            'give the other a list of patterns',
+        );
+      }
+      fallthrough = dtype;
+      continue;
+    }
+    const patterns = typeof value === 'string' ? [value] : value === true ? [] : value;
+    for (const pattern of patterns) {
+      const re = globToRegExp(pattern);
+      let hits = 0;
+      for (const name of names) {
+        if (!re.test(name)) continue;
+        hits++;
+        const earlier = targets.get(name);
+        if (earlier !== undefined && earlier !== dtype) {
+          throw new CompressError(
+            `quantize: weight "${name}" matches ${earlier} pattern "${matchedBy.get(name) ?? ''}" and ${dtype} ` +
+              `pattern "${pattern}"; make the patterns disjoint`,
+          );
+        }
+        targets.set(name, dtype);
+        matchedBy.set(name, pattern);
+      }
+      if (hits === 0) warnings.push(`quantize: ${dtype} pattern "${pattern}" matches no float32 weight`);
+    }
+  }
+  if (fallthrough !== undefined) {
+    for (const name of names) if (!targets.has(name)) targets.set(name, fallthrough);
+  }
+  return { targets, warnings };
+}

@@ -1,0 +1,245 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type * as z from 'zod';
+import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
+import { flattenBudgets } from './budgets.js';
+import { suggestKey, knownKeysAt } from './did-you-mean.js';
+import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig } from './schema.js';
+import type { BudgetEntry, SourceLocation } from './types.js';
+
+/** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+/** A config larger than this is not a hand-written config. */
+const MAX_CONFIG_BYTES = 1 << 20;
+
+/** One model as the pipeline sees it: paths resolved, budgets flattened, benchmark settings merged. */
+export interface ModelSpec {
+  readonly name: string;
+  /** Path as written in the config. */
+  readonly path: string;
+  readonly absPath: string;
+  readonly customLayers?: string;
+  readonly compress?: CompressConfig | 'auto';
+  readonly output?: string;
+  readonly inputs?: InputsConfig;
+  readonly benchmark: BenchmarkConfig;
+  readonly budgets: readonly BudgetEntry[];
+  /** `latency.increase`: allowed slowdown against the baseline, as a fraction. */
+  readonly latencyIncrease?: number;
+  /** `size-increase`: allowed growth of sizes against the base branch, as a fraction. */
+  readonly sizeIncrease?: number;
+  /** `trend:` budgets by metric key. */
+  readonly trend: Readonly<Record<string, number>>;
+  readonly source: SourceLocation;
+}
+
+export interface BudgetConfig {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  /** The config path relative to the working directory, as messages show it. */
+  readonly displayPath: string;
+  readonly text: string;
+  readonly models: readonly ModelSpec[];
+}
+
+/** Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). */
+export async function loadConfig(file: string, cwd: string = process.cwd()): Promise<BudgetConfig> {
+  const abs = resolve(cwd, file);
+  const displayPath = relative(cwd, abs) || abs;
+  let text: string;
+  try {
+    const bytes = await readFile(abs);
+    if (bytes.byteLength > MAX_CONFIG_BYTES) {
+      throw new ConfigError([issueAt(displayPath, 1, 1, '', `is ${bytes.byteLength} bytes; a config over 1 MiB is refused`)]);
+    }
+    text = bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'ENOENT'
+        ? 'not found. Create it (see the README\'s "Configuration") or pass --config / the `config` input'
+        : `cannot be read: ${errorMessage(error)}`;
+    throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
+  }
+  return parseConfig(text, abs, displayPath);
+}
+
+/** Parses config text; `file` is absolute, `displayPath` is what messages show. */
+export function parseConfig(text: string, file: string, displayPath: string): BudgetConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number | undefined): { line: number; column: number } =>
+    offset === undefined ? { line: 1, column: 1 } : { line: lineCounter.linePos(offset).line, column: lineCounter.linePos(offset).col };
+
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = at(e.pos[0]);
+        return issueAt(displayPath, pos.line, pos.column, '', `YAML syntax error: ${firstLine(e.message)}`);
+      }),
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError(
+      [issueAt(displayPath, 1, 1, '', `refused: ${errorMessage(error)} (more than ${MAX_ALIAS_COUNT} alias expansions)`)],
+      { cause: error },
+    );
+  }
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([issueAt(displayPath, 1, 1, '', 'is empty; it needs at least `version: 1` and `models:`')]);
+  }
+
+  const locate = (path: readonly PropertyKey[], keyOf?: string): SourceLocation => {
+    const pos = at(nodeOffset(doc, path, keyOf));
+    return { file: displayPath, line: pos.line, column: pos.column };
+  };
+
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap((issue) => toConfigIssues(issue, [], locate));
+  problems.push(...duplicateNames(raw, locate));
+  if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));
+  const parsed = result.data;
+
+  const dir = dirname(file);
+  const models = parsed.models.map((m, i): ModelSpec => {
+    const { budgets, latencyIncrease, sizeIncrease, trend } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
+    return {
+      name: m.name,
+      path: m.path,
+      absPath: resolveFrom(dir, m.path),
+      ...(m['custom-layers'] === undefined ? {} : { customLayers: resolveFrom(dir, m['custom-layers']) }),
+      ...(m.compress === undefined ? {} : { compress: m.compress }),
+      ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
+      ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
+      benchmark: mergeBenchmark(parsed.benchmark, m.benchmark),
+      budgets,
+      ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
+      ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
+      trend,
+      source: locate(['models', i]),
+    };
+  });
+  return { file, displayPath, text, models };
+}
+
+function resolveFrom(dir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dir, path);
+}
+
+function resolveInputs(dir: string, inputs: InputsConfig): InputsConfig {
+  return {
+    ...inputs,
+    ...(inputs.npy ? { npy: inputs.npy.map((p) => resolveFrom(dir, p)) } : {}),
+    ...(inputs.images ? { images: { ...inputs.images, dir: resolveFrom(dir, inputs.images.dir) } } : {}),
+  };
+}
+
+type Locate = (path: readonly PropertyKey[], keyOf?: string) => SourceLocation;
+
+function duplicateNames(raw: unknown, locate: Locate): ConfigIssue[] {
+  const models = (raw as { models?: unknown }).models;
+  if (!Array.isArray(models)) return [];
+  const seen = new Map<string, number>();
+  const problems: ConfigIssue[] = [];
+  models.forEach((m: unknown, i) => {
+    const name = (m as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else {
+      problems.push({
+        ...locate(['models', i, 'name']),
+        path: `models[${i}].name`,
+        message: `duplicate model name "${name}" (also models[${first}]); names must be unique`,
+      });
+    }
+  });
+  return problems;
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], locate: Locate): ConfigIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Report the branch that got furthest: one whose type matched the value (a mapping for `{ max, warn }`).
+    const branches = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+    const chosen = branches[0];
+    if (chosen && branches.length === 1) return chosen.flatMap((i) => toConfigIssues(i, path, locate));
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(configSchema, path);
+    return issue.keys.map((key) => {
+      const hint = suggestKey(key, known);
+      const allowed = known.length > 0 ? ` (allowed: ${known.join(', ')})` : '';
+      return {
+        ...locate(path, key),
+        path: formatPath([...path, key]),
+        message: hint ? `unknown key; did you mean "${hint}"?` : `unknown key${allowed}`,
+      };
+    });
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_type') {
+    message = issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+  } else if (issue.code === 'invalid_value') {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    message = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${describe(issue.input)}`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    message = `${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(issue.input)}`;
+  }
+  return [{ ...locate(path), path: formatPath(path), message }];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/** `models[0].budget.size` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)), '');
+}
+
+/** Source offset of the node at `path` (or of the key `keyOf` inside it); the deepest existing ancestor otherwise. */
+function nodeOffset(doc: Document, path: readonly PropertyKey[], keyOf?: string): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === seg);
+      if (!pair) break;
+      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      offset = rangeStart(node) ?? offset;
+    } else break;
+  }
+  if (keyOf !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isScalar(p.key) && p.key.value === keyOf);
+    offset = rangeStart(pair?.key) ?? offset;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return node && typeof node === 'object' && 'range' in node ? (node as Node).range?.[0] : undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function issueAt(file: string, line: number, column: number, path: string, message: string): ConfigIssue {
+  return { file, line, column, path, message };
+}

@@ -1,0 +1,212 @@
+import * as z from 'zod';
+import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
+
+/**
+ * The schema of `model-budget.yml`: the only place its keys, types and defaults are defined. The JSON Schema in
+ * `schema/model-budget.schema.json` is generated from it (`io: 'input'`), so editors see the same rules.
+ */
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+}
+
+function unit(parse: (input: unknown) => Parsed, description: string, examples: readonly (string | number)[]) {
+  return z
+    .union([z.string(), z.number()], { error: (issue) => `expected ${expectedOf(parse)}, got ${show(issue.input)}` })
+    .meta({ description, examples: [...examples] })
+    .transform((input, ctx) => {
+      const parsed = parse(input);
+      if (parsed.ok) return parsed.value;
+      ctx.issues.push({ code: 'custom', message: `expected ${parsed.expected}, got ${show(input)}`, input });
+      return z.NEVER;
+    });
+}
+
+function expectedOf(parse: (input: unknown) => Parsed): string {
+  const probe = parse(Symbol('probe'));
+  return probe.ok ? 'a value' : probe.expected;
+}
+
+export const size = () => unit(parseSize, 'Bytes: "5 MB" (1000²), "5 MiB" (1024²), or a number of bytes.', ['5 MB', '512 KiB']);
+export const duration = () => unit(parseDuration, 'Milliseconds: "40 ms", "1.5 s".', ['40 ms', '1.5 s']);
+export const percent = () => unit(parsePercent, 'A percentage: "10%".', ['10%']);
+export const count = () => unit(parseCount, 'A count: "600 M", "1.2 G", or a number.', ['600 M']);
+export const number = () => unit(parseNumber, 'A plain number.', [0.01]);
+
+/** A hard budget (`5 MB`) or a hard and a soft one (`{ max: 5 MB, warn: 4.5 MB }`). */
+function maxBudget(value: () => z.ZodType<number, unknown>) {
+  return z.union([value(), z.strictObject({ max: value().optional(), warn: value().optional() })]).transform((v) =>
+    typeof v === 'number' ? { max: v } : v,
+  );
+}
+
+/** For metrics that must stay high (cosine, agreement): `0.999` or `{ min: 0.999, warn: 0.9995 }`. */
+function minBudget(value: () => z.ZodType<number, unknown>) {
+  return z.union([value(), z.strictObject({ min: value().optional(), warn: value().optional() })]).transform((v) =>
+    typeof v === 'number' ? { min: v } : v,
+  );
+}
+
+const latencyBudget = z.strictObject({
+  p50: maxBudget(duration).optional(),
+  p90: maxBudget(duration).optional(),
+  p95: maxBudget(duration).optional(),
+  p99: maxBudget(duration).optional(),
+  mean: maxBudget(duration).optional(),
+  'first-inference': maxBudget(duration).optional(),
+  /** Largest allowed slowdown against the baseline (base branch, else the uncompressed original). */
+  increase: percent().optional(),
+});
+
+const accuracyBudget = z.strictObject({
+  'top1-agreement': minBudget(percent).optional(),
+  'max-abs-error': maxBudget(number).optional(),
+  rmse: maxBudget(number).optional(),
+  cosine: minBudget(number).optional(),
+});
+
+export const budgetSchema = z.strictObject({
+  size: maxBudget(size).optional(),
+  'gzip-size': maxBudget(size).optional(),
+  'brotli-size': maxBudget(size).optional(),
+  latency: latencyBudget.optional(),
+  'load-time': maxBudget(duration).optional(),
+  memory: maxBudget(size).optional(),
+  flops: maxBudget(count).optional(),
+  params: maxBudget(count).optional(),
+  accuracy: accuracyBudget.optional(),
+  /** Allowed change against the median of recent default-branch points, per metric (`latency-p50: 15%`). */
+  trend: z.record(z.string(), percent()).optional(),
+  /** Largest allowed growth of each size against the base branch (`size-increase: 5%`). */
+  'size-increase': percent().optional(),
+});
+
+export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
+
+/** Benchmark settings as written (every field optional; a model's block overrides the top-level one). */
+export const benchmarkOverrideSchema = z.strictObject({
+  runtime: z.enum(RUNTIMES).optional(),
+  threads: z.number().int().min(1).max(256).optional(),
+  warmup: z.number().int().min(0).max(10_000).optional(),
+  'warmup-seconds': duration().optional(),
+  runs: z.number().int().min(1).max(100_000).optional(),
+  'min-seconds': duration().optional(),
+  'max-seconds': duration().optional(),
+  batch: z.number().int().min(1).max(4096).optional(),
+  timeout: duration().optional(),
+  seed: z.number().int().optional(),
+});
+
+/**
+ * Benchmark defaults. 64 timed runs make a p90 defensible (MLPerf SingleStream asks for at least 64 samples);
+ * 1 s minimum like TFLite's benchmark_model; 30 s cap per model; 120 s timeout for one model's whole measurement.
+ */
+export const BENCHMARK_DEFAULTS = {
+  runtime: 'wasm',
+  warmup: 5,
+  'warmup-seconds': 500,
+  runs: 64,
+  'min-seconds': 1000,
+  'max-seconds': 30_000,
+  batch: 1,
+  timeout: 120_000,
+  seed: 1,
+} as const satisfies Omit<z.output<typeof benchmarkOverrideSchema>, 'threads'>;
+
+export type BenchmarkConfig = Omit<z.output<typeof benchmarkOverrideSchema>, keyof typeof BENCHMARK_DEFAULTS> & {
+  -readonly [K in keyof typeof BENCHMARK_DEFAULTS]-?: NonNullable<z.output<typeof benchmarkOverrideSchema>[K]>;
+};
+
+/** Merges benchmark blocks over the defaults; later blocks win, `undefined` fields are skipped. */
+export function mergeBenchmark(...blocks: readonly (z.output<typeof benchmarkOverrideSchema> | undefined)[]): BenchmarkConfig {
+  const merged: Record<string, unknown> = { ...BENCHMARK_DEFAULTS };
+  for (const block of blocks) {
+    for (const [key, value] of Object.entries(block ?? {})) if (value !== undefined) merged[key] = value;
+  }
+  return merged as BenchmarkConfig;
+}
+
+const shapes = z.record(z.string(), z.array(z.number().int().min(1).max(1 << 20)));
+
+const inputsSchema = z.strictObject({
+  /** Concrete shapes for inputs with unknown dimensions, by input name. */
+  shapes: shapes.optional(),
+  /** Number of synthetic input sets for drift. */
+  samples: z.number().int().min(1).max(10_000).default(8),
+  seed: z.number().int().default(1),
+  /** `.npy` files, one per model input, in input order. */
+  npy: z.array(z.string()).optional(),
+  /** A folder of PNG/JPEG images fed to the single image input. */
+  images: z
+    .strictObject({
+      dir: z.string(),
+      resize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
+      normalize: z
+        .strictObject({
+          scale: z.number().default(1 / 255),
+          mean: z.union([z.number(), z.array(z.number())]).default(0),
+          std: z.union([z.number(), z.array(z.number())]).default(1),
+        })
+        .optional(),
+      limit: z.number().int().min(1).max(10_000).default(64),
+    })
+    .optional(),
+});
+
+const QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
+const patterns = z.union([z.string(), z.array(z.string()).min(1)]);
+
+export const compressSchema = z.strictObject({
+  /** `uint8` (every float32 weight) or `{ uint8: "*", float16: ["conv1/*"] }`. */
+  quantize: z
+    .union([z.enum(QUANT_DTYPES), z.strictObject({ uint8: patterns.optional(), uint16: patterns.optional(), float16: patterns.optional() })])
+    .optional(),
+  /** Weights with fewer elements stay float32 (biases, BatchNorm vectors). */
+  'min-elements': z.number().int().min(0).default(0),
+  prune: z
+    .union([
+      z.number(),
+      z.strictObject({
+        sparsity: z.number(),
+        scope: z.enum(['global', 'per-layer']).default('global'),
+        include: z.array(z.string()).optional(),
+      }),
+    ])
+    .optional(),
+  'fold-batchnorm': z.boolean().default(false),
+  'prune-channels': z
+    .strictObject({ flops: percent().optional(), params: percent().optional() })
+    .optional(),
+  /** Search for the smallest mixed-precision model inside the accuracy budget. */
+  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(64) })]).optional(),
+});
+
+export const modelSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  /** model.json of a TF.js model, or a Keras `.h5` / `.keras` file; relative to the config's folder. */
+  path: z.string().min(1),
+  /** A JS module that registers custom layers with `tf.serialization.registerClass`. */
+  'custom-layers': z.string().optional(),
+  /** `auto`, or the techniques to apply. Budgets then apply to the compressed model. */
+  compress: z.union([z.literal('auto'), compressSchema]).optional(),
+  /** Folder the compressed model is written to (model.json + shards). */
+  output: z.string().optional(),
+  inputs: inputsSchema.optional(),
+  benchmark: benchmarkOverrideSchema.optional(),
+  budget: budgetSchema.default({}),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  /** Benchmark defaults for every model; a model's own `benchmark:` overrides them. */
+  benchmark: benchmarkOverrideSchema.optional(),
+  models: z.array(modelSchema).min(1, { error: 'expected at least one model' }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type BudgetInput = z.output<typeof budgetSchema>;
+export type CompressConfig = z.output<typeof compressSchema>;
+export type InputsConfig = z.output<typeof inputsSchema>;

@@ -1,0 +1,143 @@
+/**
+ * Units in `model-budget.yml`. Sizes are bytes (KB = 1000, KiB = 1024), durations milliseconds, percentages
+ * fractions (10% = 0.1), counts plain numbers with an optional SI suffix (600 M = 600,000,000).
+ * Each parser returns the number or a message saying what was expected.
+ */
+
+export type Parsed = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly expected: string };
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { us: 1e-3, µs: 1e-3, ms: 1, s: 1000, min: 60_000 };
+
+const COUNT_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, g: 1e9, b: 1e9, t: 1e12 };
+
+const NUMBER_WITH_UNIT = /^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:e([+-]?[0-9]+))?\s*([a-zA-Zµ%]*)\s*$/;
+
+function split(input: string): { amount: number; unit: string } | undefined {
+  const match = NUMBER_WITH_UNIT.exec(input);
+  if (!match) return undefined;
+  const mantissa = match[1] ?? '';
+  const exponent = match[2] === undefined ? '' : `e${match[2]}`;
+  return { amount: Number(mantissa + exponent), unit: (match[3] ?? '').toLowerCase() };
+}
+
+const SIZE_EXPECTED = 'a size like "5 MB", "512 KiB" or a number of bytes';
+
+/** `5 MB` → 5,000,000; `5 MiB` → 5,242,880; a bare number is bytes. */
+export function parseSize(input: unknown): Parsed {
+  if (typeof input === 'number') {
+    return Number.isFinite(input) && input >= 0 ? { ok: true, value: input } : { ok: false, expected: SIZE_EXPECTED };
+  }
+  if (typeof input !== 'string') return { ok: false, expected: SIZE_EXPECTED };
+  const parts = split(input);
+  const factor = parts ? SIZE_UNITS[parts.unit === '' ? 'b' : parts.unit] : undefined;
+  if (!parts || factor === undefined) return { ok: false, expected: SIZE_EXPECTED };
+  return { ok: true, value: Math.round(parts.amount * factor) };
+}
+
+const DURATION_EXPECTED = 'a duration like "40 ms" or "1.5 s"';
+
+/** `40 ms` → 40; `1.5 s` → 1500. A bare number is rejected: the unit must be explicit. */
+export function parseDuration(input: unknown): Parsed {
+  if (typeof input !== 'string') return { ok: false, expected: DURATION_EXPECTED };
+  const parts = split(input);
+  const factor = parts ? DURATION_UNITS[parts.unit] : undefined;
+  if (!parts || factor === undefined) return { ok: false, expected: DURATION_EXPECTED };
+  return { ok: true, value: parts.amount * factor };
+}
+
+const PERCENT_EXPECTED = 'a percentage like "10%"';
+
+/** `10%` → 0.1. A bare number between 0 and 1 is taken as a fraction. */
+export function parsePercent(input: unknown): Parsed {
+  if (typeof input === 'number') {
+    return Number.isFinite(input) && input >= 0 && input <= 1
+      ? { ok: true, value: input }
+      : { ok: false, expected: `${PERCENT_EXPECTED} or a fraction between 0 and 1` };
+  }
+  if (typeof input !== 'string') return { ok: false, expected: PERCENT_EXPECTED };
+  const parts = split(input);
+  if (!parts || parts.unit !== '%') return { ok: false, expected: PERCENT_EXPECTED };
+  return { ok: true, value: parts.amount / 100 };
+}
+
+const COUNT_EXPECTED = 'a count like "600 M", "1.2 G" or a plain number';
+
+/** `600 M` → 600,000,000 (SI: k, M, G; B is billions too). */
+export function parseCount(input: unknown): Parsed {
+  if (typeof input === 'number') {
+    return Number.isFinite(input) && input >= 0 ? { ok: true, value: input } : { ok: false, expected: COUNT_EXPECTED };
+  }
+  if (typeof input !== 'string') return { ok: false, expected: COUNT_EXPECTED };
+  const parts = split(input);
+  const factor = parts ? COUNT_UNITS[parts.unit] : undefined;
+  if (!parts || factor === undefined) return { ok: false, expected: COUNT_EXPECTED };
+  return { ok: true, value: parts.amount * factor };
+}
+
+/** A plain number (errors, cosine): accepts numbers and numeric strings like "1e-2". */
+export function parseNumber(input: unknown): Parsed {
+  const value = typeof input === 'string' && input.trim() !== '' ? Number(input) : input;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? { ok: true, value }
+    : { ok: false, expected: 'a number like 0.01' };
+}
+
+/** Human formatting of measured values, used by every renderer. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs < 1000) return `${bytes} B`;
+  if (abs < 1e6) return `${trim((bytes / 1e3).toFixed(abs < 1e4 ? 2 : 1))} KB`;
+  if (abs < 1e9) return `${trim((bytes / 1e6).toFixed(abs < 1e7 ? 2 : 1))} MB`;
+  return `${trim((bytes / 1e9).toFixed(2))} GB`;
+}
+
+/** `300.0` → `300`, `1.50` → `1.5`. */
+function trim(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+export function formatMs(ms: number): string {
+  if (Math.abs(ms) < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (Math.abs(ms) < 100) return `${ms.toFixed(2)} ms`;
+  if (Math.abs(ms) < 10_000) return `${ms.toFixed(0)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatPercent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (abs >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+/** Formats a value in its metric unit. */
+export function formatValue(unit: 'bytes' | 'ms' | 'fraction' | 'count' | 'number', value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'ms':
+      return formatMs(value);
+    case 'fraction':
+      return formatPercent(value, value > 0.99 && value < 1 ? 2 : 1);
+    case 'count':
+      return formatCount(value);
+    case 'number':
+      return value === 0 ? '0' : Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6 ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+  }
+}

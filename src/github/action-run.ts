@@ -1,0 +1,191 @@
+/**
+ * What the Action does, with the world injected (inputs, environment, `@actions/core`, the engine, the GitHub
+ * client), so it runs the same under the runner and in tests. `check` and `measure` modes run the engine; `report`
+ * mode only renders and posts a report another job produced (see report-mode.ts). The only failure exits are a
+ * broken hard budget not accepted by the override label, and a check that could not run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { BaseRefError, errorMessage } from '../errors.js';
+import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
+import { renderComment } from '../report/comment.js';
+import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
+import type { Report } from '../report/types.js';
+import { ARTIFACT_REPORT_FILE, serializeArtifact } from './artifact.js';
+import { materializeBase, type BaseSnapshot, type BaseSnapshotRequest } from './base.js';
+import type { GitHubClient, RepoRef } from './client.js';
+import { readActionContext, type ActionContext } from './context.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+import { reportMode } from './report-mode.js';
+import { hasMeasuredChange, markBaseUnavailable, overrideNote } from './report-helpers.js';
+
+/** The slice of `@actions/core` the Action uses. */
+export interface ActionCore {
+  readonly info: (message: string) => void;
+  readonly warning: (message: string) => void;
+  readonly annotate: (annotation: Annotation) => void;
+  readonly setOutput: (name: string, value: string) => void;
+  /** Masks a value in the log. */
+  readonly setSecret: (value: string) => void;
+  readonly appendSummary: (markdown: string) => Promise<void>;
+}
+
+/** The engine entry (src/run.ts `runCheck`), reduced to what the Action passes and reads. */
+export type RunCheck = (
+  options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string } },
+  ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void },
+) => Promise<{ readonly report: Report }>;
+
+export interface ActionPorts {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly getInput: (name: string) => string;
+  readonly core: ActionCore;
+  readonly runCheck: RunCheck;
+  readonly renderMarkdown: (report: Report) => string;
+  readonly toReportJson: (report: Report) => unknown;
+  readonly createClient: (token: string, repo: RepoRef) => GitHubClient;
+  /** Default: `materializeBase` (git in the workspace). */
+  readonly materializeBase?: (request: BaseSnapshotRequest) => Promise<BaseSnapshot>;
+  /** Called after a check on a `push` event: the place where trend recording hooks in. */
+  readonly onPush?: (report: Report, context: ActionContext) => Promise<void>;
+}
+
+export interface ActionOutcome {
+  readonly exitCode: 0 | 1;
+  /** Message for `setFailed` when `exitCode` is 1. */
+  readonly failure?: string;
+}
+
+/** Runs the Action once. Throws only for problems with the Action's own setup (inputs, environment). */
+export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
+  const { core } = ports;
+  const inputs = readInputs(ports.getInput);
+  if (inputs.token) core.setSecret(inputs.token);
+  const context = readActionContext(ports.env);
+  if (inputs.mode === 'report') return reportMode(inputs, context, ports);
+
+  const workingDir = resolve(context.workspace, inputs.workingDirectory);
+  const configPath = resolve(workingDir, inputs.config);
+  const toRepoPath = (file: string): string => repoPath(context.workspace, resolve(workingDir, file));
+  const commentKey = inputs.commentKey || toRepoPath(configPath);
+
+  const baseSetup = context.pullRequest ? await prepareBase(inputs, context, workingDir, configPath, ports) : undefined;
+  let report: Report;
+  try {
+    const result = await ports.runCheck(
+      { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref } } : {}) },
+      { progress: core.info, warn: core.warning },
+    );
+    report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
+  } catch (error) {
+    return reportError(error, toRepoPath, ports);
+  } finally {
+    await baseSetup?.snapshot?.cleanup();
+  }
+
+  const labels = context.pullRequest?.labels ?? [];
+  const accepted = report.verdict === 'fail' && labels.includes(inputs.overrideLabel);
+  for (const annotation of reportAnnotations(report, { accepted, toRepoPath })) core.annotate(annotation);
+  const markdown = ports.renderMarkdown(report) + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
+  await core.appendSummary(markdown);
+  core.setOutput('verdict', accepted ? 'warn' : report.verdict);
+  core.setOutput('markdown', markdown);
+  core.setOutput('report-json', await writeReportJson(report, inputs, workingDir, ports));
+
+  const commentOptions = {
+    marker: commentMarker(commentKey),
+    ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}),
+    ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+  };
+  if (inputs.mode === 'measure') {
+    const dir = resolve(context.workspace, inputs.artifact);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'report.json'), `${JSON.stringify(ports.toReportJson(report), null, 2)}\n`);
+    await writeFile(join(dir, 'comment.md'), renderComment(report, commentOptions));
+    await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report, commentKey }));
+    core.info(`model-budget: wrote ${dir} for upload (mode: measure posts nothing)`);
+  } else if (context.pullRequest && inputs.comment !== 'never') {
+    if (!inputs.token) {
+      core.warning('model-budget: no github-token, so no PR comment; the report is in the job summary');
+    } else {
+      const client = ports.createClient(inputs.token, context.repo);
+      const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
+      const result = await publishStickyComment({
+        client,
+        issueNumber: context.pullRequest.number,
+        body: renderComment(report, commentOptions),
+        marker: commentOptions.marker,
+        mode: inputs.comment,
+        failing: report.verdict === 'fail' || report.verdict === 'error',
+        changed: hasMeasuredChange(report),
+        author,
+        warn: core.warning,
+      });
+      core.info(`model-budget: PR comment ${result.action}${'reason' in result ? ` (${result.reason})` : ''}`);
+      if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
+    }
+  } else if (context.eventName === 'push') {
+    // trend: recording the measurements of pushes to the default branch hooks in here.
+    await ports.onPush?.(report, context);
+  }
+
+  if (report.verdict === 'error') return { exitCode: 1, failure: 'model-budget: some models could not be checked (see the report)' };
+  if (report.verdict === 'fail' && !accepted) return { exitCode: 1, failure: 'model-budget: a hard budget is broken (see the annotations and the job summary)' };
+  return { exitCode: 0 };
+}
+
+interface BaseSetup {
+  readonly snapshot?: BaseSnapshot;
+  /** Why the base could not be read (every model is then "could not compare"). */
+  readonly unavailable?: string;
+}
+
+async function prepareBase(inputs: ActionInputs, context: ActionContext, workingDir: string, configPath: string, ports: ActionPorts): Promise<BaseSetup> {
+  const pr = context.pullRequest;
+  if (!pr) return {};
+  try {
+    const snapshot = await (ports.materializeBase ?? materializeBase)({
+      repoDir: context.workspace,
+      workingDir,
+      configPath,
+      baseSha: pr.baseSha,
+      headSha: pr.headSha,
+    });
+    ports.core.info(`model-budget: comparing with the merge base ${snapshot.ref.slice(0, 12)} (${inputs.config})`);
+    for (const pointer of snapshot.lfsPointers) {
+      ports.core.warning(`model-budget: ${pointer.path} is a Git LFS pointer at the base; its size (${pointer.size} bytes) is taken from the pointer`);
+    }
+    return { snapshot };
+  } catch (error) {
+    const reason = errorMessage(error);
+    ports.core.annotate({ level: 'notice', title: 'model-budget: base branch not compared', message: reason });
+    if (!(error instanceof BaseRefError)) ports.core.warning(`model-budget: could not read the base branch: ${reason}`);
+    return { unavailable: reason };
+  }
+}
+
+function reportError(error: unknown, toRepoPath: (file: string) => string, ports: ActionPorts): Promise<ActionOutcome> | ActionOutcome {
+  const { core } = ports;
+  const message = errorMessage(error);
+  for (const annotation of errorAnnotations(error, toRepoPath)) core.annotate(annotation);
+  core.setOutput('verdict', 'error');
+  const markdown = `## 💥 model-budget: the check could not run\n\n\`\`\`\n${message.replace(/```/g, "'''")}\n\`\`\`\n`;
+  core.setOutput('markdown', markdown);
+  return core.appendSummary(markdown).then(() => ({ exitCode: 1 as const, failure: message }));
+}
+
+async function writeReportJson(report: Report, inputs: ActionInputs, workingDir: string, ports: ActionPorts): Promise<string> {
+  const file = inputs.reportJson
+    ? resolve(workingDir, inputs.reportJson)
+    : join(ports.env['RUNNER_TEMP'] ?? tmpdir(), 'model-budget-report.json');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(ports.toReportJson(report), null, 2)}\n`);
+  return file;
+}
+
+/** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
+function repoPath(workspace: string, file: string): string {
+  const rel = relative(workspace, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+}

@@ -1,0 +1,197 @@
+/**
+ * The base side of a pull request: the merge base of the PR's base and head commits, and a snapshot of the files
+ * the check needs at that commit (the base's `model-budget.yml`, and each model's model.json + shards for the
+ * models named by the head config and by the base config), written to a temporary folder with the same layout as
+ * the repository. A model absent at the merge base is simply absent there (the engine calls it a new model). Files
+ * stored in Git LFS come out of `git` as pointers: they are kept, and listed so the size stage can say so.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'yaml';
+import { BaseRefError, errorMessage } from '../errors.js';
+import { parseLfsPointer } from './lfs.js';
+
+export interface BaseSnapshotRequest {
+  /** Root of the git work tree (`GITHUB_WORKSPACE`). */
+  readonly repoDir: string;
+  /** The working directory the config path is relative to (inside `repoDir`). */
+  readonly workingDir: string;
+  /** Absolute path of the head's `model-budget.yml`. */
+  readonly configPath: string;
+  /** `pull_request.base.sha` of the event. */
+  readonly baseSha: string;
+  /** `pull_request.head.sha` of the event. */
+  readonly headSha: string;
+}
+
+export interface BaseSnapshot {
+  /** Folder mirroring `workingDir` at the merge base: pass it as `CheckOptions.base.dir`. */
+  readonly dir: string;
+  /** The merge-base commit. */
+  readonly ref: string;
+  /** Repository paths (posix) that are Git LFS pointers at the base, with the size each pointer states. */
+  readonly lfsPointers: readonly { readonly path: string; readonly size: number }[];
+  /** Repository paths of model files written into the snapshot. */
+  readonly files: readonly string[];
+  /** Removes the temporary folder. */
+  readonly cleanup: () => Promise<void>;
+}
+
+const SHALLOW_FIX =
+  'Check out the full history: `actions/checkout` with `fetch-depth: 0`, or run ' +
+  '`git fetch --no-tags --deepen=200 origin "$GITHUB_BASE_REF"` before this step.';
+
+/** The merge base of `baseSha` and `headSha`; BaseRefError with the fix when the history is too shallow. */
+export async function findMergeBase(repoDir: string, baseSha: string, headSha: string): Promise<string> {
+  for (const sha of [baseSha, headSha]) {
+    if (!(await git(repoDir, ['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false))) {
+      throw new BaseRefError(`commit ${sha.slice(0, 12)} is not in the checkout, so the base branch cannot be compared. ${SHALLOW_FIX}`);
+    }
+  }
+  try {
+    return (await git(repoDir, ['merge-base', baseSha, headSha])).toString('utf8').trim();
+  } catch (error) {
+    const shallow = (await git(repoDir, ['rev-parse', '--is-shallow-repository']).catch(() => Buffer.from(''))).toString().trim() === 'true';
+    const why = shallow ? 'the clone is shallow and does not reach their common ancestor' : 'they have no common ancestor';
+    throw new BaseRefError(`no merge base between ${baseSha.slice(0, 12)} and ${headSha.slice(0, 12)}: ${why}. ${SHALLOW_FIX}`, { cause: error });
+  }
+}
+
+/** Writes the base snapshot; the caller must `cleanup()` it. */
+export async function materializeBase(request: BaseSnapshotRequest): Promise<BaseSnapshot> {
+  const repoDir = resolve(request.repoDir);
+  const ref = await findMergeBase(repoDir, request.baseSha, request.headSha);
+  const tmp = await mkdtemp(join(tmpdir(), 'model-budget-base-'));
+  const root = join(tmp, 'repo');
+  const cleanup = (): Promise<void> => rm(tmp, { recursive: true, force: true });
+  try {
+    const configRepoPath = toRepoPath(repoDir, request.configPath);
+    const headConfigText = await readHeadFile(request.configPath);
+    const baseConfig = await readBlob(repoDir, ref, configRepoPath);
+    const modelPaths = new Set<string>([
+      ...modelPathsOf(headConfigText, configRepoPath),
+      ...(baseConfig ? modelPathsOf(baseConfig.toString('utf8'), configRepoPath) : []),
+    ]);
+    const files: string[] = [];
+    const lfsPointers: { path: string; size: number }[] = [];
+    const copy = async (path: string): Promise<Buffer | undefined> => {
+      const written = await writeBlob(repoDir, ref, path, join(root, ...path.split('/')));
+      if (!written) return undefined;
+      files.push(path);
+      const pointer = written.byteLength <= 1024 ? parseLfsPointer(written) : undefined;
+      if (pointer) lfsPointers.push({ path, size: pointer.size });
+      return written;
+    };
+    if (baseConfig) await copy(configRepoPath);
+    for (const modelPath of modelPaths) {
+      const modelJson = await copy(modelPath);
+      for (const shard of modelJson ? shardPathsOf(modelJson, modelPath) : []) await copy(shard);
+    }
+    const workRel = relative(repoDir, resolve(request.workingDir));
+    return { dir: join(root, workRel), ref, lfsPointers, files, cleanup };
+  } catch (error) {
+    await cleanup();
+    if (error instanceof BaseRefError) throw error;
+    throw new BaseRefError(`could not read the base commit ${ref.slice(0, 12)}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** `models[].path` of a config, as repository paths; tolerant of a base config the current schema would reject. */
+export function modelPathsOf(configText: string, configRepoPath: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parse(configText, { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const models = isRecord(doc) && Array.isArray(doc['models']) ? (doc['models'] as unknown[]) : [];
+  const configDir = posix.dirname(configRepoPath);
+  return models.flatMap((m) => {
+    const path = isRecord(m) ? m['path'] : undefined;
+    if (typeof path !== 'string' || path === '' || posix.isAbsolute(path)) return [];
+    const joined = posix.normalize(posix.join(configDir, path.replace(/\\/g, '/')));
+    return joined.startsWith('../') || joined === '..' ? [] : [joined];
+  });
+}
+
+/** Shard paths a model.json lists, as repository paths; unsafe entries are skipped (the loader reports them). */
+export function shardPathsOf(modelJson: Buffer, modelRepoPath: string): string[] {
+  if (parseLfsPointer(modelJson)) return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(modelJson.toString('utf8'));
+  } catch {
+    return [];
+  }
+  const groups = isRecord(doc) && Array.isArray(doc['weightsManifest']) ? (doc['weightsManifest'] as unknown[]) : [];
+  const dir = posix.dirname(modelRepoPath);
+  const out = new Set<string>();
+  for (const group of groups) {
+    const paths = isRecord(group) && Array.isArray(group['paths']) ? (group['paths'] as unknown[]) : [];
+    for (const p of paths) {
+      if (typeof p !== 'string' || p === '' || posix.isAbsolute(p) || p.includes('\\')) continue;
+      const joined = posix.normalize(posix.join(dir, p));
+      if (joined.startsWith(`${dir === '.' ? '' : `${dir}/`}`) && !joined.startsWith('../')) out.add(joined);
+    }
+  }
+  return [...out];
+}
+
+function toRepoPath(repoDir: string, file: string): string {
+  const rel = relative(repoDir, resolve(file));
+  if (rel.startsWith('..')) throw new BaseRefError(`${file} is outside the repository ${repoDir}`);
+  return rel.split(sep).join('/');
+}
+
+async function readHeadFile(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
+}
+
+/** The blob at `ref:path`, or undefined when the path does not exist there (or is not a file). */
+async function readBlob(repoDir: string, ref: string, path: string): Promise<Buffer | undefined> {
+  const type = await git(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+  if (type !== 'blob') return undefined;
+  return git(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
+}
+
+/** Streams `ref:path` to `target`; returns the first KiB (to spot pointers and parse model.json) or undefined when absent. */
+async function writeBlob(repoDir: string, ref: string, path: string, target: string): Promise<Buffer | undefined> {
+  const type = await git(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+  if (type !== 'blob') return undefined;
+  await mkdir(dirname(target), { recursive: true });
+  if (path.endsWith('.json')) {
+    const bytes = await git(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
+    await writeFile(target, bytes);
+    return bytes;
+  }
+  const child = spawn('git', ['cat-file', 'blob', `${ref}:${path}`], { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (headBytes < 1025) {
+      head.push(chunk);
+      headBytes += chunk.byteLength;
+    }
+  });
+  const exit = new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
+  await pipeline(child.stdout, createWriteStream(target));
+  if ((await exit) !== 0) throw new Error(`git cat-file failed for ${ref}:${path}`);
+  return Buffer.concat(head).subarray(0, 1025);
+}
+
+function git(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    execFile('git', [...args], { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
+      if (error) fail(new Error(`git ${args.join(" ")}: ${error.message}`, { cause: error }));
+      else done(stdout);
+    });
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

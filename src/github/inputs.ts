@@ -1,0 +1,57 @@
+/**
+ * The Action's inputs (see action.yml), read through a `getInput` port and validated in one place. Every problem
+ * names the input and the accepted values.
+ */
+import { UsageError } from '../errors.js';
+import { COMMENT_MODES, type CommentMode } from '../report/sticky-comment.js';
+
+export type ActionMode = 'check' | 'measure' | 'report';
+const MODES: readonly ActionMode[] = ['check', 'measure', 'report'];
+
+export interface ActionInputs {
+  /** Path of model-budget.yml, relative to `workingDirectory`. Default `model-budget.yml`. */
+  readonly config: string;
+  /** Token for the comment; empty when none was given. Never logged. */
+  readonly token: string;
+  /** Folder the config path is relative to, relative to the workspace. Default `.`. */
+  readonly workingDirectory: string;
+  /** Where to write report.json (relative to the working directory); empty: not written. */
+  readonly reportJson: string;
+  readonly comment: CommentMode;
+  /** Marker key; default: the config path relative to the workspace. */
+  readonly commentKey: string;
+  /** Login our comments carry, for GitHub App tokens (`my-app[bot]`); empty: found from the token. */
+  readonly commentAuthor: string;
+  /** PR label that turns budget failures into warnings. Default `model-budget:accept`. */
+  readonly overrideLabel: string;
+  readonly mode: ActionMode;
+  /** Measure mode: folder the artifact files are written to; report mode: name of the artifact to fetch. */
+  readonly artifact: string;
+}
+
+/** Reads and validates the inputs. `getInput` returns '' for an unset input (as `@actions/core` does). */
+export function readInputs(getInput: (name: string) => string): ActionInputs {
+  const get = (name: string, fallback: string): string => getInput(name).trim() || fallback;
+  const comment = get('comment', 'always');
+  if (!isOneOf(comment, COMMENT_MODES)) {
+    throw new UsageError(`input "comment" is "${comment}"; expected one of ${COMMENT_MODES.join(', ')}`);
+  }
+  const mode = get('mode', 'check');
+  if (!isOneOf(mode, MODES)) throw new UsageError(`input "mode" is "${mode}"; expected one of ${MODES.join(', ')}`);
+  return {
+    config: get('config', 'model-budget.yml'),
+    token: getInput('github-token').trim(),
+    workingDirectory: get('working-directory', '.'),
+    reportJson: get('report-json', ''),
+    comment,
+    commentKey: get('comment-key', ''),
+    commentAuthor: get('comment-author', ''),
+    overrideLabel: get('override-label', 'model-budget:accept'),
+    mode,
+    artifact: get('artifact', 'model-budget-report'),
+  };
+}
+
+function isOneOf<T extends string>(value: string, options: readonly T[]): value is T {
+  return (options as readonly string[]).includes(value);
+}

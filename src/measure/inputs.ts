@@ -1,0 +1,157 @@
+import * as tf from '@tensorflow/tfjs';
+import { MeasureError } from '../errors.js';
+import type { InputSpec } from './execute.js';
+
+/** Size given to an unknown non-batch dimension when no shape is configured. */
+export const DEFAULT_DIM = 64;
+/** Value of a float input of rank 0 or unknown rank (e.g. a `downsample_ratio`), when not configured. */
+export const DEFAULT_FLOAT_SCALAR = 0.25;
+/** Value of an int32 input of rank 0 or unknown rank, when not configured. */
+export const DEFAULT_INT_SCALAR = 1;
+
+/** Options of {@link makeInputs}. */
+export interface MakeInputsOptions {
+  /** Seed of the PRNG; the same seed and specs give the same tensors. */
+  readonly seed: number;
+  /** Size of an unknown first (batch) dimension. Default 1. */
+  readonly batch?: number;
+  /** Full shapes by input name; win over the signature. */
+  readonly shapes?: Readonly<Record<string, readonly number[]>>;
+  /** Constant values for inputs of rank 0 / unknown rank (default 0.25 float, 1 int, true bool). */
+  readonly values?: Readonly<Record<string, number>>;
+  /** Throw instead of using 64 for an unknown non-batch dimension. Default false. */
+  readonly strict?: boolean;
+}
+
+/** mulberry32: a tiny seeded PRNG with good enough spread for synthetic inputs; returns [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Graph inputs are fed as `name:0`; users may write either `name` or `name:0`. */
+function sameInput(key: string, name: string): boolean {
+  return key === name || `${key}:0` === name || key === `${name}:0`;
+}
+
+/** The entry of `record` for input `name` (`x` and `x:0` are the same input). */
+export function byInputName<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  if (record === undefined) return undefined;
+  const key = Object.keys(record).find((k) => sameInput(k, name));
+  return key === undefined ? undefined : record[key];
+}
+
+/** A configured name that matches no input is a typo that would silently fall back to defaults: refuse it. */
+export function checkInputNames(specs: readonly InputSpec[], record: Readonly<Record<string, unknown>> | undefined, what: string): void {
+  for (const key of Object.keys(record ?? {})) {
+    if (!specs.some((s) => sameInput(key, s.name))) {
+      throw new MeasureError(
+        `${what} names input "${key}", but the model's inputs are ${specs.map((s) => `"${s.name}"`).join(', ')}`,
+      );
+    }
+  }
+}
+
+/**
+ * The concrete shape an input gets: configured shape, else the signature with batch (dim 0) → `batch` and other
+ * unknown dims → 64. Unknown rank (shape `[]` with `unknownRank`, or rank 0) gives a scalar.
+ */
+export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, 'seed'>): number[] {
+  const configured = byInputName(options.shapes, spec.name);
+  if (configured) {
+    if (configured.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new MeasureError(`input "${spec.name}": configured shape [${configured.join(', ')}] must hold whole numbers ≥ 0`);
+    }
+    if (spec.shape.length > 0 && configured.length !== spec.shape.length) {
+      throw new MeasureError(
+        `input "${spec.name}": configured shape [${configured.join(', ')}] has rank ${configured.length}, ` +
+          `the model expects rank ${spec.shape.length} ([${spec.shape.map((d) => d ?? '?').join(', ')}])`,
+      );
+    }
+    spec.shape.forEach((d, i) => {
+      if (d !== null && d >= 0 && configured[i] !== d) {
+        throw new MeasureError(
+          `input "${spec.name}": configured shape [${configured.join(', ')}] differs from the model's fixed ` +
+            `[${spec.shape.map((x) => x ?? '?').join(', ')}] at dimension ${i}`,
+        );
+      }
+    });
+    return [...configured];
+  }
+  return spec.shape.map((d, i) => {
+    if (d !== null && d >= 0) return d;
+    if (i === 0) return options.batch ?? 1;
+    if (options.strict) {
+      throw new MeasureError(
+        `input "${spec.name}" has unknown dimension ${i} ([${spec.shape.map((x) => x ?? '?').join(', ')}]): ` +
+          `set its shape under the model's benchmark input shapes, e.g. ${spec.name}: [1, 224, 224, 3]`,
+      );
+    }
+    return DEFAULT_DIM;
+  });
+}
+
+/**
+ * Seeded synthetic inputs, one tensor per spec in order. float32 → uniform [0, 1); int32 → integers 0–255 (image
+ * pixels); bool → random true/false; scalars take `values`, else 0.25 / 1 / true. The caller disposes the tensors.
+ */
+export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptions): tf.Tensor[] {
+  checkInputNames(specs, options.shapes, 'shapes');
+  checkInputNames(specs, options.values, 'values');
+  const random = mulberry32(options.seed);
+  return specs.map((spec) => {
+    const shape = resolveShape(spec, options);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const fixed = byInputName(options.values, spec.name);
+    switch (spec.dtype) {
+      case 'float32': {
+        if (shape.length === 0) return tf.scalar(fixed ?? DEFAULT_FLOAT_SCALAR, 'float32');
+        const data = new Float32Array(size);
+        for (let i = 0; i < size; i++) data[i] = fixed ?? random();
+        return tf.tensor(data, shape, 'float32');
+      }
+      case 'int32': {
+        if (shape.length === 0) return tf.scalar(fixed ?? DEFAULT_INT_SCALAR, 'int32');
+        const data = new Int32Array(size);
+        for (let i = 0; i < size; i++) data[i] = fixed ?? Math.floor(random() * 256);
+        return tf.tensor(data, shape, 'int32');
+      }
+      case 'bool': {
+        if (shape.length === 0) return tf.scalar(fixed === undefined ? true : fixed !== 0, 'bool');
+        const data = new Uint8Array(size);
+        for (let i = 0; i < size; i++) data[i] = random() < 0.5 ? 0 : 1;
+        return tf.tensor(data, shape, 'bool');
+      }
+      case 'string':
+        throw new MeasureError(
+          `input "${spec.name}" is a string tensor: synthetic inputs cannot be made for it; give samples instead`,
+        );
+      default: {
+        const never: never = spec.dtype;
+        throw new MeasureError(`input "${spec.name}" has unsupported dtype ${String(never)}`);
+      }
+    }
+  });
+}
+
+/** Synthetic input sets drift compares on when no samples are configured. */
+export const DEFAULT_DRIFT_SAMPLES = 8;
+
+/**
+ * `count` synthetic input sets (seeds `seed`, `seed + 1`, ...), the default data for accuracy drift.
+ * The caller disposes every tensor.
+ */
+export function makeInputSets(
+  specs: readonly InputSpec[],
+  options: MakeInputsOptions & { readonly count?: number },
+): tf.Tensor[][] {
+  const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
+  if (!Number.isInteger(count) || count < 1) throw new MeasureError(`drift samples must be a whole number ≥ 1, got ${count}`);
+  return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));
+}

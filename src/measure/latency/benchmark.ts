@@ -1,0 +1,142 @@
+/**
+ * Model-level entry points: load a model on the active runtime (timed), make its seeded inputs, run the loop or the
+ * A/B, and clean up. These are what the pipeline and `model-budget compare` call.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { dispose } from '@tensorflow/tfjs';
+import type { LoadedModel } from '../../model/types.js';
+import { instantiate, type Executable, type InstantiateOptions } from '../execute.js';
+import { makeInputs } from '../inputs.js';
+import type { RuntimeInfo } from '../runtime.js';
+import { compareLatency, type AbOptions, type AbResult } from './ab.js';
+import { runLatencyLoop, type LatencyStats, type LoopPorts } from './loop.js';
+import type { LatencyOptions } from './options.js';
+
+type ModelInput = Pick<LoadedModel, 'format' | 'artifacts' | 'path'>;
+
+/** How synthetic inputs are made (the same generator as drift). */
+export interface InputOptions {
+  /** Seed of the synthetic inputs. Default 1. */
+  readonly seed?: number;
+  /** Size of an unknown batch dimension. Default 1. */
+  readonly batch?: number;
+  /** Full input shapes by input name (`benchmark.input-shapes`). */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Options of {@link benchmarkModel}. */
+export interface BenchmarkOptions extends LatencyOptions, InputOptions, InstantiateOptions {}
+
+/** Latency, memory and load time of one model. Times in ms. */
+export interface ModelLatency extends LatencyStats {
+  /** `instantiate`: topology parse + weights to the backend (the model files are already read by `loadModel`). */
+  readonly loadMs: number;
+  /** The runtime it ran on (cpu when the requested runtime lacked a kernel and fell back). */
+  readonly runtime: RuntimeInfo;
+  /** Fallback notes from the runtime. */
+  readonly warnings: readonly string[];
+}
+
+function inputsFor(exec: Executable, options: InputOptions): tf.Tensor[] {
+  return makeInputs(exec.inputs, {
+    seed: options.seed ?? 1,
+    ...(options.batch === undefined ? {} : { batch: options.batch }),
+    ...(options.inputShapes === undefined ? {} : { shapes: options.inputShapes }),
+  });
+}
+
+/**
+ * The two sides of an A/B may have different inputs: each gets the configured shapes of its own inputs. A name that
+ * neither side has is left in, so `makeInputs` reports it.
+ */
+function onlyInputsOf(exec: Executable, options: InputOptions, other: Executable): InputOptions {
+  if (options.inputShapes === undefined) return options;
+  const own = new Set(exec.inputs.map((i) => i.name));
+  const theirs = new Set(other.inputs.map((i) => i.name));
+  const shapes = Object.fromEntries(Object.entries(options.inputShapes).filter(([k]) => own.has(k) || !theirs.has(k)));
+  return { ...options, inputShapes: shapes };
+}
+
+async function timedInstantiate(
+  model: ModelInput,
+  options: InstantiateOptions,
+  now: () => number,
+): Promise<{ exec: Executable; loadMs: number }> {
+  const t0 = now();
+  const exec = await instantiate(model, {
+    ...(options.customLayers === undefined ? {} : { customLayers: options.customLayers }),
+    ...(options.pinned === undefined ? {} : { pinned: options.pinned }),
+  });
+  return { exec, loadMs: now() - t0 };
+}
+
+/**
+ * Benchmarks one model on the active runtime (call `selectRuntime` first): timed load, first inference, warm-up,
+ * timed runs, memory, leak check and the top ops. Throws `MeasureError` naming the model on failure or timeout.
+ */
+export async function benchmarkModel(
+  model: ModelInput,
+  options: BenchmarkOptions = {},
+  ports: LoopPorts = {},
+): Promise<ModelLatency> {
+  const now = ports.now ?? (() => performance.now());
+  const { exec, loadMs } = await timedInstantiate(model, options, now);
+  let inputs: tf.Tensor[] = [];
+  try {
+    inputs = inputsFor(exec, options);
+    const stats = await runLatencyLoop(exec, inputs, { model: model.path, ...options }, ports);
+    return { ...stats, loadMs, runtime: exec.runtime, warnings: [...(exec.warnings ?? [])] };
+  } finally {
+    dispose(inputs);
+    exec.dispose();
+  }
+}
+
+/** Options of {@link compareModels}. */
+export interface CompareModelsOptions extends AbOptions, InputOptions, InstantiateOptions {}
+
+/** {@link AbResult} plus what each side ran on and took to load. */
+export interface ModelComparison extends AbResult {
+  readonly runtime: RuntimeInfo;
+  readonly loadMs: { readonly baseline: number; readonly candidate: number };
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Interleaved A/B of two models on the active runtime, both loaded in this process; inputs from the same seed.
+ * Throws `MeasureError` naming the side that failed.
+ */
+export async function compareModels(
+  baseline: ModelInput,
+  candidate: ModelInput,
+  options: CompareModelsOptions = {},
+  ports: Pick<LoopPorts, 'now' | 'setTimer'> = {},
+): Promise<ModelComparison> {
+  const now = ports.now ?? (() => performance.now());
+  const base = await timedInstantiate(baseline, options, now);
+  let cand: { exec: Executable; loadMs: number } | undefined;
+  const tensors: tf.Tensor[][] = [];
+  try {
+    cand = await timedInstantiate(candidate, options, now);
+    const baseInputs = inputsFor(base.exec, onlyInputsOf(base.exec, options, cand.exec));
+    tensors.push(baseInputs);
+    const candInputs = inputsFor(cand.exec, onlyInputsOf(cand.exec, options, base.exec));
+    tensors.push(candInputs);
+    const result = await compareLatency(
+      { runnable: base.exec, inputs: baseInputs, name: baseline.path },
+      { runnable: cand.exec, inputs: candInputs, name: candidate.path },
+      options,
+      ports,
+    );
+    return {
+      ...result,
+      runtime: cand.exec.runtime,
+      loadMs: { baseline: base.loadMs, candidate: cand.loadMs },
+      warnings: [...(base.exec.warnings ?? []), ...(cand.exec.warnings ?? [])],
+    };
+  } finally {
+    dispose(tensors.flat());
+    base.exec.dispose();
+    cand?.exec.dispose();
+  }
+}

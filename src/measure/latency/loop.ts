@@ -1,0 +1,146 @@
+/**
+ * The benchmark loop, after TFLite's `benchmark_model`: warm up (runs AND seconds), then timed runs until both
+ * `minRuns` and `minSeconds` are reached, capped by `maxSeconds`, the whole thing bounded by a per-model timeout.
+ * One run is whatever `Runnable.run` does — for an `Executable`: predict / execute, read every output back, dispose.
+ * The clock, tensor-memory probe, RSS probe, profiler and timers are injected so the control flow is testable.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { summarize, type LatencySummary } from '../stats.js';
+import { summarizeProfile, type OpTime } from './profile.js';
+import { createRunOnce, realTimer } from './run-once.js';
+import { resolveLatencyOptions, type LatencyOptions, type ResolvedLatencyOptions } from './options.js';
+
+/** What the loop times: one inference per call. `Executable` from `measure/execute.ts` fits. */
+export interface Runnable {
+  run(inputs: readonly tf.Tensor[]): Promise<unknown>;
+}
+
+/** The world the loop touches; every member defaults to the real thing. */
+export interface LoopPorts {
+  /** Monotonic clock in ms. Default `performance.now()`. */
+  readonly now?: () => number;
+  /** Live tensors and their bytes. Default `tf.memory()`. */
+  readonly memory?: () => { readonly numTensors: number; readonly numBytes: number };
+  /** Peak resident set size of the process so far, in bytes. Default `process.resourceUsage().maxRSS` × 1024. */
+  readonly maxRssBytes?: () => number;
+  /** Profiles one call. Default `tf.profile`. */
+  readonly profile?: (f: () => Promise<tf.TensorContainer>) => Promise<ProfileLike>;
+  /** Real-time timer for the timeout race (a hung promise never advances a fake clock). Default `setTimeout`. */
+  readonly setTimer?: (callback: () => void, ms: number) => { cancel(): void };
+}
+
+/** The part of `tf.profile`'s result the loop reads. */
+export interface ProfileLike {
+  readonly peakBytes: number;
+  readonly kernels: readonly { readonly name: string; readonly kernelTimeMs: unknown }[];
+}
+
+/** Tensor and process memory seen while benchmarking. */
+export interface MemoryStats {
+  /** High-water mark of live tensor bytes: sampled after every run, and inside the profiled run when profiling. */
+  readonly peakTensorBytes: number;
+  /** Peak resident set size of the whole process (includes the runtime, Node itself and other models). */
+  readonly peakRssBytes: number;
+  /** Live tensors after the loop minus before it; > 0 means the model or runtime leaks tensors per run. */
+  readonly leakedTensors: number;
+}
+
+/** Result of {@link runLatencyLoop}. Times in ms. */
+export interface LatencyStats {
+  /** The first inference after loading (kernel compilation, lazy weight upload, …); not in `samplesMs`. */
+  readonly firstInferenceMs: number;
+  /** Warm-up runs done, the first inference included. */
+  readonly warmupRuns: number;
+  /** Every timed run, in order. */
+  readonly samplesMs: readonly number[];
+  readonly summary: LatencySummary;
+  /** Wall time of the timed phase, in seconds. */
+  readonly timedSeconds: number;
+  /** `max-seconds`: the cap stopped the loop before `minRuns` were reached (fewer samples than asked). */
+  readonly stoppedBy: 'min-runs-and-seconds' | 'max-seconds';
+  readonly memory: MemoryStats;
+  /** Top ops by kernel time of one profiled run (absent when profiling is off). */
+  readonly ops?: readonly OpTime[];
+  /** The options the loop ran with, defaults filled in. */
+  readonly options: ResolvedLatencyOptions;
+}
+
+/**
+ * Benchmarks `runnable` on `inputs` (the caller owns and disposes them). Throws `MeasureError` naming `options.model`
+ * when a run throws or the per-model timeout passes; a timed-out run is abandoned (its promise cannot be cancelled),
+ * but the loop returns control. A run that blocks the event loop synchronously cannot be interrupted by a timer.
+ */
+export async function runLatencyLoop(
+  runnable: Runnable,
+  inputs: readonly tf.Tensor[],
+  options: LatencyOptions = {},
+  ports: LoopPorts = {},
+): Promise<LatencyStats> {
+  const o = resolveLatencyOptions(options);
+  const now = ports.now ?? (() => performance.now());
+  const memory = ports.memory ?? (() => tf.memory());
+  const maxRssBytes = ports.maxRssBytes ?? (() => process.resourceUsage().maxRSS * 1024);
+  const profile = ports.profile ?? ((f) => tf.profile(f));
+  const setTimer = ports.setTimer ?? realTimer;
+
+  const start = now();
+  const deadline = start + o.timeoutSeconds * 1000;
+  const startTensors = memory().numTensors;
+  let peakTensorBytes = memory().numBytes;
+
+  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline, now, setTimer });
+  const sampleMemory = (): void => {
+    peakTensorBytes = Math.max(peakTensorBytes, memory().numBytes);
+  };
+
+  // Warm-up: the first run alone (its time is reported), then until warmupRuns AND warmupSeconds.
+  const firstStart = now();
+  await runOnce();
+  const firstInferenceMs = now() - firstStart;
+  sampleMemory();
+  let warmupRuns = 1;
+  while (warmupRuns < o.warmupRuns || now() - firstStart < o.warmupSeconds * 1000) {
+    await runOnce();
+    sampleMemory();
+    warmupRuns += 1;
+  }
+
+  const samplesMs: number[] = [];
+  const timedStart = now();
+  let stoppedBy: LatencyStats['stoppedBy'] = 'min-runs-and-seconds';
+  for (;;) {
+    const elapsed = now() - timedStart;
+    if (samplesMs.length >= o.minRuns && elapsed >= o.minSeconds * 1000) break;
+    if (samplesMs.length >= 1 && elapsed >= o.maxSeconds * 1000) {
+      stoppedBy = 'max-seconds';
+      break;
+    }
+    const t0 = now();
+    await runOnce();
+    samplesMs.push(now() - t0);
+    sampleMemory();
+  }
+  const timedSeconds = (now() - timedStart) / 1000;
+
+  let ops: readonly OpTime[] | undefined;
+  if (o.profileOps > 0) {
+    const info = await profile(async () => {
+      await runOnce();
+      return [];
+    });
+    peakTensorBytes = Math.max(peakTensorBytes, info.peakBytes);
+    ops = summarizeProfile(info.kernels, o.profileOps);
+  }
+
+  return {
+    firstInferenceMs,
+    warmupRuns,
+    samplesMs,
+    summary: summarize(samplesMs),
+    timedSeconds,
+    stoppedBy,
+    memory: { peakTensorBytes, peakRssBytes: maxRssBytes(), leakedTensors: memory().numTensors - startTensors },
+    ...(ops ? { ops } : {}),
+    options: o,
+  };
+}

@@ -1,0 +1,182 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { MeasureError, errorMessage } from '../../errors.js';
+import type { InputSpec } from '../execute.js';
+import { byInputName, checkInputNames, makeInputs, resolveShape } from '../inputs.js';
+import { decodeImage, imageToValues, resizeBilinear, type Normalize } from './image.js';
+import { parseNpy, type NpyArray } from './npy.js';
+
+/** A folder of PNG/JPEG images fed to one image input, one image per sample. */
+export interface ImageSamples {
+  /** Folder of `.png`, `.jpg`, `.jpeg` files, read in name order. */
+  readonly dir: string;
+  /** The input the images go to. Default: the first input of rank 4. */
+  readonly input?: string;
+  /** `[height, width]` in pixels every image is resized to (bilinear). Default: the input's fixed size, else each image's own. */
+  readonly resize?: readonly [number, number];
+  readonly normalize?: Normalize;
+  /** At most this many images, in name order. Default 32. */
+  readonly limit?: number;
+}
+
+/** Options of {@link loadSamples}. Relative paths resolve against `cwd`. */
+export interface LoadSamplesOptions {
+  /** The model's inputs (`Executable.inputs`). */
+  readonly specs: readonly InputSpec[];
+  /** `.npy` files by input name; a list gives one sample per file. Every listed input needs the same count. */
+  readonly npy?: Readonly<Record<string, string | readonly string[]>>;
+  readonly images?: ImageSamples;
+  /** Inputs neither source covers are synthetic (seeded like `makeInputs`). */
+  readonly seed?: number;
+  readonly shapes?: Readonly<Record<string, readonly number[]>>;
+  readonly values?: Readonly<Record<string, number>>;
+  /** Default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** Default cap on images read from a sample folder. */
+export const DEFAULT_IMAGE_LIMIT = 32;
+
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+/**
+ * Reads user samples into input sets: `result[sample][input]`, inputs in `specs` order. The caller disposes every
+ * tensor. Throws MeasureError naming the file when a sample does not fit its input.
+ */
+export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tensor[][]> {
+  const cwd = options.cwd ?? process.cwd();
+  checkInputNames(options.specs, options.shapes, 'shapes');
+  checkInputNames(options.specs, options.values, 'values');
+  const perInput = new Map<string, { values: Float32Array | Int32Array | Uint8Array; shape: number[] }[]>();
+
+  for (const [name, value] of Object.entries(options.npy ?? {})) {
+    const spec = findSpec(options.specs, name);
+    const files = typeof value === 'string' ? [value] : value;
+    const arrays: { values: Float32Array | Int32Array | Uint8Array; shape: number[] }[] = [];
+    for (const file of files) {
+      const path = resolve(cwd, file);
+      const bytes = await readBytes(path);
+      arrays.push(fitNpy(parseNpy(bytes, path), spec, path));
+    }
+    perInput.set(spec.name, arrays);
+  }
+
+  if (options.images) {
+    const spec = options.images.input === undefined
+      ? options.specs.find((s) => s.shape.length === 4)
+      : findSpec(options.specs, options.images.input);
+    if (!spec) throw new MeasureError('images: the model has no input of rank 4 ([batch, height, width, channels]); name one with input:');
+    perInput.set(spec.name, await readImages(options.images, spec, cwd));
+  }
+
+  const counts = [...perInput].map(([name, list]) => ({ name, count: list.length }));
+  const first = counts[0];
+  if (!first) throw new MeasureError('samples: give npy files or an image folder');
+  const mismatch = counts.find((c) => c.count !== first.count);
+  if (mismatch) {
+    throw new MeasureError(
+      `samples: input "${first.name}" has ${first.count} sample(s) but "${mismatch.name}" has ${mismatch.count}; give each input the same number`,
+    );
+  }
+  const sets: tf.Tensor[][] = [];
+  for (let i = 0; i < first.count; i++) {
+    // Inputs without samples (e.g. a recurrent state) get the synthetic value, seeded per sample.
+    const synthetic = options.specs.filter((s) => !perInput.has(s.name));
+    const made = makeInputs(synthetic, {
+      seed: (options.seed ?? 0) + i,
+      shapes: only(synthetic, options.shapes),
+      values: only(synthetic, options.values),
+    });
+    sets.push(
+      options.specs.map((spec) => {
+        const given = perInput.get(spec.name)?.[i];
+        if (given) return tf.tensor(given.values, given.shape, spec.dtype === 'int32' ? 'int32' : spec.dtype === 'bool' ? 'bool' : 'float32');
+        const t = made[synthetic.indexOf(spec)];
+        if (!t) throw new MeasureError(`samples: no value for input "${spec.name}"`);
+        return t;
+      }),
+    );
+  }
+  return sets;
+}
+
+/** The entries of `record` for `specs` only, keyed by spec name. */
+function only<T>(specs: readonly InputSpec[], record: Readonly<Record<string, T>> | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const spec of specs) {
+    const value = byInputName(record, spec.name);
+    if (value !== undefined) out[spec.name] = value;
+  }
+  return out;
+}
+
+function findSpec(specs: readonly InputSpec[], name: string): InputSpec {
+  const spec = specs.find((s) => s.name === name || s.name === `${name}:0` || s.name.replace(/:0$/, '') === name);
+  if (!spec) {
+    throw new MeasureError(`samples: the model has no input "${name}"; its inputs are ${specs.map((s) => s.name).join(', ')}`);
+  }
+  return spec;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new MeasureError(`sample file ${path} cannot be read: ${errorMessage(error)}`, { cause: error, file: path });
+  }
+}
+
+/** Checks an npy array against the input: same rank, fixed dims equal, dtype compatible; a missing batch dim is added. */
+function fitNpy(array: NpyArray, spec: InputSpec, path: string): { values: Float32Array | Int32Array | Uint8Array; shape: number[] } {
+  let shape = [...array.shape];
+  if (!spec.unknownRank && shape.length === spec.shape.length - 1) shape = [1, ...shape];
+  const fits =
+    spec.unknownRank === true ||
+    (shape.length === spec.shape.length && spec.shape.every((d, i) => d === null || d === shape[i]));
+  if (!fits) {
+    throw new MeasureError(
+      `${path}: shape (${array.shape.join(', ')}) does not fit input "${spec.name}" ` +
+        `[${spec.shape.map((d) => d ?? '?').join(', ')}]`,
+      { file: path },
+    );
+  }
+  if (spec.dtype === 'float32' && array.dtype !== 'float32') return { values: Float32Array.from(array.data), shape };
+  if (spec.dtype === 'int32' && array.dtype === 'float32') {
+    throw new MeasureError(`${path}: holds floats (${array.descr}) but input "${spec.name}" is int32; save integers`, { file: path });
+  }
+  return { values: array.data, shape };
+}
+
+async function readImages(
+  options: ImageSamples,
+  spec: InputSpec,
+  cwd: string,
+): Promise<{ values: Float32Array | Int32Array; shape: number[] }[]> {
+  const dir = resolve(cwd, options.dir);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+  } catch (error) {
+    throw new MeasureError(`image sample folder ${dir} cannot be read: ${errorMessage(error)}`, { cause: error, file: dir });
+  }
+  if (names.length === 0) throw new MeasureError(`image sample folder ${dir} holds no .png or .jpg files`, { file: dir });
+  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
+    throw new MeasureError(`images cannot feed input "${spec.name}" of dtype ${spec.dtype}`);
+  }
+  const fixed = resolveShape(spec, { shapes: {} });
+  const channels = spec.shape[3] ?? 3;
+  const [fixedH, fixedW] = [spec.shape[1], spec.shape[2]];
+  const out: { values: Float32Array | Int32Array; shape: number[] }[] = [];
+  for (const name of names.slice(0, options.limit ?? DEFAULT_IMAGE_LIMIT)) {
+    const path = join(dir, name);
+    let image = decodeImage(await readBytes(path), path);
+    const [h, w] = options.resize ?? [fixedH ?? image.height, fixedW ?? image.width];
+    if ((fixedH != null && h !== fixedH) || (fixedW != null && w !== fixedW)) {
+      throw new MeasureError(`images: resize [${h}, ${w}] differs from input "${spec.name}"'s fixed size [${fixed[1]}, ${fixed[2]}]`);
+    }
+    image = resizeBilinear(image, h, w);
+    out.push({ values: imageToValues(image, channels, spec.dtype, options.normalize), shape: [1, h, w, channels] });
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import type { io } from '@tensorflow/tfjs';
+import { loadModel } from './load.js';
+import { saveModel, type SaveOptions } from './save.js';
+import { weightBytes } from './save.js';
+
+/**
+ * A tfjs `IOHandler` over the local file system (tfjs's own `file://` handler needs tfjs-node). `load` goes
+ * through the validating loader; `save` writes converter-style model.json + shards.
+ *
+ * ```ts
+ * const model = await tf.loadGraphModel(fileSystemIO('models/net/model.json'));
+ * ```
+ */
+export function fileSystemIO(path: string, options: SaveOptions = {}): io.IOHandler {
+  return {
+    load: async () => (await loadModel(path)).artifacts,
+    save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
+      const format = artifacts.format === 'graph-model' || isGraphTopology(artifacts.modelTopology) ? 'graph' : 'layers';
+      const dir = path.endsWith('.json') ? path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.' : path;
+      await saveModel({ artifacts, format }, dir, options);
+      const weights = weightBytes(artifacts.weightData);
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: JSON.stringify(artifacts.modelTopology ?? null).length,
+          weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+          weightDataBytes: weights.byteLength,
+        },
+      };
+    },
+  };
+}
+
+function isGraphTopology(topology: unknown): boolean {
+  return typeof topology === 'object' && topology !== null && Array.isArray((topology as { node?: unknown }).node);
+}

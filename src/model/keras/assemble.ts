@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { ModelLoadError } from '../../errors.js';
+import type { KerasSource, LayerWeights } from './source.js';
+
+type LayerVariable = tf.LayerVariable;
+
+/**
+ * Turns a Keras source into TF.js layers artifacts, checked against the model tfjs-layers builds from the config:
+ * every weight in the file must fill one variable of the right shape, and every variable must be filled, so a model
+ * that loads here also loads with `tf.loadLayersModel`. Weight data is float32, back to back in manifest order.
+ */
+export async function assembleArtifacts(source: KerasSource, file: string): Promise<tf.io.ModelArtifacts> {
+  const modelTopology: Record<string, unknown> = {
+    keras_version: source.kerasVersion,
+    backend: source.backend,
+    model_config: source.modelConfig,
+    ...(source.trainingConfig === undefined ? {} : { training_config: source.trainingConfig }),
+  };
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology } as unknown as tf.io.ModelJSON);
+  } catch (error) {
+    throw new ModelLoadError(
+      `${file}: TF.js cannot rebuild the model from its config (${error instanceof Error ? error.message : String(error)}); ` +
+        'check the layers against docs/keras.md',
+      { file, cause: error },
+    );
+  }
+  try {
+    const specs: tf.io.WeightsManifestEntry[] = [];
+    const chunks: Float32Array[] = [];
+    const filled = new Set<LayerVariable>();
+    for (const layer of source.layers) {
+      const targets = findLayer(model, layer, file).weights;
+      if (targets.length !== layer.weights.length) {
+        throw new ModelLoadError(
+          `${file}: layer "${layer.layerPath.join('/')}" has ${layer.weights.length} weight(s) in the file but ` +
+            `${targets.length} in its config (${targets.map((t) => t.originalName).join(', ') || 'none'}); the weights ` +
+            'do not belong to this architecture — re-save the model',
+          { file },
+        );
+      }
+      layer.weights.forEach((weight, i) => {
+        const target = targets[i];
+        if (!target) return;
+        if (!sameShape(target.shape, weight.shape)) {
+          throw new ModelLoadError(
+            `${file}: weight "${weight.fileName}" has shape [${weight.shape.join(', ')}] but layer ` +
+              `"${layer.layerPath.join('/')}" needs [${target.shape.join(', ')}] for "${target.originalName}"; the ` +
+              'config and the weights disagree — re-save the model',
+            { file },
+          );
+        }
+        filled.add(target);
+        const name = source.naming === 'file' && resolvesTo(weight.fileName, target.originalName) ? weight.fileName : target.originalName;
+        specs.push({ name, shape: [...weight.shape], dtype: 'float32' });
+        chunks.push(weight.values);
+      });
+    }
+    const missing = model.weights.filter((v) => !filled.has(v));
+    if (missing.length > 0) {
+      throw new ModelLoadError(
+        `${file}: the file has no values for ${missing.length} variable(s) the config needs: ` +
+          `${missing.map((v) => `${v.originalName} [${v.shape.join(', ')}]`).join(', ')}; re-save the model`,
+        { file },
+      );
+    }
+    return { modelTopology, weightSpecs: specs, weightData: concat(chunks), format: 'layers-model', generatedBy: `keras v${source.kerasVersion}` };
+  } finally {
+    model.dispose();
+  }
+}
+
+function findLayer(model: tf.LayersModel, layer: LayerWeights, file: string): tf.layers.Layer {
+  let current: tf.layers.Layer | undefined;
+  let container: tf.LayersModel | undefined = model;
+  for (const name of layer.layerPath) {
+    current = container?.layers.find((l) => l.name === name);
+    container = current instanceof tf.LayersModel ? current : undefined;
+  }
+  if (!current) {
+    throw new ModelLoadError(
+      `${file}: the file has weights for layer "${layer.layerPath.join('/')}" but the config has no such layer; the ` +
+        'config and the weights disagree — re-save the model',
+      { file },
+    );
+  }
+  return current;
+}
+
+function sameShape(expected: readonly (number | null)[], actual: readonly number[]): boolean {
+  return expected.length === actual.length && expected.every((d, i) => d === actual[i]);
+}
+
+/** tfjs-layers matches a weight by its name, or with an inner cell scope removed (`lstm/lstm_cell/kernel`). */
+function resolvesTo(fileName: string, originalName: string): boolean {
+  if (fileName === originalName) return true;
+  const tokens = fileName.split('/');
+  return [...tokens.slice(0, -2), ...tokens.slice(-1)].join('/') === originalName;
+}
+
+function concat(chunks: readonly Float32Array[]): ArrayBuffer {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out.buffer;
+}

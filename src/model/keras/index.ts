@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { ModelLoadError } from '../../errors.js';
+import type { LoadedModel } from '../types.js';
+import { assembleArtifacts } from './assemble.js';
+import { isKerasFile } from './detect.js';
+import { withHdf5 } from './hdf5.js';
+import { readKerasH5 } from './h5-model.js';
+import { registerCustomLayers } from './layer-check.js';
+import { readKerasZip } from './zip-model.js';
+
+export { isKerasFile } from './detect.js';
+
+/** Options of {@link loadKerasModel}. */
+export interface KerasLoadOptions {
+  /** Most bytes a `.keras` archive may inflate to, and most bytes of weights read from HDF5. Default 1 GiB. */
+  readonly maxUncompressedBytes?: number;
+  /** Most entries a `.keras` archive may list. Default 1,000. */
+  readonly maxEntries?: number;
+  /** Absolute path of an ES module that registers custom layer classes with `tf.serialization.registerClass`. */
+  readonly customLayers?: string;
+}
+
+/** Default of {@link KerasLoadOptions.maxUncompressedBytes}: 1 GiB. */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 ** 3;
+/** Default of {@link KerasLoadOptions.maxEntries}. */
+export const DEFAULT_MAX_ENTRIES = 1000;
+
+/**
+ * Loads a Keras model file — Keras 2 / tf.keras HDF5 (`.h5`), Keras 3 legacy HDF5, or a `.keras` zip (Keras 3 or
+ * tf.keras 2.13+) — into the TF.js layers artifacts the Python converter would produce: `modelTopology` is
+ * `{ keras_version, backend, model_config, training_config? }`, weights are float32. The format is detected from the
+ * file's first bytes, not its extension. Throws {@link ModelLoadError} for anything it cannot convert faithfully.
+ */
+export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<LoadedModel> {
+  const file = resolve(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new ModelLoadError(`${file}: cannot read the model file (${error instanceof Error ? error.message : String(error)})`, {
+      file,
+      cause: error,
+    });
+  }
+  const kind = isKerasFile(bytes);
+  if (kind === undefined) {
+    throw new ModelLoadError(
+      `${file}: not a Keras model — neither HDF5 (.h5) nor a .keras zip archive; save the model with ` +
+        'model.save("model.keras") or model.save("model.h5"), or point at a TF.js model.json',
+      { file },
+    );
+  }
+  await tf.ready();
+  if (options.customLayers !== undefined) await registerCustomLayers(options.customLayers, file);
+  const maxUncompressedBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+  const budget = { bytesLeft: maxUncompressedBytes };
+  const source =
+    kind === 'h5'
+      ? await withHdf5(bytes, file, (root) => readKerasH5(root, file, budget))
+      : await readKerasZip(bytes, file, { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxUncompressedBytes }, budget);
+  const artifacts = await assembleArtifacts(source, file);
+  return {
+    format: 'layers',
+    artifacts,
+    path: file,
+    sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
+    files: [{ path: file, bytes: bytes.length }],
+  };
+}

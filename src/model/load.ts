@@ -1,0 +1,186 @@
+import type { io } from '@tensorflow/tfjs';
+import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { ModelLoadError, errorMessage } from '../errors.js';
+import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
+import type { LoadedModel, ModelFile } from './types.js';
+
+/** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
+const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
+/** Total weight bytes refused beyond this (2 GiB: TF.js cannot hold more in one ArrayBuffer anyway). */
+const MAX_WEIGHT_BYTES = 2 ** 31 - 1;
+
+/** First bytes of the Keras container formats. */
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+export interface LoadOptions {
+  /** A JS module registering custom layers (used by the Keras loader). */
+  readonly customLayers?: string;
+}
+
+/**
+ * Loads a model from disk: a TF.js model.json with its shards, or a Keras `.h5` / `.keras` file (detected by
+ * content). Everything is validated before weights are allocated; errors name the file and the fix.
+ */
+export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  const head = await readHead(path);
+  if (startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC)) {
+    const keras = await import('./keras/index.js');
+    return keras.loadKerasModel(path, options);
+  }
+  return loadTfjsModel(path);
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new ModelLoadError(`${path} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file)`, { file: path });
+    }
+    handle = await open(path, 'r');
+    const buffer = new Uint8Array(8);
+    const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    if (error instanceof ModelLoadError) throw error;
+    throw notReadable(path, error);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+function notReadable(path: string, error: unknown): ModelLoadError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message =
+    code === 'ENOENT'
+      ? `${path} not found. Check \`path\` in model-budget.yml (relative paths resolve against the config's folder)`
+      : `${path} cannot be read: ${errorMessage(error)}`;
+  return new ModelLoadError(message, { file: path, cause: error });
+}
+
+/** Loads a TF.js layers or graph model (model.json + shards). */
+export async function loadTfjsModel(path: string): Promise<LoadedModel> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw notReadable(path, error);
+  });
+  if (info.size > MAX_MODEL_JSON_BYTES) {
+    throw new ModelLoadError(`${path} is ${info.size} bytes; a model.json over 256 MiB is refused`, { file: path });
+  }
+  const text = await readFile(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelLoadError(`${path} is not valid JSON (${errorMessage(error)}); is it really a TF.js model.json?`, {
+      file: path,
+      cause: error,
+    });
+  }
+  const model = validateModelJson(json, path);
+  const { weightData, shards } = await readShards(model, path);
+  const artifacts: io.ModelArtifacts = {
+    ...(model.extra as Partial<io.ModelArtifacts>),
+    modelTopology: model.modelTopology,
+    format: model.format === 'graph' ? 'graph-model' : 'layers-model',
+    weightSpecs: model.weightsManifest.flatMap((g) => g.weights),
+    weightData,
+  };
+  return { format: model.format, artifacts, path, sourceKind: 'tfjs', files: [{ path, bytes: info.size }, ...shards] };
+}
+
+async function readShards(model: ModelJson, path: string): Promise<{ weightData: ArrayBuffer; shards: ModelFile[] }> {
+  const dir = dirname(path);
+  const realDir = await realpath(dir);
+  const shards: ModelFile[] = [];
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (const [g, group] of model.weightsManifest.entries()) {
+    const files: { path: string; bytes: number; name: string }[] = [];
+    for (const name of group.paths) {
+      const file = join(dir, name);
+      files.push({ ...(await checkShardFile(file, name, realDir, path)), name });
+    }
+    const groupTotal = files.reduce((a, f) => a + f.bytes, 0);
+    total += groupTotal;
+    if (total > MAX_WEIGHT_BYTES) throw new ModelLoadError(`${path}: weights exceed 2 GiB; refused`, { file: path });
+    // Fixed-size weights can be checked before reading; string tensors need the bytes.
+    const fixed = group.weights.every((w) => specBytes(w) !== undefined)
+      ? group.weights.reduce((a, w) => a + (specBytes(w) ?? 0), 0)
+      : undefined;
+    if (fixed !== undefined && fixed !== groupTotal) throw shardSizeError(path, g, files, groupTotal, fixed);
+    const data = new Uint8Array(groupTotal);
+    let at = 0;
+    for (const f of files) {
+      const bytes = await readFile(f.path);
+      if (bytes.byteLength !== f.bytes) throw new ModelLoadError(`${f.path} changed while being read; try again`, { file: f.path });
+      data.set(bytes, at);
+      at += bytes.byteLength;
+    }
+    if (fixed === undefined) {
+      const needed = groupBytes(group.weights, data);
+      if (needed === undefined || needed !== groupTotal) throw shardSizeError(path, g, files, groupTotal, needed);
+    }
+    parts.push(data);
+    shards.push(...files.map((f) => ({ path: f.path, bytes: f.bytes })));
+  }
+  const weightData = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    weightData.set(part, at);
+    at += part.byteLength;
+  }
+  return { weightData: weightData.buffer, shards };
+}
+
+async function checkShardFile(file: string, name: string, realDir: string, modelPath: string): Promise<{ path: string; bytes: number }> {
+  let real: string;
+  try {
+    await lstat(file);
+    real = await realpath(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ModelLoadError(`shard "${name}" listed in ${modelPath} is missing (${file}); commit it next to model.json`, {
+        file: modelPath,
+        cause: error,
+      });
+    }
+    throw notReadable(file, error);
+  }
+  const rel = relative(realDir, real);
+  if (rel.startsWith('..') || rel.startsWith(sep) || rel === '') {
+    throw new ModelLoadError(`shard "${name}" in ${modelPath} resolves outside the model's folder (to ${real}); refused`, {
+      file: modelPath,
+    });
+  }
+  const info = await stat(real);
+  if (!info.isFile()) throw new ModelLoadError(`shard "${name}" in ${modelPath} is not a regular file`, { file: modelPath });
+  return { path: file, bytes: info.size };
+}
+
+function shardSizeError(
+  path: string,
+  group: number,
+  files: readonly { name: string; bytes: number }[],
+  have: number,
+  need: number | undefined,
+): ModelLoadError {
+  const names = files.map((f) => `"${f.name}" (${f.bytes.toLocaleString('en-US')} bytes)`).join(', ');
+  const detail =
+    need === undefined
+      ? 'too short for the string weights the manifest lists'
+      : have < need
+        ? `${(need - have).toLocaleString('en-US')} bytes short: the manifest needs ${need.toLocaleString('en-US')}`
+        : `${(have - need).toLocaleString('en-US')} bytes too long: the manifest needs ${need.toLocaleString('en-US')}`;
+  return new ModelLoadError(
+    `${path}: weight group ${group + 1} has ${have.toLocaleString('en-US')} bytes in ${names}, ${detail}. ` +
+      'A shard is truncated, extra, or from another model version: re-export the model',
+    { file: path },
+  );
+}

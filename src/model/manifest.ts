@@ -1,0 +1,154 @@
+import type { io } from '@tensorflow/tfjs';
+import { ModelLoadError } from '../errors.js';
+import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type ModelFormat } from './types.js';
+
+/** Bytes per element of each storage dtype (strings are variable: 4-byte length prefix + bytes each). */
+export const DTYPE_BYTES: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
+
+/** Largest element count accepted for one tensor (2^28 float32 = 1 GiB); anything bigger is not a real model. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+/** Largest rank accepted. */
+const MAX_RANK = 12;
+
+/** model.json, validated. */
+export interface ModelJson {
+  readonly modelTopology: object;
+  readonly format: ModelFormat;
+  readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly io.WeightsManifestEntry[] }[];
+  /** Everything else model.json carries (signature, generatedBy, userDefinedMetadata, …), kept as is. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks the structure of a parsed model.json before anything is allocated: topology kind, weight specs (names,
+ * dtypes, shapes with bounded element counts) and shard paths that cannot leave the model's folder.
+ */
+export function validateModelJson(json: unknown, file: string): ModelJson {
+  const fail = (message: string): never => {
+    throw new ModelLoadError(`${file}: ${message}`, { file });
+  };
+  if (Array.isArray(json) && json.every((g) => g !== null && typeof g === 'object' && 'paths' in g && 'weights' in g)) {
+    fail('is not a model, a weights manifest: it lists weight files but has no `modelTopology`. Point `path` at the model.json that references it');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('is not a TF.js model.json (expected a JSON object)');
+  const obj = json as Record<string, unknown>;
+  const { modelTopology, weightsManifest, format: _declared, ...extra } = obj;
+
+  if (modelTopology === undefined || modelTopology === null) {
+    if (Array.isArray(weightsManifest) || Array.isArray(obj['paths'])) {
+      fail('is not a model, a weights manifest: it has weights but no `modelTopology`. Point `path` at the model.json that references it');
+    }
+    fail('has no `modelTopology`: not a TF.js model.json');
+  }
+  if (typeof modelTopology !== 'object' || Array.isArray(modelTopology)) fail('`modelTopology` must be an object');
+  const format = detectFormat(modelTopology as Record<string, unknown>, fail);
+
+  const groups = weightsManifest === undefined ? [] : weightsManifest;
+  if (!Array.isArray(groups)) fail('`weightsManifest` must be a list of { paths, weights } groups');
+  const seenNames = new Set<string>();
+  const manifest = (groups as unknown[]).map((group, g) => {
+    if (group === null || typeof group !== 'object') fail(`weightsManifest[${g}] must be an object with paths and weights`);
+    const { paths, weights } = group as Record<string, unknown>;
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) fail(`weightsManifest[${g}].paths must be a list of file names`);
+    if (!Array.isArray(weights)) fail(`weightsManifest[${g}].weights must be a list`);
+    for (const p of paths as string[]) checkShardPath(p, fail);
+    const specs = (weights as unknown[]).map((w, i) => checkSpec(w, `weightsManifest[${g}].weights[${i}]`, fail));
+    for (const spec of specs) {
+      if (seenNames.has(spec.name)) fail(`weight "${spec.name}" appears twice in the manifest`);
+      seenNames.add(spec.name);
+    }
+    return { paths: paths as string[], weights: specs };
+  });
+  return { modelTopology: modelTopology as object, format, weightsManifest: manifest, extra };
+}
+
+function detectFormat(topology: Record<string, unknown>, fail: (m: string) => never): ModelFormat {
+  // Real files often carry no `format` (or a wrong one), so the topology decides: a GraphDef has `node`, a
+  // layers model has a Keras model config.
+  if (Array.isArray(topology['node'])) return 'graph';
+  if ('model_config' in topology || ('class_name' in topology && 'config' in topology)) return 'layers';
+  return fail('`modelTopology` is neither a Keras model config (layers model) nor a GraphDef with `node` (graph model)');
+}
+
+/** Shard paths are plain relative file names inside the model's folder: no `..`, no absolute path, no URL. */
+export function checkShardPath(path: string, fail: (m: string) => never): void {
+  const segments = path.split(/[\\/]/);
+  if (path === '' || path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path) || /^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    fail(`shard path "${path}" is absolute or a URL; shards must be relative paths inside the model's folder`);
+  }
+  if (segments.some((s) => s === '..')) fail(`shard path "${path}" leaves the model's folder ("..")`);
+  if (path.includes('\0')) fail(`shard path ${JSON.stringify(path)} contains a NUL byte`);
+}
+
+function checkSpec(value: unknown, where: string, fail: (m: string) => never): io.WeightsManifestEntry {
+  if (value === null || typeof value !== 'object') fail(`${where} must be an object with name, shape and dtype`);
+  const spec = value as Record<string, unknown>;
+  const name = spec['name'];
+  if (typeof name !== 'string' || name === '') fail(`${where}.name must be a non-empty string`);
+  const label = `weight "${String(name)}"`;
+  const dtype = spec['dtype'];
+  if (typeof dtype !== 'string' || !(WEIGHT_DTYPES as readonly string[]).includes(dtype)) {
+    fail(`${label} has unknown dtype ${JSON.stringify(dtype)} (known: ${WEIGHT_DTYPES.join(', ')})`);
+  }
+  const shape = spec['shape'];
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) fail(`${label} has no valid shape (a list of at most ${MAX_RANK} sizes)`);
+  let elements = 1;
+  for (const dim of shape as unknown[]) {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0) {
+      fail(`${label} has shape ${JSON.stringify(shape)}: every dimension must be a non-negative integer`);
+    }
+    elements *= dim as number;
+    if (elements > MAX_TENSOR_ELEMENTS) fail(`${label} has shape ${JSON.stringify(shape)}: over ${MAX_TENSOR_ELEMENTS} elements, refused`);
+  }
+  const quantization = spec['quantization'];
+  if (quantization !== undefined) {
+    const q = quantization as Record<string, unknown> | null;
+    const qd = q?.['dtype'];
+    if (typeof qd !== 'string' || !(QUANTIZED_DTYPES as readonly string[]).includes(qd)) {
+      fail(`${label} has unknown quantization dtype ${JSON.stringify(qd)} (known: ${QUANTIZED_DTYPES.join(', ')})`);
+    }
+    if (qd !== 'float16' && (!Number.isFinite(q?.['scale']) || !Number.isFinite(q?.['min']))) {
+      fail(`${label} is ${String(qd)}-quantized but its quantization has no finite min and scale`);
+    }
+    if (dtype !== 'float32' && dtype !== 'int32') fail(`${label}: only float32/int32 weights can be quantized, not ${String(dtype)}`);
+  }
+  return value as io.WeightsManifestEntry;
+}
+
+/** Bytes a weight occupies in its shard, or `undefined` for strings (variable length). */
+export function specBytes(spec: io.WeightsManifestEntry): number | undefined {
+  if (spec.dtype === 'string') return undefined;
+  const storage = spec.quantization?.dtype ?? spec.dtype;
+  const size = DTYPE_BYTES[storage] ?? 4;
+  return spec.shape.reduce((a, b) => a * b, 1) * size;
+}
+
+/**
+ * Bytes a group of weights occupies in `data` starting at `offset`, walking string tensors' length prefixes with
+ * bounds checks. Returns `undefined` when the data is too short for what the manifest says.
+ */
+export function groupBytes(specs: readonly io.WeightsManifestEntry[], data: Uint8Array, offset = 0): number | undefined {
+  let at = offset;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (const spec of specs) {
+    const fixed = specBytes(spec);
+    if (fixed !== undefined) {
+      at += fixed;
+      continue;
+    }
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < count; i++) {
+      if (at + 4 > data.byteLength) return undefined;
+      at += 4 + view.getUint32(at, true);
+    }
+  }
+  return at - offset;
+}

@@ -1,0 +1,36 @@
+import type { io } from '@tensorflow/tfjs';
+
+/** TF.js model flavours: a Keras-style layers model or a converted TensorFlow graph. */
+export type ModelFormat = 'layers' | 'graph';
+
+/** Where a model came from on disk. */
+export type SourceKind = 'tfjs' | 'keras-h5' | 'keras-zip';
+
+/** A file that makes up a model on disk, with its size. */
+export interface ModelFile {
+  /** Absolute path. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/**
+ * A model in memory, as every stage after `model/` sees it. `artifacts` follows tfjs-core's `io.ModelArtifacts`:
+ * `weightSpecs` (the manifest entries, in order) and one `weightData` buffer holding all weights back to back.
+ */
+export interface LoadedModel {
+  readonly format: ModelFormat;
+  readonly artifacts: io.ModelArtifacts;
+  /** The model file the user named (model.json, .h5 or .keras), absolute. */
+  readonly path: string;
+  readonly sourceKind: SourceKind;
+  /** model.json and every shard (or the single Keras file), in manifest order. */
+  readonly files: readonly ModelFile[];
+}
+
+/** The dtypes a weights manifest may name (tfjs-core `io.DataType` plus the quantized storage types). */
+export const WEIGHT_DTYPES = ['float32', 'int32', 'bool', 'string', 'complex64'] as const;
+export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
+
+/** Storage dtypes of quantized weights (`quantization.dtype`). */
+export const QUANTIZED_DTYPES = ['uint8', 'uint16', 'float16'] as const;
+export type QuantizedDtype = (typeof QUANTIZED_DTYPES)[number];

@@ -1,0 +1,196 @@
+/**
+ * The sticky PR comment: a headline verdict, then per model a metric | base | head | Δ | budget | status table,
+ * the compressed-vs-original and latency A/B lines, budget edits made in the PR, and collapsible details. Pure:
+ * report in, markdown out. Everything that comes from user files is escaped, and the body is kept under GitHub's
+ * 65,536-character limit by dropping detail sections first.
+ */
+import { formatBytes, formatPercent, formatValue as formatUnit } from '../config/units.js';
+import { codeSpan as code, escapeMarkdown } from './escape.js';
+import type { MetricResult, MetricUnit, ModelReport, Report, Verdict } from './types.js';
+
+/** GitHub refuses comment bodies longer than this (characters). */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface CommentOptions {
+  /** Hidden marker, first line of the body (see `commentMarker`). */
+  readonly marker: string;
+  /** The override label, when it is set on the PR: a failing verdict is then shown as accepted. */
+  readonly overrideLabel?: string;
+  /** Link to the workflow run, where the job summary holds the full report. */
+  readonly runUrl?: string;
+  /** Character limit; default `GITHUB_COMMENT_LIMIT` less a safety margin. */
+  readonly maxChars?: number;
+}
+
+const STATUS_ICON: Readonly<Record<string, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖', error: '🛑' };
+const WEIGHT_ROWS = 10;
+
+/** Renders the comment body, at most `maxChars` characters long. */
+export function renderComment(report: Report, options: CommentOptions): string {
+  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT - 536;
+  const head = [options.marker, headline(report, options.overrideLabel)];
+  const footer = renderFooter(report);
+  // Detail levels: 2 = everything, 1 = without collapsible weights, 0 = tables only.
+  for (const detail of [2, 1, 0]) {
+    const body = [...head, ...report.models.map((m) => renderModel(m, detail)), footer].join('\n\n');
+    if (body.length <= max) return `${body}\n`;
+  }
+  return truncate(report, head, footer, max, options.runUrl);
+}
+
+function headline(report: Report, overrideLabel: string | undefined): string {
+  const n = report.models.length;
+  const failing = report.models.filter((m) => m.verdict === 'fail').length;
+  const title: Readonly<Record<Verdict, string>> = {
+    pass: n === 1 ? 'the model is within budget' : `all ${n} models are within budget`,
+    warn: 'within budget, with warnings',
+    fail: n === 1 ? 'the model is over budget' : `${failing} of ${n} models over budget`,
+    error: 'the check could not run',
+  };
+  const accepted = overrideLabel !== undefined && report.verdict === 'fail';
+  const icon = accepted ? STATUS_ICON.warn : STATUS_ICON[report.verdict];
+  const lines = [`## ${icon ?? ''} model-budget: ${title[report.verdict]}${accepted ? ', accepted by label' : ''}`];
+  if (accepted) {
+    lines.push(
+      `> [!WARNING]\n> The label ${code(overrideLabel)} is set on this pull request: broken budgets are reported as warnings and do not fail the check.`,
+    );
+  }
+  return lines.join('\n\n');
+}
+
+function renderModel(model: ModelReport, detail: number): string {
+  const parts = [`### ${STATUS_ICON[model.verdict] ?? ''} ${code(model.name)}`];
+  parts.push(baseLine(model));
+  if (model.error) parts.push(`🛑 ${escapeMarkdown(model.error)}`);
+  if (model.metrics.length > 0) parts.push(metricTable(model));
+  const lines = [...compressionLines(model), ...latencyLines(model), ...budgetChangeLines(model)];
+  if (detail >= 1) lines.push(...model.notes.map((n) => `- ${escapeMarkdown(n)}`));
+  if (lines.length > 0) parts.push(lines.join('\n'));
+  if (detail >= 2 && model.weights.length > 0) parts.push(weightDetails(model));
+  return parts.join('\n\n');
+}
+
+function baseLine(model: ModelReport): string {
+  const base = model.base;
+  if (!base) return `${code(model.path)}`;
+  if (base.status === 'compared') return `${code(model.path)} · compared with the merge base ${code(base.ref.slice(0, 12))}`;
+  if (base.status === 'new') return `${code(model.path)} · 🆕 new model in this pull request: nothing to compare with`;
+  return `${code(model.path)} · ℹ️ could not compare with the base branch: ${escapeMarkdown(base.reason)}`;
+}
+
+function metricTable(model: ModelReport): string {
+  const rows = model.metrics.map((m) => {
+    const cells = [
+      code(m.key),
+      m.base === undefined ? '—' : formatValue(m.base, m.unit),
+      formatValue(m.value, m.unit),
+      delta(m),
+      budget(m),
+      `${STATUS_ICON[m.status] ?? ''} ${escapeMarkdown(m.message)}`,
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return ['| Metric | Base | Head | Δ | Budget | Status |', '| --- | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n');
+}
+
+function delta(m: MetricResult): string {
+  if (m.base === undefined || Number.isNaN(m.value) || Number.isNaN(m.base)) return '—';
+  const diff = m.value - m.base;
+  if (diff === 0) return '0';
+  const sign = diff > 0 ? '+' : '−';
+  const amount = formatValue(Math.abs(diff), m.unit);
+  const pct = m.base === 0 ? '' : ` (${sign}${formatPercent(Math.abs(diff / m.base))})`;
+  const worse = m.direction === 'max' ? diff > 0 : diff < 0;
+  return `${worse ? '🔺' : '🔽'} ${sign}${amount}${pct}`;
+}
+
+function budget(m: MetricResult): string {
+  const op = m.direction === 'max' ? '≤' : '≥';
+  const hard = m.limit === undefined ? undefined : `${op} ${formatValue(m.limit, m.unit)}`;
+  const soft = m.warn === undefined ? undefined : `warn ${op} ${formatValue(m.warn, m.unit)}`;
+  if (hard && soft) return `${hard} (${soft})`;
+  return hard ?? soft ?? '—';
+}
+
+function compressionLines(model: ModelReport): string[] {
+  const compressed = model.metrics.filter((m) => m.original !== undefined && m.unit === 'bytes');
+  if (compressed.length === 0) return [];
+  const items = compressed.map((m) => {
+    const original = m.original ?? m.value;
+    const saved = original === 0 ? '' : ` (${formatPercent((m.value - original) / original)})`;
+    return `${code(m.key)} ${formatValue(m.value, m.unit)} vs ${formatValue(original, m.unit)}${saved}`;
+  });
+  return [`- **Compressed vs original:** ${items.join(', ')}`];
+}
+
+function latencyLines(model: ModelReport): string[] {
+  const ab = model.latencyComparison;
+  if (!ab) return [];
+  const icon = { faster: '🟢', same: '⚪', slower: '🔴', inconclusive: '❔' }[ab.verdict];
+  const against = ab.against === 'base' ? 'the base branch' : 'the uncompressed original';
+  return [
+    `- **Latency vs ${against}:** ${icon} ${ab.verdict}, median ${ratio(ab.ratio)} ` +
+      `(${formatPercent(ab.confidence, 0)} CI ${ratio(ab.ci[0])} – ${ratio(ab.ci[1])}; allowed +${formatPercent(ab.threshold, 0)})`,
+  ];
+}
+
+function budgetChangeLines(model: ModelReport): string[] {
+  return (model.budgetChanges ?? []).map((c) => {
+    const from = c.from === undefined ? undefined : formatValue(c.from, c.unit);
+    const to = c.to === undefined ? undefined : formatValue(c.to, c.unit);
+    if (from === undefined && to !== undefined) return `- ✏️ ${code(c.key)} budget added in this PR: ${to}`;
+    if (from !== undefined && to === undefined) return `- ✏️ ${code(c.key)} budget removed in this PR (was ${from})`;
+    const verb = (c.from ?? 0) < (c.to ?? 0) ? 'raised' : 'lowered';
+    return `- ✏️ ${code(c.key)} budget ${verb} ${from ?? '?'} → ${to ?? '?'} in this PR`;
+  });
+}
+
+function weightDetails(model: ModelReport): string {
+  const rows = model.weights.slice(0, WEIGHT_ROWS).map((w) =>
+    `| ${code(w.name)} | ${escapeMarkdown(`[${w.shape.join(', ')}]`)} | ${escapeMarkdown(w.dtype)} | ${formatBytes(w.bytes)} | ${formatPercent(w.share)} |`,
+  );
+  const more = model.weights.length > WEIGHT_ROWS ? `\n\n${model.weights.length - WEIGHT_ROWS} smaller weights not shown.` : '';
+  return [
+    `<details><summary>What takes the space: largest weights of ${code(model.name)}</summary>`,
+    '',
+    '| Weight | Shape | Dtype | Bytes | Share |',
+    '| --- | --- | --- | ---: | ---: |',
+    ...rows,
+    `${more}`,
+    '</details>',
+  ].join('\n');
+}
+
+function renderFooter(report: Report): string {
+  const env = report.environment;
+  const where = env
+    ? ` · ${escapeMarkdown(env.runtime)} ${escapeMarkdown(env.runtimeVersion)}, ${env.threads} thread${env.threads === 1 ? '' : 's'} · ` +
+      `${escapeMarkdown(env.cpu)} (${env.cores} cores) · Node ${escapeMarkdown(env.node)}`
+    : '';
+  return `---\n<sub>${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · config ${code(report.config)}${where}</sub>`;
+}
+
+function truncate(report: Report, head: readonly string[], footer: string, max: number, runUrl: string | undefined): string {
+  const where = runUrl ? `the [job summary](${runUrl})` : 'the job summary of this workflow run';
+  const kept: string[] = [];
+  let length = [...head, footer].join('\n\n').length + 200;
+  for (const model of report.models) {
+    const section = renderModel(model, 0);
+    if (length + section.length + 2 > max) break;
+    kept.push(section);
+    length += section.length + 2;
+  }
+  const dropped = report.models.length - kept.length;
+  const note = `> [!NOTE]\n> This comment was shortened to fit GitHub's limit${dropped > 0 ? ` (${dropped} model${dropped === 1 ? '' : 's'} not shown)` : ''}: the full report is in ${where}.`;
+  const body = [...head, ...kept, note, footer].join('\n\n');
+  // A single section larger than the limit (absurdly long names): cut hard, keep the note readable.
+  return body.length <= max ? `${body}\n` : `${body.slice(0, max - note.length - 4)}\n\n${note}\n`;
+}
+
+function formatValue(value: number, unit: MetricUnit): string {
+  return Number.isNaN(value) ? 'not measured' : formatUnit(unit, value);
+}
+
+function ratio(r: number): string {
+  return `${r.toFixed(2)}×`;
+}

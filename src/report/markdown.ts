@@ -1,0 +1,77 @@
+import { formatPercent, formatValue } from '../config/units.js';
+import { metricInfo } from '../config/metrics.js';
+import { codeSpan, escapeMarkdown } from './escape.js';
+import type { MetricResult, MetricStatus, ModelReport, Report, Verdict } from './types.js';
+
+export const VERDICT_ICON: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥' };
+export const STATUS_ICON: Readonly<Record<MetricStatus, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖' };
+
+/** How many weights the "what takes the space" table lists. */
+const TOP_WEIGHTS = 10;
+
+/** The full report as markdown: what the CLI prints and the Action writes to the job summary. Pure. */
+export function renderMarkdown(report: Report): string {
+  const lines = [`## ${VERDICT_ICON[report.verdict]} model-budget: ${report.verdict}`, ''];
+  lines.push(`${report.models.length} model(s) checked against ${codeSpan(report.config)}.`, '');
+  for (const model of report.models) lines.push(...renderModel(model), '');
+  if (report.environment) {
+    const e = report.environment;
+    lines.push(
+      `<sub>Runtime ${escapeMarkdown(e.runtime)} ${escapeMarkdown(e.runtimeVersion)}, ${e.threads} thread(s) · ${escapeMarkdown(e.cpu)} × ${e.cores} · Node ${escapeMarkdown(e.node)} · model-budget ${report.tool.version}</sub>`,
+    );
+  } else {
+    lines.push(`<sub>model-budget ${report.tool.version}</sub>`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderModel(model: ModelReport): string[] {
+  const head = `### ${VERDICT_ICON[model.verdict]} ${escapeMarkdown(model.name)} · ${codeSpan(model.path)} (${model.format})`;
+  if (model.error) return [head, '', `**Could not be checked:** ${escapeMarkdown(model.error)}`];
+  const hasOriginal = model.metrics.some((m) => m.original !== undefined);
+  const hasBase = model.metrics.some((m) => m.base !== undefined);
+  const header = ['metric', ...(hasBase ? ['base'] : []), ...(hasOriginal ? ['original'] : []), 'value', 'budget', 'status'];
+  const align = header.map((h) => (h === 'metric' || h === 'status' ? '---' : '---:'));
+  const lines = [head, '', `| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
+  for (const m of model.metrics) {
+    const cells = [
+      metricLabel(m),
+      ...(hasBase ? [m.base === undefined ? '' : formatValue(m.unit, m.base)] : []),
+      ...(hasOriginal ? [m.original === undefined ? '' : formatValue(m.unit, m.original)] : []),
+      Number.isNaN(m.value) ? 'not measured' : formatValue(m.unit, m.value),
+      budgetCell(m),
+      `${STATUS_ICON[m.status]} ${m.status}`,
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const broken = model.metrics.filter((m) => m.status === 'fail' || m.status === 'warn');
+  if (broken.length > 0) {
+    lines.push('');
+    for (const m of broken) lines.push(`- ${STATUS_ICON[m.status]} **${metricLabel(m)}**: ${escapeMarkdown(m.message)}`);
+  }
+  if (model.notes.length > 0) {
+    lines.push('');
+    for (const note of model.notes) lines.push(`- ${escapeMarkdown(note)}`);
+  }
+  if (model.weights.length > 0) {
+    lines.push('', `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`, '');
+    lines.push('| weight | shape | dtype | bytes | share |', '| --- | --- | --- | ---: | ---: |');
+    for (const w of model.weights.slice(0, TOP_WEIGHTS)) {
+      lines.push(`| ${codeSpan(w.name)} | ${w.shape.length === 0 ? 'scalar' : w.shape.join('×')} | ${w.dtype} | ${formatValue('bytes', w.bytes)} | ${formatPercent(w.share)} |`);
+    }
+    lines.push('', '</details>');
+  }
+  return lines;
+}
+
+function metricLabel(m: MetricResult): string {
+  return m.key.startsWith('size-increase.') ? `${metricInfo(m.key.slice('size-increase.'.length)).label} growth` : m.key === 'latency.increase' ? 'latency change' : metricInfo(m.key).label;
+}
+
+function budgetCell(m: MetricResult): string {
+  const parts: string[] = [];
+  const sign = m.direction === 'max' ? '≤' : '≥';
+  if (m.limit !== undefined) parts.push(`${sign} ${formatValue(m.unit, m.limit)}`);
+  if (m.warn !== undefined) parts.push(`warn ${sign} ${formatValue(m.unit, m.warn)}`);
+  return parts.join(', ');
+}

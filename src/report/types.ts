@@ -1,0 +1,113 @@
+/**
+ * The values the judge produces and every renderer (markdown, PR comment, report.json, trend record) consumes.
+ * Plain, readonly data. Units: bytes for sizes and memory, milliseconds for times, fractions (0.1 = 10%) for
+ * ratios and agreement, plain counts for flops and params, plain numbers for errors and cosine.
+ */
+
+export type MetricStatus = 'pass' | 'warn' | 'fail' | 'no-budget';
+/** Overall verdict. `error`: the check could not run (config/model error). */
+export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
+export type MetricUnit = 'bytes' | 'ms' | 'fraction' | 'count' | 'number';
+
+export interface MetricResult {
+  /** Metric key, the budget key: `size`, `gzip-size`, `latency.p90`, `accuracy.cosine`, … */
+  readonly key: string;
+  readonly unit: MetricUnit;
+  /** The measured value of the model the budget applies to (the compressed one when compression is configured). */
+  readonly value: number;
+  /** Hard limit, when a budget sets one. */
+  readonly limit?: number;
+  /** Soft limit, when a budget sets one. */
+  readonly warn?: number;
+  /** `max`: the value must stay at or below the limit (sizes, times); `min`: at or above (cosine, agreement). */
+  readonly direction: 'max' | 'min';
+  readonly status: MetricStatus;
+  /** One line saying what happened, e.g. `4.2 MB is over the 4 MB budget by 5.0%`. */
+  readonly message: string;
+  /** The same metric on the uncompressed original, when compression is configured. */
+  readonly original?: number;
+  /** The same metric on the base branch, when a base was measured. */
+  readonly base?: number;
+  /** Where the budget is written in model-budget.yml (for annotations). */
+  readonly source?: { readonly file: string; readonly line: number; readonly column: number };
+}
+
+/** One weight tensor in the "what takes the space" table. */
+export interface WeightShare {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Storage dtype: float32, int32, or the quantized dtype (uint8, uint16, float16). */
+  readonly dtype: string;
+  readonly bytes: number;
+  /** Fraction of all weight bytes. */
+  readonly share: number;
+}
+
+export interface ModelReport {
+  readonly name: string;
+  /** Model path as written in the config. */
+  readonly path: string;
+  /** Absent when the model could not be loaded. */
+  readonly format?: 'layers' | 'graph';
+  readonly verdict: Exclude<Verdict, 'error'> | 'error';
+  readonly metrics: readonly MetricResult[];
+  /** Largest weights first. */
+  readonly weights: readonly WeightShare[];
+  /** Lines the renderers show under the table (compression summary, fallbacks, notes). */
+  readonly notes: readonly string[];
+  /** Set when this model could not be checked. */
+  readonly error?: string;
+  /** How the base branch relates: compared, new in this PR, or not comparable (with the reason). */
+  readonly base?: BaseComparison;
+  /** Budgets this PR changed, e.g. size raised from 5 MB to 6 MB. */
+  readonly budgetChanges?: readonly BudgetChange[];
+  /** Interleaved A/B latency of this model against its baseline (base branch, else the uncompressed original). */
+  readonly latencyComparison?: LatencyComparison;
+}
+
+export type BaseComparison =
+  | { readonly status: 'compared'; readonly ref: string }
+  | { readonly status: 'new' }
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+export interface BudgetChange {
+  readonly key: string;
+  readonly unit: MetricUnit;
+  /** Hard limit on the base branch (absent: no budget there). */
+  readonly from?: number;
+  /** Hard limit in this PR (absent: removed). */
+  readonly to?: number;
+}
+
+export interface LatencyComparison {
+  /** What the candidate was compared with. */
+  readonly against: 'base' | 'original';
+  /** Median candidate time / median baseline time. */
+  readonly ratio: number;
+  /** Bootstrap confidence interval of the ratio. */
+  readonly ci: readonly [number, number];
+  readonly confidence: number;
+  /** The allowed increase, as a fraction (0.1 = 10%). */
+  readonly threshold: number;
+  readonly verdict: 'faster' | 'slower' | 'same' | 'inconclusive';
+}
+
+export interface Report {
+  readonly schemaVersion: 1;
+  readonly verdict: Verdict;
+  /** Path of the config, relative to the working directory. */
+  readonly config: string;
+  readonly models: readonly ModelReport[];
+  /** Runtime and machine the numbers come from (filled in when latency is measured). */
+  readonly environment?: Environment;
+  readonly tool: { readonly name: 'model-budget'; readonly version: string };
+}
+
+export interface Environment {
+  readonly runtime: string;
+  readonly runtimeVersion: string;
+  readonly threads: number;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly node: string;
+}

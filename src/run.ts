@@ -1,0 +1,97 @@
+import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
+import { errorMessage, ModelBudgetError } from './errors.js';
+import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
+import { diffBudgets } from './judge/budget-changes.js';
+import { measureModel, type ModelMeasurement } from './measure/measure-model.js';
+import type { Environment, ModelReport, Report } from './report/types.js';
+import { VERSION } from './version.js';
+import { loadBaseConfig, locateBaseModel } from './base.js';
+
+export interface CheckOptions {
+  /** Path of model-budget.yml (absolute, or relative to `cwd`). */
+  readonly configPath: string;
+  /** Working directory that messages show paths relative to; default process.cwd(). */
+  readonly cwd?: string;
+  /** Base-branch snapshot: a folder holding the base commit's files at the same relative paths. */
+  readonly base?: { readonly dir: string; readonly ref: string };
+  readonly verbose?: boolean;
+}
+
+export interface CheckPorts {
+  /** One line per step, for humans watching the log. */
+  readonly progress: (line: string) => void;
+  readonly warn: (message: string) => void;
+  /** Milliseconds, for progress timing; injectable for tests. */
+  readonly now?: () => number;
+}
+
+export interface CheckResult {
+  readonly report: Report;
+  readonly config: BudgetConfig;
+  readonly configText: string;
+}
+
+/**
+ * The pipeline on one screen: config → for each model (load → compress → measure → judge) → report.
+ * A config error throws (nothing can be checked); a model that cannot be loaded or measured becomes a model
+ * with verdict `error` and the others are still checked.
+ */
+export async function runCheck(options: CheckOptions, ports: CheckPorts): Promise<CheckResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const now = ports.now ?? (() => performance.now());
+  const config = await loadConfig(options.configPath, cwd);
+  const baseConfig = options.base ? await loadBaseConfig(config, options.base.dir, cwd, ports.warn) : undefined;
+
+  const models: ModelReport[] = [];
+  let environment: Environment | undefined;
+  for (const spec of config.models) {
+    const started = now();
+    const step = (what: string): void => ports.progress(`${spec.name}: ${what} (${((now() - started) / 1000).toFixed(1)} s)`);
+    try {
+      const base = options.base ? await locateBaseModel(spec, baseConfig, options.base, cwd) : undefined;
+      const measurement = await measureModel(spec, { step, warn: ports.warn, ...(base ? { base } : {}) });
+      environment ??= measurement.environment;
+      models.push(toModelReport(spec, measurement, baseConfig?.models.find((m) => m.name === spec.name)));
+      step('done');
+    } catch (error) {
+      if (!(error instanceof ModelBudgetError)) throw error;
+      models.push(errorReport(spec, error));
+      step(`error: ${errorMessage(error)}`);
+    }
+  }
+  const report: Report = {
+    schemaVersion: 1,
+    verdict: overallVerdict(models.map((m) => m.verdict)),
+    config: config.displayPath,
+    models,
+    ...(environment ? { environment } : {}),
+    tool: { name: 'model-budget', version: VERSION },
+  };
+  return { report, config, configText: config.text };
+}
+
+function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec | undefined): ModelReport {
+  const metrics = judgeModel({
+    measured: m.measured,
+    budgets: spec.budgets,
+    ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
+    ...(m.latencyComparison ? { latencyComparison: m.latencyComparison } : {}),
+  });
+  const changes = baseSpec ? diffBudgets(baseSpec.budgets, spec.budgets) : [];
+  return {
+    name: spec.name,
+    path: spec.path,
+    format: m.format,
+    verdict: modelVerdict(metrics),
+    metrics,
+    weights: m.weights,
+    notes: m.notes,
+    ...(m.base ? { base: m.base } : {}),
+    ...(changes.length > 0 ? { budgetChanges: changes } : {}),
+    ...(m.latencyComparison ? { latencyComparison: m.latencyComparison } : {}),
+  };
+}
+
+function errorReport(spec: ModelSpec, error: ModelBudgetError): ModelReport {
+  return { name: spec.name, path: spec.path, verdict: 'error', metrics: [], weights: [], notes: [], error: error.message };
+}

@@ -1,0 +1,94 @@
+/**
+ * The optional trend budget: `trend: { latency-p50: 15%, size: 5% }` fails a PR whose value moved more than the
+ * given fraction away from the median of the last default-branch points from the same environment. A median of
+ * many commits does not drift with one noisy run the way a single base measurement does.
+ */
+import type { Environment, ModelReport } from '../report/types.js';
+import { environmentLabel, formatValue, median, selectSeries } from './series.js';
+import type { TrendRecord } from './types.js';
+
+/** Default-branch points the median is taken over. */
+export const TREND_BUDGET_POINTS = 20;
+/** Fewer points than this and the trend budget is skipped (a median of one or two runs is one run). */
+export const TREND_BUDGET_MIN_POINTS = 3;
+
+export interface TrendBudgetResult {
+  /** The metric key (`latency.p50`), after normalizing the config key (`latency-p50`). */
+  readonly key: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  /** This PR's value. */
+  readonly value?: number;
+  readonly median?: number;
+  /** (value − median) / median, signed. */
+  readonly change?: number;
+  /** The allowed change as a fraction (0.15 = 15%). */
+  readonly threshold: number;
+  /** History points the median used. */
+  readonly points: number;
+  readonly message: string;
+}
+
+export interface TrendBudgetInput {
+  /** Config key → allowed change as a fraction (0.15 = 15%). Keys: metric keys, `latency-p50` = `latency.p50`. */
+  readonly budgets: Readonly<Record<string, number>>;
+  readonly current: ModelReport;
+  readonly history: readonly TrendRecord[];
+  readonly environment?: Environment;
+  /** Default-branch ref; other refs are left out. Default: every ref. */
+  readonly ref?: string;
+  /** Points the median is taken over. Default 20. */
+  readonly points?: number;
+}
+
+/**
+ * Judges each trend budget. `max` metrics (sizes, times) fail when the value is above median·(1+threshold), `min`
+ * metrics (accuracy) when below median·(1−threshold). Too little history, or no value in this PR: `skip`.
+ */
+export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] {
+  return Object.entries(input.budgets).map(([configKey, threshold]) => {
+    const key = metricKey(configKey);
+    const pct = `${+(threshold * 100).toFixed(2)}%`;
+    const now = input.current.metrics.find((m) => m.key === key);
+    const series = selectSeries(input.history, key, {
+      last: input.points ?? TREND_BUDGET_POINTS,
+      ...(input.ref === undefined ? {} : { ref: input.ref }),
+      ...(input.environment === undefined ? {} : { environment: input.environment }),
+    });
+    const points = series.points.length;
+    if (now === undefined) {
+      return { key, status: 'skip', threshold, points, message: `${key}: not measured in this run, trend budget skipped` };
+    }
+    const mid = median(series.points.map((p) => p.value));
+    if (mid === undefined || points < TREND_BUDGET_MIN_POINTS) {
+      const where = series.excluded > 0 ? ` from ${environmentLabel(series.environment ?? input.environment)}` : '';
+      return {
+        key,
+        status: 'skip',
+        value: now.value,
+        threshold,
+        points,
+        message: `${key}: ${points} default-branch point(s)${where}, the trend budget needs ${TREND_BUDGET_MIN_POINTS}; skipped`,
+      };
+    }
+    const change = mid === 0 ? 0 : (now.value - mid) / Math.abs(mid);
+    const worse = now.direction === 'min' ? -change : change;
+    const status = worse > threshold ? 'fail' : 'pass';
+    const signed = `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
+    const verb = status === 'fail' ? 'is more than' : 'is within';
+    return {
+      key,
+      status,
+      value: now.value,
+      median: mid,
+      change,
+      threshold,
+      points,
+      message: `${key}: ${formatValue(now.value, now.unit)} is ${signed} against the median ${formatValue(mid, now.unit)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
+    };
+  });
+}
+
+/** `latency-p50` → `latency.p50`, `accuracy-cosine` → `accuracy.cosine`; other keys unchanged. */
+export function metricKey(configKey: string): string {
+  return configKey.replace(/^(latency|accuracy)-/, '$1.');
+}

@@ -1,0 +1,129 @@
+/**
+ * The history file format: JSON Lines, one record per line, oldest first. Everything here is pure text in, text
+ * out; `store.ts` does the git I/O. Lines this version cannot read (corrupt, or written by a newer schema) are
+ * skipped on read and kept verbatim on write: a history is never rewritten away by a tool that does not
+ * understand it.
+ */
+import { createHash } from 'node:crypto';
+import { TREND_SCHEMA_VERSION, type ModelHistory, type TrendRecord } from './types.js';
+
+/** Default bound on lines per history file. */
+export const DEFAULT_MAX_ENTRIES = 500;
+
+type LineKind = { kind: 'record'; record: TrendRecord } | { kind: 'newer' } | { kind: 'corrupt' };
+
+/** Classifies one line: a record this version understands, a newer-schema record, or corrupt. */
+export function classifyLine(line: string): LineKind {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { kind: 'corrupt' };
+  }
+  if (!isObject(value) || typeof value.schemaVersion !== 'number') return { kind: 'corrupt' };
+  if (value.schemaVersion > TREND_SCHEMA_VERSION) return { kind: 'newer' };
+  return isRecord(value) ? { kind: 'record', record: value } : { kind: 'corrupt' };
+}
+
+/**
+ * Parses a history file's text. `truncated`: the text is the tail of a larger file, so its first line may be
+ * cut and is dropped rather than counted as corrupt.
+ */
+export function parseHistory(model: string, text: string, truncated = false): ModelHistory {
+  const lines = splitLines(text);
+  if (truncated) lines.shift();
+  const records: TrendRecord[] = [];
+  let corrupt = 0;
+  let newer = 0;
+  for (const line of lines) {
+    const parsed = classifyLine(line);
+    if (parsed.kind === 'record') records.push(parsed.record);
+    else if (parsed.kind === 'newer') newer += 1;
+    else corrupt += 1;
+  }
+  return { model, records, corrupt, newer, truncated };
+}
+
+/**
+ * Appends records to a history file's text and compacts it to `maxEntries` lines (see `compactLines`). A record
+ * whose sha is already in the file (or earlier in `records`) is written with `rerun: true`. Existing lines, valid
+ * or not, are kept byte for byte unless compaction thins them.
+ */
+export function appendHistory(text: string, records: readonly TrendRecord[], maxEntries = DEFAULT_MAX_ENTRIES): string {
+  const lines = splitLines(text);
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const parsed = classifyLine(line);
+    if (parsed.kind === 'record') seen.add(parsed.record.sha);
+  }
+  for (const record of records) {
+    const rerun = seen.has(record.sha);
+    seen.add(record.sha);
+    lines.push(JSON.stringify({ ...record, rerun }));
+  }
+  const kept = compactLines(lines, maxEntries);
+  return kept.length === 0 ? '' : `${kept.join('\n')}\n`;
+}
+
+/**
+ * Bounds a history to `maxEntries` lines (at least 2). While it is over the bound, the newest ⌈maxEntries/2⌉ lines
+ * stay untouched and the older lines keep every second one, starting with the oldest. The file shrinks to about
+ * ¾·maxEntries, recent history stays dense and older history gets sparser each time, and the first record ever
+ * written survives. Lines this version cannot read are never dropped.
+ */
+export function compactLines(lines: readonly string[], maxEntries: number): string[] {
+  const bound = Math.max(2, Math.floor(maxEntries));
+  let current = [...lines];
+  while (current.length > bound) {
+    const keepNewest = Math.ceil(bound / 2);
+    const older = current.slice(0, current.length - keepNewest);
+    let index = 0;
+    const thinned = older.filter((line) => {
+      // Only records we understand count towards the every-second rule; the rest are kept verbatim.
+      if (classifyLine(line).kind !== 'record') return true;
+      index += 1;
+      return index % 2 === 1;
+    });
+    if (thinned.length === older.length) break;
+    current = [...thinned, ...current.slice(current.length - keepNewest)];
+  }
+  return current;
+}
+
+/**
+ * A file name for a model's history that is safe on every file system and in a git tree: lower-case letters,
+ * digits, `.`, `_` and `-`; when that changes the name (or the name is long), a hash of the original keeps two
+ * models from sharing a file (`Face Mesh` → `face-mesh-37fb644d.jsonl`).
+ */
+export function historyFileName(model: string): string {
+  const slug = model
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 64);
+  if (slug === model && slug.length > 0) return `${slug}.jsonl`;
+  const hash = createHash('sha256').update(model, 'utf8').digest('hex').slice(0, 8);
+  return `${slug.length > 0 ? `${slug}-` : 'model-'}${hash}.jsonl`;
+}
+
+function splitLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim().length > 0);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRecord(value: Record<string, unknown>): value is Record<string, unknown> & TrendRecord {
+  if (value.schemaVersion !== TREND_SCHEMA_VERSION) return false;
+  for (const key of ['model', 'sha', 'ref', 'date', 'configHash', 'tool'] as const) {
+    if (typeof value[key] !== 'string') return false;
+  }
+  if (Number.isNaN(Date.parse(String(value.date)))) return false;
+  if (!isObject(value.metrics)) return false;
+  for (const metric of Object.values(value.metrics)) {
+    if (!isObject(metric) || typeof metric.value !== 'number' || typeof metric.unit !== 'string') return false;
+  }
+  if (value.environment !== undefined && !isObject(value.environment)) return false;
+  return typeof value.rerun === 'boolean';
+}

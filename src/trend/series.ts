@@ -1,0 +1,108 @@
+/**
+ * Turning records into one metric's series: one point per commit, default-branch points only, and — for metrics
+ * that depend on the machine — only points from the same runtime, CPU model and thread count. Points from
+ * elsewhere are counted, never silently mixed in.
+ */
+import type { Environment, MetricUnit } from '../report/types.js';
+import type { TrendRecord } from './types.js';
+
+export interface SeriesPoint {
+  readonly sha: string;
+  readonly date: string;
+  readonly value: number;
+  readonly limit?: number;
+}
+
+export interface Series {
+  readonly key: string;
+  readonly unit: MetricUnit | undefined;
+  /** Oldest first, one per commit: a re-run replaces the first run's value in place. */
+  readonly points: readonly SeriesPoint[];
+  /** Points dropped because they come from another environment. */
+  readonly excluded: number;
+  /** The environment the points come from (for machine-dependent metrics). */
+  readonly environment?: Environment;
+}
+
+export interface SeriesOptions {
+  /** Keep only records of this ref (e.g. `refs/heads/main`). Default: every ref. */
+  readonly ref?: string;
+  /** The environment to compare with; default the newest record's. */
+  readonly environment?: Environment;
+  /** Keep the last this many points. Default: all. */
+  readonly last?: number;
+}
+
+/** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
+export function dependsOnEnvironment(key: string, unit?: MetricUnit): boolean {
+  return unit === 'ms' || /^(latency|load-time|memory)/.test(key);
+}
+
+/** Runtime, CPU model and threads: what must match for two timings to share a series. */
+export function environmentLabel(env: Environment | undefined): string {
+  if (env === undefined) return 'unknown environment';
+  return `${env.runtime} ${env.runtimeVersion}, ${env.threads} thread(s), ${env.cpu}`;
+}
+
+export function sameEnvironment(a: Environment | undefined, b: Environment | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.runtime === b.runtime && a.cpu === b.cpu && a.threads === b.threads;
+}
+
+/** One metric's series from a model's records (oldest first). */
+export function selectSeries(records: readonly TrendRecord[], key: string, options: SeriesOptions = {}): Series {
+  const onRef = records.filter((r) => (options.ref === undefined || r.ref === options.ref) && r.metrics[key] !== undefined);
+  const unit = onRef.at(-1)?.metrics[key]?.unit;
+  const machineBound = dependsOnEnvironment(key, unit);
+  const environment = options.environment ?? onRef.at(-1)?.environment;
+  const kept = machineBound ? onRef.filter((r) => sameEnvironment(r.environment, environment)) : onRef;
+  const bySha = new Map<string, SeriesPoint>();
+  for (const record of kept) {
+    const metric = record.metrics[key];
+    if (metric === undefined) continue;
+    // A re-run keeps its commit's place in the series and replaces its value (Map keeps first insertion order).
+    bySha.set(record.sha, {
+      sha: record.sha,
+      date: record.date,
+      value: metric.value,
+      ...(metric.limit === undefined ? {} : { limit: metric.limit }),
+    });
+  }
+  const points = [...bySha.values()];
+  return {
+    key,
+    unit,
+    points: options.last === undefined ? points : points.slice(-options.last),
+    excluded: onRef.length - kept.length,
+    ...(machineBound && environment !== undefined ? { environment } : {}),
+  };
+}
+
+/** The median of the values (undefined for none). */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const hi = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? hi) + hi) / 2;
+}
+
+/** A display scale for a unit: sizes in kB/MB (1000-based), times in ms, fractions and counts as they are. */
+export function scaleFor(unit: MetricUnit | undefined, max: number): { readonly divisor: number; readonly label: string } {
+  if (unit === 'bytes') {
+    if (max >= 1e6) return { divisor: 1e6, label: 'MB' };
+    if (max >= 1e3) return { divisor: 1e3, label: 'kB' };
+    return { divisor: 1, label: 'B' };
+  }
+  if (unit === 'ms') return { divisor: 1, label: 'ms' };
+  if (unit === 'count' && max >= 1e6) return { divisor: 1e6, label: 'M' };
+  return { divisor: 1, label: '' };
+}
+
+/** A value with its unit, three significant digits: `4.21 MB`, `12.3 ms`, `0.999`. */
+export function formatValue(value: number, unit: MetricUnit | undefined): string {
+  const { divisor, label } = scaleFor(unit, Math.abs(value));
+  const scaled = value / divisor;
+  const text = Math.abs(scaled) >= 100 ? scaled.toFixed(0) : Number(scaled.toPrecision(3)).toString();
+  return label ? `${text} ${label}` : text;
+}

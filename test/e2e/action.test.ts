@@ -1,0 +1,193 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from './fake-github.js';
+import { actionEntry, makeRepo, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type TempRepo } from './harness.js';
+
+const MARKER = '<!-- model-budget:model-budget.yml -->';
+const config = (size: string, extra = ''): string =>
+  `version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n    budget:\n      size: ${size}\n${extra}`;
+
+const fake = new FakeGitHub();
+let prism: Prism;
+let entry: string;
+let repo: TempRepo;
+const repos: string[] = [];
+
+beforeAll(async () => {
+  entry = actionEntry();
+  prism = await startPrism(await fake.start());
+  // Base: the model with a 300 KB budget; head: the same model, budget raised to 400 KB.
+  repo = makeRepo({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('400 KB') });
+  repos.push(repo.dir);
+});
+afterAll(async () => {
+  await prism.stop();
+  await fake.stop();
+  for (const dir of repos) rmSync(dir, { recursive: true, force: true });
+});
+
+const pr = (number: number, options: { token?: string; labels?: string[]; inputs?: Record<string, string>; on?: TempRepo } = {}) =>
+  runAction({
+    entry,
+    workspace: (options.on ?? repo).dir,
+    eventName: 'pull_request',
+    payload: pullRequestPayload('synchronize', options.on ?? repo, number, options.labels ?? []),
+    apiUrl: prism.url,
+    inputs: { 'github-token': options.token ?? 'bot-token', ...options.inputs },
+  });
+const commentsOn = (issue: number) => fake.comments.filter((c) => c.issue === issue);
+
+describe('the Action on pull_request', () => {
+  it('first run creates the comment, compared with the merge base; the token is never printed', async () => {
+    const result = await pr(1);
+    expect(result.stdout).not.toContain('bot-token');
+    expect(result.code).toBe(0);
+    const [comment, ...more] = commentsOn(1);
+    expect(more).toEqual([]);
+    expect(comment?.login).toBe('github-actions[bot]');
+    expect(comment?.body.startsWith(MARKER)).toBe(true);
+    expect(comment?.body).toContain(`compared with the merge base \`${repo.baseSha.slice(0, 12)}\``);
+    expect(comment?.body).toContain('`size` budget raised 300 KB → 400 KB in this PR');
+    expect(result.outputs['verdict']).toBe('pass');
+    expect(result.outputs['comment-id']).toBe(String(comment?.id));
+    expect(result.summary).toContain('model-budget');
+    expect(JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8'))).toMatchObject({ schemaVersion: 1, verdict: 'pass' });
+  });
+
+  it('second run updates the same comment in place', async () => {
+    const first = commentsOn(1)[0];
+    if (first) first.body = `${MARKER}\nan old report`;
+    const result = await pr(1);
+    expect(result.code).toBe(0);
+    expect(commentsOn(1)).toHaveLength(1);
+    expect(commentsOn(1)[0]?.body).toContain('model-budget: the model is within budget');
+    expect(fake.requests.some((r) => r.method === 'PATCH' && r.path === `/repos/o/r/issues/comments/${first?.id}`)).toBe(true);
+  });
+
+  it('finds our comment on page 2 and leaves another author\'s copy of the marker alone', async () => {
+    for (let i = 0; i < 130; i++) {
+      if (i === 10) fake.addComment(2, `${MARKER}\nquoted by a human`, 'mallory');
+      if (i === 120) fake.addComment(2, `${MARKER}\nold`, 'github-actions[bot]');
+      else fake.addComment(2, `chatter ${i}`, 'someone');
+    }
+    const ours = commentsOn(2).find((c) => c.login === 'github-actions[bot]');
+    const result = await pr(2);
+    expect(result.code).toBe(0);
+    expect(commentsOn(2)).toHaveLength(131);
+    expect(ours?.body).toContain('within budget');
+    expect(commentsOn(2).find((c) => c.login === 'mallory')?.body).toBe(`${MARKER}\nquoted by a human`);
+    expect(fake.requests.some((r) => r.path.includes('/issues/2/comments') && r.path.includes('page=2'))).toBe(true);
+  });
+
+  it('another author\'s marker alone does not stop us from creating ours', async () => {
+    fake.addComment(3, `${MARKER}\nnot ours`, 'mallory');
+    expect((await pr(3)).code).toBe(0);
+    expect(commentsOn(3).map((c) => c.login)).toEqual(['mallory', 'github-actions[bot]']);
+  });
+
+  it('a personal token finds its login through GET /user', async () => {
+    fake.addComment(4, `${MARKER}\nold`, 'octo-dev');
+    expect((await pr(4, { token: 'user-token' })).code).toBe(0);
+    expect(commentsOn(4)).toHaveLength(1);
+    expect(commentsOn(4)[0]?.body).toContain('within budget');
+  });
+
+  it('a fork\'s read-only token (403) warns and keeps the right verdict and the summary', async () => {
+    const result = await pr(5, { token: 'readonly-token' });
+    expect(result.code).toBe(0);
+    expect(result.outputs['verdict']).toBe('pass');
+    expect(result.stdout).toMatch(/::warning::could not write the PR comment.*forks/);
+    expect(result.summary).toContain('gender');
+    expect(commentsOn(5)).toEqual([]);
+  });
+
+  it('over budget: exit 1 and an error annotation on the budget\'s line', async () => {
+    const over = makeRepo({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('100 KB') });
+    repos.push(over.dir);
+    const result = await pr(6, { on: over });
+    expect(result.code).toBe(1);
+    expect(result.outputs['verdict']).toBe('fail');
+    expect(result.stdout).toMatch(/::error file=model-budget\.yml,line=6,col=\d+,title=gender: size over budget::/);
+    expect(commentsOn(6)[0]?.body).toContain('❌');
+
+    const accepted = await pr(7, { on: over, labels: ['model-budget:accept'] });
+    expect(accepted.code).toBe(0);
+    expect(accepted.outputs['verdict']).toBe('warn');
+    expect(accepted.stdout).toMatch(/::warning file=model-budget\.yml,line=6/);
+    expect(commentsOn(7)[0]?.body).toContain('accepted by label');
+  });
+
+  it('a model new in the PR is "new", never a regression', async () => {
+    const fresh = makeRepo({ 'README.md': 'hi\n' }, { 'models/gender': '@gender', 'model-budget.yml': config('300 KB') });
+    repos.push(fresh.dir);
+    const result = await pr(8, { on: fresh });
+    expect(result.code).toBe(0);
+    expect(commentsOn(8)[0]?.body).toContain('new model in this pull request');
+  });
+
+  it('a body over 65,536 characters is trimmed and points at the job summary', async () => {
+    const models = Array.from({ length: 24 }, (_, i) => `  - name: ${`m${i}-`.padEnd(1500, 'x')}\n    path: models/gender/model.json\n    budget:\n      size: 300 KB\n`).join('');
+    const big = makeRepo({ 'models/gender': '@gender' }, { 'model-budget.yml': `version: 1\nmodels:\n${models}` });
+    repos.push(big.dir);
+    const result = await pr(9, { on: big });
+    expect(result.code).toBe(0);
+    const body = commentsOn(9)[0]?.body ?? '';
+    expect(body.length).toBeGreaterThan(30_000);
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).toMatch(/shortened to fit GitHub's limit.*job summary/s);
+  });
+});
+
+describe('the Action on other events', () => {
+  it('push: job summary only, no API call', async () => {
+    const before = fake.requests.length;
+    const push = webhookExample('push');
+    const result = await runAction({ entry, workspace: repo.dir, eventName: 'push', payload: push, apiUrl: prism.url, inputs: { 'github-token': 'bot-token' }, sha: repo.headSha });
+    expect(result.code).toBe(0);
+    expect(result.summary).toContain('gender');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('fork-safe pair: measure writes the artifact and posts nothing; report (workflow_run) posts it on the PR', async () => {
+    const before = fake.requests.length;
+    const measured = await pr(10, { token: 'readonly-token', inputs: { mode: 'measure' } });
+    expect(measured.code).toBe(0);
+    expect(fake.requests.length).toBe(before);
+    const folder = join(repo.dir, 'model-budget-report');
+    const files = ['model-budget-report.json', 'report.json', 'comment.md'];
+    fake.artifacts.push({ id: 555, runId: 31337, name: 'model-budget-report', zip: zipSync(Object.fromEntries(files.map((f) => [f, strToU8(readFileSync(join(folder, f), 'utf8'))]))) });
+    // A fork run lists no pull requests: the PR is found by the fork's owner and branch from the event.
+    fake.pulls.push({ number: 10, headSha: repo.headSha, headRef: 'feature', headOwner: 'forker', labels: [] });
+    const payload = webhookExample('workflow_run', 'completed');
+    const run = payload['workflow_run'] as Record<string, unknown>;
+    Object.assign(run, { id: 31337, head_sha: repo.headSha, head_branch: 'feature', pull_requests: [] });
+    run['head_repository'] = { ...(run['head_repository'] as object), owner: { ...((run['head_repository'] as Record<string, object>)['owner']), login: 'forker' } };
+
+    const reported = await runAction({ entry, workspace: '/nonexistent-no-checkout', eventName: 'workflow_run', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'report' } });
+    expect(reported.stdout).not.toContain('bot-token');
+    expect(reported.code).toBe(0);
+    expect(reported.outputs['verdict']).toBe('pass');
+    expect(commentsOn(10)).toHaveLength(1);
+    expect(commentsOn(10)[0]?.body).toContain('`size` budget raised 300 KB → 400 KB in this PR');
+  });
+
+  it('report mode refuses a tampered artifact', async () => {
+    fake.artifacts.push({ id: 556, runId: 31338, name: 'model-budget-report', zip: zipSync({ 'model-budget-report.json': strToU8('{"report":{"schemaVersion":1,"verdict":"pwned"},"commentKey":"x"}') }) });
+    const payload = webhookExample('workflow_run', 'completed');
+    Object.assign(payload['workflow_run'] as object, { id: 31338, head_sha: repo.headSha, pull_requests: [{ number: 11, head: { sha: repo.headSha } }] });
+    const result = await runAction({ entry, workspace: '/nonexistent-no-checkout', eventName: 'workflow_run', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'report' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/not a valid report.*verdict/);
+    expect(commentsOn(11)).toEqual([]);
+  });
+});
+
+describe('Prism', () => {
+  it('saw every request and found no violation of GitHub\'s OpenAPI description', () => {
+    const log = prism.log();
+    expect(log).toMatch(/Forwarding "(GET|POST|PATCH)"/);
+    expect(log).not.toMatch(/violation|✖ *error|Request terminated with error/i);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * Runs the bundled Action the way the runner does: a child `node dist/index.js` with INPUT_* (hyphens kept),
+ * GITHUB_* variables, a real webhook payload in GITHUB_EVENT_PATH, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files
+ * that exist before the run. The API is our fake GitHub behind Prism, which validates every request and response
+ * against GitHub's OpenAPI description.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const SPEC = join(ROOT, 'test', 'fixtures', 'openapi', 'github-subset.json');
+
+/**
+ * The bundle to run: `dist/index.js` (what action.yml names). Before `npm run build` has produced it, the tests
+ * bundle `src/action.ts` themselves (rolldown, a few seconds) so they can still run.
+ */
+export function actionEntry(): string {
+  const dist = join(ROOT, 'dist', 'index.js');
+  if (existsSync(dist)) return dist;
+  const out = mkdtempSync(join(tmpdir(), 'mb-e2e-bundle-'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'rolldown'), ['src/action.ts', '--platform', 'node', '--format', 'esm', '--dir', out], { cwd: ROOT, stdio: 'pipe' });
+  const wasmDir = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));
+  return join(out, 'action.js');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface Prism {
+  readonly url: string;
+  readonly log: () => string;
+  readonly stop: () => Promise<void>;
+}
+
+/** Starts `prism proxy <subset spec> <upstream> --errors` and waits until it listens. */
+export async function startPrism(upstream: string): Promise<Prism> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules', '.bin', 'prism'), ['proxy', SPEC, upstream, '--errors', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const started = Date.now();
+  while (!/Prism is listening/.test(log)) {
+    if (child.exitCode !== null) throw new Error(`prism exited: ${log}`);
+    if (Date.now() - started > 60_000) throw new Error(`prism did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log: () => log,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+
+export interface TempRepo {
+  readonly dir: string;
+  readonly baseSha: string;
+  readonly headSha: string;
+}
+
+/**
+ * A git repository with a base commit and a head commit on a branch. `base`/`head` map paths to contents;
+ * the string `@gender` copies the example model folder (examples/gender) to that path.
+ */
+export function makeRepo(base: Record<string, string>, head: Record<string, string>): TempRepo {
+  const dir = mkdtempSync(join(tmpdir(), 'mb-e2e-repo-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  const write = (files: Record<string, string>): void => {
+    for (const [path, content] of Object.entries(files)) {
+      const target = join(dir, path);
+      mkdirSync(dirname(target), { recursive: true });
+      if (content === '@gender') cpSync(join(ROOT, 'examples', 'gender'), target, { recursive: true });
+      else writeFileSync(target, content);
+    }
+  };
+  write(base);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
+  const baseSha = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', '-b', 'feature');
+  write(head);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', 'head');
+  return { dir, baseSha, headSha: git(dir, 'rev-parse', 'HEAD') };
+}
+
+interface WebhookExample {
+  readonly name: string;
+  readonly examples: readonly Record<string, unknown>[];
+}
+const EXAMPLES = JSON.parse(
+  readFileSync(join(ROOT, 'node_modules', '@octokit', 'webhooks-examples', 'api.github.com', 'index.json'), 'utf8'),
+) as WebhookExample[];
+
+/** A real webhook payload from @octokit/webhooks-examples (by event name and action), deep-copied. */
+export function webhookExample(event: string, action?: string): Record<string, unknown> & { [key: string]: unknown } {
+  const found = EXAMPLES.find((e) => e.name === event)?.examples.find((x) => action === undefined || x['action'] === action);
+  if (!found) throw new Error(`no ${event}.${action ?? ''} example`);
+  return structuredClone(found);
+}
+
+/** A pull_request payload whose number, shas and labels match the temp repo. */
+export function pullRequestPayload(action: 'opened' | 'synchronize', repo: TempRepo, number: number, labels: string[] = []): Record<string, unknown> {
+  const payload = webhookExample('pull_request', action);
+  const pr = payload['pull_request'] as Record<string, Record<string, unknown>>;
+  const label = ((pr['labels'] as unknown as Record<string, unknown>[] | undefined)?.[0] ?? { id: 1, node_id: 'x', url: 'u', color: 'fff', default: false, description: null });
+  payload['number'] = number;
+  pr['number'] = number as never;
+  pr['base'] = { ...pr['base'], sha: repo.baseSha, ref: 'main' };
+  pr['head'] = { ...pr['head'], sha: repo.headSha, ref: 'feature' };
+  pr['labels'] = labels.map((name, i) => ({ ...label, id: 900 + i, name })) as never;
+  return payload;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+}
+
+export interface RunOptions {
+  readonly entry: string;
+  readonly workspace: string;
+  readonly eventName: string;
+  readonly payload: Record<string, unknown>;
+  readonly apiUrl: string;
+  readonly inputs: Record<string, string>;
+  readonly sha?: string;
+}
+
+/** Runs the Action once as a child process. */
+export async function runAction(options: RunOptions): Promise<RunResult> {
+  const tmp = mkdtempSync(join(tmpdir(), 'mb-e2e-run-'));
+  const files = { event: join(tmp, 'event.json'), output: join(tmp, 'output'), summary: join(tmp, 'summary.md') };
+  writeFileSync(files.event, JSON.stringify(options.payload));
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const inputs = Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? tmp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.eventName,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_SHA: options.sha ?? '',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: options.apiUrl,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: tmp,
+    ...inputs,
+  };
+  const child = spawn(process.execPath, [options.entry], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
+  return { code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8') };
+}
+
+/** GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match) continue;
+    const [, name = '', delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+    out[name] = value.join('\n');
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { foldBatchNorm } from '../../../src/compress/fold-batchnorm.js';
+import { CompressError } from '../../../src/errors.js';
+import { corpusArtifacts } from './corpus-artifacts.js';
+import { loadStock, predictFlat } from './evaluate.js';
+
+/** The corpus has no layers model with BatchNormalization, so these models are built with tfjs-layers. */
+async function toArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      saved = a;
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+    }),
+  );
+  if (!saved) throw new Error('not saved');
+  return saved;
+}
+
+/** Gives every BatchNormalization non-trivial statistics, as a trained model has. */
+function randomizeBatchNorm(model: tf.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'BatchNormalization') continue;
+    const [gamma, beta, mean, variance] = layer.getWeights();
+    if (!gamma || !beta || !mean || !variance) continue;
+    layer.setWeights([
+      tf.randomUniform(gamma.shape, 0.5, 1.5, 'float32', 1),
+      tf.randomUniform(beta.shape, -0.5, 0.5, 'float32', 2),
+      tf.randomUniform(mean.shape, -0.3, 0.3, 'float32', 3),
+      tf.randomUniform(variance.shape, 0.2, 2, 'float32', 4),
+    ]);
+  }
+}
+
+function sequentialWithBatchNorm(): tf.LayersModel {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  m.add(tf.layers.batchNormalization({ epsilon: 1e-3 }));
+  m.add(tf.layers.reLU());
+  m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
+  m.add(tf.layers.batchNormalization({}));
+  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 1, activation: 'relu' }));
+  m.add(tf.layers.batchNormalization({}));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 10 }));
+  m.add(tf.layers.batchNormalization({}));
+  m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+  randomizeBatchNorm(m);
+  return m;
+}
+
+function functionalWithBatchNorm(): tf.LayersModel {
+  const input = tf.input({ shape: [10, 10, 2] });
+  const conv = tf.layers.conv2d({ filters: 6, kernelSize: 3 }).apply(input) as tf.SymbolicTensor;
+  const bn = tf.layers.batchNormalization({}).apply(conv) as tf.SymbolicTensor;
+  const act = tf.layers.activation({ activation: 'relu' }).apply(bn) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(act) as tf.SymbolicTensor;
+  const dense = tf.layers.dense({ units: 4 }).apply(pooled) as tf.SymbolicTensor;
+  const out = tf.layers.batchNormalization({}).apply(dense) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: input, outputs: out });
+  randomizeBatchNorm(m);
+  return m;
+}
+
+async function compare(original: tf.io.ModelArtifacts, folded: tf.io.ModelArtifacts, shape: number[]): Promise<number> {
+  const x = tf.randomUniform(shape, 0, 1, 'float32', 7);
+  const a = await predictFlat(await loadStock(original), x);
+  const b = await predictFlat(await loadStock(folded), x);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const scale = Math.max(1, Math.abs(a[i] ?? 0));
+    worst = Math.max(worst, Math.abs((a[i] ?? 0) - (b[i] ?? 0)) / scale);
+  }
+  return worst;
+}
+
+describe('foldBatchNorm', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('folds Conv2D, DepthwiseConv2D and Dense pairs of a Sequential model; outputs equal within 1e-5', async () => {
+    const original = await toArtifacts(sequentialWithBatchNorm());
+    const result = foldBatchNorm(original);
+    expect(result.folded.map((p) => p.layer).length).toBe(3);
+    expect(result.skipped).toHaveLength(1);
+    expect(result.skipped[0]).toMatch(/activation relu/);
+    const loaded = (await loadStock(result.artifacts)) as tf.LayersModel;
+    expect(loaded.layers.filter((l) => l.getClassName() === 'BatchNormalization')).toHaveLength(1);
+    expect(await compare(original, result.artifacts, [2, 12, 12, 3])).toBeLessThan(1e-5);
+  });
+
+  it('folds a functional model, rewiring inbound nodes and outputs', async () => {
+    const original = await toArtifacts(functionalWithBatchNorm());
+    const result = foldBatchNorm(original);
+    expect(result.folded).toHaveLength(2);
+    const loaded = (await loadStock(result.artifacts)) as tf.LayersModel;
+    expect(loaded.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
+    expect(await compare(original, result.artifacts, [2, 10, 10, 2])).toBeLessThan(1e-5);
+  });
+
+  it('leaves a corpus model without BatchNormalization unchanged', () => {
+    const original = corpusArtifacts('esrgan-slim-x2');
+    const result = foldBatchNorm(original);
+    expect(result.folded).toEqual([]);
+    expect(result.artifacts).toBe(original);
+  });
+
+  it('refuses graph models', () => {
+    expect(() => foldBatchNorm(corpusArtifacts('human-gender'))).toThrow(CompressError);
+  });
+});

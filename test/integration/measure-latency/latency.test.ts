@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compareCommand } from '../../../src/commands/compare.js';
+import { MeasureError } from '../../../src/errors.js';
+import { benchmarkModel, compareModels } from '../../../src/measure/latency/benchmark.js';
+import { selectRuntime } from '../../../src/measure/runtime.js';
+import { loadModel } from '../../../src/model/load.js';
+import { corpusModel } from '../../helpers/corpus.js';
+
+const short = { warmupRuns: 3, warmupSeconds: 0, minRuns: 64, minSeconds: 0.2, maxSeconds: 10 };
+
+function expectSaneDistribution(s: { n: number; min: number; p50: number; p90: number; p99: number; max: number; mean: number }): void {
+  expect(s.n).toBeGreaterThanOrEqual(64);
+  expect(s.min).toBeGreaterThan(0);
+  expect(s.min).toBeLessThanOrEqual(s.p50);
+  expect(s.p50).toBeLessThanOrEqual(s.p90);
+  expect(s.p90).toBeLessThanOrEqual(s.p99);
+  expect(s.p99).toBeLessThanOrEqual(s.max);
+  expect(Number.isFinite(s.mean)).toBe(true);
+}
+
+describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
+  it('human-gender (graph): a sane distribution, load time, memory, no leak, top ops', async () => {
+    await selectRuntime(runtime);
+    const model = await loadModel(corpusModel('human-gender').path);
+    const before = tf.memory().numTensors;
+    const stats = await benchmarkModel(model, short);
+    expectSaneDistribution(stats.summary);
+    expect(stats.runtime.name).toBe(runtime);
+    expect(stats.loadMs).toBeGreaterThan(0);
+    expect(stats.firstInferenceMs).toBeGreaterThan(0);
+    expect(stats.memory.leakedTensors).toBe(0);
+    // Weights (~200 kB) plus the 64×64 input are live while it runs.
+    expect(stats.memory.peakTensorBytes).toBeGreaterThan(200_000);
+    expect(stats.memory.peakRssBytes).toBeGreaterThan(10_000_000);
+    expect(stats.ops?.length).toBeGreaterThan(0);
+    expect(stats.ops?.map((o) => o.op).join(' ')).toMatch(/Conv/);
+    // Everything the benchmark made is gone again.
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('esrgan-slim-x2 (layers) at 16×16, capped by max-seconds', async () => {
+    await selectRuntime(runtime);
+    const model = await loadModel(corpusModel('esrgan-slim-x2').path);
+    const stats = await benchmarkModel(model, { ...short, maxSeconds: 3, inputShapes: { LR: [1, 16, 16, 3] } });
+    // On a busy machine the 3 s cap may stop the loop first; it must then say so.
+    if (stats.stoppedBy === 'max-seconds') expect(stats.timedSeconds).toBeGreaterThanOrEqual(3);
+    else expectSaneDistribution(stats.summary);
+    expect(stats.summary.min).toBeLessThanOrEqual(stats.summary.p50);
+    expect(stats.memory.leakedTensors).toBe(0);
+  });
+});
+
+describe('A/B on real models', () => {
+  it('A/A: human-gender against itself is not slower', async () => {
+    await selectRuntime('wasm');
+    const model = await loadModel(corpusModel('human-gender').path);
+    const result = await compareModels(model, model, { ...short, seed: 4 });
+    expect(result.comparison.verdict).not.toBe('slower');
+    expect(result.comparison.ci[0]).toBeLessThanOrEqual(result.comparison.ci[1]);
+    expect(result.rounds).toBeGreaterThanOrEqual(64);
+  });
+
+  it('a clearly heavier candidate is slower, and swapped it is faster', async () => {
+    await selectRuntime('wasm');
+    const light = await loadModel(corpusModel('human-gender').path);
+    const heavy = await loadModel(corpusModel('esrgan-slim-x2').path);
+    // esrgan at 48×48×3 costs many times the FLOPs of gender at 64×64×1.
+    const options = { ...short, minRuns: 32, seed: 2, inputShapes: { LR: [1, 48, 48, 3] } };
+    const slower = await compareModels(light, heavy, options);
+    expect(slower.comparison.verdict).toBe('slower');
+    expect(slower.comparison.ratio).toBeGreaterThan(2);
+    const faster = await compareModels(heavy, light, options);
+    expect(faster.comparison.verdict).toBe('faster');
+  });
+
+  it('a wrong configured input shape fails with a MeasureError naming the input', async () => {
+    await selectRuntime('wasm');
+    const model = await loadModel(corpusModel('human-gender').path);
+    await expect(benchmarkModel(model, { ...short, inputShapes: { 'input_1:0': [1, 32, 32, 3] } })).rejects.toThrow(MeasureError);
+    await expect(benchmarkModel(model, { ...short, inputShapes: { 'input_1:0': [1, 32, 32, 3] } })).rejects.toThrow(/input_1:0/);
+  });
+});
+
+describe('model-budget compare', () => {
+  it('prints the table, writes report.json and exits 0 for A/A', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mb-compare-'));
+    const path = corpusModel('human-gender').path;
+    let out = '';
+    const code = await compareCommand(
+      [path, path, '--runtime', 'wasm', '--json', 'out.json', '--min-seconds', '0.2', '--seed', '3', '--max-increase', '10%'],
+      { cwd: dir, stdout: (t) => (out += t), stderr: () => undefined, env: {} },
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/\| p50 \| [\d.]+ ms \| [\d.]+ ms \|/);
+    expect(out).toMatch(/ratio of medians [\d.]+ .*95% CI \[[\d.]+, [\d.]+\]/);
+    expect(out).toMatch(/runtime wasm 4\.22\.0/);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
+      schemaVersion: number;
+      verdict: string;
+      latency: { ratio: number; ci: [number, number]; verdict: string };
+    };
+    expect(report.schemaVersion).toBe(1);
+    expect(['same', 'inconclusive', 'faster']).toContain(report.verdict);
+    expect(report.latency.verdict).toBe(report.verdict);
+    expect(report.latency.ci[0]).toBeLessThanOrEqual(report.latency.ratio);
+    expect(report.latency.ci[1]).toBeGreaterThanOrEqual(report.latency.ratio);
+  });
+
+  it('rejects bad arguments with a UsageError', async () => {
+    const io = { cwd: '/', stdout: () => undefined, stderr: () => undefined, env: {} };
+    await expect(compareCommand(['a.json'], io)).rejects.toThrow(/exactly two model paths/);
+    await expect(compareCommand(['a.json', 'b.json', '--max-increase', 'lots'], io)).rejects.toThrow(/--max-increase expects a percentage/);
+    await expect(compareCommand(['a.json', 'b.json', '--runtime', 'gpu'], io)).rejects.toThrow(/--runtime expects one of/);
+    await expect(compareCommand(['a.json', 'b.json', '--seed', '1.5'], io)).rejects.toThrow(/--seed expects a whole number/);
+  });
+});

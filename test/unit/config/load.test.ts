@@ -1,0 +1,118 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadConfig, parseConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, '/repo/model-budget.yml', 'model-budget.yml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const VALID = `version: 1
+benchmark:
+  runtime: cpu
+  runs: 80
+models:
+  - name: classifier
+    path: models/classifier/model.json
+    benchmark: { runs: 100 }
+    budget:
+      size: 5 MB
+      gzip-size: { max: 4 MB, warn: 3.5 MiB }
+      latency:
+        p90: 30 ms
+        increase: 10%
+      flops: 600 M
+      accuracy:
+        cosine: 0.999
+        top1-agreement: { min: 99%, warn: 99.5% }
+      size-increase: 5%
+`;
+
+describe('parseConfig', () => {
+  test('a valid config: units, defaults, merged benchmark, flattened budgets with lines', () => {
+    const config = parseConfig(VALID, '/repo/model-budget.yml', 'model-budget.yml');
+    const [model] = config.models;
+    expect(model?.absPath).toBe('/repo/models/classifier/model.json');
+    expect(model?.benchmark).toMatchObject({ runtime: 'cpu', runs: 100, warmup: 5, 'min-seconds': 1000, batch: 1 });
+    expect(model?.latencyIncrease).toBeCloseTo(0.1);
+    expect(model?.sizeIncrease).toBeCloseTo(0.05);
+    expect(model?.budgets.map((b) => [b.key, b.limit, b.warn, b.direction, b.source.line])).toEqual([
+      ['size', 5_000_000, undefined, 'max', 10],
+      ['gzip-size', 4_000_000, 3.5 * 1024 * 1024, 'max', 11],
+      ['latency.p90', 30, undefined, 'max', 13],
+      ['flops', 600e6, undefined, 'max', 15],
+      ['accuracy.top1-agreement', 0.99, 0.995, 'min', 18],
+      ['accuracy.cosine', 0.999, undefined, 'min', 17],
+    ]);
+  });
+
+  test('every problem at once, as file:line:col path: message', () => {
+    const text = `version: 1
+models:
+  - name: a
+    path: m/model.json
+    budgte: {}
+    budget:
+      size: 5 MX
+      latency:
+        p90: fast
+  - name: a
+    path: 3
+`;
+    expect(problems(text)).toEqual([
+      'model-budget.yml:5:5 models[0].budgte: unknown key; did you mean "budget"?',
+      'model-budget.yml:7:13 models[0].budget.size: expected a size like "5 MB", "512 KiB" or a number of bytes, got "5 MX"',
+      'model-budget.yml:9:14 models[0].budget.latency.p90: expected a duration like "40 ms" or "1.5 s", got "fast"',
+      'model-budget.yml:10:11 models[1].name: duplicate model name "a" (also models[0]); names must be unique',
+      'model-budget.yml:11:11 models[1].path: expected string, got 3',
+    ]);
+  });
+
+  test.each([
+    { what: 'YAML syntax error with its line', text: 'version: 1\nmodels:\n  - name: [a\n', expected: /^model-budget\.yml:\d+:\d+ YAML syntax error/ },
+    { what: 'wrong version', text: 'version: 2\nmodels: []\n', expected: /model-budget\.yml:1:10 version: expected 1, got 2/ },
+    { what: 'no models', text: 'version: 1\nmodels: []\n', expected: /models: expected at least one model/ },
+    { what: 'empty file', text: '', expected: /is empty/ },
+    { what: 'unknown top-level key', text: 'version: 1\nmodel: []\n', expected: /model-budget\.yml:2:1 model: unknown key; did you mean "models"\?/ },
+    { what: 'missing path', text: 'version: 1\nmodels:\n  - name: a\n', expected: /models\[0\]\.path: is required/ },
+    { what: 'bad runtime', text: 'version: 1\nbenchmark: { runtime: gpu }\nmodels:\n  - { name: a, path: m.json }\n', expected: /benchmark\.runtime: expected one of "auto", "wasm"/ },
+    { what: 'bad percent', text: 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget: { latency: { increase: 10 } }\n', expected: /latency\.increase: expected a percentage like "10%"/ },
+    { what: 'duplicate keys', text: 'version: 1\nversion: 1\nmodels: []\n', expected: /YAML syntax error: Map keys must be unique/ },
+  ])('$what', ({ text, expected }) => {
+    expect(problems(text).join('\n')).toMatch(expected);
+  });
+
+  test('an alias bomb is refused', () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'version: 1',
+    ].join('\n');
+    expect(problems(bomb).join('\n')).toMatch(/model-budget\.yml:1:1 refused: .*alias/i);
+  });
+});
+
+describe('loadConfig', () => {
+  test('a missing config names the file and the fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-config-'));
+    await expect(loadConfig('model-budget.yml', dir)).rejects.toThrow(/^model-budget\.yml:1:1 not found\. Create it/);
+  });
+
+  test('relative model paths resolve against the config folder, not the working directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-config-'));
+    await writeFile(join(dir, 'budget.yml'), 'version: 1\nmodels:\n  - { name: a, path: net/model.json }\n');
+    const config = await loadConfig(join(dir, 'budget.yml'), '/');
+    expect(config.models[0]?.absPath).toBe(join(dir, 'net/model.json'));
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { MeasureError } from '../../../src/errors.js';
+import { runLatencyLoop, type LoopPorts, type Runnable } from '../../../src/measure/latency/loop.js';
+import { resolveLatencyOptions } from '../../../src/measure/latency/options.js';
+import { summarizeProfile } from '../../../src/measure/latency/profile.js';
+
+/** A fake model on a fake clock: each run advances the clock by the next duration (the last one repeats). */
+function fakeWorld(durationsMs: readonly number[], leakPerRun = 0) {
+  let clock = 0;
+  let calls = 0;
+  let tensors = 10;
+  const runnable: Runnable = {
+    run: () => {
+      clock += durationsMs[Math.min(calls, durationsMs.length - 1)] ?? 1;
+      calls += 1;
+      tensors += leakPerRun;
+      return Promise.resolve([]);
+    },
+  };
+  const ports: LoopPorts = {
+    now: () => clock,
+    memory: () => ({ numTensors: tensors, numBytes: 1000 + calls }),
+    maxRssBytes: () => 123_456,
+    profile: async (f) => {
+      await f();
+      return { peakBytes: 5000, kernels: [{ name: 'Conv2D', kernelTimeMs: 2 }, { name: 'Add', kernelTimeMs: 1 }] };
+    },
+  };
+  return { runnable, ports, calls: () => calls };
+}
+
+describe('runLatencyLoop', () => {
+  it('warms up, then runs until min runs AND min seconds', async () => {
+    // First run 50 ms (compilation), then 10 ms each.
+    const w = fakeWorld([50, 10]);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 1, warmupRuns: 5, warmupSeconds: 0.1, profileOps: 0 }, w.ports);
+    expect(stats.firstInferenceMs).toBe(50);
+    // 50 ms + 10 ms × k ≥ 100 ms and ≥ 5 runs → 6 runs.
+    expect(stats.warmupRuns).toBe(6);
+    // 1 s of 10 ms runs is 100 runs > 64.
+    expect(stats.samplesMs).toHaveLength(100);
+    expect(stats.summary.p50).toBe(10);
+    expect(stats.stoppedBy).toBe('min-runs-and-seconds');
+    expect(stats.timedSeconds).toBe(1);
+    expect(w.calls()).toBe(106);
+    expect(stats.ops).toBeUndefined();
+  });
+
+  it('min runs wins when runs are slow', async () => {
+    const w = fakeWorld([1]);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 0.01, profileOps: 0 }, w.ports);
+    expect(stats.samplesMs).toHaveLength(64);
+  });
+
+  it('max seconds caps a slow model below min runs and says so', async () => {
+    const w = fakeWorld([400]);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 1, maxSeconds: 2, profileOps: 0 }, w.ports);
+    expect(stats.samplesMs).toHaveLength(5); // 0, 400, 800, 1200, 1600 < 2000 → 5 runs
+    expect(stats.stoppedBy).toBe('max-seconds');
+  });
+
+  it('reports memory, leaks and the top ops of a profiled run', async () => {
+    const w = fakeWorld([5], 2);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minSeconds: 0, warmupRuns: 1, warmupSeconds: 0, profileOps: 1 }, w.ports);
+    expect(stats.memory.peakRssBytes).toBe(123_456);
+    expect(stats.memory.peakTensorBytes).toBe(5000);
+    // 1 warm-up + 3 timed + 1 profiled run, each leaking 2 tensors.
+    expect(stats.memory.leakedTensors).toBe(10);
+    expect(stats.ops).toEqual([{ op: 'Conv2D', calls: 1, totalMs: 2, share: 2 / 3 }]);
+  });
+
+  it('wraps a model that throws in a MeasureError naming the model, cause kept', async () => {
+    const boom = new Error('Kernel "Foo" failed');
+    const runnable: Runnable = { run: () => Promise.reject(boom) };
+    const error = await runLatencyLoop(runnable, [], { model: 'models/a.json' }, { now: () => 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeasureError);
+    expect((error as MeasureError).message).toBe('models/a.json: inference failed: Kernel "Foo" failed');
+    expect((error as MeasureError).cause).toBe(boom);
+  });
+
+  it('aborts a hung run at the per-model timeout instead of hanging', async () => {
+    const runnable: Runnable = { run: () => new Promise(() => undefined) };
+    const started = Date.now();
+    const error = await runLatencyLoop(runnable, [], { model: 'hung.json', timeoutSeconds: 0.05 }, { now: () => 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeasureError);
+    expect((error as Error).message).toMatch(/^hung\.json: benchmarking did not finish within the 0\.05 s timeout/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('times out between runs once the clock passes the deadline', async () => {
+    const w = fakeWorld([1000]);
+    const error = await runLatencyLoop(w.runnable, [], { model: 'slow', timeoutSeconds: 3, minRuns: 64 }, w.ports).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeasureError);
+    expect(w.calls()).toBe(3);
+  });
+});
+
+describe('resolveLatencyOptions', () => {
+  it('fills defaults that make a p90 defensible', () => {
+    expect(resolveLatencyOptions({})).toMatchObject({ minRuns: 64, minSeconds: 1, warmupRuns: 5 });
+  });
+
+  const bad: { what: string; input: Parameters<typeof resolveLatencyOptions>[0]; expected: RegExp }[] = [
+    { what: 'zero runs', input: { minRuns: 0 }, expected: /runs is 0; it must be a whole number/ },
+    { what: 'fractional runs', input: { minRuns: 2.5 }, expected: /runs is 2\.5/ },
+    { what: 'absurd runs', input: { minRuns: 1e9 }, expected: /runs is 1000000000/ },
+    { what: 'negative min-seconds', input: { minSeconds: -1 }, expected: /min-seconds is -1/ },
+    { what: 'zero max-seconds', input: { maxSeconds: 0 }, expected: /max-seconds is 0/ },
+    { what: 'max below min', input: { minSeconds: 5, maxSeconds: 2 }, expected: /at least min-seconds/ },
+    { what: 'absurd timeout', input: { timeoutSeconds: 1e6 }, expected: /timeout is 1000000/ },
+    { what: 'NaN seconds', input: { warmupSeconds: Number.NaN }, expected: /warmup-seconds is NaN/ },
+    { what: 'zero warm-up', input: { warmupRuns: 0 }, expected: /warmup is 0/ },
+  ];
+  it.each(bad)('rejects $what', ({ input, expected }) => {
+    expect(() => resolveLatencyOptions({ model: 'm.json', ...input })).toThrow(MeasureError);
+    expect(() => resolveLatencyOptions({ model: 'm.json', ...input })).toThrow(expected);
+  });
+});
+
+describe('summarizeProfile', () => {
+  it('groups by op, sorts by time, skips failed timers and op scopes', () => {
+    const kernels = [
+      { name: 'Add', kernelTimeMs: 1 },
+      { name: 'Conv2D', kernelTimeMs: 3 },
+      { name: 'Add', kernelTimeMs: 1 },
+      { name: 'Relu', kernelTimeMs: { error: 'no timer' } },
+      { name: 'fusedConv2d__op', kernelTimeMs: 3.5 },
+    ];
+    expect(summarizeProfile(kernels, 5)).toEqual([
+      { op: 'Conv2D', calls: 1, totalMs: 3, share: 0.6 },
+      { op: 'Add', calls: 2, totalMs: 2, share: 0.4 },
+    ]);
+  });
+});
