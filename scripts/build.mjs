@@ -34,6 +34,7 @@ for (const { entry, out } of bundles) {
     stdio: 'inherit',
   });
   patchNodeModuleImport(out);
+  defineDirname(join(out, 'index.js'));
   mkdirSync(out, { recursive: true });
   for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(out, file));
 }
@@ -49,6 +50,17 @@ function patchNodeModuleImport(out) {
     const patched = code.replace(pattern, 'const{createRequire}=await import("node:module")');
     if (patched !== code) writeFileSync(path, patched);
   }
+}
+
+/**
+ * The tfjs wasm backend's emscripten glue reads `__dirname`, which ES modules do not have: define it (and
+ * `__filename`) as the bundle's own folder, where the `.wasm` files are copied.
+ */
+function defineDirname(file) {
+  const banner =
+    "import { dirname as __mbDirname } from 'node:path';\nimport { fileURLToPath as __mbFileURLToPath } from 'node:url';\n" +
+    'const __filename = __mbFileURLToPath(import.meta.url);\nconst __dirname = __mbDirname(__filename);\n';
+  writeFileSync(file, banner + readFileSync(file, 'utf8'));
 }
 
 console.log(`built ${distDir}/index.js and ${distDir}/cli/index.js`);

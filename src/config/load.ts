@@ -134,7 +134,9 @@ function resolveFrom(dir: string, path: string): string {
 function resolveInputs(dir: string, inputs: InputsConfig): InputsConfig {
   return {
     ...inputs,
-    ...(inputs.npy ? { npy: inputs.npy.map((p) => resolveFrom(dir, p)) } : {}),
+    ...(inputs.npy
+      ? { npy: Object.fromEntries(Object.entries(inputs.npy).map(([k, v]) => [k, typeof v === 'string' ? resolveFrom(dir, v) : v.map((p) => resolveFrom(dir, p))])) }
+      : {}),
     ...(inputs.images ? { images: { ...inputs.images, dir: resolveFrom(dir, inputs.images.dir) } } : {}),
   };
 }

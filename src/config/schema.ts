@@ -86,6 +86,8 @@ export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 
 /** Benchmark settings as written (every field optional; a model's block overrides the top-level one). */
 export const benchmarkOverrideSchema = z.strictObject({
   runtime: z.enum(RUNTIMES).optional(),
+  /** Fail instead of falling back to cpu when the runtime lacks a kernel. */
+  'pin-runtime': z.boolean().optional(),
   threads: z.number().int().min(1).max(256).optional(),
   warmup: z.number().int().min(0).max(10_000).optional(),
   'warmup-seconds': duration().optional(),
@@ -103,6 +105,7 @@ export const benchmarkOverrideSchema = z.strictObject({
  */
 export const BENCHMARK_DEFAULTS = {
   runtime: 'wasm',
+  'pin-runtime': false,
   warmup: 5,
   'warmup-seconds': 500,
   runs: 64,
@@ -129,26 +132,31 @@ export function mergeBenchmark(...blocks: readonly (z.output<typeof benchmarkOve
 const shapes = z.record(z.string(), z.array(z.number().int().min(1).max(1 << 20)));
 
 const inputsSchema = z.strictObject({
-  /** Concrete shapes for inputs with unknown dimensions, by input name. */
+  /** Concrete shapes for inputs with unknown dimensions, by input name (`input_1` or `input_1:0`). */
   shapes: shapes.optional(),
-  /** Number of synthetic input sets for drift. */
+  /** Fixed values for scalar inputs, by input name (e.g. a graph's `downsample_ratio`). */
+  values: z.record(z.string(), z.number()).optional(),
+  /** Number of synthetic input sets drift compares on (when no samples are given). */
   samples: z.number().int().min(1).max(10_000).default(8),
+  /** Seed of the synthetic inputs. */
   seed: z.number().int().default(1),
-  /** `.npy` files, one per model input, in input order. */
-  npy: z.array(z.string()).optional(),
-  /** A folder of PNG/JPEG images fed to the single image input. */
+  /** `.npy` samples by input name: one file or a list (one sample each). */
+  npy: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+  /** A folder of PNG/JPEG images fed to the model's image input. */
   images: z
     .strictObject({
       dir: z.string(),
+      /** The input the images feed; default: the only rank-4 input. */
+      input: z.string().optional(),
       resize: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
       normalize: z
         .strictObject({
-          scale: z.number().default(1 / 255),
-          mean: z.union([z.number(), z.array(z.number())]).default(0),
-          std: z.union([z.number(), z.array(z.number())]).default(1),
+          scale: z.number().optional(),
+          mean: z.union([z.number(), z.array(z.number())]).optional(),
+          std: z.union([z.number(), z.array(z.number())]).optional(),
         })
         .optional(),
-      limit: z.number().int().min(1).max(10_000).default(64),
+      limit: z.number().int().min(1).max(10_000).optional(),
     })
     .optional(),
 });
@@ -169,7 +177,8 @@ export const compressSchema = z.strictObject({
       z.strictObject({
         sparsity: z.number(),
         scope: z.enum(['global', 'per-layer']).default('global'),
-        include: z.array(z.string()).optional(),
+        /** Globs of the weights to prune; default every kernel. */
+        weights: z.array(z.string()).optional(),
       }),
     ])
     .optional(),

@@ -1,11 +1,16 @@
+import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
+import { compressModel, type CompressPlan } from '../compress/registry.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
 import type { Measured } from '../judge/judge.js';
 import { loadModel } from '../model/load.js';
-import { serializeModel } from '../model/save.js';
+import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, WeightShare } from '../report/types.js';
+import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import type { DriftResult } from './drift.js';
+import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
 import { measureFiles, measureSize, weightBreakdown, type SizeMeasurement } from './size.js';
 
 /** Everything measured for one model, before judging. */
@@ -24,28 +29,59 @@ export interface MeasureContext {
   readonly step: (what: string) => void;
   readonly warn: (message: string) => void;
   readonly base?: BaseLocation;
+  /** Folder runtimes (tfjs-node) are resolved from. */
+  readonly cwd: string;
 }
 
 /** Loads one model, compresses it as configured, and measures what its budgets need. */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
   ctx.step(`loading ${spec.path}`);
-  const original = await loadModel(spec.absPath, spec.customLayers === undefined ? {} : { customLayers: spec.customLayers });
+  const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
+  const original = await loadModel(spec.absPath, loadOptions);
   const notes: string[] = [];
-  const candidate: LoadedModel = original;
+  const needs = executionNeeds(spec);
+  const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
+
+  let candidate: LoadedModel = original;
+  let drift: DriftResult | undefined;
+  if (spec.compress) {
+    const plan = toPlan(spec.compress);
+    ctx.step(`compressing (${Object.keys(plan).join(', ')})`);
+    let session: DriftSession | undefined;
+    try {
+      session = await openDriftSession(original, spec);
+      const evaluator = session;
+      const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
+      const result = await compressModel(original, plan, auto);
+      candidate = { ...original, artifacts: result.artifacts };
+      notes.push(...result.steps.map((s) => `${s.technique}: ${s.summary}`));
+      for (const warning of result.warnings) ctx.warn(`${spec.name}: ${warning}`);
+      notes.push(...result.warnings);
+      ctx.step('measuring accuracy drift');
+      drift = await session.evaluate(candidate.artifacts);
+      notes.push(`accuracy drift measured on ${session.inputsNote}`);
+    } finally {
+      session?.dispose();
+    }
+    if (spec.output) {
+      await saveModel(candidate, spec.output);
+      notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
+    }
+  }
 
   ctx.step('measuring size');
-  const sizes = await sizeOf(candidate);
   const measured: Record<string, Measured> = {};
-  const put = (key: string, value: number, extra: { original?: number; base?: number } = {}): void => {
-    measured[key] = { value, ...extra };
-  };
+  const sizes = await sizeOf(candidate, candidate === original);
+  const originalSizes = candidate === original ? undefined : await sizeOf(original, true);
 
+  let baseModel: LoadedModel | undefined;
   let baseSizes: SizeMeasurement | undefined;
   let base: BaseComparison | undefined;
   if (ctx.base?.status === 'found') {
     ctx.step(`measuring the base (${ctx.base.ref})`);
     try {
-      baseSizes = await sizeOf(await loadModel(ctx.base.path));
+      baseModel = await loadModel(ctx.base.path, loadOptions);
+      baseSizes = await sizeOf(baseModel, true);
       base = { status: 'compared', ref: ctx.base.ref };
     } catch (error) {
       if (!(error instanceof ModelBudgetError)) throw error;
@@ -54,11 +90,32 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   } else if (ctx.base) {
     base = ctx.base.status === 'new' ? { status: 'new' } : { status: 'unavailable', reason: ctx.base.reason };
   }
+  const sizeEntry = (key: keyof SizeMeasurement): Measured => ({
+    value: sizes[key],
+    ...(originalSizes ? { original: originalSizes[key] } : {}),
+    ...(baseSizes ? { base: baseSizes[key] } : {}),
+  });
+  measured['size'] = sizeEntry('bytes');
+  measured['gzip-size'] = sizeEntry('gzipBytes');
+  measured['brotli-size'] = sizeEntry('brotliBytes');
 
-  const withBase = (key: 'bytes' | 'gzipBytes' | 'brotliBytes'): { base?: number } => (baseSizes ? { base: baseSizes[key] } : {});
-  put('size', sizes.bytes, withBase('bytes'));
-  put('gzip-size', sizes.gzipBytes, withBase('gzipBytes'));
-  put('brotli-size', sizes.brotliBytes, withBase('brotliBytes'));
+  let latencyComparison: LatencyComparison | undefined;
+  let environment: Environment | undefined;
+  if (runtime && (drift || needs.latency || needs.flops)) {
+    const run = await measureExecution({
+      spec,
+      candidate,
+      runtime,
+      step: ctx.step,
+      ...(candidate === original ? {} : { original }),
+      ...(baseModel ? { base: baseModel } : {}),
+      ...(drift ? { drift } : {}),
+    });
+    Object.assign(measured, run.measured);
+    notes.push(...run.notes);
+    latencyComparison = run.latencyComparison;
+    if (needs.latency || needs.flops) environment = run.environment;
+  }
 
   return {
     format: candidate.format,
@@ -66,11 +123,28 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     weights: weightBreakdown(candidate.artifacts.weightSpecs ?? []),
     notes,
     ...(base ? { base } : {}),
+    ...(latencyComparison ? { latencyComparison } : {}),
+    ...(environment ? { environment } : {}),
   };
 }
 
-/** Sizes as served: the files on disk for a model loaded from TF.js files, else its converter-style serialization. */
-async function sizeOf(model: LoadedModel): Promise<SizeMeasurement> {
-  if (model.sourceKind === 'tfjs') return measureFiles(model.files.map((f) => f.path));
+/** `compress: auto` is shorthand for `{ auto: true }`; the config's keys are the plan's keys. */
+function toPlan(compress: NonNullable<ModelSpec['compress']>): CompressPlan {
+  if (compress === 'auto') return { auto: true };
+  const { 'min-elements': minElements, 'fold-batchnorm': fold, 'prune-channels': channels, ...rest } = compress;
+  return {
+    // zod leaves absent optional keys absent, which is what the plan's optional fields mean.
+    ...(rest.quantize === undefined ? {} : { quantize: rest.quantize as NonNullable<CompressPlan['quantize']> }),
+    ...(rest.prune === undefined ? {} : { prune: rest.prune as NonNullable<CompressPlan['prune']> }),
+    ...(rest.auto === undefined || rest.auto === false ? {} : { auto: rest.auto }),
+    ...(minElements > 0 ? { 'min-elements': minElements } : {}),
+    ...(fold ? { 'fold-batchnorm': true } : {}),
+    ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
+  };
+}
+
+/** Sizes as served: the files on disk for an unchanged TF.js model, else its converter-style serialization. */
+async function sizeOf(model: LoadedModel, unchanged: boolean): Promise<SizeMeasurement> {
+  if (unchanged && model.sourceKind === 'tfjs') return measureFiles(model.files.map((f) => f.path));
   return measureSize(serializeModel(model).files);
 }

@@ -32,7 +32,8 @@ export function renderComment(report: Report, options: CommentOptions): string {
   const footer = renderFooter(report);
   // Detail levels: 2 = everything, 1 = without collapsible weights, 0 = tables only.
   for (const detail of [2, 1, 0]) {
-    const body = [...head, ...report.models.map((m) => renderModel(m, detail)), footer].join('\n\n');
+    const note = detail < 2 ? [leftOutNote(options.runUrl, detail === 1 ? 'the largest-weights tables are' : 'the weights tables and notes are')] : [];
+    const body = [...head, ...report.models.map((m) => renderModel(m, detail)), ...note, footer].join('\n\n');
     if (body.length <= max) return `${body}\n`;
   }
   return truncate(report, head, footer, max, options.runUrl);
@@ -170,8 +171,16 @@ function renderFooter(report: Report): string {
   return `---\n<sub>${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · config ${code(report.config)}${where}</sub>`;
 }
 
+function summaryLink(runUrl: string | undefined): string {
+  return runUrl ? `the [job summary](${runUrl})` : 'the job summary of this workflow run';
+}
+
+function leftOutNote(runUrl: string | undefined, what: string): string {
+  return `> [!NOTE]\n> To fit GitHub's limit, ${what} left out of this comment: the full report is in ${summaryLink(runUrl)}.`;
+}
+
 function truncate(report: Report, head: readonly string[], footer: string, max: number, runUrl: string | undefined): string {
-  const where = runUrl ? `the [job summary](${runUrl})` : 'the job summary of this workflow run';
+  const where = summaryLink(runUrl);
   const kept: string[] = [];
   let length = [...head, footer].join('\n\n').length + 200;
   for (const model of report.models) {

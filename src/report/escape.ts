@@ -3,7 +3,9 @@
  * markdown. Markdown syntax is backslash-escaped, HTML is entity-encoded, and `@mention` / `#123` are broken with a
  * zero-width joiner so a model named "@org/team" pings nobody.
  */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~]/g;
+// Characters that start emphasis, code, links, tables or strike-through anywhere in a line. (`#`, `-`, `+` and
+// digits only matter at the start of a line, and every escaped text here is placed after a prefix.)
+const MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
 const ZERO_WIDTH_JOINER = '\u200d';
 
 export function escapeMarkdown(text: string): string {

@@ -79,7 +79,8 @@ export async function compareLatency(
   const runCand = createRunOnce(candidate.runnable, candidate.inputs, { ...common, model: candidate.name });
 
   const warmStart = now();
-  for (let i = 0; i < o.warmupRuns || now() - warmStart < o.warmupSeconds * 1000; i++) {
+  // At least one pair: the first inference (compilation, weight upload) is never a sample.
+  for (let i = 0; i < Math.max(1, o.warmupRuns) || now() - warmStart < o.warmupSeconds * 1000; i++) {
     await runBase();
     await runCand();
   }

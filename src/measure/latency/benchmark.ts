@@ -3,7 +3,7 @@
  * A/B, and clean up. These are what the pipeline and `model-budget compare` call.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { dispose } from '@tensorflow/tfjs';
+import { dispose, memory } from '@tensorflow/tfjs';
 import type { LoadedModel } from '../../model/types.js';
 import { instantiate, type Executable, type InstantiateOptions } from '../execute.js';
 import { makeInputs } from '../inputs.js';
@@ -27,7 +27,10 @@ export interface InputOptions {
 /** Options of {@link benchmarkModel}. */
 export interface BenchmarkOptions extends LatencyOptions, InputOptions, InstantiateOptions {}
 
-/** Latency, memory and load time of one model. Times in ms. */
+/**
+ * Latency, memory and load time of one model. Times in ms. `memory.peakTensorBytes` counts only this model's
+ * tensors (weights, inputs, activations at the peak), not those of other models loaded in the process.
+ */
 export interface ModelLatency extends LatencyStats {
   /** `instantiate`: topology parse + weights to the backend (the model files are already read by `loadModel`). */
   readonly loadMs: number;
@@ -80,12 +83,21 @@ export async function benchmarkModel(
   ports: LoopPorts = {},
 ): Promise<ModelLatency> {
   const now = ports.now ?? (() => performance.now());
+  // Tensors of other models in this process are not this model's: count from here.
+  const bytesBefore = (ports.memory ?? memory)().numBytes;
   const { exec, loadMs } = await timedInstantiate(model, options, now);
   let inputs: tf.Tensor[] = [];
   try {
     inputs = inputsFor(exec, options);
     const stats = await runLatencyLoop(exec, inputs, { model: model.path, ...options }, ports);
-    return { ...stats, loadMs, runtime: exec.runtime, warnings: [...(exec.warnings ?? [])] };
+    const peakTensorBytes = Math.max(0, stats.memory.peakTensorBytes - bytesBefore);
+    return {
+      ...stats,
+      memory: { ...stats.memory, peakTensorBytes },
+      loadMs,
+      runtime: exec.runtime,
+      warnings: [...(exec.warnings ?? [])],
+    };
   } finally {
     dispose(inputs);
     exec.dispose();

@@ -5,7 +5,10 @@ import { MeasureError } from '../../errors.js';
 export interface LatencyOptions {
   /** Name used in error messages. Default `model`. */
   readonly model?: string;
-  /** Warm-up runs, the first inference included. Default 5. */
+  /**
+   * Warm-up runs, the first inference included. Default 5. The first inference always runs and is never a sample
+   * (it is reported as `firstInferenceMs`), so 0 and 1 mean the same.
+   */
   readonly warmupRuns?: number;
   /** Keep warming up until this much time has passed too. Default 0.5 s. */
   readonly warmupSeconds?: number;
@@ -49,7 +52,7 @@ export function resolveLatencyOptions(options: LatencyOptions): ResolvedLatencyO
   const o: ResolvedLatencyOptions = { ...LATENCY_DEFAULTS, ...stripUndefined(options) };
   const runs = (v: number): boolean => Number.isInteger(v) && v <= MAX_RUNS;
   const secs = (v: number): boolean => Number.isFinite(v) && v <= MAX_SECONDS;
-  check(runs(o.warmupRuns) && o.warmupRuns >= 1, o.model, 'warmup', o.warmupRuns, `a whole number from 1 to ${MAX_RUNS}`);
+  check(runs(o.warmupRuns) && o.warmupRuns >= 0, o.model, 'warmup', o.warmupRuns, `a whole number from 0 to ${MAX_RUNS}`);
   check(secs(o.warmupSeconds) && o.warmupSeconds >= 0, o.model, 'warmup-seconds', o.warmupSeconds, `0 to ${MAX_SECONDS}`);
   check(runs(o.minRuns) && o.minRuns >= 1, o.model, 'runs', o.minRuns, `a whole number from 1 to ${MAX_RUNS}`);
   check(secs(o.minSeconds) && o.minSeconds >= 0, o.model, 'min-seconds', o.minSeconds, `0 to ${MAX_SECONDS}`);

@@ -109,7 +109,7 @@ describe('resolveLatencyOptions', () => {
     { what: 'max below min', input: { minSeconds: 5, maxSeconds: 2 }, expected: /at least min-seconds/ },
     { what: 'absurd timeout', input: { timeoutSeconds: 1e6 }, expected: /timeout is 1000000/ },
     { what: 'NaN seconds', input: { warmupSeconds: Number.NaN }, expected: /warmup-seconds is NaN/ },
-    { what: 'zero warm-up', input: { warmupRuns: 0 }, expected: /warmup is 0/ },
+    { what: 'negative warm-up', input: { warmupRuns: -1 }, expected: /warmup is -1/ },
   ];
   it.each(bad)('rejects $what', ({ input, expected }) => {
     expect(() => resolveLatencyOptions({ model: 'm.json', ...input })).toThrow(MeasureError);

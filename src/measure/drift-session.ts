@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec } from '../config/load.js';
+import type { DriftLike } from '../compress/auto.js';
+import { CompressError } from '../errors.js';
+import type { LoadedModel } from '../model/types.js';
+import { measureDrift, type DriftResult } from './drift.js';
+import { instantiate, type Executable } from './execute.js';
+import { makeInputSets } from './inputs.js';
+import { loadSamples, type ImageSamples } from './samples/load.js';
+
+/** The original model loaded once, with fixed inputs, against which any number of candidates are compared. */
+export interface DriftSession {
+  evaluate(candidate: tf.io.ModelArtifacts): Promise<DriftResult>;
+  /** What the drift was computed on, for the report. */
+  readonly inputsNote: string;
+  dispose(): void;
+}
+
+/** Loads `original` on the active runtime and prepares its inputs (user samples, else seeded synthetic ones). */
+export async function openDriftSession(original: LoadedModel, spec: ModelSpec): Promise<DriftSession> {
+  const options = {
+    ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }),
+    pinned: spec.benchmark['pin-runtime'],
+  };
+  const reference = await instantiate(original, options);
+  let inputs: tf.Tensor[][] = [];
+  try {
+    const inputsConfig = spec.inputs;
+    const seed = inputsConfig?.seed ?? 1;
+    const shapes = inputsConfig?.shapes;
+    const values = inputsConfig?.values;
+    let inputsNote: string;
+    if (inputsConfig?.npy || inputsConfig?.images) {
+      inputs = await loadSamples({
+        specs: reference.inputs,
+        ...(inputsConfig.npy ? { npy: inputsConfig.npy } : {}),
+        // zod leaves absent optional keys absent, which is what ImageSamples means.
+        ...(inputsConfig.images ? { images: inputsConfig.images as ImageSamples } : {}),
+        seed,
+        ...(shapes ? { shapes } : {}),
+        ...(values ? { values } : {}),
+      });
+      inputsNote = `${inputs.length} user sample(s)`;
+    } else {
+      inputs = makeInputSets(reference.inputs, {
+        seed,
+        count: inputsConfig?.samples ?? 8,
+        batch: spec.benchmark.batch,
+        ...(shapes ? { shapes } : {}),
+        ...(values ? { values } : {}),
+      });
+      inputsNote = `${inputs.length} seeded synthetic input set(s)`;
+    }
+    const sets = inputs;
+    return {
+      inputsNote,
+      async evaluate(candidate) {
+        let exec: Executable | undefined;
+        try {
+          exec = await instantiate({ format: original.format, artifacts: candidate, path: original.path }, options);
+          return await measureDrift(reference, exec, sets);
+        } finally {
+          exec?.dispose();
+        }
+      },
+      dispose() {
+        tf.dispose(sets.flat());
+        reference.dispose();
+      },
+    };
+  } catch (error) {
+    tf.dispose(inputs.flat());
+    reference.dispose();
+    throw error;
+  }
+}
+
+/** Whether a drift stays inside the model's hard accuracy budgets; the auto search's acceptance test. */
+export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boolean {
+  const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
+  if (limits.length === 0) {
+    throw new CompressError(
+      `model "${spec.name}": compress: auto needs an accuracy budget to stay inside, e.g. budget: { accuracy: { max-abs-error: 0.01 } }`,
+      { file: spec.source.file, line: spec.source.line, column: spec.source.column },
+    );
+  }
+  return (drift) =>
+    limits.every((b) => {
+      const limit = b.limit ?? b.warn ?? 0;
+      const value = driftValue(drift, b.key);
+      if (value === undefined) return true;
+      return b.direction === 'max' ? value <= limit : value >= limit;
+    });
+}
+
+/** A drift metric by its budget key (`accuracy.cosine` → cosine). */
+export function driftValue(drift: DriftLike, key: string): number | undefined {
+  switch (key) {
+    case 'accuracy.max-abs-error':
+      return drift.maxAbsError;
+    case 'accuracy.rmse':
+      return drift.rmse;
+    case 'accuracy.cosine':
+      return drift.cosine;
+    case 'accuracy.top1-agreement':
+      return drift.top1Agreement;
+    default:
+      return undefined;
+  }
+}

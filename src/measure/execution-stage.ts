@@ -1,0 +1,154 @@
+import { cpus } from 'node:os';
+import type { ModelSpec } from '../config/load.js';
+import type { Measured } from '../judge/judge.js';
+import type { LoadedModel } from '../model/types.js';
+import type { Environment, LatencyComparison } from '../report/types.js';
+import type { DriftResult } from './drift.js';
+import { countFlops } from './flops.js';
+import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
+import { selectRuntime, type RuntimeInfo } from './runtime.js';
+
+/** What a model's budgets ask to be run: latency, A/B, FLOPs. */
+export interface ExecutionNeeds {
+  readonly latency: boolean;
+  readonly flops: boolean;
+  /** `latency.increase` is set: an interleaved A/B against the baseline. */
+  readonly ab: boolean;
+}
+
+const LATENCY_KEYS = /^(latency\.|load-time$|memory$)/;
+
+/** Which measurements a model needs, from its budgets. */
+export function executionNeeds(spec: ModelSpec): ExecutionNeeds {
+  const keys = spec.budgets.map((b) => b.key);
+  return {
+    latency: keys.some((k) => LATENCY_KEYS.test(k)) || spec.latencyIncrease !== undefined,
+    flops: keys.some((k) => k === 'flops' || k === 'params'),
+    ab: spec.latencyIncrease !== undefined,
+  };
+}
+
+/** Makes the model's runtime active (once per model: a previous model may have pinned another). */
+export async function activateRuntime(spec: ModelSpec, cwd: string): Promise<RuntimeInfo> {
+  return selectRuntime(spec.benchmark.runtime, { cwd, ...(spec.benchmark.threads === undefined ? {} : { threads: spec.benchmark.threads }) });
+}
+
+export interface ExecutionResult {
+  readonly measured: Record<string, Measured>;
+  readonly notes: string[];
+  readonly latencyComparison?: LatencyComparison;
+  readonly environment: Environment;
+}
+
+/**
+ * Runs what the budgets need on the active runtime: the latency loop (p50…p99, first inference, load time, peak
+ * tensor memory), the interleaved A/B against the baseline (base branch, else the uncompressed original), FLOPs
+ * and params. `original` is set when the model was compressed, so its numbers fill the "original" column.
+ */
+export async function measureExecution(args: {
+  readonly spec: ModelSpec;
+  readonly candidate: LoadedModel;
+  readonly original?: LoadedModel;
+  readonly base?: LoadedModel;
+  readonly drift?: DriftResult;
+  readonly runtime: RuntimeInfo;
+  readonly step: (what: string) => void;
+}): Promise<ExecutionResult> {
+  const { spec, candidate, original, base } = args;
+  const needs = executionNeeds(spec);
+  const measured: Record<string, Measured> = {};
+  const notes: string[] = [];
+  let runtime = args.runtime;
+  const options = benchmarkOptions(spec);
+
+  if (args.drift) {
+    const d = args.drift;
+    measured['accuracy.max-abs-error'] = { value: d.maxAbsError };
+    measured['accuracy.rmse'] = { value: d.rmse };
+    measured['accuracy.cosine'] = { value: d.cosine };
+    if (d.top1Agreement !== undefined) measured['accuracy.top1-agreement'] = { value: d.top1Agreement };
+  }
+
+  if (needs.latency) {
+    args.step(`timing on ${runtime.name}`);
+    const head = await benchmarkModel(candidate, options);
+    runtime = head.runtime;
+    notes.push(...head.warnings);
+    const before = original ? await benchmarkModel(original, { ...options, profileOps: 0 }) : undefined;
+    const pair = (value: number, pick: (l: typeof head) => number): Measured => ({ value, ...(before ? { original: pick(before) } : {}) });
+    const s = head.summary;
+    measured['latency.p50'] = pair(s.p50, (l) => l.summary.p50);
+    measured['latency.p90'] = pair(s.p90, (l) => l.summary.p90);
+    measured['latency.p95'] = pair(s.p95, (l) => l.summary.p95);
+    measured['latency.p99'] = pair(s.p99, (l) => l.summary.p99);
+    measured['latency.mean'] = pair(s.mean, (l) => l.summary.mean);
+    measured['latency.first-inference'] = pair(head.firstInferenceMs, (l) => l.firstInferenceMs);
+    measured['load-time'] = pair(head.loadMs, (l) => l.loadMs);
+    measured['memory'] = pair(head.memory.peakTensorBytes, (l) => l.memory.peakTensorBytes);
+    notes.push(
+      `latency: ${s.n} timed runs after ${head.warmupRuns} warm-up, CV ${(s.cv * 100).toFixed(1)}%${head.stoppedBy === 'max-seconds' ? ' (stopped by max-seconds)' : ''}`,
+    );
+    if (head.memory.leakedTensors > 0) notes.push(`${head.memory.leakedTensors} tensor(s) leaked per benchmark: the model or runtime keeps tensors alive`);
+    if (head.ops && head.ops.length > 0) {
+      notes.push(`where the time goes: ${head.ops.slice(0, 5).map((o) => `${o.op} ${o.totalMs.toFixed(2)} ms`).join(', ')}`);
+    }
+  }
+
+  let latencyComparison: LatencyComparison | undefined;
+  const baseline = base ?? original;
+  if (needs.ab && baseline) {
+    args.step(`A/B against the ${base ? 'base branch' : 'uncompressed original'}`);
+    const ab = await compareModels(baseline, candidate, {
+      ...options,
+      against: base ? 'base' : 'original',
+      ...(spec.latencyIncrease === undefined ? {} : { threshold: spec.latencyIncrease }),
+    });
+    latencyComparison = ab.comparison;
+    if (base && measured['latency.p50']) measured['latency.p50'] = { ...measured['latency.p50'], base: ab.baseline.p50 };
+  }
+
+  if (needs.flops) {
+    args.step('counting FLOPs');
+    const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
+    const head = await countFlops(candidate, flopOptions);
+    const before = original ? await countFlops(original, flopOptions) : undefined;
+    const old = base ? await countFlops(base, flopOptions).catch(() => undefined) : undefined;
+    measured['flops'] = { value: head.flops, ...(before ? { original: before.flops } : {}), ...(old ? { base: old.flops } : {}) };
+    measured['params'] = { value: head.params, ...(before ? { original: before.params } : {}), ...(old ? { base: old.params } : {}) };
+    const uncounted = Object.entries(head.uncounted);
+    if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${op} ×${n}`).join(', ')}`);
+  }
+
+  return { measured, notes, ...(latencyComparison ? { latencyComparison } : {}), environment: environmentOf(runtime) };
+}
+
+function benchmarkOptions(spec: ModelSpec): BenchmarkOptions {
+  const b = spec.benchmark;
+  return {
+    model: spec.name,
+    warmupRuns: Math.max(1, b.warmup),
+    warmupSeconds: b['warmup-seconds'] / 1000,
+    minRuns: b.runs,
+    minSeconds: b['min-seconds'] / 1000,
+    maxSeconds: b['max-seconds'] / 1000,
+    timeoutSeconds: b.timeout / 1000,
+    seed: b.seed,
+    batch: b.batch,
+    pinned: b['pin-runtime'],
+    ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }),
+    ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}),
+  };
+}
+
+/** The machine and runtime numbers come from. */
+export function environmentOf(runtime: RuntimeInfo): Environment {
+  const cpu = cpus();
+  return {
+    runtime: runtime.name,
+    runtimeVersion: runtime.version,
+    threads: runtime.threads,
+    cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpu.length,
+    node: process.version,
+  };
+}
