@@ -11,7 +11,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--out DIR` builds elsewhere (the test that checks dist/ is up to date builds into a temporary folder).
 const outIndex = process.argv.indexOf('--out');
 const distDir = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? 'dist') : join(root, 'dist');
-const buildDir = outIndex > 0 ? join(distDir, '..', 'build') : join(root, 'build');
+// tsc output sits inside the package (its "type": "module" makes ncc read it as ES modules), always at the same
+// path: webpack's chunk names depend on module paths, and the dist check compares byte for byte.
+const buildDir = join(root, 'build');
 const require = createRequire(import.meta.url);
 const ncc = join(dirname(require.resolve('@vercel/ncc/package.json')), 'dist', 'ncc', 'cli.js');
 const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');

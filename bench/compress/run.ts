@@ -8,7 +8,7 @@
  * Writes bench/results/compress.json and bench/results/compress.md (run from the repository root). With model ids,
  * only those models. `--structural` times BatchNorm folding and channel pruning (see structural.ts) and merges that
  * section into the existing results; without ids it runs after the corpus models.
- * Env BENCH_AUTO_EVALS (default 32) caps the auto search; BENCH_SLOW_S (default 4) skips auto for a model whose
+ * Env BENCH_AUTO_EVALS (default 48, as `auto`) caps the auto search; BENCH_SLOW_S (default 4) skips auto for a model whose
  * single drift evaluation takes longer than that many seconds.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ import { benchStructural, type StructuralRow } from './structural.js';
 
 const root = process.cwd();
 const BUDGET = 1e-2;
-const AUTO_EVALS = Number(process.env.BENCH_AUTO_EVALS ?? 32);
+const AUTO_EVALS = Number(process.env.BENCH_AUTO_EVALS ?? 48);
 const SLOW_S = Number(process.env.BENCH_SLOW_S ?? 4);
 
 interface Row {

@@ -168,6 +168,11 @@ it('measure bench', async () => {
 
   const gender = await loadModel(corpusModel('human-gender').path);
   const overheads = { 'human-gender': await overhead(gender), 'conv-stack-10': await overhead(base) };
+  // The harness's own cost per run: the loop around a model that does nothing (timer race + clock reads).
+  const noop = await runLatencyLoop({ run: () => Promise.resolve([]) }, [], {
+    warmupRuns: 1000, warmupSeconds: 0, minRuns: 20_000, minSeconds: 0, profileOps: 0,
+  });
+  const harnessCostUs = noop.summary.p50 * 1000;
 
   const sideBySide: Record<string, unknown>[] = [];
   for (const entry of CORPUS) {
@@ -196,6 +201,7 @@ it('measure bench', async () => {
     power10: { flopRatio: flopRatio10, tally: tallies(power10), trials: power10 },
     power5: { flopRatio: flopRatio5, tally: tallies(power5), trials: power5 },
     overhead: overheads,
+    harnessCostUs,
     sideBySide,
     wallSeconds: (performance.now() - started) / 1000,
   };
@@ -210,6 +216,7 @@ function renderMarkdown(r: {
   power10: { flopRatio: number; tally: { p50: Tally; p25: Tally }; trials: Trial[] };
   power5: { flopRatio: number; tally: { p50: Tally; p25: Tally }; trials: Trial[] };
   overhead: Record<string, Overhead>;
+  harnessCostUs: number;
   sideBySide: Record<string, unknown>[];
 }): string {
   const tallyTable = (t: { p50: Tally; p25: Tally }): string[] => [
@@ -238,7 +245,8 @@ function renderMarkdown(r: {
     const c = row.cpu as Record<string, unknown>;
     return `| ${String(row.model)} | ${JSON.stringify(row.inputs)} | ${((row.flops as number) / 1e6).toFixed(1)} M | ` +
       `${ms(w.p50)} / ${ms(w.p90)} (n ${String(w.n)}) | ${ms(c.p50)} / ${ms(c.p90)} (n ${String(c.n)}) | ` +
-      `${((c.p50 as number) / (w.p50 as number)).toFixed(1)}× | ${ms(w.loadMs)} / ${ms(c.loadMs)} | ${String(w.top)} |`;
+      `${((c.p50 as number) / (w.p50 as number)).toFixed(1)}× | ${ms(w.loadMs)} / ${ms(c.loadMs)} | ` +
+      `${((w.peakTensorBytes as number) / 1e6).toFixed(1)} MB | ${String(w.top)} |`;
   });
   return [
     '# Latency measurement benchmark',
@@ -282,10 +290,15 @@ function renderMarkdown(r: {
         `${o.bareP25.toFixed(3)} | ${o.harnessP25.toFixed(3)} | ${(o.overheadP25 * 100).toFixed(1)}% |`,
     ),
     '',
+    `The harness's own work per run, timed on a model that does nothing (clock reads, the timeout race): ` +
+      `p50 ${r.harnessCostUs.toFixed(2)} µs, ${((r.harnessCostUs / 1000 / (r.overhead['human-gender']?.bareP50 ?? 1)) * 100).toFixed(2)}% ` +
+      'of human-gender\'s bare p50. Differences between the two loops beyond that are the machine\'s noise ' +
+      '(the blocks alternate, but the machine is shared); `Executable.run` adds its own small bookkeeping (input checks, output names).',
+    '',
     '## wasm vs cpu on corpus models (`benchmarkModel` defaults, max-seconds 8)',
     '',
-    '| model | inputs | FLOPs | wasm p50 / p90 ms | cpu p50 / p90 ms | cpu / wasm | load ms wasm / cpu | top ops (wasm) |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
+    '| model | inputs | FLOPs | wasm p50 / p90 ms | cpu p50 / p90 ms | cpu / wasm | load ms wasm / cpu | peak tensors (wasm) | top ops (wasm) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
     ...side,
     '',
     '`tensorflow` (tfjs-node) is not installable on this machine, so it is not in the table. The wall time of a full ' +

@@ -5,9 +5,10 @@
  * time until the budget holds. The evaluator is injected, so the search knows nothing about how drift is measured.
  */
 import type { io } from '@tensorflow/tfjs';
-import { quantizeTensors } from './quantize.js';
+import { decodeFloat16, encodeFloat16, FLOAT16_MAX } from './float16.js';
+import { quantizeAffine, quantizeTensors } from './quantize.js';
 import type { WeightTarget } from './select.js';
-import { elementCount } from './weights.js';
+import { decodeWeights, elementCount, type NamedTensor } from './weights.js';
 
 /** The drift numbers the search passes around; `measureDrift`'s result fits. */
 export interface DriftLike {
@@ -53,21 +54,42 @@ export interface AutoResult<D extends DriftLike = DriftLike> {
   readonly warnings: readonly string[];
 }
 
-const LADDER: readonly WeightTarget[] = ['uint8', 'uint16', 'float16', 'float32'];
-
 class Capped extends Error {}
 
 /**
+ * The 2-byte rung of one weight: uint16 or float16, whichever reconstructs its values with the smaller RMS error
+ * (uint16 suits evenly spread values, float16 wide-ranging ones). A float16 source stays float16.
+ */
+function twoByteRung(tensor: NamedTensor): WeightTarget {
+  if (tensor.quantization?.dtype === 'float16') return 'float16';
+  const values = tensor.data as Float32Array;
+  const { codes, min, scale } = quantizeAffine(values, 'uint16');
+  const half = decodeFloat16(encodeFloat16(values));
+  let affine = 0;
+  let float16 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    affine += ((codes[i] ?? 0) * scale + min - v) ** 2;
+    float16 += ((half[i] ?? 0) - v) ** 2;
+  }
+  return float16 < affine && values.every((v) => Math.abs(v) <= FLOAT16_MAX) ? 'float16' : 'uint16';
+}
+
+/**
  * Finds a small mixed-precision quantization of `artifacts` within the budget.
- * Evaluations: 1 (all uint8) + one per measured weight (largest first) + a doubling-then-bisecting search per
- * precision step, all under `maxEvaluations`.
+ * Evaluations: 1 (all uint8), then up to 60 % of the cap measuring weights' sensitivity (largest first), then a
+ * doubling-then-bisecting search per precision step, all under `maxEvaluations`.
  */
 export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtifacts, options: AutoOptions<D>): Promise<AutoResult<D>> {
   const cap = options.maxEvaluations ?? 48;
   const floor = options.minElements ?? 0;
-  const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32' && elementCount(s.shape) >= floor);
-  const names = specs.map((s) => s.name);
-  const elements = new Map(specs.map((s) => [s.name, elementCount(s.shape)]));
+  // Weights stored as uint8 already cannot get smaller: they stay as they are and are not searched.
+  const candidates = decodeWeights(artifacts).filter(
+    (t) => t.dtype === 'float32' && t.quantization?.dtype !== 'uint8' && elementCount(t.shape) >= floor,
+  );
+  const names = candidates.map((t) => t.name);
+  const elements = new Map(candidates.map((t) => [t.name, elementCount(t.shape)]));
+  const rungs = new Map(candidates.map((t) => [t.name, ['uint8', twoByteRung(t), 'float32'] as const]));
   const warnings: string[] = [];
   let evaluations = 0;
   let best: { targets: Map<string, WeightTarget>; drift: D; bytes: number } | undefined;
@@ -82,19 +104,19 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
     if (ok && (best === undefined || result.bytesAfter < best.bytes)) best = { targets, drift, bytes: result.bytesAfter };
     return { drift, ok };
   };
-  const uniform = (dtype: WeightTarget): Map<string, WeightTarget> => new Map(names.map((n) => [n, dtype]));
   const sensitivity = new Map<string, number>();
   let capped = false;
 
-  if (names.length === 0) warnings.push('auto: no float32 weight to quantize');
+  if (names.length === 0) warnings.push('auto: no float32 or float16 weight to quantize (uint8 weights stay as they are)');
   else {
     try {
-      if (!(await tryTargets(uniform('uint8'))).ok) {
+      if (!(await tryTargets(new Map(names.map((n) => [n, 'uint8'])))).ok) {
         // Largest weights first: when the cap cuts the measurement short, the unmeasured (small, cheap to keep
-        // precise) weights are treated as the most sensitive.
+        // precise) weights are promoted first, as one block.
         const bySize = [...names].sort((a, b) => (elements.get(b) ?? 0) - (elements.get(a) ?? 0));
+        const share = Math.max(1, Math.floor((cap - 1) * 0.6));
         for (const name of bySize) {
-          if (evaluations >= cap - 2) break;
+          if (sensitivity.size >= share || evaluations >= cap - 1) break;
           evaluations++;
           const drift = await options.evaluate(build(new Map([[name, 'uint8']])).artifacts);
           sensitivity.set(name, drift.maxAbsError);
@@ -103,7 +125,7 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
           warnings.push(`auto: measured the sensitivity of ${sensitivity.size} of ${names.length} weights (evaluation cap ${cap})`);
         }
         const order = [...names].sort((a, b) => (sensitivity.get(b) ?? Infinity) - (sensitivity.get(a) ?? Infinity));
-        await promote(order, tryTargets);
+        await promote(order, names.length - sensitivity.size, rungs, tryTargets);
       }
     } catch (error) {
       if (!(error instanceof Capped)) throw error;
@@ -135,19 +157,22 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
 
 /**
  * For each precision step, promote the k most sensitive weights (k = 1, 2, 4, … then bisect to the smallest k that
- * passes); when even all of them at this step fail, all move up and the next step starts.
+ * passes); when even all of them at this step fail, all move up and the next step starts. The first `block`
+ * weights (unmeasured) always move together.
  */
 async function promote(
   order: readonly string[],
+  block: number,
+  rungs: ReadonlyMap<string, readonly WeightTarget[]>,
   tryTargets: (t: Map<string, WeightTarget>) => Promise<{ ok: boolean }>,
 ): Promise<void> {
-  for (let level = 1; level < LADDER.length; level++) {
-    const lower = LADDER[level - 1] ?? 'uint8';
-    const upper = LADDER[level] ?? 'float32';
-    const at = (k: number): Map<string, WeightTarget> => new Map(order.map((n, i) => [n, i < k ? upper : lower]));
+  for (let level = 1; level < 3; level++) {
+    const at = (k: number): Map<string, WeightTarget> =>
+      new Map(order.map((n, i) => [n, rungs.get(n)?.[i < k ? level : level - 1] ?? 'float32']));
     let pass: number | undefined;
-    let fail = 0;
-    for (let k = 1; ; k = Math.min(order.length, k * 2)) {
+    let fail = Math.max(0, block - 1);
+    for (let step = 1; ; step *= 2) {
+      const k = Math.min(order.length, Math.max(block, 0) + step - (block > 0 ? 1 : 0));
       if ((await tryTargets(at(k))).ok) {
         pass = k;
         break;

@@ -26,7 +26,7 @@ export function renderMarkdown(report: Report): string {
 }
 
 function renderModel(model: ModelReport): string[] {
-  const head = `### ${VERDICT_ICON[model.verdict]} ${escapeMarkdown(model.name)} · ${codeSpan(model.path)} (${model.format})`;
+  const head = `### ${VERDICT_ICON[model.verdict]} ${escapeMarkdown(model.name)} · ${codeSpan(model.path)}${model.format ? ` (${model.format})` : ''}`;
   if (model.error) return [head, '', `**Could not be checked:** ${escapeMarkdown(model.error)}`];
   const hasOriginal = model.metrics.some((m) => m.original !== undefined);
   const hasBase = model.metrics.some((m) => m.base !== undefined);

@@ -166,7 +166,7 @@ export class FakeGitHub {
     if (rest === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head');
       const list = this.pulls.filter((p) => !head || `${p.headOwner}:${p.headRef}` === head);
-      return send(200, list.map((p) => this.pullJson(p, base)));
+      return send(200, list.map((p) => this.pullJson(p, base, 'simple')));
     }
     m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest);
     if (m && method === 'GET') {
@@ -199,8 +199,11 @@ export class FakeGitHub {
     };
   }
 
-  private pullJson(p: FakePull, _base: string): Json {
-    const pull = example<Json & { head: Json; labels: Json[] }>('pull-request');
+  private pullJson(p: FakePull, _base: string, kind: 'full' | 'simple' = 'full'): Json {
+    const pull =
+      kind === 'full'
+        ? example<Json & { head: Json; labels: Json[] }>('pull-request')
+        : (example<(Json & { head: Json; labels: Json[] })[]>('pull-request-simple-items')[0] ?? { head: {}, labels: [] });
     const label = pull.labels[0] ?? {};
     const headRepo = (pull.head['repo'] ?? {}) as Json;
     const headOwner = (headRepo['owner'] ?? {}) as Json;

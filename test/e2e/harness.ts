@@ -7,19 +7,22 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const SPEC = join(ROOT, 'test', 'fixtures', 'openapi', 'github-subset.json');
 
 /**
- * The bundle to run: `dist/index.js` (what action.yml names). Before `npm run build` has produced it, the tests
- * bundle `src/action.ts` themselves (rolldown, a few seconds) so they can still run.
+ * The bundle to run: `dist/index.js` (what action.yml names). Without it (or with MODEL_BUDGET_E2E_FROM_SOURCE set),
+ * the tests bundle `src/action.ts` themselves (rolldown, a few seconds).
  */
 export function actionEntry(): string {
   const dist = join(ROOT, 'dist', 'index.js');
-  if (existsSync(dist)) return dist;
+  // MODEL_BUDGET_E2E_FROM_SOURCE=1: test the working tree even when a (possibly older) dist/ exists.
+  if (existsSync(dist) && !process.env['MODEL_BUDGET_E2E_FROM_SOURCE']) return dist;
   const out = mkdtempSync(join(tmpdir(), 'mb-e2e-bundle-'));
   execFileSync(join(ROOT, 'node_modules', '.bin', 'rolldown'), ['src/action.ts', '--platform', 'node', '--format', 'esm', '--dir', out], { cwd: ROOT, stdio: 'pipe' });
   const wasmDir = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
@@ -199,4 +202,24 @@ function parseOutputs(text: string): Record<string, string> {
     out[name] = value.join('\n');
   }
   return out;
+}
+
+/**
+ * A zip archive that survives a UTF-8 round trip. Prism's proxy passes response bodies through as UTF-8 text,
+ * which would mangle a binary zip; a stored (uncompressed) archive of text files, padded with trailing spaces
+ * until its CRCs, sizes and offsets are all below 0x80, survives that and is still a valid zip.
+ */
+export function utf8SafeZip(files: Record<string, string>): Uint8Array {
+  const low = (n: number): boolean => [0, 8, 16, 24].every((shift) => ((n >>> shift) & 0xff) < 0x80);
+  const texts = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => {
+      let padded = text;
+      // The CRC and the size of each entry must be made of bytes below 0x80.
+      while (!low(crc32(Buffer.from(padded))) || !low(Buffer.byteLength(padded))) padded += ' ';
+      return [name, padded];
+    }),
+  );
+  const zip = zipSync(Object.fromEntries(Object.entries(texts).map(([n, t]) => [n, [strToU8(t), { level: 0, mtime: new Date(1980, 0, 1) }]])) as Parameters<typeof zipSync>[0]);
+  if (!Buffer.from(new TextDecoder().decode(zip)).equals(zip)) throw new Error('could not make a UTF-8-safe zip (offsets)');
+  return zip;
 }

@@ -85,7 +85,7 @@ describe('foldBatchNorm', () => {
     const result = foldBatchNorm(original);
     expect(result.folded.map((p) => p.layer).length).toBe(3);
     expect(result.skipped).toHaveLength(1);
-    expect(result.skipped[0]).toMatch(/activation relu/);
+    expect(result.skipped[0]).toMatch(/activation "relu"/);
     const loaded = (await loadStock(result.artifacts)) as tf.LayersModel;
     expect(loaded.layers.filter((l) => l.getClassName() === 'BatchNormalization')).toHaveLength(1);
     expect(await compare(original, result.artifacts, [2, 12, 12, 3])).toBeLessThan(1e-5);

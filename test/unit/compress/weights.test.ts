@@ -44,7 +44,8 @@ describe('weights', () => {
         const want = theirs[t.name]?.dataSync();
         if (!want || Array.isArray(t.data)) throw new Error(t.name);
         if (t.quantization) quantized++;
-        expect(Buffer.from((t.data as Float32Array).buffer).equals(Buffer.from(new Float32Array(want).buffer))).toBe(true);
+        const typed = t.dtype === 'int32' ? new Int32Array(want) : new Float32Array(want);
+        expect(Buffer.from((t.data as Float32Array | Int32Array).buffer).equals(Buffer.from(typed.buffer)), t.name).toBe(true);
       }
       expect(quantized).toBeGreaterThan(100);
       tf.dispose(Object.values(theirs));

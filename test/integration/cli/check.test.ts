@@ -1,0 +1,109 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../../../src/cli.js';
+
+const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(cwd: string, ...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { cwd, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mb-cli-'));
+  await cp(example, join(dir, 'models', 'gender'), { recursive: true });
+});
+
+const config = (budget: string, extra = ''): string =>
+  `version: 1\nbenchmark: { runtime: cpu, runs: 8, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: gender\n    path: models/gender/model.json\n${extra}    budget:\n${budget}`;
+
+describe('model-budget check', () => {
+  test('within budget: exit 0, the markdown report on stdout, a progress line per step on stderr', async () => {
+    await writeFile(join(dir, 'model-budget.yml'), config('      size: 300 KB\n      gzip-size: { max: 250 KB, warn: 100 KB }\n'));
+    const result = await run(dir, 'check', '--json', 'report.json');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('## ⚠️ model-budget: warn');
+    expect(result.stdout).toMatch(/\| size on disk \| 231\.8 KB \| ≤ 300 KB \| ✅ pass \|/);
+    expect(result.stderr).toMatch(/^gender: loading models\/gender\/model\.json \(\d+\.\d s\)$/m);
+    const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+      schemaVersion: number;
+      verdict: string;
+      models: { name: string; verdict: string; metrics: Record<string, { value: number; limit?: number; status: string }> }[];
+    };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.verdict).toBe('warn');
+    expect(json.models[0]?.metrics['size']).toMatchObject({ value: 231_781, limit: 300_000, status: 'pass' });
+    expect(json.models[0]?.metrics['gzip-size']?.status).toBe('warn');
+    expect(json.models[0]?.metrics['brotli-size']?.status).toBe('no-budget');
+  });
+
+  test('a hard budget broken: exit 1 and the message says by how much', async () => {
+    await writeFile(join(dir, 'model-budget.yml'), config('      size: 200 KB\n'));
+    const result = await run(dir, 'check');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('231.8 KB is over the 200 KB budget by 15.9%');
+  });
+
+  test('compression: budgets apply to the compressed model, original shown beside it, output written, drift measured', async () => {
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      config('      size: 100 KB\n      accuracy: { max-abs-error: 0.05, cosine: 0.999 }\n', '    compress: { quantize: uint8 }\n    output: out/gender\n'),
+    );
+    const result = await run(dir, 'check', '--json', 'r.json');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { models: { metrics: Record<string, { value: number; original?: number; status: string }> }[] };
+    const metrics = json.models[0]?.metrics ?? {};
+    expect(metrics['size']?.original).toBe(231_781);
+    expect(metrics['size']?.value).toBeLessThan(0.4 * 231_781);
+    expect(metrics['accuracy.max-abs-error']?.value).toBeGreaterThan(0);
+    expect(metrics['accuracy.cosine']?.status).toBe('pass');
+    const written = JSON.parse(await readFile(join(dir, 'out', 'gender', 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+    expect(written.weightsManifest[0]?.weights.some((w) => w.quantization?.dtype === 'uint8')).toBe(true);
+  });
+
+  test('a config error: exit 2, file:line:col, no stack trace', async () => {
+    await writeFile(join(dir, 'model-budget.yml'), config('      size: 5 MX\n'));
+    const result = await run(dir, 'check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'model-budget: model-budget.yml:7:13 models[0].budget.size: expected a size like "5 MB", "512 KiB" or a number of bytes, got "5 MX"\n',
+    );
+  });
+
+  test('a missing config says how to create one', async () => {
+    const result = await run(dir, 'check', '--config', 'nope.yml');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nope\.yml:1:1 not found\. Create it/);
+  });
+
+  test('a model that cannot load: exit 2, the report says which model and why, other models are still checked', async () => {
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      `version: 1\nmodels:\n  - name: broken\n    path: models/none/model.json\n  - name: gender\n    path: models/gender/model.json\n    budget: { size: 1 MB }\n`,
+    );
+    const result = await run(dir, 'check');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/### 💥 broken/);
+    expect(result.stdout).toMatch(/### ✅ gender/);
+    expect(result.stderr).toMatch(/model-budget: broken: .*models\/none\/model\.json not found/);
+  });
+
+  test('usage errors exit 2; --help exits 0', async () => {
+    expect((await run(dir, 'frobnicate')).stderr).toMatch(/unknown command "frobnicate"/);
+    expect((await run(dir, 'check', '--bogus')).code).toBe(2);
+    const help = await run(dir, '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/model-budget check \[--config model-budget\.yml\]/);
+  });
+});

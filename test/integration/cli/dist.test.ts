@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..', '..');
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if ((await stat(join(dir, entry))).isFile()) out.push(entry);
+  }
+  return out.sort();
+}
+
+test('dist/ is exactly what `npm run build` makes from src/', { timeout: 300_000 }, async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mb-dist-')), 'dist');
+  await run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--out', out], { cwd: root });
+  const committed = join(root, 'dist');
+  expect(await files(committed)).toEqual(await files(out));
+  const stale: string[] = [];
+  for (const file of await files(out)) {
+    const [a, b] = await Promise.all([readFile(join(committed, file)), readFile(join(out, file))]);
+    if (!a.equals(b)) stale.push(relative(root, join(committed, file)));
+  }
+  expect(stale, 'dist/ is stale: run `npm run build` and commit dist/').toEqual([]);
+});
+
+test('the bundled CLI is self-contained: it checks the example from a folder with no node_modules', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mb-bundle-'));
+  await cp(join(root, 'dist'), join(dir, 'tool', 'dist'), { recursive: true });
+  await cp(join(root, 'examples', 'gender'), join(dir, 'work', 'gender'), { recursive: true });
+  await writeFile(
+    join(dir, 'work', 'model-budget.yml'),
+    'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    compress: { quantize: float16 }\n    budget:\n      size: 150 KB\n      latency: { p50: 1 s }\n      accuracy: { cosine: 0.999 }\n',
+  );
+  const { stdout } = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check', '--json', 'r.json'], {
+    cwd: join(dir, 'work'),
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
+  expect(stdout).toContain('## ✅ model-budget: pass');
+  const report = JSON.parse(await readFile(join(dir, 'work', 'r.json'), 'utf8')) as { environment?: { runtime: string } };
+  // The wasm binaries next to the bundle loaded: the default runtime ran.
+  expect(report.environment?.runtime).toBe('wasm');
+});
