@@ -17,7 +17,7 @@ export function parseCommandArgs(args: readonly string[], options: ParseArgsOpti
       allowPositionals: true,
       strict: true,
     });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError(`${errorMessage(error)}. Run \`model-budget --help\``, { cause: error });
   }

@@ -7,7 +7,7 @@ import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, type P
  */
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+  return value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
 }
 
 function unit(parse: (input: unknown) => Parsed, description: string, examples: readonly (string | number)[]) {
@@ -97,6 +97,8 @@ export const benchmarkOverrideSchema = z.strictObject({
   batch: z.number().int().min(1).max(4096).optional(),
   timeout: duration().optional(),
   seed: z.number().int().optional(),
+  /** Percentile the A/B compares (50: ratio of medians; 25 resists CPU contention on shared runners). */
+  'compare-quantile': z.number().min(1).max(99).optional(),
 });
 
 /**
@@ -114,6 +116,7 @@ export const BENCHMARK_DEFAULTS = {
   batch: 1,
   timeout: 120_000,
   seed: 1,
+  'compare-quantile': 50,
 } as const satisfies Omit<z.output<typeof benchmarkOverrideSchema>, 'threads'>;
 
 export type BenchmarkConfig = Omit<z.output<typeof benchmarkOverrideSchema>, keyof typeof BENCHMARK_DEFAULTS> & {

@@ -19,6 +19,12 @@ import { readActionContext, type ActionContext } from './context.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { reportMode } from './report-mode.js';
 import { hasMeasuredChange, markBaseUnavailable, overrideNote } from './report-helpers.js';
+import { readTrendInputs, recordOnPush, trendForPullRequest } from './trend-hooks.js';
+
+/** The comment body limit renderComment keeps to by default (GitHub's 65,536 less room for the marker). */
+const DEFAULT_COMMENT_CHARS = 65_000;
+/** Charts beyond this are left out of the comment (the job summary keeps the text version). */
+const MAX_TREND_COMMENT_CHARS = 20_000;
 
 /** The slice of `@actions/core` the Action uses. */
 export interface ActionCore {
@@ -35,7 +41,7 @@ export interface ActionCore {
 export type RunCheck = (
   options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string } },
   ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void },
-) => Promise<{ readonly report: Report }>;
+) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
 
 export interface ActionPorts {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -47,8 +53,6 @@ export interface ActionPorts {
   readonly createClient: (token: string, repo: RepoRef) => GitHubClient;
   /** Default: `materializeBase` (git in the workspace). */
   readonly materializeBase?: (request: BaseSnapshotRequest) => Promise<BaseSnapshot>;
-  /** Called after a check on a `push` event: the place where trend recording hooks in. */
-  readonly onPush?: (report: Report, context: ActionContext) => Promise<void>;
 }
 
 export interface ActionOutcome {
@@ -61,6 +65,7 @@ export interface ActionOutcome {
 export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
   const inputs = readInputs(ports.getInput);
+  const trendInputs = readTrendInputs(ports.getInput);
   if (inputs.token) core.setSecret(inputs.token);
   const context = readActionContext(ports.env);
   if (inputs.mode === 'report') return reportMode(inputs, context, ports);
@@ -72,22 +77,31 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
 
   const baseSetup = context.pullRequest ? await prepareBase(inputs, context, workingDir, configPath, ports) : undefined;
   let report: Report;
+  let trendBudgets = new Map<string, Readonly<Record<string, number>>>();
   try {
     const result = await ports.runCheck(
       { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref } } : {}) },
       { progress: core.info, warn: core.warning },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
+    trendBudgets = new Map((result.config?.models ?? []).map((m) => [m.name, m.trend]));
   } catch (error) {
     return reportError(error, toRepoPath, ports);
   } finally {
     await baseSetup?.snapshot?.cleanup();
   }
 
+  const log = { info: core.info, warning: core.warning };
+  const trend = context.pullRequest
+    ? await trendForPullRequest(report, { env: ports.env, workspace: context.workspace, inputs: trendInputs, budgets: trendBudgets, log })
+    : { report, comment: '', summary: '' };
+  report = trend.report;
+
   const labels = context.pullRequest?.labels ?? [];
   const accepted = report.verdict === 'fail' && labels.includes(inputs.overrideLabel);
   for (const annotation of reportAnnotations(report, { accepted, toRepoPath })) core.annotate(annotation);
-  const markdown = ports.renderMarkdown(report) + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
+  const markdown =
+    ports.renderMarkdown(report) + (trend.summary ? `\n${trend.summary}\n` : '') + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
   await core.appendSummary(markdown);
   core.setOutput('verdict', accepted ? 'warn' : report.verdict);
   core.setOutput('markdown', markdown);
@@ -111,10 +125,14 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
     } else {
       const client = ports.createClient(inputs.token, context.repo);
       const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
+      const trendSection = trend.comment.length <= MAX_TREND_COMMENT_CHARS ? trend.comment : '';
+      const body = trendSection
+        ? `${renderComment(report, { ...commentOptions, maxChars: DEFAULT_COMMENT_CHARS - trendSection.length - 2 })}\n\n${trendSection}`
+        : renderComment(report, commentOptions);
       const result = await publishStickyComment({
         client,
         issueNumber: context.pullRequest.number,
-        body: renderComment(report, commentOptions),
+        body,
         marker: commentOptions.marker,
         mode: inputs.comment,
         failing: report.verdict === 'fail' || report.verdict === 'error',
@@ -126,8 +144,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
       if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
     }
   } else if (context.eventName === 'push') {
-    // trend: recording the measurements of pushes to the default branch hooks in here.
-    await ports.onPush?.(report, context);
+    await recordOnPush(report, { env: ports.env, workspace: context.workspace, sha: context.sha, configPath, inputs: trendInputs, log });
   }
 
   if (report.verdict === 'error') return { exitCode: 1, failure: 'model-budget: some models could not be checked (see the report)' };

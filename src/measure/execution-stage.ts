@@ -101,6 +101,7 @@ export async function measureExecution(args: {
     const ab = await compareModels(baseline, candidate, {
       ...options,
       against: base ? 'base' : 'original',
+      quantile: spec.benchmark['compare-quantile'],
       ...(spec.latencyIncrease === undefined ? {} : { threshold: spec.latencyIncrease }),
     });
     latencyComparison = ab.comparison;
@@ -126,7 +127,7 @@ function benchmarkOptions(spec: ModelSpec): BenchmarkOptions {
   const b = spec.benchmark;
   return {
     model: spec.name,
-    warmupRuns: Math.max(1, b.warmup),
+    warmupRuns: b.warmup,
     warmupSeconds: b['warmup-seconds'] / 1000,
     minRuns: b.runs,
     minSeconds: b['min-seconds'] / 1000,

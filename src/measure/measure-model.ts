@@ -4,6 +4,7 @@ import type { ModelSpec } from '../config/load.js';
 import { compressModel, type CompressPlan } from '../compress/registry.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
 import type { Measured } from '../judge/judge.js';
+import { lfsModelSize } from '../model/lfs-size.js';
 import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
@@ -76,6 +77,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
 
   let baseModel: LoadedModel | undefined;
   let baseSizes: SizeMeasurement | undefined;
+  let baseLfsBytes: number | undefined;
   let base: BaseComparison | undefined;
   if (ctx.base?.status === 'found') {
     ctx.step(`measuring the base (${ctx.base.ref})`);
@@ -85,7 +87,15 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       base = { status: 'compared', ref: ctx.base.ref };
     } catch (error) {
       if (!(error instanceof ModelBudgetError)) throw error;
-      base = { status: 'unavailable', reason: `the base branch's model could not be loaded: ${errorMessage(error)}` };
+      // Shards kept in Git LFS and not fetched are pointers: their size is still known.
+      const lfsBytes = await lfsModelSize(ctx.base.path).catch(() => undefined);
+      if (lfsBytes === undefined) {
+        base = { status: 'unavailable', reason: `the base branch's model could not be loaded: ${errorMessage(error)}` };
+      } else {
+        baseLfsBytes = lfsBytes;
+        base = { status: 'compared', ref: ctx.base.ref };
+        notes.push("the base branch's shards are Git LFS pointers: its size comes from the pointers, the other base metrics are not compared");
+      }
     }
   } else if (ctx.base) {
     base = ctx.base.status === 'new' ? { status: 'new' } : { status: 'unavailable', reason: ctx.base.reason };
@@ -95,7 +105,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     ...(originalSizes ? { original: originalSizes[key] } : {}),
     ...(baseSizes ? { base: baseSizes[key] } : {}),
   });
-  measured['size'] = sizeEntry('bytes');
+  measured['size'] = baseLfsBytes === undefined ? sizeEntry('bytes') : { ...sizeEntry('bytes'), base: baseLfsBytes };
   measured['gzip-size'] = sizeEntry('gzipBytes');
   measured['brotli-size'] = sizeEntry('brotliBytes');
 

@@ -193,6 +193,9 @@ async function selectWebgpu(cwd: string): Promise<RuntimeInfo> {
  * Throws MeasureError with the fix when the runtime is unavailable.
  */
 export async function selectRuntime(name: RuntimeName, options: SelectRuntimeOptions = {}): Promise<RuntimeInfo> {
+  // Production mode: no "install tfjs-node" banner in the user's log (we choose runtimes ourselves) and no
+  // debug-only checks slowing the timed runs.
+  tf.env().set('PROD', true);
   const info = await startRuntime(name, options);
   selected.set(info.backend, info);
   return info;

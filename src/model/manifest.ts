@@ -105,7 +105,7 @@ function checkSpec(value: unknown, where: string, fail: (m: string) => never): i
     if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0) {
       fail(`${label} has shape ${JSON.stringify(shape)}: every dimension must be a non-negative integer`);
     }
-    elements *= dim as number;
+    elements *= dim;
     if (elements > MAX_TENSOR_ELEMENTS) fail(`${label} has shape ${JSON.stringify(shape)}: over ${MAX_TENSOR_ELEMENTS} elements, refused`);
   }
   const quantization = spec['quantization'];

@@ -209,6 +209,8 @@ export class FakeGitHub {
     const headOwner = (headRepo['owner'] ?? {}) as Json;
     return {
       ...pull,
+      // GitHub's own example lists a team without the now-required "type"; nobody is requested here anyway.
+      requested_teams: [],
       number: p.number,
       head: { ...pull.head, sha: p.headSha, ref: p.headRef, label: `${p.headOwner}:${p.headRef}`, repo: { ...headRepo, owner: { ...headOwner, login: p.headOwner } } },
       labels: p.labels.map((name, i) => ({ ...label, id: 100 + i, name })),

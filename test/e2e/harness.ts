@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { crc32 } from 'node:zlib';
+import { corpusModel } from '../helpers/corpus.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -87,7 +88,7 @@ export interface TempRepo {
 
 /**
  * A git repository with a base commit and a head commit on a branch. `base`/`head` map paths to contents;
- * the string `@gender` copies the example model folder (examples/gender) to that path.
+ * `@gender` copies the example model folder (examples/gender) there, `@pixelator` the corpus model pixelator.
  */
 export function makeRepo(base: Record<string, string>, head: Record<string, string>): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), 'mb-e2e-repo-'));
@@ -97,6 +98,7 @@ export function makeRepo(base: Record<string, string>, head: Record<string, stri
       const target = join(dir, path);
       mkdirSync(dirname(target), { recursive: true });
       if (content === '@gender') cpSync(join(ROOT, 'examples', 'gender'), target, { recursive: true });
+      else if (content === '@pixelator') cpSync(corpusModel('pixelator').dir, target, { recursive: true });
       else writeFileSync(target, content);
     }
   };
@@ -205,21 +207,20 @@ function parseOutputs(text: string): Record<string, string> {
 }
 
 /**
- * A zip archive that survives a UTF-8 round trip. Prism's proxy passes response bodies through as UTF-8 text,
- * which would mangle a binary zip; a stored (uncompressed) archive of text files, padded with trailing spaces
- * until its CRCs, sizes and offsets are all below 0x80, survives that and is still a valid zip.
+ * A one-file zip archive that survives a UTF-8 round trip. Prism's proxy passes response bodies through as UTF-8
+ * text, which would mangle a binary zip; a stored (uncompressed) text file, padded with trailing spaces until the
+ * archive's CRC, sizes and offsets are all bytes below 0x80, survives that and is still a valid zip.
  */
-export function utf8SafeZip(files: Record<string, string>): Uint8Array {
+export function utf8SafeZip(name: string, text: string): Uint8Array {
   const low = (n: number): boolean => [0, 8, 16, 24].every((shift) => ((n >>> shift) & 0xff) < 0x80);
-  const texts = Object.fromEntries(
-    Object.entries(files).map(([name, text]) => {
-      let padded = text;
-      // The CRC and the size of each entry must be made of bytes below 0x80.
-      while (!low(crc32(Buffer.from(padded))) || !low(Buffer.byteLength(padded))) padded += ' ';
-      return [name, padded];
-    }),
-  );
-  const zip = zipSync(Object.fromEntries(Object.entries(texts).map(([n, t]) => [n, [strToU8(t), { level: 0, mtime: new Date(1980, 0, 1) }]])) as Parameters<typeof zipSync>[0]);
-  if (!Buffer.from(new TextDecoder().decode(zip)).equals(zip)) throw new Error('could not make a UTF-8-safe zip (offsets)');
+  let padded = text;
+  // The CRC, the size and the central directory's offset (after the one local header) must be bytes below 0x80.
+  const ok = (): boolean => {
+    const size = Buffer.byteLength(padded);
+    return low(crc32(Buffer.from(padded))) && low(size) && low(30 + name.length + size);
+  };
+  while (!ok()) padded += ' ';
+  const zip = zipSync({ [name]: [strToU8(padded), { level: 0, mtime: new Date(1980, 0, 1) }] });
+  if (!Buffer.from(new TextDecoder().decode(zip)).equals(zip)) throw new Error('could not make a UTF-8-safe zip');
   return zip;
 }

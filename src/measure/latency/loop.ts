@@ -66,6 +66,18 @@ export interface LatencyStats {
 }
 
 /**
+ * `tf.profile`, leaving the engine out of profiling mode even when the run fails or times out (tfjs only turns it
+ * off after a successful run, and every later kernel would be profiled).
+ */
+async function profileAndReset(f: () => Promise<tf.TensorContainer>): Promise<ProfileLike> {
+  try {
+    return await tf.profile(f);
+  } finally {
+    tf.engine().state.profiling = false;
+  }
+}
+
+/**
  * Benchmarks `runnable` on `inputs` (the caller owns and disposes them). Throws `MeasureError` naming `options.model`
  * when a run throws or the per-model timeout passes; a timed-out run is abandoned (its promise cannot be cancelled),
  * but the loop returns control. A run that blocks the event loop synchronously cannot be interrupted by a timer.
@@ -80,7 +92,7 @@ export async function runLatencyLoop(
   const now = ports.now ?? (() => performance.now());
   const memory = ports.memory ?? (() => tf.memory());
   const maxRssBytes = ports.maxRssBytes ?? (() => process.resourceUsage().maxRSS * 1024);
-  const profile = ports.profile ?? ((f) => tf.profile(f));
+  const profile = ports.profile ?? profileAndReset;
   const setTimer = ports.setTimer ?? realTimer;
 
   const start = now();

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
 import { runLatencyLoop, type LoopPorts, type Runnable } from '../../../src/measure/latency/loop.js';
@@ -85,6 +86,17 @@ describe('runLatencyLoop', () => {
     expect(error).toBeInstanceOf(MeasureError);
     expect((error as Error).message).toMatch(/^hung\.json: benchmarking did not finish within the 0\.05 s timeout/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a run that hangs inside the profiled run times out and leaves tfjs out of profiling mode', async () => {
+    let calls = 0;
+    const runnable: Runnable = {
+      run: () => (++calls <= 2 ? Promise.resolve([]) : new Promise(() => undefined)),
+    };
+    const options = { model: 'p.json', warmupRuns: 1, warmupSeconds: 0, minRuns: 1, minSeconds: 0, timeoutSeconds: 0.05, profileOps: 3 };
+    await expect(runLatencyLoop(runnable, [], options, { now: () => 0 })).rejects.toThrow(/^p\.json: .*timeout/);
+    expect(calls).toBe(3);
+    expect(tf.engine().state.profiling).toBe(false);
   });
 
   it('times out between runs once the clock passes the deadline', async () => {

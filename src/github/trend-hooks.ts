@@ -1,0 +1,147 @@
+/**
+ * Trend tracking inside the Action: record every push to the default branch on the data branch, and on pull
+ * requests draw the recent history into the comment and judge the `trend:` budgets. Git or permission problems
+ * become warnings; they never fail the check.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { modelVerdict, overallVerdict } from '../judge/judge.js';
+import type { MetricResult, ModelReport, Report } from '../report/types.js';
+import { judgeTrendBudgets } from '../trend/budget.js';
+import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
+import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
+import type { TrendLog } from '../trend/types.js';
+
+export interface TrendInputs {
+  readonly record: RecordMode;
+  readonly branch: string;
+  readonly maxEntries: number;
+}
+
+const RECORD_MODES: readonly RecordMode[] = ['auto', 'always', 'never'];
+
+/** Inputs `record`, `history-branch`, `history-max-entries`. */
+export function readTrendInputs(getInput: (name: string) => string): TrendInputs {
+  const record = getInput('record').trim() || 'auto';
+  if (!(RECORD_MODES as readonly string[]).includes(record)) {
+    throw new UsageError(`input "record" is "${record}"; expected one of ${RECORD_MODES.join(', ')}`);
+  }
+  const maxText = getInput('history-max-entries').trim() || '500';
+  const maxEntries = Number(maxText);
+  if (!Number.isInteger(maxEntries) || maxEntries < 2) {
+    throw new UsageError(`input "history-max-entries" is "${maxText}"; expected a whole number of at least 2`);
+  }
+  return { record: record as RecordMode, branch: getInput('history-branch').trim() || 'model-budget-data', maxEntries };
+}
+
+/** On a push: one record per model on the data branch (when `record` says so). */
+export async function recordOnPush(
+  report: Report,
+  args: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly workspace: string;
+    readonly sha: string;
+    readonly configPath: string;
+    readonly inputs: TrendInputs;
+    readonly log: TrendLog;
+  },
+): Promise<void> {
+  const ref = args.env['GITHUB_REF'] ?? '';
+  const defaultBranch = await defaultBranchOf(args.env);
+  if (!shouldRecordTrend(args.inputs.record, { eventName: 'push', ref, defaultBranch })) {
+    args.log.info(`model-budget: trend not recorded for ${ref} (record: ${args.inputs.record}, default branch ${defaultBranch})`);
+    return;
+  }
+  const result = await recordTrend(
+    report,
+    {
+      workspace: args.workspace,
+      sha: args.sha,
+      ref,
+      date: new Date().toISOString(),
+      configHash: await configHash(args.configPath),
+      branch: args.inputs.branch,
+      maxEntries: args.inputs.maxEntries,
+    },
+    args.log,
+  );
+  args.log.info(`model-budget: trend ${result.status}${result.status === 'written' ? ` to ${args.inputs.branch}` : ''}`);
+}
+
+/**
+ * On a pull request: the default branch's history of each model, as charts for the comment and text for the
+ * summary, and the `trend:` budgets judged into the report (a broken one fails like any budget).
+ */
+export async function trendForPullRequest(
+  report: Report,
+  args: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly workspace: string;
+    readonly inputs: TrendInputs;
+    /** `trend:` budgets by model name. */
+    readonly budgets: ReadonlyMap<string, Readonly<Record<string, number>>>;
+    readonly log: TrendLog;
+  },
+): Promise<{ report: Report; comment: string; summary: string }> {
+  if (args.inputs.record === 'never' && [...args.budgets.values()].every((b) => Object.keys(b).length === 0)) {
+    return { report, comment: '', summary: '' };
+  }
+  const history = await readTrend({ workspace: args.workspace, branch: args.inputs.branch, models: report.models.map((m) => m.name) }, args.log);
+  if (history.status !== 'ok') return { report, comment: '', summary: '' };
+  const baseRef = args.env['GITHUB_BASE_REF'] ? `refs/heads/${args.env['GITHUB_BASE_REF']}` : undefined;
+  const comment: string[] = [];
+  const summary: string[] = [];
+  const models = report.models.map((model): ModelReport => {
+    const records = history.histories.find((h) => h.model === model.name)?.records ?? [];
+    if (records.length === 0 || model.error) return model;
+    const input = {
+      current: model,
+      history: records,
+      ...(report.environment ? { environment: report.environment } : {}),
+      ...(baseRef ? { ref: baseRef } : {}),
+    };
+    const chart = renderTrendMermaid(input);
+    if (chart) comment.push(`#### Trend of ${model.name}\n\n${chart}`);
+    const text = renderTrendText(input);
+    if (text) summary.push(`#### Trend of ${model.name}\n\n${text}`);
+    const budgets = args.budgets.get(model.name) ?? {};
+    if (Object.keys(budgets).length === 0) return model;
+    const results = judgeTrendBudgets({ ...input, budgets });
+    const metrics: MetricResult[] = results
+      .filter((r) => r.status !== 'skip' && r.change !== undefined)
+      .map((r) => ({
+        key: `trend.${r.key}`,
+        unit: 'fraction',
+        value: r.change ?? 0,
+        limit: r.threshold,
+        direction: 'max',
+        status: r.status === 'fail' ? 'fail' : 'pass',
+        message: r.message,
+      }));
+    const notes = results.filter((r) => r.status === 'skip').map((r) => r.message);
+    const all = [...model.metrics, ...metrics];
+    return { ...model, metrics: all, notes: [...model.notes, ...notes], verdict: modelVerdict(all) };
+  });
+  return {
+    report: { ...report, models, verdict: overallVerdict(models.map((m) => m.verdict)) },
+    comment: comment.length > 0 ? `<details><summary>Trend on the default branch</summary>\n\n${comment.join('\n\n')}\n\n</details>` : '',
+    summary: summary.join('\n\n'),
+  };
+}
+
+async function defaultBranchOf(env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  const path = env['GITHUB_EVENT_PATH'];
+  if (!path) return 'main';
+  try {
+    const event = JSON.parse(await readFile(path, 'utf8')) as { repository?: { default_branch?: unknown } };
+    return typeof event.repository?.default_branch === 'string' ? event.repository.default_branch : 'main';
+  } catch {
+    return 'main';
+  }
+}
+
+async function configHash(path: string): Promise<string> {
+  const text = await readFile(path).catch(() => Buffer.alloc(0));
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}

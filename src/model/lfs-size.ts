@@ -1,0 +1,36 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseLfsPointer } from '../github/lfs.js';
+import { checkShardPath } from './manifest.js';
+
+/**
+ * Size on disk of a TF.js model whose shards are (partly) Git LFS pointers, as the pointers say the real files are.
+ * `undefined` when no file is a pointer, or when model.json itself is one (its shards cannot be known then).
+ */
+export async function lfsModelSize(modelPath: string): Promise<number | undefined> {
+  const text = await readFile(modelPath);
+  if (parseLfsPointer(text)) return undefined;
+  let json: { weightsManifest?: { paths?: unknown }[] };
+  try {
+    json = JSON.parse(text.toString('utf8')) as typeof json;
+  } catch {
+    return undefined;
+  }
+  let total = text.byteLength;
+  let pointers = 0;
+  for (const group of json.weightsManifest ?? []) {
+    for (const path of Array.isArray(group.paths) ? group.paths : []) {
+      if (typeof path !== 'string') return undefined;
+      checkShardPath(path, (message) => {
+        throw new Error(message);
+      });
+      const file = join(dirname(modelPath), path);
+      const info = await stat(file).catch(() => undefined);
+      if (!info) return undefined;
+      const pointer = info.size <= 1024 ? parseLfsPointer(await readFile(file)) : undefined;
+      if (pointer) pointers++;
+      total += pointer ? pointer.size : info.size;
+    }
+  }
+  return pointers > 0 ? total : undefined;
+}
