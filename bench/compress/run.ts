@@ -146,7 +146,8 @@ function renderStructural(rows: readonly StructuralRow[]): string[] {
     '',
     'A conv network built with tfjs-layers (the corpus has no layers model with BatchNormalization): 6 × (Conv2D 3×3,',
     '32 filters → BatchNormalization → ReLU) on a 64×64×3 input, then pooling and Dense. Timed with the latency loop',
-    '(warm-up, then ≥ 64 runs and ≥ 1 s; predict plus reading the output back).',
+    '(warm-up, then ≥ 128 runs and ≥ 2 s; predict plus reading the output back). The machine is shared: compare p50s',
+    'with care, and rerun `--structural` to see the spread.',
     '',
     '| variant | layers | params | p50 ms | p90 ms | runs | runtime |',
     '|---|---:|---:|---:|---:|---:|---|',
@@ -197,7 +198,12 @@ function checkGoals(rows: readonly Row[]): string[] {
     const worst = Math.max(...relevant.map((r) => r.weightRatio));
     out.push(`${variant} weight bytes ≤ ${limit} × float32 on float32 models: worst ${fmt(worst)} — ${worst <= limit ? 'met' : 'NOT met'}`);
   }
-  const autoRows = rows.filter((r) => r.variant === 'auto' && r.note?.includes('uint8 breaks budget'));
+  // The 0.30 × goal is against float32 weights: models shipped already quantized are reported, not judged.
+  const shippedQuantized = new Set(rows.filter((r) => r.variant === 'uint8' && r.note?.includes('already quantized')).map((r) => r.model));
+  for (const r of rows.filter((x) => x.variant === 'auto' && shippedQuantized.has(x.model) && x.note?.includes('uint8 breaks budget'))) {
+    out.push(`auto on ${r.model} (shipped quantized, so no float32 reference): ${fmt(r.weightRatio)} × its shipped weights at max abs err ${fmt(r.maxAbsError)}`);
+  }
+  const autoRows = rows.filter((r) => r.variant === 'auto' && !shippedQuantized.has(r.model) && r.note?.includes('uint8 breaks budget'));
   for (const r of autoRows) {
     const ok = r.weightRatio <= 0.3 && (r.maxAbsError ?? Infinity) <= BUDGET;
     out.push(`auto ≤ 0.30 × where uniform uint8 breaks ${BUDGET}: ${r.model} ${fmt(r.weightRatio)} × at max abs err ${fmt(r.maxAbsError)} — ${ok ? 'met' : 'NOT met'}`);

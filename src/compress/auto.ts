@@ -78,7 +78,8 @@ function twoByteRung(tensor: NamedTensor): WeightTarget {
 /**
  * Finds a small mixed-precision quantization of `artifacts` within the budget.
  * Evaluations: 1 (all uint8), then up to 60 % of the cap measuring weights' sensitivity (largest first), then a
- * doubling-then-bisecting search per precision step, all under `maxEvaluations`.
+ * doubling-then-bisecting search per precision step, then whatever is left of `maxEvaluations` moving promoted
+ * weights back to uint8 where the budget allows.
  */
 export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtifacts, options: AutoOptions<D>): Promise<AutoResult<D>> {
   const cap = options.maxEvaluations ?? 48;
@@ -126,6 +127,16 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
         }
         const order = [...names].sort((a, b) => (sensitivity.get(b) ?? Infinity) - (sensitivity.get(a) ?? Infinity));
         await promote(order, names.length - sensitivity.size, rungs, tryTargets);
+        // Refinement with the evaluations left: move promoted weights back to uint8, most bytes saved per unit of
+        // measured sensitivity first, keeping each move that stays inside the budget.
+        const worth = (n: string): number => (elements.get(n) ?? 0) / ((sensitivity.get(n) ?? Infinity) + 1e-12);
+        const demotable = order.filter((n) => sensitivity.has(n)).sort((a, b) => worth(b) - worth(a));
+        for (const name of demotable) {
+          const current = best?.targets;
+          if (current === undefined || evaluations >= cap) break;
+          if (current.get(name) === 'uint8') continue;
+          await tryTargets(new Map([...current, [name, 'uint8']]));
+        }
       }
     } catch (error) {
       if (!(error instanceof Capped)) throw error;

@@ -72,18 +72,12 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
 
   ctx.step('measuring size');
   const measured: Record<string, Measured> = {};
-  const sizes = await sizeOf(candidate, candidate === original);
-  const originalSizes = candidate === original ? undefined : await sizeOf(original, true);
-
   let baseModel: LoadedModel | undefined;
-  let baseSizes: SizeMeasurement | undefined;
   let baseLfsBytes: number | undefined;
   let base: BaseComparison | undefined;
   if (ctx.base?.status === 'found') {
-    ctx.step(`measuring the base (${ctx.base.ref})`);
     try {
       baseModel = await loadModel(ctx.base.path, loadOptions);
-      baseSizes = await sizeOf(baseModel, true);
       base = { status: 'compared', ref: ctx.base.ref };
     } catch (error) {
       if (!(error instanceof ModelBudgetError)) throw error;
@@ -100,6 +94,12 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   } else if (ctx.base) {
     base = ctx.base.status === 'new' ? { status: 'new' } : { status: 'unavailable', reason: ctx.base.reason };
   }
+  // Compressed, original and base sizes at once: brotli at quality 11 dominates and each file takes one core.
+  const [sizes, originalSizes, baseSizes] = await Promise.all([
+    sizeOf(candidate, candidate === original),
+    candidate === original ? undefined : sizeOf(original, true),
+    baseModel ? sizeOf(baseModel, true) : undefined,
+  ]);
   const sizeEntry = (key: keyof SizeMeasurement): Measured => ({
     value: sizes[key],
     ...(originalSizes ? { original: originalSizes[key] } : {}),
