@@ -85,6 +85,7 @@ function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec
     verdict: modelVerdict(metrics),
     metrics,
     weights: m.weights,
+    ...(m.weightChanges ? { weightChanges: m.weightChanges } : {}),
     notes: m.notes,
     ...(m.base ? { base: m.base } : {}),
     ...(changes.length > 0 ? { budgetChanges: changes } : {}),

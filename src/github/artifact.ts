@@ -41,7 +41,7 @@ const metricSchema = z.object({
 const modelSchema = z.object({
   name: text(500),
   path: text(1000),
-  format: z.enum(['layers', 'graph']),
+  format: opt(z.enum(['layers', 'graph'])),
   verdict: z.enum(['pass', 'warn', 'fail', 'error']),
   metrics: z.array(metricSchema).max(200),
   weights: z
@@ -55,6 +55,9 @@ const modelSchema = z.object({
       z.object({ status: z.literal('new') }),
       z.object({ status: z.literal('unavailable'), reason: text() }),
     ]),
+  ),
+  weightChanges: opt(
+    z.array(z.object({ name: text(1000), bytes: opt(num()), baseBytes: opt(num()), dtype: opt(text(32)), baseDtype: opt(text(32)) })).max(100),
   ),
   budgetChanges: opt(z.array(z.object({ key: text(200), unit, from: opt(num()), to: opt(num()) })).max(200)),
   latencyComparison: opt(

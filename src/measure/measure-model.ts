@@ -8,11 +8,11 @@ import { lfsModelSize } from '../model/lfs-size.js';
 import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
-import type { BaseComparison, Environment, LatencyComparison, WeightShare } from '../report/types.js';
+import type { BaseComparison, Environment, LatencyComparison, WeightChange, WeightShare } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
-import { measureFiles, measureSize, weightBreakdown, type SizeMeasurement } from './size.js';
+import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
 
 /** Everything measured for one model, before judging. */
 export interface ModelMeasurement {
@@ -20,6 +20,8 @@ export interface ModelMeasurement {
   /** By metric key: the value budgets apply to, with original and base values where known. */
   readonly measured: Readonly<Record<string, Measured>>;
   readonly weights: readonly WeightShare[];
+  /** Against the base branch's model, when one was loaded. */
+  readonly weightChanges?: readonly WeightChange[];
   readonly notes: readonly string[];
   readonly base?: BaseComparison;
   readonly latencyComparison?: LatencyComparison;
@@ -127,10 +129,13 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     if (needs.latency || needs.flops) environment = run.environment;
   }
 
+  const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
+  const changes = baseModel ? weightChanges(weightBreakdown(baseModel.artifacts.weightSpecs ?? []), weights) : undefined;
   return {
     format: candidate.format,
     measured,
-    weights: weightBreakdown(candidate.artifacts.weightSpecs ?? []),
+    weights,
+    ...(changes && changes.length > 0 ? { weightChanges: changes } : {}),
     notes,
     ...(base ? { base } : {}),
     ...(latencyComparison ? { latencyComparison } : {}),

@@ -3,7 +3,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import type { io } from '@tensorflow/tfjs';
 import { specBytes } from '../model/manifest.js';
-import type { WeightShare } from '../report/types.js';
+import type { WeightChange, WeightShare } from '../report/types.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -58,4 +58,23 @@ export function weightBreakdown(specs: readonly io.WeightsManifestEntry[], strin
   }));
   const total = rows.reduce((a, r) => a + r.bytes, 0);
   return rows.map((r) => ({ ...r, share: total === 0 ? 0 : r.bytes / total })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Weights whose stored bytes differ between base and head (added, removed, resized or re-typed), largest change first. */
+export function weightChanges(base: readonly WeightShare[], head: readonly WeightShare[], limit = 10): WeightChange[] {
+  const before = new Map(base.map((w) => [w.name, w]));
+  const after = new Map(head.map((w) => [w.name, w]));
+  const changes: WeightChange[] = [];
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(name);
+    const h = after.get(name);
+    if (b && h && b.bytes === h.bytes && b.dtype === h.dtype) continue;
+    changes.push({
+      name,
+      ...(h ? { bytes: h.bytes, dtype: h.dtype } : {}),
+      ...(b ? { baseBytes: b.bytes, baseDtype: b.dtype } : {}),
+    });
+  }
+  const delta = (c: WeightChange): number => Math.abs((c.bytes ?? 0) - (c.baseBytes ?? 0));
+  return changes.sort((x, y) => delta(y) - delta(x) || x.name.localeCompare(y.name)).slice(0, limit);
 }

@@ -6,6 +6,7 @@
  */
 import { formatBytes, formatPercent, formatValue as formatUnit } from '../config/units.js';
 import { codeSpan as code, escapeMarkdown } from './escape.js';
+import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricUnit, ModelReport, Report, Verdict } from './types.js';
 
 /** GitHub refuses comment bodies longer than this (characters). */
@@ -67,6 +68,8 @@ function renderModel(model: ModelReport, detail: number): string {
   const lines = [...compressionLines(model), ...latencyLines(model), ...budgetChangeLines(model)];
   if (detail >= 1) lines.push(...model.notes.map((n) => `- ${escapeMarkdown(n)}`));
   if (lines.length > 0) parts.push(lines.join('\n'));
+  const changed = detail >= 2 ? renderWeightChanges(model) : '';
+  if (changed) parts.push(changed);
   if (detail >= 2 && model.weights.length > 0) parts.push(weightDetails(model));
   return parts.join('\n\n');
 }

@@ -1,6 +1,7 @@
 import { formatPercent, formatValue } from '../config/units.js';
 import { metricInfo } from '../config/metrics.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
+import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricStatus, ModelReport, Report, Verdict } from './types.js';
 
 export const VERDICT_ICON: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥' };
@@ -53,6 +54,8 @@ function renderModel(model: ModelReport): string[] {
     lines.push('');
     for (const note of model.notes) lines.push(`- ${escapeMarkdown(note)}`);
   }
+  const changed = renderWeightChanges(model);
+  if (changed) lines.push('', changed);
   if (model.weights.length > 0) {
     lines.push('', `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`, '');
     lines.push('| weight | shape | dtype | bytes | share |', '| --- | --- | --- | ---: | ---: |');

@@ -43,6 +43,15 @@ export interface WeightShare {
   readonly share: number;
 }
 
+/** One weight whose bytes changed against the base: added (no `baseBytes`), removed (no `bytes`), or resized. */
+export interface WeightChange {
+  readonly name: string;
+  readonly bytes?: number;
+  readonly baseBytes?: number;
+  readonly dtype?: string;
+  readonly baseDtype?: string;
+}
+
 export interface ModelReport {
   readonly name: string;
   /** Model path as written in the config. */
@@ -59,6 +68,8 @@ export interface ModelReport {
   readonly error?: string;
   /** How the base branch relates: compared, new in this PR, or not comparable (with the reason). */
   readonly base?: BaseComparison;
+  /** Weights whose stored bytes differ from the base branch's, largest change first (top 10). */
+  readonly weightChanges?: readonly WeightChange[];
   /** Budgets this PR changed, e.g. size raised from 5 MB to 6 MB. */
   readonly budgetChanges?: readonly BudgetChange[];
   /** Interleaved A/B latency of this model against its baseline (base branch, else the uncompressed original). */

@@ -29,6 +29,10 @@ test('the base branch snapshot: base values, budget changes, new models', async 
   expect(size?.value).toBeLessThan(size?.base ?? 0);
   expect(gender?.metrics.find((m) => m.key === 'size-increase.size')?.status).toBe('pass');
   expect(gender?.budgetChanges).toEqual([{ key: 'size', unit: 'bytes', from: 150_000, to: 200_000 }]);
+  // Every float32 weight became float16: the "what changed" table lists the biggest changes first.
+  const changes = gender?.weightChanges ?? [];
+  expect(changes).toHaveLength(10);
+  expect(changes[0]).toMatchObject({ dtype: 'float16', baseDtype: 'float32', bytes: 32_768, baseBytes: 65_536 });
   // "newcomer" is not in the base config, but its path exists there: it is compared by path.
   expect(newcomer?.base).toEqual({ status: 'compared', ref: 'abc1234' });
 });
