@@ -126,7 +126,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     Object.assign(measured, run.measured);
     notes.push(...run.notes);
     latencyComparison = run.latencyComparison;
-    if (needs.latency || needs.flops) environment = run.environment;
+    environment = run.environment;
   }
 
   const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
