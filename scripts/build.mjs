@@ -45,12 +45,14 @@ for (const { entry, out } of bundles) {
  * that loses the named export. Point it back at Node's own module, which every Node version resolves.
  */
 function patchNodeModuleImport(out) {
-  const pattern = /const\{createRequire\}=await Promise\.resolve\(\/\* import\(\) \*\/\)\.then\(__nccwpck_require__\.t\.bind\(__nccwpck_require__, \d+, \d+\)\)/g;
+  const pattern =
+    /const\{createRequire\}=await Promise\.resolve\(\/\* import\(\) \*\/\)\.then\((__nccwpck_require__|__webpack_require__)\.t\.bind\(\1, \d+, \d+\)\)/g;
   for (const file of readdirSync(out).filter((f) => f.endsWith('.js'))) {
     const path = join(out, file);
     const code = readFileSync(path, 'utf8');
     const patched = code.replace(pattern, 'const{createRequire}=await import("node:module")');
     if (patched !== code) writeFileSync(path, patched);
+    else if (code.includes('const{createRequire}=await Promise.resolve(')) throw new Error(`${path}: h5wasm's createRequire import changed shape; update patchNodeModuleImport`);
   }
 }
 

@@ -33,9 +33,12 @@ test('the bundled CLI is self-contained: it checks the example from a folder wit
   const dir = await mkdtemp(join(tmpdir(), 'mb-bundle-'));
   await cp(join(root, 'dist'), join(dir, 'tool', 'dist'), { recursive: true });
   await cp(join(root, 'examples', 'gender'), join(dir, 'work', 'gender'), { recursive: true });
+  // A Keras 3 file too: the HDF5 reader (h5wasm) must work inside the bundle.
+  await cp(join(root, 'test', 'fixtures', 'keras', 'k3-cnn-sequential.keras'), join(dir, 'work', 'mnist.keras'));
   await writeFile(
     join(dir, 'work', 'model-budget.yml'),
-    'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    compress: { quantize: float16 }\n    budget:\n      size: 150 KB\n      latency: { p50: 1 s }\n      accuracy: { cosine: 0.999 }\n',
+    'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    compress: { quantize: float16 }\n    budget:\n      size: 150 KB\n      latency: { p50: 1 s }\n      accuracy: { cosine: 0.999 }\n' +
+      '  - name: mnist\n    path: mnist.keras\n    budget: { size: 1 MB }\n',
   );
   const { stdout } = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check', '--json', 'r.json'], {
     cwd: join(dir, 'work'),
