@@ -116,7 +116,17 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
     await record('auto', async () => {
       const r = await autoCompress(model.artifacts, { evaluate, withinBudget: (d) => d.maxAbsError <= BUDGET, maxEvaluations: AUTO_EVALS });
       const breaks = uint8?.maxAbsError !== undefined && uint8.maxAbsError > BUDGET;
-      const note = `${r.evaluations} evals${r.capped ? ' (capped)' : ''}${breaks ? ', uint8 breaks budget' : ''}${r.withinBudget ? '' : ', no candidate in budget'}`;
+      const mix = new Map<string, number>();
+      for (const t of r.assignment) mix.set(t.dtype, (mix.get(t.dtype) ?? 0) + 1);
+      const mixText = [...mix].map(([d, c]) => `${c} ${d}`).join(' / ');
+      const note = `${r.evaluations} evals${r.capped ? ' (capped)' : ''}${breaks ? ', uint8 breaks budget' : ''}${r.withinBudget ? '' : ', no candidate in budget'}; ${mixText}`;
+      if (breaks) {
+        const largest = r.assignment.filter((t) => t.sensitivity !== undefined).sort((x, y) => y.elements - x.elements).slice(0, 4);
+        notes.push(
+          `${id}: auto — each of its largest weights quantized alone to uint8 gives max abs err ` +
+            `${largest.map((t) => `${fmt(t.sensitivity)} (${t.elements.toLocaleString('en-US')} values)`).join(', ')} against the ${BUDGET} budget`,
+        );
+      }
       return { artifacts: r.artifacts, note, ...(r.drift ? { drift: r.drift } : {}) };
     });
   }

@@ -179,7 +179,7 @@ export const compressSchema = z.strictObject({
       z.number(),
       z.strictObject({
         sparsity: z.number(),
-        scope: z.enum(['global', 'per-layer']).default('global'),
+        scope: z.enum(['global', 'per-layer']).default('per-layer'),
         /** Globs of the weights to prune; default every kernel. */
         weights: z.array(z.string()).optional(),
       }),
@@ -190,7 +190,7 @@ export const compressSchema = z.strictObject({
     .strictObject({ flops: percent().optional(), params: percent().optional() })
     .optional(),
   /** Search for the smallest mixed-precision model inside the accuracy budget. */
-  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(64) })]).optional(),
+  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(48) })]).optional(),
 });
 
 export const modelSchema = z.strictObject({
