@@ -6,6 +6,7 @@ import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import type { QuantizedDtype, WeightDtype } from '../model/types.js';
 import { decodeFloat16 } from './float16.js';
+import { weightBytes as weightDataBytes } from '../model/save.js';
 
 /** A manifest entry's `quantization` block, as the converter writes it. */
 export interface QuantizationSpec {
@@ -52,17 +53,7 @@ export function elementCount(shape: readonly number[]): number {
 
 /** All weight bytes of `artifacts` as one buffer (tfjs allows a list of buffers). */
 export function weightBytes(artifacts: io.ModelArtifacts): Uint8Array {
-  const data = artifacts.weightData;
-  if (data === undefined) return new Uint8Array(0);
-  if (!Array.isArray(data)) return new Uint8Array(data);
-  const total = data.reduce((n, b) => n + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return out;
+  return weightDataBytes(artifacts.weightData);
 }
 
 /**

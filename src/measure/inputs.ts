@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError } from '../errors.js';
 import type { InputSpec } from './execute.js';
+import { seededRandom } from './stats.js';
 
 /** Size given to an unknown non-batch dimension when no shape is configured. */
 export const DEFAULT_DIM = 64;
@@ -23,17 +24,6 @@ export interface MakeInputsOptions {
   readonly strict?: boolean;
 }
 
-/** mulberry32: a tiny seeded PRNG with good enough spread for synthetic inputs; returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Graph inputs are fed as `name:0`; users may write either `name` or `name:0`. */
 function sameInput(key: string, name: string): boolean {
@@ -104,7 +94,7 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
 export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptions): tf.Tensor[] {
   checkInputNames(specs, options.shapes, 'shapes');
   checkInputNames(specs, options.values, 'values');
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   return specs.map((spec) => {
     const shape = resolveShape(spec, options);
     const size = shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,6 @@
 import type { io } from '@tensorflow/tfjs';
 import { loadModel } from './load.js';
-import { saveModel, type SaveOptions } from './save.js';
-import { weightBytes } from './save.js';
+import { saveModel, weightBytes, type SaveOptions } from './save.js';
 
 /**
  * A tfjs `IOHandler` over the local file system (tfjs's own `file://` handler needs tfjs-node). `load` goes
