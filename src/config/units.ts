@@ -108,7 +108,7 @@ function trim(fixed: string): string {
 
 export function formatMs(ms: number): string {
   if (Math.abs(ms) < 1) return `${(ms * 1000).toFixed(0)} µs`;
-  if (Math.abs(ms) < 100) return `${ms.toFixed(2)} ms`;
+  if (Math.abs(ms) < 100) return `${trim(ms.toFixed(2))} ms`;
   if (Math.abs(ms) < 10_000) return `${ms.toFixed(0)} ms`;
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -119,9 +119,9 @@ export function formatPercent(fraction: number, digits = 1): string {
 
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
-  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (abs >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  if (abs >= 1e9) return `${trim((n / 1e9).toFixed(2))} G`;
+  if (abs >= 1e6) return `${trim((n / 1e6).toFixed(2))} M`;
+  if (abs >= 1e3) return `${trim((n / 1e3).toFixed(1))} k`;
   return String(n);
 }
 
@@ -138,6 +138,10 @@ export function formatValue(unit: 'bytes' | 'ms' | 'fraction' | 'count' | 'numbe
     case 'count':
       return formatCount(value);
     case 'number':
-      return value === 0 ? '0' : Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6 ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+      if (value === 0) return '0';
+      if (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6) return value.toExponential(2);
+      // Near 1 (cosine similarity) the interesting digits are the nines: 0.999943, not 1.
+      if (Math.abs(value) > 0.99 && Math.abs(value) < 1) return trim(value.toFixed(6));
+      return String(Number(value.toPrecision(4)));
   }
 }

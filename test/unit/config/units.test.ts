@@ -62,7 +62,9 @@ describe('units', () => {
     { unit: 'ms', value: 0.25, expected: '250 µs' },
     { unit: 'fraction', value: 0.1, expected: '10.0%' },
     { unit: 'fraction', value: 0.9987, expected: '99.87%' },
-    { unit: 'count', value: 600e6, expected: '600.00 M' },
+    { unit: 'count', value: 600e6, expected: '600 M' },
+    { unit: 'count', value: 20_890_000, expected: '20.89 M' },
+    { unit: 'number', value: 0.9999654, expected: '0.999965' },
     { unit: 'number', value: 0.0001234, expected: '1.23e-4' },
   ] as const)('formatValue $unit $value', ({ unit, value, expected }) => {
     expect(formatValue(unit, value)).toBe(expected);

@@ -72,7 +72,7 @@ describe('renderComment', () => {
     );
     expect(body).toContain('- ✏️ `size` budget raised 5 MB → 6 MB in this PR');
     expect(body).toContain('- ✏️ `gzip-size` budget added in this PR: 4 MB');
-    expect(body).toContain('- ✏️ `latency.p90` budget removed in this PR (was 40.00 ms)');
+    expect(body).toContain('- ✏️ `latency.p90` budget removed in this PR (was 40 ms)');
     expect(body).toContain('**Compressed vs original:** `size` 1.25 MB vs 5 MB (-75.0%)');
     expect(body).toContain('**Latency vs the base branch:** 🔴 slower, median 1.08× (95% CI 1.02× – 1.15×; allowed +10%)');
   });

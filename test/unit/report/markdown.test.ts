@@ -38,7 +38,7 @@ describe('renderMarkdown', () => {
       | metric | original | value | budget | status |
       | --- | ---: | ---: | ---: | --- |
       | size on disk | 22 MB | 5.5 MB | ≤ 5 MB | ❌ fail |
-      | latency p90 |  | not measured | ≤ 30.00 ms | ⚠️ warn |
+      | latency p90 |  | not measured | ≤ 30 ms | ⚠️ warn |
 
       - ❌ **size on disk**: 5.5 MB is over the 5 MB budget by 10.0%
       - ⚠️ **latency p90**: latency p90 has a budget but was not measured
