@@ -71,7 +71,7 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
   const json = stringOption(parsed, 'json');
   const { report } = await runCheck(
-    { configPath, cwd: io.cwd, verbose: values['verbose'] === true },
+    { configPath, cwd: io.cwd },
     { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
   );
   io.stdout(renderMarkdown(report));

@@ -14,7 +14,6 @@ export interface CheckOptions {
   readonly cwd?: string;
   /** Base-branch snapshot: a folder holding the base commit's files at the same relative paths. */
   readonly base?: { readonly dir: string; readonly ref: string };
-  readonly verbose?: boolean;
 }
 
 export interface CheckPorts {
@@ -54,9 +53,14 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
       models.push(toModelReport(spec, measurement, baseConfig?.models.find((m) => m.name === spec.name)));
       step('done');
     } catch (error) {
-      if (!(error instanceof ModelBudgetError)) throw error;
-      models.push(errorReport(spec, error));
-      step(`error: ${errorMessage(error)}`);
+      // One model's failure never stops the others; an error that is not ours (a runtime's) keeps its message.
+      const failure =
+        error instanceof ModelBudgetError
+          ? error
+          : new ModelBudgetError(`${spec.path}: checking "${spec.name}" failed: ${errorMessage(error)}`, { cause: error });
+      if (!(error instanceof ModelBudgetError) && error instanceof Error && error.stack) ports.warn(error.stack);
+      models.push(errorReport(spec, failure));
+      step(`error: ${errorMessage(failure)}`);
     }
   }
   const report: Report = {
@@ -76,6 +80,7 @@ function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec
     budgets: spec.budgets,
     ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
     ...(m.latencyComparison ? { latencyComparison: m.latencyComparison } : {}),
+    sources: spec.relativeSources,
   });
   const changes = baseSpec ? diffBudgets(baseSpec.budgets, spec.budgets) : [];
   return {

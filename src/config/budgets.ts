@@ -14,7 +14,14 @@ const NOT_METRICS = new Set(['trend', 'size-increase', 'latency.increase']);
 export function flattenBudgets(
   budget: BudgetInput,
   locate: (path: readonly string[]) => SourceLocation,
-): { budgets: BudgetEntry[]; latencyIncrease?: number; sizeIncrease?: number; trend: Record<string, number> } {
+): {
+  budgets: BudgetEntry[];
+  latencyIncrease?: number;
+  sizeIncrease?: number;
+  trend: Record<string, number>;
+  /** Where `latency.increase` and `size-increase` are written, for annotations. */
+  sources: Record<string, SourceLocation>;
+} {
   const budgets: BudgetEntry[] = [];
   const visit = (value: unknown, path: string[]): void => {
     const key = path.join('.');
@@ -42,6 +49,10 @@ export function flattenBudgets(
     ...(budget.latency?.increase === undefined ? {} : { latencyIncrease: budget.latency.increase }),
     ...(budget['size-increase'] === undefined ? {} : { sizeIncrease: budget['size-increase'] }),
     trend: { ...(budget.trend ?? {}) },
+    sources: {
+      ...(budget.latency?.increase === undefined ? {} : { 'latency.increase': locate(['latency', 'increase']) }),
+      ...(budget['size-increase'] === undefined ? {} : { 'size-increase': locate(['size-increase']) }),
+    },
   };
 }
 

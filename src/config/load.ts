@@ -31,6 +31,8 @@ export interface ModelSpec {
   readonly sizeIncrease?: number;
   /** `trend:` budgets by metric key. */
   readonly trend: Readonly<Record<string, number>>;
+  /** Where the relative budgets (`latency.increase`, `size-increase`) are written. */
+  readonly relativeSources: Readonly<Record<string, SourceLocation>>;
   readonly source: SourceLocation;
 }
 
@@ -107,7 +109,7 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
 
   const dir = dirname(file);
   const models = parsed.models.map((m, i): ModelSpec => {
-    const { budgets, latencyIncrease, sizeIncrease, trend } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
+    const { budgets, latencyIncrease, sizeIncrease, trend, sources } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
     return {
       name: m.name,
       path: m.path,
@@ -121,6 +123,7 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
       trend,
+      relativeSources: sources,
       source: locate(['models', i]),
     };
   });

@@ -1,6 +1,6 @@
 import { formatPercent, formatValue } from '../config/units.js';
 import { metricInfo } from '../config/metrics.js';
-import type { BudgetEntry } from '../config/types.js';
+import type { BudgetEntry, SourceLocation } from '../config/types.js';
 import type { LatencyComparison, MetricResult, MetricStatus, Verdict } from '../report/types.js';
 
 /** One measured metric of one model: the value budgets apply to, and what it is compared with. */
@@ -19,6 +19,8 @@ export interface JudgeInput {
   /** `size-increase`: allowed growth of each size against the base, as a fraction. */
   readonly sizeIncrease?: number;
   readonly latencyComparison?: LatencyComparison;
+  /** Where `size-increase` and `latency.increase` are written, so their results can be annotated. */
+  readonly sources?: Readonly<Record<string, SourceLocation>>;
 }
 
 const SIZE_KEYS = ['size', 'gzip-size', 'brotli-size'] as const;
@@ -46,8 +48,14 @@ export function judgeModel(input: JudgeInput): MetricResult[] {
       source: budget.source,
     });
   }
-  if (input.sizeIncrease !== undefined) results.push(...judgeSizeIncrease(input.measured, input.sizeIncrease));
-  if (input.latencyComparison) results.push(judgeLatencyIncrease(input.latencyComparison));
+  const at = (key: string): { source?: SourceLocation } => {
+    const source = input.sources?.[key];
+    return source ? { source } : {};
+  };
+  if (input.sizeIncrease !== undefined) {
+    results.push(...judgeSizeIncrease(input.measured, input.sizeIncrease).map((r) => ({ ...r, ...at('size-increase') })));
+  }
+  if (input.latencyComparison) results.push({ ...judgeLatencyIncrease(input.latencyComparison), ...at('latency.increase') });
   return results;
 }
 

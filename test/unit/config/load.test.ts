@@ -116,3 +116,11 @@ describe('loadConfig', () => {
     expect(config.models[0]?.absPath).toBe(join(dir, 'net/model.json'));
   });
 });
+
+test('relative budgets keep where they are written', () => {
+  const config = parseConfig(VALID, '/repo/model-budget.yml', 'model-budget.yml');
+  expect(config.models[0]?.relativeSources).toEqual({
+    'latency.increase': { file: 'model-budget.yml', line: 14, column: 19 },
+    'size-increase': { file: 'model-budget.yml', line: 19, column: 22 },
+  });
+});

@@ -83,3 +83,14 @@ test('diffBudgets lists hard limits that changed, appeared or went away', () => 
     { key: 'accuracy.cosine', unit: 'number', to: 0.999 },
   ]);
 });
+
+test('relative budgets carry the line they are written on, for annotations', () => {
+  const source = { file: 'model-budget.yml', line: 12, column: 17 };
+  const results = judgeModel({
+    measured: { size: { value: 120, base: 100 } },
+    budgets: [],
+    sizeIncrease: 0.1,
+    sources: { 'size-increase': source },
+  });
+  expect(results.find((r) => r.key === 'size-increase.size')).toMatchObject({ status: 'fail', source });
+});
