@@ -82,8 +82,22 @@ function baseLine(model: ModelReport): string {
   return `${code(model.path)} · ℹ️ could not compare with the base branch: ${escapeMarkdown(base.reason)}`;
 }
 
+/**
+ * Budgeted metrics, and any metric that moved against the base, go in the table; the rest (measured, no budget,
+ * nothing to compare) fold into a collapsible list so the comment stays short.
+ */
 function metricTable(model: ModelReport): string {
-  const rows = model.metrics.map((m) => {
+  const shown = model.metrics.filter((m) => m.status !== 'no-budget' || (m.base !== undefined && m.base !== m.value));
+  const folded = model.metrics.filter((m) => !shown.includes(m));
+  const table = metricRows(shown);
+  if (folded.length === 0) return table;
+  const other = folded.map((m) => `${code(m.key)} ${formatValue(m.value, m.unit)}${m.original === undefined ? '' : ` (original ${formatValue(m.original, m.unit)})`}`);
+  return `${table}\n\n<details><summary>${folded.length} more measurement(s) without a budget</summary>\n\n${other.join(' · ')}\n\n</details>`;
+}
+
+function metricRows(metrics: readonly MetricResult[]): string {
+  if (metrics.length === 0) return '';
+  const rows = metrics.map((m) => {
     const cells = [
       code(m.key),
       m.base === undefined ? '—' : formatValue(m.base, m.unit),
@@ -121,7 +135,8 @@ function compressionLines(model: ModelReport): string[] {
   if (compressed.length === 0) return [];
   const items = compressed.map((m) => {
     const original = m.original ?? m.value;
-    const saved = original === 0 ? '' : ` (${formatPercent((m.value - original) / original)})`;
+    const change = (m.value - original) / original;
+    const saved = original === 0 ? '' : ` (${change > 0 ? '+' : ''}${formatPercent(change)})`;
     return `${code(m.key)} ${formatValue(m.value, m.unit)} vs ${formatValue(original, m.unit)}${saved}`;
   });
   return [`- **Compressed vs original:** ${items.join(', ')}`];

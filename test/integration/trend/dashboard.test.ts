@@ -72,7 +72,8 @@ describe('model-budget trend', () => {
     expect(html).not.toContain('Face <Mesh>');
   });
 
-  it.skipIf(CHROMIUM === undefined)('draws its charts in headless Chromium (skipped: no chromium; apt-get install chromium)', async () => {
+  const title = CHROMIUM === undefined ? 'draws its charts in headless Chromium (skipped: no chromium; apt-get install chromium)' : 'draws its charts in headless Chromium';
+  it.skipIf(CHROMIUM === undefined)(title, async () => {
     const { dir } = await dashboard();
     const page = `file://${join(dir, 'dash.html')}`;
     const profile = mkdtempSync(join(tmpdir(), 'model-budget-chromium-'));

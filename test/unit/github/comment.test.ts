@@ -119,3 +119,26 @@ describe('renderComment', () => {
     expect(body).toContain('full report is in the job summary');
   });
 });
+
+describe('short tables', () => {
+  it('keeps budgeted and changed metrics in the table and folds the rest', () => {
+    const body = renderComment(
+      report([
+        model({
+          metrics: [
+            metric({ base: 1_200_000 }),
+            metric({ key: 'gzip-size', value: 900_000, base: 950_000, status: 'no-budget', message: '' }),
+            metric({ key: 'latency.p95', unit: 'ms', value: 12.5, status: 'no-budget', message: '' }),
+            metric({ key: 'brotli-size', value: 800_000, original: 3_200_000, status: 'no-budget', message: '' }),
+          ],
+        }),
+      ]),
+      { marker },
+    );
+    expect(body).toMatch(/\| `size` \|/);
+    expect(body).toMatch(/\| `gzip-size` \| 950 KB \| 900 KB \|/);
+    expect(body).not.toMatch(/\| `latency\.p95` \|/);
+    expect(body).toContain('<details><summary>2 more measurement(s) without a budget</summary>');
+    expect(body).toContain('`latency.p95` 12.5 ms · `brotli-size` 800 KB (original 3.2 MB)');
+  });
+});
