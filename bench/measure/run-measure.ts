@@ -8,7 +8,7 @@
  * BENCH_RENDER_ONLY=1 re-renders measure.md from measure.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
@@ -201,7 +201,7 @@ it('measure bench', async () => {
   const report = {
     command: 'npx vitest run --config bench/measure/vitest.config.ts',
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, runtime },
+    machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, runtime, loadAverage: loadavg()[0] ?? 0 },
     trials: TRIALS,
     abOptions: 'defaults: warm-up 5 runs / 0.5 s, ≥ 64 rounds and ≥ 1 s, 2000 bootstrap resamples, 95% CI',
     aa: { tally: tallies(aa), trials: aa },
@@ -217,7 +217,7 @@ it('measure bench', async () => {
 });
 
 function renderMarkdown(r: {
-  command: string; date: string; machine: { cpu: string | undefined; cores: number; node: string; runtime: RuntimeInfo };
+  command: string; date: string; machine: { cpu: string | undefined; cores: number; node: string; runtime: RuntimeInfo; loadAverage: number };
   trials: number; abOptions: string; wallSeconds: number;
   aa: { tally: { p50: Tally; p25: Tally }; trials: Trial[] };
   power10: { flopRatio: number; tally: { p50: Tally; p25: Tally }; trials: Trial[] };
@@ -273,7 +273,7 @@ function renderMarkdown(r: {
     '',
     ...goals,
     '',
-    `Command: \`${r.command}\` (${r.date}). Machine: ${r.machine.cpu ?? '?'}, ${r.machine.cores} cores (shared with other work), ` +
+    `Command: \`${r.command}\` (${r.date}). Machine: ${r.machine.cpu ?? '?'}, ${r.machine.cores} cores (load average ${r.machine.loadAverage.toFixed(1)} at the start), ` +
       `Node ${r.machine.node}; A/B on ${r.machine.runtime.name} ${r.machine.runtime.version}, ${r.machine.runtime.threads} thread(s). ` +
       `Whole bench: ${r.wallSeconds.toFixed(0)} s. A/B options: ${r.abOptions}; ${r.trials} trials each, seeds 100…`,
     '',
