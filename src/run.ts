@@ -91,6 +91,7 @@ function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec
     metrics,
     weights: m.weights,
     ...(m.weightChanges ? { weightChanges: m.weightChanges } : {}),
+    ...(m.precision ? { precision: m.precision } : {}),
     notes: m.notes,
     ...(m.base ? { base: m.base } : {}),
     ...(changes.length > 0 ? { budgetChanges: changes } : {}),

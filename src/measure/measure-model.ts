@@ -1,14 +1,15 @@
 import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
-import { compressModel, type CompressPlan } from '../compress/registry.js';
+import type { AutoAssignment } from '../compress/auto.js';
+import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
 import type { Measured } from '../judge/judge.js';
 import { lfsModelSize } from '../model/lfs-size.js';
 import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
-import type { BaseComparison, Environment, LatencyComparison, WeightChange, WeightShare } from '../report/types.js';
+import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
@@ -22,6 +23,8 @@ export interface ModelMeasurement {
   readonly weights: readonly WeightShare[];
   /** Against the base branch's model, when one was loaded. */
   readonly weightChanges?: readonly WeightChange[];
+  /** The per-weight dtypes `compress: auto` chose. */
+  readonly precision?: readonly PrecisionChoice[];
   readonly notes: readonly string[];
   readonly base?: BaseComparison;
   readonly latencyComparison?: LatencyComparison;
@@ -47,6 +50,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
 
   let candidate: LoadedModel = original;
   let drift: DriftResult | undefined;
+  let precision: PrecisionChoice[] | undefined;
   if (spec.compress) {
     const plan = toPlan(spec.compress);
     ctx.step(`compressing (${Object.keys(plan).join(', ')})`);
@@ -57,6 +61,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
       const result = await compressModel(original, plan, auto);
       candidate = { ...original, artifacts: result.artifacts };
+      precision = autoAssignment(result.steps);
       notes.push(...result.steps.map((s) => `${s.technique}: ${s.summary}`));
       for (const warning of result.warnings) ctx.warn(`${spec.name}: ${warning}`);
       notes.push(...result.warnings);
@@ -136,11 +141,23 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     measured,
     weights,
     ...(changes && changes.length > 0 ? { weightChanges: changes } : {}),
+    ...(precision ? { precision } : {}),
     notes,
     ...(base ? { base } : {}),
     ...(latencyComparison ? { latencyComparison } : {}),
     ...(environment ? { environment } : {}),
   };
+}
+
+/** The auto search's per-weight choice, from its step's details. */
+function autoAssignment(steps: CompressResult['steps']): PrecisionChoice[] | undefined {
+  const details = steps.find((s) => s.technique === 'auto')?.details as { assignment?: readonly AutoAssignment[] } | undefined;
+  return details?.assignment?.map((a) => ({
+    name: a.name,
+    elements: a.elements,
+    dtype: a.dtype,
+    ...(a.sensitivity === undefined ? {} : { sensitivity: a.sensitivity }),
+  }));
 }
 
 /** `compress: auto` is shorthand for `{ auto: true }`; the config's keys are the plan's keys. */

@@ -26,6 +26,7 @@ export interface ReportJson {
     readonly notes: readonly string[];
     readonly base?: unknown;
     readonly latencyComparison?: unknown;
+    readonly precision?: unknown;
   }[];
   readonly environment?: unknown;
   readonly tool: { readonly name: string; readonly version: string };
@@ -61,6 +62,7 @@ export function toReportJson(report: Report): ReportJson {
       notes: m.notes,
       ...(m.base === undefined ? {} : { base: m.base }),
       ...(m.latencyComparison === undefined ? {} : { latencyComparison: m.latencyComparison }),
+      ...(m.precision === undefined ? {} : { precision: m.precision }),
     })),
     ...(report.environment === undefined ? {} : { environment: report.environment }),
     tool: report.tool,

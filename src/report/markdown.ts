@@ -2,7 +2,7 @@ import { formatPercent, formatValue } from '../config/units.js';
 import { metricInfo } from '../config/metrics.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
-import type { MetricResult, MetricStatus, ModelReport, Report, Verdict } from './types.js';
+import type { MetricResult, MetricStatus, ModelReport, PrecisionChoice, Report, Verdict } from './types.js';
 
 export const VERDICT_ICON: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥' };
 export const STATUS_ICON: Readonly<Record<MetricStatus, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖' };
@@ -54,6 +54,7 @@ function renderModel(model: ModelReport): string[] {
     lines.push('');
     for (const note of model.notes) lines.push(`- ${escapeMarkdown(note)}`);
   }
+  if (model.precision && model.precision.length > 0) lines.push('', renderPrecision(model.precision));
   const changed = renderWeightChanges(model);
   if (changed) lines.push('', changed);
   if (model.weights.length > 0) {
@@ -65,6 +66,24 @@ function renderModel(model: ModelReport): string[] {
     lines.push('', '</details>');
   }
   return lines;
+}
+
+function renderPrecision(precision: readonly PrecisionChoice[]): string {
+  const counts = new Map<string, number>();
+  for (const p of precision) counts.set(p.dtype, (counts.get(p.dtype) ?? 0) + 1);
+  const mix = [...counts].map(([dtype, n]) => `${n} ${dtype}`).join(', ');
+  const rows = precision.map(
+    (p) => `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${p.dtype} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
+  );
+  return [
+    `<details><summary>Precision chosen by auto: ${mix}</summary>`,
+    '',
+    '| weight | elements | dtype | max abs error alone at uint8 |',
+    '| --- | ---: | --- | ---: |',
+    ...rows,
+    '',
+    '</details>',
+  ].join('\n');
 }
 
 function metricLabel(m: MetricResult): string {

@@ -43,6 +43,16 @@ export interface WeightShare {
   readonly share: number;
 }
 
+/** One weight's storage dtype as chosen by the mixed-precision search. */
+export interface PrecisionChoice {
+  readonly name: string;
+  readonly elements: number;
+  /** `uint8`, `uint16`, `float16` or `float32`. */
+  readonly dtype: string;
+  /** Max abs error of the outputs with only this weight at uint8; absent when not measured. */
+  readonly sensitivity?: number;
+}
+
 /** One weight whose bytes changed against the base: added (no `baseBytes`), removed (no `bytes`), or resized. */
 export interface WeightChange {
   readonly name: string;
@@ -68,6 +78,8 @@ export interface ModelReport {
   readonly error?: string;
   /** How the base branch relates: compared, new in this PR, or not comparable (with the reason). */
   readonly base?: BaseComparison;
+  /** Storage dtype `compress: auto` chose for every weight, with its sensitivity when measured. */
+  readonly precision?: readonly PrecisionChoice[];
   /** Weights whose stored bytes differ from the base branch's, largest change first (top 10). */
   readonly weightChanges?: readonly WeightChange[];
   /** Budgets this PR changed, e.g. size raised from 5 MB to 6 MB. */

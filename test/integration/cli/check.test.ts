@@ -107,3 +107,33 @@ describe('model-budget check', () => {
     expect(help.stdout).toMatch(/model-budget check \[--config model-budget\.yml\]/);
   });
 });
+
+describe('compress: auto', () => {
+  test('finds a mixed precision inside the accuracy budget and reports the choice per weight', async () => {
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n    compress: { auto: { max-evaluations: 24 } }\n    inputs: { samples: 2 }\n' +
+        '    budget:\n      accuracy: { max-abs-error: 0.004 }\n',
+    );
+    const result = await run(dir, 'check', '--json', 'auto.json');
+    const json = JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8')) as {
+      models: { metrics: Record<string, { value: number; original?: number; status: string }>; precision?: { name: string; dtype: string }[] }[];
+    };
+    const [model] = json.models;
+    // Uniform uint8 drifts 0.0067 on this model: the search must keep some weights wider, and say which.
+    const dtypes = new Set(model?.precision?.map((p) => p.dtype));
+    expect(model?.precision).toHaveLength(38); // every float32 weight (the int32 one is a shape)
+    expect(dtypes.has('uint8')).toBe(true);
+    expect(dtypes.size).toBeGreaterThan(1);
+    expect(model?.metrics['accuracy.max-abs-error']?.status).toBe('pass');
+    expect(model?.metrics['size']?.value).toBeLessThan(model?.metrics['size']?.original ?? 0);
+    expect(result.stdout).toMatch(/<details><summary>Precision chosen by auto: /);
+  });
+
+  test('without an accuracy budget it says what to add', async () => {
+    await writeFile(join(dir, 'model-budget.yml'), 'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n    compress: auto\n');
+    const result = await run(dir, 'check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/compress: auto needs an accuracy budget to stay inside, e\.g\. budget: \{ accuracy: \{ max-abs-error: 0\.01 \} \}/);
+  });
+});
