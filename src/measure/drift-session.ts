@@ -3,6 +3,7 @@ import type { ModelSpec } from '../config/load.js';
 import type { DriftLike } from '../compress/auto.js';
 import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
+import { withDeadline } from './deadline.js';
 import { measureDrift, type DriftResult } from './drift.js';
 import { instantiate, type Executable } from './execute.js';
 import { makeInputSets } from './inputs.js';
@@ -56,9 +57,12 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
       inputsNote,
       async evaluate(candidate) {
         let exec: Executable | undefined;
-        try {
+        const drift = async (): Promise<DriftResult> => {
           exec = await instantiate({ format: original.format, artifacts: candidate, path: original.path }, options);
-          return await measureDrift(reference, exec, sets);
+          return measureDrift(reference, exec, sets);
+        };
+        try {
+          return await withDeadline(drift(), spec.benchmark.timeout, `${spec.name}: measuring accuracy drift`);
         } finally {
           exec?.dispose();
         }

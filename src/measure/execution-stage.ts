@@ -4,7 +4,8 @@ import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
-import { countFlops } from './flops.js';
+import { withDeadline } from './deadline.js';
+import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from './runtime.js';
 
@@ -111,9 +112,11 @@ export async function measureExecution(args: {
   if (needs.flops) {
     args.step('counting FLOPs');
     const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
-    const head = await countFlops(candidate, flopOptions);
-    const before = original ? await countFlops(original, flopOptions) : undefined;
-    const old = base ? await countFlops(base, flopOptions).catch(() => undefined) : undefined;
+    const count = (model: LoadedModel): Promise<FlopsReport> =>
+      withDeadline(countFlops(model, flopOptions), spec.benchmark.timeout, `${spec.name}: counting FLOPs of ${model.path}`);
+    const head = await count(candidate);
+    const before = original ? await count(original) : undefined;
+    const old = base ? await count(base).catch(() => undefined) : undefined;
     measured['flops'] = { value: head.flops, ...(before ? { original: before.flops } : {}), ...(old ? { base: old.flops } : {}) };
     measured['params'] = { value: head.params, ...(before ? { original: before.params } : {}), ...(old ? { base: old.params } : {}) };
     const uncounted = Object.entries(head.uncounted);
