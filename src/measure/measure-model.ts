@@ -79,28 +79,8 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
 
   ctx.step('measuring size');
   const measured: Record<string, Measured> = {};
-  let baseModel: LoadedModel | undefined;
-  let baseLfsBytes: number | undefined;
-  let base: BaseComparison | undefined;
-  if (ctx.base?.status === 'found') {
-    try {
-      baseModel = await loadModel(ctx.base.path, loadOptions);
-      base = { status: 'compared', ref: ctx.base.ref };
-    } catch (error) {
-      if (!(error instanceof ModelBudgetError)) throw error;
-      // Shards kept in Git LFS and not fetched are pointers: their size is still known.
-      const lfsBytes = await lfsModelSize(ctx.base.path).catch(() => undefined);
-      if (lfsBytes === undefined) {
-        base = { status: 'unavailable', reason: `the base branch's model could not be loaded: ${errorMessage(error)}` };
-      } else {
-        baseLfsBytes = lfsBytes;
-        base = { status: 'compared', ref: ctx.base.ref };
-        notes.push("the base branch's shards are Git LFS pointers: its size comes from the pointers, the other base metrics are not compared");
-      }
-    }
-  } else if (ctx.base) {
-    base = ctx.base.status === 'new' ? { status: 'new' } : { status: 'unavailable', reason: ctx.base.reason };
-  }
+  const { model: baseModel, lfsBytes: baseLfsBytes, comparison: base, note: baseNote } = await loadBase(ctx, loadOptions);
+  if (baseNote) notes.push(baseNote);
   // Compressed, original and base sizes at once: brotli at quality 11 dominates and each file takes one core.
   const [sizes, originalSizes, baseSizes] = await Promise.all([
     sizeOf(candidate, candidate === original),
@@ -147,6 +127,32 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     ...(latencyComparison ? { latencyComparison } : {}),
     ...(environment ? { environment } : {}),
   };
+}
+
+/** The base branch's copy of the model, or why it cannot be compared. */
+async function loadBase(
+  ctx: MeasureContext,
+  loadOptions: { customLayers?: string },
+): Promise<{ model?: LoadedModel; lfsBytes?: number; comparison?: BaseComparison; note?: string }> {
+  if (!ctx.base) return {};
+  if (ctx.base.status === 'new') return { comparison: { status: 'new' } };
+  if (ctx.base.status === 'unavailable') return { comparison: { status: 'unavailable', reason: ctx.base.reason } };
+  const compared: BaseComparison = { status: 'compared', ref: ctx.base.ref };
+  try {
+    return { model: await loadModel(ctx.base.path, loadOptions), comparison: compared };
+  } catch (error) {
+    if (!(error instanceof ModelBudgetError)) throw error;
+    // Shards kept in Git LFS and not fetched are pointers: their size is still known.
+    const lfsBytes = await lfsModelSize(ctx.base.path).catch(() => undefined);
+    if (lfsBytes === undefined) {
+      return { comparison: { status: 'unavailable', reason: `the base branch's model could not be loaded: ${errorMessage(error)}` } };
+    }
+    return {
+      lfsBytes,
+      comparison: compared,
+      note: "the base branch's shards are Git LFS pointers: its size comes from the pointers, the other base metrics are not compared",
+    };
+  }
 }
 
 /** The auto search's per-weight choice, from its step's details. */
