@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseCommandArgs, stringOption } from './commands/args.js';
 import { EXIT, type CommandIO } from './commands/types.js';
 import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
+import { materializeLocalBase } from './github/base.js';
 import { toReportJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { runCheck } from './run.js';
@@ -11,7 +12,7 @@ import { VERSION } from './version.js';
 const HELP = `model-budget ${VERSION}: keep ML models inside their size, latency and accuracy budgets.
 
 Usage:
-  model-budget check [--config model-budget.yml] [--json report.json] [--verbose]
+  model-budget check [--config model-budget.yml] [--base <git ref>] [--json report.json] [--verbose]
   model-budget compare <baseline-model.json> <candidate-model.json> [--runtime wasm|cpu|tensorflow|auto]
                        [--max-increase 10%] [--json out.json]
   model-budget convert <in.h5|in.keras|model.json> <out-dir> [--quantize float16|uint8|uint16] [--shard-size 4MB]
@@ -61,7 +62,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
 }
 
 async function checkCommand(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, json: { type: 'string' } });
+  const parsed = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, json: { type: 'string' }, base: { type: 'string' } });
   const { values, positionals } = parsed;
   if (values['help']) {
     io.stdout(HELP);
@@ -70,10 +71,18 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals.join(' ')}"`);
   const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
   const json = stringOption(parsed, 'json');
-  const { report } = await runCheck(
-    { configPath, cwd: io.cwd },
-    { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
-  );
+  const baseRef = stringOption(parsed, 'base');
+  // --base: compare with the merge base of that ref and HEAD, as the Action does on a pull request.
+  const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
+  let report;
+  try {
+    ({ report } = await runCheck(
+      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref } } : {}) },
+      { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
+    ));
+  } finally {
+    await snapshot?.cleanup();
+  }
   io.stdout(renderMarkdown(report));
   if (json !== undefined) {
     await writeFile(resolve(io.cwd, json), JSON.stringify(toReportJson(report), null, 2) + '\n');

@@ -100,6 +100,26 @@ export async function materializeBase(request: BaseSnapshotRequest): Promise<Bas
   }
 }
 
+/**
+ * The base snapshot for a local run (`model-budget check --base <ref>`): the merge base of `ref` and HEAD of the
+ * git checkout around `workingDir`. The head side is the working tree as it is, uncommitted changes included.
+ */
+export async function materializeLocalBase(request: { workingDir: string; configPath: string; ref: string }): Promise<BaseSnapshot> {
+  const top = await git(request.workingDir, ['rev-parse', '--show-toplevel']).catch((error: unknown) => {
+    throw new BaseRefError(`--base needs a git checkout, and ${request.workingDir} is not in one`, { cause: error });
+  });
+  const repoDir = top.toString('utf8').trim();
+  const sha = async (rev: string): Promise<string> => {
+    try {
+      return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).toString('utf8').trim();
+    } catch (error) {
+      throw new BaseRefError(`--base "${rev}" is not a commit in ${repoDir}; name a branch, tag or commit (e.g. --base origin/main)`, { cause: error });
+    }
+  };
+  const [baseSha, headSha] = [await sha(request.ref), await sha('HEAD')];
+  return materializeBase({ repoDir, workingDir: request.workingDir, configPath: request.configPath, baseSha, headSha });
+}
+
 /** `models[].path` of a config, as repository paths; tolerant of a base config the current schema would reject. */
 export function modelPathsOf(configText: string, configRepoPath: string): string[] {
   let doc: unknown;

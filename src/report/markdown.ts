@@ -45,6 +45,7 @@ function renderModel(model: ModelReport): string[] {
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  lines.push(...contextLines(model));
   const broken = model.metrics.filter((m) => m.status === 'fail' || m.status === 'warn');
   if (broken.length > 0) {
     lines.push('');
@@ -66,6 +67,28 @@ function renderModel(model: ModelReport): string[] {
     lines.push('', '</details>');
   }
   return lines;
+}
+
+/** Base branch, budget edits and the latency A/B: what the numbers are compared with. */
+function contextLines(model: ModelReport): string[] {
+  const lines: string[] = [];
+  const base = model.base;
+  if (base?.status === 'compared') lines.push(`- Base: compared with ${codeSpan(base.ref.slice(0, 12))}`);
+  if (base?.status === 'new') lines.push('- Base: new model, nothing to compare with');
+  if (base?.status === 'unavailable') lines.push(`- Base: could not compare (${escapeMarkdown(base.reason)})`);
+  for (const c of model.budgetChanges ?? []) {
+    const from = c.from === undefined ? 'none' : formatValue(c.unit, c.from);
+    const to = c.to === undefined ? 'none' : formatValue(c.unit, c.to);
+    lines.push(`- Budget ${codeSpan(c.key)} changed: ${from} → ${to}`);
+  }
+  const ab = model.latencyComparison;
+  if (ab) {
+    const against = ab.against === 'base' ? 'the base branch' : 'the uncompressed original';
+    lines.push(
+      `- Latency against ${against}: ${ab.verdict}, ratio ${ab.ratio.toFixed(3)} (${Math.round(ab.confidence * 100)}% CI ${ab.ci[0].toFixed(3)} – ${ab.ci[1].toFixed(3)}; allowed +${formatPercent(ab.threshold)})`,
+    );
+  }
+  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 function renderPrecision(precision: readonly PrecisionChoice[]): string {
