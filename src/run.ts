@@ -27,7 +27,6 @@ export interface CheckPorts {
 export interface CheckResult {
   readonly report: Report;
   readonly config: BudgetConfig;
-  readonly configText: string;
 }
 
 /**
@@ -71,7 +70,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     ...(environment ? { environment } : {}),
     tool: { name: 'model-budget', version: VERSION },
   };
-  return { report, config, configText: config.text };
+  return { report, config };
 }
 
 function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec | undefined): ModelReport {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { foldBatchNorm } from '../../src/compress/fold-batchnorm.js';
 import { pruneChannels } from '../../src/compress/prune-channels.js';
 import { benchmarkModel } from '../../src/measure/latency/benchmark.js';
+import { layersModelArtifacts } from '../../test/helpers/layers-artifacts.js';
 
 /** One timed variant. Times in ms. */
 export interface StructuralRow {
@@ -16,18 +17,6 @@ export interface StructuralRow {
   readonly p90: number;
   readonly runs: number;
   readonly runtime: string;
-}
-
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  if (!saved) throw new Error('model not saved');
-  return saved;
 }
 
 /** 6 × (Conv2D 3×3, 32 filters → BatchNormalization → ReLU) on 64×64×3, then pooling and a 10-way Dense. */
@@ -63,7 +52,7 @@ function countParams(artifacts: tf.io.ModelArtifacts): number {
 
 /** Times the original, the folded, and the folded + channel-pruned (30 % FLOPs) network. */
 export async function benchStructural(): Promise<StructuralRow[]> {
-  const original = await artifactsOf(convBnNet());
+  const original = await layersModelArtifacts(convBnNet());
   const folded = foldBatchNorm(original).artifacts;
   const pruned = pruneChannels(folded, { flops: 0.3 }).artifacts;
   const rows: StructuralRow[] = [];

@@ -22,6 +22,7 @@ import { abVerdict, bootstrapRatioCI, median, percentile, type AbVerdict } from 
 import { loadModel } from '../../src/model/load.js';
 import type { LoadedModel } from '../../src/model/types.js';
 import { corpusModel } from '../../test/helpers/corpus.js';
+import { layersModelArtifacts } from '../../test/helpers/layers-artifacts.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 20);
 const THRESHOLDS = [0, 0.02, 0.05, 0.1];
@@ -37,15 +38,8 @@ async function convStack(blocks: number): Promise<Model> {
     model.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: `block${i}` }));
   }
   model.add(tf.layers.conv2d({ filters: 4, kernelSize: 1, name: 'head' }));
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      artifacts = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
+  const artifacts = await layersModelArtifacts(model);
   model.dispose();
-  if (!artifacts) throw new Error('the bench model did not save');
   return { format: 'layers', artifacts, path: `conv-stack-${blocks}` };
 }
 

@@ -1,4 +1,5 @@
 import type { io } from '@tensorflow/tfjs';
+import { dirname } from 'node:path';
 import { loadModel } from './load.js';
 import { saveModel, weightBytes, type SaveOptions } from './save.js';
 
@@ -15,7 +16,7 @@ export function fileSystemIO(path: string, options: SaveOptions = {}): io.IOHand
     load: async () => (await loadModel(path)).artifacts,
     save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
       const format = artifacts.format === 'graph-model' || isGraphTopology(artifacts.modelTopology) ? 'graph' : 'layers';
-      const dir = path.endsWith('.json') ? path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.' : path;
+      const dir = path.endsWith('.json') ? dirname(path) : path;
       await saveModel({ artifacts, format }, dir, options);
       const weights = weightBytes(artifacts.weightData);
       return {

@@ -4,19 +4,7 @@ import { foldBatchNorm } from '../../../src/compress/fold-batchnorm.js';
 import { CompressError } from '../../../src/errors.js';
 import { corpusArtifacts } from './corpus-artifacts.js';
 import { loadStock, predictFlat } from './evaluate.js';
-
-/** The corpus has no layers model with BatchNormalization, so these models are built with tfjs-layers. */
-async function toArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  if (!saved) throw new Error('not saved');
-  return saved;
-}
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 /** Gives every BatchNormalization non-trivial statistics, as a trained model has. */
 function randomizeBatchNorm(model: tf.LayersModel): void {
@@ -81,7 +69,7 @@ describe('foldBatchNorm', () => {
   });
 
   it('folds Conv2D, DepthwiseConv2D and Dense pairs of a Sequential model; outputs equal within 1e-5', async () => {
-    const original = await toArtifacts(sequentialWithBatchNorm());
+    const original = await layersModelArtifacts(sequentialWithBatchNorm());
     const result = foldBatchNorm(original);
     expect(result.folded.map((p) => p.layer).length).toBe(3);
     expect(result.skipped).toHaveLength(1);
@@ -92,7 +80,7 @@ describe('foldBatchNorm', () => {
   });
 
   it('folds a functional model, rewiring inbound nodes and outputs', async () => {
-    const original = await toArtifacts(functionalWithBatchNorm());
+    const original = await layersModelArtifacts(functionalWithBatchNorm());
     const result = foldBatchNorm(original);
     expect(result.folded).toHaveLength(2);
     const loaded = (await loadStock(result.artifacts)) as tf.LayersModel;

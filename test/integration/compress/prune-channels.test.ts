@@ -4,18 +4,7 @@ import { pruneChannels } from '../../../src/compress/prune-channels.js';
 import { CompressError } from '../../../src/errors.js';
 import { corpusArtifacts } from './corpus-artifacts.js';
 import { loadStock, predictFlat } from './evaluate.js';
-
-async function toArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  if (!saved) throw new Error('not saved');
-  return saved;
-}
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 function paramsOf(model: tf.LayersModel): number {
   return model.countParams();
@@ -37,7 +26,7 @@ describe('pruneChannels', () => {
     m.add(tf.layers.flatten());
     m.add(tf.layers.dense({ units: 20, activation: 'relu' }));
     m.add(tf.layers.dense({ units: 5, activation: 'softmax' }));
-    const original = await toArtifacts(m);
+    const original = await layersModelArtifacts(m);
     const result = pruneChannels(original, { flops: 0.2 });
     expect(1 - result.flopsAfter / result.flopsBefore).toBeGreaterThanOrEqual(0.2);
     expect(result.layers.map((l) => l.name)).toHaveLength(3);
@@ -73,7 +62,7 @@ describe('pruneChannels', () => {
     const input = tf.input({ shape: [8, 8, 4] });
     const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor;
     const sum = tf.layers.add().apply([a, input]) as tf.SymbolicTensor;
-    const original = await toArtifacts(tf.model({ inputs: input, outputs: sum }));
+    const original = await layersModelArtifacts(tf.model({ inputs: input, outputs: sum }));
     expect(() => pruneChannels(original, { flops: 0.2 })).toThrow(CompressError);
     expect(() => pruneChannels(original, { flops: 0.2 })).toThrow(/feeds Add/);
   });
@@ -97,7 +86,7 @@ describe('pruneChannels is exact', () => {
     m.add(tf.layers.flatten());
     m.add(tf.layers.dense({ units: 6, useBias: false, activation: 'relu' }));
     m.add(tf.layers.dense({ units: 3 }));
-    const original = await toArtifacts(m);
+    const original = await layersModelArtifacts(m);
     const result = pruneChannels(original, { params: 0.3 });
     for (const { name, kept } of result.layers) {
       const layer = m.getLayer(name);

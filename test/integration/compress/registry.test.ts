@@ -6,6 +6,7 @@ import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { corpusArtifacts } from './corpus-artifacts.js';
 import { loadStock, makeEvaluator, predictFlat } from './evaluate.js';
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 function loaded(id: string): LoadedModel {
   const artifacts = corpusArtifacts(id);
@@ -33,12 +34,7 @@ describe('compressModel', () => {
     m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3 }));
     m.add(tf.layers.globalAveragePooling2d({}));
     m.add(tf.layers.dense({ units: 4 }));
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await m.save(tf.io.withSaveHandler((a) => {
-      artifacts = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }));
-    if (!artifacts) throw new Error('not saved');
+    const artifacts = await layersModelArtifacts(m);
     const model: LoadedModel = { format: 'layers', artifacts, path: '/models/tiny/model.json', sourceKind: 'tfjs', files: [] };
     const result = await compressModel(model, {
       quantize: 'uint8',

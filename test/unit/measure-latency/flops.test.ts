@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countFlops } from '../../../src/measure/flops.js';
 import { nodeCost } from '../../../src/measure/flops-graph.js';
 import { layerCost } from '../../../src/measure/flops-layers.js';
-
-/** The artifacts of a layers model built here, as `loadModel` would give them. */
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler((a) => {
-    saved = a;
-    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-  }));
-  if (!saved) throw new Error('not saved');
-  return saved;
-}
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 describe('countFlops on a layers model built in the test', () => {
   it('matches hand-computed MACs, FLOPs and params', async () => {
@@ -23,7 +13,7 @@ describe('countFlops on a layers model built in the test', () => {
     const flat = tf.layers.flatten({ name: 'flat' }).apply(pool);
     const dense = tf.layers.dense({ units: 10, name: 'dense' }).apply(flat) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: dense });
-    const report = await countFlops({ format: 'layers', path: 'hand.json', artifacts: await artifactsOf(model) });
+    const report = await countFlops({ format: 'layers', path: 'hand.json', artifacts: await layersModelArtifacts(model) });
     // conv: 8·8·4 = 256 outputs × 3·3·3 = 6912 MACs; + bias 256 + relu 256.
     // pool: 4·4·4 = 64 outputs × 2·2 = 256.  dense: 10 × 64 = 640 MACs; + bias 10.
     expect(report.ops.map((o) => [o.name, o.outputShape, o.macs, o.flops, o.params])).toEqual([
@@ -43,7 +33,7 @@ describe('countFlops on a layers model built in the test', () => {
     const input = tf.input({ shape: [null, null, 2], name: 'x' });
     const out = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'valid', useBias: false, name: 'dw' }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await layersModelArtifacts(model);
     const byDefault = await countFlops({ format: 'layers', path: 'dw.json', artifacts }, { batch: 2 });
     // 2 × 62 × 62 × 2 outputs × 9 MACs.
     expect(byDefault.macs).toBe(2 * 62 * 62 * 2 * 9);
