@@ -2,10 +2,11 @@ import { access } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
 import { errorMessage } from './errors.js';
+import type { BaseKind } from './report/types.js';
 
 /** Where the base branch's copy of a model is, or why there is none. */
 export type BaseLocation =
-  | { readonly status: 'found'; readonly path: string; readonly ref: string }
+  | { readonly status: 'found'; readonly path: string; readonly ref: string; readonly kind?: BaseKind }
   | { readonly status: 'new' }
   | { readonly status: 'unavailable'; readonly reason: string };
 
@@ -28,12 +29,12 @@ export async function loadBaseConfig(head: BudgetConfig, baseDir: string, cwd: s
 export async function locateBaseModel(
   spec: ModelSpec,
   baseConfig: BudgetConfig | undefined,
-  base: { readonly dir: string; readonly ref: string },
+  base: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind },
   cwd: string,
 ): Promise<BaseLocation> {
   const named = baseConfig?.models.find((m) => m.name === spec.name);
   const path = named ? named.absPath : resolve(base.dir, relative(cwd, spec.absPath));
-  return (await exists(path)) ? { status: 'found', path, ref: base.ref } : { status: 'new' };
+  return (await exists(path)) ? { status: 'found', path, ref: base.ref, ...(base.kind ? { kind: base.kind } : {}) } : { status: 'new' };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -72,12 +72,12 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
   const json = stringOption(parsed, 'json');
   const baseRef = stringOption(parsed, 'base');
-  // --base: compare with the merge base of that ref and HEAD, as the Action does on a pull request.
+  // --base: compare with the merge base of that ref and HEAD, as the Action does for a PR head checkout.
   const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
   let report;
   try {
     ({ report } = await runCheck(
-      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref } } : {}) },
+      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}) },
       { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
     ));
   } finally {

@@ -3,7 +3,7 @@ import { errorMessage, ModelBudgetError } from './errors.js';
 import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
 import { diffBudgets } from './judge/budget-changes.js';
 import { measureModel, type ModelMeasurement } from './measure/measure-model.js';
-import type { Environment, ModelReport, Report } from './report/types.js';
+import type { BaseKind, Environment, ModelReport, Report } from './report/types.js';
 import { VERSION } from './version.js';
 import { loadBaseConfig, locateBaseModel } from './base.js';
 
@@ -12,8 +12,8 @@ export interface CheckOptions {
   readonly configPath: string;
   /** Working directory that messages show paths relative to; default process.cwd(). */
   readonly cwd?: string;
-  /** Base-branch snapshot: a folder holding the base commit's files at the same relative paths. */
-  readonly base?: { readonly dir: string; readonly ref: string };
+  /** Base-branch snapshot: a folder holding the base commit's files at the same relative paths; `kind`: how that commit was found. */
+  readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind };
 }
 
 export interface CheckPorts {

@@ -11,9 +11,10 @@ import { BaseRefError, errorMessage } from '../errors.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
-import type { Report } from '../report/types.js';
+import type { BaseKind, Report } from '../report/types.js';
 import { ARTIFACT_REPORT_FILE, serializeArtifact } from './artifact.js';
 import { materializeBase, type BaseSnapshot, type BaseSnapshotRequest } from './base.js';
+import { findRepoRoot } from './base-commit.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { readActionContext, type ActionContext } from './context.js';
 import { readInputs, type ActionInputs } from './inputs.js';
@@ -39,7 +40,7 @@ export interface ActionCore {
 
 /** The engine entry (src/run.ts `runCheck`), reduced to what the Action passes and reads. */
 export type RunCheck = (
-  options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string } },
+  options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind } },
   ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void },
 ) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
 
@@ -51,7 +52,7 @@ export interface ActionPorts {
   readonly renderMarkdown: (report: Report) => string;
   readonly toReportJson: (report: Report) => unknown;
   readonly createClient: (token: string, repo: RepoRef) => GitHubClient;
-  /** Default: `materializeBase` (git in the workspace). */
+  /** Default: `materializeBase` (git in the repository holding the config). */
   readonly materializeBase?: (request: BaseSnapshotRequest) => Promise<BaseSnapshot>;
 }
 
@@ -72,15 +73,18 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
 
   const workingDir = resolve(context.workspace, inputs.workingDirectory);
   const configPath = resolve(workingDir, inputs.config);
-  const toRepoPath = (file: string): string => repoPath(context.workspace, resolve(workingDir, file));
+  // The git repository holding the config: GITHUB_WORKSPACE, or the folder actions/checkout's `path:` named. Base
+  // comparison, trend history and annotation paths (which GitHub reads as repository paths) all use it.
+  const repoDir = (await findRepoRoot(dirname(configPath))) ?? (await findRepoRoot(workingDir)) ?? context.workspace;
+  const toRepoPath = (file: string): string => repoPath(repoDir, resolve(workingDir, file));
   const commentKey = inputs.commentKey || toRepoPath(configPath);
 
-  const baseSetup = context.pullRequest ? await prepareBase(inputs, context, workingDir, configPath, ports) : undefined;
+  const baseSetup = context.pullRequest ? await prepareBase(inputs, context, { repoDir, workingDir, configPath }, ports) : undefined;
   let report: Report;
   let trendBudgets = new Map<string, Readonly<Record<string, number>>>();
   try {
     const result = await ports.runCheck(
-      { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref } } : {}) },
+      { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref, kind: baseSetup.snapshot.kind } } : {}) },
       { progress: core.info, warn: core.warning },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
@@ -93,7 +97,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
 
   const log = { info: core.info, warning: core.warning };
   const trend = context.pullRequest
-    ? await trendForPullRequest(report, { env: ports.env, workspace: context.workspace, inputs: trendInputs, budgets: trendBudgets, log })
+    ? await trendForPullRequest(report, { env: ports.env, workspace: repoDir, inputs: trendInputs, budgets: trendBudgets, log })
     : { report, comment: '', summary: '' };
   report = trend.report;
 
@@ -144,7 +148,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
       if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
     }
   } else if (context.eventName === 'push') {
-    await recordOnPush(report, { env: ports.env, workspace: context.workspace, sha: context.sha, configPath, inputs: trendInputs, log });
+    await recordOnPush(report, { env: ports.env, workspace: repoDir, sha: context.sha, configPath, inputs: trendInputs, log });
   }
 
   if (report.verdict === 'error') return { exitCode: 1, failure: 'model-budget: some models could not be checked (see the report)' };
@@ -158,18 +162,18 @@ interface BaseSetup {
   readonly unavailable?: string;
 }
 
-async function prepareBase(inputs: ActionInputs, context: ActionContext, workingDir: string, configPath: string, ports: ActionPorts): Promise<BaseSetup> {
+async function prepareBase(
+  inputs: ActionInputs,
+  context: ActionContext,
+  where: { readonly repoDir: string; readonly workingDir: string; readonly configPath: string },
+  ports: ActionPorts,
+): Promise<BaseSetup> {
   const pr = context.pullRequest;
   if (!pr) return {};
   try {
-    const snapshot = await (ports.materializeBase ?? materializeBase)({
-      repoDir: context.workspace,
-      workingDir,
-      configPath,
-      baseSha: pr.baseSha,
-      headSha: pr.headSha,
-    });
-    ports.core.info(`model-budget: comparing with the merge base ${snapshot.ref.slice(0, 12)} (${inputs.config})`);
+    const snapshot = await (ports.materializeBase ?? materializeBase)({ ...where, baseSha: pr.baseSha, headSha: pr.headSha });
+    const which = snapshot.kind === 'merge-parent' ? "the base branch tip (the test merge's first parent)" : 'the merge base';
+    ports.core.info(`model-budget: comparing with ${which} ${snapshot.ref.slice(0, 12)} (${inputs.config})`);
     for (const pointer of snapshot.lfsPointers) {
       ports.core.warning(`model-budget: ${pointer.path} is a Git LFS pointer at the base; its size (${pointer.size} bytes) is taken from the pointer`);
     }
@@ -202,7 +206,7 @@ async function writeReportJson(report: Report, inputs: ActionInputs, workingDir:
 }
 
 /** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
-function repoPath(workspace: string, file: string): string {
-  const rel = relative(workspace, file);
+function repoPath(repoDir: string, file: string): string {
+  const rel = relative(repoDir, file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }

@@ -1,8 +1,8 @@
 /**
- * The base side of a pull request: the merge base of the PR's base and head commits, and a snapshot of the files
+ * The base side of a pull request: the commit the checked-out tree is compared with (see base-commit.ts), and a snapshot of the files
  * the check needs at that commit (the base's `model-budget.yml`, and each model's model.json + shards for the
  * models named by the head config and by the base config), written to a temporary folder with the same layout as
- * the repository. A model absent at the merge base is simply absent there (the engine calls it a new model). Files
+ * the repository. A model absent at the base commit is simply absent there (the engine calls it a new model). Files
  * stored in Git LFS come out of `git` as pointers: they are kept, and listed so the size stage can say so.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -13,10 +13,12 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
+import type { BaseKind } from '../report/types.js';
+import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
 import { parseLfsPointer } from './lfs.js';
 
 export interface BaseSnapshotRequest {
-  /** Root of the git work tree (`GITHUB_WORKSPACE`). */
+  /** Root of the git work tree holding the config (`findRepoRoot`; GITHUB_WORKSPACE unless checkout used `path:`). */
   readonly repoDir: string;
   /** The working directory the config path is relative to (inside `repoDir`). */
   readonly workingDir: string;
@@ -29,10 +31,12 @@ export interface BaseSnapshotRequest {
 }
 
 export interface BaseSnapshot {
-  /** Folder mirroring `workingDir` at the merge base: pass it as `CheckOptions.base.dir`. */
+  /** Folder mirroring `workingDir` at the base commit: pass it as `CheckOptions.base.dir`. */
   readonly dir: string;
-  /** The merge-base commit. */
+  /** The base commit. */
   readonly ref: string;
+  /** How the base commit was found: the test merge's first parent, or a merge base. */
+  readonly kind: BaseKind;
   /** Repository paths (posix) that are Git LFS pointers at the base, with the size each pointer states. */
   readonly lfsPointers: readonly { readonly path: string; readonly size: number }[];
   /** Repository paths of model files written into the snapshot. */
@@ -41,30 +45,14 @@ export interface BaseSnapshot {
   readonly cleanup: () => Promise<void>;
 }
 
-const SHALLOW_FIX =
-  'Check out the full history: `actions/checkout` with `fetch-depth: 0`, or run ' +
-  '`git fetch --no-tags --deepen=200 origin "$GITHUB_BASE_REF"` before this step.';
-
-/** The merge base of `baseSha` and `headSha`; BaseRefError with the fix when the history is too shallow. */
-export async function findMergeBase(repoDir: string, baseSha: string, headSha: string): Promise<string> {
-  for (const sha of [baseSha, headSha]) {
-    if (!(await git(repoDir, ['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false))) {
-      throw new BaseRefError(`commit ${sha.slice(0, 12)} is not in the checkout, so the base branch cannot be compared. ${SHALLOW_FIX}`);
-    }
-  }
-  try {
-    return (await git(repoDir, ['merge-base', baseSha, headSha])).toString('utf8').trim();
-  } catch (error) {
-    const shallow = (await git(repoDir, ['rev-parse', '--is-shallow-repository']).catch(() => Buffer.from(''))).toString().trim() === 'true';
-    const why = shallow ? 'the clone is shallow and does not reach their common ancestor' : 'they have no common ancestor';
-    throw new BaseRefError(`no merge base between ${baseSha.slice(0, 12)} and ${headSha.slice(0, 12)}: ${why}. ${SHALLOW_FIX}`, { cause: error });
-  }
-}
-
-/** Writes the base snapshot; the caller must `cleanup()` it. */
+/** Writes the base snapshot of a pull request's checkout; the caller must `cleanup()` it. */
 export async function materializeBase(request: BaseSnapshotRequest): Promise<BaseSnapshot> {
   const repoDir = resolve(request.repoDir);
-  const ref = await findMergeBase(repoDir, request.baseSha, request.headSha);
+  return snapshotAt(repoDir, await resolveBaseCommit(repoDir, request), request);
+}
+
+async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseSnapshotRequest, 'baseSha' | 'headSha'>): Promise<BaseSnapshot> {
+  const ref = base.sha;
   const tmp = await mkdtemp(join(tmpdir(), 'model-budget-base-'));
   const root = join(tmp, 'repo');
   const cleanup = (): Promise<void> => rm(tmp, { recursive: true, force: true });
@@ -92,7 +80,7 @@ export async function materializeBase(request: BaseSnapshotRequest): Promise<Bas
       for (const shard of modelJson ? shardPathsOf(modelJson, modelPath) : []) await copy(shard);
     }
     const workRel = relative(repoDir, resolve(request.workingDir));
-    return { dir: join(root, workRel), ref, lfsPointers, files, cleanup };
+    return { dir: join(root, workRel), ref, kind: base.kind, lfsPointers, files, cleanup };
   } catch (error) {
     await cleanup();
     if (error instanceof BaseRefError) throw error;
@@ -117,7 +105,9 @@ export async function materializeLocalBase(request: { workingDir: string; config
     }
   };
   const [baseSha, headSha] = [await sha(request.ref), await sha('HEAD')];
-  return materializeBase({ repoDir, workingDir: request.workingDir, configPath: request.configPath, baseSha, headSha });
+  // The working tree is a head checkout: the merge base, whatever HEAD's parents are.
+  const base: BaseCommit = { kind: 'merge-base', sha: await findMergeBase(repoDir, baseSha, headSha) };
+  return snapshotAt(repoDir, base, { repoDir, workingDir: request.workingDir, configPath: request.configPath });
 }
 
 /** `models[].path` of a config, as repository paths; tolerant of a base config the current schema would reject. */

@@ -137,7 +137,7 @@ async function loadBase(
   if (!ctx.base) return {};
   if (ctx.base.status === 'new') return { comparison: { status: 'new' } };
   if (ctx.base.status === 'unavailable') return { comparison: { status: 'unavailable', reason: ctx.base.reason } };
-  const compared: BaseComparison = { status: 'compared', ref: ctx.base.ref };
+  const compared: BaseComparison = { status: 'compared', ref: ctx.base.ref, ...(ctx.base.kind ? { kind: ctx.base.kind } : {}) };
   try {
     return { model: await loadModel(ctx.base.path, loadOptions), comparison: compared };
   } catch (error) {

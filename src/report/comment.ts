@@ -5,6 +5,7 @@
  * 65,536-character limit by dropping detail sections first.
  */
 import { formatBytes, formatPercent, formatValue as formatUnit } from '../config/units.js';
+import { baseCommitWords } from './base-words.js';
 import { codeSpan as code, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricUnit, ModelReport, Report, Verdict } from './types.js';
@@ -77,7 +78,7 @@ function renderModel(model: ModelReport, detail: number): string {
 function baseLine(model: ModelReport): string {
   const base = model.base;
   if (!base) return `${code(model.path)}`;
-  if (base.status === 'compared') return `${code(model.path)} · compared with the merge base ${code(base.ref.slice(0, 12))}`;
+  if (base.status === 'compared') return `${code(model.path)} · compared with ${baseCommitWords(base)}`;
   if (base.status === 'new') return `${code(model.path)} · 🆕 new model in this pull request: nothing to compare with`;
   return `${code(model.path)} · ℹ️ could not compare with the base branch: ${escapeMarkdown(base.reason)}`;
 }

@@ -1,5 +1,6 @@
 import { formatPercent, formatValue } from '../config/units.js';
 import { metricInfo } from '../config/metrics.js';
+import { baseCommitWords } from './base-words.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricStatus, ModelReport, PrecisionChoice, Report, Verdict } from './types.js';
@@ -73,7 +74,7 @@ function renderModel(model: ModelReport): string[] {
 function contextLines(model: ModelReport): string[] {
   const lines: string[] = [];
   const base = model.base;
-  if (base?.status === 'compared') lines.push(`- Base: compared with ${codeSpan(base.ref.slice(0, 12))}`);
+  if (base?.status === 'compared') lines.push(`- Base: compared with ${baseCommitWords(base)}`);
   if (base?.status === 'new') lines.push('- Base: new model, nothing to compare with');
   if (base?.status === 'unavailable') lines.push(`- Base: could not compare (${escapeMarkdown(base.reason)})`);
   for (const c of model.budgetChanges ?? []) {

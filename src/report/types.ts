@@ -88,8 +88,15 @@ export interface ModelReport {
   readonly latencyComparison?: LatencyComparison;
 }
 
+/**
+ * How the base commit was found: `merge-parent`, the first parent of GitHub's test merge (`refs/pull/N/merge`),
+ * i.e. the base branch tip the PR was merged onto; `merge-base`, the merge base of the checked-out commit and the
+ * base branch (a PR head checkout, or `check --base <ref>`).
+ */
+export type BaseKind = 'merge-parent' | 'merge-base';
+
 export type BaseComparison =
-  | { readonly status: 'compared'; readonly ref: string }
+  | { readonly status: 'compared'; readonly ref: string; readonly kind?: BaseKind }
   | { readonly status: 'new' }
   | { readonly status: 'unavailable'; readonly reason: string };
 

@@ -32,7 +32,7 @@ test('check --base <ref> compares the working tree with the merge base, as the A
   const result = await run(dir, 'check', '--base', 'main');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/\| size on disk \| 231\.8 KB \| 231\.8 KB \| 132\.2 KB \| ≤ 150 KB \| ✅ pass \|/);
-  expect(result.stdout).toMatch(/- Base: compared with `[0-9a-f]{12}`/);
+  expect(result.stdout).toMatch(/- Base: compared with the merge base `[0-9a-f]{12}`/);
   expect(result.stdout).toContain('- Budget `size` changed: 300 KB → 150 KB');
 });
 

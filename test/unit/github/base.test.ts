@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseRefError } from '../../../src/errors.js';
-import { findMergeBase, materializeBase, modelPathsOf } from '../../../src/github/base.js';
+import { findMergeBase } from '../../../src/github/base-commit.js';
+import { materializeBase, modelPathsOf } from '../../../src/github/base.js';
 import { parseLfsPointer } from '../../../src/github/lfs.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
@@ -47,7 +48,8 @@ describe('materializeBase', () => {
   it('writes the base config and each model with its shards at the merge base; new models stay absent', async () => {
     const snap = await materializeBase({ repoDir: repo, workingDir: repo, configPath: join(repo, 'model-budget.yml'), baseSha, headSha });
     try {
-      expect(snap.ref).toBe(baseSha);
+      // HEAD is the PR head itself: a head checkout, compared with the merge base.
+      expect(snap).toMatchObject({ ref: baseSha, kind: 'merge-base' });
       expect(readFileSync(join(snap.dir, 'model-budget.yml'), 'utf8')).toContain('name: lfs');
       const gender = corpusModel('human-gender');
       expect(readFileSync(join(snap.dir, 'models', 'gender', 'gender.bin')).equals(readFileSync(join(gender.dir, 'gender.bin')))).toBe(true);
@@ -84,13 +86,24 @@ describe('findMergeBase', () => {
     expect(await findMergeBase(repo, tip, headSha)).toBe(baseSha);
   });
 
-  it('a shallow clone fails with the fetch-depth fix', async () => {
+  it('a shallow clone fetches the missing commit and deepens until it reaches the merge base', async () => {
     const shallow = mkdtempSync(join(tmpdir(), 'mb-shallow-'));
     try {
       git(shallow, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo}`, 'c');
+      expect(await findMergeBase(join(shallow, 'c'), baseSha, headSha)).toBe(baseSha);
+    } finally {
+      rmSync(shallow, { recursive: true, force: true });
+    }
+  });
+
+  it('a shallow clone whose origin is gone fails with the fetch-depth fix', async () => {
+    const shallow = mkdtempSync(join(tmpdir(), 'mb-shallow-'));
+    try {
+      git(shallow, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo}`, 'c');
+      git(join(shallow, 'c'), 'remote', 'set-url', 'origin', join(shallow, 'gone'));
       const error = await findMergeBase(join(shallow, 'c'), baseSha, headSha).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BaseRefError);
-      expect((error as Error).message).toMatch(/fetch-depth: 0.*git fetch --no-tags --deepen/s);
+      expect((error as Error).message).toMatch(/fetching it from origin failed.*fetch-depth: 0.*git fetch --no-tags --deepen/s);
     } finally {
       rmSync(shallow, { recursive: true, force: true });
     }

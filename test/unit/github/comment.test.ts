@@ -22,7 +22,7 @@ const model = (over: Partial<ModelReport> = {}): ModelReport => ({
   metrics: [metric({ base: 1_200_000 })],
   weights: [{ name: 'dense/kernel', shape: [128, 10], dtype: 'float32', bytes: 5120, share: 0.6 }],
   notes: [],
-  base: { status: 'compared', ref: '0123456789abcdef0123' },
+  base: { status: 'compared', ref: '0123456789abcdef0123', kind: 'merge-base' },
   ...over,
 });
 const report = (models: ModelReport[], over: Partial<Report> = {}): Report => ({
@@ -44,6 +44,15 @@ describe('renderComment', () => {
     expect(body).toMatch(/\| `size` \| 1\.2 MB \| 1\.25 MB \| 🔺 \+50 KB \(\+4\.2%\) \| ≤ 5 MB \(warn ≤ 4\.5 MB\) \| ✅ 1\\?\.25 MB is within the 5 MB budget \|/);
     expect(body).toContain('compared with the merge base `0123456789ab`');
     expect(body).toMatch(/<details><summary>What takes the space/);
+  });
+
+  it.each([
+    { kind: 'merge-parent' as const, expected: 'compared with the base branch tip `0123456789ab` (what the PR is merged onto)' },
+    { kind: 'merge-base' as const, expected: 'compared with the merge base `0123456789ab`' },
+    { kind: undefined, expected: 'compared with the base commit `0123456789ab`' },
+  ])('says which base it compared with: $kind', ({ kind, expected }) => {
+    const base = { status: 'compared' as const, ref: '0123456789abcdef0123', ...(kind ? { kind } : {}) };
+    expect(renderComment(report([model({ base })]), { marker })).toContain(expected);
   });
 
   it.each([
