@@ -86,7 +86,7 @@ export async function appendRecords(records: readonly TrendRecord[], options: Ap
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const tip = await fetchTip(options, branch);
       if (tip.status === 'error') {
-        // Another writer in the same clone holds a lock (e.g. .git/shallow.lock): wait and try again.
+        // Another writer in the same clone holds a lock or rewrote .git/shallow under us: wait and try again.
         if (tip.busy && attempt < maxAttempts) {
           await sleep(random() * Math.min(4000, 250 * 2 ** attempt));
           continue;
@@ -125,7 +125,11 @@ export async function readHistory(options: ReadOptions): Promise<ReadResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   try {
-    const tip = await fetchTip(options, branch);
+    let tip = await fetchTip(options, branch);
+    for (let attempt = 1; tip.status === 'error' && tip.busy && attempt < READ_ATTEMPTS; attempt += 1) {
+      await new Promise<void>((done) => setTimeout(done, Math.random() * 250 * 2 ** attempt));
+      tip = await fetchTip(options, branch);
+    }
     if (tip.status === 'error') return { status: 'warning', message: warnText(options.log, tip.message), histories: [] };
     if (tip.commit === undefined) {
       const message = `no trend history yet: branch ${branch} does not exist on ${remoteOf(options)}`;
@@ -161,6 +165,18 @@ export async function readHistory(options: ReadOptions): Promise<ReadResult> {
 
 type Tip = { status: 'ok'; commit: string | undefined } | { status: 'error'; message: string; busy: boolean };
 
+/**
+ * A fetch that failed only because another git process in the same clone was writing at that moment (two jobs
+ * of a runner sharing one checkout): a lock file held, or `.git/shallow` rewritten by the other fetch between our
+ * read and our write ("shallow file has changed since we read it"). Waiting and fetching again succeeds.
+ */
+export function isBusyClone(stderr: string): boolean {
+  return /\.lock'?: File exists|unable to create .*\.lock|shallow file has changed since we read it/i.test(stderr);
+}
+
+/** Reads retry a busy clone a few times too: a PR's trend should not vanish because a sibling job fetched. */
+const READ_ATTEMPTS = 4;
+
 /** Shallow-fetches the data branch into a private, per-call ref and returns its commit (undefined: no branch). */
 async function fetchTip(options: StoreOptions, branch: string): Promise<Tip> {
   const ref = `refs/model-budget/fetch-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -172,8 +188,7 @@ async function fetchTip(options: StoreOptions, branch: string): Promise<Tip> {
   try {
     if (fetch.code !== 0) {
       if (/couldn't find remote ref/i.test(fetch.stderr)) return { status: 'ok', commit: undefined };
-      const busy = /\.lock'?: File exists|unable to create .*\.lock/i.test(fetch.stderr);
-      return { status: 'error', message: `could not fetch ${branch} from ${remoteOf(options)}: ${gitError(fetch)}`, busy };
+      return { status: 'error', message: `could not fetch ${branch} from ${remoteOf(options)}: ${gitError(fetch)}`, busy: isBusyClone(fetch.stderr) };
     }
     const parsed = await runGit(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: options.workspace });
     if (parsed.code !== 0) return { status: 'error', message: `could not read ${branch}: ${gitError(parsed)}`, busy: false };
@@ -247,10 +262,10 @@ function groupByFile(records: readonly TrendRecord[]): Map<string, TrendRecord[]
   return byFile;
 }
 
-/** A rejection another writer caused (the branch moved, or the remote was mid-update): fetch and retry. */
+/** A rejection another writer caused (the branch moved, the remote was mid-update, the clone was busy): fetch and retry. */
 function isRaceRejection(push: GitResult): boolean {
   const text = `${push.stdout}\n${push.stderr}`;
-  return /non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i.test(
+  return isBusyClone(push.stderr) || /non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i.test(
     text,
   );
 }
