@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fake-github.js';
-import { actionEntry, utf8SafeZip, makeRepo, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type TempRepo } from './harness.js';
+import { actionEntry, git, utf8SafeZip, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type RepoFiles, type TempRepo } from './harness.js';
+import type { CheckoutOptions } from '../helpers/pull-request-origin.js';
 
 const MARKER = '<!-- model-budget:model-budget.yml -->';
 const config = (size: string, extra = ''): string =>
@@ -19,8 +20,7 @@ beforeAll(async () => {
   entry = actionEntry();
   prism = await startPrism(await fake.start());
   // Base: the model with a 300 KB budget; head: the same model, budget raised to 400 KB.
-  repo = makeRepo({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('400 KB') });
-  repos.push(repo.dir);
+  repo = pullRequest({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('400 KB') });
 });
 afterAll(async () => {
   await prism.stop();
@@ -28,15 +28,24 @@ afterAll(async () => {
   for (const dir of repos) rmSync(dir, { recursive: true, force: true });
 });
 
-const pr = (number: number, options: { token?: string; labels?: string[]; inputs?: Record<string, string>; on?: TempRepo } = {}) =>
-  runAction({
+/** A PR on its own origin, checked out as actions/checkout does (test merge, fetch-depth 1 unless `checkout` says otherwise). */
+const pullRequest = (base: RepoFiles, head: RepoFiles, options: { baseLater?: RepoFiles; checkout?: CheckoutOptions } = {}): TempRepo => {
+  const made = makeRepo(base, head, options);
+  repos.push(made.workspace, dirname(made.origin));
+  return made;
+};
+const pr = (number: number, options: { token?: string; labels?: string[]; inputs?: Record<string, string>; on?: TempRepo } = {}) => {
+  const on = options.on ?? repo;
+  return runAction({
     entry,
-    workspace: (options.on ?? repo).dir,
+    workspace: on.workspace,
     eventName: 'pull_request',
-    payload: pullRequestPayload('synchronize', options.on ?? repo, number, options.labels ?? []),
+    payload: pullRequestPayload('synchronize', on, number, options.labels ?? []),
     apiUrl: prism.url,
     inputs: { 'github-token': options.token ?? 'bot-token', ...options.inputs },
+    env: pullRequestEnv(on, number),
   });
+};
 const emptyDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'mb-e2e-nocheckout-'));
   repos.push(dir);
@@ -45,7 +54,7 @@ const emptyDir = (): string => {
 const commentsOn = (issue: number) => fake.comments.filter((c) => c.issue === issue);
 
 describe('the Action on pull_request', () => {
-  it('first run creates the comment, compared with the merge base; the token is never printed', async () => {
+  it('first run creates the comment, compared with the base branch tip fetched into the shallow clone; the token is never printed', async () => {
     const result = await pr(1);
     // The runner masks what ::add-mask:: names; nothing else may print the token.
     expect(result.stdout.replace(/^::add-mask::.*$/m, '')).not.toContain('bot-token');
@@ -54,7 +63,8 @@ describe('the Action on pull_request', () => {
     expect(more).toEqual([]);
     expect(comment?.login).toBe('github-actions[bot]');
     expect(comment?.body.startsWith(MARKER)).toBe(true);
-    expect(comment?.body).toContain(`compared with the merge base \`${repo.baseSha.slice(0, 12)}\``);
+    // The default checkout (fetch-depth 1) holds only the test merge: the base tip was fetched by sha.
+    expect(comment?.body).toContain(`compared with the base branch tip \`${repo.baseSha.slice(0, 12)}\``);
     expect(comment?.body).toContain('`size` budget raised 300 KB → 400 KB in this PR');
     expect(result.outputs['verdict']).toBe('pass');
     expect(result.outputs['comment-id']).toBe(String(comment?.id));
@@ -110,8 +120,7 @@ describe('the Action on pull_request', () => {
   });
 
   it('over budget: exit 1 and an error annotation on the budget\'s line', async () => {
-    const over = makeRepo({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('100 KB') });
-    repos.push(over.dir);
+    const over = pullRequest({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('100 KB') });
     const result = await pr(6, { on: over });
     expect(result.code).toBe(1);
     expect(result.outputs['verdict']).toBe('fail');
@@ -126,8 +135,7 @@ describe('the Action on pull_request', () => {
   });
 
   it('a model new in the PR is "new", never a regression', async () => {
-    const fresh = makeRepo({ 'README.md': 'hi\n' }, { 'models/gender': '@gender', 'model-budget.yml': config('300 KB') });
-    repos.push(fresh.dir);
+    const fresh = pullRequest({ 'README.md': 'hi\n' }, { 'models/gender': '@gender', 'model-budget.yml': config('300 KB') });
     const result = await pr(8, { on: fresh });
     expect(result.code).toBe(0);
     expect(commentsOn(8)[0]?.body).toContain('new model in this pull request');
@@ -137,13 +145,93 @@ describe('the Action on pull_request', () => {
     // 300 models with 100-character names: far over the limit even without details. The tiny pixelator model
     // (no weights) keeps this quick.
     const models = Array.from({ length: 300 }, (_, i) => `  - name: ${`m${i}-`.padEnd(100, 'x')}\n    path: models/pixelator/model.json\n    budget:\n      size: 300 KB\n`).join('');
-    const big = makeRepo({ 'README.md': 'hi\n' }, { 'models/pixelator': '@pixelator', 'model-budget.yml': `version: 1\nmodels:\n${models}` });
-    repos.push(big.dir);
+    const big = pullRequest({ 'README.md': 'hi\n' }, { 'models/pixelator': '@pixelator', 'model-budget.yml': `version: 1\nmodels:\n${models}` });
     const result = await pr(9, { on: big });
     expect(result.code, result.stdout).toBe(0);
     const body = commentsOn(9)[0]?.body ?? '';
     expect(body.length).toBeLessThan(65_536);
     expect(body).toMatch(/shortened to fit GitHub's limit \(\d+ models not shown\): the full report is in the \[job summary\]/);
+  });
+});
+
+const netConfig = (size: string): string =>
+  `version: 1\nmodels:\n  - name: net\n    path: models/net/model.json\n    budget:\n      size: ${size}\n      size-increase: 10%\n`;
+const reportJson = (result: { outputs: Record<string, string> }): { models: { base?: unknown; metrics: Record<string, { value: number | null; base?: number; status: string }> }[] } =>
+  JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as never;
+
+describe('the base a checkout is compared with', () => {
+  // main swapped the model (a tiny one → the 230 KB gender model) after the PR branched; the PR only raised the
+  // size budget. GitHub's test merge holds main's new model, so the PR changed no model at all.
+  const base = { 'models/net': '@pixelator', 'model-budget.yml': netConfig('400 KB') };
+  const head = { 'model-budget.yml': netConfig('500 KB') };
+  const baseLater = { 'models/net': '@gender' };
+
+  it.each([{ fetchDepth: 1 }, { fetchDepth: 0 }])('a PR that only edited a budget is not blamed for main\'s model change (fetch-depth $fetchDepth)', async ({ fetchDepth }) => {
+    const moved = pullRequest(base, head, { baseLater, checkout: { fetchDepth } });
+    const number = 20 + fetchDepth;
+    const result = await pr(number, { on: moved });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs['verdict']).toBe('pass');
+    const [net] = reportJson(result).models;
+    expect(net?.base).toEqual({ status: 'compared', ref: moved.baseSha, kind: 'merge-parent' });
+    expect(net?.metrics['size']?.base).toBe(net?.metrics['size']?.value);
+    expect(net?.metrics['size-increase.size']?.status).toBe('pass');
+    const body = commentsOn(number)[0]?.body ?? '';
+    expect(body).toContain(`compared with the base branch tip \`${moved.baseSha.slice(0, 12)}\``);
+    expect(body).toContain('`size` budget raised 400 KB → 500 KB in this PR');
+  });
+
+  it('a PR head checkout (ref: head.sha, fetch-depth 1) is compared with its merge base, deepened as needed', async () => {
+    const headOut = pullRequest(base, head, { baseLater, checkout: { ref: 'head' } });
+    const result = await pr(22, { on: headOut });
+    expect(result.code, result.stdout).toBe(0);
+    // The head tree still has the tiny model: against the fork point nothing changed either.
+    expect(reportJson(result).models[0]?.base).toEqual({ status: 'compared', ref: headOut.forkPoint, kind: 'merge-base' });
+    expect(commentsOn(22)[0]?.body).toContain(`compared with the merge base \`${headOut.forkPoint.slice(0, 12)}\``);
+  });
+
+  it('origin unreachable (a private repository with persist-credentials: false): the notice, and the check still runs', async () => {
+    const offline = pullRequest(base, head, { baseLater, checkout: { persistCredentials: false } });
+    git(offline.dir, 'remote', 'set-url', 'origin', join(offline.workspace, 'gone.git'));
+    const result = await pr(23, { on: offline });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/::notice title=model-budget%3A base branch not compared::commit [0-9a-f]{12} is not in the checkout and fetching it from origin failed/);
+    expect(reportJson(result).models[0]?.base).toMatchObject({ status: 'unavailable' });
+  });
+
+  it('checkout with path: git runs in that folder; annotations name repository paths', async () => {
+    const nested = pullRequest(
+      { 'models/gender': '@gender', 'model-budget.yml': config('300 KB') },
+      { 'model-budget.yml': config('100 KB') },
+      { checkout: { path: 'app' } },
+    );
+    expect(nested.dir).toBe(join(nested.workspace, 'app'));
+    const result = await pr(24, { on: nested, inputs: { 'working-directory': 'app' } });
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stdout).toMatch(/::error title=gender%3A size over budget,file=model-budget\.yml,line=6,col=\d+::/);
+    expect(result.stdout).not.toMatch(/fetch-depth/);
+    expect(reportJson(result).models[0]?.base).toEqual({ status: 'compared', ref: nested.baseSha, kind: 'merge-parent' });
+    expect(commentsOn(24)[0]?.body).toContain('`size` budget lowered 300 KB → 100 KB in this PR');
+  });
+
+  it('checkout with path: a push to main records the trend on that repository\'s origin', async () => {
+    const nested = pullRequest({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, {}, { checkout: { path: 'app', ref: 'main' } });
+    const payload = webhookExample('push');
+    (payload['repository'] as Record<string, unknown>)['default_branch'] = 'main';
+    const result = await runAction({
+      entry,
+      workspace: nested.workspace,
+      eventName: 'push',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', 'working-directory': 'app' },
+      sha: nested.baseSha,
+      env: { GITHUB_REF: 'refs/heads/main' },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('model-budget: trend written to model-budget-data');
+    const history = git(nested.origin, 'show', 'model-budget-data:gender.jsonl');
+    expect(history).toContain(nested.baseSha);
   });
 });
 

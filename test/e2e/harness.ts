@@ -5,12 +5,13 @@
  * against GitHub's OpenAPI description.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { corpusModel } from '../helpers/corpus.js';
+import { checkoutPullRequest, git, makePullRequestOrigin, type CheckoutOptions, type Files, type PullRequestOrigin } from '../helpers/pull-request-origin.js';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -77,40 +78,41 @@ export async function startPrism(upstream: string): Promise<Prism> {
   };
 }
 
-export const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+export { git };
 
-export interface TempRepo {
+/** A pull request's origin and the checkout a job made of it. */
+export interface TempRepo extends PullRequestOrigin {
+  /** The git work tree the job checked out (`GITHUB_WORKSPACE`, or inside it with `path:`). */
   readonly dir: string;
-  readonly baseSha: string;
-  readonly headSha: string;
+  /** `GITHUB_WORKSPACE`. */
+  readonly workspace: string;
 }
 
+/** Contents for `makeRepo`: text, `@gender` (the example model folder examples/gender), `@pixelator` (the corpus model), or null (deleted). */
+export type RepoFiles = Readonly<Record<string, string | null>>;
+
 /**
- * A git repository with a base commit and a head commit on a branch. `base`/`head` map paths to contents;
- * `@gender` copies the example model folder (examples/gender) there, `@pixelator` the corpus model pixelator.
+ * A pull request on a real origin, checked out the way actions/checkout does it: `base` on main, `head` on the PR
+ * branch, then optionally `baseLater` on main (the base branch moved on after the PR branched), GitHub's
+ * `refs/pull/N/merge` test merge, and a checkout of it at `fetch-depth: 1` unless `checkout` says otherwise. The
+ * folders under `/tmp` are the caller's to remove (`workspace` and `dirname(origin)`).
  */
-export function makeRepo(base: Record<string, string>, head: Record<string, string>): TempRepo {
-  const dir = mkdtempSync(join(tmpdir(), 'mb-e2e-repo-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  const write = (files: Record<string, string>): void => {
-    for (const [path, content] of Object.entries(files)) {
-      const target = join(dir, path);
-      mkdirSync(dirname(target), { recursive: true });
-      if (content === '@gender') cpSync(join(ROOT, 'examples', 'gender'), target, { recursive: true });
-      else if (content === '@pixelator') cpSync(corpusModel('pixelator').dir, target, { recursive: true });
-      else writeFileSync(target, content);
-    }
-  };
-  write(base);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
-  const baseSha = git(dir, 'rev-parse', 'HEAD');
-  git(dir, 'checkout', '-q', '-b', 'feature');
-  write(head);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '--allow-empty', '-m', 'head');
-  return { dir, baseSha, headSha: git(dir, 'rev-parse', 'HEAD') };
+export function makeRepo(base: RepoFiles, head: RepoFiles, options: { readonly baseLater?: RepoFiles; readonly checkout?: CheckoutOptions } = {}): TempRepo {
+  const files = (given: RepoFiles): Files =>
+    Object.fromEntries(
+      Object.entries(given).map(([path, content]) => [
+        path,
+        content === '@gender' ? { copy: join(ROOT, 'examples', 'gender') } : content === '@pixelator' ? { copy: corpusModel('pixelator').dir } : content,
+      ]),
+    );
+  const origin = makePullRequestOrigin({ base: files(base), head: files(head), ...(options.baseLater ? { baseLater: files(options.baseLater) } : {}) });
+  const checkout = checkoutPullRequest(origin, options.checkout);
+  return { ...origin, dir: checkout.repoDir, workspace: checkout.workspace };
+}
+
+/** The variables the runner sets for a `pull_request` run of `repo`: GITHUB_SHA is the test merge. */
+export function pullRequestEnv(repo: TempRepo, number: number): Record<string, string> {
+  return { GITHUB_SHA: repo.mergeSha, GITHUB_REF: `refs/pull/${number}/merge`, GITHUB_BASE_REF: 'main', GITHUB_HEAD_REF: 'feature' };
 }
 
 interface WebhookExample {
@@ -128,7 +130,7 @@ export function webhookExample(event: string, action?: string): Record<string, u
   return structuredClone(found);
 }
 
-/** A pull_request payload whose number, shas and labels match the temp repo. */
+/** A pull_request payload whose number, shas and labels match the temp repo (`base.sha`: the base branch tip). */
 export function pullRequestPayload(action: 'opened' | 'synchronize', repo: TempRepo, number: number, labels: string[] = []): Record<string, unknown> {
   const payload = webhookExample('pull_request', action);
   const pr = payload['pull_request'] as Record<string, Record<string, unknown>>;
@@ -156,6 +158,8 @@ export interface RunOptions {
   readonly apiUrl: string;
   readonly inputs: Record<string, string>;
   readonly sha?: string;
+  /** More runner variables (GITHUB_REF, GITHUB_BASE_REF, …); they win over the defaults. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs the Action once as a child process. */
@@ -181,6 +185,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: tmp,
+    ...options.env,
     ...inputs,
   };
   const child = spawn(process.execPath, [options.entry], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });

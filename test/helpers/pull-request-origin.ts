@@ -10,12 +10,12 @@
  * default; every branch and tag plus the merge commit with `fetch-depth: 0`) and `checkout --force` of the ref.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Repository path → file contents, or `{ copy }`: a file or folder copied from disk. */
-export type Files = Readonly<Record<string, string | { readonly copy: string }>>;
+/** Repository path → file contents, `{ copy }`: a file or folder copied from disk, or null: deleted. */
+export type Files = Readonly<Record<string, string | { readonly copy: string } | null>>;
 
 export interface PullRequestOrigin {
   /** The bare repository (what `origin` points at). */
@@ -38,8 +38,11 @@ export interface CheckoutOptions {
   readonly path?: string;
   /** actions/checkout's `fetch-depth:` (0: all history); default 1. */
   readonly fetchDepth?: number;
-  /** What is checked out: the test merge (the default) or the PR head (`ref: ${{ github.event.pull_request.head.sha }}`). */
-  readonly ref?: 'merge' | 'head';
+  /**
+   * What is checked out: the test merge (the default, what a `pull_request` run gets), the PR head
+   * (`ref: ${{ github.event.pull_request.head.sha }}`), or `main` as a `push` run gets it.
+   */
+  readonly ref?: 'merge' | 'head' | 'main';
   /** actions/checkout's `persist-credentials:`; default true. */
   readonly persistCredentials?: boolean;
 }
@@ -95,16 +98,19 @@ export function checkoutPullRequest(pr: PullRequestOrigin, options: CheckoutOpti
     git(repoDir, 'config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46KioqKio=');
   }
   const depth = options.fetchDepth ?? 1;
-  const head = options.ref === 'head';
-  const target = head ? pr.headSha : pr.mergeSha;
-  const prRef = `refs/remotes/pull/${pr.number}/merge`;
-  const refspecs = head ? [target] : [`+${target}:${prRef}`];
+  // A sha is fetched by itself and checked out detached; a ref into its remote-tracking name.
+  const [refspecs, checkout]: [string[], string[]] =
+    options.ref === 'head'
+      ? [[pr.headSha], [pr.headSha]]
+      : options.ref === 'main'
+        ? [[`+${pr.baseSha}:refs/remotes/origin/main`], ['-B', 'main', 'refs/remotes/origin/main']]
+        : [[`+${pr.mergeSha}:refs/remotes/pull/${pr.number}/merge`], [`refs/remotes/pull/${pr.number}/merge`]];
   if (depth > 0) {
     git(repoDir, '-c', 'protocol.version=2', 'fetch', '--no-tags', '--prune', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...refspecs);
   } else {
     git(repoDir, '-c', 'protocol.version=2', 'fetch', '--prune', '--no-recurse-submodules', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', ...refspecs);
   }
-  git(repoDir, 'checkout', '-q', '--progress', '--force', head ? target : prRef);
+  git(repoDir, 'checkout', '-q', '--progress', '--force', ...checkout);
   return { workspace, repoDir };
 }
 
@@ -112,7 +118,8 @@ function writeFiles(dir: string, files: Files): void {
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    if (typeof content === 'string') writeFileSync(target, content);
+    if (content === null) rmSync(target, { recursive: true, force: true });
+    else if (typeof content === 'string') writeFileSync(target, content);
     else cpSync(content.copy, target, { recursive: true });
   }
 }
