@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
@@ -54,7 +54,9 @@ export async function materializeBase(request: BaseSnapshotRequest): Promise<Bas
 async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseSnapshotRequest, 'baseSha' | 'headSha'>): Promise<BaseSnapshot> {
   const ref = base.sha;
   const tmp = await mkdtemp(join(tmpdir(), 'model-budget-base-'));
-  const root = join(tmp, 'repo');
+  // The snapshot keeps the working directory and the repository where they are to each other: the working
+  // directory is inside the repository, or (actions/checkout's `path:` with the default working-directory) above it.
+  const { root, dir } = snapshotLayout(tmp, repoDir, resolve(request.workingDir));
   const cleanup = (): Promise<void> => rm(tmp, { recursive: true, force: true });
   try {
     const configRepoPath = toRepoPath(repoDir, request.configPath);
@@ -79,8 +81,7 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
       const modelJson = await copy(modelPath);
       for (const shard of modelJson ? shardPathsOf(modelJson, modelPath) : []) await copy(shard);
     }
-    const workRel = relative(repoDir, resolve(request.workingDir));
-    return { dir: join(root, workRel), ref, kind: base.kind, lfsPointers, files, cleanup };
+    return { dir, ref, kind: base.kind, lfsPointers, files, cleanup };
   } catch (error) {
     await cleanup();
     if (error instanceof BaseRefError) throw error;
@@ -149,6 +150,19 @@ export function shardPathsOf(modelJson: Buffer, modelRepoPath: string): string[]
     }
   }
   return [...out];
+}
+
+/** Where, under `tmp`, the repository's files go (`root`) and which folder stands for the working directory (`dir`). */
+export function snapshotLayout(tmp: string, repoDir: string, workingDir: string): { root: string; dir: string } {
+  const down = relative(repoDir, workingDir);
+  if (!isOutside(down)) return { root: join(tmp, 'repo'), dir: join(tmp, 'repo', down) };
+  const up = relative(workingDir, repoDir);
+  if (!isOutside(up)) return { root: join(tmp, 'work', up), dir: join(tmp, 'work') };
+  throw new BaseRefError(`the working directory ${workingDir} is neither inside nor above the repository ${repoDir} that holds the config`);
+}
+
+function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
 function toRepoPath(repoDir: string, file: string): string {

@@ -199,19 +199,22 @@ describe('the base a checkout is compared with', () => {
     expect(reportJson(result).models[0]?.base).toMatchObject({ status: 'unavailable' });
   });
 
-  it('checkout with path: git runs in that folder; annotations name repository paths', async () => {
+  it.each([
+    { number: 24, inputs: { 'working-directory': 'app' } },
+    { number: 25, inputs: { config: 'app/model-budget.yml' } },
+  ])('checkout with path: git runs in that folder; annotations name repository paths ($inputs)', async ({ number, inputs }) => {
     const nested = pullRequest(
       { 'models/gender': '@gender', 'model-budget.yml': config('300 KB') },
       { 'model-budget.yml': config('100 KB') },
       { checkout: { path: 'app' } },
     );
     expect(nested.dir).toBe(join(nested.workspace, 'app'));
-    const result = await pr(24, { on: nested, inputs: { 'working-directory': 'app' } });
+    const result = await pr(number, { on: nested, inputs });
     expect(result.code, result.stdout).toBe(1);
     expect(result.stdout).toMatch(/::error title=gender%3A size over budget,file=model-budget\.yml,line=6,col=\d+::/);
     expect(result.stdout).not.toMatch(/fetch-depth/);
     expect(reportJson(result).models[0]?.base).toEqual({ status: 'compared', ref: nested.baseSha, kind: 'merge-parent' });
-    expect(commentsOn(24)[0]?.body).toContain('`size` budget lowered 300 KB → 100 KB in this PR');
+    expect(commentsOn(number)[0]?.body).toContain('`size` budget lowered 300 KB → 100 KB in this PR');
   });
 
   it('checkout with path: a push to main records the trend on that repository\'s origin', async () => {

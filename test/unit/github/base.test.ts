@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseRefError } from '../../../src/errors.js';
 import { findMergeBase } from '../../../src/github/base-commit.js';
-import { materializeBase, modelPathsOf } from '../../../src/github/base.js';
+import { materializeBase, modelPathsOf, snapshotLayout } from '../../../src/github/base.js';
 import { parseLfsPointer } from '../../../src/github/lfs.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
@@ -72,6 +72,29 @@ describe('materializeBase', () => {
     } finally {
       await snap.cleanup();
     }
+  });
+});
+
+describe('the snapshot keeps the working directory where it is to the repository', () => {
+  it('working directory above the repository (checkout `path:`, default working-directory)', async () => {
+    const snap = await materializeBase({ repoDir: repo, workingDir: dirname(repo), configPath: join(repo, 'model-budget.yml'), baseSha, headSha });
+    try {
+      expect(readFileSync(join(snap.dir, basename(repo), 'model-budget.yml'), 'utf8')).toContain('name: lfs');
+      expect(existsSync(join(snap.dir, basename(repo), 'models', 'gender', 'gender.bin'))).toBe(true);
+    } finally {
+      await snap.cleanup();
+    }
+  });
+
+  it.each([
+    { what: 'same folder', repoDir: '/w/app', workingDir: '/w/app', expected: { root: '/t/repo', dir: '/t/repo' } },
+    { what: 'inside', repoDir: '/w', workingDir: '/w/sub', expected: { root: '/t/repo', dir: '/t/repo/sub' } },
+    { what: 'above', repoDir: '/w/app', workingDir: '/w', expected: { root: '/t/work/app', dir: '/t/work' } },
+    { what: 'a folder named like ..x is inside', repoDir: '/w', workingDir: '/w/..x', expected: { root: '/t/repo', dir: '/t/repo/..x' } },
+  ])('$what', ({ repoDir, workingDir, expected }) => expect(snapshotLayout('/t', repoDir, workingDir)).toEqual(expected));
+
+  it('a sibling folder is refused with both paths named', () => {
+    expect(() => snapshotLayout('/t', '/w/app', '/w/other')).toThrow(/\/w\/other is neither inside nor above the repository \/w\/app/);
   });
 });
 
