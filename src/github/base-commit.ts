@@ -58,7 +58,12 @@ export const SHALLOW_FIX =
  */
 export async function resolveBaseCommit(repoDir: string, pr: { readonly baseSha: string; readonly headSha: string }): Promise<BaseCommit> {
   const head = await gitText(repoDir, ['rev-parse', '--verify', 'HEAD^{commit}']);
-  if (head === undefined) throw new BaseRefError(`${repoDir} has no checked-out commit, so the base branch cannot be compared`);
+  if (head === undefined) {
+    throw new BaseRefError(
+      `${repoDir} is not a git checkout with a commit, so the base branch cannot be compared: run actions/checkout before this step ` +
+        '(with its `path:`, set `working-directory` to that folder)',
+    );
+  }
   const raw = (await gitText(repoDir, ['cat-file', 'commit', head])) ?? '';
   const choice = chooseBase({ sha: head, parents: commitParents(raw) }, pr);
   if (choice.kind === 'merge-parent') {

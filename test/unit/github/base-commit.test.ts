@@ -61,6 +61,13 @@ describe('resolveBaseCommit on a real checkout', () => {
     expect(error).toBeInstanceOf(BaseRefError);
     expect((error as Error).message).toMatch(new RegExp(`commit ${pr.baseSha.slice(0, 12)} is not in the checkout and fetching it from origin failed .*fetch-depth: 0`));
   });
+
+  it('outside a git checkout: says to run actions/checkout, and where', async () => {
+    const repoDir = checkout(pr, { path: 'app' });
+    const error = await resolveBaseCommit(dirname(repoDir), { baseSha: pr.baseSha, headSha: pr.headSha }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BaseRefError);
+    expect((error as Error).message).toMatch(/is not a git checkout with a commit.*run actions\/checkout before this step \(with its `path:`, set `working-directory`/);
+  });
 });
 
 describe('findRepoRoot', () => {
