@@ -91,7 +91,8 @@ export async function findMergeBase(repoDir: string, a: string, b: string): Prom
       throw new BaseRefError(`no merge base between ${short(a)} and ${short(b)} in the shallow clone, and deepening it from origin failed: ${gitError(fetch)}. ${SHALLOW_FIX}`);
     }
   }
-  const why = steps.length > 0 ? `the shallow clone does not reach their common ancestor even ${DEEPEN_STEPS.at(-1) ?? 0} commits deeper` : 'they have no common ancestor';
+  const deepened = DEEPEN_STEPS.reduce((sum, n) => sum + n, 0);
+  const why = steps.length > 0 ? `the shallow clone does not reach their common ancestor even ${deepened} commits deeper` : 'they have no common ancestor';
   throw new BaseRefError(`no merge base between ${short(a)} and ${short(b)}: ${why}. ${SHALLOW_FIX}`);
 }
 
