@@ -17,7 +17,8 @@ export async function loadBaseConfig(head: BudgetConfig, baseDir: string, cwd: s
   const file = resolve(baseDir, relative(cwd, head.file));
   if (!(await exists(file))) return undefined;
   try {
-    return await loadConfig(file, baseDir);
+    // The snapshot mirrors the working tree, so the base's repository root sits where the head's does.
+    return await loadConfig(file, baseDir, { root: resolve(baseDir, relative(cwd, head.root)) });
   } catch (error) {
     warn(`the base branch's ${relative(cwd, head.file)} is not valid, so budget changes are not shown: ${errorMessage(error)}`);
     return undefined;

@@ -47,7 +47,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     const step = (what: string): void => ports.progress(`${spec.name}: ${what} (${((now() - started) / 1000).toFixed(1)} s)`);
     try {
       const base = options.base ? await locateBaseModel(spec, baseConfig, options.base, cwd) : undefined;
-      const measurement = await measureModel(spec, { step, warn: ports.warn, cwd, ...(base ? { base } : {}) });
+      const measurement = await measureModel(spec, { step, warn: ports.warn, cwd, root: config.root, ...(base ? { base } : {}) });
       environment ??= measurement.environment;
       models.push(toModelReport(spec, measurement, baseConfig?.models.find((m) => m.name === spec.name)));
       step('done');

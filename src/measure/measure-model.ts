@@ -37,6 +37,8 @@ export interface MeasureContext {
   readonly base?: BaseLocation;
   /** Folder runtimes (tfjs-node) are resolved from. */
   readonly cwd: string;
+  /** The repository: `output:` must stay inside it, symbolic links followed. */
+  readonly root?: string;
 }
 
 /** Loads one model, compresses it as configured, and measures what its budgets need. */
@@ -72,7 +74,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       session?.dispose();
     }
     if (spec.output) {
-      await saveModel(candidate, spec.output);
+      await saveModel(candidate, spec.output, ctx.root === undefined ? {} : { within: ctx.root });
       notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
     }
   }
