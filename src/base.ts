@@ -5,7 +5,13 @@ import { errorMessage } from './errors.js';
 
 /** Where the base branch's copy of a model is, or why there is none. */
 export type BaseLocation =
-  | { readonly status: 'found'; readonly path: string; readonly ref: string }
+  | {
+      readonly status: 'found';
+      readonly path: string;
+      readonly ref: string;
+      /** The base config's entry for the model (by name); absent when the base's config does not name it. */
+      readonly spec?: ModelSpec;
+    }
   | { readonly status: 'new' }
   | { readonly status: 'unavailable'; readonly reason: string };
 
@@ -34,7 +40,7 @@ export async function locateBaseModel(
 ): Promise<BaseLocation> {
   const named = baseConfig?.models.find((m) => m.name === spec.name);
   const path = named ? named.absPath : resolve(base.dir, relative(cwd, spec.absPath));
-  return (await exists(path)) ? { status: 'found', path, ref: base.ref } : { status: 'new' };
+  return (await exists(path)) ? { status: 'found', path, ref: base.ref, ...(named ? { spec: named } : {}) } : { status: 'new' };
 }
 
 async function exists(path: string): Promise<boolean> {
