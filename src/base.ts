@@ -23,8 +23,8 @@ export async function loadBaseConfig(head: BudgetConfig, baseDir: string, cwd: s
   const file = resolve(baseDir, relative(cwd, head.file));
   if (!(await exists(file))) return undefined;
   try {
-    // The snapshot mirrors the working tree, so the base's repository root sits where the head's does.
-    return await loadConfig(file, baseDir, { root: resolve(baseDir, relative(cwd, head.root)) });
+    // Nothing is ever written to the base's `output:` folders, so they are not checked.
+    return await loadConfig(file, baseDir, { checkOutputs: false });
   } catch (error) {
     warn(`the base branch's ${relative(cwd, head.file)} is not valid, so budget changes are not shown: ${errorMessage(error)}`);
     return undefined;

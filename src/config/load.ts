@@ -51,6 +51,8 @@ export interface BudgetConfig {
 export interface LoadOptions {
   /** The repository's root folder; default: the nearest folder above the config that holds `.git`. */
   readonly root?: string;
+  /** Check `output:` folders (default true; off for a config that is only read, like the base branch's). */
+  readonly checkOutputs?: boolean;
 }
 
 /** Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). */
@@ -73,7 +75,7 @@ export async function loadConfig(file: string, cwd: string = process.cwd(), opti
         : `cannot be read: ${errorMessage(error)}`;
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
-  return parseConfig(text, abs, displayPath, { root: options.root ?? (await repositoryRoot(dirname(abs))) });
+  return parseConfig(text, abs, displayPath, { ...options, root: options.root ?? (await repositoryRoot(dirname(abs))) });
 }
 
 /** The nearest folder from `dir` up that holds `.git` (a folder, or a file in a worktree); else `dir`. */
@@ -122,7 +124,7 @@ export function parseConfig(text: string, file: string, displayPath: string, opt
   problems.push(...duplicateNames(raw, locate));
   const dir = dirname(file);
   const root = options.root ?? dir;
-  for (const p of outputProblems(outputsOf(raw, dir), dir, root)) {
+  for (const p of options.checkOutputs === false ? [] : outputProblems(outputsOf(raw, dir), dir, root)) {
     problems.push({ ...locate(['models', p.index, 'output']), path: `models[${p.index}].output`, message: p.message });
   }
   if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));

@@ -118,7 +118,7 @@ describe('with compress: the base copy is compressed as the base branch ships it
     const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: head, base: { dir: base, ref: 'abc1234' } }, ports);
     const [model] = report.models;
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'head-config' });
-    expect(model?.notes.join('\n')).toMatch(/the base branch's config does not name this model, so its copy is compressed with this pull request's compress settings/);
+    expect(model?.notes.join('\n')).toMatch(/the base branch's config does not name this model \(or could not be read\), so its copy is compressed with this pull request's compress settings/);
     for (const [key, value, base] of sizes(model)) expect(base, key).toBe(value);
   });
 
@@ -140,5 +140,12 @@ describe('with compress: the base copy is compressed as the base branch ships it
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config' });
     for (const [key, value, base] of sizes(model)) expect(base, key).toBe(value);
     expect(model?.weightChanges).toBeUndefined();
+  });
+
+  test("the base's own output: is never written, so an old one that is refused today does not hide the base's settings", async () => {
+    const head = await workspace(gender('{ quantize: uint8 }'));
+    const base = await workspace(`${gender('{ quantize: uint8 }')}    output: models/gender\n`);
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: head, base: { dir: base, ref: 'abc1234' } }, ports);
+    expect(report.models[0]?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config' });
   });
 });

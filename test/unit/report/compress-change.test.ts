@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { parseArtifactPayload, serializeArtifact } from '../../../src/github/artifact.js';
 import { hasMeasuredChange } from '../../../src/github/report-helpers.js';
 import { renderComment } from '../../../src/report/comment.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
@@ -38,5 +39,11 @@ describe('a PR that changes the compress settings says so', () => {
   test('comment: on-change counts a change of compress settings as a change, even when no size moved', () => {
     expect(hasMeasuredChange(report(unchanged))).toBe(false);
     expect(hasMeasuredChange(report(changed))).toBe(true);
+  });
+
+  test('mode: report keeps the change it reads from the artifact', () => {
+    const payload = parseArtifactPayload(serializeArtifact({ report: report(changed), commentKey: 'model-budget.yml' }));
+    expect(payload.report.models[0]?.base).toEqual(changed);
+    expect(hasMeasuredChange(payload.report)).toBe(true);
   });
 });
