@@ -56,7 +56,6 @@ export async function prepareBase(
     ...(compress ? { compressedWith: guessed ? 'head-config' : 'base-config' } : {}),
     ...(changed ? { compressChange: { from: baseSetting, to: headSetting } } : {}),
   };
-  if (changed) notes.push(`compress settings changed in this pull request (${baseSetting} → ${headSetting}): each side is measured as it ships`);
   if (guessed && compress) {
     notes.push("the base branch's config does not name this model (or could not be read), so its copy is compressed with this pull request's compress settings");
   }

@@ -107,7 +107,6 @@ describe('with compress: the base copy is compressed as the base branch ships it
     expect(increase?.value).toBeGreaterThan(0.5);
     expect(model?.verdict).toBe('fail');
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config', compressChange: { from: 'quantize: uint8', to: 'quantize: float16' } });
-    expect(model?.notes).toContain('compress settings changed in this pull request (quantize: uint8 → quantize: float16): each side is measured as it ships');
     expect(model?.weightChanges?.[0]).toMatchObject({ dtype: 'float16', baseDtype: 'uint8' });
     expect(hasMeasuredChange(report)).toBe(true);
   });
