@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
+import { outputProblems, type OutputCheckModel } from '../../../src/config/output-paths.js';
 import { ConfigError } from '../../../src/errors.js';
 
 /** The problems of a config at /repo/ml/model-budget.yml in the repository /repo, as printed. */
@@ -86,5 +88,29 @@ describe('loadConfig: the repository is the folder above the config that holds .
     const dir = await mkdtemp(join(tmpdir(), 'mb-output-nogit-'));
     await writeFile(join(dir, 'model-budget.yml'), 'version: 1\nmodels:\n  - name: a\n    path: a/model.json\n    output: ../a\n');
     await expect(loadConfig('model-budget.yml', dir)).rejects.toThrow(/models\[0\]\.output: resolves outside the repository/);
+  });
+});
+
+describe('outputProblems: a property over generated paths', () => {
+  /** posix-only reference: `a` is `b` or below it, on normalized absolute paths. */
+  const within = (a: string, b: string): boolean => a === b || a.startsWith(b === '/' ? '/' : `${b}/`);
+  const segment = fc.constantFrom('a', 'b', 'm', '..', '.');
+  const relPath = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
+
+  test('an accepted output is inside the repository, not its root, and shares no folder line with any model', () => {
+    fc.assert(
+      fc.property(relPath, fc.array(relPath, { minLength: 1, maxLength: 3 }), (output, modelDirs) => {
+        const configDir = '/repo/ml';
+        const models = modelDirs.map((dir, i) => ({ name: `m${i}`, path: `${dir}/model.json`, absPath: posix.resolve(configDir, dir, 'model.json') }));
+        const entries = [{ ...models[0], output } as OutputCheckModel, ...models.slice(1)];
+        const accepted = outputProblems(entries, configDir, '/repo').length === 0;
+        const out = posix.resolve(configDir, output);
+        const clashes = models.some((m) => {
+          const home = posix.dirname(m.absPath);
+          return within(out, home) || within(home, out);
+        });
+        expect(accepted).toBe(within(out, '/repo') && out !== '/repo' && !clashes);
+      }),
+    );
   });
 });
