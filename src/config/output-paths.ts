@@ -65,12 +65,17 @@ export function outputProblems(entries: readonly (OutputCheckModel | undefined)[
 function clashWith(out: string, model: OutputCheckModel, own: boolean): string | undefined {
   const whose = own ? "this model's" : `model "${model.name}"'s`;
   const folder = model.absPath.toLowerCase().endsWith('.json');
-  const home = folder ? dirname(model.absPath) : model.absPath;
+  const home = modelHome(model.absPath);
   const shown = model.path;
   if (out === home) return folder ? `is the folder of ${whose} files (${shown})` : `is ${whose} file (${shown})`;
   if (isInside(home, out)) return `contains ${whose} files (${shown})`;
   if (isInside(out, home)) return folder ? `is inside the folder of ${whose} files (${shown})` : `is below ${whose} file (${shown})`;
   return undefined;
+}
+
+/** Where a model's files are: a model.json's folder (shards may sit in its subfolders), or the Keras file itself. */
+export function modelHome(absPath: string): string {
+  return absPath.toLowerCase().endsWith('.json') ? dirname(absPath) : absPath;
 }
 
 /** `path` is `dir` or below it (lexically). */

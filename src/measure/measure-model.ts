@@ -36,6 +36,8 @@ export interface MeasureContext {
   readonly cwd: string;
   /** The repository: `output:` must stay inside it, symbolic links followed. */
   readonly root?: string;
+  /** Every model's files in the config: `output:` must not overlap them, symbolic links followed. */
+  readonly sources?: readonly string[];
 }
 
 /**
@@ -65,7 +67,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     drift = outcome.drift;
     if (outcome.inputsNote) notes.push(`accuracy drift measured on ${outcome.inputsNote}`);
     if (spec.output) {
-      await saveModel(candidate, spec.output, ctx.root === undefined ? {} : { within: ctx.root });
+      await saveModel(candidate, spec.output, { ...(ctx.root === undefined ? {} : { within: ctx.root }), ...(ctx.sources ? { protect: ctx.sources } : {}) });
       notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
     }
   }

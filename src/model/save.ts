@@ -21,6 +21,8 @@ export interface SaveOptions {
   readonly convertedBy?: string;
   /** A folder the output must stay inside once symbolic links are followed (the repository). */
   readonly within?: string;
+  /** Paths the output must not be, hold or lie inside once symbolic links are followed (the source models' files). */
+  readonly protect?: readonly string[];
 }
 
 /** Keys of ModelArtifacts that become model.json fields under the same name. */
@@ -66,7 +68,7 @@ export const OUTPUT_MARKER = '.model-budget-output';
  */
 export async function saveModel(model: Pick<LoadedModel, 'artifacts' | 'format'>, dir: string, options: SaveOptions = {}): Promise<ModelFile[]> {
   const { files } = serializeModel(model, options);
-  if (options.within !== undefined) await confine(dir, options.within);
+  if (options.within !== undefined || options.protect !== undefined) await confine(dir, options);
   const earlier = await claimOutputFolder(dir);
   const keep = new Set(files.map((f) => f.name));
   // The marker lists old and new files while writing, so an interrupted save leaves nothing unaccounted for.
@@ -90,15 +92,30 @@ export async function saveModel(model: Pick<LoadedModel, 'artifacts' | 'format'>
   return written;
 }
 
-/** Refuses `dir` when it, or the nearest folder above it that exists, resolves outside `root` (a symlinked folder). */
-async function confine(dir: string, root: string): Promise<void> {
-  let existing = resolve(dir);
+/**
+ * Where `dir` really is (the nearest folder of it that exists, symbolic links followed, plus the rest), checked
+ * against `within` and `protect`: a committed link must not carry the output out of the repository or into a
+ * source model's folder.
+ */
+async function confine(dir: string, options: Pick<SaveOptions, 'within' | 'protect'>): Promise<void> {
+  const target = resolve(dir);
+  let existing = target;
   while (!(await lstat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing);
-  const [real, realRoot] = await Promise.all([realpath(existing), realpath(root)]);
-  const rel = relative(realRoot, real);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new OutputError(`${dir} leads outside the repository through a symbolic link (${existing} is ${real}); point \`output:\` at a real folder inside ${root}`, { file: dir });
+  const real = join(await realpath(existing), relative(existing, target));
+  if (options.within !== undefined && !isInside(real, await realpath(options.within))) {
+    throw new OutputError(`${dir} leads outside the repository through a symbolic link (it is ${real}); point \`output:\` at a real folder inside ${options.within}`, { file: dir });
   }
+  for (const source of options.protect ?? []) {
+    const realSource = await realpath(source).catch(() => resolve(source));
+    if (isInside(real, realSource) || isInside(realSource, real)) {
+      throw new OutputError(`${dir} is ${real} once symbolic links are followed, which overlaps the source model ${source}; point \`output:\` at a folder of its own`, { file: dir });
+    }
+  }
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** Names a save writes: model.json and converter-named shards, never a path (a marker cannot point elsewhere). */

@@ -54,3 +54,12 @@ test('output: a committed symbolic link out of the repository is refused; a new 
   }
   expect((await readdir(join(dir, 'dist', 'gender'))).sort()).toEqual(['.model-budget-output', 'group1-shard1of1.bin', 'model.json']);
 });
+
+test("output: a committed symbolic link into a model's folder is refused once the link is followed", async () => {
+  const dir = await repository('alias/compressed');
+  await symlink(join(dir, 'models', 'gender'), join(dir, 'alias'));
+  const before = await readdir(join(dir, 'models', 'gender'));
+  const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+  expect(report.models[0]?.error).toMatch(/alias\/compressed is .*models\/gender\/compressed once symbolic links are followed, which overlaps the source model .*models\/gender; point `output:` at a folder of its own/);
+  expect(await readdir(join(dir, 'models', 'gender'))).toEqual(before);
+});
