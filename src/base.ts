@@ -6,7 +6,14 @@ import type { BaseKind } from './report/types.js';
 
 /** Where the base branch's copy of a model is, or why there is none. */
 export type BaseLocation =
-  | { readonly status: 'found'; readonly path: string; readonly ref: string; readonly kind?: BaseKind }
+  | {
+      readonly status: 'found';
+      readonly path: string;
+      readonly ref: string;
+      readonly kind?: BaseKind;
+      /** The base config's entry for the model (by name); absent when the base's config does not name it. */
+      readonly spec?: ModelSpec;
+    }
   | { readonly status: 'new' }
   | { readonly status: 'unavailable'; readonly reason: string };
 
@@ -18,7 +25,8 @@ export async function loadBaseConfig(head: BudgetConfig, baseDir: string, cwd: s
   const file = resolve(baseDir, relative(cwd, head.file));
   if (!(await exists(file))) return undefined;
   try {
-    return await loadConfig(file, baseDir);
+    // Nothing is ever written to the base's `output:` folders, so they are not checked.
+    return await loadConfig(file, baseDir, { checkOutputs: false });
   } catch (error) {
     warn(`the base branch's ${relative(cwd, head.file)} is not valid, so budget changes are not shown: ${errorMessage(error)}`);
     return undefined;
@@ -34,7 +42,7 @@ export async function locateBaseModel(
 ): Promise<BaseLocation> {
   const named = baseConfig?.models.find((m) => m.name === spec.name);
   const path = named ? named.absPath : resolve(base.dir, relative(cwd, spec.absPath));
-  return (await exists(path)) ? { status: 'found', path, ref: base.ref, ...(base.kind ? { kind: base.kind } : {}) } : { status: 'new' };
+  return (await exists(path)) ? { status: 'found', path, ref: base.ref, ...(base.kind ? { kind: base.kind } : {}), ...(named ? { spec: named } : {}) } : { status: 'new' };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -63,6 +63,9 @@ export class CompressError extends ModelBudgetError {}
 /** Running or timing a model failed (missing kernel, unknown input shape, timeout, unavailable runtime). */
 export class MeasureError extends ModelBudgetError {}
 
+/** The compressed model cannot be written where `output:` says without touching files model-budget did not write. */
+export class OutputError extends ModelBudgetError {}
+
 /** Reading the base branch (git) failed in a way the user can fix (e.g. shallow clone). */
 export class BaseRefError extends ModelBudgetError {}
 

@@ -1,4 +1,5 @@
 import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
+import { modelHome } from './config/output-paths.js';
 import { errorMessage, ModelBudgetError } from './errors.js';
 import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
 import { diffBudgets } from './judge/budget-changes.js';
@@ -40,6 +41,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
   const config = await loadConfig(options.configPath, cwd);
   const baseConfig = options.base ? await loadBaseConfig(config, options.base.dir, cwd, ports.warn) : undefined;
 
+  const sources = config.models.map((m) => modelHome(m.absPath));
   const models: ModelReport[] = [];
   let environment: Environment | undefined;
   for (const spec of config.models) {
@@ -47,7 +49,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     const step = (what: string): void => ports.progress(`${spec.name}: ${what} (${((now() - started) / 1000).toFixed(1)} s)`);
     try {
       const base = options.base ? await locateBaseModel(spec, baseConfig, options.base, cwd) : undefined;
-      const measurement = await measureModel(spec, { step, warn: ports.warn, cwd, ...(base ? { base } : {}) });
+      const measurement = await measureModel(spec, { step, warn: ports.warn, cwd, root: config.root, sources, ...(base ? { base } : {}) });
       environment ??= measurement.environment;
       models.push(toModelReport(spec, measurement, baseConfig?.models.find((m) => m.name === spec.name)));
       step('done');

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
 import { flattenBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
+import { outputProblems, type OutputCheckModel } from './output-paths.js';
 import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';
 
@@ -42,11 +43,20 @@ export interface BudgetConfig {
   /** The config path relative to the working directory, as messages show it. */
   readonly displayPath: string;
   readonly text: string;
+  /** The folder every `output:` must stay inside: the repository around the config (else the config's folder). */
+  readonly root: string;
   readonly models: readonly ModelSpec[];
 }
 
+export interface LoadOptions {
+  /** The repository's root folder; default: the nearest folder above the config that holds `.git`. */
+  readonly root?: string;
+  /** Check `output:` folders (default true; off for a config that is only read, like the base branch's). */
+  readonly checkOutputs?: boolean;
+}
+
 /** Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). */
-export async function loadConfig(file: string, cwd: string = process.cwd()): Promise<BudgetConfig> {
+export async function loadConfig(file: string, cwd: string = process.cwd(), options: LoadOptions = {}): Promise<BudgetConfig> {
   const abs = resolve(cwd, file);
   const displayPath = relative(cwd, abs) || abs;
   let text: string;
@@ -65,11 +75,19 @@ export async function loadConfig(file: string, cwd: string = process.cwd()): Pro
         : `cannot be read: ${errorMessage(error)}`;
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
-  return parseConfig(text, abs, displayPath);
+  return parseConfig(text, abs, displayPath, { ...options, root: options.root ?? (await repositoryRoot(dirname(abs))) });
 }
 
-/** Parses config text; `file` is absolute, `displayPath` is what messages show. */
-export function parseConfig(text: string, file: string, displayPath: string): BudgetConfig {
+/** The nearest folder from `dir` up that holds `.git` (a folder, or a file in a worktree); else `dir`. */
+async function repositoryRoot(dir: string): Promise<string> {
+  for (let at = dir; ; at = dirname(at)) {
+    if (await stat(join(at, '.git')).then(() => true, () => false)) return at;
+    if (dirname(at) === at) return dir;
+  }
+}
+
+/** Parses config text; `file` is absolute, `displayPath` is what messages show; `root` defaults to the config's folder. */
+export function parseConfig(text: string, file: string, displayPath: string, options: LoadOptions = {}): BudgetConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number | undefined): { line: number; column: number } =>
@@ -104,10 +122,14 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
   const result = configSchema.safeParse(raw, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => toConfigIssues(issue, [], locate));
   problems.push(...duplicateNames(raw, locate));
+  const dir = dirname(file);
+  const root = options.root ?? dir;
+  for (const p of options.checkOutputs === false ? [] : outputProblems(outputsOf(raw, dir), dir, root)) {
+    problems.push({ ...locate(['models', p.index, 'output']), path: `models[${p.index}].output`, message: p.message });
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));
   const parsed = result.data;
 
-  const dir = dirname(file);
   const models = parsed.models.map((m, i): ModelSpec => {
     const { budgets, latencyIncrease, sizeIncrease, trend, sources } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
     return {
@@ -127,7 +149,7 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
       source: locate(['models', i]),
     };
   });
-  return { file, displayPath, text, models };
+  return { file, displayPath, text, root, models };
 }
 
 function resolveFrom(dir: string, path: string): string {
@@ -145,6 +167,17 @@ function resolveInputs(dir: string, inputs: InputsConfig): InputsConfig {
 }
 
 type Locate = (path: readonly PropertyKey[], keyOf?: string) => SourceLocation;
+
+/** The models' `path`/`output` pairs as written, also when other keys are invalid (so every problem shows at once). */
+function outputsOf(raw: unknown, dir: string): (OutputCheckModel | undefined)[] {
+  const models = (raw as { models?: unknown }).models;
+  if (!Array.isArray(models)) return [];
+  return models.map((m: unknown) => {
+    const { name, path, output } = (m ?? {}) as { name?: unknown; path?: unknown; output?: unknown };
+    if (typeof path !== 'string' || path === '') return undefined;
+    return { name: typeof name === 'string' ? name : 'model', path, absPath: resolveFrom(dir, path), ...(typeof output === 'string' ? { output } : {}) };
+  });
+}
 
 function duplicateNames(raw: unknown, locate: Locate): ConfigIssue[] {
   const models = (raw as { models?: unknown }).models;

@@ -51,7 +51,12 @@ const modelSchema = z.object({
   error: opt(text(20_000)),
   base: opt(
     z.discriminatedUnion('status', [
-      z.object({ status: z.literal('compared'), ref: text(200) }),
+      z.object({
+        status: z.literal('compared'),
+        ref: text(200),
+        compressedWith: opt(z.enum(['base-config', 'head-config'])),
+        compressChange: opt(z.object({ from: text(), to: text() })),
+      }),
       z.object({ status: z.literal('new') }),
       z.object({ status: z.literal('unavailable'), reason: text() }),
     ]),

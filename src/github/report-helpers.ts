@@ -10,6 +10,7 @@ export function hasMeasuredChange(report: Report): boolean {
   return report.models.some(
     (m) =>
       m.base?.status === 'new' ||
+      (m.base?.status === 'compared' && m.base.compressChange !== undefined) ||
       (m.budgetChanges?.length ?? 0) > 0 ||
       m.metrics.some((metric) => metric.base !== undefined && metric.base !== metric.value),
   );

@@ -1,16 +1,13 @@
 import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
-import type { AutoAssignment } from '../compress/auto.js';
-import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
-import { errorMessage, ModelBudgetError } from '../errors.js';
 import type { Measured } from '../judge/judge.js';
-import { lfsModelSize } from '../model/lfs-size.js';
 import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
-import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import { baseCompressSetting, prepareBase } from './base-model.js';
+import { compressAsConfigured, searchesPrecision, techniquesOf } from './compress-stage.js';
 import type { DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
 import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
@@ -37,55 +34,54 @@ export interface MeasureContext {
   readonly base?: BaseLocation;
   /** Folder runtimes (tfjs-node) are resolved from. */
   readonly cwd: string;
+  /** The repository: `output:` must stay inside it, symbolic links followed. */
+  readonly root?: string;
+  /** Every model's files in the config: `output:` must not overlap them, symbolic links followed. */
+  readonly sources?: readonly string[];
 }
 
-/** Loads one model, compresses it as configured, and measures what its budgets need. */
+/**
+ * Loads one model, compresses it as configured, and measures what its budgets need. Against the base branch it
+ * compares like with like: the base's copy compressed as the base branch ships it (see `prepareBase`), so sizes,
+ * weight changes, FLOPs and the latency A/B are shipped model against shipped model.
+ */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
   ctx.step(`loading ${spec.path}`);
   const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
   const original = await loadModel(spec.absPath, loadOptions);
   const notes: string[] = [];
   const needs = executionNeeds(spec);
-  const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
+  const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);
+  const runtime = spec.compress || baseSearches || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
 
   let candidate: LoadedModel = original;
   let drift: DriftResult | undefined;
-  let precision: PrecisionChoice[] | undefined;
+  let precision: readonly PrecisionChoice[] | undefined;
   if (spec.compress) {
-    const plan = toPlan(spec.compress);
-    ctx.step(`compressing (${Object.keys(plan).join(', ')})`);
-    let session: DriftSession | undefined;
-    try {
-      session = await openDriftSession(original, spec);
-      const evaluator = session;
-      const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
-      const result = await compressModel(original, plan, auto);
-      candidate = { ...original, artifacts: result.artifacts };
-      precision = autoAssignment(result.steps);
-      notes.push(...result.steps.map((s) => `${s.technique}: ${s.summary}`));
-      for (const warning of result.warnings) ctx.warn(`${spec.name}: ${warning}`);
-      notes.push(...result.warnings);
-      ctx.step('measuring accuracy drift');
-      drift = await session.evaluate(candidate.artifacts);
-      notes.push(`accuracy drift measured on ${session.inputsNote}`);
-    } finally {
-      session?.dispose();
-    }
+    ctx.step(`compressing (${techniquesOf(spec.compress).join(', ')})`);
+    const outcome = await compressAsConfigured(original, spec.compress, spec, { measureDrift: true, step: ctx.step });
+    candidate = outcome.model;
+    precision = outcome.precision;
+    for (const warning of outcome.warnings) ctx.warn(`${spec.name}: ${warning}`);
+    notes.push(...outcome.notes);
+    drift = outcome.drift;
+    if (outcome.inputsNote) notes.push(`accuracy drift measured on ${outcome.inputsNote}`);
     if (spec.output) {
-      await saveModel(candidate, spec.output);
+      await saveModel(candidate, spec.output, { ...(ctx.root === undefined ? {} : { within: ctx.root }), ...(ctx.sources ? { protect: ctx.sources } : {}) });
       notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
     }
   }
 
+  const baseSide = await prepareBase(spec, ctx.base, loadOptions, ctx.step);
+  const { model: baseModel, lfsBytes: baseLfsBytes, comparison: base } = baseSide;
+  notes.push(...baseSide.notes);
   ctx.step('measuring size');
   const measured: Record<string, Measured> = {};
-  const { model: baseModel, lfsBytes: baseLfsBytes, comparison: base, note: baseNote } = await loadBase(ctx, loadOptions);
-  if (baseNote) notes.push(baseNote);
   // Compressed, original and base sizes at once: brotli at quality 11 dominates and each file takes one core.
   const [sizes, originalSizes, baseSizes] = await Promise.all([
     sizeOf(candidate, candidate === original),
     candidate === original ? undefined : sizeOf(original, true),
-    baseModel ? sizeOf(baseModel, true) : undefined,
+    baseModel ? sizeOf(baseModel, baseSide.unchanged === true) : undefined,
   ]);
   const sizeEntry = (key: keyof SizeMeasurement): Measured => ({
     value: sizes[key],
@@ -126,58 +122,6 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     ...(base ? { base } : {}),
     ...(latencyComparison ? { latencyComparison } : {}),
     ...(environment ? { environment } : {}),
-  };
-}
-
-/** The base branch's copy of the model, or why it cannot be compared. */
-async function loadBase(
-  ctx: MeasureContext,
-  loadOptions: { customLayers?: string },
-): Promise<{ model?: LoadedModel; lfsBytes?: number; comparison?: BaseComparison; note?: string }> {
-  if (!ctx.base) return {};
-  if (ctx.base.status === 'new') return { comparison: { status: 'new' } };
-  if (ctx.base.status === 'unavailable') return { comparison: { status: 'unavailable', reason: ctx.base.reason } };
-  const compared: BaseComparison = { status: 'compared', ref: ctx.base.ref, ...(ctx.base.kind ? { kind: ctx.base.kind } : {}) };
-  try {
-    return { model: await loadModel(ctx.base.path, loadOptions), comparison: compared };
-  } catch (error) {
-    if (!(error instanceof ModelBudgetError)) throw error;
-    // Shards kept in Git LFS and not fetched are pointers: their size is still known.
-    const lfsBytes = await lfsModelSize(ctx.base.path).catch(() => undefined);
-    if (lfsBytes === undefined) {
-      return { comparison: { status: 'unavailable', reason: `the base branch's model could not be loaded: ${errorMessage(error)}` } };
-    }
-    return {
-      lfsBytes,
-      comparison: compared,
-      note: "the base branch's shards are Git LFS pointers: its size comes from the pointers, the other base metrics are not compared",
-    };
-  }
-}
-
-/** The auto search's per-weight choice, from its step's details. */
-function autoAssignment(steps: CompressResult['steps']): PrecisionChoice[] | undefined {
-  const details = steps.find((s) => s.technique === 'auto')?.details as { assignment?: readonly AutoAssignment[] } | undefined;
-  return details?.assignment?.map((a) => ({
-    name: a.name,
-    elements: a.elements,
-    dtype: a.dtype,
-    ...(a.sensitivity === undefined ? {} : { sensitivity: a.sensitivity }),
-  }));
-}
-
-/** `compress: auto` is shorthand for `{ auto: true }`; the config's keys are the plan's keys. */
-function toPlan(compress: NonNullable<ModelSpec['compress']>): CompressPlan {
-  if (compress === 'auto') return { auto: true };
-  const { 'min-elements': minElements, 'fold-batchnorm': fold, 'prune-channels': channels, ...rest } = compress;
-  return {
-    // zod leaves absent optional keys absent, which is what the plan's optional fields mean.
-    ...(rest.quantize === undefined ? {} : { quantize: rest.quantize as NonNullable<CompressPlan['quantize']> }),
-    ...(rest.prune === undefined ? {} : { prune: rest.prune as NonNullable<CompressPlan['prune']> }),
-    ...(rest.auto === undefined || rest.auto === false ? {} : { auto: rest.auto }),
-    ...(minElements > 0 ? { 'min-elements': minElements } : {}),
-    ...(fold ? { 'fold-batchnorm': true } : {}),
-    ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
   };
 }
 

@@ -78,7 +78,10 @@ function renderModel(model: ModelReport, detail: number): string {
 function baseLine(model: ModelReport): string {
   const base = model.base;
   if (!base) return `${code(model.path)}`;
-  if (base.status === 'compared') return `${code(model.path)} · compared with ${baseCommitWords(base)}`;
+  if (base.status === 'compared') {
+    const change = base.compressChange ? ` · ⚠️ compress settings changed: ${code(base.compressChange.from)} → ${code(base.compressChange.to)}` : '';
+    return `${code(model.path)} · compared with ${baseCommitWords(base)}${change}`;
+  }
   if (base.status === 'new') return `${code(model.path)} · 🆕 new model in this pull request: nothing to compare with`;
   return `${code(model.path)} · ℹ️ could not compare with the base branch: ${escapeMarkdown(base.reason)}`;
 }

@@ -75,6 +75,9 @@ function contextLines(model: ModelReport): string[] {
   const lines: string[] = [];
   const base = model.base;
   if (base?.status === 'compared') lines.push(`- Base: compared with ${baseCommitWords(base)}`);
+  if (base?.status === 'compared' && base.compressChange) {
+    lines.push(`- Compress settings changed: ${codeSpan(base.compressChange.from)} → ${codeSpan(base.compressChange.to)} (each side measured as it ships)`);
+  }
   if (base?.status === 'new') lines.push('- Base: new model, nothing to compare with');
   if (base?.status === 'unavailable') lines.push(`- Base: could not compare (${escapeMarkdown(base.reason)})`);
   for (const c of model.budgetChanges ?? []) {

@@ -96,7 +96,18 @@ export interface ModelReport {
 export type BaseKind = 'merge-parent' | 'merge-base';
 
 export type BaseComparison =
-  | { readonly status: 'compared'; readonly ref: string; readonly kind?: BaseKind }
+  | {
+      readonly status: 'compared';
+      readonly ref: string;
+      readonly kind?: BaseKind;
+      /**
+       * Set when the base's copy was compressed before comparing (shipped against shipped): with the base's own
+       * `compress:` settings, or this PR's when the base's config does not name the model.
+       */
+      readonly compressedWith?: 'base-config' | 'head-config';
+      /** The `compress:` settings, base → head, when this PR changes them (`none` when absent). */
+      readonly compressChange?: { readonly from: string; readonly to: string };
+    }
   | { readonly status: 'new' }
   | { readonly status: 'unavailable'; readonly reason: string };
 

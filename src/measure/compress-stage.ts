@@ -1,0 +1,118 @@
+import type { ModelSpec } from '../config/load.js';
+import type { AutoAssignment } from '../compress/auto.js';
+import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
+import type { LoadedModel } from '../model/types.js';
+import type { PrecisionChoice } from '../report/types.js';
+import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import type { DriftResult } from './drift.js';
+
+/** A model's `compress:` setting as parsed: `auto`, or the techniques. */
+export type CompressSetting = NonNullable<ModelSpec['compress']>;
+
+/** A model compressed as configured. */
+export interface CompressOutcome {
+  readonly model: LoadedModel;
+  /** Drift of `model` against the original, when asked for. */
+  readonly drift?: DriftResult;
+  /** The per-weight dtypes `compress: auto` chose. */
+  readonly precision?: readonly PrecisionChoice[];
+  /** One line per technique, then the warnings. */
+  readonly notes: readonly string[];
+  readonly warnings: readonly string[];
+  /** What the drift was measured on (set with `drift`). */
+  readonly inputsNote?: string;
+}
+
+/**
+ * `original` compressed with `compress`. `spec` supplies what the search and drift need: its accuracy budget (the
+ * `auto` search's acceptance test), inputs, custom layers and runtime settings. With `measureDrift` the result's
+ * drift against the original is measured as well (the shipped model's accuracy budgets need it); without it and
+ * without `auto`, no model is run at all. Deterministic for the same inputs, so the base branch's copy can be
+ * compressed the way the base branch ships it.
+ */
+export async function compressAsConfigured(
+  original: LoadedModel,
+  compress: CompressSetting,
+  spec: ModelSpec,
+  options: { readonly measureDrift: boolean; readonly step: (what: string) => void },
+): Promise<CompressOutcome> {
+  const plan = toPlan(compress);
+  if (!plan.auto && !options.measureDrift) return summarize(original, await compressModel(original, plan));
+  let session: DriftSession | undefined;
+  try {
+    session = await openDriftSession(original, spec);
+    const evaluator = session;
+    const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
+    const outcome = summarize(original, await compressModel(original, plan, auto));
+    if (!options.measureDrift) return outcome;
+    options.step('measuring accuracy drift');
+    return { ...outcome, drift: await session.evaluate(outcome.model.artifacts), inputsNote: session.inputsNote };
+  } finally {
+    session?.dispose();
+  }
+}
+
+function summarize(original: LoadedModel, result: CompressResult): CompressOutcome {
+  const precision = autoAssignment(result.steps);
+  return {
+    model: { ...original, artifacts: result.artifacts },
+    ...(precision ? { precision } : {}),
+    notes: [...result.steps.map((s) => `${s.technique}: ${s.summary}`), ...result.warnings],
+    warnings: result.warnings,
+  };
+}
+
+/** The techniques a setting applies, in run order, for the progress line. */
+export function techniquesOf(compress: CompressSetting): string[] {
+  return Object.keys(toPlan(compress));
+}
+
+/**
+ * A setting in one canonical line (`quantize: uint8, min-elements: 1024`; `none` when absent): two settings that
+ * mean the same read the same, so a PR that changes them can be told from one that does not.
+ */
+export function describeCompress(compress: CompressSetting | undefined): string {
+  if (compress === undefined) return 'none';
+  const entries = Object.entries(toPlan(compress)).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : stableJson(value)}`);
+  return entries.length === 0 ? 'none' : entries.join(', ');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Whether a setting runs the `auto` search (which needs a runtime and an accuracy budget). */
+export function searchesPrecision(compress: CompressSetting | undefined): boolean {
+  return compress !== undefined && toPlan(compress).auto !== undefined;
+}
+
+/** The auto search's per-weight choice, from its step's details. */
+function autoAssignment(steps: CompressResult['steps']): PrecisionChoice[] | undefined {
+  const details = steps.find((s) => s.technique === 'auto')?.details as { assignment?: readonly AutoAssignment[] } | undefined;
+  return details?.assignment?.map((a) => ({
+    name: a.name,
+    elements: a.elements,
+    dtype: a.dtype,
+    ...(a.sensitivity === undefined ? {} : { sensitivity: a.sensitivity }),
+  }));
+}
+
+/** `compress: auto` is shorthand for `{ auto: true }`; the config's keys are the plan's keys. */
+function toPlan(compress: CompressSetting): CompressPlan {
+  if (compress === 'auto') return { auto: true };
+  const { 'min-elements': minElements, 'fold-batchnorm': fold, 'prune-channels': channels, ...rest } = compress;
+  return {
+    // zod leaves absent optional keys absent, which is what the plan's optional fields mean.
+    ...(rest.quantize === undefined ? {} : { quantize: rest.quantize as NonNullable<CompressPlan['quantize']> }),
+    ...(rest.prune === undefined ? {} : { prune: rest.prune as NonNullable<CompressPlan['prune']> }),
+    ...(rest.auto === undefined || rest.auto === false ? {} : { auto: rest.auto }),
+    ...(minElements > 0 ? { 'min-elements': minElements } : {}),
+    ...(fold ? { 'fold-batchnorm': true } : {}),
+    ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
+  };
+}
