@@ -54,6 +54,7 @@ const modelSchema = z.object({
       z.object({
         status: z.literal('compared'),
         ref: text(200),
+        kind: opt(z.enum(['merge-parent', 'merge-base'])),
         compressedWith: opt(z.enum(['base-config', 'head-config'])),
         compressChange: opt(z.object({ from: text(), to: text() })),
       }),

@@ -24,7 +24,7 @@ const report = (base: BaseComparison): Report => ({
   tool: { name: 'model-budget', version: '0.1.0' },
 });
 
-const unchanged: BaseComparison = { status: 'compared', ref: '0123456789abcdef', compressedWith: 'base-config' };
+const unchanged: BaseComparison = { status: 'compared', ref: '0123456789abcdef', kind: 'merge-parent', compressedWith: 'base-config' };
 const changed: BaseComparison = { ...unchanged, compressChange: { from: 'quantize: uint8', to: 'quantize: float16' } };
 
 describe('a PR that changes the compress settings says so', () => {
