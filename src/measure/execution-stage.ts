@@ -7,6 +7,7 @@ import type { DriftResult } from './drift.js';
 import { withDeadline } from './deadline.js';
 import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
+import { describeOps } from './latency/profile.js';
 import { selectRuntime, type RuntimeInfo } from './runtime.js';
 
 /** What a model's budgets ask to be run: latency, A/B, FLOPs. */
@@ -91,7 +92,7 @@ export async function measureExecution(args: {
     );
     if (head.memory.leakedTensors > 0) notes.push(`${head.memory.leakedTensors} tensor(s) leaked per benchmark: the model or runtime keeps tensors alive`);
     if (head.ops && head.ops.length > 0) {
-      notes.push(`where the time goes: ${head.ops.slice(0, 5).map((o) => `${o.op} ${o.totalMs.toFixed(2)} ms`).join(', ')}`);
+      notes.push(describeOps(head.ops.slice(0, 5), s.p50));
     }
   }
 
