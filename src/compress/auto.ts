@@ -16,6 +16,8 @@ export interface DriftLike {
   readonly rmse?: number;
   readonly cosine?: number;
   readonly top1Agreement?: number;
+  readonly psnr?: number;
+  readonly keypointError?: number;
 }
 
 /** Options of {@link autoCompress}. */

@@ -84,6 +84,10 @@ const accuracyBudget = z.strictObject({
   'max-abs-error': maxBudget(number, 'number').optional(),
   rmse: maxBudget(number, 'number').optional(),
   cosine: minBudget(number, 'number').optional(),
+  /** Worst per-sample PSNR in dB over `image` outputs. */
+  psnr: minBudget(number, 'number').optional(),
+  /** Largest distance in pixels between the original's and the candidate's keypoints over `heatmap` outputs. */
+  'keypoint-error': maxBudget(number, 'number').optional(),
 });
 
 export const budgetSchema = z.strictObject({
@@ -214,6 +218,10 @@ export const compressSchema = z.strictObject({
   auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(48) })]).optional(),
 });
 
+/** What an output holds; decides which accuracy metrics apply to it (docs/accuracy-drift.md). */
+export const OUTPUT_KINDS = ['classification', 'regression', 'embedding', 'image', 'heatmap'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
 export const modelSchema = z.strictObject({
   name: z.string().min(1).max(100),
   /** model.json of a TF.js model, or a Keras `.h5` / `.keras` file; relative to the config's folder. */
@@ -225,6 +233,8 @@ export const modelSchema = z.strictObject({
   /** Folder the compressed model is written to (model.json + shards). */
   output: z.string().optional(),
   inputs: inputsSchema.optional(),
+  /** The kind of each output by name, where the one inferred from its shape and values is wrong. */
+  outputs: z.record(z.string(), z.enum(OUTPUT_KINDS)).optional(),
   benchmark: benchmarkOverrideSchema.optional(),
   budget: budgetSchema.default({}),
 });

@@ -67,8 +67,11 @@ export async function measureExecution(args: {
     const d = args.drift;
     measured['accuracy.max-abs-error'] = { value: d.maxAbsError };
     measured['accuracy.rmse'] = { value: d.rmse };
-    measured['accuracy.cosine'] = { value: d.cosine };
+    // Only the metrics that apply to some output: a budget on one that applies to none says "not measured".
+    if (d.cosine !== undefined) measured['accuracy.cosine'] = { value: d.cosine };
     if (d.top1Agreement !== undefined) measured['accuracy.top1-agreement'] = { value: d.top1Agreement };
+    if (d.psnr !== undefined) measured['accuracy.psnr'] = { value: d.psnr };
+    if (d.keypointError !== undefined) measured['accuracy.keypoint-error'] = { value: d.keypointError };
   }
 
   if (needs.latency) {

@@ -10,8 +10,8 @@ import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
-import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
-import type { DriftResult } from './drift.js';
+import { openDriftSession, SYNTHETIC_INPUTS_NOTICE, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import { describeOutputs, type DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
 import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
 
@@ -67,7 +67,11 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       notes.push(...result.warnings);
       ctx.step('measuring accuracy drift');
       drift = await session.evaluate(candidate.artifacts);
-      notes.push(`accuracy drift measured on ${session.inputsNote}`);
+      notes.push(`accuracy drift measured on ${session.inputsNote}`, ...describeOutputs(drift));
+      if (session.synthetic) {
+        ctx.warn(`${spec.name}: ${SYNTHETIC_INPUTS_NOTICE}`);
+        notes.push(SYNTHETIC_INPUTS_NOTICE);
+      }
     } finally {
       session?.dispose();
     }

@@ -68,6 +68,9 @@ describe('model-budget check', () => {
     expect(metrics['size']?.value).toBeLessThan(0.4 * 231_781);
     expect(metrics['accuracy.max-abs-error']?.value).toBeGreaterThan(0);
     expect(metrics['accuracy.cosine']?.status).toBe('pass');
+    // Checked on synthetic inputs only: the report says so and points at real samples.
+    expect(result.stdout + result.stderr).toContain('accuracy was checked on seeded synthetic inputs only');
+    expect(result.stdout + result.stderr).toContain('inputs.images');
     const written = JSON.parse(await readFile(join(dir, 'out', 'gender', 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
     expect(written.weightsManifest[0]?.weights.some((w) => w.quantization?.dtype === 'uint8')).toBe(true);
   });
