@@ -108,6 +108,15 @@ models:
     ]);
   });
 
+  test('outputs: kinds by output name; an unknown kind is an error naming the kinds', () => {
+    const base = 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    outputs:\n';
+    const [model] = parseConfig(`${base}      age: regression\n      logits: classification\n`, '/repo/model-budget.yml', 'model-budget.yml').models;
+    expect(model?.outputs).toEqual({ age: 'regression', logits: 'classification' });
+    expect(problems(`${base}      age: number\n`).join('\n')).toMatch(
+      /model-budget\.yml:6:12 models\[0\]\.outputs\.age: expected one of "classification", "regression", "embedding", "image", "heatmap"/,
+    );
+  });
+
   test('a warning level equal to its hard limit, or on the near side, is accepted', () => {
     const text = 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget:\n      size: { max: 5 MB, warn: 5 MB }\n      accuracy: { cosine: { min: 0.99, warn: 0.995 } }\n';
     const [model] = parseConfig(text, '/repo/model-budget.yml', 'model-budget.yml').models;

@@ -58,6 +58,14 @@ describe('judgeModel', () => {
     expect(grown.filter((r) => r.key === 'size-increase.size')).toMatchObject([{ status: 'fail' }]);
   });
 
+  test('an accuracy budget on a metric that applies to no output says so, and warns', () => {
+    const results = judgeModel({ measured: { 'accuracy.max-abs-error': { value: 0.094 } }, budgets: [cosine(0.999)] });
+    expect(results.find((r) => r.key === 'accuracy.cosine')).toMatchObject({
+      status: 'warn',
+      message: "cosine similarity has a budget but applies to none of this model's outputs (see their kinds in the notes; set `outputs:` where one is inferred wrong)",
+    });
+  });
+
   test('size-increase compares with the base', () => {
     const results = judgeModel({
       measured: { size: { value: 110, base: 100 }, 'gzip-size': { value: 50, base: 50 } },

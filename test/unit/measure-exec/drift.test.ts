@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
 import { inferOutputKind } from '../../../src/measure/drift-kinds.js';
-import { measureDrift } from '../../../src/measure/drift.js';
+import { describeOutputs, measureDrift } from '../../../src/measure/drift.js';
 import type { Executable, OutputValue } from '../../../src/measure/execute.js';
 
 /** An Executable that returns fixed outputs, ignoring its inputs: drift arithmetic without a model. */
@@ -127,6 +127,15 @@ describe('measureDrift', () => {
     expect(drift.top1Agreement).toBe(0);
     expect(drift.outputs?.[0]).toMatchObject({ kind: 'classification', kindFrom: 'config' });
     await expect(measureDrift(logits, other, one, { out1: 'image' })).rejects.toThrow('outputs: "out1" is not an output of the model; its outputs are "out0"');
+  });
+
+  test('the report lists every output with its kind and the metrics that apply to it', async () => {
+    const a = fixed([{ shape: [1, 1], values: [0.5] }, { shape: [1, 3], values: [0.2, 0.5, 0.3] }]);
+    const b = fixed([{ shape: [1, 1], values: [0.594] }, { shape: [1, 3], values: [0.2, 0.4, 0.4] }]);
+    expect(describeOutputs(await measureDrift(a, b, one, { out0: 'regression' }))).toEqual([
+      'accuracy of output "out0" (regression): max abs error 0.094, RMSE 0.094',
+      'accuracy of output "out1" (classification, inferred; set `outputs:` to change): max abs error 0.1, RMSE 0.08165, top-1 100.0%, cosine worst 0.9733 / median 0.9733',
+    ]);
   });
 
   test('no classifier-like output: top-1 is absent; without runShaped too', async () => {
