@@ -114,6 +114,7 @@ function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' |
         }
       }
     });
+    if (cosines.length === 0) return {};
     return {
       cosine: Math.min(...cosines),
       cosineMedian: median(cosines),
@@ -129,7 +130,7 @@ function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' |
       const n = perSample(a);
       for (let start = 0; start + n <= a.length; start += n) psnrs.push(psnrOf(a, c.b[s] ?? a, start, n, hi - lo));
     });
-    return { psnr: Math.min(...psnrs) };
+    return psnrs.length === 0 ? {} : { psnr: Math.min(...psnrs) };
   }
   if (kind === 'heatmap' && c.shape.length === 4) {
     const [, h = 1, w = 1, k = 1] = c.shape;
