@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
-import { inferOutputKind } from '../../../src/measure/drift-kinds.js';
+import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from '../../../src/measure/drift-kinds.js';
 import { describeOutputs, measureDrift } from '../../../src/measure/drift.js';
 import type { Executable, OutputValue } from '../../../src/measure/execute.js';
 
@@ -31,6 +31,53 @@ describe('inferOutputKind', () => {
     { what: 'keypoint coordinates', shape: [1, 1, 17, 3], values: [], expected: 'regression' },
   ])('$what → $expected', ({ shape, values, expected }) => {
     expect(inferOutputKind(shape, values)).toBe(expected);
+  });
+});
+
+describe('inferOutputKind at its edges', () => {
+  test.each([
+    { what: '8×8 is spatial', shape: [1, 8, 8, 3], expected: 'image' },
+    { what: '7×8 is not', shape: [1, 7, 8, 3], expected: 'regression' },
+    { what: '4 channels are an image', shape: [1, 8, 8, 4], expected: 'image' },
+    { what: '5 channels are heatmaps', shape: [1, 8, 8, 5], expected: 'heatmap' },
+  ])('$what', ({ shape, expected }) => {
+    expect(inferOutputKind(shape, [])).toBe(expected);
+  });
+
+  test.each([
+    { what: 'a row summing to 1 within 1e-3', values: [0.3, 0.7009], expected: 'classification' },
+    { what: 'a row summing to 1.002', values: [0.3, 0.702], expected: 'embedding' },
+    { what: 'a negative score', values: [-0.1, 1.1], expected: 'embedding' },
+    { what: 'every row must be a distribution', values: [0.5, 0.5, 0.9, 0.9], expected: 'embedding' },
+  ])('$what', ({ values, expected }) => {
+    expect(inferOutputKind([values.length / 2, 2], values)).toBe(expected);
+  });
+});
+
+describe('per-sample metric helpers', () => {
+  test('argmax takes the first of equal values, and follows a stride', () => {
+    expect(argmax([1, 3, 3, 2], 0, 4)).toBe(1);
+    expect(argmax([9, 0, 1, 5, 2, 7], 1, 3, 2)).toBe(2); // values 0, 5, 7 at indices 1, 3, 5
+  });
+
+  test('cosine of a slice; non-finite values agree only when they match', () => {
+    expect(cosineOf([9, 1, 0, 9], [9, 2, 0, 9], 1, 2)).toBeCloseTo(2 / Math.sqrt(4), 12);
+    expect(cosineOf([1, 0], [-1, 0], 0, 2)).toBe(-1);
+    expect(cosineOf([Number.NaN], [Number.NaN], 0, 1)).toBe(1);
+    expect(cosineOf([Infinity], [1], 0, 1)).toBe(0);
+  });
+
+  test('PSNR: 20 dB for an error of a tenth of the range; a constant original counts its range as 1', () => {
+    expect(psnrOf([0, 2], [0.2, 2.2], 0, 2, 2)).toBeCloseTo(20, 9);
+    expect(psnrOf([5, 5], [5.1, 5.1], 0, 2, 0)).toBeCloseTo(20, 9);
+    expect(psnrOf([0, 1], [0, Number.NaN], 0, 2, 1)).toBe(-Infinity);
+  });
+
+  test('keypoint distances are Euclidean in pixels, per keypoint', () => {
+    // 3 × 4 map, one keypoint: (0, 0) against (2, 3) → √(4 + 9).
+    const a = [1, ...new Array<number>(11).fill(0)];
+    const b = [...new Array<number>(11).fill(0), 1];
+    expect(keypointDistances(a, b, 0, 3, 4, 1)).toEqual([Math.hypot(2, 3)]);
   });
 });
 
