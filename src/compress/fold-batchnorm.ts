@@ -8,7 +8,7 @@
  */
 import type { io } from '@tensorflow/tfjs';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
-import { consumersOf, layerName, readLayersGraph, rewire, rewireOutputs, type LayerJson } from './topology.js';
+import { consumersOf, layerName, outputLayerNames, readLayersGraph, rewire, rewireOutputs, type LayerJson } from './topology.js';
 import { decodeWeights, encodeTensor, joinWeights, splitWeights, weightBytes, withWeights, type EncodedWeight, type NamedTensor, type QuantizationSpec } from './weights.js';
 
 const TECHNIQUE = 'fold-batchnorm';
@@ -77,6 +77,8 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
   const graph = readLayersGraph(artifacts, TECHNIQUE);
   const consumers = consumersOf(graph, TECHNIQUE);
   const byName = new Map(graph.layers.map((l) => [layerName(l), l]));
+  // Its output would change too: a layer the model returns keeps its BatchNormalization.
+  const outputs = new Set(outputLayerNames(graph.toTopology(graph.layers)));
   const producers = new Map<string, string>();
   for (const [from, tos] of consumers) for (const to of tos) if (!producers.has(to)) producers.set(to, from);
 
@@ -86,7 +88,13 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
     if (bn.class_name !== 'BatchNormalization') continue;
     const source = producers.get(layerName(bn));
     const layer = source === undefined ? undefined : byName.get(source);
-    const reason = whyNot(layer, bn) ?? (consumers.get(source ?? '')?.length !== 1 ? `"${source ?? ''}" feeds other layers too` : undefined);
+    const reason =
+      whyNot(layer, bn) ??
+      (consumers.get(source ?? '')?.length !== 1
+        ? `"${source ?? ''}" feeds other layers too`
+        : outputs.has(source ?? '')
+          ? `"${source ?? ''}" is also a model output`
+          : undefined);
     if (reason !== undefined) skipped.push(`${layerName(bn)}: ${reason}`);
     else if (source !== undefined) folded.push({ layer: source, batchNorm: layerName(bn) });
   }

@@ -63,6 +63,16 @@ function residualAfterConv(): tf.LayersModel {
   return m;
 }
 
+/** A conv that is a model output itself and also feeds a BatchNormalization. */
+function convIsAnOutput(): tf.LayersModel {
+  const input = tf.input({ shape: [6, 6, 2] });
+  const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(input) as tf.SymbolicTensor;
+  const bn = tf.layers.batchNormalization({}).apply(conv) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: input, outputs: [conv, bn] });
+  randomizeBatchNorm(m);
+  return m;
+}
+
 async function compare(original: tf.io.ModelArtifacts, folded: tf.io.ModelArtifacts, shape: number[]): Promise<number> {
   const x = tf.randomUniform(shape, 0, 1, 'float32', 7);
   const a = await predictFlat(await loadStock(original), x);
@@ -128,6 +138,14 @@ describe('foldBatchNorm', () => {
     expect(result.folded).toEqual([]);
     expect(result.skipped).toEqual([expect.stringMatching(/feeds other layers too/)]);
     expect(await compare(original, result.artifacts, [1, 6, 6, 4])).toBeLessThan(1e-5);
+  });
+
+  it('leaves a Conv2D alone when the model returns its output too', async () => {
+    const original = await layersModelArtifacts(convIsAnOutput());
+    const result = foldBatchNorm(original);
+    expect(result.folded).toEqual([]);
+    expect(result.skipped).toEqual([expect.stringMatching(/is also a model output/)]);
+    expect(await compare(original, result.artifacts, [1, 6, 6, 2])).toBeLessThan(1e-5);
   });
 
   it('leaves a corpus model without BatchNormalization unchanged', () => {
