@@ -16,6 +16,8 @@ export interface DriftLike {
   readonly rmse?: number;
   readonly cosine?: number;
   readonly top1Agreement?: number;
+  readonly psnr?: number;
+  readonly keypointError?: number;
 }
 
 /** Options of {@link autoCompress}. */
@@ -99,6 +101,10 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
   const tryTargets = async (targets: Map<string, WeightTarget>): Promise<{ drift: D; ok: boolean }> => {
     if (evaluations >= cap) throw new Capped();
     evaluations++;
+    return measure(targets);
+  };
+  // Every evaluated candidate inside the budget competes for the result, sensitivity probes included.
+  const measure = async (targets: Map<string, WeightTarget>): Promise<{ drift: D; ok: boolean }> => {
     const result = build(targets);
     const drift = await options.evaluate(result.artifacts);
     const ok = options.withinBudget(drift);
@@ -119,7 +125,7 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
         for (const name of bySize) {
           if (sensitivity.size >= share || evaluations >= cap - 1) break;
           evaluations++;
-          const drift = await options.evaluate(build(new Map([[name, 'uint8']])).artifacts);
+          const { drift } = await measure(new Map([[name, 'uint8']]));
           sensitivity.set(name, drift.maxAbsError);
         }
         if (sensitivity.size < names.length) {

@@ -2,13 +2,14 @@
  * BatchNorm folding for layers models: a Conv2D / DepthwiseConv2D / Dense with a linear activation whose only
  * consumer is a BatchNormalization (inference statistics) absorbs it — kernel · γ/√(σ² + ε) and
  * (bias − μ) · γ/√(σ² + ε) + β — and the BatchNormalization layer leaves the topology. One layer fewer per pair
- * at inference: a real latency gain, unlike weight quantization.
+ * at inference: a real latency gain, unlike weight quantization. Folding is an exact rewrite: a folded kernel whose
+ * source was quantized is stored at float32 (float16 when every value stays within {@link FOLD_TOLERANCE}), never
+ * requantized per tensor, which BatchNorm's per-channel scales would make lossy; the result says what that costs.
  */
 import type { io } from '@tensorflow/tfjs';
-import { quantizeTensors } from './quantize.js';
-import type { WeightTarget } from './select.js';
-import { consumersOf, layerName, readLayersGraph, rewire, rewireOutputs, type LayerJson } from './topology.js';
-import { decodeWeights, encodeTensor, joinWeights, splitWeights, withWeights, type EncodedWeight, type NamedTensor } from './weights.js';
+import { decodeFloat16, encodeFloat16 } from './float16.js';
+import { consumersOf, layerName, outputLayerNames, readLayersGraph, rewire, rewireOutputs, type LayerJson } from './topology.js';
+import { decodeWeights, encodeTensor, joinWeights, splitWeights, weightBytes, withWeights, type EncodedWeight, type NamedTensor, type QuantizationSpec } from './weights.js';
 
 const TECHNIQUE = 'fold-batchnorm';
 const FOLDABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
@@ -19,12 +20,37 @@ export interface FoldedPair {
   readonly batchNorm: string;
 }
 
+/**
+ * Largest change folding may make to a stored folded value, relative to its magnitude. Storing at a precision that
+ * keeps every value within it keeps each output within the same fraction of Σ|w·x| of the unfolded model's.
+ */
+export const FOLD_TOLERANCE = 1e-5;
+
+/** How one folded kernel is stored, when its source was quantized (float32 sources stay float32). */
+export interface FoldedStorage {
+  readonly name: string;
+  /** How the source stored the kernel: `uint8`, `uint16` or `float16`. */
+  readonly from: string;
+  /** How the folded kernel is stored: `float16` only when every value stays within {@link FOLD_TOLERANCE}. */
+  readonly to: 'float32' | 'float16';
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+}
+
 /** Result of {@link foldBatchNorm}. */
 export interface FoldResult {
   readonly artifacts: io.ModelArtifacts;
   readonly folded: readonly FoldedPair[];
   /** BatchNormalization layers left in place, each with the reason. */
   readonly skipped: readonly string[];
+  /**
+   * Folded kernels whose source was quantized. Per-channel BatchNorm scales cannot be requantized per tensor without
+   * a large error, so such a kernel is stored at float32 (float16 when that is exact enough): a cost in bytes.
+   */
+  readonly widened: readonly FoldedStorage[];
+  /** Bytes of all weights before / after folding. */
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
 }
 
 function isLastAxis(axis: unknown): boolean {
@@ -51,6 +77,8 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
   const graph = readLayersGraph(artifacts, TECHNIQUE);
   const consumers = consumersOf(graph, TECHNIQUE);
   const byName = new Map(graph.layers.map((l) => [layerName(l), l]));
+  // Its output would change too: a layer the model returns keeps its BatchNormalization.
+  const outputs = new Set(outputLayerNames(graph.toTopology(graph.layers)));
   const producers = new Map<string, string>();
   for (const [from, tos] of consumers) for (const to of tos) if (!producers.has(to)) producers.set(to, from);
 
@@ -60,16 +88,24 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
     if (bn.class_name !== 'BatchNormalization') continue;
     const source = producers.get(layerName(bn));
     const layer = source === undefined ? undefined : byName.get(source);
-    const reason = whyNot(layer, bn) ?? (consumers.get(source ?? '')?.length !== 1 ? `"${source ?? ''}" feeds other layers too` : undefined);
+    const reason =
+      whyNot(layer, bn) ??
+      (consumers.get(source ?? '')?.length !== 1
+        ? `"${source ?? ''}" feeds other layers too`
+        : outputs.has(source ?? '')
+          ? `"${source ?? ''}" is also a model output`
+          : undefined);
     if (reason !== undefined) skipped.push(`${layerName(bn)}: ${reason}`);
     else if (source !== undefined) folded.push({ layer: source, batchNorm: layerName(bn) });
   }
-  if (folded.length === 0) return { artifacts, folded, skipped };
+  const bytesBefore = weightBytes(artifacts).byteLength;
+  if (folded.length === 0) return { artifacts, folded, skipped, widened: [], bytesBefore, bytesAfter: bytesBefore };
 
   const tensors = new Map(decodeWeights(artifacts).map((t) => [t.name, t]));
   const replaced = new Map<string, NamedTensor>();
   const dropped = new Set<string>();
-  const requantize = new Map<string, WeightTarget>();
+  const widened: FoldedStorage[] = [];
+  const stored = new Map(splitWeights(artifacts).map((w) => [w.spec.name, w]));
   let layers = graph.layers;
   for (const pair of folded) {
     const layer = byName.get(pair.layer) as LayerJson;
@@ -101,10 +137,14 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
     for (let c = 0; c < channels; c++) {
       newBias[c] = ((bias?.[c] ?? 0) - ((mean.data as Float32Array)[c] ?? 0)) * (factor[c] ?? 1) + (beta?.[c] ?? 0);
     }
-    replaced.set(kernelName, { ...kernel, data: newKernel });
+    const { quantization: source, ...plain } = kernel;
+    replaced.set(kernelName, { ...plain, data: newKernel });
     replaced.set(biasName, { name: biasName, shape: [channels], dtype: 'float32', data: newBias });
     for (const name of tensors.keys()) if (name.startsWith(`${pair.batchNorm}/`)) dropped.add(name);
-    if (kernel.quantization) requantize.set(kernelName, kernel.quantization.dtype);
+    if (source) {
+      const to = fitsFloat16(newKernel) ? 'float16' : 'float32';
+      widened.push({ name: kernelName, from: source.dtype, to, bytesBefore: stored.get(kernelName)?.bytes.byteLength ?? 0, bytesAfter: newKernel.length * (to === 'float16' ? 2 : 4) });
+    }
     const hadBias = layer.config['use_bias'] !== false && bias !== undefined;
     layers = rewire(
       layers
@@ -121,13 +161,36 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
     const name = original.spec.name;
     if (dropped.has(name)) continue;
     const next = replaced.get(name);
-    written.push(next ? encodeTensor(next) : original);
+    const half = widened.some((w) => w.name === name && w.to === 'float16');
+    written.push(next ? (half ? encodeHalf(next) : encodeTensor(next)) : original);
     const added = replaced.get(`${name}#bias-after`);
     if (added) written.push(encodeTensor(added));
   }
   const topology = graph.toTopology(layers);
   for (const pair of folded) rewireOutputs(topology, pair.batchNorm, pair.layer);
-  let out = withWeights({ ...artifacts, modelTopology: topology }, joinWeights(written));
-  if (requantize.size > 0) out = quantizeTensors(out, requantize).artifacts;
-  return { artifacts: out, folded: folded.filter((p) => !skipped.some((s) => s.startsWith(`${p.batchNorm}:`))), skipped };
+  const weights = joinWeights(written);
+  return {
+    artifacts: withWeights({ ...artifacts, modelTopology: topology }, weights),
+    folded: folded.filter((p) => !skipped.some((s) => s.startsWith(`${p.batchNorm}:`))),
+    skipped,
+    widened,
+    bytesBefore,
+    bytesAfter: weights.weightData.byteLength,
+  };
+}
+
+/** Whether float16 keeps every value within {@link FOLD_TOLERANCE} of itself (relative). */
+export function fitsFloat16(values: Float32Array): boolean {
+  const back = decodeFloat16(encodeFloat16(values));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    if (!(Math.abs((back[i] ?? 0) - v) <= FOLD_TOLERANCE * Math.abs(v))) return false;
+  }
+  return true;
+}
+
+function encodeHalf(tensor: NamedTensor): EncodedWeight {
+  const quantization: QuantizationSpec = { dtype: 'float16', original_dtype: 'float32' };
+  const spec = { name: tensor.name, shape: [...tensor.shape], dtype: 'float32' as const, quantization };
+  return { spec, bytes: new Uint8Array(encodeFloat16(tensor.data as Float32Array).buffer) };
 }

@@ -8,7 +8,7 @@ import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
 import { autoCompress, type DriftLike } from './auto.js';
-import { foldBatchNorm } from './fold-batchnorm.js';
+import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeWeights } from './quantize.js';
@@ -86,8 +86,14 @@ export const TECHNIQUES: readonly Technique[] = [
     wanted: (p) => p['fold-batchnorm'] === true,
     run: (a) => {
       const r = foldBatchNorm(a);
-      const summary = `folded ${r.folded.length} BatchNormalization layer(s)${r.skipped.length ? `, left ${r.skipped.length}` : ''}`;
-      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.skipped.map((s) => `fold-batchnorm: kept ${s}`), details: strip(r) });
+      const cost = r.widened.length > 0 ? `; ${r.widened.length} quantized kernel(s) stored unquantized to stay exact: weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes` : '';
+      const summary = `folded ${r.folded.length} BatchNormalization layer(s)${r.skipped.length ? `, left ${r.skipped.length}` : ''}${cost}`;
+      const from = [...new Set(r.widened.map((w) => w.from))].join('/');
+      const widened = r.widened.length === 0 ? [] : [
+        `fold-batchnorm: ${r.widened.length} folded kernel(s) were ${from}; they are stored unquantized so the output stays within ` +
+          `${FOLD_TOLERANCE} of the unfolded model (weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes); add \`quantize\` to quantize them again and let the accuracy budget judge it`,
+      ];
+      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: [...r.skipped.map((s) => `fold-batchnorm: kept ${s}`), ...widened], details: strip(r) });
     },
   },
   {

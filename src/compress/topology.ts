@@ -118,3 +118,13 @@ export function rewireOutputs(topology: Topology, from: string, to: string): voi
   if (!Array.isArray(outputs)) return;
   model.config['output_layers'] = outputs.map((o: unknown) => (Array.isArray(o) && o[0] === from ? [to, ...(o as unknown[]).slice(1)] : o));
 }
+
+/** Names of the layers whose outputs are the model's outputs (functional models; empty for Sequential). */
+export function outputLayerNames(topology: Topology): string[] {
+  if (!isRecord(topology)) return [];
+  const model = (isRecord(topology['model_config']) ? topology['model_config'] : topology) as unknown as ModelConfig;
+  if (Array.isArray(model.config)) return [];
+  const outputs = model.config['output_layers'];
+  if (!Array.isArray(outputs)) return [];
+  return outputs.flatMap((o: unknown) => (Array.isArray(o) && typeof o[0] === 'string' ? [o[0]] : []));
+}

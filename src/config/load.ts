@@ -6,7 +6,7 @@ import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
 import { flattenBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
-import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig } from './schema.js';
+import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig, type OutputKind } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
@@ -24,6 +24,8 @@ export interface ModelSpec {
   readonly compress?: CompressConfig | 'auto';
   readonly output?: string;
   readonly inputs?: InputsConfig;
+  /** `outputs:` the kind of each named output, overriding the inferred one. */
+  readonly outputs?: Readonly<Record<string, OutputKind>>;
   readonly benchmark: BenchmarkConfig;
   readonly budgets: readonly BudgetEntry[];
   /** `latency.increase`: allowed slowdown against the baseline, as a fraction. */
@@ -140,6 +142,7 @@ export function parseConfig(text: string, file: string, displayPath: string, opt
       ...(m.compress === undefined ? {} : { compress: m.compress }),
       ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
+      ...(m.outputs === undefined ? {} : { outputs: m.outputs }),
       benchmark: mergeBenchmark(parsed.benchmark, m.benchmark),
       budgets,
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),

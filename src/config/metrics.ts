@@ -26,6 +26,8 @@ export const METRICS = {
   'accuracy.max-abs-error': { unit: 'number', direction: 'max', label: 'max abs error' },
   'accuracy.rmse': { unit: 'number', direction: 'max', label: 'RMSE' },
   'accuracy.cosine': { unit: 'number', direction: 'min', label: 'cosine similarity' },
+  'accuracy.psnr': { unit: 'number', direction: 'min', label: 'PSNR (dB)' },
+  'accuracy.keypoint-error': { unit: 'number', direction: 'max', label: 'keypoint error (px)' },
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricKey = keyof typeof METRICS;

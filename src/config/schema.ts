@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
+import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
 
 /**
  * The schema of `model-budget.yml`: the only place its keys, types and defaults are defined. The JSON Schema in
@@ -33,47 +33,72 @@ export const percent = () => unit(parsePercent, 'A percentage: "10%".', ['10%'])
 export const count = () => unit(parseCount, 'A count: "600 M", "1.2 G", or a number.', ['600 M']);
 export const number = () => unit(parseNumber, 'A plain number.', [0.01]);
 
+type Unit = Parameters<typeof formatValue>[0];
+
+/**
+ * `warn` is an earlier warning, so it must lie on the near side of the hard limit: at or below `max`, at or above
+ * `min`. Beyond it, the warning could never show before the failure.
+ */
+function warnBeforeLimit(hard: 'max' | 'min', unitName: Unit) {
+  return (v: { max?: number | undefined; min?: number | undefined; warn?: number | undefined }, ctx: z.core.$RefinementCtx<unknown>): void => {
+    const limit = v[hard];
+    if (limit === undefined || v.warn === undefined) return;
+    if (hard === 'max' ? v.warn <= limit : v.warn >= limit) return;
+    const [w, l] = [formatValue(unitName, v.warn), formatValue(unitName, limit)];
+    ctx.addIssue({
+      code: 'custom',
+      path: ['warn'],
+      message: `warn ${w} is beyond ${hard} ${l}, so it could never show before the failure; the warning level comes first: did you mean { ${hard}: ${w}, warn: ${l} }?`,
+      input: v.warn,
+    });
+  };
+}
+
 /** A hard budget (`5 MB`) or a hard and a soft one (`{ max: 5 MB, warn: 4.5 MB }`). */
-function maxBudget(value: () => z.ZodType<number, unknown>) {
-  return z.union([value(), z.strictObject({ max: value().optional(), warn: value().optional() })]).transform((v) =>
-    typeof v === 'number' ? { max: v } : v,
-  );
+function maxBudget(value: () => z.ZodType<number, unknown>, unitName: Unit) {
+  return z
+    .union([value(), z.strictObject({ max: value().optional(), warn: value().optional() }).superRefine(warnBeforeLimit('max', unitName))])
+    .transform((v) => (typeof v === 'number' ? { max: v } : v));
 }
 
 /** For metrics that must stay high (cosine, agreement): `0.999` or `{ min: 0.999, warn: 0.9995 }`. */
-function minBudget(value: () => z.ZodType<number, unknown>) {
-  return z.union([value(), z.strictObject({ min: value().optional(), warn: value().optional() })]).transform((v) =>
-    typeof v === 'number' ? { min: v } : v,
-  );
+function minBudget(value: () => z.ZodType<number, unknown>, unitName: Unit) {
+  return z
+    .union([value(), z.strictObject({ min: value().optional(), warn: value().optional() }).superRefine(warnBeforeLimit('min', unitName))])
+    .transform((v) => (typeof v === 'number' ? { min: v } : v));
 }
 
 const latencyBudget = z.strictObject({
-  p50: maxBudget(duration).optional(),
-  p90: maxBudget(duration).optional(),
-  p95: maxBudget(duration).optional(),
-  p99: maxBudget(duration).optional(),
-  mean: maxBudget(duration).optional(),
-  'first-inference': maxBudget(duration).optional(),
+  p50: maxBudget(duration, 'ms').optional(),
+  p90: maxBudget(duration, 'ms').optional(),
+  p95: maxBudget(duration, 'ms').optional(),
+  p99: maxBudget(duration, 'ms').optional(),
+  mean: maxBudget(duration, 'ms').optional(),
+  'first-inference': maxBudget(duration, 'ms').optional(),
   /** Largest allowed slowdown against the baseline (base branch, else the uncompressed original). */
   increase: percent().optional(),
 });
 
 const accuracyBudget = z.strictObject({
-  'top1-agreement': minBudget(percent).optional(),
-  'max-abs-error': maxBudget(number).optional(),
-  rmse: maxBudget(number).optional(),
-  cosine: minBudget(number).optional(),
+  'top1-agreement': minBudget(percent, 'fraction').optional(),
+  'max-abs-error': maxBudget(number, 'number').optional(),
+  rmse: maxBudget(number, 'number').optional(),
+  cosine: minBudget(number, 'number').optional(),
+  /** Worst per-sample PSNR in dB over `image` outputs. */
+  psnr: minBudget(number, 'number').optional(),
+  /** Largest distance in pixels between the original's and the candidate's keypoints over `heatmap` outputs. */
+  'keypoint-error': maxBudget(number, 'number').optional(),
 });
 
 export const budgetSchema = z.strictObject({
-  size: maxBudget(size).optional(),
-  'gzip-size': maxBudget(size).optional(),
-  'brotli-size': maxBudget(size).optional(),
+  size: maxBudget(size, 'bytes').optional(),
+  'gzip-size': maxBudget(size, 'bytes').optional(),
+  'brotli-size': maxBudget(size, 'bytes').optional(),
   latency: latencyBudget.optional(),
-  'load-time': maxBudget(duration).optional(),
-  memory: maxBudget(size).optional(),
-  flops: maxBudget(count).optional(),
-  params: maxBudget(count).optional(),
+  'load-time': maxBudget(duration, 'ms').optional(),
+  memory: maxBudget(size, 'bytes').optional(),
+  flops: maxBudget(count, 'count').optional(),
+  params: maxBudget(count, 'count').optional(),
   accuracy: accuracyBudget.optional(),
   /** Allowed change against the median of recent default-branch points, per metric (`latency-p50: 15%`). */
   trend: z.record(z.string(), percent()).optional(),
@@ -193,6 +218,10 @@ export const compressSchema = z.strictObject({
   auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(48) })]).optional(),
 });
 
+/** What an output holds; decides which accuracy metrics apply to it (docs/accuracy-drift.md). */
+export const OUTPUT_KINDS = ['classification', 'regression', 'embedding', 'image', 'heatmap'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
 export const modelSchema = z.strictObject({
   name: z.string().min(1).max(100),
   /** model.json of a TF.js model, or a Keras `.h5` / `.keras` file; relative to the config's folder. */
@@ -204,6 +233,8 @@ export const modelSchema = z.strictObject({
   /** Folder the compressed model is written to (model.json + shards). */
   output: z.string().optional(),
   inputs: inputsSchema.optional(),
+  /** The kind of each output by name, where the one inferred from its shape and values is wrong. */
+  outputs: z.record(z.string(), z.enum(OUTPUT_KINDS)).optional(),
   benchmark: benchmarkOverrideSchema.optional(),
   budget: budgetSchema.default({}),
 });

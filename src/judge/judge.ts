@@ -44,7 +44,7 @@ export function judgeModel(input: JudgeInput): MetricResult[] {
       direction: budget.direction,
       ...limits(budget),
       status: 'warn',
-      message: `${metricInfo(budget.key).label} has a budget but was not measured`,
+      message: notMeasured(budget.key, input.measured),
       source: budget.source,
     });
   }
@@ -57,6 +57,15 @@ export function judgeModel(input: JudgeInput): MetricResult[] {
   }
   if (input.latencyComparison) results.push({ ...judgeLatencyIncrease(input.latencyComparison), ...at('latency.increase') });
   return results;
+}
+
+/** Why a budgeted metric has no value: drift ran but the metric applies to no output, or it was not measured. */
+function notMeasured(key: string, measured: Readonly<Record<string, Measured>>): string {
+  const label = metricInfo(key).label;
+  if (key.startsWith('accuracy.') && measured['accuracy.max-abs-error'] !== undefined) {
+    return `${label} has a budget but applies to none of this model's outputs (see their kinds in the notes; set \`outputs:\` where one is inferred wrong)`;
+  }
+  return `${label} has a budget but was not measured`;
 }
 
 function limits(budget: BudgetEntry): { limit?: number; warn?: number } {

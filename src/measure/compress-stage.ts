@@ -21,6 +21,8 @@ export interface CompressOutcome {
   readonly warnings: readonly string[];
   /** What the drift was measured on (set with `drift`). */
   readonly inputsNote?: string;
+  /** Set with `drift` when no real samples were given: the drift was measured on synthetic inputs only. */
+  readonly synthetic?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function compressAsConfigured(
     const outcome = summarize(original, await compressModel(original, plan, auto));
     if (!options.measureDrift) return outcome;
     options.step('measuring accuracy drift');
-    return { ...outcome, drift: await session.evaluate(outcome.model.artifacts), inputsNote: session.inputsNote };
+    return { ...outcome, drift: await session.evaluate(outcome.model.artifacts), inputsNote: session.inputsNote, synthetic: session.synthetic };
   } finally {
     session?.dispose();
   }

@@ -14,6 +14,8 @@ export interface DriftSession {
   evaluate(candidate: tf.io.ModelArtifacts): Promise<DriftResult>;
   /** What the drift was computed on, for the report. */
   readonly inputsNote: string;
+  /** Only seeded synthetic inputs: no `inputs.images` or `inputs.npy` samples were given. */
+  readonly synthetic: boolean;
   dispose(): void;
 }
 
@@ -55,11 +57,12 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
     const sets = inputs;
     return {
       inputsNote,
+      synthetic: !(inputsConfig?.npy || inputsConfig?.images),
       async evaluate(candidate) {
         let exec: Executable | undefined;
         const drift = async (): Promise<DriftResult> => {
           exec = await instantiate({ format: original.format, artifacts: candidate, path: original.path }, options);
-          return measureDrift(reference, exec, sets);
+          return measureDrift(reference, exec, sets, spec.outputs ?? {});
         };
         try {
           return await withDeadline(drift(), spec.benchmark.timeout, `${spec.name}: measuring accuracy drift`);
@@ -78,6 +81,14 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
     throw error;
   }
 }
+
+/**
+ * The report's notice when accuracy was checked on synthetic inputs only: noise can hide drift that real inputs show
+ * (a uint8 model can keep max-abs error 70× smaller on noise than on photos), so it says so and points at real samples.
+ */
+export const SYNTHETIC_INPUTS_NOTICE =
+  'accuracy was checked on seeded synthetic inputs only, which can hide drift that real inputs show: ' +
+  'add real samples with `inputs.images: { dir: … }` (or `inputs.npy`) to check accuracy on data like yours';
 
 /** Whether a drift stays inside the model's hard accuracy budgets; the auto search's acceptance test. */
 export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boolean {
@@ -108,6 +119,10 @@ export function driftValue(drift: DriftLike, key: string): number | undefined {
       return drift.cosine;
     case 'accuracy.top1-agreement':
       return drift.top1Agreement;
+    case 'accuracy.psnr':
+      return drift.psnr;
+    case 'accuracy.keypoint-error':
+      return drift.keypointError;
     default:
       return undefined;
   }

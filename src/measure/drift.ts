@@ -1,15 +1,33 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { OutputKind } from '../config/schema.js';
 import { MeasureError } from '../errors.js';
+import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
 import type { Executable, OutputValue } from './execute.js';
 
-/** Drift of one output, accumulated over every sample. */
+/**
+ * Drift of one output over every sample. `maxAbsError` and `rmse` apply to every kind; the others only where they
+ * mean something, so a budget on them can fail: top-1 for `classification`, cosine for `classification` and
+ * `embedding` (vectors), PSNR for `image`, keypoint distance for `heatmap`.
+ */
 export interface OutputDrift {
   readonly name: string;
+  readonly kind: OutputKind;
+  /** `config`: from `outputs:`; `inferred`: from the output's shape and the original's values. */
+  readonly kindFrom: 'config' | 'inferred';
   readonly maxAbsError: number;
   readonly rmse: number;
-  readonly cosine: number;
-  /** Fraction in [0, 1] of rows whose argmax over the last dimension agrees; only when that dimension is ≥ 2. */
+  /** Worst per-sample cosine similarity (1 = same direction). */
+  readonly cosine?: number;
+  /** Median per-sample cosine similarity. */
+  readonly cosineMedian?: number;
+  /** Fraction in [0, 1] of rows (over the last dimension) whose argmax agrees. */
   readonly top1Agreement?: number;
+  /** Worst per-sample PSNR in dB (Infinity when equal). */
+  readonly psnr?: number;
+  /** Largest distance in pixels between the spatial argmax of a keypoint's heatmap in the two models. */
+  readonly keypointError?: number;
+  /** Mean of those distances over every keypoint of every sample. */
+  readonly keypointErrorMean?: number;
 }
 
 /** How far a candidate's outputs are from the original's on the same inputs. */
@@ -18,84 +36,27 @@ export interface DriftResult {
   maxAbsError: number;
   /** Root mean square of the differences over every element. */
   rmse: number;
-  /** Cosine similarity of all outputs of all samples flattened into one vector; 1 = same direction. */
-  cosine: number;
-  /** Fraction in [0, 1] of rows (over outputs whose last dimension is ≥ 2) whose argmax agrees. */
+  /** Worst per-sample cosine similarity over the vector outputs; absent when no output is a vector. */
+  cosine?: number;
+  /** Median per-sample cosine similarity over the vector outputs. */
+  cosineMedian?: number;
+  /** Fraction in [0, 1] of rows of the classification outputs whose argmax agrees. */
   top1Agreement?: number;
+  /** Worst per-sample PSNR in dB over the image outputs. */
+  psnr?: number;
+  /** Largest keypoint distance in pixels over the heatmap outputs. */
+  keypointError?: number;
   /** Number of input sets compared. */
   samples: number;
-  /** The same metrics per output. */
+  /** The metrics per output, with the output's kind. */
   outputs?: OutputDrift[];
 }
 
-/** Running sums for one group of values (the whole model, or one output). */
-class Accumulator {
-  maxAbs = 0;
-  sumSq = 0;
-  dot = 0;
-  normA = 0;
-  normB = 0;
-  count = 0;
-  rows = 0;
-  agree = 0;
-
-  add(a: ArrayLike<number>, b: ArrayLike<number>): void {
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i] ?? 0;
-      const y = b[i] ?? 0;
-      this.count++;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        // Both NaN or the same infinity is agreement; anything else is an unbounded error.
-        if (!(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)))) this.maxAbs = Infinity;
-        continue;
-      }
-      const d = y - x;
-      const abs = Math.abs(d);
-      if (abs > this.maxAbs) this.maxAbs = abs;
-      this.sumSq += d * d;
-      this.dot += x * y;
-      this.normA += x * x;
-      this.normB += y * y;
-    }
-  }
-
-  addTop1(a: ArrayLike<number>, b: ArrayLike<number>, width: number): void {
-    for (let start = 0; start + width <= a.length; start += width) {
-      this.rows++;
-      if (argmax(a, start, width) === argmax(b, start, width)) this.agree++;
-    }
-  }
-
-  merge(other: Accumulator): void {
-    this.maxAbs = Math.max(this.maxAbs, other.maxAbs);
-    this.sumSq += other.sumSq;
-    this.dot += other.dot;
-    this.normA += other.normA;
-    this.normB += other.normB;
-    this.count += other.count;
-    this.rows += other.rows;
-    this.agree += other.agree;
-  }
-
-  result(): Omit<OutputDrift, 'name'> {
-    const rmse = this.count === 0 ? 0 : Math.sqrt(this.sumSq / this.count);
-    let cosine: number;
-    if (this.normA === 0 && this.normB === 0) cosine = 1;
-    else if (this.normA === 0 || this.normB === 0) cosine = 0;
-    else cosine = Math.min(1, this.dot / Math.sqrt(this.normA * this.normB));
-    return {
-      maxAbsError: this.maxAbs,
-      rmse,
-      cosine,
-      ...(this.rows > 0 ? { top1Agreement: this.agree / this.rows } : {}),
-    };
-  }
-}
-
-function argmax(values: ArrayLike<number>, start: number, width: number): number {
-  let best = start;
-  for (let i = start + 1; i < start + width; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
-  return best - start;
+/** Both models' values of one output, every sample. */
+interface Collected {
+  readonly shape: readonly number[];
+  readonly a: (Float32Array | Int32Array | Uint8Array)[];
+  readonly b: (Float32Array | Int32Array | Uint8Array)[];
 }
 
 async function outputsOf(model: Executable, inputs: readonly tf.Tensor[]): Promise<readonly OutputValue[]> {
@@ -104,18 +65,108 @@ async function outputsOf(model: Executable, inputs: readonly tf.Tensor[]): Promi
   return data.map((d, i) => ({ name: model.outputs[i] ?? String(i), shape: [], data: d }));
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN;
+}
+
+/** Elementwise errors of one output, every kind. */
+function errors(c: Collected): { maxAbsError: number; sumSq: number; count: number } {
+  let maxAbsError = 0;
+  let sumSq = 0;
+  let count = 0;
+  c.a.forEach((a, s) => {
+    const b = c.b[s] ?? a;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] ?? 0;
+      const y = b[i] ?? 0;
+      count++;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        // Both NaN or the same infinity is agreement; anything else is an unbounded error.
+        if (!(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)))) maxAbsError = Infinity;
+        continue;
+      }
+      const d = Math.abs(y - x);
+      if (d > maxAbsError) maxAbsError = d;
+      sumSq += d * d;
+    }
+  });
+  return { maxAbsError, sumSq, count };
+}
+
+/** The metrics that apply to `kind`, computed per sample (one row of the batch) where they are per sample. */
+function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' | 'kind' | 'kindFrom' | 'maxAbsError' | 'rmse'> {
+  const batch = c.shape.length > 0 ? (c.shape[0] ?? 1) : 1;
+  const perSample = (data: ArrayLike<number>): number => Math.max(1, Math.floor(data.length / Math.max(1, batch)));
+  if (kind === 'classification' || kind === 'embedding') {
+    const cosines: number[] = [];
+    let rows = 0;
+    let agree = 0;
+    const width = c.shape[c.shape.length - 1] ?? 0;
+    c.a.forEach((a, s) => {
+      const b = c.b[s] ?? a;
+      const n = perSample(a);
+      for (let start = 0; start + n <= a.length; start += n) cosines.push(cosineOf(a, b, start, n));
+      if (kind === 'classification' && width >= 2) {
+        for (let start = 0; start + width <= a.length; start += width) {
+          rows++;
+          if (argmax(a, start, width) === argmax(b, start, width)) agree++;
+        }
+      }
+    });
+    if (cosines.length === 0) return {};
+    return {
+      cosine: Math.min(...cosines),
+      cosineMedian: median(cosines),
+      ...(kind === 'classification' && rows > 0 ? { top1Agreement: agree / rows } : {}),
+    };
+  }
+  if (kind === 'image') {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const a of c.a) for (const v of a) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    const psnrs: number[] = [];
+    c.a.forEach((a, s) => {
+      const n = perSample(a);
+      for (let start = 0; start + n <= a.length; start += n) psnrs.push(psnrOf(a, c.b[s] ?? a, start, n, hi - lo));
+    });
+    return psnrs.length === 0 ? {} : { psnr: Math.min(...psnrs) };
+  }
+  if (kind === 'heatmap' && c.shape.length === 4) {
+    const [, h = 1, w = 1, k = 1] = c.shape;
+    const distances: number[] = [];
+    c.a.forEach((a, s) => {
+      for (let start = 0; start + h * w * k <= a.length; start += h * w * k) distances.push(...keypointDistances(a, c.b[s] ?? a, start, h, w, k));
+    });
+    return {
+      keypointError: Math.max(0, ...distances),
+      keypointErrorMean: distances.length === 0 ? 0 : distances.reduce((n, d) => n + d, 0) / distances.length,
+    };
+  }
+  return {};
+}
+
+function worst(values: readonly (number | undefined)[], pick: 'min' | 'max'): number | undefined {
+  const present = values.filter((v): v is number => v !== undefined);
+  if (present.length === 0) return undefined;
+  return pick === 'min' ? Math.min(...present) : Math.max(...present);
+}
+
 /**
- * Runs `original` and `candidate` on every input set and compares all outputs element by element. Top-1 agreement
- * covers outputs whose last dimension is ≥ 2 (classifier-like); it is absent when no output qualifies.
- * Throws MeasureError when the two models' outputs differ in number or size.
+ * Runs `original` and `candidate` on every input set and compares each output by what it holds (`kinds` by output
+ * name, else inferred: see `inferOutputKind`). Model-level figures are the worst over the outputs they apply to —
+ * the max of max-abs errors, the lowest cosine and PSNR, the largest keypoint distance — and are absent when no
+ * output has them. Throws MeasureError when the two models' outputs differ in number or size, or a configured
+ * output name does not exist.
  */
 export async function measureDrift(
   original: Executable,
   candidate: Executable,
   inputs: readonly (readonly tf.Tensor[])[],
+  kinds: Readonly<Record<string, OutputKind>> = {},
 ): Promise<DriftResult> {
   if (inputs.length === 0) throw new MeasureError('accuracy drift needs at least one input sample');
-  const perOutput = new Map<string, Accumulator>();
+  const collected = new Map<string, Collected>();
   for (const sample of inputs) {
     const a = await outputsOf(original, sample);
     const b = await outputsOf(candidate, sample);
@@ -130,18 +181,65 @@ export async function measureDrift(
             'candidate: drift needs outputs of the same shape',
         );
       }
-      let acc = perOutput.get(out.name);
-      if (!acc) perOutput.set(out.name, (acc = new Accumulator()));
-      acc.add(out.data, other.data);
-      const width = out.shape[out.shape.length - 1] ?? 0;
-      if (width >= 2) acc.addTop1(out.data, other.data, width);
+      let c = collected.get(out.name);
+      if (!c) collected.set(out.name, (c = { shape: out.shape, a: [], b: [] }));
+      c.a.push(out.data);
+      c.b.push(other.data);
     });
   }
-  const total = new Accumulator();
-  for (const acc of perOutput.values()) total.merge(acc);
+  const unknown = Object.keys(kinds).filter((name) => !collected.has(name));
+  if (unknown.length > 0) {
+    throw new MeasureError(
+      `outputs: ${unknown.map((n) => `"${n}"`).join(', ')} ${unknown.length === 1 ? 'is not an output' : 'are not outputs'} of the model; ` +
+        `its outputs are ${[...collected.keys()].map((n) => `"${n}"`).join(', ')}`,
+    );
+  }
+
+  let sumSq = 0;
+  let count = 0;
+  const outputs: OutputDrift[] = [...collected].map(([name, c]) => {
+    const configured = kinds[name];
+    const kind = configured ?? inferOutputKind(c.shape, c.a[0] ?? []);
+    const e = errors(c);
+    sumSq += e.sumSq;
+    count += e.count;
+    return {
+      name,
+      kind,
+      kindFrom: configured ? 'config' : 'inferred',
+      maxAbsError: e.maxAbsError,
+      rmse: e.count === 0 ? 0 : Math.sqrt(e.sumSq / e.count),
+      ...kindMetrics(c, kind),
+    };
+  });
+  const top1 = outputs.filter((o) => o.top1Agreement !== undefined);
+  const cosine = worst(outputs.map((o) => o.cosine), 'min');
+  const cosineMedian = worst(outputs.map((o) => o.cosineMedian), 'min');
+  const psnr = worst(outputs.map((o) => o.psnr), 'min');
+  const keypointError = worst(outputs.map((o) => o.keypointError), 'max');
   return {
-    ...total.result(),
+    maxAbsError: worst(outputs.map((o) => o.maxAbsError), 'max') ?? 0,
+    rmse: count === 0 ? 0 : Math.sqrt(sumSq / count),
+    ...(cosine === undefined ? {} : { cosine }),
+    ...(cosineMedian === undefined ? {} : { cosineMedian }),
+    // The worst classification output: one output that disagrees is not averaged away by another.
+    ...(top1.length > 0 ? { top1Agreement: Math.min(...top1.map((o) => o.top1Agreement ?? 1)) } : {}),
+    ...(psnr === undefined ? {} : { psnr }),
+    ...(keypointError === undefined ? {} : { keypointError }),
     samples: inputs.length,
-    outputs: [...perOutput].map(([name, acc]) => ({ name, ...acc.result() })),
+    outputs,
   };
+}
+
+/** One line per output for the report: its kind and the metrics that apply to it. */
+export function describeOutputs(drift: DriftResult): string[] {
+  const n = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+  return (drift.outputs ?? []).map((o) => {
+    const parts = [`max abs error ${n(o.maxAbsError)}`, `RMSE ${n(o.rmse)}`];
+    if (o.top1Agreement !== undefined) parts.push(`top-1 ${(o.top1Agreement * 100).toFixed(1)}%`);
+    if (o.cosine !== undefined) parts.push(`cosine worst ${n(o.cosine)} / median ${n(o.cosineMedian ?? o.cosine)}`);
+    if (o.psnr !== undefined) parts.push(`PSNR worst ${Number.isFinite(o.psnr) ? `${o.psnr.toFixed(1)} dB` : '∞ (identical)'}`);
+    if (o.keypointError !== undefined) parts.push(`keypoints worst ${o.keypointError.toFixed(1)} px / mean ${(o.keypointErrorMean ?? 0).toFixed(2)} px`);
+    return `accuracy of output "${o.name}" (${o.kind}${o.kindFrom === 'inferred' ? ', inferred; set `outputs:` to change' : ''}): ${parts.join(', ')}`;
+  });
 }

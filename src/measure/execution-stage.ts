@@ -7,6 +7,7 @@ import type { DriftResult } from './drift.js';
 import { withDeadline } from './deadline.js';
 import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
+import { describeOps } from './latency/profile.js';
 import { selectRuntime, type RuntimeInfo } from './runtime.js';
 
 /** What a model's budgets ask to be run: latency, A/B, FLOPs. */
@@ -66,8 +67,11 @@ export async function measureExecution(args: {
     const d = args.drift;
     measured['accuracy.max-abs-error'] = { value: d.maxAbsError };
     measured['accuracy.rmse'] = { value: d.rmse };
-    measured['accuracy.cosine'] = { value: d.cosine };
+    // Only the metrics that apply to some output: a budget on one that applies to none says "not measured".
+    if (d.cosine !== undefined) measured['accuracy.cosine'] = { value: d.cosine };
     if (d.top1Agreement !== undefined) measured['accuracy.top1-agreement'] = { value: d.top1Agreement };
+    if (d.psnr !== undefined) measured['accuracy.psnr'] = { value: d.psnr };
+    if (d.keypointError !== undefined) measured['accuracy.keypoint-error'] = { value: d.keypointError };
   }
 
   if (needs.latency) {
@@ -91,7 +95,7 @@ export async function measureExecution(args: {
     );
     if (head.memory.leakedTensors > 0) notes.push(`${head.memory.leakedTensors} tensor(s) leaked per benchmark: the model or runtime keeps tensors alive`);
     if (head.ops && head.ops.length > 0) {
-      notes.push(`where the time goes: ${head.ops.slice(0, 5).map((o) => `${o.op} ${o.totalMs.toFixed(2)} ms`).join(', ')}`);
+      notes.push(describeOps(head.ops.slice(0, 5), s.p50));
     }
   }
 

@@ -8,7 +8,8 @@ import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
 import { baseCompressSetting, prepareBase } from './base-model.js';
 import { compressAsConfigured, searchesPrecision, techniquesOf } from './compress-stage.js';
-import type { DriftResult } from './drift.js';
+import { SYNTHETIC_INPUTS_NOTICE } from './drift-session.js';
+import { describeOutputs, type DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
 import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
 
@@ -66,6 +67,11 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     notes.push(...outcome.notes);
     drift = outcome.drift;
     if (outcome.inputsNote) notes.push(`accuracy drift measured on ${outcome.inputsNote}`);
+    if (drift) notes.push(...describeOutputs(drift));
+    if (outcome.synthetic) {
+      ctx.warn(`${spec.name}: ${SYNTHETIC_INPUTS_NOTICE}`);
+      notes.push(SYNTHETIC_INPUTS_NOTICE);
+    }
     if (spec.output) {
       await saveModel(candidate, spec.output, { ...(ctx.root === undefined ? {} : { within: ctx.root }), ...(ctx.sources ? { protect: ctx.sources } : {}) });
       notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);

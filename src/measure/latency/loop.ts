@@ -37,7 +37,10 @@ export interface ProfileLike {
 
 /** Tensor and process memory seen while benchmarking. */
 export interface MemoryStats {
-  /** High-water mark of live tensor bytes: sampled after every run, and inside the profiled run when profiling. */
+  /**
+   * High-water mark of live tensor bytes: sampled after every run, and inside one profiled run (`tf.profile`'s
+   * `peakBytes`: weights, inputs and every intermediate activation alive at once). Every model gets that run.
+   */
   readonly peakTensorBytes: number;
   /** Peak resident set size of the whole process (includes the runtime, Node itself and other models). */
   readonly peakRssBytes: number;
@@ -134,15 +137,14 @@ export async function runLatencyLoop(
   }
   const timedSeconds = (now() - timedStart) / 1000;
 
-  let ops: readonly OpTime[] | undefined;
-  if (o.profileOps > 0) {
-    const info = await profile(async () => {
-      await runOnce();
-      return [];
-    });
-    peakTensorBytes = Math.max(peakTensorBytes, info.peakBytes);
-    ops = summarizeProfile(info.kernels, o.profileOps);
-  }
+  // Always one profiled run: its peakBytes is the only view of the activations alive inside an inference, so every
+  // model's peak memory is measured the same way whether or not its ops are listed.
+  const info = await profile(async () => {
+    await runOnce();
+    return [];
+  });
+  peakTensorBytes = Math.max(peakTensorBytes, info.peakBytes);
+  const ops: readonly OpTime[] | undefined = o.profileOps > 0 ? summarizeProfile(info.kernels, o.profileOps) : undefined;
 
   return {
     firstInferenceMs,

@@ -20,7 +20,7 @@ export interface LatencyOptions {
   readonly maxSeconds?: number;
   /** Per-model limit on everything (warm-up, timed runs, profile); past it the model fails, the check goes on. Default 120 s. */
   readonly timeoutSeconds?: number;
-  /** Top-N ops by kernel time from one extra profiled run; 0 turns the profiled run off. Default 10. */
+  /** Top-N ops by kernel time of the profiled run (which always runs, for peak memory); 0 lists none. Default 10. */
   readonly profileOps?: number;
 }
 

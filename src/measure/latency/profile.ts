@@ -1,4 +1,5 @@
 /** "Where the time goes": kernel times of one profiled run, grouped by op. */
+import { formatValue } from '../../config/units.js';
 
 /** Time spent in one kind of op (kernel) during one inference. */
 export interface OpTime {
@@ -34,4 +35,28 @@ export function summarizeProfile(
     .map(([op, e]) => ({ op, calls: e.calls, totalMs: e.totalMs, share: total > 0 ? e.totalMs / total : 0 }))
     .sort((a, b) => b.totalMs - a.totalMs || a.op.localeCompare(b.op))
     .slice(0, top);
+}
+
+/** The precision `formatValue('ms', …)` shows `ms` with. */
+function shownStep(ms: number): number {
+  return ms < 1 ? 0.001 : ms < 100 ? 0.01 : ms < 10_000 ? 1 : 100;
+}
+
+/** Rounds down to `step` (the epsilon absorbs float noise like 0.29 / 0.01 = 28.999…). */
+function floorTo(value: number, step: number): number {
+  return Math.floor(value / step + 1e-12) * step;
+}
+
+/**
+ * "Where the time goes" as shares of kernel time, each with its part of one inference (share × `inferenceMs`, the
+ * p50): the parts add up to at most the inference. Profiled kernel times themselves are not shown — on the CPU
+ * runtimes they include reading each kernel's result back and add up to more than an inference.
+ */
+export function describeOps(ops: readonly OpTime[], inferenceMs: number): string {
+  // Every part is rounded down to a multiple of the whole's shown step (or coarser), so the shown parts add up to at
+  // most the shown whole.
+  const whole = floorTo(inferenceMs, shownStep(inferenceMs));
+  const part = (ms: number): number => floorTo(ms, Math.max(shownStep(ms), shownStep(whole)));
+  const parts = ops.map((o) => `${o.op} ${Math.floor(o.share * 100 + 1e-9)}% (${formatValue('ms', part(o.share * inferenceMs))})`);
+  return `where the time goes (share of kernel time; its part of the ${formatValue('ms', whole)} p50): ${parts.join(', ')}`;
 }

@@ -42,6 +42,19 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('peak memory is measured the same way with or without the op list: activations inside an inference count', async () => {
+    await selectRuntime(runtime);
+    const model = await loadModel(corpusModel('human-gender').path);
+    const quick = { warmupRuns: 1, warmupSeconds: 0, minRuns: 2, minSeconds: 0, maxSeconds: 5 };
+    const listed = await benchmarkModel(model, { ...quick, profileOps: 10 });
+    const unlisted = await benchmarkModel(model, { ...quick, profileOps: 0 });
+    // Weights as the runtime holds them: float32 after dequantization (int32 for int32 weights).
+    const weights = (model.artifacts.weightSpecs ?? []).reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1) * 4, 0);
+    expect(unlisted.memory.peakTensorBytes).toBe(listed.memory.peakTensorBytes);
+    // More than the float32 weights plus the input: intermediate activations are alive at the peak.
+    expect(unlisted.memory.peakTensorBytes).toBeGreaterThan(weights);
+  });
+
   it('esrgan-slim-x2 (layers) at 16×16, capped by max-seconds', async () => {
     await selectRuntime(runtime);
     const model = await loadModel(corpusModel('esrgan-slim-x2').path);

@@ -90,6 +90,42 @@ models:
     expect(problems(text).join('\n')).toMatch(expected);
   });
 
+  test('a warning level beyond its hard limit is an error at the warn value', () => {
+    const text = [
+      'version: 1',
+      'models:',
+      '  - name: a',
+      '    path: m.json',
+      '    budget:',
+      '      size: { max: 5 MB, warn: 6 MB }',
+      '      accuracy:',
+      '        top1-agreement: { min: 99%, warn: 98% }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'model-budget.yml:6:32 models[0].budget.size.warn: warn 6 MB is beyond max 5 MB, so it could never show before the failure; the warning level comes first: did you mean { max: 6 MB, warn: 5 MB }?',
+      'model-budget.yml:8:43 models[0].budget.accuracy.top1-agreement.warn: warn 98.0% is beyond min 99.0%, so it could never show before the failure; the warning level comes first: did you mean { min: 98.0%, warn: 99.0% }?',
+    ]);
+  });
+
+  test('outputs: kinds by output name; an unknown kind is an error naming the kinds', () => {
+    const base = 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    outputs:\n';
+    const [model] = parseConfig(`${base}      age: regression\n      logits: classification\n`, '/repo/model-budget.yml', 'model-budget.yml').models;
+    expect(model?.outputs).toEqual({ age: 'regression', logits: 'classification' });
+    expect(problems(`${base}      age: number\n`).join('\n')).toMatch(
+      /model-budget\.yml:6:12 models\[0\]\.outputs\.age: expected one of "classification", "regression", "embedding", "image", "heatmap"/,
+    );
+  });
+
+  test('a warning level equal to its hard limit, or on the near side, is accepted', () => {
+    const text = 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget:\n      size: { max: 5 MB, warn: 5 MB }\n      accuracy: { cosine: { min: 0.99, warn: 0.995 } }\n';
+    const [model] = parseConfig(text, '/repo/model-budget.yml', 'model-budget.yml').models;
+    expect(model?.budgets.map((b) => [b.key, b.limit, b.warn])).toEqual([
+      ['size', 5_000_000, 5_000_000],
+      ['accuracy.cosine', 0.99, 0.995],
+    ]);
+  });
+
   test('an alias bomb is refused', () => {
     const bomb = [
       'a: &a ["x","x","x","x","x","x","x","x","x","x"]',

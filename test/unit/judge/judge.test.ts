@@ -13,6 +13,14 @@ const size = (limit?: number, warn?: number): BudgetEntry => ({
   source: at,
 });
 const cosine = (limit: number): BudgetEntry => ({ key: 'accuracy.cosine', unit: 'number', direction: 'min', limit, source: at });
+const top1 = (limit: number, warn?: number): BudgetEntry => ({
+  key: 'accuracy.top1-agreement',
+  unit: 'fraction',
+  direction: 'min',
+  limit,
+  ...(warn === undefined ? {} : { warn }),
+  source: at,
+});
 
 describe('judgeMetric', () => {
   test.each([
@@ -24,6 +32,11 @@ describe('judgeMetric', () => {
     { what: 'no budget', value: 4.8e6, budget: undefined, status: 'no-budget', message: '4.8 MB (no budget)' },
     { what: 'a floor kept', value: 0.9995, budget: cosine(0.999), status: 'pass', message: '0.9995 is within the 0.999 budget' },
     { what: 'a floor broken', value: 0.99, budget: cosine(0.999), status: 'fail', message: '0.99 is under the 0.999 budget by 0.9%' },
+    { what: 'exactly at a floor passes: top1 100% with perfect agreement', value: 1, budget: top1(1), status: 'pass', message: '100.0% is within the 100.0% budget' },
+    { what: 'just under a 100% floor fails', value: 0.995, budget: top1(1), status: 'fail', message: '99.50% is under the 100.0% budget by 0.5%' },
+    { what: 'exactly at a soft floor passes', value: 0.99, budget: top1(0.98, 0.99), status: 'pass', message: '99.0% is within the 98.0% budget' },
+    { what: 'exactly at a soft ceiling passes', value: 4.5e6, budget: size(5e6, 4.5e6), status: 'pass', message: '4.5 MB is within the 5 MB budget' },
+    { what: 'a cosine floor of 1 kept by an identical model', value: 1, budget: cosine(1), status: 'pass', message: '1 is within the 1 budget' },
   ])('$what', ({ value, budget, status, message }) => {
     const result = judgeMetric(budget?.key ?? 'size', { value }, budget);
     expect(result.status).toBe(status);
@@ -36,6 +49,21 @@ describe('judgeModel', () => {
   test('a budget whose metric was not measured warns instead of passing silently', () => {
     const results = judgeModel({ measured: {}, budgets: [size(5e6)] });
     expect(results).toMatchObject([{ key: 'size', status: 'warn', message: 'size on disk has a budget but was not measured' }]);
+  });
+
+  test('an unchanged model passes size-increase: 0%; one byte more fails it', () => {
+    const same = judgeModel({ measured: { size: { value: 1000, base: 1000 } }, budgets: [], sizeIncrease: 0 });
+    expect(same.filter((r) => r.key === 'size-increase.size')).toMatchObject([{ status: 'pass', value: 0, limit: 0 }]);
+    const grown = judgeModel({ measured: { size: { value: 1001, base: 1000 } }, budgets: [], sizeIncrease: 0 });
+    expect(grown.filter((r) => r.key === 'size-increase.size')).toMatchObject([{ status: 'fail' }]);
+  });
+
+  test('an accuracy budget on a metric that applies to no output says so, and warns', () => {
+    const results = judgeModel({ measured: { 'accuracy.max-abs-error': { value: 0.094 } }, budgets: [cosine(0.999)] });
+    expect(results.find((r) => r.key === 'accuracy.cosine')).toMatchObject({
+      status: 'warn',
+      message: "cosine similarity has a budget but applies to none of this model's outputs (see their kinds in the notes; set `outputs:` where one is inferred wrong)",
+    });
   });
 
   test('size-increase compares with the base', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
 import { runLatencyLoop, type LoopPorts, type Runnable } from '../../../src/measure/latency/loop.js';
 import { resolveLatencyOptions } from '../../../src/measure/latency/options.js';
-import { summarizeProfile } from '../../../src/measure/latency/profile.js';
+import { describeOps, summarizeProfile } from '../../../src/measure/latency/profile.js';
+import fc from 'fast-check';
 
 /** A fake model on a fake clock: each run advances the clock by the next duration (the last one repeats). */
 function fakeWorld(durationsMs: readonly number[], leakPerRun = 0) {
@@ -43,7 +44,8 @@ describe('runLatencyLoop', () => {
     expect(stats.summary.p50).toBe(10);
     expect(stats.stoppedBy).toBe('min-runs-and-seconds');
     expect(stats.timedSeconds).toBe(1);
-    expect(w.calls()).toBe(106);
+    // 6 warm-up + 100 timed + the profiled run that measures peak memory.
+    expect(w.calls()).toBe(107);
     expect(stats.ops).toBeUndefined();
   });
 
@@ -68,6 +70,14 @@ describe('runLatencyLoop', () => {
     // 1 warm-up + 3 timed + 1 profiled run, each leaking 2 tensors.
     expect(stats.memory.leakedTensors).toBe(10);
     expect(stats.ops).toEqual([{ op: 'Conv2D', calls: 1, totalMs: 2, share: 2 / 3 }]);
+  });
+
+  it('measures the peak inside an inference even when no ops are listed, so every model is measured the same way', async () => {
+    const w = fakeWorld([5]);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minSeconds: 0, warmupRuns: 1, warmupSeconds: 0, profileOps: 0 }, w.ports);
+    // tf.memory() after each run sees at most 1000 + 5 bytes; the profiled inference peaked at 5000.
+    expect(stats.memory.peakTensorBytes).toBe(5000);
+    expect(stats.ops).toBeUndefined();
   });
 
   it('wraps a model that throws in a MeasureError naming the model, cause kept', async () => {
@@ -142,5 +152,46 @@ describe('summarizeProfile', () => {
       { op: 'Conv2D', calls: 1, totalMs: 3, share: 0.6 },
       { op: 'Add', calls: 2, totalMs: 2, share: 0.4 },
     ]);
+  });
+});
+
+/** Milliseconds of every "(… ms)" part of a describeOps line, and of its p50. */
+function shownMs(line: string): { parts: number[]; whole: number } {
+  const toMs = (n: string, unit: string): number => Number(n) * (unit === 'µs' ? 1e-3 : unit === 's' ? 1000 : 1);
+  const whole = /the ([\d.]+) (µs|ms|s) p50/.exec(line);
+  const parts = [...line.matchAll(/% \(([\d.]+) (µs|ms|s)\)/g)].map((m) => toMs(m[1] ?? '', m[2] ?? ''));
+  return { parts, whole: whole ? toMs(whole[1] ?? '', whole[2] ?? '') : Number.NaN };
+}
+
+describe('describeOps', () => {
+  it('shows shares and per-inference parts that add up, not profiled kernel times beyond the inference', () => {
+    // Profiled kernel times (171.5 ms of FusedConv2D) exceed the 58 ms p50: profiling reads every kernel back.
+    const ops = summarizeProfile(
+      [
+        { name: 'FusedConv2D', kernelTimeMs: 171.5 },
+        { name: 'FusedDepthwiseConv2D', kernelTimeMs: 30.1 },
+        { name: 'Add', kernelTimeMs: 12.4 },
+      ],
+      5,
+    );
+    const line = describeOps(ops, 58);
+    expect(line).toBe('where the time goes (share of kernel time; its part of the 58 ms p50): FusedConv2D 80% (46.48 ms), FusedDepthwiseConv2D 14% (8.15 ms), Add 5% (3.36 ms)');
+    expect(line).not.toMatch(/171/);
+  });
+
+  it('parts never add up to more than the inference, shares never to more than 100%', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: fc.constantFrom('Conv2D', 'Add', 'Relu', 'MatMul', 'Mul', 'Pad'), kernelTimeMs: fc.double({ min: 0, max: 500, noNaN: true }) }), { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0.01, max: 20_000, noNaN: true }),
+        (kernels, p50) => {
+          const line = describeOps(summarizeProfile(kernels, 10), p50);
+          const { parts, whole } = shownMs(line);
+          expect(parts.reduce((n, v) => n + v, 0)).toBeLessThanOrEqual(whole + 1e-9);
+          const shares = [...line.matchAll(/ (\d+)% \(/g)].map((m) => Number(m[1]));
+          expect(shares.reduce((n, v) => n + v, 0)).toBeLessThanOrEqual(100);
+        },
+      ),
+    );
   });
 });
