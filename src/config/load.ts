@@ -5,7 +5,8 @@ import type * as z from 'zod';
 import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
 import { flattenBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
-import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig } from './schema.js';
+import { checkConfigPaths, findRepositoryRoot, type PathRef } from './paths.js';
+import { configSchema, mergeBenchmark, mergeLimits, type BenchmarkConfig, type CompressConfig, type InputsConfig, type LimitsConfig, type ParsedConfig } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
@@ -24,6 +25,8 @@ export interface ModelSpec {
   readonly output?: string;
   readonly inputs?: InputsConfig;
   readonly benchmark: BenchmarkConfig;
+  /** Read and allocation caps (`limits:` over the defaults). */
+  readonly limits: LimitsConfig;
   readonly budgets: readonly BudgetEntry[];
   /** `latency.increase`: allowed slowdown against the baseline, as a fraction. */
   readonly latencyIncrease?: number;
@@ -45,8 +48,11 @@ export interface BudgetConfig {
   readonly models: readonly ModelSpec[];
 }
 
-/** Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). */
-export async function loadConfig(file: string, cwd: string = process.cwd()): Promise<BudgetConfig> {
+/**
+ * Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). Every path in it
+ * must stay inside `root`, the repository (default: found from the config's folder, see `findRepositoryRoot`).
+ */
+export async function loadConfig(file: string, cwd: string = process.cwd(), root?: string): Promise<BudgetConfig> {
   const abs = resolve(cwd, file);
   const displayPath = relative(cwd, abs) || abs;
   let text: string;
@@ -65,11 +71,18 @@ export async function loadConfig(file: string, cwd: string = process.cwd()): Pro
         : `cannot be read: ${errorMessage(error)}`;
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
-  return parseConfig(text, abs, displayPath);
+  const { config, paths } = parseWithPaths(text, abs, displayPath);
+  const problems = await checkConfigPaths(paths, root ?? (await findRepositoryRoot(abs, cwd)));
+  if (problems.length > 0) throw new ConfigError(sortIssues(problems));
+  return config;
 }
 
-/** Parses config text; `file` is absolute, `displayPath` is what messages show. */
+/** Parses config text; `file` is absolute, `displayPath` is what messages show. Paths are resolved, not checked. */
 export function parseConfig(text: string, file: string, displayPath: string): BudgetConfig {
+  return parseWithPaths(text, file, displayPath).config;
+}
+
+function parseWithPaths(text: string, file: string, displayPath: string): { config: BudgetConfig; paths: PathRef[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number | undefined): { line: number; column: number } =>
@@ -119,6 +132,7 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
       ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
       benchmark: mergeBenchmark(parsed.benchmark, m.benchmark),
+      limits: mergeLimits(parsed.limits, m.limits),
       budgets,
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
@@ -127,7 +141,25 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
       source: locate(['models', i]),
     };
   });
-  return { file, displayPath, text, models };
+  return { config: { file, displayPath, text, models }, paths: pathRefs(parsed.models, dir, locate) };
+}
+
+/** The paths the pipeline will open, with where each is written (`output:` is checked where it is written). */
+function pathRefs(models: ParsedConfig['models'], dir: string, locate: Locate): PathRef[] {
+  const refs: PathRef[] = [];
+  const add = (key: readonly PropertyKey[], written: string, expect: PathRef['expect']): void => {
+    refs.push({ key: formatPath(key), written, abs: resolveFrom(dir, written), expect, at: locate(key) });
+  };
+  models.forEach((m, i) => {
+    add(['models', i, 'path'], m.path, 'file');
+    if (m['custom-layers'] !== undefined) add(['models', i, 'custom-layers'], m['custom-layers'], 'file');
+    for (const [input, value] of Object.entries(m.inputs?.npy ?? {})) {
+      if (typeof value === 'string') add(['models', i, 'inputs', 'npy', input], value, 'file');
+      else value.forEach((written, j) => add(['models', i, 'inputs', 'npy', input, j], written, 'file'));
+    }
+    if (m.inputs?.images) add(['models', i, 'inputs', 'images', 'dir'], m.inputs.images.dir, 'folder');
+  });
+  return refs;
 }
 
 function resolveFrom(dir: string, path: string): string {
