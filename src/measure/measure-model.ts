@@ -10,6 +10,7 @@ import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
+import { withDeadline } from './deadline.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
@@ -42,8 +43,9 @@ export interface MeasureContext {
 /** Loads one model, compresses it as configured, and measures what its budgets need. */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
   ctx.step(`loading ${spec.path}`);
-  const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
-  const original = await loadModel(spec.absPath, loadOptions);
+  const loadOptions = { maxBytes: spec.limits['model-size'], ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }) };
+  // Loading is under the model's deadline too; it is checked between reads (SECURITY.md, "Limits").
+  const original = await withDeadline(loadModel(spec.absPath, loadOptions), spec.benchmark.timeout, `loading ${spec.path}`);
   const notes: string[] = [];
   const needs = executionNeeds(spec);
   const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;

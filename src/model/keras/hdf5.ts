@@ -11,6 +11,11 @@ const H5T_FLOAT = 1;
 export interface ReadBudget {
   /** Bytes of dataset values still allowed. */
   bytesLeft: number;
+  /**
+   * Size of the HDF5 file being read. An unfiltered (uncompressed) dataset cannot hold more bytes than its file:
+   * one that declares more is mostly unwritten chunks, a few bytes on disk that read back as gigabytes.
+   */
+  hdf5Bytes: number;
 }
 
 /** A weight read from HDF5: its shape and values, widened or narrowed to float32. */
@@ -182,6 +187,14 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
       `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes), ` +
         `more than the ${budget.bytesLeft.toLocaleString('en-US')} bytes left under maxUncompressedBytes; ` +
         'the file is corrupt or hostile — re-save it, or raise the limit if the model is really that large',
+      { file },
+    );
+  }
+  if (bytes > budget.hdf5Bytes && dataset.filters.length === 0) {
+    throw new ModelLoadError(
+      `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes) but is ` +
+        `stored uncompressed in an HDF5 file of ${budget.hdf5Bytes.toLocaleString('en-US')} bytes: its data is not ` +
+        'there (unwritten chunks); the file is corrupt or hostile — re-save the model',
       { file },
     );
   }
