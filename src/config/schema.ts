@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
 import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
 
 /**
@@ -147,7 +148,7 @@ export const limitsSchema = z.strictObject({
 });
 
 /** Limit defaults: 1 GiB per model (TF.js holds weights in one ArrayBuffer), 256 MiB per sample file. */
-export const LIMIT_DEFAULTS = { 'model-size': 1024 ** 3, 'sample-size': 256 * 1024 ** 2 } as const;
+export const LIMIT_DEFAULTS = { 'model-size': DEFAULT_MAX_MODEL_BYTES, 'sample-size': DEFAULT_MAX_SAMPLE_BYTES } as const;
 
 export type LimitsConfig = { readonly [K in keyof typeof LIMIT_DEFAULTS]: number };
 

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ModelLoadError, errorMessage } from '../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../limits.js';
 import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
 import { kindOf, readRegularFile } from './read-file.js';
@@ -10,8 +11,6 @@ import type { LoadedModel, ModelFile } from './types.js';
 
 /** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
-/** Default of {@link LoadOptions.maxBytes}: 1 GiB (the `limits.model-size` default). */
-export const DEFAULT_MAX_MODEL_BYTES = 1024 ** 3;
 
 /** First bytes of the Keras container formats. */
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];

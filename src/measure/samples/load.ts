@@ -2,6 +2,7 @@ import { readdir, realpath } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../../errors.js';
+import { DEFAULT_MAX_SAMPLE_BYTES } from '../../limits.js';
 import { readRegularFile } from '../../model/read-file.js';
 import type { InputSpec } from '../execute.js';
 import { byInputName, checkInputNames, makeInputs, resolveShape } from '../inputs.js';
@@ -38,8 +39,6 @@ export interface LoadSamplesOptions {
   readonly maxFileBytes?: number;
 }
 
-/** Default of {@link LoadSamplesOptions.maxFileBytes} (the `limits.sample-size` default). */
-export const DEFAULT_MAX_SAMPLE_BYTES = 256 * 1024 ** 2;
 
 /** Default cap on images read from a sample folder. */
 export const DEFAULT_IMAGE_LIMIT = 32;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { readRegularFile } from '../read-file.js';
 import type { LoadedModel } from '../types.js';
 import { assembleArtifacts } from './assemble.js';
@@ -24,8 +25,8 @@ export interface KerasLoadOptions {
   readonly customLayers?: string;
 }
 
-/** Default of {@link KerasLoadOptions.maxUncompressedBytes}: 1 GiB. */
-export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 ** 3;
+/** Default of {@link KerasLoadOptions.maxBytes} and `maxUncompressedBytes`: 1 GiB (`limits.model-size`). */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = DEFAULT_MAX_MODEL_BYTES;
 /** Default of {@link KerasLoadOptions.maxEntries}. */
 export const DEFAULT_MAX_ENTRIES = 1000;
 
