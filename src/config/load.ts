@@ -1,12 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
 import { flattenBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
-import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig, type OutputKind } from './schema.js';
+import { checkConfigPaths, findRepositoryRoot, type PathRef } from './paths.js';
+import { configSchema, mergeBenchmark, mergeLimits, type BenchmarkConfig, type CompressConfig, type InputsConfig, type LimitsConfig, type OutputKind, type ParsedConfig } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
@@ -27,6 +28,8 @@ export interface ModelSpec {
   /** `outputs:` the kind of each named output, overriding the inferred one. */
   readonly outputs?: Readonly<Record<string, OutputKind>>;
   readonly benchmark: BenchmarkConfig;
+  /** Read and allocation caps (`limits:` over the defaults). */
+  readonly limits: LimitsConfig;
   readonly budgets: readonly BudgetEntry[];
   /** `latency.increase`: allowed slowdown against the baseline, as a fraction. */
   readonly latencyIncrease?: number;
@@ -51,13 +54,16 @@ export interface BudgetConfig {
 }
 
 export interface LoadOptions {
-  /** The repository's root folder; default: the nearest folder above the config that holds `.git`. */
+  /** The repository's root folder; default: the nearest folder above the config that holds `.git` (`findRepositoryRoot`). */
   readonly root?: string;
   /** Check `output:` folders (default true; off for a config that is only read, like the base branch's). */
   readonly checkOutputs?: boolean;
 }
 
-/** Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). */
+/**
+ * Reads, parses and validates `model-budget.yml`, reporting every problem at once (ConfigError). Every path in it
+ * must stay inside the repository (`options.root`).
+ */
 export async function loadConfig(file: string, cwd: string = process.cwd(), options: LoadOptions = {}): Promise<BudgetConfig> {
   const abs = resolve(cwd, file);
   const displayPath = relative(cwd, abs) || abs;
@@ -77,19 +83,22 @@ export async function loadConfig(file: string, cwd: string = process.cwd(), opti
         : `cannot be read: ${errorMessage(error)}`;
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
-  return parseConfig(text, abs, displayPath, { ...options, root: options.root ?? (await repositoryRoot(dirname(abs))) });
+  const root = options.root ?? (await findRepositoryRoot(abs, cwd));
+  const { config, paths } = parseWithPaths(text, abs, displayPath, { ...options, root });
+  const problems = await checkConfigPaths(paths, root);
+  if (problems.length > 0) throw new ConfigError(sortIssues(problems));
+  return config;
 }
 
-/** The nearest folder from `dir` up that holds `.git` (a folder, or a file in a worktree); else `dir`. */
-async function repositoryRoot(dir: string): Promise<string> {
-  for (let at = dir; ; at = dirname(at)) {
-    if (await stat(join(at, '.git')).then(() => true, () => false)) return at;
-    if (dirname(at) === at) return dir;
-  }
-}
-
-/** Parses config text; `file` is absolute, `displayPath` is what messages show; `root` defaults to the config's folder. */
+/**
+ * Parses config text; `file` is absolute, `displayPath` is what messages show; `root` defaults to the config's
+ * folder. Paths are resolved, not checked against the file system (`loadConfig` does that).
+ */
 export function parseConfig(text: string, file: string, displayPath: string, options: LoadOptions = {}): BudgetConfig {
+  return parseWithPaths(text, file, displayPath, options).config;
+}
+
+function parseWithPaths(text: string, file: string, displayPath: string, options: LoadOptions): { config: BudgetConfig; paths: PathRef[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number | undefined): { line: number; column: number } =>
@@ -144,6 +153,7 @@ export function parseConfig(text: string, file: string, displayPath: string, opt
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
       ...(m.outputs === undefined ? {} : { outputs: m.outputs }),
       benchmark: mergeBenchmark(parsed.benchmark, m.benchmark),
+      limits: mergeLimits(parsed.limits, m.limits),
       budgets,
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
@@ -152,7 +162,25 @@ export function parseConfig(text: string, file: string, displayPath: string, opt
       source: locate(['models', i]),
     };
   });
-  return { file, displayPath, text, root, models };
+  return { config: { file, displayPath, text, root, models }, paths: pathRefs(parsed.models, dir, locate) };
+}
+
+/** The paths the pipeline will open, with where each is written (`output:` is checked where it is written). */
+function pathRefs(models: ParsedConfig['models'], dir: string, locate: Locate): PathRef[] {
+  const refs: PathRef[] = [];
+  const add = (key: readonly PropertyKey[], written: string, expect: PathRef['expect']): void => {
+    refs.push({ key: formatPath(key), written, abs: resolveFrom(dir, written), expect, at: locate(key) });
+  };
+  models.forEach((m, i) => {
+    add(['models', i, 'path'], m.path, 'file');
+    if (m['custom-layers'] !== undefined) add(['models', i, 'custom-layers'], m['custom-layers'], 'file');
+    for (const [input, value] of Object.entries(m.inputs?.npy ?? {})) {
+      if (typeof value === 'string') add(['models', i, 'inputs', 'npy', input], value, 'file');
+      else value.forEach((written, j) => add(['models', i, 'inputs', 'npy', input, j], written, 'file'));
+    }
+    if (m.inputs?.images) add(['models', i, 'inputs', 'images', 'dir'], m.inputs.images.dir, 'folder');
+  });
+  return refs;
 }
 
 function resolveFrom(dir: string, path: string): string {

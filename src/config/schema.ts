@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
 import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
 
 /**
@@ -157,6 +158,34 @@ export function mergeBenchmark(...blocks: readonly (z.output<typeof benchmarkOve
   return merged as BenchmarkConfig;
 }
 
+/**
+ * Caps on what one model's files may make model-budget read and allocate, so that a small hostile file in a pull
+ * request cannot exhaust the runner. Checked from declared sizes before anything is read or built.
+ */
+export const limitsSchema = z.strictObject({
+  /**
+   * Most bytes of one model: its files on disk, a `.keras` archive inflated, the weights an HDF5 file or the layer
+   * configs declare (as float32). Default 1 GiB.
+   */
+  'model-size': size().optional(),
+  /** Most bytes of one sample file (`.npy`, image). Default 256 MiB. */
+  'sample-size': size().optional(),
+});
+
+/** Limit defaults: 1 GiB per model (TF.js holds weights in one ArrayBuffer), 256 MiB per sample file. */
+export const LIMIT_DEFAULTS = { 'model-size': DEFAULT_MAX_MODEL_BYTES, 'sample-size': DEFAULT_MAX_SAMPLE_BYTES } as const;
+
+export type LimitsConfig = { readonly [K in keyof typeof LIMIT_DEFAULTS]: number };
+
+/** Merges limits blocks over the defaults; later blocks win. */
+export function mergeLimits(...blocks: readonly (z.output<typeof limitsSchema> | undefined)[]): LimitsConfig {
+  const merged: Record<string, number> = { ...LIMIT_DEFAULTS };
+  for (const block of blocks) {
+    for (const [key, value] of Object.entries(block ?? {})) if (value !== undefined) merged[key] = value;
+  }
+  return merged as LimitsConfig;
+}
+
 const shapes = z.record(z.string(), z.array(z.number().int().min(1).max(1 << 20)));
 
 const inputsSchema = z.strictObject({
@@ -236,6 +265,7 @@ export const modelSchema = z.strictObject({
   /** The kind of each output by name, where the one inferred from its shape and values is wrong. */
   outputs: z.record(z.string(), z.enum(OUTPUT_KINDS)).optional(),
   benchmark: benchmarkOverrideSchema.optional(),
+  limits: limitsSchema.optional(),
   budget: budgetSchema.default({}),
 });
 
@@ -244,6 +274,8 @@ export const configSchema = z.strictObject({
   version: z.literal(1),
   /** Benchmark defaults for every model; a model's own `benchmark:` overrides them. */
   benchmark: benchmarkOverrideSchema.optional(),
+  /** Read and allocation caps for every model; a model's own `limits:` overrides them. */
+  limits: limitsSchema.optional(),
   models: z.array(modelSchema).min(1, { error: 'expected at least one model' }),
 });
 

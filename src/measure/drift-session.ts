@@ -42,6 +42,7 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
         seed,
         ...(shapes ? { shapes } : {}),
         ...(values ? { values } : {}),
+        maxFileBytes: spec.limits['sample-size'],
       });
       inputsNote = `${inputs.length} user sample(s)`;
     } else {

@@ -10,6 +10,7 @@ import { baseCompressSetting, prepareBase } from './base-model.js';
 import { compressAsConfigured, searchesPrecision, techniquesOf } from './compress-stage.js';
 import { SYNTHETIC_INPUTS_NOTICE } from './drift-session.js';
 import { describeOutputs, type DriftResult } from './drift.js';
+import { withDeadline } from './deadline.js';
 import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
 import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
 
@@ -48,8 +49,9 @@ export interface MeasureContext {
  */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
   ctx.step(`loading ${spec.path}`);
-  const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
-  const original = await loadModel(spec.absPath, loadOptions);
+  const loadOptions = { maxBytes: spec.limits['model-size'], ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }) };
+  // Loading is under the model's deadline too; it is checked between reads (SECURITY.md, "Limits").
+  const original = await withDeadline(loadModel(spec.absPath, loadOptions), spec.benchmark.timeout, `loading ${spec.path}`);
   const notes: string[] = [];
   const needs = executionNeeds(spec);
   const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);

@@ -1,14 +1,19 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseLfsPointer } from '../github/lfs.js';
 import { checkShardPath } from './manifest.js';
+import { readRegularFile } from './read-file.js';
+
+/** model.json files larger than this are not read for their pointers. */
+const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
+const refuse = (reason: string): Error => new Error(reason);
 
 /**
  * Size on disk of a TF.js model whose shards are (partly) Git LFS pointers, as the pointers say the real files are.
  * `undefined` when no file is a pointer, or when model.json itself is one (its shards cannot be known then).
  */
 export async function lfsModelSize(modelPath: string): Promise<number | undefined> {
-  const text = await readFile(modelPath);
+  const text = Buffer.from(await readRegularFile(modelPath, MAX_MODEL_JSON_BYTES, refuse));
   if (parseLfsPointer(text)) return undefined;
   let json: { weightsManifest?: { paths?: unknown }[] };
   try {
@@ -26,8 +31,8 @@ export async function lfsModelSize(modelPath: string): Promise<number | undefine
       });
       const file = join(dirname(modelPath), path);
       const info = await stat(file).catch(() => undefined);
-      if (!info) return undefined;
-      const pointer = info.size <= 1024 ? parseLfsPointer(await readFile(file)) : undefined;
+      if (!info?.isFile()) return undefined;
+      const pointer = info.size <= 1024 ? parseLfsPointer(Buffer.from(await readRegularFile(file, 1024, refuse))) : undefined;
       if (pointer) pointers++;
       total += pointer ? pointer.size : info.size;
     }

@@ -1,14 +1,16 @@
 import type { io } from '@tensorflow/tfjs';
-import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ModelLoadError, errorMessage } from '../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../limits.js';
+import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
+import { kindOf, readRegularFile } from './read-file.js';
 import type { LoadedModel, ModelFile } from './types.js';
 
 /** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
-/** Total weight bytes refused beyond this (2 GiB: TF.js cannot hold more in one ArrayBuffer anyway). */
-const MAX_WEIGHT_BYTES = 2 ** 31 - 1;
 
 /** First bytes of the Keras container formats. */
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
@@ -17,6 +19,11 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 export interface LoadOptions {
   /** A JS module registering custom layers (used by the Keras loader). */
   readonly customLayers?: string;
+  /**
+   * Most bytes one model may make us read or allocate (`limits.model-size`): its files on disk together, a Keras
+   * archive inflated, the weights an HDF5 file or the layer configs declare. Default 1 GiB.
+   */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -29,7 +36,7 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
     const keras = await import('./keras/index.js');
     return keras.loadKerasModel(path, options);
   }
-  return loadTfjsModel(path);
+  return loadTfjsModel(path, options.maxBytes);
 }
 
 async function readHead(path: string): Promise<Uint8Array> {
@@ -39,7 +46,9 @@ async function readHead(path: string): Promise<Uint8Array> {
     if (info.isDirectory()) {
       throw new ModelLoadError(`${path} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file)`, { file: path });
     }
-    handle = await open(path, 'r');
+    // A FIFO or device would block or never end: refused before it is opened (and opened without blocking).
+    if (!info.isFile()) throw new ModelLoadError(`${path} is ${kindOf(info)}, not a regular file; refused`, { file: path });
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const buffer = new Uint8Array(8);
     const { bytesRead } = await handle.read(buffer, 0, 8, 0);
     return buffer.subarray(0, bytesRead);
@@ -64,26 +73,25 @@ function notReadable(path: string, error: unknown): ModelLoadError {
   return new ModelLoadError(message, { file: path, cause: error });
 }
 
-/** Loads a TF.js layers or graph model (model.json + shards). */
-export async function loadTfjsModel(path: string): Promise<LoadedModel> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw notReadable(path, error);
-  });
-  if (info.size > MAX_MODEL_JSON_BYTES) {
-    throw new ModelLoadError(`${path} is ${info.size} bytes; a model.json over 256 MiB is refused`, { file: path });
-  }
-  const text = await readFile(path, 'utf8');
+/** Loads a TF.js layers or graph model (model.json + shards), reading at most `maxBytes` in all. */
+export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX_MODEL_BYTES): Promise<LoadedModel> {
+  const refuse = (reason: string, cause?: unknown): ModelLoadError =>
+    new ModelLoadError(`${path} ${reason}`, { file: path, ...(cause === undefined ? {} : { cause }) });
+  const bytes = await readRegularFile(path, Math.min(MAX_MODEL_JSON_BYTES, maxBytes), refuse);
+  const info = { size: bytes.byteLength };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new ModelLoadError(`${path} is not valid JSON (${errorMessage(error)}); is it really a TF.js model.json?`, {
+    // V8's message quotes the text; a hostile path (a secret file) must not be echoed, so only the position is kept.
+    const position = /position (\d+)/.exec(errorMessage(error))?.[1];
+    throw new ModelLoadError(`${path} is not valid JSON${position === undefined ? '' : ` (at byte ${position})`}; is it really a TF.js model.json?`, {
       file: path,
-      cause: error,
     });
   }
   const model = validateModelJson(json, path);
-  const { weightData, shards } = await readShards(model, path);
+  if (model.format === 'layers') checkDeclaredParams(model, path, maxBytes);
+  const { weightData, shards } = await readShards(model, path, maxBytes, info.size);
   const artifacts: io.ModelArtifacts = {
     ...(model.extra as Partial<io.ModelArtifacts>),
     modelTopology: model.modelTopology,
@@ -94,7 +102,24 @@ export async function loadTfjsModel(path: string): Promise<LoadedModel> {
   return { format: model.format, artifacts, path, sourceKind: 'tfjs', files: [{ path, bytes: info.size }, ...shards] };
 }
 
-async function readShards(model: ModelJson, path: string): Promise<{ weightData: ArrayBuffer; shards: ModelFile[] }> {
+/**
+ * Refuses a layers model whose config declares more parameters than its manifest holds, or than `maxBytes` allows
+ * as float32, before anything builds it: tfjs allocates every variable of a layer when it builds it.
+ */
+function checkDeclaredParams(model: ModelJson, path: string, maxBytes: number): void {
+  const declared = modelParams(modelConfigOf(model.modelTopology));
+  const held = model.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  if (declared <= held + BUILD_SLACK_PARAMS && declared * 4 <= maxBytes) return;
+  throw new ModelLoadError(
+    `${path}: its layer configs declare at least ${Math.round(declared).toLocaleString('en-US')} parameters ` +
+      (declared > held + BUILD_SLACK_PARAMS
+        ? `but the manifest holds ${held.toLocaleString('en-US')}; the config and the weights disagree (or the file is hostile) — re-export the model`
+        : `(${Math.round(declared * 4).toLocaleString('en-US')} bytes as float32), over limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); raise the limit if the model is really that large`),
+    { file: path },
+  );
+}
+
+async function readShards(model: ModelJson, path: string, maxBytes: number, jsonBytes: number): Promise<{ weightData: ArrayBuffer; shards: ModelFile[] }> {
   const dir = dirname(path);
   const realDir = await realpath(dir);
   const shards: ModelFile[] = [];
@@ -108,7 +133,13 @@ async function readShards(model: ModelJson, path: string): Promise<{ weightData:
     }
     const groupTotal = files.reduce((a, f) => a + f.bytes, 0);
     total += groupTotal;
-    if (total > MAX_WEIGHT_BYTES) throw new ModelLoadError(`${path}: weights exceed 2 GiB; refused`, { file: path });
+    if (jsonBytes + total > maxBytes) {
+      throw new ModelLoadError(
+        `${path}: model.json and its shards come to ${(jsonBytes + total).toLocaleString('en-US')} bytes or more, over ` +
+          `limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); refused before reading the shards — raise the limit if the model is really that large`,
+        { file: path },
+      );
+    }
     // Fixed-size weights can be checked before reading; string tensors need the bytes.
     const fixed = group.weights.every((w) => specBytes(w) !== undefined)
       ? group.weights.reduce((a, w) => a + (specBytes(w) ?? 0), 0)
@@ -117,8 +148,7 @@ async function readShards(model: ModelJson, path: string): Promise<{ weightData:
     const data = new Uint8Array(groupTotal);
     let at = 0;
     for (const f of files) {
-      const bytes = await readFile(f.path);
-      if (bytes.byteLength !== f.bytes) throw new ModelLoadError(`${f.path} changed while being read; try again`, { file: f.path });
+      const bytes = await readRegularFile(f.path, f.bytes, (reason) => new ModelLoadError(`shard "${f.name}" in ${path} ${reason}`, { file: path }));
       data.set(bytes, at);
       at += bytes.byteLength;
     }

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 export interface GitResult {
   readonly code: number;
   readonly stdout: string;
+  /** stdout as bytes, for blobs that must round-trip exactly (lines that are not UTF-8). */
+  readonly stdoutBytes: Buffer;
   readonly stderr: string;
   /** True when stdout was longer than `maxStdoutBytes` and only its tail was kept. */
   readonly truncated: boolean;
@@ -15,7 +17,7 @@ export interface GitResult {
 export interface GitOptions {
   readonly cwd: string;
   /** Written to git's stdin. */
-  readonly input?: string;
+  readonly input?: string | Uint8Array;
   readonly env?: Readonly<Record<string, string>>;
   /** Keep only the last this many bytes of stdout (bounded reads of large blobs). Default: keep all. */
   readonly maxStdoutBytes?: number;
@@ -63,6 +65,7 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Gi
       resolve({
         code: code ?? 1,
         stdout: out.toString('utf8'),
+        stdoutBytes: out,
         stderr: Buffer.concat(stderr).toString('utf8'),
         truncated,
       });

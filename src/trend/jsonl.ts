@@ -50,26 +50,73 @@ export function parseHistory(model: string, text: string, truncated = false): Mo
  * or not, are kept byte for byte unless compaction thins them.
  */
 export function appendHistory(text: string, records: readonly TrendRecord[], maxEntries = DEFAULT_MAX_ENTRIES): string {
-  const lines = splitLines(text);
+  return new TextDecoder().decode(appendHistoryBytes(new TextEncoder().encode(text), records, maxEntries));
+}
+
+/** Longest line kept on append: a record is well under 4 KiB, so a longer line was not written by a tool. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * {@link appendHistory} on the file's bytes: a line that is not valid UTF-8 is kept byte for byte (decoding it to
+ * text would replace its bytes with U+FFFD for good), and counts as unreadable.
+ */
+export function appendHistoryBytes(bytes: Uint8Array, records: readonly TrendRecord[], maxEntries = DEFAULT_MAX_ENTRIES): Uint8Array {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const raw = new Map<string, Uint8Array>();
+  const lines: string[] = [];
+  for (const line of splitByteLines(bytes)) {
+    if (line.length > MAX_LINE_BYTES) continue;
+    try {
+      lines.push(decoder.decode(line));
+    } catch {
+      // A stand-in no JSON parser accepts (so it classifies as corrupt), unique per line, mapped back on output.
+      const key = `\u0000raw:${raw.size}`;
+      raw.set(key, line);
+      lines.push(key);
+    }
+  }
+  const text = lines.filter((line) => line.trim().length > 0);
   const seen = new Set<string>();
-  for (const line of lines) {
+  for (const line of text) {
     const parsed = classifyLine(line);
     if (parsed.kind === 'record') seen.add(parsed.record.sha);
   }
   for (const record of records) {
     const rerun = seen.has(record.sha);
     seen.add(record.sha);
-    lines.push(JSON.stringify({ ...record, rerun }));
+    text.push(JSON.stringify({ ...record, rerun }));
   }
-  const kept = compactLines(lines, maxEntries);
-  return kept.length === 0 ? '' : `${kept.join('\n')}\n`;
+  const encoder = new TextEncoder();
+  const out = compactLines(text, maxEntries).map((line) => raw.get(line) ?? encoder.encode(line));
+  const total = out.reduce((n, line) => n + line.length + 1, 0);
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const line of out) {
+    joined.set(line, at);
+    joined[at + line.length] = 0x0a;
+    at += line.length + 1;
+  }
+  return joined;
+}
+
+function splitByteLines(bytes: Uint8Array): Uint8Array[] {
+  const lines: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      if (i > start) lines.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return lines;
 }
 
 /**
  * Bounds a history to `maxEntries` lines (at least 2). While it is over the bound, the newest ⌈maxEntries/2⌉ lines
  * stay untouched and the older lines keep every second one, starting with the oldest. The file shrinks to about
  * ¾·maxEntries, recent history stays dense and older history gets sparser each time, and the first record ever
- * written survives. Lines this version cannot read are never dropped.
+ * written survives. Lines this version cannot read are kept while they fit: past twice the bound, the oldest lines
+ * are dropped whatever they hold, so a file of unreadable lines is bounded too.
  */
 export function compactLines(lines: readonly string[], maxEntries: number): string[] {
   const bound = Math.max(2, Math.floor(maxEntries));
@@ -87,7 +134,7 @@ export function compactLines(lines: readonly string[], maxEntries: number): stri
     if (thinned.length === older.length) break;
     current = [...thinned, ...current.slice(current.length - keepNewest)];
   }
-  return current;
+  return current.length > 2 * bound ? current.slice(current.length - 2 * bound) : current;
 }
 
 /**

@@ -9,8 +9,10 @@
  * written twice, whatever number of writers race.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import { gitError, runGit, type GitResult } from './git.js';
-import { appendHistory, DEFAULT_MAX_ENTRIES, historyFileName, parseHistory } from './jsonl.js';
+import { appendHistoryBytes, DEFAULT_MAX_ENTRIES, historyFileName, parseHistory } from './jsonl.js';
 import type { ModelHistory, TrendLog, TrendRecord } from './types.js';
 
 /** Default data branch. */
@@ -74,6 +76,10 @@ Do not edit by hand while a workflow may be writing; every write is a fast-forwa
  */
 export async function appendRecords(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
   if (records.length === 0) return { status: 'skipped', reason: 'no model produced a record' };
+  return keepingCheckout(options.workspace, () => appendUnchecked(records, options));
+}
+
+async function appendUnchecked(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
   const random = options.random ?? Math.random;
@@ -97,8 +103,9 @@ export async function appendRecords(records: readonly TrendRecord[], options: Ap
         return { status: 'written', commit: pushed, attempts: attempt - 1, files: [...byFile.keys()] };
       }
       const commit = await buildCommit(options, tip.commit, byFile, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+      // To the remote's URL, not its name: a push to a named remote would create a remote-tracking ref of the user's.
       const push = await runGit(
-        ['push', '--porcelain', '--no-verify', remoteOf(options), `${commit}:refs/heads/${branch}`],
+        ['push', '--porcelain', '--no-verify', await pushUrlOf(options), `${commit}:refs/heads/${branch}`],
         { cwd: options.workspace },
       );
       if (push.code === 0) {
@@ -122,6 +129,10 @@ export async function appendRecords(records: readonly TrendRecord[], options: Ap
  * and at most `maxBytes` from the end of each file. A missing branch is not an error: there is no history yet.
  */
 export async function readHistory(options: ReadOptions): Promise<ReadResult> {
+  return keepingCheckout(options.workspace, () => readUnchecked(options));
+}
+
+async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   try {
@@ -228,13 +239,13 @@ async function buildCommit(
   if (!entries.has('README.md')) entries.set('README.md', { mode: '100644', type: 'blob', sha: await writeBlob(cwd, README) });
   for (const [file, records] of byFile) {
     const existing = entries.get(file);
-    let text = '';
+    let bytes: Uint8Array = new Uint8Array(0);
     if (existing !== undefined) {
       const blob = await runGit(['cat-file', 'blob', existing.sha], { cwd });
       if (blob.code !== 0) throw new Error(`git cat-file ${file}: ${gitError(blob)}`);
-      text = blob.stdout;
+      bytes = blob.stdoutBytes;
     }
-    entries.set(file, { mode: '100644', type: 'blob', sha: await writeBlob(cwd, appendHistory(text, records, maxEntries)) });
+    entries.set(file, { mode: '100644', type: 'blob', sha: await writeBlob(cwd, appendHistoryBytes(bytes, records, maxEntries)) });
   }
   const listing = [...entries].map(([name, e]) => `${e.mode} ${e.type} ${e.sha}\t${name}\0`).join('');
   const tree = await runGit(['mktree', '-z'], { cwd, input: listing });
@@ -247,7 +258,7 @@ async function buildCommit(
   return commit.stdout.trim();
 }
 
-async function writeBlob(cwd: string, text: string): Promise<string> {
+async function writeBlob(cwd: string, text: string | Uint8Array): Promise<string> {
   const result = await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text });
   if (result.code !== 0) throw new Error(`git hash-object: ${gitError(result)}`);
   return result.stdout.trim();
@@ -280,6 +291,55 @@ const PUSH_FIX =
 
 function remoteOf(options: StoreOptions): string {
   return options.remote ?? 'origin';
+}
+
+/** The URL a push to the remote goes to (its pushurl, insteadOf applied); the remote as given when it is a URL. */
+async function pushUrlOf(options: StoreOptions): Promise<string> {
+  const remote = remoteOf(options);
+  const url = await runGit(['remote', 'get-url', '--push', remote], { cwd: options.workspace });
+  return url.code === 0 && url.stdout.trim() !== '' ? (url.stdout.trim().split('\n')[0] ?? remote) : remote;
+}
+
+/**
+ * Runs `work` and leaves the user's checkout as it found it. A depth-1 fetch records the data branch's tip in
+ * `.git/shallow`, which would make a full clone shallow (and a shallow one list a commit it never had): the lines
+ * this call added are removed again, and the file is deleted when it did not exist before. The fetched objects
+ * are unreachable afterwards; git's own gc removes them.
+ */
+async function keepingCheckout<T>(workspace: string, work: () => Promise<T>): Promise<T> {
+  const path = await shallowPath(workspace);
+  const before = path === undefined ? undefined : await readFile(path, 'utf8').catch(() => undefined);
+  try {
+    return await work();
+  } finally {
+    if (path !== undefined) await restoreShallow(path, before);
+  }
+}
+
+async function shallowPath(workspace: string): Promise<string | undefined> {
+  const result = await runGit(['rev-parse', '--git-path', 'shallow'], { cwd: workspace });
+  const path = result.stdout.trim();
+  if (result.code !== 0 || path === '') return undefined;
+  return isAbsolute(path) ? path : join(workspace, path);
+}
+
+async function restoreShallow(path: string, before: string | undefined): Promise<void> {
+  const now = await readFile(path, 'utf8').catch(() => undefined);
+  if (now === before) return;
+  const kept = new Set(lines(before));
+  // The user's own lines stay; what was added while this call ran (the data branch's tip) goes.
+  const restored = lines(now).filter((line) => kept.has(line));
+  if (before === undefined && restored.length === 0) {
+    await rm(path, { force: true });
+    return;
+  }
+  const temporary = `${path}.model-budget-${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, restored.map((line) => `${line}\n`).join(''));
+  await rename(temporary, path);
+}
+
+function lines(text: string | undefined): string[] {
+  return (text ?? '').split('\n').filter((line) => line.trim() !== '');
 }
 
 function warn(log: TrendLog, message: string): { status: 'warning'; message: string } {

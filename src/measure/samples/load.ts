@@ -1,7 +1,9 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { readdir, realpath } from 'node:fs/promises';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../../errors.js';
+import { DEFAULT_MAX_SAMPLE_BYTES } from '../../limits.js';
+import { readRegularFile } from '../../model/read-file.js';
 import type { InputSpec } from '../execute.js';
 import { byInputName, checkInputNames, makeInputs, resolveShape } from '../inputs.js';
 import { decodeImage, imageToValues, resizeBilinear, type Normalize } from './image.js';
@@ -33,7 +35,10 @@ export interface LoadSamplesOptions {
   readonly values?: Readonly<Record<string, number>>;
   /** Default `process.cwd()`. */
   readonly cwd?: string;
+  /** Most bytes of one sample file (`limits.sample-size`). Default 256 MiB. */
+  readonly maxFileBytes?: number;
 }
+
 
 /** Default cap on images read from a sample folder. */
 export const DEFAULT_IMAGE_LIMIT = 32;
@@ -46,6 +51,7 @@ const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
  */
 export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tensor[][]> {
   const cwd = options.cwd ?? process.cwd();
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_SAMPLE_BYTES;
   checkInputNames(options.specs, options.shapes, 'shapes');
   checkInputNames(options.specs, options.values, 'values');
   const perInput = new Map<string, { values: Float32Array | Int32Array | Uint8Array; shape: number[] }[]>();
@@ -56,7 +62,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tenso
     const arrays: { values: Float32Array | Int32Array | Uint8Array; shape: number[] }[] = [];
     for (const file of files) {
       const path = resolve(cwd, file);
-      const bytes = await readBytes(path);
+      const bytes = await readBytes(path, maxBytes);
       arrays.push(fitNpy(parseNpy(bytes, path), spec, path));
     }
     perInput.set(spec.name, arrays);
@@ -67,7 +73,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tenso
       ? options.specs.find((s) => s.shape.length === 4)
       : findSpec(options.specs, options.images.input);
     if (!spec) throw new MeasureError('images: the model has no input of rank 4 ([batch, height, width, channels]); name one with input:');
-    perInput.set(spec.name, await readImages(options.images, spec, cwd));
+    perInput.set(spec.name, await readImages(options.images, spec, cwd, maxBytes));
   }
 
   const counts = [...perInput].map(([name, list]) => ({ name, count: list.length }));
@@ -119,11 +125,22 @@ function findSpec(specs: readonly InputSpec[], name: string): InputSpec {
   return spec;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new MeasureError(`sample file ${path} cannot be read: ${errorMessage(error)}`, { cause: error, file: path });
+/** A sample file: a regular file of at most `maxBytes` (never a device, FIFO or socket). */
+async function readBytes(path: string, maxBytes: number): Promise<Uint8Array> {
+  return readRegularFile(path, maxBytes, (reason, cause) =>
+    new MeasureError(`sample file ${path} ${reason}${/over the limit/.test(reason) ? ' (limits.sample-size)' : ''}`, {
+      file: path,
+      ...(cause === undefined ? {} : { cause }),
+    }),
+  );
+}
+
+/** An image in a sample folder must really be in it: a symlink out of the folder is refused. */
+async function checkInsideFolder(path: string, dir: string): Promise<void> {
+  const [real, realDir] = await Promise.all([realpath(path).catch(() => path), realpath(dir).catch(() => dir)]);
+  const rel = relative(realDir, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep)) {
+    throw new MeasureError(`image ${path} is a symbolic link that leads out of its folder ${dir}; refused`, { file: path });
   }
 }
 
@@ -152,6 +169,7 @@ async function readImages(
   options: ImageSamples,
   spec: InputSpec,
   cwd: string,
+  maxBytes: number,
 ): Promise<{ values: Float32Array | Int32Array; shape: number[] }[]> {
   const dir = resolve(cwd, options.dir);
   let names: string[];
@@ -170,7 +188,8 @@ async function readImages(
   const out: { values: Float32Array | Int32Array; shape: number[] }[] = [];
   for (const name of names.slice(0, options.limit ?? DEFAULT_IMAGE_LIMIT)) {
     const path = join(dir, name);
-    let image = decodeImage(await readBytes(path), path);
+    await checkInsideFolder(path, dir);
+    let image = decodeImage(await readBytes(path, maxBytes), path);
     const [h, w] = options.resize ?? [fixedH ?? image.height, fixedW ?? image.width];
     if ((fixedH != null && h !== fixedH) || (fixedW != null && w !== fixedW)) {
       throw new MeasureError(`images: resize [${h}, ${w}] differs from input "${spec.name}"'s fixed size [${fixed[1]}, ${fixed[2]}]`);

@@ -51,7 +51,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return fail(`the header ${JSON.stringify(header.trim())} lacks descr, fortran_order or shape`);
+    return fail(`its header (${headerLength} bytes) lacks descr, fortran_order or shape`);
   }
   if (fortran === 'True') {
     fail('it is stored in Fortran order; save it in C order (numpy.ascontiguousarray(a) before numpy.save)');
@@ -69,7 +69,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     .filter((s) => s !== '')
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      return Number.isInteger(n) && n >= 0 ? n : fail(`shape entry "${s}" is not a whole number`);
+      return Number.isInteger(n) && n >= 0 ? n : fail('its shape has an entry that is not a whole number');
     });
   const count = shape.reduce((a, b) => a * b, 1);
   const start = headerStart + headerLength;

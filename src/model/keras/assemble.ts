@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
+import { BUILD_SLACK_PARAMS, modelParams } from '../declared-params.js';
 import type { KerasSource, LayerWeights } from './source.js';
 
 type LayerVariable = tf.LayerVariable;
@@ -9,7 +10,8 @@ type LayerVariable = tf.LayerVariable;
  * every weight in the file must fill one variable of the right shape, and every variable must be filled, so a model
  * that loads here also loads with `tf.loadLayersModel`. Weight data is float32, back to back in manifest order.
  */
-export async function assembleArtifacts(source: KerasSource, file: string): Promise<tf.io.ModelArtifacts> {
+export async function assembleArtifacts(source: KerasSource, file: string, maxBytes: number): Promise<tf.io.ModelArtifacts> {
+  checkDeclaredParams(source, file, maxBytes);
   const modelTopology: Record<string, unknown> = {
     keras_version: source.kerasVersion,
     backend: source.backend,
@@ -69,6 +71,23 @@ export async function assembleArtifacts(source: KerasSource, file: string): Prom
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Refuses a config that declares more parameters than the file holds (or than `maxBytes` as float32) before tfjs
+ * builds it: building allocates every variable, so `Dense(units=1e9)` in a small file would take gigabytes first.
+ */
+function checkDeclaredParams(source: KerasSource, file: string, maxBytes: number): void {
+  const declared = modelParams(source.modelConfig);
+  const held = source.layers.reduce((n, l) => n + l.weights.reduce((m, w) => m + w.values.length, 0), 0);
+  if (declared <= held + BUILD_SLACK_PARAMS && declared * 4 <= maxBytes) return;
+  throw new ModelLoadError(
+    `${file}: its layer configs declare at least ${Math.round(declared).toLocaleString('en-US')} parameters ` +
+      (declared > held + BUILD_SLACK_PARAMS
+        ? `but the file holds ${held.toLocaleString('en-US')} weight values; the config and the weights disagree (or the file is hostile) — re-save the model`
+        : `(${Math.round(declared * 4).toLocaleString('en-US')} bytes as float32), over limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); raise the limit if the model is really that large`),
+    { file },
+  );
 }
 
 function findLayer(model: tf.LayersModel, layer: LayerWeights, file: string): tf.layers.Layer {

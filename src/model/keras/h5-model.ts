@@ -1,6 +1,6 @@
 import type { Group } from 'h5wasm/node';
 import { ModelLoadError } from '../../errors.js';
-import { type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, stringAttr, stringListAttr } from './hdf5.js';
+import { LinkRefusedError, type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, stringAttr, stringListAttr } from './hdf5.js';
 import { translateKeras3Config } from './keras3-config.js';
 import { checkLayerClasses } from './layer-check.js';
 import { type FileWeight, type KerasSource, type LayerWeights, parseConfigJson, translateClassNames } from './source.js';
@@ -61,6 +61,7 @@ function readLayerGroups(weightsGroup: Group, file: string, budget: ReadBudget):
       try {
         dataset = childDataset(group, name);
       } catch (error) {
+        if (error instanceof LinkRefusedError) throw error;
         throw new ModelLoadError(`${file}: cannot read "${where}" (the file is corrupt); re-save the model`, { file, cause: error });
       }
       if (!dataset) {

@@ -11,6 +11,11 @@ const H5T_FLOAT = 1;
 export interface ReadBudget {
   /** Bytes of dataset values still allowed. */
   bytesLeft: number;
+  /**
+   * Size of the HDF5 file being read. An unfiltered (uncompressed) dataset cannot hold more bytes than its file:
+   * one that declares more is mostly unwritten chunks, a few bytes on disk that read back as gigabytes.
+   */
+  hdf5Bytes: number;
 }
 
 /** A weight read from HDF5: its shape and values, widened or narrowed to float32. */
@@ -22,6 +27,10 @@ export interface H5Weight {
 /**
  * Opens HDF5 bytes with h5wasm (WebAssembly HDF5), runs `read` on the root group, then closes and deletes the
  * in-memory copy. `read` must be synchronous so nothing else touches the h5wasm file system meanwhile.
+ *
+ * While `read` runs, the HDF5 library may open the one file it was given and nothing else: an external link, a
+ * dataset with external raw storage or a virtual dataset would otherwise pull another file's bytes (on the Node
+ * build h5wasm's file system is the real one) into the converted weights. Such a file is refused.
  */
 export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: Group) => T): Promise<T> {
   checkHdf5Length(bytes, file);
@@ -29,6 +38,16 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
   const name = `/model-budget-${randomUUID()}.h5`;
   module.FS.writeFile(name, bytes);
   let h5: InstanceType<typeof h5wasm.File> | undefined;
+  const fs = module.FS as unknown as { open: (path: string, ...rest: unknown[]) => unknown; ErrnoError: new (errno: number) => Error };
+  const open = fs.open;
+  const refused: string[] = [];
+  fs.open = (path: string, ...rest: unknown[]) => {
+    if (path !== name) {
+      refused.push(path);
+      throw new fs.ErrnoError(EMSCRIPTEN_EACCES);
+    }
+    return open.call(fs, path, ...rest);
+  };
   try {
     try {
       h5 = new h5wasm.File(name, 'r');
@@ -38,11 +57,49 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
         cause: error,
       });
     }
-    return read(h5);
+    try {
+      const result = read(h5);
+      if (refused.length > 0) throw otherFileError(file, refused);
+      return result;
+    } catch (error) {
+      if (error instanceof LinkRefusedError) {
+        throw new ModelLoadError(
+          `${file}: ${error.message}; only self-contained files with plain groups and datasets are read (Keras writes ` +
+            'no links) — re-save the model with Keras',
+          { file, cause: error },
+        );
+      }
+      // HDF5 reports the refused open as a missing object or a read failure; name the real reason instead.
+      if (refused.length > 0) throw otherFileError(file, refused, error);
+      throw error;
+    }
   } finally {
+    fs.open = open;
     h5?.close();
     module.FS.unlink(name);
   }
+}
+
+/** A soft or external link met while reading; {@link withHdf5} names the file in the ModelLoadError it becomes. */
+export class LinkRefusedError extends Error {
+  constructor(
+    readonly where: string,
+    readonly kind: string,
+  ) {
+    super(`"${where}" in the HDF5 file is ${kind}`);
+    this.name = 'LinkRefusedError';
+  }
+}
+
+/** Emscripten's errno for "permission denied" (its numbering, not Linux's). */
+const EMSCRIPTEN_EACCES = 2;
+
+function otherFileError(file: string, paths: readonly string[], cause?: unknown): ModelLoadError {
+  return new ModelLoadError(
+    `${file}: the HDF5 file refers to another file (${paths.length} attempt(s) to open one; an external link, ` +
+      'external raw storage or a virtual dataset); only self-contained files are read — re-save the model with Keras',
+    { file, ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 function errorText(error: unknown): string {
@@ -51,14 +108,28 @@ function errorText(error: unknown): string {
 
 /** A group's child, or undefined when it is absent or not a group. */
 export function childGroup(group: Group, name: string): Group | undefined {
-  const entity = group.get(name);
+  const entity = hardChild(group, name);
   return entity instanceof h5wasm.Group ? entity : undefined;
 }
 
 /** A group's child dataset, or undefined when it is absent or not a dataset. */
 export function childDataset(group: Group, name: string): Dataset | undefined {
-  const entity = group.get(name);
+  const entity = hardChild(group, name);
   return entity instanceof h5wasm.Dataset ? entity : undefined;
+}
+
+/**
+ * `group.get(name)`, after refusing soft and external links: Keras writes neither, and following one would read
+ * whatever it points at (another file, or another place in this one). The link is inspected without following it.
+ */
+function hardChild(group: Group, name: string): ReturnType<Group['get']> {
+  const path = `${group.path === '/' ? '' : group.path}/${name}`;
+  const external = group.get_external_link(path) as { filename?: string; obj_path?: string } | undefined;
+  const soft = group.get_link(path) as string | null;
+  if (external?.filename !== undefined || (soft !== null && soft !== undefined)) {
+    throw new LinkRefusedError(path, external?.filename !== undefined ? 'an external link to another file' : 'a soft link');
+  }
+  return group.get(name);
 }
 
 /** Names of the child groups/datasets, as HDF5 lists them (by name, byte order). */
@@ -116,6 +187,14 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
       `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes), ` +
         `more than the ${budget.bytesLeft.toLocaleString('en-US')} bytes left under maxUncompressedBytes; ` +
         'the file is corrupt or hostile — re-save it, or raise the limit if the model is really that large',
+      { file },
+    );
+  }
+  if (bytes > budget.hdf5Bytes && dataset.filters.length === 0) {
+    throw new ModelLoadError(
+      `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes) but is ` +
+        `stored uncompressed in an HDF5 file of ${budget.hdf5Bytes.toLocaleString('en-US')} bytes: its data is not ` +
+        'there (unwritten chunks); the file is corrupt or hostile — re-save the model',
       { file },
     );
   }

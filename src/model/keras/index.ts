@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
+import { readRegularFile } from '../read-file.js';
 import type { LoadedModel } from '../types.js';
 import { assembleArtifacts } from './assemble.js';
 import { isKerasFile } from './detect.js';
@@ -14,7 +15,9 @@ export { isKerasFile } from './detect.js';
 
 /** Options of {@link loadKerasModel}. */
 export interface KerasLoadOptions {
-  /** Most bytes a `.keras` archive may inflate to, and most bytes of weights read from HDF5. Default 1 GiB. */
+  /** Most bytes of the file on disk (`limits.model-size`). Default 1 GiB. */
+  readonly maxBytes?: number;
+  /** Most bytes a `.keras` archive may inflate to, and most bytes of weights read from HDF5. Default `maxBytes`. */
   readonly maxUncompressedBytes?: number;
   /** Most entries a `.keras` archive may list. Default 1,000. */
   readonly maxEntries?: number;
@@ -22,8 +25,8 @@ export interface KerasLoadOptions {
   readonly customLayers?: string;
 }
 
-/** Default of {@link KerasLoadOptions.maxUncompressedBytes}: 1 GiB. */
-export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 ** 3;
+/** Default of {@link KerasLoadOptions.maxBytes} and `maxUncompressedBytes`: 1 GiB (`limits.model-size`). */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = DEFAULT_MAX_MODEL_BYTES;
 /** Default of {@link KerasLoadOptions.maxEntries}. */
 export const DEFAULT_MAX_ENTRIES = 1000;
 
@@ -35,15 +38,9 @@ export const DEFAULT_MAX_ENTRIES = 1000;
  */
 export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<LoadedModel> {
   const file = resolve(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new ModelLoadError(`${file}: cannot read the model file (${error instanceof Error ? error.message : String(error)})`, {
-      file,
-      cause: error,
-    });
-  }
+  const bytes = await readRegularFile(file, options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, (reason, cause) =>
+    new ModelLoadError(`${file}: the model file ${reason}`, { file, ...(cause === undefined ? {} : { cause }) }),
+  );
   const kind = isKerasFile(bytes);
   if (kind === undefined) {
     throw new ModelLoadError(
@@ -54,13 +51,13 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
   }
   await tf.ready();
   if (options.customLayers !== undefined) await registerCustomLayers(options.customLayers, file);
-  const maxUncompressedBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
-  const budget = { bytesLeft: maxUncompressedBytes };
+  const maxUncompressedBytes = options.maxUncompressedBytes ?? options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+  const budget = { bytesLeft: maxUncompressedBytes, hdf5Bytes: bytes.length };
   const source =
     kind === 'h5'
       ? await withHdf5(bytes, file, (root) => readKerasH5(root, file, budget))
       : await readKerasZip(bytes, file, { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxUncompressedBytes }, budget);
-  const artifacts = await assembleArtifacts(source, file);
+  const artifacts = await assembleArtifacts(source, file, maxUncompressedBytes);
   return {
     format: 'layers',
     artifacts,

@@ -33,6 +33,7 @@ export async function readKerasZip(bytes: Uint8Array, file: string, limits: ZipL
   checkLayerClasses(rawConfig, file);
   const modelConfig = translateKeras3Config(rawConfig);
   const weightsBytes = entries.get('model.weights.h5');
+  if (weightsBytes) budget.hdf5Bytes = weightsBytes.length;
   const layers = weightsBytes
     ? await withHdf5(weightsBytes, `${file} (model.weights.h5)`, (root) => {
         const out: LayerWeights[] = [];

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 /**
  * The Action's path: record reports on pushes to the default branch, then read the history in a PR checkout and
  * turn it into the comment chart and the trend budget.
@@ -53,9 +55,13 @@ describe('recordTrend and readTrend', () => {
     expect(read.status).toBe('ok');
     const history = read.histories[0]?.records ?? [];
     expect(history.map((r) => r.sha[0])).toEqual(['0', '1', '2', '3', '4']);
-    // The PR checkout holds the data branch's tip alone: one commit, marked shallow.
+    // The PR checkout fetched the data branch's tip alone (its parent never arrived) and stays as shallow as it was.
     const tip = read.status === 'ok' ? read.commit : 'none';
-    expect(git(prJob, 'rev-list', '--count', tip).trim()).toBe('1');
+    git(prJob, 'cat-file', '-e', `${tip}^{tree}`);
+    const parent = git(origin, 'rev-parse', `${tip}^`).trim();
+    expect(() => git(prJob, 'cat-file', '-e', parent)).toThrow();
+    expect(git(prJob, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    expect(readFileSync(join(prJob, '.git', 'shallow'), 'utf8')).not.toContain(tip);
     expect(git(origin, 'rev-list', '--count', 'model-budget-data').trim()).toBe('5');
 
     const pr = report(230_000, 12.5).models[0];
