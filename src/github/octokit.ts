@@ -75,12 +75,16 @@ export function createOctokitClient(options: OctokitClientOptions): GitHubClient
   // Outermost hook: every attempt the retry plugin makes goes through this fetch, each with its own timeout,
   // all under the client's budget.
   octokit.hook.wrap('request', (request, endpoint) => {
-    const inner: typeof fetch = endpoint.request?.fetch ?? fetch;
+    const given: unknown = endpoint.request?.fetch;
+    const inner: typeof fetch = typeof given === 'function' ? (given as typeof fetch) : fetch;
     const timedFetch: typeof fetch = (url, init) => {
       const signals = [AbortSignal.timeout(requestTimeoutMs), budget.signal, ...(init?.signal ? [init.signal] : [])];
       return inner(url, { ...init, signal: AbortSignal.any(signals) });
     };
-    return request({ ...endpoint, request: { ...endpoint.request, fetch: timedFetch } });
+    // The inner hooks (retry, throttling) are bound to this same options object, so it is changed in place:
+    // options passed to `request(...)` would not reach them.
+    endpoint.request = { ...endpoint.request, fetch: timedFetch };
+    return request(endpoint);
   });
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     if (budget.signal.aborted) throw new GitHubApiError(`could not ${what}: ${budgetMessage(totalBudgetMs)}`, 0);
