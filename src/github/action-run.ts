@@ -106,6 +106,8 @@ export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome
 
   let client: GitHubClient | undefined;
   const getClient = (): GitHubClient | undefined => (client ??= inputs.token ? ports.createClient(inputs.token, context.repo) : undefined);
+  // report.json first: it does not depend on the labels, and no API call may delay it.
+  core.setOutput('report-json', await writeReportJson(ports.toReportJson(report), { reportJson: inputs.reportJson, workingDir, env: ports.env }));
   // Labels matter only for a failure; they are read now, not from the event (a label added since, or a re-run).
   const accepted =
     report.verdict === 'fail' &&
@@ -117,7 +119,6 @@ export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome
   await core.appendSummary(markdown);
   core.setOutput('verdict', accepted ? 'warn' : report.verdict);
   core.setOutput('markdown', markdown);
-  core.setOutput('report-json', await writeReportJson(ports.toReportJson(report), { reportJson: inputs.reportJson, workingDir, env: ports.env }));
 
   const commentOptions = {
     marker: commentMarker(commentKey),

@@ -158,6 +158,19 @@ describe('the override label is read as it is now', () => {
     expect(w.warnings.join('\n')).toMatch(/could not read the current labels of PR #7.*502.*labels of the event/s);
   });
 
+  it('report.json is written before the label call (an API that hangs cannot delay it)', async () => {
+    const client = fakeClient({ pulls: [{ number: 7, headSha: HEAD, labels: [] }] });
+    let reportJsonAtCall: string | undefined;
+    const w = world({ event: 'pull_request', payload: pullPayload('synchronize', []), runCheck: failing, client });
+    const getPullRequest = client.getPullRequest.bind(client);
+    client.getPullRequest = (n) => {
+      reportJsonAtCall = w.outputs['report-json'];
+      return getPullRequest(n);
+    };
+    await runAction(w.ports);
+    expect(readJson(reportJsonAtCall)).toMatchObject({ verdict: 'fail' });
+  });
+
   it('a passing check asks nothing', async () => {
     const w = world({ event: 'pull_request', payload: pullPayload('synchronize', []) });
     await runAction(w.ports);
