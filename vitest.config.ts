@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // @actions/workflow-parser imports its JSON schema without `with { type: 'json' }`, which Node refuses;
+    // inlined, Vite loads it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

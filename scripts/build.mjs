@@ -2,9 +2,11 @@
 // Builds the self-contained bundles: dist/index.js (the Action) and dist/cli/index.js (the CLI), each with the
 // tfjs wasm binaries next to it (the wasm runtime loads them from the bundle's folder).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { bundledPackages, renderLicenses } from './licenses.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,11 +32,16 @@ const bundles = [
 rmSync(buildDir, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: root, stdio: 'inherit' });
 rmSync(distDir, { recursive: true, force: true });
-for (const { entry, out } of bundles) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], {
+const statsDir = mkdtempSync(join(tmpdir(), 'mb-build-stats-'));
+for (const [index, { entry, out }] of bundles.entries()) {
+  // ncc's own --license lists only some packages; the webpack stats name every module in the bundle, and
+  // licenses.txt is written from those (scripts/licenses.mjs).
+  const stats = join(statsDir, `stats-${index}.json`);
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--stats-out', stats, '--quiet', '--target', 'es2022'], {
     cwd: root,
     stdio: 'inherit',
   });
+  writeFileSync(join(out, 'licenses.txt'), renderLicenses(bundledPackages(JSON.parse(readFileSync(stats, 'utf8')), root)));
   patchNodeModuleImport(out);
   defineDirname(join(out, 'index.js'));
   mkdirSync(out, { recursive: true });
@@ -67,4 +74,5 @@ function defineDirname(file) {
   writeFileSync(file, banner + readFileSync(file, 'utf8'));
 }
 
+rmSync(statsDir, { recursive: true, force: true });
 console.log(`built ${distDir}/index.js and ${distDir}/cli/index.js`);

@@ -5,9 +5,9 @@
  * broken hard budget not accepted by the override label, and a check that could not run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BaseRefError, errorMessage } from '../errors.js';
+import { VERSION } from '../version.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
@@ -18,8 +18,12 @@ import { findRepoRoot } from './base-commit.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { readActionContext, type ActionContext } from './context.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { readCurrentLabels } from './labels.js';
+import { writeReportJson } from './report-file.js';
 import { reportMode } from './report-mode.js';
 import { hasMeasuredChange, markBaseUnavailable, overrideNote } from './report-helpers.js';
+import { capSummary } from './summary-cap.js';
+import { refuseUntrustedEvent } from './trusted-event.js';
 import { readTrendInputs, recordOnPush, trendForPullRequest } from './trend-hooks.js';
 
 /** The comment body limit renderComment keeps to by default (GitHub's 65,536 less room for the marker). */
@@ -63,12 +67,15 @@ export interface ActionOutcome {
 }
 
 /** Runs the Action once. Throws only for problems with the Action's own setup (inputs, environment). */
-export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
+export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome> {
+  // GitHub refuses a step summary over 1 MiB: every summary this Action writes goes through the cap.
+  const ports: ActionPorts = { ...actionPorts, core: { ...actionPorts.core, appendSummary: (md) => actionPorts.core.appendSummary(capSummary(md)) } };
   const { core } = ports;
   const inputs = readInputs(ports.getInput);
   const trendInputs = readTrendInputs(ports.getInput);
   if (inputs.token) core.setSecret(inputs.token);
   const context = readActionContext(ports.env);
+  refuseUntrustedEvent(inputs.mode, context.eventName);
   if (inputs.mode === 'report') return reportMode(inputs, context, ports);
 
   const workingDir = resolve(context.workspace, inputs.workingDirectory);
@@ -90,7 +97,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
     trendBudgets = new Map((result.config?.models ?? []).map((m) => [m.name, m.trend]));
   } catch (error) {
-    return reportError(error, toRepoPath, ports);
+    return reportError(error, { toRepoPath, inputs, workingDir, configPath }, ports);
   } finally {
     await baseSetup?.snapshot?.cleanup();
   }
@@ -101,15 +108,21 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
     : { report, comment: '', summary: '' };
   report = trend.report;
 
-  const labels = context.pullRequest?.labels ?? [];
-  const accepted = report.verdict === 'fail' && labels.includes(inputs.overrideLabel);
+  let client: GitHubClient | undefined;
+  const getClient = (): GitHubClient | undefined => (client ??= inputs.token ? ports.createClient(inputs.token, context.repo) : undefined);
+  // report.json first: it does not depend on the labels, and no API call may delay it.
+  core.setOutput('report-json', await writeReportJson(ports.toReportJson(report), { reportJson: inputs.reportJson, workingDir, env: ports.env }));
+  // Labels matter only for a failure; they are read now, not from the event (a label added since, or a re-run).
+  const accepted =
+    report.verdict === 'fail' &&
+    context.pullRequest !== undefined &&
+    (await readCurrentLabels(getClient(), context.pullRequest, core.warning)).includes(inputs.overrideLabel);
   for (const annotation of reportAnnotations(report, { accepted, toRepoPath })) core.annotate(annotation);
   const markdown =
     ports.renderMarkdown(report) + (trend.summary ? `\n${trend.summary}\n` : '') + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
   await core.appendSummary(markdown);
   core.setOutput('verdict', accepted ? 'warn' : report.verdict);
   core.setOutput('markdown', markdown);
-  core.setOutput('report-json', await writeReportJson(report, inputs, workingDir, ports));
 
   const commentOptions = {
     marker: commentMarker(commentKey),
@@ -124,10 +137,10 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
     await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report, commentKey }));
     core.info(`model-budget: wrote ${dir} for upload (mode: measure posts nothing)`);
   } else if (context.pullRequest && inputs.comment !== 'never') {
-    if (!inputs.token) {
+    const client = getClient();
+    if (!client) {
       core.warning('model-budget: no github-token, so no PR comment; the report is in the job summary');
     } else {
-      const client = ports.createClient(inputs.token, context.repo);
       const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
       const trendSection = trend.comment.length <= MAX_TREND_COMMENT_CHARS ? trend.comment : '';
       const body = trendSection
@@ -186,23 +199,26 @@ async function prepareBase(
   }
 }
 
-function reportError(error: unknown, toRepoPath: (file: string) => string, ports: ActionPorts): Promise<ActionOutcome> | ActionOutcome {
+interface ErrorContext {
+  readonly toRepoPath: (file: string) => string;
+  readonly inputs: ActionInputs;
+  readonly workingDir: string;
+  readonly configPath: string;
+}
+
+/** A config or model error: annotations, the summary, and a report.json with `verdict: error` and the message. */
+async function reportError(error: unknown, where: ErrorContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
   const message = errorMessage(error);
-  for (const annotation of errorAnnotations(error, toRepoPath)) core.annotate(annotation);
+  for (const annotation of errorAnnotations(error, where.toRepoPath)) core.annotate(annotation);
   core.setOutput('verdict', 'error');
   const markdown = `## 💥 model-budget: the check could not run\n\n\`\`\`\n${message.replace(/```/g, "'''")}\n\`\`\`\n`;
   core.setOutput('markdown', markdown);
-  return core.appendSummary(markdown).then(() => ({ exitCode: 1 as const, failure: message }));
-}
-
-async function writeReportJson(report: Report, inputs: ActionInputs, workingDir: string, ports: ActionPorts): Promise<string> {
-  const file = inputs.reportJson
-    ? resolve(workingDir, inputs.reportJson)
-    : join(ports.env['RUNNER_TEMP'] ?? tmpdir(), 'model-budget-report.json');
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(ports.toReportJson(report), null, 2)}\n`);
-  return file;
+  const report: Report = { schemaVersion: 1, verdict: 'error', config: relative(where.workingDir, where.configPath) || where.inputs.config, models: [], tool: { name: 'model-budget', version: VERSION } };
+  const json = { ...(ports.toReportJson(report) as object), error: message };
+  core.setOutput('report-json', await writeReportJson(json, { reportJson: where.inputs.reportJson, workingDir: where.workingDir, env: ports.env }));
+  await core.appendSummary(markdown);
+  return { exitCode: 1, failure: message };
 }
 
 /** `file` relative to the repository root, with forward slashes (what annotations and markers use). */

@@ -1,10 +1,11 @@
 /**
  * The artifact that carries a report from the `measure` job (which ran the PR's code with a read-only token) to
  * the `report` job (which holds a write token and never runs PR code). Everything in it is untrusted: the zip is
- * size-capped, only the one expected file is read, and the report is validated against a bounded schema before
+ * size-capped, only the one expected file is inflated, and only up to a byte budget (the sizes an archive declares
+ * are not believed: inflating stops at the cap), and the report is validated against a bounded schema before
  * anything renders it. The PR number is never read from here.
  */
-import { unzipSync } from 'fflate';
+import { Inflate } from 'fflate';
 import * as z from 'zod';
 import type { MetricUnit, Report } from '../report/types.js';
 
@@ -13,7 +14,9 @@ export const ARTIFACT_REPORT_FILE = 'model-budget-report.json';
 /** Largest artifact zip accepted, in bytes. */
 export const MAX_ARTIFACT_BYTES = 8 * 1024 * 1024;
 /** Largest unpacked report file accepted, in bytes. */
-const MAX_REPORT_BYTES = 16 * 1024 * 1024;
+export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
+/** Compressed bytes fed to the inflater at a time: one step inflates to at most ~1,000× this (deflate's limit). */
+const INFLATE_CHUNK_BYTES = 16 * 1024;
 
 const text = (max = 4000) => z.string().max(max);
 const num = () => z.number().finite();
@@ -104,20 +107,83 @@ export function serializeArtifact(payload: ArtifactPayload): string {
   return `${JSON.stringify(payload, null, 2)}\n`;
 }
 
-/** Unpacks and validates an artifact zip; throws an Error saying what is wrong. */
-export function readArtifact(zip: Uint8Array): ArtifactPayload {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(zip, {
-      filter: (file) => file.name === ARTIFACT_REPORT_FILE && file.originalSize <= MAX_REPORT_BYTES,
-    });
-  } catch (error) {
-    throw new Error(`the artifact is not a readable zip archive: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+/**
+ * Unpacks and validates an artifact zip; throws an Error saying what is wrong.
+ * @param maxReportBytes most bytes `ARTIFACT_REPORT_FILE` may inflate to; default `MAX_REPORT_BYTES`.
+ */
+export function readArtifact(zip: Uint8Array, maxReportBytes = MAX_REPORT_BYTES): ArtifactPayload {
+  return parseArtifactPayload(new TextDecoder().decode(inflateReportFile(zip, maxReportBytes)));
+}
+
+/**
+ * The bytes of `ARTIFACT_REPORT_FILE` in `zip`: found through the central directory, its compressed bytes inflated
+ * in small steps and abandoned as soon as the output passes the cap. The sizes the archive declares for the
+ * unpacked file are not believed.
+ */
+function inflateReportFile(zip: Uint8Array, maxBytes: number): Uint8Array {
+  const entry = findEntry(zip, ARTIFACT_REPORT_FILE);
+  if (entry.method === 0) {
+    if (entry.data.byteLength > maxBytes) throw new Error(`${ARTIFACT_REPORT_FILE} is more than ${maxBytes} bytes`);
+    return entry.data;
   }
-  const bytes = files[ARTIFACT_REPORT_FILE];
-  if (!bytes) throw new Error(`the artifact holds no ${ARTIFACT_REPORT_FILE} (or it is larger than ${MAX_REPORT_BYTES} bytes)`);
-  if (bytes.byteLength > MAX_REPORT_BYTES) throw new Error(`${ARTIFACT_REPORT_FILE} is larger than ${MAX_REPORT_BYTES} bytes`);
-  return parseArtifactPayload(new TextDecoder().decode(bytes));
+  if (entry.method !== 8) throw new Error(`${ARTIFACT_REPORT_FILE} uses zip compression method ${entry.method}; expected deflate (8) or none (0)`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = false;
+  const inflate = new Inflate((data) => {
+    size += data.byteLength;
+    if (size > maxBytes) over = true;
+    else chunks.push(data);
+  });
+  try {
+    for (let offset = 0; offset < entry.data.byteLength && !over; offset += INFLATE_CHUNK_BYTES) {
+      inflate.push(entry.data.subarray(offset, offset + INFLATE_CHUNK_BYTES), offset + INFLATE_CHUNK_BYTES >= entry.data.byteLength);
+    }
+  } catch (error) {
+    throw new Error(`${ARTIFACT_REPORT_FILE} in the artifact is not valid deflate data: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (over) throw new Error(`${ARTIFACT_REPORT_FILE} inflates to more than ${maxBytes} bytes (inflating stopped there)`);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The one entry called `name`: its compression method and compressed bytes. Throws when absent, repeated or cut. */
+function findEntry(zip: Uint8Array, name: string): { readonly method: number; readonly data: Uint8Array } {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const unreadable = (why: string): Error => new Error(`the artifact is not a readable zip archive: ${why}`);
+  // End of central directory: 22 bytes plus a comment of at most 65,535.
+  const lowest = Math.max(0, zip.byteLength - 22 - 0xffff);
+  let end = zip.byteLength - 22;
+  while (end >= lowest && u32(end) !== 0x06054b50) end--;
+  if (end < lowest) throw unreadable('no end of central directory');
+  const count = u16(end + 10);
+  let at = u32(end + 16);
+  const wanted = new TextEncoder().encode(name);
+  let found: { method: number; size: number; offset: number } | undefined;
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > zip.byteLength || u32(at) !== 0x02014b50) throw unreadable('central directory entry out of place');
+    const nameLength = u16(at + 28);
+    const entryName = zip.subarray(at + 46, at + 46 + nameLength);
+    if (entryName.byteLength === wanted.byteLength && entryName.every((b, k) => b === wanted[k])) {
+      if (found) throw new Error(`the artifact holds ${name} more than once`);
+      found = { method: u16(at + 10), size: u32(at + 20), offset: u32(at + 42) };
+    }
+    at += 46 + nameLength + u16(at + 30) + u16(at + 32);
+  }
+  if (!found) throw new Error(`the artifact holds no ${name}`);
+  if (found.size === 0xffffffff || found.offset === 0xffffffff) throw unreadable('zip64 entries are not read (a report is far below 4 GiB)');
+  const local = found.offset;
+  if (local + 30 > zip.byteLength || u32(local) !== 0x04034b50) throw unreadable(`no local header for ${name}`);
+  const start = local + 30 + u16(local + 26) + u16(local + 28);
+  if (start + found.size > zip.byteLength) throw unreadable(`${name} is cut short`);
+  return { method: found.method, data: zip.subarray(start, start + found.size) };
 }
 
 /** Validates the JSON text of `ARTIFACT_REPORT_FILE`. */

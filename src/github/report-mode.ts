@@ -1,17 +1,21 @@
 /**
  * `mode: report`, the privileged half of the fork-safe setup. It runs on `workflow_run` with a write token and
  * never checks out or runs PR code: it downloads the artifact the `measure` job uploaded, validates it, finds the
- * PR from the trusted event (never from the artifact), and posts the sticky comment.
+ * PR from the trusted event (never from the artifact), and posts the sticky comment. It never loads the config,
+ * so no model and no `custom-layers` module from the repository is ever loaded here. An API problem (artifact,
+ * pull request, comment) is a warning that names the fix; the summary and report.json are still written.
  */
+import { resolve } from 'node:path';
 import { reportAnnotations } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { MAX_ARTIFACT_BYTES, readArtifact } from './artifact.js';
 import type { ActionOutcome, ActionPorts } from './action-run.js';
-import type { GitHubClient } from './client.js';
+import type { GitHubClient, PullRequestInfo } from './client.js';
 import type { ActionContext, WorkflowRunEvent } from './context.js';
 import type { ActionInputs } from './inputs.js';
+import { writeReportJson } from './report-file.js';
 import { hasMeasuredChange, overrideNote } from './report-helpers.js';
 
 export async function reportMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
@@ -21,11 +25,13 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
   if (!inputs.token) throw new UsageError('mode: report needs the github-token input (with pull-requests: write and actions: read)');
   const client = ports.createClient(inputs.token, context.repo);
 
-  const zip = await client.downloadArtifact(run.id, inputs.artifact, MAX_ARTIFACT_BYTES);
-  if (!zip) {
-    core.warning(`model-budget: run ${run.id} has no artifact "${inputs.artifact}" (did the measure job upload it?); nothing to post`);
-    return { exitCode: 0 };
+  let zip: Uint8Array | undefined;
+  try {
+    zip = await client.downloadArtifact(run.id, inputs.artifact, MAX_ARTIFACT_BYTES);
+  } catch (error) {
+    return nothingToPost(`could not download the artifact "${inputs.artifact}" of run ${run.id}: ${errorMessage(error)}`, ports);
   }
+  if (!zip) return nothingToPost(`run ${run.id} has no artifact "${inputs.artifact}" (did the measure job upload it?)`, ports);
   let payload;
   try {
     payload = readArtifact(zip);
@@ -33,24 +39,19 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
     return { exitCode: 1, failure: `model-budget: the artifact "${inputs.artifact}" of run ${run.id} is not a valid report: ${errorMessage(error)}` };
   }
   const { report } = payload;
-  core.setOutput('verdict', report.verdict);
 
-  const number = await findPullRequest(client, run);
-  if (number === undefined) {
-    core.info(`model-budget: no open pull request has head ${run.headSha.slice(0, 12)}; nothing to post`);
-    return { exitCode: 0 };
-  }
-  const pr = await client.getPullRequest(number);
-  if (pr.headSha !== run.headSha) {
-    core.info(`model-budget: PR #${number} has moved on to ${pr.headSha.slice(0, 12)}; this report is for ${run.headSha.slice(0, 12)}, not posted`);
-    return { exitCode: 0 };
-  }
-  const accepted = report.verdict === 'fail' && pr.labels.includes(inputs.overrideLabel);
-  if (accepted) core.setOutput('verdict', 'warn');
+  // The PR as it is now (its head and labels), so that check and report modes judge the override label alike.
+  const pr = await currentPullRequest(client, run, core);
+  const accepted = report.verdict === 'fail' && (pr?.labels ?? []).includes(inputs.overrideLabel);
+  core.setOutput('verdict', accepted ? 'warn' : report.verdict);
   for (const annotation of reportAnnotations(report, { accepted })) core.annotate(annotation);
   const markdown = ports.renderMarkdown(report) + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
   core.setOutput('markdown', markdown);
   await core.appendSummary(markdown);
+  const workingDir = resolve(context.workspace, inputs.workingDirectory);
+  core.setOutput('report-json', await writeReportJson(ports.toReportJson(report), { reportJson: inputs.reportJson, workingDir, env: ports.env }));
+  if (!pr) return { exitCode: 0 };
+  const number = pr.number;
 
   const marker = commentMarker(inputs.commentKey || payload.commentKey);
   const body = renderComment(report, {
@@ -73,6 +74,37 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
   core.info(`model-budget: PR #${number} comment ${result.action}${'reason' in result ? ` (${result.reason})` : ''}`);
   if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
   return { exitCode: 0 };
+}
+
+/** Nothing to render: a warning and a summary line saying why; the job does not fail for it. */
+async function nothingToPost(reason: string, ports: ActionPorts): Promise<ActionOutcome> {
+  ports.core.warning(`model-budget: ${reason}; nothing to post`);
+  await ports.core.appendSummary(`## model-budget: no report to post\n\n\`\`\`\n${reason.replace(/```/g, "'''")}\n\`\`\`\n`);
+  return { exitCode: 0 };
+}
+
+/**
+ * The run's PR, read through the API, when it is open and its head is still the run's commit; `undefined` (with a
+ * line in the log saying why) when there is none, it has moved on, or the API could not tell.
+ */
+async function currentPullRequest(client: GitHubClient, run: WorkflowRunEvent, log: Pick<ActionPorts['core'], 'info' | 'warning'>): Promise<PullRequestInfo | undefined> {
+  let pr: PullRequestInfo;
+  try {
+    const number = await findPullRequest(client, run);
+    if (number === undefined) {
+      log.info(`model-budget: no open pull request has head ${run.headSha.slice(0, 12)}; nothing to post`);
+      return undefined;
+    }
+    pr = await client.getPullRequest(number);
+  } catch (error) {
+    log.warning(`model-budget: could not read the pull request of run ${run.id} (${errorMessage(error)}); the report is in the job summary, no comment posted`);
+    return undefined;
+  }
+  if (pr.headSha !== run.headSha) {
+    log.info(`model-budget: PR #${pr.number} has moved on to ${pr.headSha.slice(0, 12)}; this report is for ${run.headSha.slice(0, 12)}, not posted`);
+    return undefined;
+  }
+  return pr;
 }
 
 /** The PR of a workflow run: the one GitHub attached to the run, else the open PR whose head is the run's branch and commit. */

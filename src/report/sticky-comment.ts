@@ -62,7 +62,7 @@ export async function publishStickyComment(request: StickyCommentRequest): Promi
     }
     const reason = whyNotCreate(mode, request.failing, request.changed);
     if (reason) return { action: 'skipped', reason };
-    const created = await client.createComment(issueNumber, body);
+    const created = await createWithoutDuplicates(request);
     return { action: 'created', commentId: created.id, ...urlOf(created) };
   } catch (error) {
     const reason = describeFailure(error);
@@ -88,6 +88,28 @@ export async function resolveCommentAuthor(client: GitHubClient, override: strin
   } catch (error) {
     warn(`could not tell which account the token belongs to (${describeFailure(error)}); assuming ${ACTIONS_BOT_LOGIN}`);
     return ACTIONS_BOT_LOGIN;
+  }
+}
+
+/** How many times a comment create is tried (the client itself never retries a create). */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Creates the comment. A 5xx or no answer may hide a POST that went through, so before trying again the comments
+ * are listed once more and a comment of ours with the marker that has arrived meanwhile is taken (and updated if
+ * needed) instead of posting a second one.
+ */
+async function createWithoutDuplicates(request: StickyCommentRequest): Promise<IssueComment> {
+  const { client, issueNumber, body, marker, author } = request;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.createComment(issueNumber, body);
+    } catch (error) {
+      const mayHaveLanded = error instanceof GitHubApiError && (error.status === 0 || error.status >= 500);
+      if (!mayHaveLanded || attempt >= CREATE_ATTEMPTS) throw error;
+      const landed = findOwnComment(await client.listComments(issueNumber), marker, author);
+      if (landed) return landed.body === body ? landed : await client.updateComment(landed.id, body);
+    }
   }
 }
 

@@ -56,8 +56,13 @@ export class FakeGitHub {
   readonly pulls: FakePull[] = [];
   readonly artifacts: FakeArtifact[] = [];
   readonly requests: RecordedRequest[] = [];
-  /** Status codes to answer the next matching requests with, e.g. `{ match: 'POST /repos', status: 502 }`. */
-  readonly failures: { match: string; status: number; retryAfter?: number }[] = [];
+  /**
+   * Status codes to answer the next matching requests with, e.g. `{ match: 'POST /repos', status: 502 }`.
+   * `landsAnyway`: a comment POST is carried out before the failure is answered (a lost success).
+   */
+  readonly failures: { match: string; status: number; retryAfter?: number; landsAnyway?: boolean }[] = [];
+  /** Requests (`METHOD /path` prefixes) that get no answer at all, once per entry. */
+  readonly hangs: string[] = [];
   /** Largest per_page honoured (GitHub: 100). */
   maxPerPage = 100;
   private nextId = 1000;
@@ -74,6 +79,7 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
   }
 
@@ -107,9 +113,17 @@ export class FakeGitHub {
       const artifact = this.artifacts.find((a) => a.id === Number(blob[1]));
       return artifact ? send(200, artifact.zip) : error(404, 'Not Found');
     }
+    const hang = this.hangs.findIndex((h) => `${method} ${url.pathname}`.startsWith(h));
+    if (hang >= 0) {
+      this.hangs.splice(hang, 1);
+      this.requests.push({ method, path: url.pathname + url.search, status: 0 });
+      return;
+    }
     const failure = this.failures.findIndex((f) => `${method} ${url.pathname}`.startsWith(f.match));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
+      const landed = f?.landsAnyway ? /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname) : null;
+      if (f && landed && method === 'POST') this.addComment(Number(landed[1]), String(parseBody(raw)['body']), 'github-actions[bot]');
       if (f) {
         const headers: Record<string, string> = f.retryAfter === undefined ? {} : { 'retry-after': String(f.retryAfter) };
         return send(f.status, { message: f.status === 429 ? 'You have exceeded a secondary rate limit' : 'Server Error', documentation_url: 'https://docs.github.com/rest' }, headers);
