@@ -5,7 +5,7 @@
  * broken hard budget not accepted by the override label, and a check that could not run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BaseRefError, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';

@@ -94,7 +94,7 @@ function world(options: {
       state.clients++;
       return client;
     },
-    materializeBase: () => Promise.resolve({ dir, ref: 'b'.repeat(40), lfsPointers: [], files: [], cleanup: () => Promise.resolve() }),
+    materializeBase: () => Promise.resolve({ dir, ref: 'b'.repeat(40), kind: 'merge-base', lfsPointers: [], files: [], cleanup: () => Promise.resolve() }),
   };
   return {
     ports,
