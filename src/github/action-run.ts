@@ -6,10 +6,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BaseRefError, errorMessage } from '../errors.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
+import { neutralizeLogText } from '../report/escape.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
 import type { Report } from '../report/types.js';
 import { ARTIFACT_REPORT_FILE, serializeArtifact } from './artifact.js';
@@ -18,7 +19,7 @@ import type { GitHubClient, RepoRef } from './client.js';
 import { readActionContext, type ActionContext } from './context.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { reportMode } from './report-mode.js';
-import { hasMeasuredChange, markBaseUnavailable, overrideNote } from './report-helpers.js';
+import { commentKeyFor, hasMeasuredChange, markBaseUnavailable, overrideNote, repoPath } from './report-helpers.js';
 import { readTrendInputs, recordOnPush, trendForPullRequest } from './trend-hooks.js';
 
 /** The comment body limit renderComment keeps to by default (GitHub's 65,536 less room for the marker). */
@@ -62,7 +63,10 @@ export interface ActionOutcome {
 }
 
 /** Runs the Action once. Throws only for problems with the Action's own setup (inputs, environment). */
-export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
+export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
+  // Log lines carry names from the PR's files: none of them may be read as a workflow command (`::error`,
+  // `::stop-commands::`). Warnings and annotations are safe already: @actions/core escapes a command's data.
+  const ports: ActionPorts = { ...rawPorts, core: { ...rawPorts.core, info: (message) => rawPorts.core.info(neutralizeLogText(message)) } };
   const { core } = ports;
   const inputs = readInputs(ports.getInput);
   const trendInputs = readTrendInputs(ports.getInput);
@@ -73,7 +77,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
   const workingDir = resolve(context.workspace, inputs.workingDirectory);
   const configPath = resolve(workingDir, inputs.config);
   const toRepoPath = (file: string): string => repoPath(context.workspace, resolve(workingDir, file));
-  const commentKey = inputs.commentKey || toRepoPath(configPath);
+  const commentKey = commentKeyFor(inputs, context.workspace);
 
   const baseSetup = context.pullRequest ? await prepareBase(inputs, context, workingDir, configPath, ports) : undefined;
   let report: Report;
@@ -117,7 +121,7 @@ export async function runAction(ports: ActionPorts): Promise<ActionOutcome> {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'report.json'), `${JSON.stringify(ports.toReportJson(report), null, 2)}\n`);
     await writeFile(join(dir, 'comment.md'), renderComment(report, commentOptions));
-    await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report, commentKey }));
+    await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report }));
     core.info(`model-budget: wrote ${dir} for upload (mode: measure posts nothing)`);
   } else if (context.pullRequest && inputs.comment !== 'never') {
     if (!inputs.token) {
@@ -201,8 +205,3 @@ async function writeReportJson(report: Report, inputs: ActionInputs, workingDir:
   return file;
 }
 
-/** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
-function repoPath(workspace: string, file: string): string {
-  const rel = relative(workspace, file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
-}

@@ -12,7 +12,7 @@ import type { ActionOutcome, ActionPorts } from './action-run.js';
 import type { GitHubClient } from './client.js';
 import type { ActionContext, WorkflowRunEvent } from './context.js';
 import type { ActionInputs } from './inputs.js';
-import { hasMeasuredChange, overrideNote } from './report-helpers.js';
+import { commentKeyFor, hasMeasuredChange, overrideNote } from './report-helpers.js';
 
 export async function reportMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
@@ -52,7 +52,8 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
   core.setOutput('markdown', markdown);
   await core.appendSummary(markdown);
 
-  const marker = commentMarker(inputs.commentKey || payload.commentKey);
+  // The key comes from this workflow's inputs, never from the artifact (which could aim at another config's comment).
+  const marker = commentMarker(commentKeyFor(inputs, context.workspace));
   const body = renderComment(report, {
     marker,
     ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}),

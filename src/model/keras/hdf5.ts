@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
-import { ModelLoadError } from '../../errors.js';
+import { firstLine, MESSAGES, ModelBudgetError, ModelLoadError } from '../../errors.js';
 import { checkHdf5Length } from './detect.js';
 
 /** HDF5 type classes as h5wasm reports them in `metadata.type`. */
@@ -26,6 +26,9 @@ export interface H5Weight {
 export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: Group) => T): Promise<T> {
   checkHdf5Length(bytes, file);
   const module = await h5wasm.ready;
+  // libhdf5 prints its error stack ("HDF5-DIAG: …", pages of it) to stderr by default; this handler hands it to
+  // us as the thrown Error's message instead, which becomes one catalog line (the full text stays in `cause`).
+  module.activate_throwing_error_handler();
   const name = `/model-budget-${randomUUID()}.h5`;
   module.FS.writeFile(name, bytes);
   let h5: InstanceType<typeof h5wasm.File> | undefined;
@@ -33,20 +36,33 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       h5 = new h5wasm.File(name, 'r');
     } catch (error) {
-      throw new ModelLoadError(`${file}: not a readable HDF5 file (${errorText(error)}); re-save the model with Keras`, {
-        file,
-        cause: error,
-      });
+      throw new ModelLoadError(MESSAGES.hdf5Unreadable(file, hdf5Reason(error)), { file, cause: error });
     }
-    return read(h5);
+    try {
+      return read(h5);
+    } catch (error) {
+      // Only libhdf5's own errors (raised by the handler above) mean the file is damaged; ours pass through.
+      if (error instanceof ModelBudgetError || !isHdf5Error(error)) throw error;
+      throw new ModelLoadError(MESSAGES.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
+    }
   } finally {
     h5?.close();
     module.FS.unlink(name);
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function isHdf5Error(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('HDF5-DIAG');
+}
+
+/**
+ * The innermost reason of a libhdf5 error stack (`#003: H5Oint.c line 1 in H5O_protect(): bad object header`
+ * → `bad object header`), else the first line of the message.
+ */
+export function hdf5Reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const reasons = Array.from(text.matchAll(/^\s*#\d+:.* in [\w.]+\(\): (.+)$/gm), (m) => m[1]?.trim() ?? '');
+  return reasons.at(-1) || firstLine(text) || 'libhdf5 gave no reason';
 }
 
 /** A group's child, or undefined when it is absent or not a group. */
