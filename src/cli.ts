@@ -81,7 +81,11 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   try {
     ({ report } = await runCheck(
       { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref } } : {}) },
-      { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
+      {
+        progress: (line) => io.stderr(`${line}\n`),
+        warn: (message) => io.stderr(`warning: ${message}\n`),
+        ...(values['verbose'] === true ? { debug: (line: string) => io.stderr(`${line}\n`) } : {}),
+      },
     ));
   } finally {
     await snapshot?.cleanup();

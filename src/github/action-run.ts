@@ -41,7 +41,7 @@ export interface ActionCore {
 /** The engine entry (src/run.ts `runCheck`), reduced to what the Action passes and reads. */
 export type RunCheck = (
   options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string } },
-  ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void },
+  ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void; readonly debug?: (line: string) => void },
 ) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
 
 export interface ActionPorts {
@@ -85,7 +85,7 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   try {
     const result = await ports.runCheck(
       { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref } } : {}) },
-      { progress: core.info, warn: core.warning },
+      { progress: core.info, warn: core.warning, ...(inputs.verbose ? { debug: core.info } : {}) },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
     trendBudgets = new Map((result.config?.models ?? []).map((m) => [m.name, m.trend]));

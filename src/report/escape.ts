@@ -21,6 +21,8 @@ const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // `@user`, `#12`, `GH-12` and `www.`/`scheme://` links are what GitHub turns into pings, cross-references and links.
+// An `@` right after a word character ends the local part of an e-mail address, which would be linked.
+const EMAIL_AT = /(?<=[\w.+-])@/g;
 const REFERENCES = /@(?=\w)|#(?=\d)|(?<=\bGH-)(?=\d)|(?<=\bwww)(?=\.)|(?<=:\/)(?=\/)/gi;
 
 /** Line breaks to spaces, hidden and bidi characters to U+FFFD. */
@@ -30,7 +32,9 @@ function flatten(text: string): string {
 
 /** Breaks mentions, issue references and autolinks with a zero-width joiner. */
 function breakReferences(text: string): string {
-  return text.replace(REFERENCES, (match) => `${match}${ZERO_WIDTH_JOINER}`);
+  return text
+    .replace(EMAIL_AT, `${ZERO_WIDTH_JOINER}@`)
+    .replace(REFERENCES, (match) => `${match}${ZERO_WIDTH_JOINER}`);
 }
 
 function encodeEntities(text: string): string {
