@@ -21,9 +21,10 @@ const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // `@user`, `#12`, `GH-12` and `www.`/`scheme://` links are what GitHub turns into pings, cross-references and links.
+// (`&#39;` is our own entity: every `&` from user text is `&amp;` by then.)
 // An `@` right after a word character ends the local part of an e-mail address, which would be linked.
 const EMAIL_AT = /(?<=[\w.+-])@/g;
-const REFERENCES = /@(?=\w)|#(?=\d)|(?<=\bGH-)(?=\d)|(?<=\bwww)(?=\.)|(?<=:\/)(?=\/)/gi;
+const REFERENCES = /@(?=\w)|(?<!&)#(?=\d)|(?<=\bGH-)(?=\d)|(?<=\bwww)(?=\.)|(?<=:\/)(?=\/)/gi;
 
 /** Line breaks to spaces, hidden and bidi characters to U+FFFD. */
 function flatten(text: string): string {
@@ -58,6 +59,8 @@ export function escapeHtml(text: string): string {
 export function codeSpan(text: string): string {
   // GitHub links nothing inside code, but the marker must not appear anywhere in a body but its first line.
   const clean = flatten(text).replace(/\|/g, '\\|').replace(/<!--/g, `<!${ZERO_WIDTH_JOINER}--`);
+  // "``" is no empty code span but an opening fence that the next "``" on the line would close.
+  if (clean === '') return '` `';
   const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
