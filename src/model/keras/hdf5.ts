@@ -41,7 +41,11 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       return read(h5);
     } catch (error) {
-      // Only libhdf5's own errors (raised by the handler above) mean the file is damaged; ours pass through.
+      // Only libhdf5's own errors mean the file is damaged; ours pass through. After an abort, the WebAssembly
+      // module is gone for this process: HDF5 files checked after this one fail too (with this same message).
+      if (isWasmAbort(error)) {
+        throw new ModelLoadError(MESSAGES.hdf5Damaged(file, `libhdf5 aborted on it: ${firstLine(error.message)}`), { file, cause: error });
+      }
       if (error instanceof ModelBudgetError || !isHdf5Error(error)) throw error;
       throw new ModelLoadError(MESSAGES.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
     }
@@ -51,8 +55,14 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
   }
 }
 
+/** libhdf5's own errors (raised by the handler), or its abort on a damaged file (e.g. a vlen string it cannot free). */
 function isHdf5Error(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('HDF5-DIAG');
+  return isWasmAbort(error) || (error instanceof Error && error.message.includes('HDF5-DIAG'));
+}
+
+/** Emscripten's abort: a `WebAssembly.RuntimeError` "Aborted(…)". */
+function isWasmAbort(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted');
 }
 
 /**
