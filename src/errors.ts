@@ -90,6 +90,16 @@ export function firstLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
+/** The stack of an error and of each `cause` under it: what `--verbose` / `verbose: true` print. */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : errorMessage(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('\nCaused by: ');
+}
+
 /** The message of any thrown value, without a stack. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

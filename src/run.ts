@@ -1,5 +1,5 @@
 import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
-import { errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
+import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
 import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
 import { diffBudgets } from './judge/budget-changes.js';
 import { measureModel, type ModelMeasurement } from './measure/measure-model.js';
@@ -57,7 +57,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
       // One model's failure never stops the others; an error that is not ours (a runtime's) keeps its message.
       const failure =
         error instanceof ModelBudgetError ? error : new ModelBudgetError(MESSAGES.modelCheckFailed(spec.path, spec.name, errorMessage(error)), { cause: error });
-      if (!(error instanceof ModelBudgetError) && error instanceof Error && error.stack) ports.debug?.(error.stack);
+      ports.debug?.(errorDetail(error));
       models.push(errorReport(spec, failure));
       step(`error: ${errorMessage(failure)}`);
     }
