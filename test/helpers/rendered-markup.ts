@@ -12,7 +12,7 @@ md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
 
 /** Elements the report renderers emit themselves. */
 const ALLOWED_ELEMENTS = new Set([
-  'p', 'h2', 'h3', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'details', 'summary', 'sub', 'ul', 'li', 'strong',
+  'p', 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'details', 'summary', 'sub', 'ul', 'li', 'strong',
   'blockquote', 'hr', 'br', 'a', 'pre',
 ]);
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
@@ -35,12 +35,13 @@ export function markupProblems(markdown: string, links: readonly string[] = []):
     for (const attr of attributes.matchAll(/([^\s=]+)(?:="([^"]*)")?/g)) {
       const [text, attrName = '', value = ''] = attr;
       const ok = (attrName === 'style' && /^(th|td)$/.test(name) && /^text-align:(left|right|center)$/.test(value)) ||
+        (attrName === 'class' && name === 'code' && value === 'language-mermaid') ||
         (attrName === 'href' && name === 'a' && links.includes(decode(value)));
       if (!ok) problems.push(`attribute ${text} on ${name}`);
     }
   }
   if (BIDI.test(html)) problems.push('bidi control character');
-  const text = decode(withoutMarker.replace(/<code>[\s\S]*?<\/code>/g, ' ').replace(/<[^>]*>/g, ' '));
+  const text = decode(withoutMarker.replace(/<code[^>]*>[\s\S]*?<\/code>/g, ' ').replace(/<[^>]*>/g, ' '));
   for (const [pattern, what] of [
     [/(^|[^\w`])@[A-Za-z0-9]/, 'live @mention'],
     [/(^|[^\w&])#\d/, 'live #reference'],
