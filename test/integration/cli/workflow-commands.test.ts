@@ -8,7 +8,10 @@ import { runAction } from '../../../src/github/action-run.js';
 import type { Annotation } from '../../../src/report/annotations.js';
 import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
+import { renderComment } from '../../../src/report/comment.js';
+import { commentMarker } from '../../../src/report/sticky-comment.js';
 import { runCheck } from '../../../src/run.js';
+import { markupProblems } from '../../helpers/rendered-markup.js';
 import { workflowCommands } from '../../helpers/runner-commands.js';
 
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');
@@ -86,4 +89,18 @@ describe('a PR cannot send workflow commands through the log', () => {
     expect(out).toContain('stop-commands::pwn');
     expect(workflowCommands(out)).toEqual([]);
   });
+});
+
+test("a fork's config alone cannot put markup, mentions or references into the comment or the job summary", async () => {
+  const name = '</code></summary><h2><a href="https://evil.example">Approved</a></h2> @org/team owner/repo#1';
+  await writeFile(
+    join(dir, 'model-budget.yml'),
+    'version: 1\nmodels:\n' +
+      `  - name: ${JSON.stringify(name)}\n    path: models/gender/model.json\n    budget:\n      size: 1 KB\n` +
+      `  - name: ${JSON.stringify(`${name} 2`)}\n    path: ${JSON.stringify('<img src=x onerror=alert(1)>\u202e.json')}\n    budget:\n      size: 1 KB\n`,
+  );
+  const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, { progress: () => undefined, warn: () => undefined });
+  expect(report.models.map((m) => m.verdict)).toEqual(['fail', 'error']);
+  expect(markupProblems(renderComment(report, { marker: commentMarker('model-budget.yml') }))).toEqual([]);
+  expect(markupProblems(renderMarkdown(report))).toEqual([]);
 });
