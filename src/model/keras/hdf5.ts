@@ -41,8 +41,8 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       return read(h5);
     } catch (error) {
-      // Only libhdf5's own errors mean the file is damaged; ours pass through. After an abort, the WebAssembly
-      // module is gone for this process: HDF5 files checked after this one fail too (with this same message).
+      // Only libhdf5's own errors mean the file is damaged; ours pass through. It aborts (a WebAssembly
+      // RuntimeError) on some damage, e.g. a variable-length string it cannot free.
       if (isWasmAbort(error)) {
         throw new ModelLoadError(MESSAGES.hdf5Damaged(file, `libhdf5 aborted on it: ${firstLine(error.message)}`), { file, cause: error });
       }

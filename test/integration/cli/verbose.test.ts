@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('errors a user can cause: one catalog line, the stack only with --verbose', () => {
-  // --verbose first: libhdf5's abort (below) leaves it unusable for the rest of this process.
+  // --verbose first, so that no case depends on libhdf5's state after the abort below.
   test('--verbose adds the stack and the libhdf5 diagnostics under it', async () => {
     const { code, stderr } = await check(model('net', 'damaged-1750.h5'), '--verbose');
     expect(code).toBe(2);

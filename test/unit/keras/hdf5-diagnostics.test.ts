@@ -38,7 +38,7 @@ describe("libhdf5's diagnostics become one catalog line", () => {
     expect((error.cause as Error).message).toMatch(/^HDF5-DIAG: Error detected in HDF5/);
   });
 
-  // Last: after libhdf5 aborts, its WebAssembly module is unusable for the rest of the process.
+  // Last, in case an abort leaves libhdf5 in a state the other cases should not depend on.
   it('libhdf5 aborting on a damaged string attribute is a catalog message too, not a RuntimeError', async () => {
     const error = await loadError(damaged('damaged-2000.h5', 2000));
     expect(error.message).toMatch(/the HDF5 file is damaged \(libhdf5 aborted on it: Aborted\(native code called abort\(\)\)\); re-save the model with Keras$/);
