@@ -87,7 +87,7 @@ describe('escaping user text', () => {
     { input: '<img src=x onerror=alert(1)>', expected: '&lt;img src=x onerror=alert(1)&gt;' },
     { input: '**bold** [link](http://x)', expected: `\\*\\*bold\\*\\* \\[link\\](http:/${ZWJ}/x)` },
     { input: 'a|b', expected: 'a\\|b' },
-    { input: 'two\nlines\r\nand\u2028more', expected: 'two lines and more' },
+    { input: 'two\nlines\r\nand\u2028more\tand', expected: 'two lines and more and' },
     { input: 'see #12 and owner/repo#3, GH-4', expected: `see #${ZWJ}12 and owner/repo#${ZWJ}3, GH-${ZWJ}4` },
     { input: 'mail a@b.example', expected: `mail a${ZWJ}@${ZWJ}b.example` },
     { input: 'www.evil.example', expected: `www${ZWJ}.evil.example` },
