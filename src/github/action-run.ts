@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { BaseRefError, errorMessage } from '../errors.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
-import { neutralizeLogText } from '../report/escape.js';
+import { fencedCode, neutralizeLogText } from '../report/escape.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
 import type { Report } from '../report/types.js';
 import { ARTIFACT_REPORT_FILE, serializeArtifact } from './artifact.js';
@@ -191,7 +191,7 @@ function reportError(error: unknown, toRepoPath: (file: string) => string, ports
   const message = errorMessage(error);
   for (const annotation of errorAnnotations(error, toRepoPath)) core.annotate(annotation);
   core.setOutput('verdict', 'error');
-  const markdown = `## 💥 model-budget: the check could not run\n\n\`\`\`\n${message.replace(/```/g, "'''")}\n\`\`\`\n`;
+  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n`;
   core.setOutput('markdown', markdown);
   return core.appendSummary(markdown).then(() => ({ exitCode: 1 as const, failure: message }));
 }

@@ -68,6 +68,17 @@ export function codeSpan(text: string): string {
 }
 
 /**
+ * A fenced code block of several lines (an error message): its fence is longer than any run of backticks in the
+ * text, so nothing inside can close it; control and bidi characters become U+FFFD as everywhere.
+ */
+export function fencedCode(text: string): string {
+  const clean = text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(HIDDEN, REPLACEMENT);
+  const longest = Math.max(0, ...Array.from(clean.matchAll(/`{3,}/g), (m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}\n${clean}\n${fence}`;
+}
+
+/**
  * One line of the job log: the runner treats a line that starts (after blanks) with `::` as a workflow command
  * (`::error`, `::add-mask::`, `::stop-commands::`), and `##[` anywhere in a line as one in the older syntax. Text
  * from user files is written with every line break kept but each line's `::` start and every `##[` broken by a

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { codeSpan, escapeHtml, escapeMarkdown, neutralizeLogText } from '../../../src/report/escape.js';
+import { codeSpan, escapeHtml, escapeMarkdown, fencedCode, neutralizeLogText } from '../../../src/report/escape.js';
 import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import type { Report } from '../../../src/report/types.js';
+import { markupProblems, renderHtml } from '../../helpers/rendered-markup.js';
 import { workflowCommands } from '../../helpers/runner-commands.js';
 
 const report: Report = {
@@ -124,6 +125,27 @@ describe('escaping user text', () => {
           expect(out).not.toMatch(/@\w|#\d/);
         }
         expect(codeSpan(text)).not.toMatch(/[\r\n\u202a-\u202e\u2066-\u2069]|<!--/);
+      }),
+    );
+  });
+});
+
+describe('fencedCode', () => {
+  test('a message with fences, markup and mentions in it is one code block, shown as it is', () => {
+    const message = 'model-budget.yml:3:5 models[0]: "```\n</pre><img src=x> @team #1\n````"';
+    expect(fencedCode(message)).toBe(`\`\`\`\`\`\n${message}\n\`\`\`\`\``);
+    expect(renderHtml(fencedCode(message))).toBe(
+      '<pre><code>model-budget.yml:3:5 models[0]: &quot;```\n&lt;/pre&gt;&lt;img src=x&gt; @team #1\n````&quot;\n</code></pre>\n',
+    );
+  });
+
+  test('whatever the text, nothing but one code block comes out', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const html = renderHtml(fencedCode(text));
+        expect(html.match(/<pre>/g)?.length).toBe(1);
+        expect(html.startsWith('<pre><code>') && html.endsWith('</code></pre>\n')).toBe(true);
+        expect(markupProblems(fencedCode(text)).filter((p) => !p.startsWith('live'))).toEqual([]);
       }),
     );
   });
