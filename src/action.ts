@@ -3,6 +3,7 @@
  * the Action once, and is the only place that calls `setFailed`.
  */
 import * as core from '@actions/core';
+import { guardConsole } from './console-guard.js';
 import { ModelBudgetError, errorMessage } from './errors.js';
 import { runAction } from './github/action-run.js';
 import { createOctokitClient } from './github/octokit.js';
@@ -24,6 +25,8 @@ function annotate(annotation: Annotation): void {
 }
 
 async function main(): Promise<void> {
+  // Library output must not become workflow commands either; @actions/core writes ours without the console.
+  guardConsole(console, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
   try {
     const outcome = await runAction({
       env: process.env,

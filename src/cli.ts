@@ -4,6 +4,7 @@ import { parseCommandArgs, stringOption } from './commands/args.js';
 import { EXIT, type CommandIO } from './commands/types.js';
 import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
 import { materializeLocalBase } from './github/base.js';
+import { neutralizeLogText } from './report/escape.js';
 import { toReportJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { runCheck } from './run.js';
@@ -33,7 +34,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 };
 
 /** Runs the CLI; returns the exit code. The only place errors become exit codes for the CLI. */
-export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CommandIO): Promise<number> {
+  // What the CLI prints carries names from model files; run in a workflow step, none of it may become a command.
+  const io: CommandIO = { ...rawIo, stdout: (text) => rawIo.stdout(neutralizeLogText(text)), stderr: (text) => rawIo.stderr(neutralizeLogText(text)) };
   const [name, ...rest] = argv;
   const verbose = argv.includes('--verbose');
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -78,7 +81,11 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   try {
     ({ report } = await runCheck(
       { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}) },
-      { progress: (line) => io.stderr(`${line}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
+      {
+        progress: (line) => io.stderr(`${line}\n`),
+        warn: (message) => io.stderr(`warning: ${message}\n`),
+        ...(values['verbose'] === true ? { debug: (line: string) => io.stderr(`${line}\n`) } : {}),
+      },
     ));
   } finally {
     await snapshot?.cleanup();

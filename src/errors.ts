@@ -72,6 +72,37 @@ export class BaseRefError extends ModelBudgetError {}
 /** Wrong command-line usage. */
 export class UsageError extends ModelBudgetError {}
 
+/**
+ * The catalog of messages for failures that are not one of the named errors above when they happen: an exception
+ * from a library while a model is checked, libhdf5's diagnostics. Each says what happened and what to do; the raw
+ * text stays in `cause`, and the stack is shown only with `--verbose` (CLI) or `verbose: true` (Action).
+ */
+export const MESSAGES = {
+  modelCheckFailed: (path: string, name: string, detail: string): string =>
+    `${path}: checking "${name}" failed: ${firstLine(detail)}. If the model loads in TensorFlow.js (or Keras), ` +
+    'run again with --verbose (CLI) or `verbose: true` (Action) and report the stack trace',
+  hdf5Unreadable: (file: string, detail: string): string =>
+    `${file}: not a readable HDF5 file (${detail}); re-save the model with Keras`,
+  hdf5Damaged: (file: string, detail: string): string =>
+    `${file}: the HDF5 file is damaged (${detail}); re-save the model with Keras`,
+} as const;
+
+/** The first non-empty line of a message, at most 300 characters: library messages can run to pages. */
+export function firstLine(text: string): string {
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/** The stack of an error and of each `cause` under it: what `--verbose` / `verbose: true` print. */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : errorMessage(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('\nCaused by: ');
+}
+
 /** The message of any thrown value, without a stack. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -1,6 +1,6 @@
 import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
 import { modelHome } from './config/output-paths.js';
-import { errorMessage, ModelBudgetError } from './errors.js';
+import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
 import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
 import { diffBudgets } from './judge/budget-changes.js';
 import { measureModel, type ModelMeasurement } from './measure/measure-model.js';
@@ -21,6 +21,8 @@ export interface CheckPorts {
   /** One line per step, for humans watching the log. */
   readonly progress: (line: string) => void;
   readonly warn: (message: string) => void;
+  /** Stack traces and other detail for `--verbose` / `verbose: true`; absent: not shown. */
+  readonly debug?: (line: string) => void;
   /** Milliseconds, for progress timing; injectable for tests. */
   readonly now?: () => number;
 }
@@ -56,10 +58,8 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     } catch (error) {
       // One model's failure never stops the others; an error that is not ours (a runtime's) keeps its message.
       const failure =
-        error instanceof ModelBudgetError
-          ? error
-          : new ModelBudgetError(`${spec.path}: checking "${spec.name}" failed: ${errorMessage(error)}`, { cause: error });
-      if (!(error instanceof ModelBudgetError) && error instanceof Error && error.stack) ports.warn(error.stack);
+        error instanceof ModelBudgetError ? error : new ModelBudgetError(MESSAGES.modelCheckFailed(spec.path, spec.name, errorMessage(error)), { cause: error });
+      ports.debug?.(errorDetail(error));
       models.push(errorReport(spec, failure));
       step(`error: ${errorMessage(failure)}`);
     }

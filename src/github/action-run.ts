@@ -5,11 +5,12 @@
  * broken hard budget not accepted by the override label, and a check that could not run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { BaseRefError, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
+import { fencedCode, neutralizeLogText } from '../report/escape.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
 import type { BaseKind, Report } from '../report/types.js';
 import { ARTIFACT_REPORT_FILE, serializeArtifact } from './artifact.js';
@@ -21,7 +22,7 @@ import { readInputs, type ActionInputs } from './inputs.js';
 import { readCurrentLabels } from './labels.js';
 import { writeReportJson } from './report-file.js';
 import { reportMode } from './report-mode.js';
-import { hasMeasuredChange, markBaseUnavailable, overrideNote } from './report-helpers.js';
+import { commentKeyFor, hasMeasuredChange, markBaseUnavailable, overrideNote, repoPath } from './report-helpers.js';
 import { capSummary } from './summary-cap.js';
 import { refuseUntrustedEvent } from './trusted-event.js';
 import { readTrendInputs, recordOnPush, trendForPullRequest } from './trend-hooks.js';
@@ -45,7 +46,7 @@ export interface ActionCore {
 /** The engine entry (src/run.ts `runCheck`), reduced to what the Action passes and reads. */
 export type RunCheck = (
   options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind } },
-  ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void },
+  ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void; readonly debug?: (line: string) => void },
 ) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
 
 export interface ActionPorts {
@@ -67,9 +68,18 @@ export interface ActionOutcome {
 }
 
 /** Runs the Action once. Throws only for problems with the Action's own setup (inputs, environment). */
-export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome> {
+export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
+  // Log lines carry names from the PR's files: none of them may be read as a workflow command (`::error`,
+  // `::stop-commands::`). Warnings and annotations are safe already: @actions/core escapes a command's data.
   // GitHub refuses a step summary over 1 MiB: every summary this Action writes goes through the cap.
-  const ports: ActionPorts = { ...actionPorts, core: { ...actionPorts.core, appendSummary: (md) => actionPorts.core.appendSummary(capSummary(md)) } };
+  const ports: ActionPorts = {
+    ...rawPorts,
+    core: {
+      ...rawPorts.core,
+      info: (message) => rawPorts.core.info(neutralizeLogText(message)),
+      appendSummary: (md) => rawPorts.core.appendSummary(capSummary(md)),
+    },
+  };
   const { core } = ports;
   const inputs = readInputs(ports.getInput);
   const trendInputs = readTrendInputs(ports.getInput);
@@ -84,7 +94,7 @@ export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome
   // comparison, trend history and annotation paths (which GitHub reads as repository paths) all use it.
   const repoDir = (await findRepoRoot(dirname(configPath))) ?? (await findRepoRoot(workingDir)) ?? context.workspace;
   const toRepoPath = (file: string): string => repoPath(repoDir, resolve(workingDir, file));
-  const commentKey = inputs.commentKey || toRepoPath(configPath);
+  const commentKey = commentKeyFor(inputs, context.workspace);
 
   const baseSetup = context.pullRequest ? await prepareBase(inputs, context, { repoDir, workingDir, configPath }, ports) : undefined;
   let report: Report;
@@ -92,7 +102,7 @@ export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome
   try {
     const result = await ports.runCheck(
       { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref, kind: baseSetup.snapshot.kind } } : {}) },
-      { progress: core.info, warn: core.warning },
+      { progress: core.info, warn: core.warning, ...(inputs.verbose ? { debug: core.info } : {}) },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
     trendBudgets = new Map((result.config?.models ?? []).map((m) => [m.name, m.trend]));
@@ -134,7 +144,7 @@ export async function runAction(actionPorts: ActionPorts): Promise<ActionOutcome
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'report.json'), `${JSON.stringify(ports.toReportJson(report), null, 2)}\n`);
     await writeFile(join(dir, 'comment.md'), renderComment(report, commentOptions));
-    await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report, commentKey }));
+    await writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report }));
     core.info(`model-budget: wrote ${dir} for upload (mode: measure posts nothing)`);
   } else if (context.pullRequest && inputs.comment !== 'never') {
     const client = getClient();
@@ -212,7 +222,7 @@ async function reportError(error: unknown, where: ErrorContext, ports: ActionPor
   const message = errorMessage(error);
   for (const annotation of errorAnnotations(error, where.toRepoPath)) core.annotate(annotation);
   core.setOutput('verdict', 'error');
-  const markdown = `## 💥 model-budget: the check could not run\n\n\`\`\`\n${message.replace(/```/g, "'''")}\n\`\`\`\n`;
+  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n`;
   core.setOutput('markdown', markdown);
   const report: Report = { schemaVersion: 1, verdict: 'error', config: relative(where.workingDir, where.configPath) || where.inputs.config, models: [], tool: { name: 'model-budget', version: VERSION } };
   const json = { ...(ports.toReportJson(report) as object), error: message };
@@ -221,8 +231,3 @@ async function reportError(error: unknown, where: ErrorContext, ports: ActionPor
   return { exitCode: 1, failure: message };
 }
 
-/** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
-function repoPath(repoDir: string, file: string): string {
-  const rel = relative(repoDir, file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
-}

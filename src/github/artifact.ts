@@ -96,11 +96,10 @@ export const reportSchema = z.object({
 /** What `measure` mode writes to `ARTIFACT_REPORT_FILE`. */
 export interface ArtifactPayload {
   readonly report: Report;
-  /** The marker key the comment should use (a name, not an instruction: it only selects which comment to update). */
-  readonly commentKey: string;
 }
 
-const payloadSchema = z.object({ report: reportSchema, commentKey: text(300) });
+// No comment key: `mode: report` takes it from its own inputs. (Older artifacts carry one; unknown keys are dropped.)
+const payloadSchema = z.object({ report: reportSchema });
 
 /** Serializes the payload `measure` mode uploads. */
 export function serializeArtifact(payload: ArtifactPayload): string {

@@ -27,6 +27,8 @@ export interface ActionInputs {
   readonly mode: ActionMode;
   /** Measure mode: folder the artifact files are written to; report mode: name of the artifact to fetch. */
   readonly artifact: string;
+  /** Print stack traces of unexpected failures (`verbose: true`). Default false. */
+  readonly verbose: boolean;
 }
 
 /** Reads and validates the inputs. `getInput` returns '' for an unset input (as `@actions/core` does). */
@@ -38,6 +40,8 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
   }
   const mode = get('mode', 'check');
   if (!isOneOf(mode, MODES)) throw new UsageError(`input "mode" is "${mode}"; expected one of ${MODES.join(', ')}`);
+  const verbose = get('verbose', 'false').toLowerCase();
+  if (verbose !== 'true' && verbose !== 'false') throw new UsageError(`input "verbose" is "${verbose}"; expected true or false`);
   return {
     config: get('config', 'model-budget.yml'),
     token: getInput('github-token').trim(),
@@ -49,6 +53,7 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     overrideLabel: get('override-label', 'model-budget:accept'),
     mode,
     artifact: get('artifact', 'model-budget-report'),
+    verbose: verbose === 'true',
   };
 }
 

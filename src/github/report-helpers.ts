@@ -1,6 +1,8 @@
 /** Small pure steps the Action applies to a report before it renders or publishes it. */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { codeSpan } from '../report/escape.js';
 import type { Report } from '../report/types.js';
+import type { ActionInputs } from './inputs.js';
 
 /**
  * True when the PR changes something measured: a metric whose value differs from the base, a model new in the PR,
@@ -24,4 +26,18 @@ export function markBaseUnavailable(report: Report, reason: string): Report {
 /** The line the job summary gets when the override label accepted a failure. */
 export function overrideNote(label: string): string {
   return `> [!WARNING]\n> The label ${codeSpan(label)} is set on this pull request: broken budgets are reported as warnings and do not fail the check.`;
+}
+
+/**
+ * The key of the comment's marker: the `comment-key` input, else the config path relative to the repository root.
+ * Always from the workflow's own inputs: in `mode: report` the artifact never chooses which comment is written.
+ */
+export function commentKeyFor(inputs: Pick<ActionInputs, 'commentKey' | 'config' | 'workingDirectory'>, workspace: string): string {
+  return inputs.commentKey || repoPath(workspace, resolve(workspace, inputs.workingDirectory, inputs.config));
+}
+
+/** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
+export function repoPath(workspace: string, file: string): string {
+  const rel = relative(workspace, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }

@@ -16,7 +16,7 @@ import type { GitHubClient, PullRequestInfo } from './client.js';
 import type { ActionContext, WorkflowRunEvent } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { writeReportJson } from './report-file.js';
-import { hasMeasuredChange, overrideNote } from './report-helpers.js';
+import { commentKeyFor, hasMeasuredChange, overrideNote } from './report-helpers.js';
 
 export async function reportMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
@@ -53,7 +53,8 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
   if (!pr) return { exitCode: 0 };
   const number = pr.number;
 
-  const marker = commentMarker(inputs.commentKey || payload.commentKey);
+  // The key comes from this workflow's inputs, never from the artifact (which could aim at another config's comment).
+  const marker = commentMarker(commentKeyFor(inputs, context.workspace));
   const body = renderComment(report, {
     marker,
     ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}),

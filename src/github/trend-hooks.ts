@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { modelVerdict, overallVerdict } from '../judge/judge.js';
 import type { MetricResult, ModelReport, Report } from '../report/types.js';
 import { judgeTrendBudgets } from '../trend/budget.js';
+import { escapeMarkdown } from '../report/escape.js';
 import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
 import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
 import type { TrendLog } from '../trend/types.js';
@@ -102,9 +103,10 @@ export async function trendForPullRequest(
       ...(baseRef ? { ref: baseRef } : {}),
     };
     const chart = renderTrendMermaid(input);
-    if (chart) comment.push(`#### Trend of ${model.name}\n\n${chart}`);
+    // The model name is user text: escaped for the heading, and per line in the plain-text chart.
+    if (chart) comment.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${chart}`);
     const text = renderTrendText(input);
-    if (text) summary.push(`#### Trend of ${model.name}\n\n${text}`);
+    if (text) summary.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${text.split('\n').map(escapeMarkdown).join('\n')}`);
     const budgets = args.budgets.get(model.name) ?? {};
     if (Object.keys(budgets).length === 0) return model;
     const results = judgeTrendBudgets({ ...input, budgets });

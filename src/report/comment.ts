@@ -6,7 +6,7 @@
  */
 import { formatBytes, formatPercent, formatValue as formatUnit } from '../config/units.js';
 import { baseCommitWords } from './base-words.js';
-import { codeSpan as code, escapeMarkdown } from './escape.js';
+import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricUnit, ModelReport, Report, Verdict } from './types.js';
 
@@ -174,7 +174,7 @@ function weightDetails(model: ModelReport): string {
   );
   const more = model.weights.length > WEIGHT_ROWS ? `\n\n${model.weights.length - WEIGHT_ROWS} smaller weights not shown.` : '';
   return [
-    `<details><summary>What takes the space: largest weights of ${code(model.name)}</summary>`,
+    `<details><summary>What takes the space: largest weights of <code>${escapeHtml(model.name)}</code></summary>`,
     '',
     '| Weight | Shape | Dtype | Bytes | Share |',
     '| --- | --- | --- | ---: | ---: |',
@@ -214,8 +214,11 @@ function truncate(report: Report, head: readonly string[], footer: string, max: 
   const dropped = report.models.length - kept.length;
   const note = `> [!NOTE]\n> This comment was shortened to fit GitHub's limit${dropped > 0 ? ` (${dropped} model${dropped === 1 ? '' : 's'} not shown)` : ''}: the full report is in ${where}.`;
   const body = [...head, ...kept, note, footer].join('\n\n');
-  // A single section larger than the limit (absurdly long names): cut hard, keep the note readable.
-  return body.length <= max ? `${body}\n` : `${body.slice(0, max - note.length - 4)}\n\n${note}\n`;
+  if (body.length <= max) return `${body}\n`;
+  // A single section larger than the limit (absurdly long names): cut at a line end, never inside a code span or
+  // an entity, where a cut would turn escaped text back into markup.
+  const cut = body.slice(0, max - note.length - 4);
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}\n\n${note}\n`;
 }
 
 function formatValue(value: number, unit: MetricUnit): string {

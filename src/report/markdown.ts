@@ -1,7 +1,7 @@
 import { formatPercent, formatValue } from '../config/units.js';
 import { metricInfo } from '../config/metrics.js';
 import { baseCommitWords } from './base-words.js';
-import { codeSpan, escapeMarkdown } from './escape.js';
+import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, MetricStatus, ModelReport, PrecisionChoice, Report, Verdict } from './types.js';
 
@@ -19,10 +19,10 @@ export function renderMarkdown(report: Report): string {
   if (report.environment) {
     const e = report.environment;
     lines.push(
-      `<sub>Runtime ${escapeMarkdown(e.runtime)} ${escapeMarkdown(e.runtimeVersion)}, ${e.threads} thread(s) · ${escapeMarkdown(e.cpu)} × ${e.cores} · Node ${escapeMarkdown(e.node)} · model-budget ${report.tool.version}</sub>`,
+      `<sub>Runtime ${escapeMarkdown(e.runtime)} ${escapeMarkdown(e.runtimeVersion)}, ${e.threads} thread(s) · ${escapeMarkdown(e.cpu)} × ${e.cores} · Node ${escapeMarkdown(e.node)} · model-budget ${escapeMarkdown(report.tool.version)}</sub>`,
     );
   } else {
-    lines.push(`<sub>model-budget ${report.tool.version}</sub>`);
+    lines.push(`<sub>model-budget ${escapeMarkdown(report.tool.version)}</sub>`);
   }
   return lines.join('\n') + '\n';
 }
@@ -63,7 +63,7 @@ function renderModel(model: ModelReport): string[] {
     lines.push('', `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`, '');
     lines.push('| weight | shape | dtype | bytes | share |', '| --- | --- | --- | ---: | ---: |');
     for (const w of model.weights.slice(0, TOP_WEIGHTS)) {
-      lines.push(`| ${codeSpan(w.name)} | ${w.shape.length === 0 ? 'scalar' : w.shape.join('×')} | ${w.dtype} | ${formatValue('bytes', w.bytes)} | ${formatPercent(w.share)} |`);
+      lines.push(`| ${codeSpan(w.name)} | ${w.shape.length === 0 ? 'scalar' : w.shape.join('×')} | ${escapeMarkdown(w.dtype)} | ${formatValue('bytes', w.bytes)} | ${formatPercent(w.share)} |`);
     }
     lines.push('', '</details>');
   }
@@ -98,9 +98,9 @@ function contextLines(model: ModelReport): string[] {
 function renderPrecision(precision: readonly PrecisionChoice[]): string {
   const counts = new Map<string, number>();
   for (const p of precision) counts.set(p.dtype, (counts.get(p.dtype) ?? 0) + 1);
-  const mix = [...counts].map(([dtype, n]) => `${n} ${dtype}`).join(', ');
+  const mix = [...counts].map(([dtype, n]) => `${n} ${escapeHtml(dtype)}`).join(', ');
   const rows = precision.map(
-    (p) => `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${p.dtype} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
+    (p) => `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${escapeMarkdown(p.dtype)} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
   );
   return [
     `<details><summary>Precision chosen by auto: ${mix}</summary>`,
@@ -113,7 +113,12 @@ function renderPrecision(precision: readonly PrecisionChoice[]): string {
   ].join('\n');
 }
 
+/** The metric's label; an unknown key (from a report artifact) is shown as its escaped self. */
 function metricLabel(m: MetricResult): string {
+  return escapeMarkdown(rawMetricLabel(m));
+}
+
+function rawMetricLabel(m: MetricResult): string {
   return m.key.startsWith('size-increase.') ? `${metricInfo(m.key.slice('size-increase.'.length)).label} growth` : m.key === 'latency.increase' ? 'latency change' : metricInfo(m.key).label;
 }
 

@@ -16,14 +16,14 @@ export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /** The hidden marker that identifies our comment for one config, e.g. `<!-- model-budget:model-budget.yml -->`. */
 export function commentMarker(key: string): string {
   // Inside an HTML comment "--" and ">" would end it early; keep the key readable otherwise.
-  const safe = key.replace(/-{2,}/g, '-').replace(/[<>\r\n]/g, '_').trim();
+  const safe = key.replace(/-{2,}/g, '-').replace(/[<>\p{Cc}\u2028\u2029]/gu, '_').trim();
   return `<!-- model-budget:${safe} -->`;
 }
 
 export interface StickyCommentRequest {
   readonly client: GitHubClient;
   readonly issueNumber: number;
-  /** The full body; must contain `marker`. */
+  /** The full body; its first line must be `marker`. */
   readonly body: string;
   readonly marker: string;
   readonly mode: CommentMode;
@@ -52,7 +52,7 @@ export type StickyCommentResult =
 export async function publishStickyComment(request: StickyCommentRequest): Promise<StickyCommentResult> {
   const { client, issueNumber, body, marker, mode } = request;
   if (mode === 'never') return { action: 'skipped', reason: 'comment: never' };
-  if (!body.includes(marker)) throw new Error('comment body lacks its marker');
+  if (!carriesMarker(body, marker)) throw new Error('comment body does not start with its marker line');
   try {
     const existing = findOwnComment(await client.listComments(issueNumber), marker, request.author);
     if (existing) {
@@ -71,10 +71,19 @@ export async function publishStickyComment(request: StickyCommentRequest): Promi
   }
 }
 
-/** The oldest comment by `author` that carries `marker`; others' comments with the marker are left alone. */
+/**
+ * The oldest comment by `author` whose first line is `marker`; others' comments with the marker are left alone.
+ * Only the first line counts: a marker quoted further down (in another config's model name, say) is not ours.
+ */
 export function findOwnComment(comments: readonly IssueComment[], marker: string, author: string): IssueComment | undefined {
-  const own = comments.filter((c) => c.author.toLowerCase() === author.toLowerCase() && c.body.includes(marker));
+  const own = comments.filter((c) => c.author.toLowerCase() === author.toLowerCase() && carriesMarker(c.body, marker));
   return own.sort((a, b) => a.id - b.id)[0];
+}
+
+/** The body's first line is exactly `marker` (GitHub may hand the body back with CRLF line ends). */
+export function carriesMarker(body: string, marker: string): boolean {
+  const end = body.search(/\r?\n/);
+  return (end === -1 ? body : body.slice(0, end)) === marker;
 }
 
 /**

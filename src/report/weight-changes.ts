@@ -1,5 +1,5 @@
 import { formatBytes } from '../config/units.js';
-import { codeSpan } from './escape.js';
+import { codeSpan, escapeMarkdown } from './escape.js';
 import type { ModelReport } from './types.js';
 
 /** The collapsible "what changed" table: weights whose bytes differ from the base branch's. Empty when none. */
@@ -7,8 +7,8 @@ export function renderWeightChanges(model: ModelReport): string {
   const changes = model.weightChanges ?? [];
   if (changes.length === 0) return '';
   const rows = changes.map((c) => {
-    const before = c.baseBytes === undefined ? 'new' : `${formatBytes(c.baseBytes)} ${c.baseDtype ?? ''}`.trim();
-    const after = c.bytes === undefined ? 'removed' : `${formatBytes(c.bytes)} ${c.dtype ?? ''}`.trim();
+    const before = c.baseBytes === undefined ? 'new' : `${formatBytes(c.baseBytes)} ${escapeMarkdown(c.baseDtype ?? '')}`.trim();
+    const after = c.bytes === undefined ? 'removed' : `${formatBytes(c.bytes)} ${escapeMarkdown(c.dtype ?? '')}`.trim();
     const delta = (c.bytes ?? 0) - (c.baseBytes ?? 0);
     return `| ${codeSpan(c.name)} | ${before} | ${after} | ${delta >= 0 ? '+' : '−'}${formatBytes(Math.abs(delta))} |`;
   });

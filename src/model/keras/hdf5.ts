@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
-import { ModelLoadError } from '../../errors.js';
+import { firstLine, MESSAGES, ModelBudgetError, ModelLoadError } from '../../errors.js';
 import { checkHdf5Length } from './detect.js';
 
 /** HDF5 type classes as h5wasm reports them in `metadata.type`. */
@@ -35,6 +35,9 @@ export interface H5Weight {
 export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: Group) => T): Promise<T> {
   checkHdf5Length(bytes, file);
   const module = await h5wasm.ready;
+  // libhdf5 prints its error stack ("HDF5-DIAG: …", pages of it) to stderr by default; this handler hands it to
+  // us as the thrown Error's message instead, which becomes one catalog line (the full text stays in `cause`).
+  module.activate_throwing_error_handler();
   const name = `/model-budget-${randomUUID()}.h5`;
   module.FS.writeFile(name, bytes);
   let h5: InstanceType<typeof h5wasm.File> | undefined;
@@ -52,10 +55,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       h5 = new h5wasm.File(name, 'r');
     } catch (error) {
-      throw new ModelLoadError(`${file}: not a readable HDF5 file (${errorText(error)}); re-save the model with Keras`, {
-        file,
-        cause: error,
-      });
+      throw new ModelLoadError(MESSAGES.hdf5Unreadable(file, hdf5Reason(error)), { file, cause: error });
     }
     try {
       const result = read(h5);
@@ -70,8 +70,14 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
         );
       }
       // HDF5 reports the refused open as a missing object or a read failure; name the real reason instead.
-      if (refused.length > 0) throw otherFileError(file, refused, error);
-      throw error;
+      if (refused.length > 0 && !(error instanceof ModelBudgetError)) throw otherFileError(file, refused, error);
+      // Only libhdf5's own errors mean the file is damaged; ours pass through. It aborts (a WebAssembly
+      // RuntimeError) on some damage, e.g. a variable-length string it cannot free.
+      if (isWasmAbort(error)) {
+        throw new ModelLoadError(MESSAGES.hdf5Damaged(file, `libhdf5 aborted on it: ${firstLine(error.message)}`), { file, cause: error });
+      }
+      if (error instanceof ModelBudgetError || !isHdf5Error(error)) throw error;
+      throw new ModelLoadError(MESSAGES.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
     }
   } finally {
     fs.open = open;
@@ -102,8 +108,24 @@ function otherFileError(file: string, paths: readonly string[], cause?: unknown)
   );
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** libhdf5's own errors (raised by the handler), or its abort on a damaged file (e.g. a vlen string it cannot free). */
+function isHdf5Error(error: unknown): boolean {
+  return isWasmAbort(error) || (error instanceof Error && error.message.includes('HDF5-DIAG'));
+}
+
+/** Emscripten's abort: a `WebAssembly.RuntimeError` "Aborted(…)". */
+function isWasmAbort(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted');
+}
+
+/**
+ * The innermost reason of a libhdf5 error stack (`#003: H5Oint.c line 1 in H5O_protect(): bad object header`
+ * → `bad object header`), else the first line of the message.
+ */
+export function hdf5Reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const reasons = Array.from(text.matchAll(/^\s*#\d+:.* in [\w.]+\(\): (.+)$/gm), (m) => m[1]?.trim() ?? '');
+  return reasons.at(-1) || firstLine(text) || 'libhdf5 gave no reason';
 }
 
 /** A group's child, or undefined when it is absent or not a group. */

@@ -181,7 +181,7 @@ describe('the override label is read as it is now', () => {
     const state = { number: 7, headSha: HEAD, labels: [LABEL] };
     const check = world({ event: 'pull_request', payload: pullPayload('synchronize', []), runCheck: failing, client: fakeClient({ pulls: [state] }) });
     await runAction(check.ports);
-    const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('fail'), commentKey: 'model-budget.yml' })) });
+    const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('fail') })) });
     const run = workflowRunPayload();
     const reportWorld = world({ event: 'workflow_run', payload: run, inputs: { mode: 'report' }, client: fakeClient({ pulls: [state], artifacts: { 'model-budget-report': zip } }) });
     await runAction(reportWorld.ports);
@@ -222,7 +222,7 @@ function workflowRunPayload(): Record<string, unknown> {
 }
 
 describe('mode: report', () => {
-  const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('pass'), commentKey: 'model-budget.yml' })) });
+  const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('pass') })) });
   const reportWorld = (client: FakeClient): World => world({ event: 'workflow_run', payload: workflowRunPayload(), inputs: { mode: 'report' }, client });
 
   it('never runs the engine (so never loads a model or custom-layers code); writes report.json and comments', async () => {

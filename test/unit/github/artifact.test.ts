@@ -4,7 +4,6 @@ import { ARTIFACT_REPORT_FILE, readArtifact, serializeArtifact } from '../../../
 
 const payload = serializeArtifact({
   report: { schemaVersion: 1, verdict: 'pass', config: 'model-budget.yml', models: [], tool: { name: 'model-budget', version: '0.1.0' } },
-  commentKey: 'model-budget.yml',
 });
 
 /** Overwrites the unpacked size every header of the archive declares (a lie the reader must not believe). */

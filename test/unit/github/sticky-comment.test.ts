@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubApiError, type GitHubClient, type IssueComment } from '../../../src/github/client.js';
-import { commentMarker, findOwnComment, publishStickyComment, resolveCommentAuthor, type CommentMode } from '../../../src/report/sticky-comment.js';
+import { carriesMarker, commentMarker, findOwnComment, publishStickyComment, resolveCommentAuthor, type CommentMode } from '../../../src/report/sticky-comment.js';
 
 /** In-memory client recording every write. */
 function fakeClient(initial: IssueComment[] = [], failWith?: GitHubApiError): GitHubClient & { writes: string[]; comments: IssueComment[] } {
@@ -53,6 +53,7 @@ describe('commentMarker', () => {
   it.each([
     { key: 'model-budget.yml', expected: '<!-- model-budget:model-budget.yml -->' },
     { key: 'a--> <script>', expected: '<!-- model-budget:a-_ _script_ -->' },
+    { key: 'a\nb\u0000c\u2028d', expected: '<!-- model-budget:a_b_c_d -->' },
   ])('$key', ({ key, expected }) => expect(commentMarker(key)).toBe(expected));
 });
 
@@ -96,6 +97,29 @@ describe('publishStickyComment', () => {
     const r = request(client);
     expect(await r.run()).toMatchObject({ action: 'failed' });
     expect(r.warnings.join('\n')).toMatch(/forks.*two-workflow/s);
+  });
+});
+
+describe('the marker counts only as the first line', () => {
+  const other = commentMarker('other.yml');
+  it.each([
+    { what: 'first line', body: `${marker}\nreport`, expected: true },
+    { what: 'whole body', body: marker, expected: true },
+    { what: 'CRLF line ends', body: `${marker}\r\nreport`, expected: true },
+    { what: 'quoted in a model name further down', body: `${other}\n### \`${marker}\``, expected: false },
+    { what: 'inside the first line', body: `x ${marker}\nreport`, expected: false },
+    { what: 'a longer first line', body: `${marker} copied\nreport`, expected: false },
+  ])('$what', ({ body, expected }) => expect(carriesMarker(body, marker)).toBe(expected));
+
+  it("another config's comment that quotes our marker is never overwritten", async () => {
+    const client = fakeClient([{ id: 40, body: `${other}\n### \`net ${marker}\``, author: 'github-actions[bot]' }]);
+    const result = await request(client).run();
+    expect(result.action).toBe('created');
+    expect(client.comments.find((c) => c.id === 40)?.body).toContain(other);
+  });
+
+  it('refuses a body whose first line is not the marker', async () => {
+    await expect(request(fakeClient(), { body: `report\n${marker}` }).run()).rejects.toThrow(/does not start with its marker/);
   });
 });
 

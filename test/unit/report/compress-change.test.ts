@@ -42,7 +42,7 @@ describe('a PR that changes the compress settings says so', () => {
   });
 
   test('mode: report keeps the change it reads from the artifact', () => {
-    const payload = parseArtifactPayload(serializeArtifact({ report: report(changed), commentKey: 'model-budget.yml' }));
+    const payload = parseArtifactPayload(serializeArtifact({ report: report(changed) }));
     expect(payload.report.models[0]?.base).toEqual(changed);
     expect(hasMeasuredChange(payload.report)).toBe(true);
   });
