@@ -45,7 +45,9 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
   const open = fs.open;
   const refused: string[] = [];
   fs.open = (path: string, ...rest: unknown[]) => {
-    if (path !== name) {
+    // libc's tmpfile() (the throwing error handler captures libhdf5's error stack in one) is the library's own
+    // scratch file, never data a model can name.
+    if (path !== name && !LIBC_TMPFILE.test(path)) {
       refused.push(path);
       throw new fs.ErrnoError(EMSCRIPTEN_EACCES);
     }
@@ -97,6 +99,9 @@ export class LinkRefusedError extends Error {
   }
 }
 
+/** The names emscripten's libc gives tmpfile() files. */
+const LIBC_TMPFILE = /^\/tmp\/tmpfile_[A-Za-z0-9]+$/;
+
 /** Emscripten's errno for "permission denied" (its numbering, not Linux's). */
 const EMSCRIPTEN_EACCES = 2;
 
@@ -145,13 +150,24 @@ export function childDataset(group: Group, name: string): Dataset | undefined {
  * whatever it points at (another file, or another place in this one). The link is inspected without following it.
  */
 function hardChild(group: Group, name: string): ReturnType<Group['get']> {
-  const path = `${group.path === '/' ? '' : group.path}/${name}`;
-  const external = group.get_external_link(path) as { filename?: string; obj_path?: string } | undefined;
-  const soft = group.get_link(path) as string | null;
-  if (external?.filename !== undefined || (soft !== null && soft !== undefined)) {
-    throw new LinkRefusedError(path, external?.filename !== undefined ? 'an external link to another file' : 'a soft link');
+  // A name may be a path ("dense_1/kernel:0"): walk it one link at a time, so every step is checked for links and
+  // an absent step is found by listing (asking libhdf5 about an absent link throws with the throwing error handler).
+  let at: Group = group;
+  const steps = name.split('/').filter((s) => s !== '');
+  for (const [i, step] of steps.entries()) {
+    if (!at.keys().includes(step)) return null;
+    const path = `${at.path === '/' ? '' : at.path}/${step}`;
+    const external = at.get_external_link(path) as { filename?: string; obj_path?: string } | undefined;
+    const soft = at.get_link(path) as string | null;
+    if (external?.filename !== undefined || (soft !== null && soft !== undefined)) {
+      throw new LinkRefusedError(path, external?.filename !== undefined ? 'an external link to another file' : 'a soft link');
+    }
+    const entity = at.get(step);
+    if (i === steps.length - 1) return entity;
+    if (!(entity instanceof h5wasm.Group)) return null;
+    at = entity;
   }
-  return group.get(name);
+  return at;
 }
 
 /** Names of the child groups/datasets, as HDF5 lists them (by name, byte order). */
