@@ -18,7 +18,7 @@ export type ProvidedHelpers = readonly (keyof typeof LEGACY_HELPERS)[];
  * Puts back the removed `util` helpers tfjs-node needs, on the shared `node:util` module object that its
  * `require('util')` returns. Helpers the running Node still has are left as they are.
  */
-export function provideLegacyUtil(util: Record<string, unknown> = nodeUtil as unknown as Record<string, unknown>): ProvidedHelpers {
+export function provideLegacyUtil(util: Record<string, unknown> = nodeUtil): ProvidedHelpers {
   const provided: (keyof typeof LEGACY_HELPERS)[] = [];
   for (const name of Object.keys(LEGACY_HELPERS) as (keyof typeof LEGACY_HELPERS)[]) {
     if (typeof util[name] === 'function') continue;
