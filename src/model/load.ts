@@ -2,6 +2,7 @@ import type { io } from '@tensorflow/tfjs';
 import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ModelLoadError, errorMessage } from '../errors.js';
+import { refuseLfsPointer } from './lfs-pointer.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
 import type { LoadedModel, ModelFile } from './types.js';
 
@@ -24,6 +25,7 @@ export interface LoadOptions {
  * content). Everything is validated before weights are allocated; errors name the file and the fix.
  */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  // A Git LFS pointer has neither magic, so a .h5 checked out without LFS is refused as a pointer below.
   const head = await readHead(path);
   if (startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC)) {
     const keras = await import('./keras/index.js');
@@ -72,6 +74,7 @@ export async function loadTfjsModel(path: string): Promise<LoadedModel> {
   if (info.size > MAX_MODEL_JSON_BYTES) {
     throw new ModelLoadError(`${path} is ${info.size} bytes; a model.json over 256 MiB is refused`, { file: path });
   }
+  await refuseLfsPointer(path, info.size);
   const text = await readFile(path, 'utf8');
   let json: unknown;
   try {
@@ -104,7 +107,9 @@ async function readShards(model: ModelJson, path: string): Promise<{ weightData:
     const files: { path: string; bytes: number; name: string }[] = [];
     for (const name of group.paths) {
       const file = join(dir, name);
-      files.push({ ...(await checkShardFile(file, name, realDir, path)), name });
+      const shard = await checkShardFile(file, name, realDir, path);
+      await refuseLfsPointer(shard.path, shard.bytes, path);
+      files.push({ ...shard, name });
     }
     const groupTotal = files.reduce((a, f) => a + f.bytes, 0);
     total += groupTotal;
