@@ -44,7 +44,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   ctx.step(`loading ${spec.path}`);
   const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
   const original = await loadModel(spec.absPath, loadOptions);
-  const notes: string[] = [];
+  const notes: string[] = [...(original.notes ?? [])];
   const needs = executionNeeds(spec);
   const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
 

@@ -8,6 +8,7 @@ import { isKerasFile } from './detect.js';
 import { withHdf5 } from './hdf5.js';
 import { readKerasH5 } from './h5-model.js';
 import { registerCustomLayers } from './layer-check.js';
+import { dropTrainingOnly, droppedNote } from './training-only.js';
 import { readKerasZip } from './zip-model.js';
 
 export { isKerasFile } from './detect.js';
@@ -60,12 +61,15 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     kind === 'h5'
       ? await withHdf5(bytes, file, (root) => readKerasH5(root, file, budget))
       : await readKerasZip(bytes, file, { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxUncompressedBytes }, budget);
-  const artifacts = await assembleArtifacts(source, file);
+  const { config: modelConfig, dropped } = dropTrainingOnly(source.modelConfig);
+  const artifacts = await assembleArtifacts({ ...source, modelConfig }, file);
+  const note = droppedNote(dropped);
   return {
     format: 'layers',
     artifacts,
     path: file,
     sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
     files: [{ path: file, bytes: bytes.length }],
+    ...(note === undefined ? {} : { notes: [note] }),
   };
 }
