@@ -7,7 +7,7 @@ import { assembleArtifacts } from './assemble.js';
 import { isKerasFile } from './detect.js';
 import { withHdf5 } from './hdf5.js';
 import { readKerasH5 } from './h5-model.js';
-import { registerCustomLayers } from './layer-check.js';
+import { loadCustomLayers } from '../custom-layers.js';
 import { dropTrainingOnly, droppedNote } from './training-only.js';
 import { readKerasZip } from './zip-model.js';
 
@@ -54,7 +54,7 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     );
   }
   await tf.ready();
-  if (options.customLayers !== undefined) await registerCustomLayers(options.customLayers, file);
+  if (options.customLayers !== undefined) await loadCustomLayers(options.customLayers);
   const maxUncompressedBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   const budget = { bytesLeft: maxUncompressedBytes };
   const source =
