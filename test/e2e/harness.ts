@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { corpusModel } from '../helpers/corpus.js';
+import { actionCommand } from '../helpers/node-binary.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -183,7 +184,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     RUNNER_TEMP: tmp,
     ...inputs,
   };
-  const child = spawn(process.execPath, [options.entry], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = actionCommand(options.entry);
+  const child = spawn(command.file, [...command.args], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
