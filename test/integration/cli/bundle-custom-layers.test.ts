@@ -72,5 +72,9 @@ describe('custom-layers with a Keras file, in the shipped bundles', () => {
     });
     expect(stdout).toMatch(/custom: done/);
     expect(await readFile(summary, 'utf8')).toContain('## ✅ model-budget: pass');
+    // The report says which Node measured: the runner's Node 24.
+    const reportPath = /^report-json<<(.+)\n(.+)\n\1$/m.exec(await readFile(join(dir, 'output.txt'), 'utf8'))?.[2] ?? '';
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as { environment?: { node: string } };
+    expect(report.environment?.node).toMatch(/^v24\./);
   });
 });
