@@ -52,6 +52,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const shardBytes = shardOption(stringOption(parsed, 'shard-size'));
   const customLayers = stringOption(parsed, 'custom-layers');
   const model = await loadModel(resolve(io.cwd, input), customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
+  for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {
     const result = quantizeWeights(artifacts, { dtypes: dtype });

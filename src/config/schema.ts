@@ -112,7 +112,10 @@ export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 
 /** Benchmark settings as written (every field optional; a model's block overrides the top-level one). */
 export const benchmarkOverrideSchema = z.strictObject({
   runtime: z.enum(RUNTIMES).optional(),
-  /** Fail instead of falling back to cpu when the runtime lacks a kernel. */
+  /**
+   * Fail instead of falling back to cpu when the runtime lacks a kernel. Default: true when `runtime` is written
+   * (other than `auto`), false for the default wasm and for `auto`.
+   */
   'pin-runtime': z.boolean().optional(),
   threads: z.number().int().min(1).max(256).optional(),
   warmup: z.number().int().min(0).max(10_000).optional(),
@@ -149,11 +152,17 @@ export type BenchmarkConfig = Omit<z.output<typeof benchmarkOverrideSchema>, key
   -readonly [K in keyof typeof BENCHMARK_DEFAULTS]-?: NonNullable<z.output<typeof benchmarkOverrideSchema>[K]>;
 };
 
-/** Merges benchmark blocks over the defaults; later blocks win, `undefined` fields are skipped. */
+/**
+ * Merges benchmark blocks over the defaults; later blocks win, `undefined` fields are skipped. A runtime asked for
+ * by name is pinned unless `pin-runtime: false` says a cpu fallback is fine: its numbers must come from it.
+ */
 export function mergeBenchmark(...blocks: readonly (z.output<typeof benchmarkOverrideSchema> | undefined)[]): BenchmarkConfig {
   const merged: Record<string, unknown> = { ...BENCHMARK_DEFAULTS };
   for (const block of blocks) {
     for (const [key, value] of Object.entries(block ?? {})) if (value !== undefined) merged[key] = value;
+  }
+  if (!blocks.some((b) => b?.['pin-runtime'] !== undefined)) {
+    merged['pin-runtime'] = blocks.some((b) => b?.runtime !== undefined) && merged.runtime !== 'auto';
   }
   return merged as BenchmarkConfig;
 }

@@ -59,7 +59,7 @@ export async function measureExecution(args: {
   const { spec, candidate, original, base } = args;
   const needs = executionNeeds(spec);
   const measured: Record<string, Measured> = {};
-  const notes: string[] = [];
+  const notes: string[] = args.runtime.note === undefined ? [] : [args.runtime.note];
   let runtime = args.runtime;
   const options = benchmarkOptions(spec);
 

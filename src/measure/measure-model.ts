@@ -52,7 +52,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   const loadOptions = { maxBytes: spec.limits['model-size'], ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }) };
   // Loading is under the model's deadline too; it is checked between reads (SECURITY.md, "Limits").
   const original = await withDeadline(loadModel(spec.absPath, loadOptions), spec.benchmark.timeout, `loading ${spec.path}`);
-  const notes: string[] = [];
+  const notes: string[] = [...(original.notes ?? [])];
   const needs = executionNeeds(spec);
   const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);
   const runtime = spec.compress || baseSearches || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;

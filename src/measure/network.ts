@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
@@ -19,28 +16,8 @@ export interface Network {
   dispose(): void;
 }
 
-const loadedModules = new Set<string>();
-
-/**
- * Imports the module that registers custom layer classes. A default export or `register` export that is a function
- * is called with this tfjs namespace, so a bundled model-budget and the module share one class registry.
- */
-export async function loadCustomLayers(path: string): Promise<void> {
-  if (loadedModules.has(path)) return;
-  if (!isAbsolute(path) || !existsSync(path)) {
-    throw new MeasureError(`custom-layers module ${path} does not exist: give the path of a JS module that calls ` +
-      'tf.serialization.registerClass for each custom layer');
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(/* webpackIgnore: true */ pathToFileURL(path).href)) as Record<string, unknown>;
-    const register = typeof mod.register === 'function' ? mod.register : mod.default;
-    if (typeof register === 'function') await (register as (t: typeof tf) => unknown)(tf);
-  } catch (error) {
-    throw new MeasureError(`custom-layers module ${path} failed to load: ${errorMessage(error)}`, { cause: error, file: path });
-  }
-  loadedModules.add(path);
-}
+/** Custom layers load with the model (model/custom-layers.ts); the executor loads them too for a model.json. */
+export { loadCustomLayers } from '../model/custom-layers.js';
 
 function toDtype(dtype: string | undefined): InputSpec['dtype'] {
   return dtype === 'int32' || dtype === 'bool' || dtype === 'string' ? dtype : 'float32';

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { MeasureError, errorMessage } from '../errors.js';
+import { provideLegacyUtil } from './legacy-util.js';
 
 /** The runtimes a model can be executed on. `auto` = `tensorflow` when `@tensorflow/tfjs-node` loads, else `wasm`. */
 export type RuntimeName = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu' | 'webgpu';
@@ -24,6 +25,8 @@ export interface RuntimeInfo {
   readonly threads: number;
   /** Extra facts worth a line in the report (SIMD, GPU adapter, ...). */
   readonly detail?: string;
+  /** Why this runtime ran rather than the preferred one (`auto` where tensorflow did not start); a report note. */
+  readonly note?: string;
 }
 
 /** Options of {@link selectRuntime}. */
@@ -32,6 +35,8 @@ export interface SelectRuntimeOptions {
   readonly threads?: number;
   /** Workspace whose `node_modules` provides optional runtimes (`tensorflow`, `webgpu`). Default `process.cwd()`. */
   readonly cwd?: string;
+  /** Where optional packages are looked for. Default {@link resolveOptional}: the workspace, then model-budget's own. */
+  readonly resolvePackage?: PackageResolver;
 }
 
 const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
@@ -75,6 +80,23 @@ async function activate(backend: string, fix: string): Promise<void> {
   }
 }
 
+/**
+ * Runs one small op on the active backend and reads it back. A backend can register and activate and still fail on
+ * its first kernel (tfjs-node on a Node without the helpers it calls); that must fail here, where `auto` can still
+ * choose wasm, not at a model's first inference, where the only way left is the slow cpu fallback.
+ */
+function proveBackend(name: string, fix: string): void {
+  let sum: number | undefined;
+  try {
+    sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.scalar(1)).dataSync()[1]);
+  } catch (error) {
+    throw new MeasureError(`runtime "${name}" started but cannot compute (1 + 2 failed: ${errorMessage(error)}). ${fix}`, {
+      cause: error,
+    });
+  }
+  if (sum !== 3) throw new MeasureError(`runtime "${name}" started but computed 2 + 1 = ${String(sum)}. ${fix}`);
+}
+
 async function selectWasm(options: SelectRuntimeOptions): Promise<RuntimeInfo> {
   if (!wasmPathsSet) {
     const dir = resolveWasmDir();
@@ -99,36 +121,57 @@ async function selectCpu(): Promise<RuntimeInfo> {
   return { name: 'cpu', backend: 'cpu', version: tf.version['tfjs-backend-cpu'] ?? tf.version_core, threads: 1 };
 }
 
+/** Finds an optional package's entry file for {@link importOptional}; throws when it is not installed. */
+export type PackageResolver = (pkg: string, cwd: string) => string;
+
 /**
- * Imports an optional package from the user's workspace. The specifier is computed so that bundlers leave the import
- * alone; the module resolves from `cwd`, where a workflow step ran `npm i <pkg>`.
+ * The default {@link PackageResolver}: the workspace's `node_modules` (where a workflow step ran `npm i <pkg>`),
+ * else what sits next to model-budget itself (a global or dev install).
  */
-export async function importOptional(pkg: string, cwd: string): Promise<Record<string, unknown>> {
-  const require = createRequire(join(cwd, 'package.json'));
-  let file: string;
+export function resolveOptional(pkg: string, cwd: string): string {
   try {
-    file = require.resolve(pkg);
+    return resolveInWorkspace(pkg, cwd);
   } catch {
-    // Not in the workspace: fall back to what sits next to model-budget itself (a global or dev install).
     try {
-      file = createRequire(import.meta.url).resolve(pkg);
+      return createRequire(import.meta.url).resolve(pkg);
     } catch (error) {
       throw new MeasureError(`package "${pkg}" is not installed in ${cwd}`, { cause: error });
     }
   }
-  const spec = pathToFileURL(file).href;
+}
+
+/** A {@link PackageResolver} that looks only in the workspace `cwd`. */
+export function resolveInWorkspace(pkg: string, cwd: string): string {
+  try {
+    return createRequire(join(cwd, 'package.json')).resolve(pkg);
+  } catch (error) {
+    throw new MeasureError(`package "${pkg}" is not installed in ${cwd}`, { cause: error });
+  }
+}
+
+/**
+ * Imports an optional package found by `resolve`. The specifier is computed so that bundlers leave the import alone.
+ */
+export async function importOptional(
+  pkg: string,
+  cwd: string,
+  resolve: PackageResolver = resolveOptional,
+): Promise<Record<string, unknown>> {
+  const spec = pathToFileURL(resolve(pkg, cwd)).href;
   return (await import(/* webpackIgnore: true */ spec)) as Record<string, unknown>;
 }
 
-async function selectTensorflow(name: 'tensorflow' | 'tensorflow-gpu', cwd: string): Promise<RuntimeInfo> {
+async function selectTensorflow(name: 'tensorflow' | 'tensorflow-gpu', cwd: string, resolve: PackageResolver): Promise<RuntimeInfo> {
   const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
   const fix =
     `Run \`npm i ${pkg}@${tf.version_core}\` in the workspace before this step` +
     (name === 'tensorflow' ? '' : ' (needs CUDA and cuDNN versions that match the package)') +
     ', or use runtime: wasm';
+  // Before the import: tfjs-node 4.22.0 calls util helpers that Node 23+ removed.
+  provideLegacyUtil();
   let mod: Record<string, unknown>;
   try {
-    mod = await importOptional(pkg, cwd);
+    mod = await importOptional(pkg, cwd, resolve);
   } catch (error) {
     throw new MeasureError(`runtime "${name}" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
   }
@@ -137,13 +180,14 @@ async function selectTensorflow(name: 'tensorflow' | 'tensorflow-gpu', cwd: stri
     throw new MeasureError(`runtime "${name}": ${pkg} loaded but registered no "tensorflow" backend. ${fix}`);
   }
   await activate('tensorflow', fix);
+  proveBackend(name, fix);
   const versions = mod.version as Record<string, string> | undefined;
   const version = versions?.['tfjs-node'] ?? versions?.['tfjs-node-gpu'] ?? 'unknown';
   const intra = Number(process.env.TF_NUM_INTRAOP_THREADS);
   return { name, backend: 'tensorflow', version, threads: intra > 0 ? intra : availableParallelism() };
 }
 
-async function selectWebgpu(cwd: string): Promise<RuntimeInfo> {
+async function selectWebgpu(cwd: string, resolve: PackageResolver): Promise<RuntimeInfo> {
   const fix =
     'Run `npm i webgpu @tensorflow/tfjs-backend-webgpu@' +
     `${tf.version_core}\` in the workspace and make sure a Vulkan (Linux) driver exposes a GPU, or use runtime: wasm`;
@@ -151,7 +195,7 @@ async function selectWebgpu(cwd: string): Promise<RuntimeInfo> {
   if (g.navigator?.gpu === undefined) {
     let dawn: Record<string, unknown>;
     try {
-      dawn = await importOptional('webgpu', cwd);
+      dawn = await importOptional('webgpu', cwd, resolve);
     } catch (error) {
       throw new MeasureError(`runtime "webgpu" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
     }
@@ -172,7 +216,7 @@ async function selectWebgpu(cwd: string): Promise<RuntimeInfo> {
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await importOptional('@tensorflow/tfjs-backend-webgpu', cwd);
+    mod = await importOptional('@tensorflow/tfjs-backend-webgpu', cwd, resolve);
   } catch (error) {
     throw new MeasureError(`runtime "webgpu" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
   }
@@ -186,6 +230,12 @@ async function selectWebgpu(cwd: string): Promise<RuntimeInfo> {
     threads: 1,
     ...(detail ? { detail } : {}),
   };
+}
+
+/** The message up to its first `. ` (the reason, without the fix that follows it). */
+function firstSentence(message: string): string {
+  const end = message.indexOf('. ');
+  return end < 0 ? message : message.slice(0, end);
 }
 
 /**
@@ -212,6 +262,7 @@ export function activeRuntime(): RuntimeInfo | undefined {
 
 async function startRuntime(name: RuntimeName, options: SelectRuntimeOptions): Promise<RuntimeInfo> {
   const cwd = options.cwd ?? process.cwd();
+  const resolve = options.resolvePackage ?? resolveOptional;
   switch (name) {
     case 'wasm':
       return selectWasm(options);
@@ -219,14 +270,16 @@ async function startRuntime(name: RuntimeName, options: SelectRuntimeOptions): P
       return selectCpu();
     case 'tensorflow':
     case 'tensorflow-gpu':
-      return selectTensorflow(name, cwd);
+      return selectTensorflow(name, cwd, resolve);
     case 'webgpu':
-      return selectWebgpu(cwd);
+      return selectWebgpu(cwd, resolve);
     case 'auto':
+      // Never cpu: tensorflow when it starts and computes, else the default wasm, saying why in the report.
       try {
-        return await selectTensorflow('tensorflow', cwd);
-      } catch {
-        return selectWasm(options);
+        return await selectTensorflow('tensorflow', cwd, resolve);
+      } catch (error) {
+        const wasm = await selectWasm(options);
+        return { ...wasm, note: `runtime auto chose wasm: ${firstSentence(errorMessage(error))}` };
       }
     default: {
       const never: never = name;

@@ -5,6 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { ModelLoadError, errorMessage } from '../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../limits.js';
 import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
+import { lfsPointerError, refuseLfsPointer } from './lfs-pointer.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
 import { kindOf, readRegularFile } from './read-file.js';
 import type { LoadedModel, ModelFile } from './types.js';
@@ -31,6 +32,7 @@ export interface LoadOptions {
  * content). Everything is validated before weights are allocated; errors name the file and the fix.
  */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  // A Git LFS pointer has neither magic, so a .h5 checked out without LFS is refused as a pointer below.
   const head = await readHead(path);
   if (startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC)) {
     const keras = await import('./keras/index.js');
@@ -79,6 +81,8 @@ export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX
     new ModelLoadError(`${path} ${reason}`, { file: path, ...(cause === undefined ? {} : { cause }) });
   const bytes = await readRegularFile(path, Math.min(MAX_MODEL_JSON_BYTES, maxBytes), refuse);
   const info = { size: bytes.byteLength };
+  const pointer = lfsPointerError(bytes, path);
+  if (pointer) throw pointer;
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -129,7 +133,9 @@ async function readShards(model: ModelJson, path: string, maxBytes: number, json
     const files: { path: string; bytes: number; name: string }[] = [];
     for (const name of group.paths) {
       const file = join(dir, name);
-      files.push({ ...(await checkShardFile(file, name, realDir, path)), name });
+      const shard = await checkShardFile(file, name, realDir, path);
+      await refuseLfsPointer(shard.path, shard.bytes, path);
+      files.push({ ...shard, name });
     }
     const groupTotal = files.reduce((a, f) => a + f.bytes, 0);
     total += groupTotal;

@@ -25,6 +25,8 @@ export interface LoadedModel {
   readonly sourceKind: SourceKind;
   /** model.json and every shard (or the single Keras file), in manifest order. */
   readonly files: readonly ModelFile[];
+  /** What the loader changed to make the model loadable (e.g. Keras training-only settings dropped): report notes. */
+  readonly notes?: readonly string[];
 }
 
 /** The dtypes a weights manifest may name (tfjs-core `io.DataType` plus the quantized storage types). */

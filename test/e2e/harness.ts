@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { corpusModel } from '../helpers/corpus.js';
 import { checkoutPullRequest, git, makePullRequestOrigin, type CheckoutOptions, type Files, type PullRequestOrigin } from '../helpers/pull-request-origin.js';
+import { actionCommand } from '../helpers/node-binary.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -188,7 +189,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     ...options.env,
     ...inputs,
   };
-  const child = spawn(process.execPath, [options.entry], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = actionCommand(options.entry);
+  const child = spawn(command.file, [...command.args], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,4 +1,4 @@
-import type { Group } from 'h5wasm/node';
+import type { Group } from 'h5wasm';
 import { ModelLoadError } from '../../errors.js';
 import { LinkRefusedError, type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, stringAttr, stringListAttr } from './hdf5.js';
 import { translateKeras3Config } from './keras3-config.js';

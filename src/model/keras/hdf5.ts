@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
+// The browser/ESM build, not `h5wasm/node`: its emscripten file system is in memory (MEMFS), whereas the Node build
+// maps every path onto the real disk (NODERAWFS), so opening a file there meant writing a copy to `/`, which a
+// non-root user may not do and a killed run leaves behind. The ESM build embeds its wasm and runs in Node as is.
+import h5wasm, { type Dataset, type Group } from 'h5wasm';
 import { firstLine, MESSAGES, ModelBudgetError, ModelLoadError } from '../../errors.js';
 import { checkHdf5Length } from './detect.js';
 
@@ -26,11 +29,12 @@ export interface H5Weight {
 
 /**
  * Opens HDF5 bytes with h5wasm (WebAssembly HDF5), runs `read` on the root group, then closes and deletes the
- * in-memory copy. `read` must be synchronous so nothing else touches the h5wasm file system meanwhile.
+ * in-memory copy. Nothing is written to the real file system. `read` must be synchronous so nothing else touches
+ * the h5wasm file system meanwhile.
  *
  * While `read` runs, the HDF5 library may open the one file it was given and nothing else: an external link, a
- * dataset with external raw storage or a virtual dataset would otherwise pull another file's bytes (on the Node
- * build h5wasm's file system is the real one) into the converted weights. Such a file is refused.
+ * dataset with external raw storage or a virtual dataset is refused (defence in depth: the in-memory file system
+ * holds no other model file, but a link must never silently resolve to anything).
  */
 export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: Group) => T): Promise<T> {
   checkHdf5Length(bytes, file);

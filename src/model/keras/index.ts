@@ -8,7 +8,8 @@ import { assembleArtifacts } from './assemble.js';
 import { isKerasFile } from './detect.js';
 import { withHdf5 } from './hdf5.js';
 import { readKerasH5 } from './h5-model.js';
-import { registerCustomLayers } from './layer-check.js';
+import { loadCustomLayers } from '../custom-layers.js';
+import { dropTrainingOnly, droppedNote } from './training-only.js';
 import { readKerasZip } from './zip-model.js';
 
 export { isKerasFile } from './detect.js';
@@ -50,19 +51,22 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     );
   }
   await tf.ready();
-  if (options.customLayers !== undefined) await registerCustomLayers(options.customLayers, file);
+  if (options.customLayers !== undefined) await loadCustomLayers(options.customLayers);
   const maxUncompressedBytes = options.maxUncompressedBytes ?? options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   const budget = { bytesLeft: maxUncompressedBytes, hdf5Bytes: bytes.length };
   const source =
     kind === 'h5'
       ? await withHdf5(bytes, file, (root) => readKerasH5(root, file, budget))
       : await readKerasZip(bytes, file, { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxUncompressedBytes }, budget);
-  const artifacts = await assembleArtifacts(source, file, maxUncompressedBytes);
+  const { config: modelConfig, dropped } = dropTrainingOnly(source.modelConfig);
+  const artifacts = await assembleArtifacts({ ...source, modelConfig }, file, maxUncompressedBytes);
+  const note = droppedNote(dropped);
   return {
     format: 'layers',
     artifacts,
     path: file,
     sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
     files: [{ path: file, bytes: bytes.length }],
+    ...(note === undefined ? {} : { notes: [note] }),
   };
 }

@@ -1,5 +1,3 @@
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
 import { type Json, isObject, layersOf, objectAt, stringAt } from './json.js';
@@ -10,25 +8,6 @@ const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 interface Placement {
   readonly className: string;
   readonly where: string;
-}
-
-/**
- * Loads a user module that registers custom layer classes with `tf.serialization.registerClass` — the same hook a
- * TF.js layers model uses. `path` must be absolute (the config loader resolves it against the repository).
- */
-export async function registerCustomLayers(path: string, file: string): Promise<void> {
-  if (!isAbsolute(path)) {
-    throw new ModelLoadError(`customLayers "${path}" must be an absolute path to a JavaScript module`, { file });
-  }
-  try {
-    await import(pathToFileURL(path).href);
-  } catch (error) {
-    throw new ModelLoadError(
-      `customLayers module "${path}" failed to load (${error instanceof Error ? error.message : String(error)}); ` +
-        'it must be an ES module that calls tf.serialization.registerClass for each custom layer',
-      { file, cause: error },
-    );
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Group } from 'h5wasm/node';
+import type { Group } from 'h5wasm';
 import { ModelLoadError } from '../../errors.js';
 import { type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, withHdf5 } from './hdf5.js';
 import { type Json, layersOf, objectAt, stringAt } from './json.js';

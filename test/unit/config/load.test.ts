@@ -54,6 +54,20 @@ describe('parseConfig', () => {
     ]);
   });
 
+  test.each([
+    { what: 'default runtime (wasm): a missing kernel may fall back to cpu', top: '', model: '', runtime: 'wasm', pinned: false },
+    { what: 'runtime written at the top: pinned', top: 'benchmark: { runtime: tensorflow }\n', model: '', runtime: 'tensorflow', pinned: true },
+    { what: 'runtime written for the model: pinned', top: '', model: '    benchmark: { runtime: wasm }\n', runtime: 'wasm', pinned: true },
+    { what: 'auto: not pinned', top: 'benchmark: { runtime: auto }\n', model: '', runtime: 'auto', pinned: false },
+    { what: 'a model overriding auto by name: pinned', top: 'benchmark: { runtime: auto }\n', model: '    benchmark: { runtime: cpu }\n', runtime: 'cpu', pinned: true },
+    { what: 'pin-runtime: false allows the fallback', top: 'benchmark: { runtime: tensorflow, pin-runtime: false }\n', model: '', runtime: 'tensorflow', pinned: false },
+    { what: 'pin-runtime: true pins the default', top: '', model: '    benchmark: { pin-runtime: true }\n', runtime: 'wasm', pinned: true },
+  ])('pin-runtime default: $what', ({ top, model, runtime, pinned }) => {
+    const text = `version: 1\n${top}models:\n  - name: a\n    path: m.json\n${model}`;
+    const [spec] = parseConfig(text, '/repo/model-budget.yml', 'model-budget.yml').models;
+    expect(spec?.benchmark).toMatchObject({ runtime, 'pin-runtime': pinned });
+  });
+
   test('every problem at once, as file:line:col path: message', () => {
     const text = `version: 1
 models:

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import h5wasm, { type File as H5File } from 'h5wasm/node';
+import h5wasm, { type File as H5File } from 'h5wasm';
 
 /** The authentic Keras files of test/fixtures/keras (origin and licence in its SOURCES.md). */
 export const fixtureDir = join(import.meta.dirname, '..', '..', 'fixtures', 'keras');

@@ -1,0 +1,33 @@
+/**
+ * The Node binaries the shipped bundles are tested under. The Action declares `runs.using: node24`, so the runner
+ * starts dist/index.js with Node 24; the CLI's `engines` allow Node 20 too. Node 24 comes from
+ * `scripts/fetch-node.mjs` (run by `npm test`'s pretest) into `.cache/node24/`, never from PATH, so npm scripts keep
+ * the system node.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Node 24: env MODEL_BUDGET_NODE24, else `.cache/node24/bin/node`. Throws with the fix when neither exists. */
+export function node24(): string {
+  const fromEnv = process.env['MODEL_BUDGET_NODE24'];
+  const binary = fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(ROOT, '.cache', 'node24', 'bin', 'node');
+  if (!existsSync(binary)) {
+    throw new Error(`no Node 24 binary at ${binary}: run \`node scripts/fetch-node.mjs\` (npm test does), or set MODEL_BUDGET_NODE24`);
+  }
+  return binary;
+}
+
+/** The Node binaries a bundle's tests run under, by name: the Action's Node 24, and the Node running the tests. */
+export function bundleNodes(): readonly { readonly name: string; readonly binary: string }[] {
+  return [
+    { name: 'node 24', binary: node24() },
+    { name: `node ${process.versions.node} (this one)`, binary: process.execPath },
+  ];
+}
+
+/** How the runner launches an Action bundle: Node 24 and the file, nothing else on the command line. */
+export function actionCommand(entry: string): { readonly file: string; readonly args: readonly string[] } {
+  return { file: node24(), args: [entry] };
+}
