@@ -12,7 +12,7 @@ export function configJsonSchema(): Record<string, unknown> {
     io: 'input',
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
-      const unit = unitInputSchemas.get(zodSchema as z.ZodType);
+      const unit = unitInputSchemas.get(zodSchema);
       if (!unit) return;
       const target = jsonSchema as Record<string, unknown>;
       delete target['type'];

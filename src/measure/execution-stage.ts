@@ -5,6 +5,7 @@ import type { LoadedModel } from '../model/types.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
 import { withDeadline } from './deadline.js';
+import type { SizeNeeds } from './size.js';
 import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from './runtime.js';
@@ -17,16 +18,29 @@ export interface ExecutionNeeds {
   readonly ab: boolean;
 }
 
-const LATENCY_KEYS = /^(latency\.|load-time$|memory$)/;
+/** The metric keys some budget of the model is about: its budgets and its `trend:` budgets alike. */
+export function budgetedKeys(spec: Pick<ModelSpec, 'budgets' | 'trend'>): string[] {
+  return [...spec.budgets.map((b) => b.key), ...Object.keys(spec.trend)];
+}
 
-/** Which measurements a model needs, from its budgets. */
-export function executionNeeds(spec: ModelSpec): ExecutionNeeds {
-  const keys = spec.budgets.map((b) => b.key);
+/**
+ * Which measurements a model needs. The latency loop always runs: p50…p99, first inference, load time and peak
+ * memory are the numbers every report shows (the default set). FLOPs and params are counted when budgeted (or
+ * trend-budgeted); the A/B runs when `latency.increase` is set.
+ */
+export function executionNeeds(spec: Pick<ModelSpec, 'budgets' | 'trend' | 'latencyIncrease'>): ExecutionNeeds {
+  const keys = budgetedKeys(spec);
   return {
-    latency: keys.some((k) => LATENCY_KEYS.test(k)) || spec.latencyIncrease !== undefined,
+    latency: true,
     flops: keys.some((k) => k === 'flops' || k === 'params'),
     ab: spec.latencyIncrease !== undefined,
   };
+}
+
+/** Raw bytes are always reported; gzip and brotli sizes (the slow part) only when a budget or trend budget needs them. */
+export function sizeNeeds(spec: Pick<ModelSpec, 'budgets' | 'trend'>): SizeNeeds {
+  const keys = budgetedKeys(spec);
+  return { gzip: keys.includes('gzip-size'), brotli: keys.includes('brotli-size') };
 }
 
 /** Makes the model's runtime active (once per model: a previous model may have pinned another). */

@@ -12,8 +12,8 @@ import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
-import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
-import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
+import { activateRuntime, executionNeeds, measureExecution, sizeNeeds } from './execution-stage.js';
+import { measureSizes, readFiles, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './size.js';
 
 /** Everything measured for one model, before judging. */
 export interface ModelMeasurement {
@@ -77,24 +77,28 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     }
   }
 
-  ctx.step('measuring size');
+  const needSizes = sizeNeeds(spec);
+  const encodings = [needSizes.gzip ? 'gzip -9' : undefined, needSizes.brotli ? 'brotli 11' : undefined].filter(Boolean).join(', ');
+  ctx.step(`measuring size${encodings ? ` (${encodings})` : ''}`);
   const measured: Record<string, Measured> = {};
   const { model: baseModel, lfsBytes: baseLfsBytes, comparison: base, note: baseNote } = await loadBase(ctx, loadOptions);
   if (baseNote) notes.push(baseNote);
-  // Compressed, original and base sizes at once: brotli at quality 11 dominates and each file takes one core.
-  const [sizes, originalSizes, baseSizes] = await Promise.all([
-    sizeOf(candidate, candidate === original),
-    candidate === original ? undefined : sizeOf(original, true),
-    baseModel ? sizeOf(baseModel, true) : undefined,
-  ]);
-  const sizeEntry = (key: keyof SizeMeasurement): Measured => ({
-    value: sizes[key],
-    ...(originalSizes ? { original: originalSizes[key] } : {}),
-    ...(baseSizes ? { base: baseSizes[key] } : {}),
-  });
-  measured['size'] = baseLfsBytes === undefined ? sizeEntry('bytes') : { ...sizeEntry('bytes'), base: baseLfsBytes };
-  measured['gzip-size'] = sizeEntry('gzipBytes');
-  measured['brotli-size'] = sizeEntry('brotliBytes');
+  // Compressed, original and base sizes in one pool, before any timing starts: compression would steal the
+  // cores the latency loop measures.
+  const [sizes, originalSizes, baseSizes] = await sizesOf([candidate, candidate === original ? undefined : original, baseModel], original, needSizes);
+  if (!sizes) throw new Error('no size measured for the candidate model');
+  const sizeEntry = (value: number | undefined, pick: (s: SizeMeasurement) => number | undefined): Measured | undefined => {
+    if (value === undefined) return undefined;
+    const before = originalSizes ? pick(originalSizes) : undefined;
+    const old = baseSizes ? pick(baseSizes) : undefined;
+    return { value, ...(before === undefined ? {} : { original: before }), ...(old === undefined ? {} : { base: old }) };
+  };
+  const raw = sizeEntry(sizes.bytes, (s) => s.bytes);
+  if (raw) measured['size'] = baseLfsBytes === undefined ? raw : { ...raw, base: baseLfsBytes };
+  const gzipSize = sizeEntry(sizes.gzipBytes, (s) => s.gzipBytes);
+  if (gzipSize) measured['gzip-size'] = gzipSize;
+  const brotliSize = sizeEntry(sizes.brotliBytes, (s) => s.brotliBytes);
+  if (brotliSize) measured['brotli-size'] = brotliSize;
 
   let latencyComparison: LatencyComparison | undefined;
   let environment: Environment | undefined;
@@ -181,8 +185,19 @@ function toPlan(compress: NonNullable<ModelSpec['compress']>): CompressPlan {
   };
 }
 
-/** Sizes as served: the files on disk for an unchanged TF.js model, else its converter-style serialization. */
-async function sizeOf(model: LoadedModel, unchanged: boolean): Promise<SizeMeasurement> {
-  if (unchanged && model.sourceKind === 'tfjs') return measureFiles(model.files.map((f) => f.path));
-  return measureSize(serializeModel(model).files);
+/** Sizes as served (the files on disk for an unchanged TF.js model, else its converter-style serialization), of all models at once. */
+async function sizesOf(
+  models: readonly (LoadedModel | undefined)[],
+  original: LoadedModel,
+  needs: SizeNeeds,
+): Promise<(SizeMeasurement | undefined)[]> {
+  const present = models.filter((m): m is LoadedModel => m !== undefined);
+  const files = await Promise.all(
+    present.map(async (model) =>
+      // The original and base copies are unchanged; so is a candidate that no compression touched.
+      (model === original || model !== models[0]) && model.sourceKind === 'tfjs' ? readFiles(model.files.map((f) => f.path)) : serializeModel(model).files,
+    ),
+  );
+  const measured = await measureSizes(files, { needs });
+  return models.map((m) => (m === undefined ? undefined : measured[present.indexOf(m)]));
 }
