@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
-import type { AutoAssignment } from '../compress/auto.js';
+import { METRICS, type MetricKey } from '../config/metrics.js';
+import { formatAutoProgress, type AutoAssignment, type AutoProgress } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
 import type { Measured } from '../judge/judge.js';
@@ -12,6 +13,7 @@ import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison, Environment, LatencyComparison, PrecisionChoice, WeightChange, WeightShare } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
+import { ModelDeadline } from './deadline.js';
 import { activateRuntime, executionNeeds, measureExecution, sizeNeeds } from './execution-stage.js';
 import { measureSizes, readFiles, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './size.js';
 
@@ -37,13 +39,17 @@ export interface MeasureContext {
   readonly base?: BaseLocation;
   /** Folder runtimes (tfjs-node) are resolved from. */
   readonly cwd: string;
+  /** Milliseconds, for the model's deadline; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /** Loads one model, compresses it as configured, and measures what its budgets need. */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
+  // benchmark.timeout bounds every stage of this model, not only the latency loop.
+  const deadline = new ModelDeadline(spec.benchmark.timeout, spec.name, ctx.now);
   ctx.step(`loading ${spec.path}`);
   const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
-  const original = await loadModel(spec.absPath, loadOptions);
+  const original = await deadline.race('loading', () => loadModel(spec.absPath, loadOptions));
   const notes: string[] = [];
   const needs = executionNeeds(spec);
   const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
@@ -56,17 +62,25 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     ctx.step(`compressing (${Object.keys(plan).join(', ')})`);
     let session: DriftSession | undefined;
     try {
-      session = await openDriftSession(original, spec);
+      session = await deadline.race('loading the original for drift', () => openDriftSession(original, spec));
       const evaluator = session;
-      const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
-      const result = await compressModel(original, plan, auto);
+      let evaluations = 0;
+      const auto = plan.auto
+        ? {
+            evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => deadline.race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
+            withinBudget: withinAccuracyBudget(spec),
+            onEvaluation: (p: AutoProgress) => ctx.step(formatAutoProgress(p)),
+          }
+        : undefined;
+      const result = await deadline.race('compressing', () => compressModel(original, plan, auto));
       candidate = { ...original, artifacts: result.artifacts };
       precision = autoAssignment(result.steps);
       notes.push(...result.steps.map((s) => `${s.technique}: ${s.summary}`));
       for (const warning of result.warnings) ctx.warn(`${spec.name}: ${warning}`);
       notes.push(...result.warnings);
       ctx.step('measuring accuracy drift');
-      drift = await session.evaluate(candidate.artifacts);
+      const compressed = candidate.artifacts;
+      drift = await deadline.race('measuring accuracy drift', () => evaluator.evaluate(compressed));
       notes.push(`accuracy drift measured on ${session.inputsNote}`);
     } finally {
       session?.dispose();
@@ -85,7 +99,8 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   if (baseNote) notes.push(baseNote);
   // Compressed, original and base sizes in one pool, before any timing starts: compression would steal the
   // cores the latency loop measures.
-  const [sizes, originalSizes, baseSizes] = await sizesOf([candidate, candidate === original ? undefined : original, baseModel], original, needSizes);
+  const sized = [candidate, candidate === original ? undefined : original, baseModel];
+  const [sizes, originalSizes, baseSizes] = await deadline.race('measuring size', () => sizesOf(sized, original, needSizes));
   if (!sizes) throw new Error('no size measured for the candidate model');
   const sizeEntry = (value: number | undefined, pick: (s: SizeMeasurement) => number | undefined): Measured | undefined => {
     if (value === undefined) return undefined;
@@ -108,6 +123,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       candidate,
       runtime,
       step: ctx.step,
+      deadline,
       ...(candidate === original ? {} : { original }),
       ...(baseModel ? { base: baseModel } : {}),
       ...(drift ? { drift } : {}),
@@ -117,6 +133,9 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     latencyComparison = run.latencyComparison;
     environment = run.environment;
   }
+
+  const skipped = notMeasured(spec, measured);
+  if (skipped) notes.push(skipped);
 
   const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
   const changes = baseModel ? weightChanges(weightBreakdown(baseModel.artifacts.weightSpecs ?? []), weights) : undefined;
@@ -131,6 +150,18 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     ...(latencyComparison ? { latencyComparison } : {}),
     ...(environment ? { environment } : {}),
   };
+}
+
+/**
+ * The metrics this report leaves out, said once (a budget on any of them measures it). Accuracy is only compared
+ * for a compressed model; a budgeted metric that was not measured is the judge's warning, not this note.
+ */
+export function notMeasured(spec: Pick<ModelSpec, 'budgets' | 'compress'>, measured: Readonly<Record<string, Measured>>): string | undefined {
+  const keys = (Object.keys(METRICS) as MetricKey[]).filter(
+    (key) => measured[key] === undefined && !spec.budgets.some((b) => b.key === key) && (spec.compress !== undefined || !key.startsWith('accuracy.')),
+  );
+  if (keys.length === 0) return undefined;
+  return `not measured (no budget needs them): ${keys.map((k) => METRICS[k].label).join(', ')}; a budget on one measures it`;
 }
 
 /** The base branch's copy of the model, or why it cannot be compared. */

@@ -4,6 +4,8 @@ import { compressOnWorkers, SizeCache, type CompressJob } from '../../../src/mea
 import { executionNeeds, sizeNeeds } from '../../../src/measure/execution-stage.js';
 import { measureSize, measureSizes } from '../../../src/measure/size.js';
 import type { BudgetEntry } from '../../../src/config/types.js';
+import { METRICS } from '../../../src/config/metrics.js';
+import { notMeasured } from '../../../src/measure/measure-model.js';
 
 const text = (s: string): { bytes: Uint8Array } => ({ bytes: new TextEncoder().encode(s) });
 const json = text('{"format":"layers-model","weightsManifest":[]}');
@@ -88,5 +90,24 @@ describe('what a model needs measured', () => {
 
   test('latency.increase runs the A/B', () => {
     expect(executionNeeds({ budgets: [], trend: {}, latencyIncrease: 0.1 }).ab).toBe(true);
+  });
+});
+
+describe('what the report says it left out', () => {
+  const budget = (key: string): BudgetEntry => ({ key, unit: 'bytes', direction: 'max', limit: 1, source: { file: 'c.yml', line: 1, column: 1 } });
+  const some = { value: 1 };
+
+  test('an uncompressed model: the sizes and counts nobody asked for, never accuracy', () => {
+    const measured = Object.fromEntries(['size', 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.mean', 'latency.first-inference', 'load-time', 'memory'].map((k) => [k, some]));
+    expect(notMeasured({ budgets: [budget('size')] }, measured)).toBe(
+      'not measured (no budget needs them): gzip size, brotli size, FLOPs, parameters; a budget on one measures it',
+    );
+  });
+
+  test('a budgeted metric that is missing is the judge’s to report, and nothing missing says nothing', () => {
+    const all = Object.fromEntries(Object.keys(METRICS).map((k) => [k, some]));
+    expect(notMeasured({ budgets: [], compress: 'auto' }, all)).toBeUndefined();
+    const { flops: _flops, ...withoutFlops } = all;
+    expect(notMeasured({ budgets: [budget('flops')], compress: 'auto' }, withoutFlops)).toBeUndefined();
   });
 });
