@@ -45,7 +45,11 @@ describe('model-budget check', () => {
     expect(json.verdict).toBe('warn');
     expect(json.models[0]?.metrics['size']).toMatchObject({ value: 231_781, limit: 300_000, status: 'pass' });
     expect(json.models[0]?.metrics['gzip-size']?.status).toBe('warn');
-    expect(json.models[0]?.metrics['brotli-size']?.status).toBe('no-budget');
+    // Brotli 11 is slow and nothing asks for it: left out, and the report says so. The basic timings are always there.
+    expect(json.models[0]?.metrics['brotli-size']).toBeUndefined();
+    expect(result.stdout).toContain('not measured (no budget needs them): brotli size, FLOPs, parameters');
+    expect(json.models[0]?.metrics['latency.p50']?.status).toBe('no-budget');
+    expect(json.models[0]?.metrics['memory']?.value).toBeGreaterThan(0);
   });
 
   test('a hard budget broken: exit 1 and the message says by how much', async () => {
