@@ -82,6 +82,7 @@ export async function compressOnWorkers(jobs: readonly CompressJob[], threads = 
  */
 export class SizeCache {
   readonly #lengths = new Map<string, number>();
+  readonly #running = new Map<string, Promise<number>>();
 
   constructor(private readonly maxEntries = 10_000) {}
 
@@ -96,6 +97,23 @@ export class SizeCache {
   set(key: string, length: number): void {
     if (this.#lengths.size >= this.maxEntries) this.#lengths.clear();
     this.#lengths.set(key, length);
+  }
+
+  /** Records a length being computed; it becomes a cached length when it settles (a failure is forgotten). */
+  start(key: string, length: Promise<number>): void {
+    this.#running.set(key, length);
+    length.then(
+      (value) => {
+        this.set(key, value);
+        this.#running.delete(key);
+      },
+      () => this.#running.delete(key),
+    );
+  }
+
+  /** The length of `key` if some call is computing it now. */
+  running(key: string): Promise<number> | undefined {
+    return this.#running.get(key);
   }
 
   get size(): number {

@@ -54,6 +54,10 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   const needs = executionNeeds(spec);
   const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
 
+  const needSizes = sizeNeeds(spec);
+  // A compressed model's original is sized on worker threads while compression and drift run on this thread
+  // (brotli 11 of a 27 MB shard takes about a minute on one core); it is awaited before any timing starts.
+  const earlyOriginalSizes = spec.compress ? settled(sizesOf([original], original, needSizes)) : undefined;
   let candidate: LoadedModel = original;
   let drift: DriftResult | undefined;
   let precision: PrecisionChoice[] | undefined;
@@ -91,7 +95,6 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     }
   }
 
-  const needSizes = sizeNeeds(spec);
   const encodings = [needSizes.gzip ? 'gzip -9' : undefined, needSizes.brotli ? 'brotli 11' : undefined].filter(Boolean).join(', ');
   ctx.step(`measuring size${encodings ? ` (${encodings})` : ''}`);
   const measured: Record<string, Measured> = {};
@@ -99,8 +102,11 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   if (baseNote) notes.push(baseNote);
   // Compressed, original and base sizes in one pool, before any timing starts: compression would steal the
   // cores the latency loop measures.
-  const sized = [candidate, candidate === original ? undefined : original, baseModel];
-  const [sizes, originalSizes, baseSizes] = await deadline.race('measuring size', () => sizesOf(sized, original, needSizes));
+  const sized = [candidate, earlyOriginalSizes || candidate === original ? undefined : original, baseModel];
+  const [[sizes, , baseSizes], [early]] = await deadline.race('measuring size', () =>
+    Promise.all([sizesOf(sized, original, needSizes), earlyOriginalSizes?.then((r) => r()) ?? Promise.resolve([])]),
+  );
+  const originalSizes = early;
   if (!sizes) throw new Error('no size measured for the candidate model');
   const sizeEntry = (value: number | undefined, pick: (s: SizeMeasurement) => number | undefined): Measured | undefined => {
     if (value === undefined) return undefined;
@@ -214,6 +220,16 @@ function toPlan(compress: NonNullable<ModelSpec['compress']>): CompressPlan {
     ...(fold ? { 'fold-batchnorm': true } : {}),
     ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
   };
+}
+
+/** A promise whose rejection is kept for later (no unhandled rejection while other stages run): call the result to get it. */
+function settled<T>(work: Promise<T>): Promise<() => T> {
+  return work.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
 }
 
 /** Sizes as served (the files on disk for an unchanged TF.js model, else its converter-style serialization), of all models at once. */

@@ -52,9 +52,18 @@ export async function measureSizes(models: readonly Files[], options: SizeOption
       ) as Partial<Record<Encoding, string>>,
     ),
   );
+  // Bytes another call is compressing right now (the original, sized while compression runs) are awaited, not redone.
+  const waiting = [...pending.keys()].flatMap((key) => {
+    const running = cache.running(key);
+    if (running) pending.delete(key);
+    return running ? [running.then((length) => cache.set(key, length))] : [];
+  });
   const jobs = [...pending];
-  const lengths = await compress(jobs.map(([, job]) => job));
+  const done = compress(jobs.map(([, job]) => job));
+  jobs.forEach(([key], i) => cache.start(key, done.then((lengths) => lengths[i] ?? 0)));
+  const lengths = await done;
   jobs.forEach(([key], i) => cache.set(key, lengths[i] ?? 0));
+  await Promise.all(waiting);
 
   return models.map((files, m) => {
     const total = (encoding: Encoding): number | undefined =>

@@ -111,3 +111,21 @@ describe('what the report says it left out', () => {
     expect(notMeasured({ budgets: [budget('flops')], compress: 'auto' }, withoutFlops)).toBeUndefined();
   });
 });
+
+test('bytes another call is compressing are awaited, not compressed again', async () => {
+  const r = recording();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow = async (jobs: readonly CompressJob[]): Promise<number[]> => {
+    await gate;
+    return r.compress(jobs);
+  };
+  const cache = new SizeCache();
+  const needs = { gzip: true, brotli: false };
+  const first = measureSize([text('{"a":1}'), shard(3)], { needs, compress: slow, cache });
+  const second = measureSize([text('{"b":1}'), shard(3)], { needs, compress: r.compress, cache });
+  release();
+  const [a, b] = await Promise.all([first, second]);
+  expect(r.asked).toHaveLength(3);
+  expect(a.gzipBytes).toBe(b.gzipBytes);
+});
