@@ -6,7 +6,7 @@ import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
 import { flattenBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { configSchema, mergeBenchmark, type BenchmarkConfig, type CompressConfig, type InputsConfig } from './schema.js';
-import type { BudgetEntry, SourceLocation } from './types.js';
+import type { BudgetEntry, ConfiguredInput, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
 const MAX_ALIAS_COUNT = 100;
@@ -31,6 +31,8 @@ export interface ModelSpec {
   readonly sizeIncrease?: number;
   /** `trend:` budgets by metric key. */
   readonly trend: Readonly<Record<string, number>>;
+  /** Input names the config uses (`inputs.shapes`, `values`, `npy`, `images.input`), checked against the model once loaded. */
+  readonly configuredInputs: readonly ConfiguredInput[];
   /** Where the relative budgets (`latency.increase`, `size-increase`) are written. */
   readonly relativeSources: Readonly<Record<string, SourceLocation>>;
   readonly source: SourceLocation;
@@ -130,10 +132,22 @@ export function parseConfig(text: string, file: string, displayPath: string): Bu
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
       trend,
       relativeSources: sources,
+      configuredInputs: configuredInputs(m.inputs, (path, key) => ({ path: formatPath(['models', i, 'inputs', ...path]), source: locate(['models', i, 'inputs', ...path.slice(0, -1)], key) })),
       source: locate(['models', i]),
     };
   });
   return { file, displayPath, text, models };
+}
+
+/** Every input name the `inputs:` block uses, with where it is written. */
+function configuredInputs(
+  inputs: InputsConfig | undefined,
+  at: (path: readonly string[], key: string) => Omit<ConfiguredInput, 'name'>,
+): ConfiguredInput[] {
+  if (!inputs) return [];
+  const named = (['shapes', 'values', 'npy'] as const).flatMap((block) => Object.keys(inputs[block] ?? {}).map((name) => ({ name, ...at([block, name], name) })));
+  const image = inputs.images?.input;
+  return image === undefined ? named : [...named, { name: image, ...at(['images', 'input'], 'input') }];
 }
 
 function resolveFrom(dir: string, path: string): string {

@@ -4,7 +4,8 @@ import type { ModelSpec } from '../config/load.js';
 import { METRICS, type MetricKey } from '../config/metrics.js';
 import { formatAutoProgress, type AutoAssignment, type AutoProgress } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
-import { errorMessage, ModelBudgetError } from '../errors.js';
+import { ConfigError, errorMessage, ModelBudgetError } from '../errors.js';
+import { declaredInputNames, unknownInputNames } from './inputs.js';
 import type { Measured } from '../judge/judge.js';
 import { lfsModelSize } from '../model/lfs-size.js';
 import { loadModel } from '../model/load.js';
@@ -50,6 +51,9 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   ctx.step(`loading ${spec.path}`);
   const loadOptions = spec.customLayers === undefined ? {} : { customLayers: spec.customLayers };
   const original = await deadline.race('loading', () => loadModel(spec.absPath, loadOptions));
+  // A typo in an input name is a config error at its line, found here even when nothing runs the model.
+  const unknownInputs = unknownInputNames(declaredInputNames(original), spec.configuredInputs);
+  if (unknownInputs.length > 0) throw new ConfigError(unknownInputs);
   const notes: string[] = [];
   const needs = executionNeeds(spec);
   const runtime = spec.compress || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
