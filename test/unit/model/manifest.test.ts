@@ -58,6 +58,8 @@ describe('validateModelJson', () => {
 
   test.each([
     { what: 'a weights manifest alone', json: [{ paths: ['a.bin'], weights: [] }], expected: 'is not a model, a weights manifest: it lists weight files but has no `modelTopology`. Point `path` at the model.json that references it' },
+    { what: 'a list that is only partly groups', json: [{ paths: ['a.bin'], weights: [] }, 1], expected: 'is not a TF.js model.json (expected a JSON object)' },
+    { what: 'a null group', json: { modelTopology: GRAPH, weightsManifest: [null] }, expected: 'weightsManifest[0] must be an object with paths and weights' },
     { what: 'not an object', json: 'x', expected: 'is not a TF.js model.json (expected a JSON object)' },
     { what: 'null', json: null, expected: 'is not a TF.js model.json (expected a JSON object)' },
     { what: 'a list', json: [1], expected: 'is not a TF.js model.json (expected a JSON object)' },
@@ -116,6 +118,8 @@ describe('checkShardPath', () => {
     { path: 'group1-shard1of2.bin', expected: undefined },
     { path: 'sub/dir/shard.bin', expected: undefined },
     { path: 'a..b.bin', expected: undefined },
+    { path: 'sub/C:name.bin', expected: undefined },
+    { path: '1:x.bin', expected: undefined },
     { path: '', expected: absolute('') },
     { path: '/etc/passwd', expected: absolute('/etc/passwd') },
     { path: '\\\\server\\share', expected: absolute('\\\\server\\share') },
@@ -165,5 +169,7 @@ describe('bytes of weights', () => {
     expect(groupBytes([spec('string', [1])], data.slice(0, 14), 8)).toBeUndefined();
     expect(groupBytes([spec('string', [1])], data.slice(0, 15), 8)).toBe(4 + 3);
     expect(groupBytes([spec('float32', [100])], data)).toBe(400);
+    // An empty string whose length prefix ends exactly at the end of the data fits.
+    expect(groupBytes([spec('string', [1])], new Uint8Array(4))).toBe(4);
   });
 });
