@@ -7,13 +7,16 @@ import { materializeLocalBase } from './github/base.js';
 import { neutralizeLogText } from './report/escape.js';
 import { toReportJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
+import type { BudgetConfig } from './config/load.js';
+import type { Report } from './report/types.js';
 import { runCheck } from './run.js';
 import { VERSION } from './version.js';
 
 const HELP = `model-budget ${VERSION}: keep ML models inside their size, latency and accuracy budgets.
 
 Usage:
-  model-budget check [--config model-budget.yml] [--base <git ref>] [--json report.json] [--verbose]
+  model-budget check [--config model-budget.yml] [--base <git ref>] [--history <dir or file>] [--json report.json]
+                     [--verbose]
   model-budget compare <baseline-model.json> <candidate-model.json> [--runtime wasm|cpu|tensorflow|auto]
                        [--max-increase 10%] [--json out.json]
   model-budget convert <in.h5|in.keras|model.json> <out-dir> [--quantize float16|uint8|uint16] [--shard-size 4MB]
@@ -65,7 +68,12 @@ export async function main(argv: readonly string[], rawIo: CommandIO): Promise<n
 }
 
 async function checkCommand(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, json: { type: 'string' }, base: { type: 'string' } });
+  const parsed = parseCommandArgs(args, {
+    config: { type: 'string', short: 'c' },
+    json: { type: 'string' },
+    base: { type: 'string' },
+    history: { type: 'string' },
+  });
   const { values, positionals } = parsed;
   if (values['help']) {
     io.stdout(HELP);
@@ -78,8 +86,9 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   // --base: compare with the merge base of that ref and HEAD, as the Action does for a PR head checkout.
   const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
   let report;
+  let config;
   try {
-    ({ report } = await runCheck(
+    ({ report, config } = await runCheck(
       { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}) },
       {
         progress: (line) => io.stderr(`${line}\n`),
@@ -90,6 +99,7 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   } finally {
     await snapshot?.cleanup();
   }
+  report = await judgeTrend(report, config, stringOption(parsed, 'history'), io);
   io.stdout(renderMarkdown(report));
   if (json !== undefined) {
     await writeFile(resolve(io.cwd, json), JSON.stringify(toReportJson(report), null, 2) + '\n');
@@ -100,4 +110,26 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
     return EXIT.inputError;
   }
   return report.verdict === 'fail' ? EXIT.overBudget : EXIT.ok;
+}
+
+/**
+ * `trend:` budgets, judged as the Action judges them: against `--history` (a .jsonl file or a checkout of the
+ * history branch), else the history branch of this checkout's origin. No history: a warning, never a failure.
+ */
+async function judgeTrend(report: Report, config: BudgetConfig, history: string | undefined, io: CommandIO): Promise<Report> {
+  const budgets = new Map(config.models.map((m) => [m.name, m.trend]));
+  if ([...budgets.values()].every((b) => Object.keys(b).length === 0)) return report;
+  const { applyTrendBudgetsToReport } = await import('./trend/budget.js');
+  let histories;
+  if (history !== undefined) {
+    const { readHistoryPath } = await import('./trend/history-files.js');
+    histories = await readHistoryPath(resolve(io.cwd, history));
+  } else {
+    const { readHistory } = await import('./trend/store.js');
+    const log = { info: (m: string) => io.stderr(`${m}\n`), warning: (m: string) => io.stderr(`warning: ${m}\n`) };
+    const read = await readHistory({ workspace: io.cwd, log, models: config.models.map((m) => m.name) });
+    if (read.status !== 'ok') io.stderr('warning: trend budgets skipped: no history read; pass --history <file or dir>\n');
+    histories = read.histories;
+  }
+  return applyTrendBudgetsToReport(report, budgets, histories);
 }

@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
-import { autoCompress, type DriftLike } from './auto.js';
+import { autoCompress, type AutoProgress, type DriftLike } from './auto.js';
 import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
@@ -42,6 +42,8 @@ export type TechniqueName = (typeof TECHNIQUE_NAMES)[number];
 export interface AutoEvaluator {
   readonly evaluate: (candidate: io.ModelArtifacts) => Promise<DriftLike>;
   readonly withinBudget: (drift: DriftLike) => boolean;
+  /** Progress after each evaluation of the search. */
+  readonly onEvaluation?: (progress: AutoProgress) => void;
 }
 
 /** What one technique did. `details` is the technique's own result without the artifacts. */

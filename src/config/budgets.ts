@@ -48,7 +48,9 @@ export function flattenBudgets(
     budgets,
     ...(budget.latency?.increase === undefined ? {} : { latencyIncrease: budget.latency.increase }),
     ...(budget['size-increase'] === undefined ? {} : { sizeIncrease: budget['size-increase'] }),
-    trend: { ...(budget.trend ?? {}) },
+    trend: Object.fromEntries(
+      Object.entries(budget.trend ?? {}).flatMap(([key, fraction]) => (fraction === undefined ? [] : [[key.replace(/^(latency|accuracy)-/, '$1.'), fraction]])),
+    ),
     sources: {
       ...(budget.latency?.increase === undefined ? {} : { 'latency.increase': locate(['latency', 'increase']) }),
       ...(budget['size-increase'] === undefined ? {} : { 'size-increase': locate(['size-increase']) }),

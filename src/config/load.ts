@@ -8,7 +8,7 @@ import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
 import { checkConfigPaths, findRepositoryRoot, type PathRef } from './paths.js';
 import { configSchema, mergeBenchmark, mergeLimits, type BenchmarkConfig, type CompressConfig, type InputsConfig, type LimitsConfig, type OutputKind, type ParsedConfig } from './schema.js';
-import type { BudgetEntry, SourceLocation } from './types.js';
+import type { BudgetEntry, ConfiguredInput, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
 const MAX_ALIAS_COUNT = 100;
@@ -37,6 +37,8 @@ export interface ModelSpec {
   readonly sizeIncrease?: number;
   /** `trend:` budgets by metric key. */
   readonly trend: Readonly<Record<string, number>>;
+  /** Input names the config uses (`inputs.shapes`, `values`, `npy`, `images.input`), checked against the model once loaded. */
+  readonly configuredInputs: readonly ConfiguredInput[];
   /** Where the relative budgets (`latency.increase`, `size-increase`) are written. */
   readonly relativeSources: Readonly<Record<string, SourceLocation>>;
   readonly source: SourceLocation;
@@ -140,6 +142,12 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
   }
   if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));
   const parsed = result.data;
+  const conflicts = parsed.models.flatMap((m, i) => benchmarkConflicts(mergeBenchmark(parsed.benchmark, m.benchmark), (key) => {
+    if (m.benchmark?.[key] !== undefined) return { path: ['models', i, 'benchmark', key], ...locate(['models', i, 'benchmark', key]) };
+    if (parsed.benchmark?.[key] !== undefined) return { path: ['benchmark', key], ...locate(['benchmark', key]) };
+    return { path: ['models', i, 'benchmark'], ...locate(['models', i]) };
+  }));
+  if (conflicts.length > 0) throw new ConfigError(sortIssues(unique(conflicts)));
 
   const models = parsed.models.map((m, i): ModelSpec => {
     const { budgets, latencyIncrease, sizeIncrease, trend, sources } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
@@ -159,6 +167,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
       trend,
       relativeSources: sources,
+      configuredInputs: configuredInputs(m.inputs, (path, key) => ({ path: formatPath(['models', i, 'inputs', ...path]), source: locate(['models', i, 'inputs', ...path.slice(0, -1)], key) })),
       source: locate(['models', i]),
     };
   });
@@ -181,6 +190,17 @@ function pathRefs(models: ParsedConfig['models'], dir: string, locate: Locate): 
     if (m.inputs?.images) add(['models', i, 'inputs', 'images', 'dir'], m.inputs.images.dir, 'folder');
   });
   return refs;
+}
+
+/** Every input name the `inputs:` block uses, with where it is written. */
+function configuredInputs(
+  inputs: InputsConfig | undefined,
+  at: (path: readonly string[], key: string) => Omit<ConfiguredInput, 'name'>,
+): ConfiguredInput[] {
+  if (!inputs) return [];
+  const named = (['shapes', 'values', 'npy'] as const).flatMap((block) => Object.keys(inputs[block] ?? {}).map((name) => ({ name, ...at([block, name], name) })));
+  const image = inputs.images?.input;
+  return image === undefined ? named : [...named, { name: image, ...at(['images', 'input'], 'input') }];
 }
 
 function resolveFrom(dir: string, path: string): string {
@@ -231,17 +251,107 @@ function duplicateNames(raw: unknown, locate: Locate): ConfigIssue[] {
   return problems;
 }
 
+/** Longest a timed phase or a model's whole measurement may take (the latency loop's own bound). */
+const MAX_BENCHMARK_MS = 3_600_000;
+
+/**
+ * Benchmark settings that are each valid but cannot hold together once merged (`max-seconds` below `min-seconds`),
+ * found here rather than when the model is timed. `where` says where a key is written (model block, else top level).
+ */
+function benchmarkConflicts(
+  b: BenchmarkConfig,
+  where: (key: 'min-seconds' | 'max-seconds' | 'warmup-seconds' | 'timeout') => SourceLocation & { path: readonly PropertyKey[] },
+): ConfigIssue[] {
+  const problems: ConfigIssue[] = [];
+  const add = (key: Parameters<typeof where>[0], message: string): void => {
+    const { path, ...at } = where(key);
+    problems.push({ ...at, path: formatPath(path), message });
+  };
+  const hour = (key: 'min-seconds' | 'max-seconds' | 'warmup-seconds' | 'timeout'): void => {
+    if (b[key] > MAX_BENCHMARK_MS) add(key, `expected at most 1 h, got ${formatSeconds(b[key])}`);
+  };
+  hour('warmup-seconds');
+  hour('min-seconds');
+  hour('max-seconds');
+  hour('timeout');
+  if (b['max-seconds'] <= 0) add('max-seconds', `expected a duration above 0, got ${formatSeconds(b['max-seconds'])}`);
+  if (b.timeout <= 0) add('timeout', `expected a duration above 0, got ${formatSeconds(b.timeout)}`);
+  if (b['max-seconds'] < b['min-seconds']) {
+    add('max-seconds', `is ${formatSeconds(b['max-seconds'])}, below min-seconds (${formatSeconds(b['min-seconds'])}); raise max-seconds or lower min-seconds`);
+  }
+  if (b.timeout > 0 && b.timeout <= b['min-seconds']) {
+    add('timeout', `is ${formatSeconds(b.timeout)}, not above min-seconds (${formatSeconds(b['min-seconds'])}): every model would time out; raise timeout`);
+  }
+  return problems;
+}
+
+function formatSeconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(3)} s`;
+}
+
+function unique(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.line}:${i.column}:${i.path}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * A union branch the value's type did not fit at all (a string given to a mapping branch, "int8" to an enum, a
+ * mapping to a unit like `50%`, whose own union of string and number failed).
+ */
+function missedBranch(branch: readonly z.core.$ZodIssue[]): boolean {
+  return branch.some(
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === 'invalid_type' || i.code === 'invalid_value' || (i.code === 'invalid_union' && i.errors.every((b) => missedBranch(b)))),
+  );
+}
+
+/**
+ * What a union accepts, from the branches the value missed: `one of "uint8", "uint16", "float16" or a mapping`.
+ * Undefined when a branch failed in a way this cannot summarize (its own custom message says more).
+ */
+function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): { text: string; values: string[] } | undefined {
+  const values: string[] = [];
+  const types: string[] = [];
+  for (const branch of branches) {
+    const root = branch.find((i) => i.path.length === 0);
+    if (root?.code === 'invalid_value') values.push(...root.values.map((v) => JSON.stringify(v)));
+    else if (root?.code === 'invalid_type') types.push(root.expected === 'object' ? 'a mapping' : root.expected === 'array' ? 'a list' : `a ${root.expected}`);
+    else if (root?.code === 'invalid_union' && /^expected (.+), got /.test(root.message)) types.push(/^expected (.+), got /.exec(root.message)?.[1] ?? '');
+    else return undefined;
+  }
+  const listed = values.length === 0 ? [] : [values.length === 1 ? (values[0] ?? '') : `one of ${values.join(', ')}`];
+  return { text: [...listed, ...new Set(types)].join(' or '), values };
+}
+
+/** `; did you mean "uint8"?` when the value is a near miss of an allowed string. */
+function didYouMean(input: unknown, values: readonly string[]): string {
+  if (typeof input !== 'string') return '';
+  const hint = suggestKey(input, values.map((v) => JSON.parse(v) as unknown).filter((v): v is string => typeof v === 'string'));
+  return hint ? `; did you mean "${hint}"?` : '';
 }
 
 function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], locate: Locate): ConfigIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // Report the branch that got furthest: one whose type matched the value (a mapping for `{ max, warn }`).
-    const branches = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+    const branches = issue.errors.filter((branch) => !missedBranch(branch));
     const chosen = branches[0];
     if (chosen && branches.length === 1) return chosen.flatMap((i) => toConfigIssues(i, path, locate));
+    const expected = branches.length === 0 ? unionExpectation(issue.errors) : undefined;
+    if (expected) {
+      const message = `expected ${expected.text}, got ${describe(issue.input)}${didYouMean(issue.input, expected.values)}`;
+      return [{ ...locate(path), path: formatPath(path), message: `${message}${mistakeHint(path, issue.input)}` }];
+    }
   }
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(configSchema, path);
@@ -260,11 +370,20 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
     message = issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
   } else if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => JSON.stringify(v));
-    message = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${describe(issue.input)}`;
+    message = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${describe(issue.input)}${didYouMean(issue.input, values)}`;
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
     message = `${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(issue.input)}`;
   }
   return [{ ...locate(path), path: formatPath(path), message }];
+}
+
+/** The fix for a mistake people make often at this place, when it is one. */
+function mistakeHint(path: readonly PropertyKey[], input: unknown): string {
+  const key = path.at(-1);
+  if (key === 'compress' && typeof input === 'string' && /^(uint8|uint16|float16|int8)$/.test(input)) {
+    return `; to quantize, write \`compress: { quantize: ${input === 'int8' ? 'uint8' : input} }\``;
+  }
+  return '';
 }
 
 function describe(value: unknown): string {

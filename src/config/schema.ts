@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
-import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, type Parsed } from './units.js';
+import { METRICS } from './metrics.js';
+import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 
 /**
  * The schema of `model-budget.yml`: the only place its keys, types and defaults are defined. The JSON Schema in
@@ -11,16 +12,24 @@ function show(value: unknown): string {
   return value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
 }
 
-function unit(parse: (input: unknown) => Parsed, description: string, examples: readonly (string | number)[]) {
-  return z
+/**
+ * What a value in a unit may look like as written, for the JSON Schema (`json-schema.ts` puts it in place of the
+ * loose string-or-number the zod input type is): the parsers stay the one judge of values, their unit tables the
+ * one source of the patterns.
+ */
+export const unitInputSchemas = z.registry<{ json: UnitJsonSchema }>();
+
+function unit(parse: (input: unknown) => Parsed, description: string, examples: readonly (string | number)[], json: UnitJsonSchema) {
+  const input = z
     .union([z.string(), z.number()], { error: (issue) => `expected ${expectedOf(parse)}, got ${show(issue.input)}` })
-    .meta({ description, examples: [...examples] })
-    .transform((input, ctx) => {
-      const parsed = parse(input);
-      if (parsed.ok) return parsed.value;
-      ctx.issues.push({ code: 'custom', message: `expected ${parsed.expected}, got ${show(input)}`, input });
-      return z.NEVER;
-    });
+    .meta({ description, examples: [...examples] });
+  input.register(unitInputSchemas, { json });
+  return input.transform((value, ctx) => {
+    const parsed = parse(value);
+    if (parsed.ok) return parsed.value;
+    ctx.issues.push({ code: 'custom', message: `expected ${parsed.expected}, got ${show(value)}`, input: value });
+    return z.NEVER;
+  });
 }
 
 function expectedOf(parse: (input: unknown) => Parsed): string {
@@ -28,11 +37,29 @@ function expectedOf(parse: (input: unknown) => Parsed): string {
   return probe.ok ? 'a value' : probe.expected;
 }
 
-export const size = () => unit(parseSize, 'Bytes: "5 MB" (1000²), "5 MiB" (1024²), or a number of bytes.', ['5 MB', '512 KiB']);
-export const duration = () => unit(parseDuration, 'Milliseconds: "40 ms", "1.5 s".', ['40 ms', '1.5 s']);
-export const percent = () => unit(parsePercent, 'A percentage: "10%".', ['10%']);
-export const count = () => unit(parseCount, 'A count: "600 M", "1.2 G", or a number.', ['600 M']);
-export const number = () => unit(parseNumber, 'A plain number.', [0.01]);
+export const size = () =>
+  unit(parseSize, 'Bytes: "5 MB" (1000²), "5 MiB" (1024²), or a number of bytes.', ['5 MB', '512 KiB'], UNIT_JSON_SCHEMAS.size);
+export const duration = () => unit(parseDuration, 'A duration with its unit: "40 ms", "1.5 s".', ['40 ms', '1.5 s'], UNIT_JSON_SCHEMAS.duration);
+export const percent = () => unit(parsePercent, 'A percentage: "10%" (or a fraction 0–1).', ['10%'], UNIT_JSON_SCHEMAS.percent);
+export const count = () => unit(parseCount, 'A count: "600 M", "1.2 G", or a number.', ['600 M'], UNIT_JSON_SCHEMAS.count);
+export const number = () => unit(parseNumber, 'A plain number.', [0.01], UNIT_JSON_SCHEMAS.number);
+
+/** Pruning sparsity: a fraction of the weights below 1 (`50%` or `0.5`). */
+const sparsity = () =>
+  unit(
+    (input) => {
+      const parsed = parsePercent(input);
+      return parsed.ok && parsed.value < 1 ? parsed : { ok: false, expected: 'a sparsity below 100% like "50%" (or a fraction below 1)' };
+    },
+    'Fraction of the weights set to zero, below 100%: "50%" or 0.5.',
+    ['50%'],
+    {
+      anyOf: [
+        { type: 'string', pattern: '^\\s*([0-9]{1,2}(\\.[0-9]+)?|\\.[0-9]+)\\s*%\\s*$' },
+        { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+      ],
+    },
+  );
 
 type Unit = Parameters<typeof formatValue>[0];
 
@@ -69,6 +96,12 @@ function minBudget(value: () => z.ZodType<number, unknown>, unitName: Unit) {
     .transform((v) => (typeof v === 'number' ? { min: v } : v));
 }
 
+/**
+ * Keys a `trend:` budget may name: every metric key, and `latency-p50` / `accuracy-cosine` spellings of the dotted
+ * ones (a dot inside a YAML key reads like nesting to some people).
+ */
+export const TREND_KEYS = Object.keys(METRICS).flatMap((key) => (key.includes('.') ? [key, key.replace('.', '-')] : [key]));
+
 const latencyBudget = z.strictObject({
   p50: maxBudget(duration, 'ms').optional(),
   p90: maxBudget(duration, 'ms').optional(),
@@ -101,8 +134,8 @@ export const budgetSchema = z.strictObject({
   flops: maxBudget(count, 'count').optional(),
   params: maxBudget(count, 'count').optional(),
   accuracy: accuracyBudget.optional(),
-  /** Allowed change against the median of recent default-branch points, per metric (`latency-p50: 15%`). */
-  trend: z.record(z.string(), percent()).optional(),
+  /** Allowed change against the median of recent default-branch points, per metric (`latency.p50: 15%`). */
+  trend: z.strictObject(Object.fromEntries(TREND_KEYS.map((key) => [key, percent().optional()]))).optional(),
   /** Largest allowed growth of each size against the base branch (`size-increase: 5%`). */
   'size-increase': percent().optional(),
 });
@@ -237,11 +270,12 @@ export const compressSchema = z.strictObject({
     .optional(),
   /** Weights with fewer elements stay float32 (biases, BatchNorm vectors). */
   'min-elements': z.number().int().min(0).default(0),
+  /** Sparsity (`50%`, `0.5`) or `{ sparsity, scope, weights }`. */
   prune: z
     .union([
-      z.number(),
+      sparsity(),
       z.strictObject({
-        sparsity: z.number(),
+        sparsity: sparsity(),
         scope: z.enum(['global', 'per-layer']).default('per-layer'),
         /** Globs of the weights to prune; default every kernel. */
         weights: z.array(z.string()).optional(),

@@ -18,3 +18,11 @@ export interface BudgetEntry {
   readonly warn?: number;
   readonly source: SourceLocation;
 }
+
+/** One input name written in the config (`inputs.shapes.<name>`, `inputs.images.input`, …) and where. */
+export interface ConfiguredInput {
+  readonly name: string;
+  /** `models[0].inputs.shapes.input_1` */
+  readonly path: string;
+  readonly source: SourceLocation;
+}

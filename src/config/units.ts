@@ -84,9 +84,13 @@ export function parseCount(input: unknown): Parsed {
   return { ok: true, value: parts.amount * factor };
 }
 
+/** A numeric string as YAML users write one: `0.01`, `-3`, `1e-2`. */
+const NUMBER_PATTERN = '^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$';
+const NUMBER_STRING = new RegExp(NUMBER_PATTERN);
+
 /** A plain number (errors, cosine): accepts numbers and numeric strings like "1e-2". */
 export function parseNumber(input: unknown): Parsed {
-  const value = typeof input === 'string' && input.trim() !== '' ? Number(input) : input;
+  const value = typeof input === 'string' && NUMBER_STRING.test(input) ? Number(input) : input;
   return typeof value === 'number' && Number.isFinite(value)
     ? { ok: true, value }
     : { ok: false, expected: 'a number like 0.01' };
@@ -145,3 +149,27 @@ export function formatValue(unit: 'bytes' | 'ms' | 'fraction' | 'count' | 'numbe
       return String(Number(value.toPrecision(4)));
   }
 }
+
+/** The JSON Schema of what a user may write for one unit (input side); generated beside the parsers it mirrors. */
+export type UnitJsonSchema = Readonly<Record<string, unknown>>;
+
+/** A regex source matching `word` in any letter case: JSON Schema patterns take no flags. */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+}
+
+/** `NUMBER_WITH_UNIT` with the unit restricted to `units` (`''` in the list: the unit may be left out). */
+function unitPattern(units: readonly string[]): string {
+  const named = units.filter((u) => u !== '').map(anyCase);
+  const group = `(${named.join('|')})${units.includes('') ? '?' : ''}`;
+  return `^\\s*([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(e[+-]?[0-9]+)?\\s*${group}\\s*$`;
+}
+
+/** Input JSON Schemas by unit, from the same unit tables the parsers read. */
+export const UNIT_JSON_SCHEMAS = {
+  size: { anyOf: [{ type: 'string', pattern: unitPattern(['', ...Object.keys(SIZE_UNITS)]) }, { type: 'number', minimum: 0 }] },
+  duration: { type: 'string', pattern: unitPattern(Object.keys(DURATION_UNITS)) },
+  percent: { anyOf: [{ type: 'string', pattern: unitPattern(['%']) }, { type: 'number', minimum: 0, maximum: 1 }] },
+  count: { anyOf: [{ type: 'string', pattern: unitPattern(Object.keys(COUNT_UNITS)) }, { type: 'number', minimum: 0 }] },
+  number: { anyOf: [{ type: 'number' }, { type: 'string', pattern: NUMBER_PATTERN }] },
+} as const satisfies Record<string, UnitJsonSchema>;

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { modelVerdict, overallVerdict } from '../judge/judge.js';
-import type { MetricResult, ModelReport, Report } from '../report/types.js';
-import { judgeTrendBudgets } from '../trend/budget.js';
+import { overallVerdict } from '../judge/judge.js';
+import type { ModelReport, Report } from '../report/types.js';
+import { applyTrendBudgets } from '../trend/budget.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
 import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
@@ -107,23 +107,7 @@ export async function trendForPullRequest(
     if (chart) comment.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${chart}`);
     const text = renderTrendText(input);
     if (text) summary.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${text.split('\n').map(escapeMarkdown).join('\n')}`);
-    const budgets = args.budgets.get(model.name) ?? {};
-    if (Object.keys(budgets).length === 0) return model;
-    const results = judgeTrendBudgets({ ...input, budgets });
-    const metrics: MetricResult[] = results
-      .filter((r) => r.status !== 'skip' && r.change !== undefined)
-      .map((r) => ({
-        key: `trend.${r.key}`,
-        unit: 'fraction',
-        value: r.change ?? 0,
-        limit: r.threshold,
-        direction: 'max',
-        status: r.status === 'fail' ? 'fail' : 'pass',
-        message: r.message,
-      }));
-    const notes = results.filter((r) => r.status === 'skip').map((r) => r.message);
-    const all = [...model.metrics, ...metrics];
-    return { ...model, metrics: all, notes: [...model.notes, ...notes], verdict: modelVerdict(all) };
+    return applyTrendBudgets({ ...input, budgets: args.budgets.get(model.name) ?? {} });
   });
   return {
     report: { ...report, models, verdict: overallVerdict(models.map((m) => m.verdict)) },

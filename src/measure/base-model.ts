@@ -6,7 +6,7 @@ import { loadModel } from '../model/load.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison } from '../report/types.js';
 import { compressAsConfigured, describeCompress, type CompressSetting } from './compress-stage.js';
-import { withDeadline } from './deadline.js';
+import { ModelDeadline } from './deadline.js';
 
 /** The base branch's side of the comparison: the model as the base branch ships it, or why there is none. */
 export interface BaseSide {
@@ -41,6 +41,8 @@ export async function prepareBase(
   base: BaseLocation | undefined,
   loadOptions: { customLayers?: string },
   step: (what: string) => void,
+  /** The model's deadline; without one, `benchmark.timeout` from now. */
+  deadline?: ModelDeadline,
 ): Promise<BaseSide> {
   if (!base) return { notes: [] };
   if (base.status === 'new') return { comparison: { status: 'new' }, notes: [] };
@@ -83,10 +85,9 @@ export async function prepareBase(
   // The base's own accuracy budget decides its auto search; everything else (inputs, runtime) is this run's.
   const searchSpec: ModelSpec = { ...spec, budgets: base.spec?.budgets ?? spec.budgets };
   try {
-    const outcome = await withDeadline(
-      compressAsConfigured(source, compress, searchSpec, { measureDrift: false, step }),
-      spec.benchmark.timeout,
-      `${spec.name}: compressing the base branch's copy`,
+    const bound = deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
+    const outcome = await bound.race("compressing the base branch's copy", () =>
+      compressAsConfigured(source, compress, searchSpec, { measureDrift: false, step, deadline: bound }),
     );
     return { model: outcome.model, unchanged: false, comparison: compared, notes };
   } catch (error) {

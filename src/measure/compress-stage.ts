@@ -5,6 +5,8 @@ import type { LoadedModel } from '../model/types.js';
 import type { PrecisionChoice } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
+import type { ModelDeadline } from './deadline.js';
+import type { AutoProgress } from '../compress/auto.js';
 
 /** A model's `compress:` setting as parsed: `auto`, or the techniques. */
 export type CompressSetting = NonNullable<ModelSpec['compress']>;
@@ -36,19 +38,35 @@ export async function compressAsConfigured(
   original: LoadedModel,
   compress: CompressSetting,
   spec: ModelSpec,
-  options: { readonly measureDrift: boolean; readonly step: (what: string) => void },
+  options: {
+    readonly measureDrift: boolean;
+    readonly step: (what: string) => void;
+    /** The model's deadline (`benchmark.timeout`): every stage here runs under it. */
+    readonly deadline?: ModelDeadline;
+    /** Called after each `auto` evaluation, for a progress line. */
+    readonly onEvaluation?: (progress: AutoProgress) => void;
+  },
 ): Promise<CompressOutcome> {
+  const race = <T>(stage: string, work: () => Promise<T>): Promise<T> => (options.deadline ? options.deadline.race(stage, work) : work());
   const plan = toPlan(compress);
-  if (!plan.auto && !options.measureDrift) return summarize(original, await compressModel(original, plan));
+  if (!plan.auto && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
   let session: DriftSession | undefined;
   try {
-    session = await openDriftSession(original, spec);
+    session = await race('loading the original for drift', () => openDriftSession(original, spec));
     const evaluator = session;
-    const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
-    const outcome = summarize(original, await compressModel(original, plan, auto));
+    let evaluations = 0;
+    const auto = plan.auto
+      ? {
+          evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
+          withinBudget: withinAccuracyBudget(spec),
+          ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
+        }
+      : undefined;
+    const outcome = summarize(original, await race('compressing', () => compressModel(original, plan, auto)));
     if (!options.measureDrift) return outcome;
     options.step('measuring accuracy drift');
-    return { ...outcome, drift: await session.evaluate(outcome.model.artifacts), inputsNote: session.inputsNote, synthetic: session.synthetic };
+    const drift = await race('measuring accuracy drift', () => evaluator.evaluate(outcome.model.artifacts));
+    return { ...outcome, drift, inputsNote: session.inputsNote, synthetic: session.synthetic };
   } finally {
     session?.dispose();
   }

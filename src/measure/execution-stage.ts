@@ -4,7 +4,8 @@ import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline, type ModelDeadline } from './deadline.js';
+import type { SizeNeeds } from './size.js';
 import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { describeOps } from './latency/profile.js';
@@ -18,16 +19,29 @@ export interface ExecutionNeeds {
   readonly ab: boolean;
 }
 
-const LATENCY_KEYS = /^(latency\.|load-time$|memory$)/;
+/** The metric keys some budget of the model is about: its budgets and its `trend:` budgets alike. */
+export function budgetedKeys(spec: Pick<ModelSpec, 'budgets' | 'trend'>): string[] {
+  return [...spec.budgets.map((b) => b.key), ...Object.keys(spec.trend)];
+}
 
-/** Which measurements a model needs, from its budgets. */
-export function executionNeeds(spec: ModelSpec): ExecutionNeeds {
-  const keys = spec.budgets.map((b) => b.key);
+/**
+ * Which measurements a model needs. The latency loop always runs: p50…p99, first inference, load time and peak
+ * memory are the numbers every report shows (the default set). FLOPs and params are counted when budgeted (or
+ * trend-budgeted); the A/B runs when `latency.increase` is set.
+ */
+export function executionNeeds(spec: Pick<ModelSpec, 'budgets' | 'trend' | 'latencyIncrease'>): ExecutionNeeds {
+  const keys = budgetedKeys(spec);
   return {
-    latency: keys.some((k) => LATENCY_KEYS.test(k)) || spec.latencyIncrease !== undefined,
+    latency: true,
     flops: keys.some((k) => k === 'flops' || k === 'params'),
     ab: spec.latencyIncrease !== undefined,
   };
+}
+
+/** Raw bytes are always reported; gzip and brotli sizes (the slow part) only when a budget or trend budget needs them. */
+export function sizeNeeds(spec: Pick<ModelSpec, 'budgets' | 'trend'>): SizeNeeds {
+  const keys = budgetedKeys(spec);
+  return { gzip: keys.includes('gzip-size'), brotli: keys.includes('brotli-size') };
 }
 
 /** Makes the model's runtime active (once per model: a previous model may have pinned another). */
@@ -55,13 +69,20 @@ export async function measureExecution(args: {
   readonly drift?: DriftResult;
   readonly runtime: RuntimeInfo;
   readonly step: (what: string) => void;
+  /** The model's clock: each stage gets the time left of `benchmark.timeout`. */
+  readonly deadline?: ModelDeadline;
 }): Promise<ExecutionResult> {
   const { spec, candidate, original, base } = args;
   const needs = executionNeeds(spec);
   const measured: Record<string, Measured> = {};
   const notes: string[] = args.runtime.note === undefined ? [] : [args.runtime.note];
   let runtime = args.runtime;
-  const options = benchmarkOptions(spec);
+  // Each stage starts with what is left of the model's timeout, and refuses to start when nothing is.
+  const within = (stage: string): BenchmarkOptions => {
+    args.deadline?.check(stage);
+    const left = args.deadline ? Math.min(spec.benchmark.timeout, args.deadline.remainingMs()) : spec.benchmark.timeout;
+    return { ...benchmarkOptions(spec), timeoutSeconds: left / 1000 };
+  };
 
   if (args.drift) {
     const d = args.drift;
@@ -76,10 +97,10 @@ export async function measureExecution(args: {
 
   if (needs.latency) {
     args.step(`timing on ${runtime.name}`);
-    const head = await benchmarkModel(candidate, options);
+    const head = await benchmarkModel(candidate, within('timing'));
     runtime = head.runtime;
     notes.push(...head.warnings);
-    const before = original ? await benchmarkModel(original, { ...options, profileOps: 0 }) : undefined;
+    const before = original ? await benchmarkModel(original, { ...within('timing the original'), profileOps: 0 }) : undefined;
     const pair = (value: number, pick: (l: typeof head) => number): Measured => ({ value, ...(before ? { original: pick(before) } : {}) });
     const s = head.summary;
     measured['latency.p50'] = pair(s.p50, (l) => l.summary.p50);
@@ -104,7 +125,7 @@ export async function measureExecution(args: {
   if (needs.ab && baseline) {
     args.step(`A/B against the ${base ? 'base branch' : 'uncompressed original'}`);
     const ab = await compareModels(baseline, candidate, {
-      ...options,
+      ...within('the A/B comparison'),
       against: base ? 'base' : 'original',
       quantile: spec.benchmark['compare-quantile'],
       ...(spec.latencyIncrease === undefined ? {} : { threshold: spec.latencyIncrease }),
@@ -116,8 +137,11 @@ export async function measureExecution(args: {
   if (needs.flops) {
     args.step('counting FLOPs');
     const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
-    const count = (model: LoadedModel): Promise<FlopsReport> =>
-      withDeadline(countFlops(model, flopOptions), spec.benchmark.timeout, `${spec.name}: counting FLOPs of ${model.path}`);
+    const count = (model: LoadedModel): Promise<FlopsReport> => {
+      const stage = `counting FLOPs of ${model.path}`;
+      const left = (within(stage).timeoutSeconds ?? spec.benchmark.timeout / 1000) * 1000;
+      return withDeadline(countFlops(model, flopOptions), left, `${spec.name}: ${stage}`);
+    };
     const head = await count(candidate);
     const before = original ? await count(original) : undefined;
     const old = base ? await count(base).catch(() => undefined) : undefined;

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError } from '../errors.js';
+import { suggestKey } from '../config/did-you-mean.js';
+import type { ConfiguredInput } from '../config/types.js';
+import { MeasureError, type ConfigIssue } from '../errors.js';
+import { layersInputNames } from './network.js';
 import type { InputSpec } from './execute.js';
 import { seededRandom } from './stats.js';
 
@@ -144,4 +147,32 @@ export function makeInputSets(
   const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
   if (!Number.isInteger(count) || count < 1) throw new MeasureError(`drift samples must be a whole number ≥ 1, got ${count}`);
   return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));
+}
+
+/**
+ * The input names a model's files declare, without running it: a graph's placeholders and signature inputs, a
+ * layers model's input layers. Empty when the files do not say (the model then has to run to know).
+ */
+export function declaredInputNames(model: { readonly format: 'layers' | 'graph'; readonly artifacts: tf.io.ModelArtifacts }): string[] {
+  if (model.format === 'layers') return layersInputNames(model.artifacts.modelTopology);
+  const topology = model.artifacts.modelTopology as { node?: { name?: string; op?: string }[] } | undefined;
+  const placeholders = (topology?.node ?? []).filter((n) => n.op === 'Placeholder' && typeof n.name === 'string').map((n) => n.name ?? '');
+  const signature = (model.artifacts.signature as { inputs?: Record<string, { name?: string }> } | undefined)?.inputs ?? {};
+  const signed = Object.entries(signature).flatMap(([key, info]) => [key, ...(info.name ? [info.name.replace(/:0$/, '')] : [])]);
+  return [...new Set([...placeholders, ...signed])];
+}
+
+/**
+ * Input names in the config that the model does not have, as config problems at their line, with the nearest
+ * real name. Checked right after loading, so a typo is caught even when nothing runs the model.
+ */
+export function unknownInputNames(declared: readonly string[], configured: readonly ConfiguredInput[]): ConfigIssue[] {
+  if (declared.length === 0) return [];
+  return configured
+    .filter((c) => !declared.some((name) => sameInput(c.name, name)))
+    .map((c) => {
+      const hint = suggestKey(c.name.replace(/:0$/, ''), declared);
+      const names = declared.map((n) => `"${n}"`).join(', ');
+      return { ...c.source, path: c.path, message: `the model has no input "${c.name}"${hint ? `; did you mean "${hint}"?` : ''} (its inputs: ${names})` };
+    });
 }

@@ -1,6 +1,10 @@
 import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
+import { METRICS, type MetricKey } from '../config/metrics.js';
+import { formatAutoProgress, type AutoProgress } from '../compress/auto.js';
+import { ConfigError } from '../errors.js';
+import { declaredInputNames, unknownInputNames } from './inputs.js';
 import type { Measured } from '../judge/judge.js';
 import { loadModel } from '../model/load.js';
 import { saveModel, serializeModel } from '../model/save.js';
@@ -10,9 +14,9 @@ import { baseCompressSetting, prepareBase } from './base-model.js';
 import { compressAsConfigured, searchesPrecision, techniquesOf } from './compress-stage.js';
 import { SYNTHETIC_INPUTS_NOTICE } from './drift-session.js';
 import { describeOutputs, type DriftResult } from './drift.js';
-import { withDeadline } from './deadline.js';
-import { activateRuntime, executionNeeds, measureExecution } from './execution-stage.js';
-import { measureFiles, measureSize, weightBreakdown, weightChanges, type SizeMeasurement } from './size.js';
+import { ModelDeadline } from './deadline.js';
+import { activateRuntime, executionNeeds, measureExecution, sizeNeeds } from './execution-stage.js';
+import { measureSizes, readFiles, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './size.js';
 
 /** Everything measured for one model, before judging. */
 export interface ModelMeasurement {
@@ -40,6 +44,8 @@ export interface MeasureContext {
   readonly root?: string;
   /** Every model's files in the config: `output:` must not overlap them, symbolic links followed. */
   readonly sources?: readonly string[];
+  /** Milliseconds, for the model's deadline; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /**
@@ -48,21 +54,35 @@ export interface MeasureContext {
  * weight changes, FLOPs and the latency A/B are shipped model against shipped model.
  */
 export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promise<ModelMeasurement> {
+  // benchmark.timeout bounds every stage of this model, not only the latency loop.
+  const deadline = new ModelDeadline(spec.benchmark.timeout, spec.name, ctx.now);
   ctx.step(`loading ${spec.path}`);
   const loadOptions = { maxBytes: spec.limits['model-size'], ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }) };
   // Loading is under the model's deadline too; it is checked between reads (SECURITY.md, "Limits").
-  const original = await withDeadline(loadModel(spec.absPath, loadOptions), spec.benchmark.timeout, `loading ${spec.path}`);
+  const original = await deadline.race('loading', () => loadModel(spec.absPath, loadOptions));
+  // A typo in an input name is a config error at its line, found here even when nothing runs the model.
+  const unknownInputs = unknownInputNames(declaredInputNames(original), spec.configuredInputs);
+  if (unknownInputs.length > 0) throw new ConfigError(unknownInputs);
   const notes: string[] = [...(original.notes ?? [])];
   const needs = executionNeeds(spec);
   const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);
   const runtime = spec.compress || baseSearches || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
 
+  const needSizes = sizeNeeds(spec);
+  // A compressed model's original is sized on worker threads while compression and drift run on this thread
+  // (brotli 11 of a 27 MB shard takes about a minute on one core); it is awaited before any timing starts.
+  const earlyOriginalSizes = spec.compress ? settled(sizesOf([{ model: original, unchanged: true }], needSizes)) : undefined;
   let candidate: LoadedModel = original;
   let drift: DriftResult | undefined;
   let precision: readonly PrecisionChoice[] | undefined;
   if (spec.compress) {
     ctx.step(`compressing (${techniquesOf(spec.compress).join(', ')})`);
-    const outcome = await compressAsConfigured(original, spec.compress, spec, { measureDrift: true, step: ctx.step });
+    const outcome = await compressAsConfigured(original, spec.compress, spec, {
+      measureDrift: true,
+      step: ctx.step,
+      deadline,
+      onEvaluation: (p: AutoProgress) => ctx.step(formatAutoProgress(p)),
+    });
     candidate = outcome.model;
     precision = outcome.precision;
     for (const warning of outcome.warnings) ctx.warn(`${spec.name}: ${warning}`);
@@ -80,25 +100,36 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     }
   }
 
-  const baseSide = await prepareBase(spec, ctx.base, loadOptions, ctx.step);
+  const baseSide = await prepareBase(spec, ctx.base, loadOptions, ctx.step, deadline);
   const { model: baseModel, lfsBytes: baseLfsBytes, comparison: base } = baseSide;
   notes.push(...baseSide.notes);
-  ctx.step('measuring size');
+  const encodings = [needSizes.gzip ? 'gzip -9' : undefined, needSizes.brotli ? 'brotli 11' : undefined].filter(Boolean).join(', ');
+  ctx.step(`measuring size${encodings ? ` (${encodings})` : ''}`);
   const measured: Record<string, Measured> = {};
-  // Compressed, original and base sizes at once: brotli at quality 11 dominates and each file takes one core.
-  const [sizes, originalSizes, baseSizes] = await Promise.all([
-    sizeOf(candidate, candidate === original),
-    candidate === original ? undefined : sizeOf(original, true),
-    baseModel ? sizeOf(baseModel, baseSide.unchanged === true) : undefined,
-  ]);
-  const sizeEntry = (key: keyof SizeMeasurement): Measured => ({
-    value: sizes[key],
-    ...(originalSizes ? { original: originalSizes[key] } : {}),
-    ...(baseSizes ? { base: baseSizes[key] } : {}),
-  });
-  measured['size'] = baseLfsBytes === undefined ? sizeEntry('bytes') : { ...sizeEntry('bytes'), base: baseLfsBytes };
-  measured['gzip-size'] = sizeEntry('gzipBytes');
-  measured['brotli-size'] = sizeEntry('brotliBytes');
+  // Compressed, original and base sizes in one pool, before any timing starts: compression would steal the
+  // cores the latency loop measures.
+  const sized: (SizedModel | undefined)[] = [
+    { model: candidate, unchanged: candidate === original },
+    earlyOriginalSizes || candidate === original ? undefined : { model: original, unchanged: true },
+    baseModel ? { model: baseModel, unchanged: baseSide.unchanged === true } : undefined,
+  ];
+  const [[sizes, , baseSizes], [early]] = await deadline.race('measuring size', () =>
+    Promise.all([sizesOf(sized, needSizes), earlyOriginalSizes?.then((r) => r()) ?? Promise.resolve([])]),
+  );
+  const originalSizes = early;
+  if (!sizes) throw new Error('no size measured for the candidate model');
+  const sizeEntry = (value: number | undefined, pick: (s: SizeMeasurement) => number | undefined): Measured | undefined => {
+    if (value === undefined) return undefined;
+    const before = originalSizes ? pick(originalSizes) : undefined;
+    const old = baseSizes ? pick(baseSizes) : undefined;
+    return { value, ...(before === undefined ? {} : { original: before }), ...(old === undefined ? {} : { base: old }) };
+  };
+  const raw = sizeEntry(sizes.bytes, (s) => s.bytes);
+  if (raw) measured['size'] = baseLfsBytes === undefined ? raw : { ...raw, base: baseLfsBytes };
+  const gzipSize = sizeEntry(sizes.gzipBytes, (s) => s.gzipBytes);
+  if (gzipSize) measured['gzip-size'] = gzipSize;
+  const brotliSize = sizeEntry(sizes.brotliBytes, (s) => s.brotliBytes);
+  if (brotliSize) measured['brotli-size'] = brotliSize;
 
   let latencyComparison: LatencyComparison | undefined;
   let environment: Environment | undefined;
@@ -108,6 +139,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
       candidate,
       runtime,
       step: ctx.step,
+      deadline,
       ...(candidate === original ? {} : { original }),
       ...(baseModel ? { base: baseModel } : {}),
       ...(drift ? { drift } : {}),
@@ -117,6 +149,9 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     latencyComparison = run.latencyComparison;
     environment = run.environment;
   }
+
+  const skipped = notMeasured(spec, measured);
+  if (skipped) notes.push(skipped);
 
   const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
   const changes = baseModel ? weightChanges(weightBreakdown(baseModel.artifacts.weightSpecs ?? []), weights) : undefined;
@@ -133,8 +168,40 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
   };
 }
 
-/** Sizes as served: the files on disk for an unchanged TF.js model, else its converter-style serialization. */
-async function sizeOf(model: LoadedModel, unchanged: boolean): Promise<SizeMeasurement> {
-  if (unchanged && model.sourceKind === 'tfjs') return measureFiles(model.files.map((f) => f.path));
-  return measureSize(serializeModel(model).files);
+/**
+ * The metrics this report leaves out, said once (a budget on any of them measures it). Accuracy is only compared
+ * for a compressed model; a budgeted metric that was not measured is the judge's warning, not this note.
+ */
+export function notMeasured(spec: Pick<ModelSpec, 'budgets' | 'compress'>, measured: Readonly<Record<string, Measured>>): string | undefined {
+  const keys = (Object.keys(METRICS) as MetricKey[]).filter(
+    (key) => measured[key] === undefined && !spec.budgets.some((b) => b.key === key) && (spec.compress !== undefined || !key.startsWith('accuracy.')),
+  );
+  if (keys.length === 0) return undefined;
+  return `not measured (no budget needs them): ${keys.map((k) => METRICS[k].label).join(', ')}; a budget on one measures it`;
+}
+
+/** A promise whose rejection is kept for later (no unhandled rejection while other stages run): call the result to get it. */
+function settled<T>(work: Promise<T>): Promise<() => T> {
+  return work.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
+}
+
+/** A model to size, and whether it is exactly the files on disk (the original, an uncompressed base). */
+interface SizedModel {
+  readonly model: LoadedModel;
+  readonly unchanged: boolean;
+}
+
+/** Sizes as served (the files on disk for an unchanged TF.js model, else its converter-style serialization), of all models at once. */
+async function sizesOf(models: readonly (SizedModel | undefined)[], needs: SizeNeeds): Promise<(SizeMeasurement | undefined)[]> {
+  const present = models.filter((m): m is SizedModel => m !== undefined);
+  const files = await Promise.all(
+    present.map(async ({ model, unchanged }) => (unchanged && model.sourceKind === 'tfjs' ? readFiles(model.files.map((f) => f.path)) : serializeModel(model).files)),
+  );
+  const measured = await measureSizes(files, { needs });
+  return models.map((m) => (m === undefined ? undefined : measured[present.indexOf(m)]));
 }

@@ -173,7 +173,7 @@ interface LayerConfigJson {
 }
 
 /** Input names as the model.json spells them: a functional model's `input_layers`, a Sequential's `<first layer>_input`. */
-function layersInputNames(topology: unknown): string[] {
+export function layersInputNames(topology: unknown): string[] {
   const root = topology as { model_config?: unknown } | undefined;
   const model = (root?.model_config ?? root) as
     | { class_name?: string; config?: { input_layers?: unknown[][]; layers?: LayerConfigJson[] } | LayerConfigJson[] }

@@ -1,51 +1,101 @@
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import type { io } from '@tensorflow/tfjs';
 import { specBytes } from '../model/manifest.js';
 import type { WeightChange, WeightShare } from '../report/types.js';
-
-const gzipAsync = promisify(gzip);
-const brotliAsync = promisify(brotliCompress);
+import { compressOnWorkers, processSizeCache, SizeCache, type CompressJob, type CompressLengths, type Encoding } from './compress-pool.js';
 
 /** Sizes of a model as it is served: every file on its own, summed (that is what a browser downloads). */
 export interface SizeMeasurement {
   /** model.json + shards, bytes on disk. */
   readonly bytes: number;
-  /** Sum of each file gzip-compressed at level 9. */
-  readonly gzipBytes: number;
-  /** Sum of each file brotli-compressed at quality 11. */
-  readonly brotliBytes: number;
+  /** Sum of each file gzip-compressed at level 9; absent when not asked for. */
+  readonly gzipBytes?: number;
+  /** Sum of each file brotli-compressed at quality 11; absent when not asked for. */
+  readonly brotliBytes?: number;
   /** Bytes of weight data alone (the shards). */
   readonly weightBytes: number;
 }
 
-/** Measures files given as bytes (a serialized model: model.json first, then shards). */
-export async function measureSize(files: readonly { readonly bytes: Uint8Array }[]): Promise<SizeMeasurement> {
-  // zlib runs in libuv's thread pool, so the files compress in parallel on every core (brotli at quality 11 is
-  // the slow part: about 0.5 MB/s per core).
-  const sizes = await Promise.all(
-    files.map(async (file) => ({
-      gzip: (await gzipAsync(file.bytes, { level: 9 })).byteLength,
-      brotli: (
-        await brotliAsync(file.bytes, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: file.bytes.byteLength },
-        })
-      ).byteLength,
-    })),
+/** Which compressed sizes to compute: brotli at quality 11 runs at about 0.5 MB/s per core, so only on demand. */
+export interface SizeNeeds {
+  readonly gzip: boolean;
+  readonly brotli: boolean;
+}
+
+export interface SizeOptions {
+  readonly needs: SizeNeeds;
+  /** Default: worker threads, one per core. */
+  readonly compress?: CompressLengths;
+  /** Default: the process-wide cache, so unchanged shards are compressed once per check. */
+  readonly cache?: SizeCache;
+}
+
+type Files = readonly { readonly bytes: Uint8Array }[];
+
+/**
+ * Measures several models' files at once (each: model.json first, then shards), so that every core compresses
+ * something: the compressed, the original and the base model's shards share one pool and one cache.
+ */
+export async function measureSizes(models: readonly Files[], options: SizeOptions): Promise<SizeMeasurement[]> {
+  const cache = options.cache ?? processSizeCache;
+  const compress = options.compress ?? ((jobs: readonly CompressJob[]) => compressOnWorkers(jobs));
+  const encodings: Encoding[] = [...(options.needs.gzip ? (['gzip'] as const) : []), ...(options.needs.brotli ? (['brotli'] as const) : [])];
+  const pending = new Map<string, CompressJob>();
+  const keyed = models.map((files) =>
+    files.map((file) =>
+      Object.fromEntries(
+        encodings.map((encoding) => {
+          const key = SizeCache.key(file.bytes, encoding);
+          if (cache.get(key) === undefined) pending.set(key, { bytes: file.bytes, encoding });
+          return [encoding, key];
+        }),
+      ) as Partial<Record<Encoding, string>>,
+    ),
   );
-  const bytes = files.reduce((a, f) => a + f.bytes.byteLength, 0);
-  const gzipBytes = sizes.reduce((a, s) => a + s.gzip, 0);
-  const brotliBytes = sizes.reduce((a, s) => a + s.brotli, 0);
-  const weightBytes = files.slice(1).reduce((a, f) => a + f.bytes.byteLength, 0);
-  return { bytes, gzipBytes, brotliBytes, weightBytes };
+  // Bytes another call is compressing right now (the original, sized while compression runs) are awaited, not redone.
+  const waiting = [...pending.keys()].flatMap((key) => {
+    const running = cache.running(key);
+    if (running) pending.delete(key);
+    return running ? [running.then((length) => cache.set(key, length))] : [];
+  });
+  const jobs = [...pending];
+  const done = compress(jobs.map(([, job]) => job));
+  jobs.forEach(([key], i) => cache.start(key, done.then((lengths) => lengths[i] ?? 0)));
+  const lengths = await done;
+  jobs.forEach(([key], i) => cache.set(key, lengths[i] ?? 0));
+  await Promise.all(waiting);
+
+  return models.map((files, m) => {
+    const total = (encoding: Encoding): number | undefined =>
+      encodings.includes(encoding) ? (keyed[m] ?? []).reduce((a, keys) => a + (cache.get(keys[encoding] ?? '') ?? 0), 0) : undefined;
+    const gzipBytes = total('gzip');
+    const brotliBytes = total('brotli');
+    return {
+      bytes: files.reduce((a, f) => a + f.bytes.byteLength, 0),
+      weightBytes: files.slice(1).reduce((a, f) => a + f.bytes.byteLength, 0),
+      ...(gzipBytes === undefined ? {} : { gzipBytes }),
+      ...(brotliBytes === undefined ? {} : { brotliBytes }),
+    };
+  });
+}
+
+/** Measures files given as bytes (a serialized model: model.json first, then shards). */
+export async function measureSize(files: Files, options: SizeOptions = { needs: { gzip: true, brotli: true } }): Promise<SizeMeasurement> {
+  const [only] = await measureSizes([files], options);
+  if (!only) throw new Error('measureSizes returned nothing for one model');
+  return only;
+}
+
+/** Reads model files from disk (model.json first, then shards). */
+export async function readFiles(paths: readonly string[]): Promise<{ bytes: Uint8Array }[]> {
+  const files = [];
+  for (const path of paths) files.push({ bytes: await readFile(path) });
+  return files;
 }
 
 /** Measures model files on disk (model.json first, then shards). */
-export async function measureFiles(paths: readonly string[]): Promise<SizeMeasurement> {
-  const files = [];
-  for (const path of paths) files.push({ bytes: await readFile(path) });
-  return measureSize(files);
+export async function measureFiles(paths: readonly string[], options?: SizeOptions): Promise<SizeMeasurement> {
+  return measureSize(await readFiles(paths), options);
 }
 
 /** Every weight with its storage bytes and share of all weight bytes, largest first. */

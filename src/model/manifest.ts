@@ -148,6 +148,8 @@ export function groupBytes(specs: readonly io.WeightsManifestEntry[], data: Uint
     for (let i = 0; i < count; i++) {
       if (at + 4 > data.byteLength) return undefined;
       at += 4 + view.getUint32(at, true);
+      // The string's bytes must be there too, not only its length prefix.
+      if (at > data.byteLength) return undefined;
     }
   }
   return at - offset;

@@ -3,9 +3,10 @@
  * given fraction away from the median of the last default-branch points from the same environment. A median of
  * many commits does not drift with one noisy run the way a single base measurement does.
  */
-import type { Environment, ModelReport } from '../report/types.js';
+import { modelVerdict, overallVerdict } from '../judge/judge.js';
+import type { Environment, MetricResult, ModelReport, Report } from '../report/types.js';
 import { environmentLabel, formatValue, median, selectSeries } from './series.js';
-import type { TrendRecord } from './types.js';
+import type { ModelHistory, TrendRecord } from './types.js';
 
 /** Default-branch points the median is taken over. */
 export const TREND_BUDGET_POINTS = 20;
@@ -86,6 +87,50 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
       message: `${key}: ${formatValue(now.value, now.unit)} is ${signed} against the median ${formatValue(mid, now.unit)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
     };
   });
+}
+
+/**
+ * A model's report with its trend budgets judged: each judged budget becomes a metric `trend.<key>` (the change
+ * against the median, limit the allowed change) and counts in the verdict; a skipped one (too little history, or
+ * not measured) becomes a note. The Action and the CLI (`check --history`) both judge trend budgets here.
+ */
+export function applyTrendBudgets(input: TrendBudgetInput): ModelReport {
+  const model = input.current;
+  if (Object.keys(input.budgets).length === 0 || model.error !== undefined) return model;
+  const results = judgeTrendBudgets(input);
+  const metrics: MetricResult[] = results
+    .filter((r) => r.status !== 'skip' && r.change !== undefined)
+    .map((r) => ({
+      key: `trend.${r.key}`,
+      unit: 'fraction',
+      value: r.change ?? 0,
+      limit: r.threshold,
+      direction: 'max',
+      status: r.status === 'fail' ? 'fail' : 'pass',
+      message: r.message,
+    }));
+  const notes = results.filter((r) => r.status === 'skip').map((r) => r.message);
+  const all = [...model.metrics, ...metrics];
+  return { ...model, metrics: all, notes: [...model.notes, ...notes], verdict: modelVerdict(all) };
+}
+
+/**
+ * Every model of a report with its trend budgets judged against its history (by model name), and the overall
+ * verdict updated. A model with trend budgets and no history gets a note saying so.
+ */
+export function applyTrendBudgetsToReport(
+  report: Report,
+  budgets: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  histories: readonly ModelHistory[],
+): Report {
+  const models = report.models.map((model) => {
+    const wanted = budgets.get(model.name) ?? {};
+    if (Object.keys(wanted).length === 0 || model.error !== undefined) return model;
+    const records = histories.find((h) => h.model === model.name)?.records ?? [];
+    if (records.length === 0) return { ...model, notes: [...model.notes, 'trend budgets skipped: no recorded history for this model'] };
+    return applyTrendBudgets({ budgets: wanted, current: model, history: records, ...(report.environment ? { environment: report.environment } : {}) });
+  });
+  return { ...report, models, verdict: overallVerdict(models.map((m) => m.verdict)) };
 }
 
 /** `latency-p50` → `latency.p50`, `accuracy-cosine` → `accuracy.cosine`; other keys unchanged. */

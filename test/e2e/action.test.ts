@@ -143,9 +143,9 @@ describe('the Action on pull_request', () => {
 
   it('a body over 65,536 characters is trimmed and points at the job summary', async () => {
     // 300 models with 100-character names: far over the limit even without details. The tiny pixelator model
-    // (no weights) keeps this quick.
+    // (no weights) and one timed run each (every model is timed) keep this quick.
     const models = Array.from({ length: 300 }, (_, i) => `  - name: ${`m${i}-`.padEnd(100, 'x')}\n    path: models/pixelator/model.json\n    budget:\n      size: 300 KB\n`).join('');
-    const big = pullRequest({ 'README.md': 'hi\n' }, { 'models/pixelator': '@pixelator', 'model-budget.yml': `version: 1\nmodels:\n${models}` });
+    const big = pullRequest({ 'README.md': 'hi\n' }, { 'models/pixelator': '@pixelator', 'model-budget.yml': `version: 1\nbenchmark: { runs: 1, min-seconds: 0 s, warmup: 0, warmup-seconds: 0 s }\nmodels:\n${models}` });
     const result = await pr(9, { on: big });
     expect(result.code, result.stdout).toBe(0);
     const body = commentsOn(9)[0]?.body ?? '';

@@ -174,3 +174,92 @@ test('relative budgets keep where they are written', () => {
     'size-increase': { file: 'model-budget.yml', line: 19, column: 22 },
   });
 });
+
+describe('errors at the line, found when the config is read', () => {
+  const model = (extra: string): string => `version: 1\nmodels:\n  - name: a\n    path: m.json\n${extra}`;
+
+  test.each([
+    {
+      what: 'a quantize dtype that does not exist names the values and the near miss',
+      text: model('    compress:\n      quantize: int8\n'),
+      expected: 'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16" or a mapping, got "int8"; did you mean "uint8"?',
+    },
+    {
+      what: 'a compress technique as the whole block says how to write it',
+      text: model('    compress: uint8\n'),
+      expected: 'model-budget.yml:5:15 models[0].compress: expected "auto" or a mapping, got "uint8"; to quantize, write `compress: { quantize: uint8 }`',
+    },
+    {
+      what: 'prune above 100% at its line',
+      text: model('    compress: { prune: 1.5 }\n'),
+      expected: 'model-budget.yml:5:24 models[0].compress.prune: expected a sparsity below 100% like "50%" (or a fraction below 1), got 1.5',
+    },
+    {
+      what: 'prune sparsity of 100% inside the mapping',
+      text: model('    compress:\n      prune: { sparsity: 100% }\n'),
+      expected: 'model-budget.yml:6:26 models[0].compress.prune.sparsity: expected a sparsity below 100% like "50%" (or a fraction below 1), got "100%"',
+    },
+    {
+      what: 'a bad scope names the values',
+      text: model('    compress:\n      prune: { sparsity: 50%, scope: globl }\n'),
+      expected: 'model-budget.yml:6:38 models[0].compress.prune.scope: expected one of "global", "per-layer", got "globl"; did you mean "global"?',
+    },
+    {
+      what: 'an enum near miss outside compress',
+      text: 'version: 1\nbenchmark: { runtime: wams }\nmodels:\n  - { name: a, path: m.json }\n',
+      expected: 'model-budget.yml:2:23 benchmark.runtime: expected one of "auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu", got "wams"; did you mean "wasm"?',
+    },
+    {
+      what: 'max-seconds below min-seconds, at the model line that sets it',
+      text: 'version: 1\nbenchmark: { min-seconds: 5 s }\nmodels:\n  - name: a\n    path: m.json\n    benchmark:\n      max-seconds: 2 s\n',
+      expected: 'model-budget.yml:7:20 models[0].benchmark.max-seconds: is 2 s, below min-seconds (5 s); raise max-seconds or lower min-seconds',
+    },
+    {
+      what: 'a timeout that every model would hit',
+      text: 'version: 1\nbenchmark: { min-seconds: 5 s, timeout: 5 s }\nmodels:\n  - { name: a, path: m.json }\n  - { name: b, path: n.json }\n',
+      expected: 'model-budget.yml:2:41 benchmark.timeout: is 5 s, not above min-seconds (5 s): every model would time out; raise timeout',
+    },
+    {
+      what: 'a benchmark phase over an hour',
+      text: 'version: 1\nbenchmark: { max-seconds: 2 h }\nmodels:\n  - { name: a, path: m.json }\n',
+      expected: 'model-budget.yml:2:27 benchmark.max-seconds: expected a duration like "40 ms" or "1.5 s", got "2 h"',
+    },
+    {
+      what: 'a trend key that is no metric',
+      text: model('    budget:\n      trend: { latncy-p50: 10% }\n'),
+      expected: 'model-budget.yml:6:16 models[0].budget.trend.latncy-p50: unknown key; did you mean "latency-p50"?',
+    },
+  ])('$what', ({ text, expected }) => {
+    expect(problems(text)).toEqual([expected]);
+  });
+
+  test.each([
+    { what: 'a percentage', prune: '50%', expected: 0.5 },
+    { what: 'a fraction', prune: '0.25', expected: 0.25 },
+    { what: 'a mapping', prune: '{ sparsity: 30%, scope: global }', expected: { sparsity: 0.3, scope: 'global' } },
+  ])('prune as $what', ({ prune, expected }) => {
+    const config = parseConfig(`version: 1\nmodels:\n  - name: a\n    path: m.json\n    compress: { prune: ${prune} }\n`, '/r/c.yml', 'c.yml');
+    const compress = config.models[0]?.compress;
+    expect(typeof compress === 'object' ? compress.prune : undefined).toEqual(expected);
+  });
+
+  test('trend keys are normalized to metric keys', () => {
+    const config = parseConfig(
+      `version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget:\n      trend: { latency-p50: 15%, size: 5%, accuracy.cosine: 1% }\n`,
+      '/r/c.yml',
+      'c.yml',
+    );
+    expect(config.models[0]?.trend).toEqual({ 'latency.p50': 0.15, size: 0.05, 'accuracy.cosine': 0.01 });
+  });
+
+  test('settings that hold together pass', () => {
+    const config = parseConfig('version: 1\nbenchmark: { min-seconds: 0 s, max-seconds: 1 s, timeout: 1 s }\nmodels:\n  - { name: a, path: m.json }\n', '/r/c.yml', 'c.yml');
+    expect(config.models[0]?.benchmark).toMatchObject({ 'min-seconds': 0, 'max-seconds': 1000, timeout: 1000 });
+  });
+});
+
+test('a value no branch of a union takes lists what each takes', () => {
+  expect(problems('version: 1\nmodels:\n  - name: a\n    path: m.json\n    compress: { prune: true }\n')).toEqual([
+    'model-budget.yml:5:24 models[0].compress.prune: expected a sparsity below 100% like "50%" (or a fraction below 1) or a mapping, got true',
+  ]);
+});

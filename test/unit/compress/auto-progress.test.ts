@@ -1,0 +1,47 @@
+import type { io } from '@tensorflow/tfjs';
+import { expect, test } from 'vitest';
+import { autoCompress, formatAutoProgress, type AutoProgress } from '../../../src/compress/auto.js';
+
+/** Three float32 weights of 64, 32 and 16 values; no topology (the injected evaluator never runs the model). */
+function artifacts(): io.ModelArtifacts {
+  const sizes = [64, 32, 16];
+  const data = new Float32Array(sizes.reduce((a, b) => a + b, 0)).map((_, i) => Math.sin(i) * 3);
+  return {
+    weightSpecs: sizes.map((n, i) => ({ name: `w${i}`, shape: [n], dtype: 'float32' as const })),
+    weightData: data.buffer,
+  };
+}
+
+/** Drift grows by 0.01 per weight stored as uint8: the budget (≤ 0.01) allows exactly one. */
+const evaluate = (candidate: io.ModelArtifacts): Promise<{ maxAbsError: number }> =>
+  Promise.resolve({ maxAbsError: 0.01 * (candidate.weightSpecs ?? []).filter((s) => s.quantization?.dtype === 'uint8').length });
+
+test('every evaluation is reported, numbered 1…n against the cap, and n is the evaluations the search ran', async () => {
+  const seen: AutoProgress[] = [];
+  const result = await autoCompress(artifacts(), {
+    evaluate,
+    withinBudget: (d) => d.maxAbsError <= 0.01,
+    maxEvaluations: 12,
+    onEvaluation: (p) => seen.push(p),
+  });
+  expect(result.evaluations).toBeGreaterThan(1);
+  expect(seen.map((p) => p.evaluation)).toEqual(Array.from({ length: result.evaluations }, (_, i) => i + 1));
+  expect(seen.every((p) => p.cap === 12)).toBe(true);
+  expect(seen[0]).toMatchObject({ kind: 'candidate', maxAbsError: 0.03, withinBudget: false });
+  expect(seen.filter((p) => p.kind === 'sensitivity').map((p) => p.weight)).toEqual(['w0', 'w1', 'w2']);
+});
+
+test.each([
+  {
+    what: 'a candidate',
+    progress: { evaluation: 12, cap: 48, kind: 'candidate', maxAbsError: 0.0031234, bytes: 1_020_000, withinBudget: true },
+    expected: 'auto: 12/48 candidate 1.02 MB weights, max-abs 0.00312, within budget',
+  },
+  {
+    what: 'a sensitivity measurement',
+    progress: { evaluation: 3, cap: 48, kind: 'sensitivity', weight: 'conv1/kernel', maxAbsError: 0.5 },
+    expected: 'auto: 3/48 sensitivity of conv1/kernel: max-abs 0.5',
+  },
+] as const)('progress line for $what', ({ progress, expected }) => {
+  expect(formatAutoProgress(progress)).toBe(expected);
+});
