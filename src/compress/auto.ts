@@ -131,11 +131,16 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
     return measure(targets);
   };
   // Every evaluated candidate inside the budget competes for the result, sensitivity probes included.
-  const measure = async (targets: Map<string, WeightTarget>): Promise<{ drift: D; ok: boolean }> => {
+  // `probe` names the weight a sensitivity probe quantizes alone; its progress line says so.
+  const measure = async (targets: Map<string, WeightTarget>, probe?: string): Promise<{ drift: D; ok: boolean }> => {
     const result = build(targets);
     const drift = await options.evaluate(result.artifacts);
     const ok = options.withinBudget(drift);
-    options.onEvaluation?.({ evaluation: evaluations, cap, kind: 'candidate', maxAbsError: drift.maxAbsError, bytes: result.bytesAfter, withinBudget: ok });
+    options.onEvaluation?.(
+      probe === undefined
+        ? { evaluation: evaluations, cap, kind: 'candidate', maxAbsError: drift.maxAbsError, bytes: result.bytesAfter, withinBudget: ok }
+        : { evaluation: evaluations, cap, kind: 'sensitivity', weight: probe, maxAbsError: drift.maxAbsError },
+    );
     if (ok && (best === undefined || result.bytesAfter < best.bytes)) best = { targets, drift, bytes: result.bytesAfter };
     return { drift, ok };
   };
@@ -153,9 +158,8 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
         for (const name of bySize) {
           if (sensitivity.size >= share || evaluations >= cap - 1) break;
           evaluations++;
-          const { drift } = await measure(new Map([[name, 'uint8']]));
+          const { drift } = await measure(new Map([[name, 'uint8']]), name);
           sensitivity.set(name, drift.maxAbsError);
-          options.onEvaluation?.({ evaluation: evaluations, cap, kind: 'sensitivity', weight: name, maxAbsError: drift.maxAbsError });
         }
         if (sensitivity.size < names.length) {
           warnings.push(`auto: measured the sensitivity of ${sensitivity.size} of ${names.length} weights (evaluation cap ${cap})`);

@@ -77,7 +77,7 @@ describe('model-budget check', () => {
     expect(result.stdout + result.stderr).toContain('accuracy was checked on seeded synthetic inputs only');
     expect(result.stdout + result.stderr).toContain('inputs.images');
     // Each output with its kind: the gender head is a softmax, so top-1 and cosine apply.
-    expect(result.stdout).toMatch(/accuracy of output "[^"]+" \(classification, inferred[^)]*\): max abs error [\d.e-]+, RMSE [\d.e-]+, top-1 [\d.]+%, cosine worst/);
+    expect(result.stdout).toMatch(/accuracy of output (?:"|&quot;)[^"&]+(?:"|&quot;) \(classification, inferred[^)]*\): max abs error [\d.e-]+, RMSE [\d.e-]+, top-1 [\d.]+%, cosine worst/);
     const written = JSON.parse(await readFile(join(dir, 'out', 'gender', 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
     expect(written.weightsManifest[0]?.weights.some((w) => w.quantization?.dtype === 'uint8')).toBe(true);
   });
