@@ -16,9 +16,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var _config_units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3820);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
-/* harmony import */ var _measure_latency_benchmark_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6534);
-/* harmony import */ var _measure_runtime_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8557);
-/* harmony import */ var _model_load_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6988);
+/* harmony import */ var _measure_latency_benchmark_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3627);
+/* harmony import */ var _measure_runtime_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1820);
+/* harmony import */ var _model_load_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8171);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8642);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(6910);
 /**

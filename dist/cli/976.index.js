@@ -14,7 +14,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _compress_select_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2977);
 /* harmony import */ var _config_units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3820);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
-/* harmony import */ var _model_load_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6988);
+/* harmony import */ var _model_load_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8171);
 /* harmony import */ var _model_save_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3245);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8642);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6910);
@@ -71,6 +71,8 @@ async function convertCommand(args, io) {
     const shardBytes = shardOption((0,_args_js__WEBPACK_IMPORTED_MODULE_7__/* .stringOption */ .P)(parsed, 'shard-size'));
     const customLayers = (0,_args_js__WEBPACK_IMPORTED_MODULE_7__/* .stringOption */ .P)(parsed, 'custom-layers');
     const model = await (0,_model_load_js__WEBPACK_IMPORTED_MODULE_5__/* .loadModel */ .c)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(io.cwd, input), customLayers === undefined ? {} : { customLayers: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(io.cwd, customLayers) });
+    for (const note of model.notes ?? [])
+        io.stderr(`note: ${note}\n`);
     let artifacts = model.artifacts;
     if (dtype !== undefined) {
         const result = (0,_compress_quantize_js__WEBPACK_IMPORTED_MODULE_1__/* .quantizeWeights */ .ni)(artifacts, { dtypes: dtype });

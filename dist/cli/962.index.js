@@ -1,27 +1,8 @@
-export const id = 655;
-export const ids = [655];
+export const id = 962;
+export const ids = [962];
 export const modules = {
 
-/***/ 3189:
-/***/ ((module) => {
-
-function webpackEmptyAsyncContext(req) {
-	// Here Promise.resolve().then() is used instead of new Promise() to prevent
-	// uncaught exception popping up in devtools
-	return Promise.resolve().then(() => {
-		var e = new Error("Cannot find module '" + req + "'");
-		e.code = 'MODULE_NOT_FOUND';
-		throw e;
-	});
-}
-webpackEmptyAsyncContext.keys = () => ([]);
-webpackEmptyAsyncContext.resolve = webpackEmptyAsyncContext;
-webpackEmptyAsyncContext.id = 3189;
-module.exports = webpackEmptyAsyncContext;
-
-/***/ }),
-
-/***/ 8655:
+/***/ 4962:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -35,15 +16,20 @@ __webpack_require__.d(__webpack_exports__, {
   loadKerasModel: () => (/* binding */ loadKerasModel)
 });
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@tensorflow/tfjs/dist/tf.node.js
 var tf_node = __webpack_require__(9368);
 // EXTERNAL MODULE: ./build/errors.js
 var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/limits.js
+var limits = __webpack_require__(7598);
+// EXTERNAL MODULE: ./build/model/read-file.js
+var read_file = __webpack_require__(7883);
+// EXTERNAL MODULE: ./build/model/declared-params.js
+var declared_params = __webpack_require__(6657);
 ;// CONCATENATED MODULE: ./build/model/keras/assemble.js
+
 
 
 /**
@@ -51,7 +37,8 @@ var errors = __webpack_require__(9473);
  * every weight in the file must fill one variable of the right shape, and every variable must be filled, so a model
  * that loads here also loads with `tf.loadLayersModel`. Weight data is float32, back to back in manifest order.
  */
-async function assembleArtifacts(source, file) {
+async function assembleArtifacts(source, file, maxBytes) {
+    checkDeclaredParams(source, file, maxBytes);
     const modelTopology = {
         keras_version: source.kerasVersion,
         backend: source.backend,
@@ -102,6 +89,20 @@ async function assembleArtifacts(source, file) {
     finally {
         model.dispose();
     }
+}
+/**
+ * Refuses a config that declares more parameters than the file holds (or than `maxBytes` as float32) before tfjs
+ * builds it: building allocates every variable, so `Dense(units=1e9)` in a small file would take gigabytes first.
+ */
+function checkDeclaredParams(source, file, maxBytes) {
+    const declared = (0,declared_params/* modelParams */.Uh)(source.modelConfig);
+    const held = source.layers.reduce((n, l) => n + l.weights.reduce((m, w) => m + w.values.length, 0), 0);
+    if (declared <= held + declared_params/* BUILD_SLACK_PARAMS */.VX && declared * 4 <= maxBytes)
+        return;
+    throw new errors/* ModelLoadError */.SW(`${file}: its layer configs declare at least ${Math.round(declared).toLocaleString('en-US')} parameters ` +
+        (declared > held + declared_params/* BUILD_SLACK_PARAMS */.VX
+            ? `but the file holds ${held.toLocaleString('en-US')} weight values; the config and the weights disagree (or the file is hostile) — re-save the model`
+            : `(${Math.round(declared * 4).toLocaleString('en-US')} bytes as float32), over limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); raise the limit if the model is really that large`), { file });
 }
 function findLayer(model, layer, file) {
     let current;
@@ -202,11 +203,14 @@ function checkHdf5Length(bytes, file) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./node_modules/h5wasm/dist/node/hdf5_hl.js + 1 modules
-var hdf5_hl = __webpack_require__(7547);
+var external_node_crypto_ = __webpack_require__(5217);
+// EXTERNAL MODULE: ./node_modules/h5wasm/dist/esm/hdf5_hl.js + 1 modules
+var hdf5_hl = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./build/model/keras/hdf5.js
 
+// The browser/ESM build, not `h5wasm/node`: its emscripten file system is in memory (MEMFS), whereas the Node build
+// maps every path onto the real disk (NODERAWFS), so opening a file there meant writing a copy to `/`, which a
+// non-root user may not do and a killed run leaves behind. The ESM build embeds its wasm and runs in Node as is.
 
 
 
@@ -215,43 +219,143 @@ const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 /**
  * Opens HDF5 bytes with h5wasm (WebAssembly HDF5), runs `read` on the root group, then closes and deletes the
- * in-memory copy. `read` must be synchronous so nothing else touches the h5wasm file system meanwhile.
+ * in-memory copy. Nothing is written to the real file system. `read` must be synchronous so nothing else touches
+ * the h5wasm file system meanwhile.
+ *
+ * While `read` runs, the HDF5 library may open the one file it was given and nothing else: an external link, a
+ * dataset with external raw storage or a virtual dataset is refused (defence in depth: the in-memory file system
+ * holds no other model file, but a link must never silently resolve to anything).
  */
 async function withHdf5(bytes, file, read) {
     checkHdf5Length(bytes, file);
     const module = await hdf5_hl/* default.ready */.Ay.ready;
+    // libhdf5 prints its error stack ("HDF5-DIAG: …", pages of it) to stderr by default; this handler hands it to
+    // us as the thrown Error's message instead, which becomes one catalog line (the full text stays in `cause`).
+    module.activate_throwing_error_handler();
     const name = `/model-budget-${(0,external_node_crypto_.randomUUID)()}.h5`;
     module.FS.writeFile(name, bytes);
     let h5;
+    const fs = module.FS;
+    const open = fs.open;
+    const refused = [];
+    fs.open = (path, ...rest) => {
+        // libc's tmpfile() (the throwing error handler captures libhdf5's error stack in one) is the library's own
+        // scratch file, never data a model can name.
+        if (path !== name && !LIBC_TMPFILE.test(path)) {
+            refused.push(path);
+            throw new fs.ErrnoError(EMSCRIPTEN_EACCES);
+        }
+        return open.call(fs, path, ...rest);
+    };
     try {
         try {
             h5 = new hdf5_hl/* default.File */.Ay.File(name, 'r');
         }
         catch (error) {
-            throw new errors/* ModelLoadError */.SW(`${file}: not a readable HDF5 file (${errorText(error)}); re-save the model with Keras`, {
-                file,
-                cause: error,
-            });
+            throw new errors/* ModelLoadError */.SW(errors/* MESSAGES */.nl.hdf5Unreadable(file, hdf5Reason(error)), { file, cause: error });
         }
-        return read(h5);
+        try {
+            const result = read(h5);
+            if (refused.length > 0)
+                throw otherFileError(file, refused);
+            return result;
+        }
+        catch (error) {
+            if (error instanceof LinkRefusedError) {
+                throw new errors/* ModelLoadError */.SW(`${file}: ${error.message}; only self-contained files with plain groups and datasets are read (Keras writes ` +
+                    'no links) — re-save the model with Keras', { file, cause: error });
+            }
+            // HDF5 reports the refused open as a missing object or a read failure; name the real reason instead.
+            if (refused.length > 0 && !(error instanceof errors/* ModelBudgetError */.jW))
+                throw otherFileError(file, refused, error);
+            // Only libhdf5's own errors mean the file is damaged; ours pass through. It aborts (a WebAssembly
+            // RuntimeError) on some damage, e.g. a variable-length string it cannot free.
+            if (isWasmAbort(error)) {
+                throw new errors/* ModelLoadError */.SW(errors/* MESSAGES */.nl.hdf5Damaged(file, `libhdf5 aborted on it: ${(0,errors/* firstLine */.TM)(error.message)}`), { file, cause: error });
+            }
+            if (error instanceof errors/* ModelBudgetError */.jW || !isHdf5Error(error))
+                throw error;
+            throw new errors/* ModelLoadError */.SW(errors/* MESSAGES */.nl.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
+        }
     }
     finally {
+        fs.open = open;
         h5?.close();
         module.FS.unlink(name);
     }
 }
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
+/** A soft or external link met while reading; {@link withHdf5} names the file in the ModelLoadError it becomes. */
+class LinkRefusedError extends Error {
+    where;
+    kind;
+    constructor(where, kind) {
+        super(`"${where}" in the HDF5 file is ${kind}`);
+        this.where = where;
+        this.kind = kind;
+        this.name = 'LinkRefusedError';
+    }
+}
+/** The names emscripten's libc gives tmpfile() files. */
+const LIBC_TMPFILE = /^\/tmp\/tmpfile_[A-Za-z0-9]+$/;
+/** Emscripten's errno for "permission denied" (its numbering, not Linux's). */
+const EMSCRIPTEN_EACCES = 2;
+function otherFileError(file, paths, cause) {
+    return new errors/* ModelLoadError */.SW(`${file}: the HDF5 file refers to another file (${paths.length} attempt(s) to open one; an external link, ` +
+        'external raw storage or a virtual dataset); only self-contained files are read — re-save the model with Keras', { file, ...(cause === undefined ? {} : { cause }) });
+}
+/** libhdf5's own errors (raised by the handler), or its abort on a damaged file (e.g. a vlen string it cannot free). */
+function isHdf5Error(error) {
+    return isWasmAbort(error) || (error instanceof Error && error.message.includes('HDF5-DIAG'));
+}
+/** Emscripten's abort: a `WebAssembly.RuntimeError` "Aborted(…)". */
+function isWasmAbort(error) {
+    return error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted');
+}
+/**
+ * The innermost reason of a libhdf5 error stack (`#003: H5Oint.c line 1 in H5O_protect(): bad object header`
+ * → `bad object header`), else the first line of the message.
+ */
+function hdf5Reason(error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const reasons = Array.from(text.matchAll(/^\s*#\d+:.* in [\w.]+\(\): (.+)$/gm), (m) => m[1]?.trim() ?? '');
+    return reasons.at(-1) || (0,errors/* firstLine */.TM)(text) || 'libhdf5 gave no reason';
 }
 /** A group's child, or undefined when it is absent or not a group. */
 function childGroup(group, name) {
-    const entity = group.get(name);
+    const entity = hardChild(group, name);
     return entity instanceof hdf5_hl/* default.Group */.Ay.Group ? entity : undefined;
 }
 /** A group's child dataset, or undefined when it is absent or not a dataset. */
 function childDataset(group, name) {
-    const entity = group.get(name);
+    const entity = hardChild(group, name);
     return entity instanceof hdf5_hl/* default.Dataset */.Ay.Dataset ? entity : undefined;
+}
+/**
+ * `group.get(name)`, after refusing soft and external links: Keras writes neither, and following one would read
+ * whatever it points at (another file, or another place in this one). The link is inspected without following it.
+ */
+function hardChild(group, name) {
+    // A name may be a path ("dense_1/kernel:0"): walk it one link at a time, so every step is checked for links and
+    // an absent step is found by listing (asking libhdf5 about an absent link throws with the throwing error handler).
+    let at = group;
+    const steps = name.split('/').filter((s) => s !== '');
+    for (const [i, step] of steps.entries()) {
+        if (!at.keys().includes(step))
+            return null;
+        const path = `${at.path === '/' ? '' : at.path}/${step}`;
+        const external = at.get_external_link(path);
+        const soft = at.get_link(path);
+        if (external?.filename !== undefined || (soft !== null && soft !== undefined)) {
+            throw new LinkRefusedError(path, external?.filename !== undefined ? 'an external link to another file' : 'a soft link');
+        }
+        const entity = at.get(step);
+        if (i === steps.length - 1)
+            return entity;
+        if (!(entity instanceof hdf5_hl/* default.Group */.Ay.Group))
+            return null;
+        at = entity;
+    }
+    return at;
 }
 /** Names of the child groups/datasets, as HDF5 lists them (by name, byte order). */
 function childNames(group) {
@@ -310,6 +414,11 @@ function readFloatDataset(dataset, where, file, budget) {
         throw new errors/* ModelLoadError */.SW(`${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes), ` +
             `more than the ${budget.bytesLeft.toLocaleString('en-US')} bytes left under maxUncompressedBytes; ` +
             'the file is corrupt or hostile — re-save it, or raise the limit if the model is really that large', { file });
+    }
+    if (bytes > budget.hdf5Bytes && dataset.filters.length === 0) {
+        throw new errors/* ModelLoadError */.SW(`${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes) but is ` +
+            `stored uncompressed in an HDF5 file of ${budget.hdf5Bytes.toLocaleString('en-US')} bytes: its data is not ` +
+            'there (unwritten chunks); the file is corrupt or hostile — re-save the model', { file });
     }
     if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
         const kind = meta.type === H5T_INTEGER ? `int${meta.size * 8}` : `HDF5 type class ${meta.type}, ${meta.size} bytes`;
@@ -460,32 +569,12 @@ function collectTensors(value, into) {
     return 0;
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __webpack_require__(3136);
 ;// CONCATENATED MODULE: ./build/model/keras/layer-check.js
-
-
 
 
 
 /** Container classes whose `config.layers` hold more layers. */
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
-/**
- * Loads a user module that registers custom layer classes with `tf.serialization.registerClass` — the same hook a
- * TF.js layers model uses. `path` must be absolute (the config loader resolves it against the repository).
- */
-async function registerCustomLayers(path, file) {
-    if (!(0,external_node_path_.isAbsolute)(path)) {
-        throw new errors/* ModelLoadError */.SW(`customLayers "${path}" must be an absolute path to a JavaScript module`, { file });
-    }
-    try {
-        await __webpack_require__(3189)((0,external_node_url_.pathToFileURL)(path).href);
-    }
-    catch (error) {
-        throw new errors/* ModelLoadError */.SW(`customLayers module "${path}" failed to load (${error instanceof Error ? error.message : String(error)}); ` +
-            'it must be an ES module that calls tf.serialization.registerClass for each custom layer', { file, cause: error });
-    }
-}
 /**
  * Refuses a model config tfjs-layers cannot rebuild, naming every offending layer at once: a subclassed model (its
  * architecture lives in Python code), `Lambda` layers (arbitrary Python, never executed, never dropped), and any class
@@ -645,6 +734,8 @@ function readLayerGroups(weightsGroup, file, budget) {
                 dataset = childDataset(group, name);
             }
             catch (error) {
+                if (error instanceof LinkRefusedError)
+                    throw error;
                 throw new errors/* ModelLoadError */.SW(`${file}: cannot read "${where}" (the file is corrupt); re-save the model`, { file, cause: error });
             }
             if (!dataset) {
@@ -657,6 +748,61 @@ function readLayerGroups(weightsGroup, file, budget) {
             layers.push({ layerPath: [layer], weights });
     }
     return layers;
+}
+
+// EXTERNAL MODULE: ./build/model/custom-layers.js
+var custom_layers = __webpack_require__(958);
+;// CONCATENATED MODULE: ./build/model/keras/training-only.js
+
+/**
+ * Layer settings that only act while training: weight and activity regularizers add loss terms, constraints
+ * project weights after each optimizer step. Neither changes a prediction, and tfjs-layers knows only some of their
+ * classes (`L1L2` but not Keras 2.4+'s `L2`, so a model with `kernel_regularizer=l2` fails with "Unknown
+ * regularizer: L2"). docs/keras.md lists them.
+ */
+const TRAINING_ONLY_KEY = /^(?:[a-z]+_)*(?:regularizer|constraint)$/;
+/**
+ * Sets every regularizer and constraint in a model config to `null` (what Keras writes when there is none), at any
+ * depth (nested models, `Bidirectional` / `TimeDistributed` wrappers, RNN cells). Pure: returns a new config and
+ * what was dropped.
+ */
+function dropTrainingOnly(modelConfig) {
+    const found = new Map();
+    const visit = (value, owner) => {
+        if (Array.isArray(value))
+            return value.map((item) => visit(item, owner));
+        if (!isObject(value))
+            return value;
+        const name = stringAt(value, 'name') ?? owner;
+        const out = {};
+        for (const [key, child] of Object.entries(value)) {
+            if (TRAINING_ONLY_KEY.test(key) && child !== null) {
+                const className = typeof child === 'string' ? child : (stringAt(child, 'class_name') ?? 'unknown');
+                const id = `${key}\u0000${className}`;
+                const entry = found.get(id) ?? { key, className, layers: [] };
+                if (!entry.layers.includes(name))
+                    entry.layers.push(name);
+                found.set(id, entry);
+                out[key] = null;
+            }
+            else {
+                out[key] = visit(child, name);
+            }
+        }
+        return out;
+    };
+    const config = visit(modelConfig, '(model)');
+    return { config, dropped: [...found.values()] };
+}
+/** The report note for what {@link dropTrainingOnly} dropped; `undefined` when nothing was. */
+function droppedNote(dropped) {
+    if (dropped.length === 0)
+        return undefined;
+    const parts = dropped.map((d) => {
+        const shown = d.layers.slice(0, 3).join(', ') + (d.layers.length > 3 ? ` and ${d.layers.length - 3} more` : '');
+        return `${d.key} ${d.className} (${shown})`;
+    });
+    return `Keras training-only settings dropped (they do not change predictions): ${parts.join('; ')}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
@@ -823,6 +969,8 @@ async function readKerasZip(bytes, file, limits, budget) {
     checkLayerClasses(rawConfig, file);
     const modelConfig = translateKeras3Config(rawConfig);
     const weightsBytes = entries.get('model.weights.h5');
+    if (weightsBytes)
+        budget.hdf5Bytes = weightsBytes.length;
     const layers = weightsBytes
         ? await withHdf5(weightsBytes, `${file} (model.weights.h5)`, (root) => {
             const out = [];
@@ -905,8 +1053,10 @@ function collectVars(group, className, where, file, budget, out) {
 
 
 
-/** Default of {@link KerasLoadOptions.maxUncompressedBytes}: 1 GiB. */
-const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 ** 3;
+
+
+/** Default of {@link KerasLoadOptions.maxBytes} and `maxUncompressedBytes`: 1 GiB (`limits.model-size`). */
+const DEFAULT_MAX_UNCOMPRESSED_BYTES = limits/* DEFAULT_MAX_MODEL_BYTES */.h;
 /** Default of {@link KerasLoadOptions.maxEntries}. */
 const DEFAULT_MAX_ENTRIES = 1000;
 /**
@@ -917,16 +1067,7 @@ const DEFAULT_MAX_ENTRIES = 1000;
  */
 async function loadKerasModel(path, options = {}) {
     const file = (0,external_node_path_.resolve)(path);
-    let bytes;
-    try {
-        bytes = await (0,promises_.readFile)(file);
-    }
-    catch (error) {
-        throw new errors/* ModelLoadError */.SW(`${file}: cannot read the model file (${error instanceof Error ? error.message : String(error)})`, {
-            file,
-            cause: error,
-        });
-    }
+    const bytes = await (0,read_file/* readRegularFile */.XF)(file, options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, (reason, cause) => new errors/* ModelLoadError */.SW(`${file}: the model file ${reason}`, { file, ...(cause === undefined ? {} : { cause }) }));
     const kind = isKerasFile(bytes);
     if (kind === undefined) {
         throw new errors/* ModelLoadError */.SW(`${file}: not a Keras model — neither HDF5 (.h5) nor a .keras zip archive; save the model with ` +
@@ -934,19 +1075,22 @@ async function loadKerasModel(path, options = {}) {
     }
     await tf_node.ready();
     if (options.customLayers !== undefined)
-        await registerCustomLayers(options.customLayers, file);
-    const maxUncompressedBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
-    const budget = { bytesLeft: maxUncompressedBytes };
+        await (0,custom_layers/* loadCustomLayers */.w)(options.customLayers);
+    const maxUncompressedBytes = options.maxUncompressedBytes ?? options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+    const budget = { bytesLeft: maxUncompressedBytes, hdf5Bytes: bytes.length };
     const source = kind === 'h5'
         ? await withHdf5(bytes, file, (root) => readKerasH5(root, file, budget))
         : await readKerasZip(bytes, file, { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxUncompressedBytes }, budget);
-    const artifacts = await assembleArtifacts(source, file);
+    const { config: modelConfig, dropped } = dropTrainingOnly(source.modelConfig);
+    const artifacts = await assembleArtifacts({ ...source, modelConfig }, file, maxUncompressedBytes);
+    const note = droppedNote(dropped);
     return {
         format: 'layers',
         artifacts,
         path: file,
         sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
         files: [{ path: file, bytes: bytes.length }],
+        ...(note === undefined ? {} : { notes: [note] }),
     };
 }
 
