@@ -59,6 +59,18 @@ describe('the bundled Action on delicate events', () => {
     expect(result.summary).toContain('model-budget:accept');
   });
 
+  it.each([
+    { what: 'unlabeled', action: 'unlabeled', number: 44 },
+    { what: 're-run of a run whose payload had the label', action: 'synchronize', number: 45 },
+  ])('$what: a label the payload still carries but the PR no longer has does not accept the failure', async ({ action, number }) => {
+    fake.pulls.push({ number, headSha: over.headSha, headRef: 'feature', headOwner: 'o', labels: [] });
+    const payload = { ...pullRequestPayload('synchronize', over, number, ['model-budget:accept']), action };
+    const result = await runAction({ entry, workspace: over.dir, eventName: 'pull_request', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', record: 'never' } });
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.outputs['verdict']).toBe('fail');
+    expect(requestsFor(`/repos/o/r/pulls/${number}`).map((r) => r.status)).toEqual([200]);
+  });
+
   it('a config error still writes report.json with verdict error and names it in the output', async () => {
     const broken = makeRepo({ 'model-budget.yml': 'version: 1\nmodels: []\n' }, { 'model-budget.yml': 'version: 1\nmodels:\n  - name: x\n    path: nowhere.json\n    budget: { size: big }\n' });
     dirs.push(broken.dir);
