@@ -4,7 +4,10 @@
  * `scripts/fetch-node.mjs` (run by `npm test`'s pretest) into `.cache/node24/`, never from PATH, so npm scripts keep
  * the system node.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -30,4 +33,37 @@ export function bundleNodes(): readonly { readonly name: string; readonly binary
 /** How the runner launches an Action bundle: Node 24 and the file, nothing else on the command line. */
 export function actionCommand(entry: string): { readonly file: string; readonly args: readonly string[] } {
   return { file: node24(), args: [entry] };
+}
+
+/**
+ * Runs an Action bundle as the runner starts it on a `push` to a feature branch (no token, so no API call): Node 24,
+ * INPUT_* and GITHUB_* variables, a webhook payload and the output and summary files in `dir`. Returns the log, the
+ * job summary and the GITHUB_OUTPUT file's text.
+ */
+export async function runActionOnPush(entry: string, workspace: string, dir: string): Promise<{ stdout: string; summary: string; output: string }> {
+  const event = join(dir, 'event.json');
+  const summary = join(dir, 'summary.md');
+  const output = join(dir, 'output.txt');
+  await writeFile(event, JSON.stringify({ ref: 'refs/heads/feature', repository: { default_branch: 'main' } }));
+  await writeFile(summary, '');
+  await writeFile(output, '');
+  const { file, args } = actionCommand(entry);
+  const { stdout } = await promisify(execFile)(file, [...args], {
+    cwd: workspace,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      'INPUT_GITHUB-TOKEN': '',
+      INPUT_CONFIG: 'model-budget.yml',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_REF: 'refs/heads/feature',
+      GITHUB_REPOSITORY: 'octo/models',
+      GITHUB_SHA: 'a'.repeat(40),
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: output,
+      RUNNER_TEMP: dir,
+    },
+  });
+  return { stdout, summary: await readFile(summary, 'utf8'), output: await readFile(output, 'utf8') };
 }

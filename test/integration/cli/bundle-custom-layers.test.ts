@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { actionCommand, bundleNodes } from '../../helpers/node-binary.js';
+import { bundleNodes, runActionOnPush } from '../../helpers/node-binary.js';
 import { editedH5, fixture } from '../../unit/keras/fixtures.js';
 
 const run = promisify(execFile);
@@ -46,34 +46,11 @@ describe('custom-layers with a Keras file, in the shipped bundles', () => {
   });
 
   test('the Action bundle, as the runner starts it', async () => {
-    const workspace = join(dir, 'work');
-    const event = join(dir, 'event.json');
-    const summary = join(dir, 'summary.md');
-    await writeFile(event, JSON.stringify({ ref: 'refs/heads/feature', repository: { default_branch: 'main' } }));
-    await writeFile(summary, '');
-    await writeFile(join(dir, 'output.txt'), '');
-    const { file, args } = actionCommand(join(dir, 'tool', 'dist', 'index.js'));
-    const { stdout } = await run(file, [...args], {
-      cwd: workspace,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        'INPUT_GITHUB-TOKEN': '',
-        INPUT_CONFIG: 'model-budget.yml',
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_EVENT_PATH: event,
-        GITHUB_REF: 'refs/heads/feature',
-        GITHUB_REPOSITORY: 'octo/models',
-        GITHUB_SHA: 'a'.repeat(40),
-        GITHUB_WORKSPACE: workspace,
-        GITHUB_STEP_SUMMARY: summary,
-        GITHUB_OUTPUT: join(dir, 'output.txt'),
-        RUNNER_TEMP: dir,
-      },
-    });
+    const { stdout, summary, output } = await runActionOnPush(join(dir, 'tool', 'dist', 'index.js'), join(dir, 'work'), dir);
     expect(stdout).toMatch(/custom: done/);
-    expect(await readFile(summary, 'utf8')).toContain('## ✅ model-budget: pass');
+    expect(summary).toContain('## ✅ model-budget: pass');
     // The report says which Node measured: the runner's Node 24.
-    const reportPath = /^report-json<<(.+)\n(.+)\n\1$/m.exec(await readFile(join(dir, 'output.txt'), 'utf8'))?.[2] ?? '';
+    const reportPath = /^report-json<<(.+)\n(.+)\n\1$/m.exec(output)?.[2] ?? '';
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as { environment?: { node: string } };
     expect(report.environment?.node).toMatch(/^v24\./);
   });

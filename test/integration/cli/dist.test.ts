@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
+import { runActionOnPush } from '../../helpers/node-binary.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -50,36 +51,14 @@ test('the bundled CLI is self-contained: it checks the example from a folder wit
   expect(report.environment?.runtime).toBe('wasm');
 });
 
-test('the bundled Action is self-contained: dist/index.js runs a push check from a folder with no node_modules', async () => {
+test('the bundled Action is self-contained: dist/index.js runs a push check on Node 24 from a folder with no node_modules', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mb-action-bundle-'));
   await cp(join(root, 'dist'), join(dir, 'action', 'dist'), { recursive: true });
   const workspace = join(dir, 'workspace');
   await cp(join(root, 'examples', 'gender'), join(workspace, 'gender'), { recursive: true });
   await writeFile(join(workspace, 'model-budget.yml'), 'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    budget: { size: 300 KB }\n');
-  const event = join(dir, 'event.json');
-  await writeFile(event, JSON.stringify({ ref: 'refs/heads/feature', repository: { default_branch: 'main' } }));
-  const summary = join(dir, 'summary.md');
-  const output = join(dir, 'output.txt');
-  await writeFile(summary, '');
-  await writeFile(output, '');
-  const { stdout } = await run(process.execPath, [join(dir, 'action', 'dist', 'index.js')], {
-    cwd: workspace,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      'INPUT_GITHUB-TOKEN': '',
-      INPUT_CONFIG: 'model-budget.yml',
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REF: 'refs/heads/feature',
-      GITHUB_REPOSITORY: 'octo/models',
-      GITHUB_SHA: 'a'.repeat(40),
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_OUTPUT: output,
-      RUNNER_TEMP: dir,
-    },
-  });
+  const { stdout, summary, output } = await runActionOnPush(join(dir, 'action', 'dist', 'index.js'), workspace, dir);
   expect(stdout).toMatch(/gender: done/);
-  expect(await readFile(summary, 'utf8')).toContain('## ✅ model-budget: pass');
-  expect(await readFile(output, 'utf8')).toMatch(/^verdict<<.*\npass\n/m);
+  expect(summary).toContain('## ✅ model-budget: pass');
+  expect(output).toMatch(/^verdict<<.*\npass\n/m);
 });
