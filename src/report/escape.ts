@@ -38,13 +38,21 @@ function breakReferences(text: string): string {
     .replace(REFERENCES, (match) => `${match}${ZERO_WIDTH_JOINER}`);
 }
 
-function encodeEntities(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/** `&`, `<` and `>` as entities: no tag, comment or entity can start. Enough outside an attribute value. */
+function encodeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Running markdown text (also safe in a table cell): entities for HTML, backslashes for markdown syntax. */
+function encodeEntities(text: string): string {
+  return encodeText(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * Running markdown text (also safe in a table cell): entities for HTML, backslashes for markdown syntax. Quotes stay
+ * as they are: outside an HTML attribute they start nothing (a link title needs the `[`, `]` escaped here).
+ */
 export function escapeMarkdown(text: string): string {
-  return breakReferences(encodeEntities(flatten(text)).replace(MARKDOWN_SPECIAL, (c) => `\\${c}`));
+  return breakReferences(encodeText(flatten(text)).replace(MARKDOWN_SPECIAL, (c) => `\\${c}`));
 }
 
 /** Text inside an HTML block (`<details><summary>…`): entities only, since markdown is not processed there. */

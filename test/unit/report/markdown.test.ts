@@ -94,7 +94,7 @@ describe('escaping user text', () => {
     { input: 'www.evil.example', expected: `www${ZWJ}.evil.example` },
     { input: 'abc\u202Edcba\u2066x\u0000', expected: 'abc\ufffddcba\ufffdx\ufffd' },
     { input: '<!-- model-budget:x -->', expected: '&lt;!-- model-budget:x --&gt;' },
-    { input: `"quoted" 'single'`, expected: '&quot;quoted&quot; &#39;single&#39;' },
+    { input: `"quoted" 'single'`, expected: `"quoted" 'single'` },
   ])('escapeMarkdown($input)', ({ input, expected }) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
