@@ -1,6 +1,6 @@
 /**
  * The compression techniques by name, and `compressModel`, which applies the configured ones in a fixed order:
- * fold-batchnorm → prune-channels → prune → quantize (or auto). Structural changes come first so that pruning and
+ * optimize → fold-batchnorm → prune-channels → prune → quantize (or auto). Structural changes come first so that pruning and
  * quantization see the final weights; quantization comes last because it changes the storage, not the values.
  */
 import { basename, dirname } from 'node:path';
@@ -9,6 +9,7 @@ import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
 import { autoCompress, type DriftLike } from './auto.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
+import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeWeights } from './quantize.js';
@@ -17,6 +18,7 @@ import { weightBytes } from './weights.js';
 
 /**
  * The `compress:` block of one model, as the config maps onto it (keys as written in YAML).
+ * - `optimize`: `true` rewrites a graph model into fused ops (exact up to float rounding; faster, same weights).
  * - `quantize`: `uint8` | `uint16` | `float16`, or patterns per dtype `{ uint8: "*", float16: ["conv1/*"] }`.
  * - `min-elements`: float32 weights with fewer elements are never quantized (default 0).
  * - `prune`: target sparsity in [0, 1) of the kernels, or `{ sparsity, scope: per-layer | global, weights: [globs] }`.
@@ -26,6 +28,8 @@ import { weightBytes } from './weights.js';
  *   evaluator; excludes `quantize`).
  */
 export interface CompressPlan {
+  /** `true` rewrites a graph model's op chains into the fused ops TF.js runs faster (see optimize-graph.ts). */
+  readonly optimize?: boolean;
   readonly quantize?: QuantizeSelection;
   readonly 'min-elements'?: number;
   readonly prune?: number | { readonly sparsity: number; readonly scope?: 'per-layer' | 'global'; readonly weights?: readonly string[] };
@@ -35,7 +39,7 @@ export interface CompressPlan {
 }
 
 /** Names of the techniques, in the order they run. */
-export const TECHNIQUE_NAMES = ['fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
+export const TECHNIQUE_NAMES = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
 export type TechniqueName = (typeof TECHNIQUE_NAMES)[number];
 
 /** What the `auto` technique needs from the caller: drift against the original model, and the budget. */
@@ -81,6 +85,16 @@ function strip<T extends { artifacts: io.ModelArtifacts }>(result: T): Omit<T, '
 
 /** Every technique, by name, in run order. */
 export const TECHNIQUES: readonly Technique[] = [
+  {
+    name: 'optimize',
+    wanted: (p) => p.optimize === true,
+    run: async (a, _p, auto) => {
+      const r = await optimizeChecked(a, auto?.evaluate);
+      const counts = Object.entries(r.rewrites).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ');
+      const summary = `graph nodes ${n(r.nodesBefore)} → ${n(r.nodesAfter)}${counts ? ` (${counts})` : ''}`;
+      return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
+    },
+  },
   {
     name: 'fold-batchnorm',
     wanted: (p) => p['fold-batchnorm'] === true,

@@ -168,6 +168,8 @@ const QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 const patterns = z.union([z.string(), z.array(z.string()).min(1)]);
 
 export const compressSchema = z.strictObject({
+  /** Graph models: rewrite op chains into the fused ops TF.js runs faster (Relu6, BatchNorm folded, _FusedConv2D). */
+  optimize: z.boolean().default(false),
   /** `uint8` (every float32 weight) or `{ uint8: "*", float16: ["conv1/*"] }`. */
   quantize: z
     .union([z.enum(QUANT_DTYPES), z.strictObject({ uint8: patterns.optional(), uint16: patterns.optional(), float16: patterns.optional() })])

@@ -58,7 +58,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     try {
       session = await openDriftSession(original, spec);
       const evaluator = session;
-      const auto = plan.auto ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
+      const auto = plan.auto || plan.optimize ? { evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => evaluator.evaluate(a), withinBudget: withinAccuracyBudget(spec) } : undefined;
       const result = await compressModel(original, plan, auto);
       candidate = { ...original, artifacts: result.artifacts };
       precision = autoAssignment(result.steps);
@@ -171,6 +171,7 @@ function toPlan(compress: NonNullable<ModelSpec['compress']>): CompressPlan {
   if (compress === 'auto') return { auto: true };
   const { 'min-elements': minElements, 'fold-batchnorm': fold, 'prune-channels': channels, ...rest } = compress;
   return {
+    ...(rest.optimize ? { optimize: true } : {}),
     // zod leaves absent optional keys absent, which is what the plan's optional fields mean.
     ...(rest.quantize === undefined ? {} : { quantize: rest.quantize as NonNullable<CompressPlan['quantize']> }),
     ...(rest.prune === undefined ? {} : { prune: rest.prune as NonNullable<CompressPlan['prune']> }),
