@@ -136,7 +136,7 @@ describe('compress: { optimize: true }', () => {
     const result = await compressModel(model, { optimize: true, quantize: 'uint8' });
     expect(result.steps.map((s) => [s.technique, s.summary])).toEqual([
       ['optimize', 'graph nodes 283 → 95 (27 relu6, 13 fold-scale, 27 fuse, 67 dead-nodes)'],
-      ['quantize', expect.stringMatching(/^uint8: /) as unknown as string],
+      ['quantize', expect.stringMatching(/^uint8 \(sum-preserving rounding\): /) as unknown as string],
     ]);
   }, 120_000);
 });
