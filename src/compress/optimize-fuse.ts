@@ -12,7 +12,7 @@ import {
   soleConsumer,
   type GraphState,
   type MutableNode,
-} from './optimize-graph.js';
+} from './graph-state.js';
 
 const FUSED_OP: Readonly<Record<string, string>> = {
   Conv2D: '_FusedConv2D',
