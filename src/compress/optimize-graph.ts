@@ -174,6 +174,11 @@ export function optimizeGraph(artifacts: io.ModelArtifacts, options: OptimizeOpt
   // Constants orphaned by a rewrite always go (their weights would be dead bytes); other dead nodes on request.
   const removed = wanted.has('dead-nodes') ? removeDead(state) : removeOrphanConstants(state, topology.node);
   rewrites['dead-nodes'] = wanted.has('dead-nodes') ? removed.length : 0;
+  const nodesBefore = topology.node.length;
+  // Nothing rewritten: the very same artifacts, so an already-optimized model is served byte for byte as it was.
+  if (Object.values(rewrites).every((n) => n === 0) && removed.length === 0) {
+    return { artifacts, rewrites, nodesBefore, nodesAfter: nodesBefore, warnings: [] };
+  }
   const gone = new Set(topology.node.filter((n) => n.op === 'Const' && !state.byName.has(n.name)).map((n) => n.name));
   const stored = splitWeights(artifacts);
   const written = tensors.flatMap((t, i) => {
