@@ -6,6 +6,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import { encodeFloat16, FLOAT16_MAX } from './float16.js';
+import { preserveChannelSums, type Rounding } from './rounding.js';
 import { selectWeights, type QuantizeDtype, type QuantizeSelection, type WeightTarget } from './select.js';
 import {
   bytesPerValue,
@@ -25,6 +26,13 @@ export interface QuantizeOptions {
   readonly dtypes: QuantizeSelection;
   /** Weights with fewer elements stay as they are (e.g. biases). Default 0: every selected weight. */
   readonly minElements?: number;
+  /** uint8/uint16 rounding. Default `nearest`, the converter's (what `convert --quantize` must reproduce). */
+  readonly rounding?: Rounding;
+  /**
+   * Codes uint8 weights may use, 2–256 (default 256): a coarser grid on the same plain uint8 storage. Raw bytes are
+   * the same; fewer distinct bytes compress better with gzip/brotli.
+   */
+  readonly levels?: number;
 }
 
 /** What happened to one weight. */
@@ -70,9 +78,18 @@ export interface AffineCodes {
  * The converter's affine quantization. scale = (max − min) / qmax in float64; when 0 ∈ [min, max] the range is
  * nudged so 0 is exact (zp = round(−min / scale), min′ = −zp · scale). Codes are round((clip(x) − min′) / scale)
  * computed in float32, as numpy does on a float32 array, rounding half to even. min == max → all zeros, scale 1.
+ * `levels` (uint8: 2–256) puts the grid on that many codes instead of 256 (qmax = levels − 1).
+ * `sum-preserving` then nudges codes per channel (index mod `channels`) as {@link preserveChannelSums} says; same
+ * grid, same bytes.
  */
-export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'): AffineCodes {
-  const qmax = dtype === 'uint8' ? 255 : 65535;
+export function quantizeAffine(
+  values: Float32Array,
+  dtype: 'uint8' | 'uint16',
+  rounding: Rounding = 'nearest',
+  channels = 1,
+  levels?: number,
+): AffineCodes {
+  const qmax = levels !== undefined ? levels - 1 : dtype === 'uint8' ? 255 : 65535;
   const codes = dtype === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
   let lo = Infinity;
   let hi = -Infinity;
@@ -92,12 +109,16 @@ export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'):
   const min32 = Math.fround(min);
   const max32 = Math.fround(max);
   const scale32 = Math.fround(scale);
+  const exact = rounding === 'sum-preserving' ? new Float64Array(values.length) : undefined;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     const clipped = v < min32 ? min32 : v > max32 ? max32 : v;
-    const q = roundHalfEven(Math.fround(Math.fround(clipped - min32) / scale32));
+    const u = Math.fround(Math.fround(clipped - min32) / scale32);
+    if (exact) exact[i] = u;
+    const q = roundHalfEven(u);
     codes[i] = q < 0 ? 0 : q > qmax ? qmax : q;
   }
+  if (exact) preserveChannelSums(codes, exact, (i) => values[i] === 0, channels, qmax);
   return { codes, min, scale };
 }
 
@@ -116,14 +137,20 @@ function checkFinite(tensor: NamedTensor, values: Float32Array): void {
   }
 }
 
-function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizeDtype): EncodedWeight | undefined {
+/** Output channels for sum-preserving rounding: a kernel's last axis; a vector or scalar has no channel sums to keep. */
+function channelsOf(shape: readonly number[]): number {
+  return shape.length >= 2 ? (shape[shape.length - 1] ?? 1) : 0;
+}
+
+function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizeDtype, rounding: Rounding, levels: number | undefined): EncodedWeight | undefined {
   const spec = { name: tensor.name, shape: [...tensor.shape], dtype: 'float32' as const };
   if (dtype === 'float16') {
     for (const v of values) if (Math.abs(v) > FLOAT16_MAX) return undefined;
     const quantization: QuantizationSpec = { dtype: 'float16', original_dtype: 'float32' };
     return { spec: { ...spec, quantization }, bytes: new Uint8Array(encodeFloat16(values).buffer) };
   }
-  const { codes, min, scale } = quantizeAffine(values, dtype);
+  const channels = channelsOf(tensor.shape);
+  const { codes, min, scale } = quantizeAffine(values, dtype, channels > 0 ? rounding : 'nearest', channels, dtype === 'uint8' ? levels : undefined);
   const quantization: QuantizationSpec = { dtype, min, scale, original_dtype: 'float32' };
   return { spec: { ...spec, quantization }, bytes: new Uint8Array(codes.buffer) };
 }
@@ -138,6 +165,8 @@ export function quantizeTensors(
   artifacts: io.ModelArtifacts,
   targets: ReadonlyMap<string, WeightTarget>,
   warnings: readonly string[] = [],
+  rounding: Rounding = 'nearest',
+  levels?: number,
 ): QuantizeResult {
   const tensors = decodeWeights(artifacts);
   const stored = splitWeights(artifacts);
@@ -164,7 +193,7 @@ export function quantizeTensors(
     }
     const values = tensor.data as Float32Array;
     checkFinite(tensor, values);
-    const encoded = encodeAs(tensor, values, asked);
+    const encoded = encodeAs(tensor, values, asked, rounding, levels);
     if (encoded === undefined) {
       const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;
       extra.push(`quantize: weight "${tensor.name}" ${note}`);
@@ -195,6 +224,10 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
   if (!Number.isInteger(floor) || floor < 0) {
     throw new CompressError(`quantize: min-elements must be a whole number ≥ 0, got ${floor}`);
   }
+  const levels = options.levels;
+  if (levels !== undefined && !(Number.isInteger(levels) && levels >= 2 && levels <= 256)) {
+    throw new CompressError(`quantize: levels must be a whole number from 2 to 256 (e.g. 64), got ${levels}`);
+  }
   const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32');
   const selection = selectWeights(
     specs.map((s) => s.name),
@@ -205,7 +238,7 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
     const target = selection.targets.get(spec.name);
     if (target !== undefined && elementCount(spec.shape) >= floor) targets.set(spec.name, target);
   }
-  const result = quantizeTensors(artifacts, targets, selection.warnings);
+  const result = quantizeTensors(artifacts, targets, selection.warnings, options.rounding ?? 'nearest', levels === 256 ? undefined : levels);
   if (result.sourceQuantized) {
     return {
       ...result,

@@ -1,6 +1,6 @@
 /**
  * The compression techniques by name, and `compressModel`, which applies the configured ones in a fixed order:
- * fold-batchnorm → prune-channels → prune → quantize (or auto). Structural changes come first so that pruning and
+ * optimize → fold-batchnorm → prune-channels → prune → quantize (or auto). Structural changes come first so that pruning and
  * quantization see the final weights; quantization comes last because it changes the storage, not the values.
  */
 import { basename, dirname } from 'node:path';
@@ -9,15 +9,19 @@ import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
 import { autoCompress, type AutoProgress, type DriftLike } from './auto.js';
 import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
+import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeWeights } from './quantize.js';
-import type { QuantizeSelection } from './select.js';
+import type { Rounding } from './rounding.js';
+import type { QuantizeDtype, QuantizeSelection } from './select.js';
 import { weightBytes } from './weights.js';
 
 /**
  * The `compress:` block of one model, as the config maps onto it (keys as written in YAML).
- * - `quantize`: `uint8` | `uint16` | `float16`, or patterns per dtype `{ uint8: "*", float16: ["conv1/*"] }`.
+ * - `optimize`: `true` rewrites a graph model into fused ops (exact up to float rounding; faster, same weights).
+ * - `quantize`: `uint8` | `uint16` | `float16`, or patterns per dtype `{ uint8: "*", float16: ["conv1/*"] }`, or a
+ *   block `{ dtype: uint8, rounding: sum-preserving | nearest }` (rounding default sum-preserving).
  * - `min-elements`: float32 weights with fewer elements are never quantized (default 0).
  * - `prune`: target sparsity in [0, 1) of the kernels, or `{ sparsity, scope: per-layer | global, weights: [globs] }`.
  * - `fold-batchnorm`: `true` folds BatchNormalization into the preceding Conv2D / DepthwiseConv2D / Dense.
@@ -25,8 +29,33 @@ import { weightBytes } from './weights.js';
  * - `auto`: `true` or `{ max-evaluations }`: mixed-precision search inside the model's accuracy budget (needs an
  *   evaluator; excludes `quantize`).
  */
+/** `quantize:` written as a block: `{ dtype: uint8, rounding: nearest }`, optionally with per-dtype patterns. */
+export type QuantizeBlock = Exclude<QuantizeSelection, string> & {
+  readonly dtype?: QuantizeDtype;
+  readonly rounding?: Rounding;
+  /** Codes uint8 weights use (16–256 in the config); default 256. */
+  readonly levels?: number;
+};
+
+/** The rounding `compress: quantize` uses unless told: better than the converter's at the same bytes. */
+export const DEFAULT_ROUNDING: Rounding = 'sum-preserving';
+
+/** The dtypes selection and rounding a `quantize:` setting means. */
+export function resolveQuantize(setting: QuantizeSelection | QuantizeBlock): { dtypes: QuantizeSelection; rounding: Rounding; levels?: number } {
+  if (typeof setting === 'string') return { dtypes: setting, rounding: DEFAULT_ROUNDING };
+  const { dtype, rounding, levels, ...patterns } = setting as QuantizeBlock;
+  const named = Object.keys(patterns).length > 0;
+  if (dtype === undefined && !named) {
+    throw new CompressError('quantize: a block needs a dtype, e.g. `quantize: { dtype: uint8, rounding: nearest }`');
+  }
+  const dtypes: QuantizeSelection = dtype === undefined ? patterns : named ? { ...patterns, [dtype]: '*' } : dtype;
+  return { dtypes, rounding: rounding ?? DEFAULT_ROUNDING, ...(levels === undefined ? {} : { levels }) };
+}
+
 export interface CompressPlan {
-  readonly quantize?: QuantizeSelection;
+  /** `true` rewrites a graph model's op chains into the fused ops TF.js runs faster (see optimize-graph.ts). */
+  readonly optimize?: boolean;
+  readonly quantize?: QuantizeSelection | QuantizeBlock;
   readonly 'min-elements'?: number;
   readonly prune?: number | { readonly sparsity: number; readonly scope?: 'per-layer' | 'global'; readonly weights?: readonly string[] };
   readonly 'fold-batchnorm'?: boolean;
@@ -35,7 +64,7 @@ export interface CompressPlan {
 }
 
 /** Names of the techniques, in the order they run. */
-export const TECHNIQUE_NAMES = ['fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
+export const TECHNIQUE_NAMES = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
 export type TechniqueName = (typeof TECHNIQUE_NAMES)[number];
 
 /** What the `auto` technique needs from the caller: drift against the original model, and the budget. */
@@ -84,6 +113,16 @@ function strip<T extends { artifacts: io.ModelArtifacts }>(result: T): Omit<T, '
 /** Every technique, by name, in run order. */
 export const TECHNIQUES: readonly Technique[] = [
   {
+    name: 'optimize',
+    wanted: (p) => p.optimize === true,
+    run: async (a, _p, auto) => {
+      const r = await optimizeChecked(a, auto?.evaluate);
+      const counts = Object.entries(r.rewrites).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ');
+      const summary = `graph nodes ${n(r.nodesBefore)} → ${n(r.nodesAfter)}${counts ? ` (${counts})` : ''}`;
+      return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
+    },
+  },
+  {
     name: 'fold-batchnorm',
     wanted: (p) => p['fold-batchnorm'] === true,
     run: (a) => {
@@ -123,8 +162,10 @@ export const TECHNIQUES: readonly Technique[] = [
     name: 'quantize',
     wanted: (p) => p.quantize !== undefined,
     run: (a, p) => {
-      const r = quantizeWeights(a, { dtypes: p.quantize ?? 'uint8', minElements: p['min-elements'] ?? 0 });
-      const summary = `${typeof p.quantize === 'string' ? p.quantize : 'mixed'}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes`;
+      const { dtypes, rounding, levels } = resolveQuantize(p.quantize ?? 'uint8');
+      const r = quantizeWeights(a, { dtypes, rounding, minElements: p['min-elements'] ?? 0, ...(levels === undefined ? {} : { levels }) });
+      const how = dtypes === 'float16' ? '' : ` (${rounding} rounding${levels === undefined ? '' : `, ${levels} levels`})`;
+      const summary = `${typeof dtypes === 'string' ? dtypes : 'mixed'}${how}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes`;
       return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) });
     },
   },

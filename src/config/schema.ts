@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
 import { METRICS } from './metrics.js';
 import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
+import { ROUNDINGS } from '../compress/rounding.js';
 
 /**
  * The schema of `model-budget.yml`: the only place its keys, types and defaults are defined. The JSON Schema in
@@ -264,9 +265,24 @@ const QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 const patterns = z.union([z.string(), z.array(z.string()).min(1)]);
 
 export const compressSchema = z.strictObject({
-  /** `uint8` (every float32 weight) or `{ uint8: "*", float16: ["conv1/*"] }`. */
+  /** Graph models: rewrite op chains into the fused ops TF.js runs faster (Relu6, BatchNorm folded, _FusedConv2D). */
+  optimize: z.boolean().default(false),
+  /** `uint8` (every float32 weight), `{ uint8: "*", float16: ["conv1/*"] }` or `{ dtype: uint8, rounding: nearest }`. */
   quantize: z
-    .union([z.enum(QUANT_DTYPES), z.strictObject({ uint8: patterns.optional(), uint16: patterns.optional(), float16: patterns.optional() })])
+    .union([
+      z.enum(QUANT_DTYPES),
+      z.strictObject({
+        /** Every float32 weight the patterns do not name gets this dtype. */
+        dtype: z.enum(QUANT_DTYPES).optional(),
+        /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
+        rounding: z.enum(ROUNDINGS).optional(),
+        /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. */
+        levels: z.number().int().min(16).max(256).optional(),
+        uint8: patterns.optional(),
+        uint16: patterns.optional(),
+        float16: patterns.optional(),
+      }),
+    ])
     .optional(),
   /** Weights with fewer elements stay float32 (biases, BatchNorm vectors). */
   'min-elements': z.number().int().min(0).default(0),

@@ -49,13 +49,14 @@ export async function compressAsConfigured(
 ): Promise<CompressOutcome> {
   const race = <T>(stage: string, work: () => Promise<T>): Promise<T> => (options.deadline ? options.deadline.race(stage, work) : work());
   const plan = toPlan(compress);
-  if (!plan.auto && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
+  // `optimize` checks its own rewrites with the drift evaluator, as `auto` searches with it.
+  if (!plan.auto && !plan.optimize && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
   let session: DriftSession | undefined;
   try {
     session = await race('loading the original for drift', () => openDriftSession(original, spec));
     const evaluator = session;
     let evaluations = 0;
-    const auto = plan.auto
+    const auto = plan.auto || plan.optimize
       ? {
           evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
           withinBudget: withinAccuracyBudget(spec),
@@ -133,6 +134,7 @@ function toPlan(compress: CompressSetting): CompressPlan {
     ...(rest.auto === undefined || rest.auto === false ? {} : { auto: rest.auto }),
     ...(minElements > 0 ? { 'min-elements': minElements } : {}),
     ...(fold ? { 'fold-batchnorm': true } : {}),
+    ...(rest.optimize ? { optimize: true } : {}),
     ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
   };
 }

@@ -1,0 +1,59 @@
+import type { io } from '@tensorflow/tfjs';
+import { encodeWeights } from '../../src/compress/weights.js';
+import type { AttrValue, GraphNode } from '../../src/compress/graph-def.js';
+
+/** A constant of a hand-built graph: its values and shape. */
+export interface ConstSpec {
+  readonly shape: readonly number[];
+  readonly values: readonly number[];
+}
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+/** A node of a hand-built graph, `T: float` added. */
+export function op(name: string, opName: string, input: readonly string[], attr: Record<string, AttrValue> = {}): GraphNode {
+  return { name, op: opName, input, attr: { T: { type: 'DT_FLOAT' }, ...attr } };
+}
+
+/** NHWC convolution attributes as the converter writes them. */
+export const convAttrs = (padding = 'SAME'): Record<string, AttrValue> => ({
+  strides: { list: { i: ['1', '1', '1', '1'] } },
+  padding: { s: b64(padding) },
+  data_format: { s: b64('NHWC') },
+  dilations: { list: { i: ['1', '1', '1', '1'] } },
+  explicit_paddings: { list: {} },
+});
+
+/**
+ * Graph-model artifacts from nodes and constants: one `Placeholder` named `x` of `inputShape`, `Const` nodes
+ * for `consts` (float32 weights in the manifest), and a signature returning `outputs`.
+ */
+export function graphArtifacts(
+  inputShape: readonly number[],
+  nodes: readonly GraphNode[],
+  consts: Readonly<Record<string, ConstSpec>>,
+  outputs: readonly string[],
+): io.ModelArtifacts {
+  const placeholder: GraphNode = {
+    name: 'x',
+    op: 'Placeholder',
+    attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: inputShape.map((d) => ({ size: String(d) })) } } },
+  };
+  const constNodes: GraphNode[] = Object.entries(consts).map(([name, c]) => ({
+    name,
+    op: 'Const',
+    attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: c.shape.map((d) => ({ size: String(d) })) } } } },
+  }));
+  const weights = encodeWeights(
+    Object.entries(consts).map(([name, c]) => ({ name, shape: c.shape, dtype: 'float32' as const, data: Float32Array.from(c.values) })),
+  );
+  return {
+    format: 'graph-model',
+    modelTopology: { node: [placeholder, ...constNodes, ...nodes], library: {}, versions: {} },
+    signature: {
+      inputs: { 'x:0': { name: 'x:0', dtype: 'DT_FLOAT' } },
+      outputs: Object.fromEntries(outputs.map((o) => [`${o}:0`, { name: `${o}:0`, dtype: 'DT_FLOAT' }])),
+    },
+    ...weights,
+  };
+}

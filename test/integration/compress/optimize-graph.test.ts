@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compressModel } from '../../../src/compress/registry.js';
+import { optimizeChecked } from '../../../src/compress/optimize-check.js';
+import { optimizeGraph, type OptimizePattern } from '../../../src/compress/optimize-graph.js';
+import type { GraphNode } from '../../../src/compress/graph-def.js';
+import { decodeWeights } from '../../../src/compress/weights.js';
+import { measureDrift } from '../../../src/measure/drift.js';
+import { instantiate } from '../../../src/measure/execute.js';
+import { makeInputs } from '../../../src/measure/inputs.js';
+import { selectRuntime } from '../../../src/measure/runtime.js';
+import { loadModel } from '../../../src/model/load.js';
+import type { LoadedModel } from '../../../src/model/types.js';
+import { corpusModel } from '../../helpers/corpus.js';
+import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
+
+/**
+ * Corpus graph models and the rewrites the optimizer finds in each. Only faceres-deep was converted without the
+ * converter's fusing passes; on the others every rewrite it could make is already made.
+ */
+const CASES: readonly { id: string; rewrites: Partial<Record<OptimizePattern, number>> }[] = [
+  { id: 'human-faceres-deep', rewrites: { relu6: 27, 'fold-scale': 13, fuse: 27 } },
+  { id: 'human-emotion', rewrites: { fuse: 0 } },
+  { id: 'human-gender', rewrites: { fuse: 0 } },
+  { id: 'human-movenet-lightning', rewrites: { fuse: 0 } },
+  { id: 'human-blazepose-heavy', rewrites: { fuse: 0 } },
+  { id: 'human-facemesh-attention', rewrites: { fuse: 0 } },
+  { id: 'human-rvm', rewrites: { fuse: 0, identity: 0 } },
+  { id: 'human-handtrack', rewrites: { fuse: 0, identity: 0 } },
+];
+
+async function driftOf(model: LoadedModel, candidate: tf.io.ModelArtifacts): Promise<number> {
+  const a = await instantiate(model);
+  const b = await instantiate({ ...model, artifacts: candidate });
+  const inputs = [makeInputs(a.inputs, { seed: 1 })];
+  try {
+    return (await measureDrift(a, b, inputs)).maxAbsError;
+  } finally {
+    a.dispose();
+    b.dispose();
+    for (const s of inputs) for (const t of s) t.dispose();
+  }
+}
+
+describe('optimizeGraph on the corpus graph models (cpu backend, stock tf.loadGraphModel)', () => {
+  for (const c of CASES) {
+    it(`${c.id}: the optimized model loads and its outputs move by at most 1e-5`, async () => {
+      await selectRuntime('cpu');
+      const model = await loadModel(corpusModel(c.id).path);
+      const result = optimizeGraph(model.artifacts);
+      for (const [p, n] of Object.entries(c.rewrites)) expect(result.rewrites[p as OptimizePattern], p).toBe(n);
+      // A model with nothing to rewrite comes back as the same artifacts (served byte for byte as before).
+      if (Object.values(result.rewrites).every((n) => n === 0)) expect(result.artifacts).toBe(model.artifacts);
+      expect(await driftOf(model, result.artifacts)).toBeLessThanOrEqual(1e-5);
+    }, 300_000);
+  }
+
+  it('faceres-deep: from 283 graph nodes to 95, weights the same size', async () => {
+    const model = await loadModel(corpusModel('human-faceres-deep').path);
+    const result = optimizeGraph(model.artifacts);
+    expect([result.nodesBefore, result.nodesAfter]).toEqual([283, 95]);
+    const bytes = (a: tf.io.ModelArtifacts): number => (a.weightSpecs ?? []).reduce((n, s) => n + 4 * s.shape.reduce((m, d) => m * d, 1), 0);
+    // The BatchNorm scale vectors are gone (folded into the kernels); every kernel keeps its size.
+    expect(bytes(result.artifacts)).toBeLessThan(bytes(model.artifacts));
+  }, 120_000);
+});
+
+describe('optimizeGraph on hand-built graphs, run by stock TF.js', () => {
+  const ch = 4;
+  const ramp = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+  const nodes: GraphNode[] = [
+    op('dw', 'DepthwiseConv2dNative', ['x', 'dk'], convAttrs()),
+    op('bn_mul', 'Mul', ['dw', 'scale']),
+    op('bn_add', 'AddV2', ['bn_mul', 'shift']),
+    op('pre', 'Prelu', ['bn_add', 'alpha']),
+    op('id', 'Identity', ['pre']),
+    op('pw', 'Conv2D', ['id', 'pk'], convAttrs('VALID')),
+    op('pw_bias', 'BiasAdd', ['pw', 'pb']),
+    op('leak_mul', 'Mul', ['pw_bias', 'slope']),
+    op('leak', 'Maximum', ['pw_bias', 'leak_mul']),
+    op('r', 'Relu', ['leak']),
+    op('mn', 'Minimum', ['r', 'six']),
+    op('y', 'Maximum', ['mn', 'zero']),
+  ];
+  const artifacts = graphArtifacts([1, 5, 5, 2], nodes, {
+    dk: { shape: [3, 3, 2, 2], values: ramp(36, (i) => Math.sin(i) * 0.7) },
+    scale: { shape: [ch], values: [1.5, -0.5, 0.25, 2] },
+    shift: { shape: [ch], values: [0.1, -0.2, 0.3, 0] },
+    alpha: { shape: [ch], values: [0.1, 0.2, 0.3, 0.4] },
+    pk: { shape: [1, 1, ch, 3], values: ramp(12, (i) => Math.cos(i)) },
+    pb: { shape: [3], values: [0.5, -0.5, 1] },
+    slope: { shape: [], values: [0.1] },
+    six: { shape: [], values: [6] },
+    zero: { shape: [], values: [0] },
+  }, ['y']);
+
+  it('every pattern fires once and the outputs stay within 1e-6', async () => {
+    await tf.setBackend('cpu');
+    const result = optimizeGraph(artifacts);
+    expect(result.rewrites).toMatchObject({ identity: 1, relu6: 1, 'leaky-relu': 1, 'fold-scale': 1, fuse: 2 });
+    const x = tf.randomUniform([1, 5, 5, 2], -3, 3, 'float32', 7);
+    const run = async (a: tf.io.ModelArtifacts): Promise<Float32Array> => {
+      const m = await tf.loadGraphModel(tf.io.fromMemory(a));
+      const out = m.predict(x) as tf.Tensor;
+      const data = (await out.data()) as Float32Array;
+      out.dispose();
+      m.dispose();
+      return data;
+    };
+    const [want, got] = [await run(artifacts), await run(result.artifacts)];
+    expect(got.length).toBe(want.length);
+    let max = 0;
+    for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs((want[i] ?? 0) - (got[i] ?? NaN)));
+    expect(max).toBeLessThanOrEqual(1e-6);
+    x.dispose();
+  });
+
+  it('a pattern that moves the outputs by more than 1e-5 is refused and named', async () => {
+    // An evaluator that sees drift whenever the kernel was scaled: fold-scale is left out, the rest applies.
+    const original = decodeWeights(artifacts).find((w) => w.name === 'dk')?.data;
+    const evaluate = (a: tf.io.ModelArtifacts): Promise<{ maxAbsError: number }> => {
+      const dk = decodeWeights(a).find((w) => w.name === 'dk')?.data;
+      return Promise.resolve({ maxAbsError: dk?.[1] === original?.[1] ? 0 : 1e-3 });
+    };
+    const result = await optimizeChecked(artifacts, evaluate);
+    expect(result.refused).toEqual(['fold-scale']);
+    expect(result.rewrites['fold-scale']).toBe(0);
+    expect(result.rewrites.relu6).toBe(1);
+    expect(result.warnings).toEqual([
+      "optimize: left out fold-scale: the rewritten model's outputs moved by more than 0.00001 (max abs) from the original's",
+    ]);
+  });
+});
+
+describe('compress: { optimize: true }', () => {
+  it('runs first and reports the node counts and rewrites per pattern', async () => {
+    const model = await loadModel(corpusModel('human-faceres-deep').path);
+    const result = await compressModel(model, { optimize: true, quantize: 'uint8' });
+    expect(result.steps.map((s) => [s.technique, s.summary])).toEqual([
+      ['optimize', 'graph nodes 283 → 95 (27 relu6, 13 fold-scale, 27 fuse, 67 dead-nodes)'],
+      ['quantize', expect.stringMatching(/^uint8 \(sum-preserving rounding\): /) as unknown as string],
+    ]);
+  }, 120_000);
+});

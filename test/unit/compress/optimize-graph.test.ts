@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { optimizeGraph, type OptimizePattern } from '../../../src/compress/optimize-graph.js';
+import { decodeAttrString, type GraphNode } from '../../../src/compress/graph-def.js';
+import { decodeWeights } from '../../../src/compress/weights.js';
+import { convAttrs, graphArtifacts, op, type ConstSpec } from '../../helpers/graph-artifacts.js';
+
+const six: ConstSpec = { shape: [], values: [6] };
+const zero: ConstSpec = { shape: [], values: [0] };
+const kernel: ConstSpec = { shape: [1, 1, 2, 3], values: [1, 2, 3, 4, 5, 6] };
+const vec3 = (a: number, b: number, c: number): ConstSpec => ({ shape: [3], values: [a, b, c] });
+
+interface Case {
+  readonly what: string;
+  readonly nodes: readonly GraphNode[];
+  readonly consts: Readonly<Record<string, ConstSpec>>;
+  readonly outputs?: readonly string[];
+  /** Ops of the non-Const, non-Placeholder nodes after optimizing, in order. */
+  readonly ops: readonly string[];
+  readonly rewrites: Partial<Record<OptimizePattern, number>>;
+}
+
+const CASES: readonly Case[] = [
+  {
+    what: 'Relu → Minimum(6) → Maximum(0) becomes one Relu6',
+    nodes: [op('r', 'Relu', ['x']), op('mn', 'Minimum', ['r', 'six']), op('y', 'Maximum', ['mn', 'zero'])],
+    consts: { six, zero },
+    ops: ['Relu6'],
+    rewrites: { relu6: 1 },
+  },
+  {
+    what: 'Maximum(0) → Minimum(6) with the constants first becomes Relu6',
+    nodes: [op('mx', 'Maximum', ['zero', 'x']), op('y', 'Minimum', ['six', 'mx'])],
+    consts: { six, zero },
+    ops: ['Relu6'],
+    rewrites: { relu6: 1 },
+  },
+  {
+    what: 'a clip to (0, 5) is not Relu6',
+    nodes: [op('mn', 'Minimum', ['x', 'five']), op('y', 'Maximum', ['mn', 'zero'])],
+    consts: { five: { shape: [], values: [5] }, zero },
+    ops: ['Minimum', 'Maximum'],
+    rewrites: { relu6: 0 },
+  },
+  {
+    what: 'a Relu the model returns stays; only the clip becomes Relu6',
+    nodes: [op('r', 'Relu', ['x']), op('mn', 'Minimum', ['r', 'six']), op('y', 'Maximum', ['mn', 'zero'])],
+    consts: { six, zero },
+    outputs: ['y', 'r'],
+    ops: ['Relu', 'Relu6'],
+    rewrites: { relu6: 1 },
+  },
+  {
+    what: 'a Minimum read by a second node is not folded into the chain',
+    nodes: [op('mn', 'Minimum', ['x', 'six']), op('y', 'Maximum', ['mn', 'zero']), op('z', 'Neg', ['mn'])],
+    consts: { six, zero },
+    outputs: ['y', 'z'],
+    ops: ['Minimum', 'Maximum', 'Neg'],
+    rewrites: { relu6: 0 },
+  },
+  {
+    what: 'nothing inside a while loop frame is rewritten',
+    nodes: [op('e', 'Enter', ['x']), op('mn', 'Minimum', ['e', 'six']), op('mx', 'Maximum', ['mn', 'zero']), op('y', 'Exit', ['mx'])],
+    consts: { six, zero },
+    ops: ['Enter', 'Minimum', 'Maximum', 'Exit'],
+    rewrites: { relu6: 0 },
+  },
+  {
+    what: 'Maximum(x, Mul(x, 0.2)) becomes LeakyRelu',
+    nodes: [op('m', 'Mul', ['x', 'a']), op('y', 'Maximum', ['x', 'm'])],
+    consts: { a: { shape: [], values: [0.2] } },
+    ops: ['LeakyRelu'],
+    rewrites: { 'leaky-relu': 1 },
+  },
+  {
+    what: 'Maximum(x, Mul(x, 1.5)) is not a LeakyRelu',
+    nodes: [op('m', 'Mul', ['x', 'a']), op('y', 'Maximum', ['x', 'm'])],
+    consts: { a: { shape: [], values: [1.5] } },
+    ops: ['Mul', 'Maximum'],
+    rewrites: { 'leaky-relu': 0 },
+  },
+  {
+    what: 'Conv2D → Mul(s) → Add(b) → Relu6 becomes one _FusedConv2D',
+    nodes: [op('c', 'Conv2D', ['x', 'k'], convAttrs()), op('m', 'Mul', ['c', 's']), op('a', 'Add', ['m', 'b']), op('y', 'Relu6', ['a'])],
+    consts: { k: kernel, s: vec3(2, 3, 4), b: vec3(0.5, -1, 2) },
+    ops: ['_FusedConv2D'],
+    rewrites: { 'fold-scale': 1, fuse: 1 },
+  },
+  {
+    what: 'a kernel another node also reads is not scaled',
+    nodes: [op('c', 'Conv2D', ['x', 'k'], convAttrs()), op('m', 'Mul', ['c', 's']), op('c2', 'Conv2D', ['x', 'k'], convAttrs())],
+    consts: { k: kernel, s: vec3(2, 3, 4) },
+    outputs: ['m', 'c2'],
+    ops: ['Conv2D', 'Mul', 'Conv2D'],
+    rewrites: { 'fold-scale': 0 },
+  },
+  {
+    what: 'a bias of the wrong length is not fused',
+    nodes: [op('c', 'Conv2D', ['x', 'k'], convAttrs()), op('y', 'BiasAdd', ['c', 'b'])],
+    consts: { k: kernel, b: { shape: [2], values: [1, 2] } },
+    ops: ['Conv2D', 'BiasAdd'],
+    rewrites: { fuse: 0 },
+  },
+  {
+    what: 'an Identity between ops goes; readers read its input',
+    nodes: [op('i', 'Identity', ['x']), op('y', 'Neg', ['i'])],
+    consts: {},
+    ops: ['Neg'],
+    rewrites: { identity: 1 },
+  },
+  {
+    what: 'an Identity the model returns stays',
+    nodes: [op('n', 'Neg', ['x']), op('y', 'Identity', ['n'])],
+    consts: {},
+    ops: ['Neg', 'Identity'],
+    rewrites: { identity: 0 },
+  },
+];
+
+const opsOf = (nodes: readonly GraphNode[]): string[] => nodes.filter((n) => n.op !== 'Const' && n.op !== 'Placeholder').map((n) => n.op);
+
+describe('optimizeGraph', () => {
+  it.each(CASES)('$what', (c) => {
+    const artifacts = graphArtifacts([1, 4, 4, 2], c.nodes, c.consts, c.outputs ?? ['y']);
+    const before = JSON.stringify(artifacts.modelTopology);
+    const result = optimizeGraph(artifacts);
+    const graph = result.artifacts.modelTopology as { node: GraphNode[] };
+    expect(opsOf(graph.node)).toEqual(c.ops);
+    for (const [p, n] of Object.entries(c.rewrites)) expect(result.rewrites[p as OptimizePattern], p).toBe(n);
+    // Every returned name still exists, and the input artifacts are untouched.
+    const names = new Set(graph.node.map((n) => n.name));
+    for (const o of c.outputs ?? ['y']) expect(names.has(o)).toBe(true);
+    expect(JSON.stringify(artifacts.modelTopology)).toBe(before);
+  });
+
+  it('writes the fused node as the converter does and scales the kernel per output channel', () => {
+    const artifacts = graphArtifacts(
+      [1, 4, 4, 2],
+      [op('c', 'Conv2D', ['x', 'k'], convAttrs()), op('m', 'Mul', ['c', 's']), op('a', 'AddV2', ['b', 'm']), op('y', 'Relu6', ['a'])],
+      { k: kernel, s: vec3(2, 3, 4), b: vec3(0.5, -1, 2), unused: zero },
+      ['y'],
+    );
+    const result = optimizeGraph(artifacts);
+    const fused = (result.artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
+    expect(fused?.op).toBe('_FusedConv2D');
+    expect(fused?.input).toEqual(['x', 'k', 'b']);
+    expect(fused?.attr?.['fused_ops']?.list?.s?.map((s) => decodeAttrString(s))).toEqual(['BiasAdd', 'Relu6']);
+    expect(fused?.attr?.['num_args']).toEqual({ i: '1' });
+    expect(fused?.attr?.['epsilon']).toEqual({ f: 0 });
+    expect(decodeAttrString(fused?.attr?.['padding']?.s)).toBe('SAME');
+    const weights = new Map(decodeWeights(result.artifacts).map((w) => [w.name, Array.from(w.data as Float32Array)]));
+    // kernel [1,1,2,3]: channel = index % 3.
+    expect(weights.get('k')).toEqual([2, 6, 12, 8, 15, 24]);
+    expect(weights.get('b')).toEqual([0.5, -1, 2]);
+    // The scale's weight went with its node, and so did a constant nothing reads.
+    expect([...weights.keys()].sort()).toEqual(['b', 'k']);
+    expect(result.rewrites['dead-nodes']).toBe(2);
+    // Without the dead-nodes pass only constants a rewrite orphaned go.
+    const kept = optimizeGraph(artifacts, { patterns: ['fold-scale', 'fuse'] });
+    expect(decodeWeights(kept.artifacts).map((w) => w.name).sort()).toEqual(['b', 'k', 'unused']);
+  });
+
+  it('fuses depthwise and MatMul into their fused ops, with Prelu as a second argument', () => {
+    const dw = graphArtifacts(
+      [1, 4, 4, 2],
+      [op('d', 'DepthwiseConv2dNative', ['x', 'k'], convAttrs()), op('a', 'BiasAdd', ['d', 'b']), op('y', 'Prelu', ['a', 'al'])],
+      { k: { shape: [1, 1, 2, 2], values: [1, 2, 3, 4] }, b: { shape: [4], values: [1, 2, 3, 4] }, al: { shape: [4], values: [0.1, 0.2, 0.3, 0.4] } },
+      ['y'],
+    );
+    const d = (optimizeGraph(dw).artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
+    expect(d?.op).toBe('FusedDepthwiseConv2dNative');
+    expect(d?.input).toEqual(['x', 'k', 'b', 'al']);
+    expect(d?.attr?.['num_args']).toEqual({ i: '2' });
+    const mm = graphArtifacts([1, 2], [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Add', ['mm', 'b'])], {
+      w: { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
+      b: vec3(1, 2, 3),
+    }, ['y']);
+    const m = (optimizeGraph(mm).artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
+    expect(m?.op).toBe('_FusedMatMul');
+    expect(m?.attr?.['fused_ops']?.list?.s?.map((s) => decodeAttrString(s))).toEqual(['BiasAdd']);
+  });
+
+  it('runs only the patterns asked for', () => {
+    const artifacts = graphArtifacts([1, 4, 4, 2], [op('mn', 'Minimum', ['x', 'six']), op('y', 'Maximum', ['mn', 'zero'])], { six, zero }, ['y']);
+    expect(opsOf((optimizeGraph(artifacts, { patterns: ['identity'] }).artifacts.modelTopology as { node: GraphNode[] }).node)).toEqual(['Minimum', 'Maximum']);
+  });
+
+  it('leaves a layers model as it is, with a warning', () => {
+    const artifacts = { format: 'layers-model', modelTopology: { class_name: 'Sequential', config: {} } };
+    const result = optimizeGraph(artifacts);
+    expect(result.artifacts).toBe(artifacts);
+    expect(result.warnings).toEqual(['optimize: applies to TF.js graph models only; left the model as it is']);
+  });
+});
