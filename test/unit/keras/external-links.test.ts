@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import h5wasm from 'h5wasm/node';
@@ -11,16 +11,16 @@ import { editedH5, fixture, scratchDir } from './fixtures.js';
 const dir = scratchDir();
 const MLP = fixture('k2-mlp-sequential.h5');
 
-/** Another HDF5 file on disk holding a float dataset shaped like the MLP's dense_1 bias, filled with 7s. */
+/**
+ * Another HDF5 file on disk holding a float dataset shaped like the MLP's dense_1 bias, filled with 7s. Written
+ * with h5wasm's Node build, whose file system is the real one, straight into the scratch folder.
+ */
 async function secretFile(): Promise<string> {
-  const module = await h5wasm.ready;
-  const fsName = `/secret-${process.pid}.h5`;
-  const file = new h5wasm.File(fsName, 'w');
+  await h5wasm.ready;
+  const out = join(dir, 'secret.h5');
+  const file = new h5wasm.File(out, 'w');
   file.create_dataset({ name: 'secret', data: new Float32Array(128).fill(7) });
   file.close();
-  const out = join(dir, 'secret.h5');
-  writeFileSync(out, module.FS.readFile(fsName));
-  module.FS.unlink(fsName);
   return out;
 }
 

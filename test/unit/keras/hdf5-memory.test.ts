@@ -5,9 +5,13 @@ import { childNames, withHdf5 } from '../../../src/model/keras/hdf5.js';
 import { ModelLoadError } from '../../../src/errors.js';
 import { fixture } from './fixtures.js';
 
-/** Files on the real disk that a reader could have left: the root and the temp folder. */
+/**
+ * Files on the real disk that a reader could have left: anything new at the root, and HDF5 copies in the temp
+ * folder (other test files create folders of their own there meanwhile).
+ */
 function diskEntries(): string[] {
-  return [...readdirSync('/').map((f) => `/${f}`), ...readdirSync(tmpdir()).map((f) => `${tmpdir()}/${f}`)];
+  const copies = readdirSync(tmpdir()).filter((f) => /\.(h5|hdf5|keras)$|^model-budget-[0-9a-f]{8}-/.test(f));
+  return [...readdirSync('/').map((f) => `/${f}`), ...copies.map((f) => `${tmpdir()}/${f}`)];
 }
 
 describe('withHdf5 reads from memory', () => {
