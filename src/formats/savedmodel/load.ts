@@ -43,6 +43,8 @@ export interface ConvertedSavedModel {
 }
 
 const SERVE_TAG = 'serve';
+/** Where TensorFlow keeps the TrackableObjectGraph inside the checkpoint. */
+const OBJECT_GRAPH_KEY = '_CHECKPOINTABLE_OBJECT_GRAPH';
 
 function chooseMetaGraph(metaGraphs: readonly MetaGraphDef[], what: string): MetaGraphDef {
   const serving = metaGraphs.find((m) => m.metaInfoDef?.tags.includes(SERVE_TAG)) ?? metaGraphs[0];
@@ -50,11 +52,17 @@ function chooseMetaGraph(metaGraphs: readonly MetaGraphDef[], what: string): Met
   return serving;
 }
 
-/**
- * Converts the SavedModel read through `read` (`name` is how errors refer to it). Throws ModelLoadError for anything
- * that is not a well-formed, supported SavedModel.
- */
-export async function convertSavedModel(read: ReadSavedModelFile, name: string, options: FreezeOptions = {}): Promise<ConvertedSavedModel> {
+export interface OpenedSavedModel {
+  /** The MetaGraph tagged "serve" (or the only one). */
+  readonly metaGraph: MetaGraphDef;
+  /** The variables, when the SavedModel has a variables/ folder. */
+  readonly bundle: Bundle | undefined;
+  /** Object-graph node id → checkpoint key of its value. */
+  readonly checkpointKeys: ReadonlyMap<number, string>;
+}
+
+/** Reads and checks `saved_model.pb` and the variables bundle (`name` is how errors refer to the folder). */
+export async function openSavedModel(read: ReadSavedModelFile, name: string): Promise<OpenedSavedModel> {
   const pb = await read('saved_model.pb');
   if (pb === undefined) {
     const text = await read('saved_model.pbtxt');
@@ -70,18 +78,27 @@ export async function convertSavedModel(read: ReadSavedModelFile, name: string, 
   if (metaGraph.graphDef === undefined) throw new ModelLoadError(`${what} has no graph`);
   const index = await read('variables/variables.index');
   let bundle: Bundle | undefined;
-  let keys = new Map<number, string>();
+  let checkpointKeys = new Map<number, string>();
   if (index !== undefined) {
     bundle = await openBundle((file) => (file === 'variables.index' ? Promise.resolve(index) : read(`variables/${file}`)));
-    if (bundle.entry('_CHECKPOINTABLE_OBJECT_GRAPH') !== undefined) {
-      const graphBytes = bundle.tensor('_CHECKPOINTABLE_OBJECT_GRAPH').strings?.[0];
-      if (graphBytes !== undefined) keys = checkpointKeysOf(decodeTrackableObjectGraph(graphBytes, `${name}/variables object graph`).nodes);
+    if (bundle.entry(OBJECT_GRAPH_KEY) !== undefined) {
+      const graphBytes = bundle.tensor(OBJECT_GRAPH_KEY).strings?.[0];
+      if (graphBytes !== undefined) checkpointKeys = checkpointKeysOf(decodeTrackableObjectGraph(graphBytes, `${name}/variables object graph`).nodes);
     }
   } else if ((await read('variables/variables.data-00000-of-00001')) !== undefined) {
     throw new ModelLoadError(`${name}/variables/variables.index is missing: the variable data cannot be found without it`);
   }
+  return { metaGraph, bundle, checkpointKeys };
+}
+
+/**
+ * Converts the SavedModel read through `read` (`name` is how errors refer to it). Throws ModelLoadError for anything
+ * that is not a well-formed, supported SavedModel.
+ */
+export async function convertSavedModel(read: ReadSavedModelFile, name: string, options: FreezeOptions = {}): Promise<ConvertedSavedModel> {
+  const { metaGraph, bundle, checkpointKeys } = await openSavedModel(read, name);
   const signature = options.signature ?? 'serving_default';
-  const frozen = freezeSignature(metaGraph, bundle, keys, { signature });
+  const frozen = freezeSignature(metaGraph, bundle, checkpointKeys, { signature });
   const signatures = Object.keys(metaGraph.signatureDef).filter((s) => !s.startsWith('__'));
   return {
     artifacts: frozen.artifacts,
