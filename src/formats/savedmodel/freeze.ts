@@ -9,7 +9,7 @@ import { ModelLoadError } from '../../errors.js';
 import type { Bundle } from './bundle.js';
 import { withDefaults } from './op-defaults.js';
 import { flatOutputIndex } from './op-outputs.js';
-import type { AttrValue, FunctionDef, MetaGraphDef, NodeDef, OpDef, TensorShapeProto } from './proto.js';
+import type { FunctionDef, MetaGraphDef, NodeDef, OpDef, TensorShapeProto } from './proto.js';
 import { constValue, GRAPH_DTYPE, variableValue, type ConstValue } from './tensor.js';
 import { isSupportedOp, throwUnsupported, type OpIssue } from './unsupported.js';
 
@@ -109,6 +109,7 @@ export function freezeSignature(
   const variableFor = (id: number, where: string): Value => {
     const key = checkpointKeys.get(id);
     const object = objectGraph?.nodes[id];
+    if (bundle === undefined) throw new ModelLoadError(`${where}: the graph reads variables, but the SavedModel has no variables/ folder (copy variables/variables.index and variables.data-* along with saved_model.pb)`);
     if (key === undefined || object?.variable === undefined) throw new ModelLoadError(`${where}: captured object ${id} is not a saved variable`);
     const shape = object.variable.shape?.unknownRank === true ? undefined : (object.variable.shape?.dim ?? []).map((d) => Number(d.size ?? '-1'));
     return { kind: 'variable', key, shape };
@@ -227,8 +228,13 @@ export function freezeSignature(
 
   const emitOp = (scope: Scope, node: NodeDef, name: string, index: number): Value => {
     if (!out.has(name)) {
-      if (!isSupportedOp(node.op)) issues.push({ op: node.op, node: name, where: scope.where });
-      const inputs = dataInputs(node).map((i) => asTensor(resolve(scope, i), `${scope.where}: node "${node.name}" (${node.op})`));
+      const supported = isSupportedOp(node.op);
+      if (!supported) issues.push({ op: node.op, node: name, where: scope.where });
+      // An unsupported node is reported with the others; its variable inputs are not an error of their own.
+      const inputs = dataInputs(node).map((i) => {
+        const value = resolve(scope, i);
+        return supported || value.kind === 'tensor' ? asTensor(value, `${scope.where}: node "${node.name}" (${node.op})`) : value.key;
+      });
       const attr: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node.attr)) if (!DROPPED_ATTR.test(k)) attr[k] = attrJson(v);
       if (!out.has(name)) emit({ name, op: node.op, input: inputs, attr: withDefaults(node.op, attr), ...(node.device ? { device: node.device } : {}) });

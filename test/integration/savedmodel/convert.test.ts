@@ -34,7 +34,7 @@ async function kerasRebuild(dir: string): Promise<tf.LayersModel> {
   const { metaGraph, bundle, checkpointKeys } = await openSavedModel(folderReader(dir), dir);
   const nodes = metaGraph.objectGraphDef?.nodes ?? [];
   const metadata = JSON.parse(nodes[0]?.userObject?.metadata ?? 'null') as { class_name: string; config: unknown };
-  const model = await tf.models.modelFromJSON({ class_name: metadata.class_name, config: kerasConfig(metadata.config) } as unknown as tf.io.ModelJSON['modelTopology'] & object);
+  const model = await tf.models.modelFromJSON({ class_name: metadata.class_name, config: kerasConfig(metadata.config) } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
   const byName = new Map<string, number>();
   nodes.forEach((n, id) => n.variable?.name !== undefined && byName.set(n.variable.name, id));
   const values = model.weights.map((w) => {
