@@ -26,6 +26,8 @@ interface Scope {
   readonly args: ReadonlyMap<string, () => Value>;
   readonly isFunction: boolean;
   readonly memo: Map<string, Value>;
+  /** Functions being inlined around this scope, outermost first (to refuse recursion). */
+  readonly callers: readonly string[];
 }
 
 export interface GraphNodeJson {
@@ -45,6 +47,8 @@ export interface FrozenGraph {
 
 const CALL_OPS = new Set(['StatefulPartitionedCall', 'PartitionedCall']);
 const DROPPED_ATTR = /^_/;
+/** Deepest nesting of function calls inlined (Keras models nest 3–4). */
+const MAX_CALL_DEPTH = 64;
 
 function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -259,6 +263,8 @@ export function freezeSignature(
     const fname = node.attr['f']?.func?.name ?? '';
     const fn = functions.get(fname);
     if (fn?.signature === undefined) throw new ModelLoadError(`${where}: calls function "${fname}", which is not in the graph's library`);
+    if (scope.callers.includes(fname)) throw new ModelLoadError(`${where}: calls "${fname}" from inside itself (${[...scope.callers, fname].join(' → ')}); recursive functions cannot be inlined`);
+    if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(`${where}: function calls nest deeper than ${MAX_CALL_DEPTH}`);
     const memoKey = `${node.name}:#scope`;
     let inner = innerScopes.get(`${scope.prefix}${memoKey}`);
     if (inner === undefined) {
@@ -271,7 +277,7 @@ export function freezeSignature(
         let cached: Value | undefined;
         args.set(arg.name, () => (cached ??= resolve(scope, inputs[i] ?? '')));
       });
-      inner = { prefix: `${name}/`, where: `function ${fname}`, nodes: new Map(fn.nodeDef.map((n) => [n.name, n])), args, isFunction: true, memo: new Map() };
+      inner = { prefix: `${name}/`, where: `function ${fname}`, nodes: new Map(fn.nodeDef.map((n) => [n.name, n])), args, isFunction: true, memo: new Map(), callers: [...scope.callers, fname] };
       innerScopes.set(`${scope.prefix}${memoKey}`, inner);
     }
     const outArg = fn.signature.outputArg[index];
@@ -282,7 +288,7 @@ export function freezeSignature(
   };
   const innerScopes = new Map<string, Scope>();
 
-  const main: Scope = { prefix: '', where: 'the main graph', nodes: new Map((graph?.node ?? []).map((n) => [n.name, n])), args: new Map(), isFunction: false, memo: new Map() };
+  const main: Scope = { prefix: '', where: 'the main graph', nodes: new Map((graph?.node ?? []).map((n) => [n.name, n])), args: new Map(), isFunction: false, memo: new Map(), callers: [] };
 
   const signatureJson: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } = { inputs: {}, outputs: {} };
   for (const [key, info] of Object.entries(signature.inputs)) {

@@ -113,6 +113,18 @@ describe('SavedModel bad input', () => {
     expect(message).toContain('runs Python code');
   });
 
+  it('a function that calls itself is refused, not followed', async () => {
+    const files = variant((f) =>
+      editFunction(f, '__inference_signature_wrapper_32', (nodes) => {
+        for (const node of nodes as { op: string; attr: Record<string, { func?: { name: string } }> }[]) {
+          const func = node.attr['f']?.func;
+          if (node.op === 'StatefulPartitionedCall' && func !== undefined) func.name = '__inference_signature_wrapper_32';
+        }
+      }),
+    );
+    expect(await failure(files)).toMatch(/calls "__inference_signature_wrapper_32" from inside itself \(__inference_signature_wrapper_32 → __inference_signature_wrapper_32\)/);
+  });
+
   it('a variable used by an op other than a read is reported as a resource op', async () => {
     const files = variant((f) =>
       editFunction(f, '__inference___call___15', (nodes) => {
