@@ -210,7 +210,6 @@ export function freezeSignature(
         break;
       }
       case 'Const': {
-        if (scope.memo.has(`${node.name}:0`)) break;
         const tensor = node.attr['value']?.tensor;
         if (tensor === undefined) throw new ModelLoadError(`${where}: has no value`);
         if (tensor.dtype === 'DT_STRING') {
