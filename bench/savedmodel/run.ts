@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertSavedModelDir } from '../../src/formats/savedmodel/load.js';
 
-const FIXTURES = ['times-three-float', 'kws-dscnn'];
+const FIXTURES = ['times-three-float', 'module_with_multiple_signatures', 'int64_multiply', 'model_multi_output', 'kws-dscnn'];
 const RUNS = 7;
 
 interface Row {
