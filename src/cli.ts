@@ -19,7 +19,8 @@ Usage:
                      [--verbose]
   model-budget compare <baseline-model.json> <candidate-model.json> [--runtime wasm|cpu|tensorflow|auto]
                        [--max-increase 10%] [--json out.json]
-  model-budget convert <in.h5|in.keras|model.json> <out-dir> [--quantize float16|uint8|uint16] [--shard-size 4MB]
+  model-budget convert <in.h5|in.keras|model.json|saved_model_dir> <out-dir> [--signature NAME]
+                       [--quantize float16|uint8|uint16] [--shard-size 4MB]
   model-budget trend [--history <dir or file>] [--model NAME] [--html out.html]
   model-budget --help | --version
 

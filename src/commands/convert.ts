@@ -1,18 +1,22 @@
 /**
- * `model-budget convert <in.h5|in.keras|model.json> <out-dir>`: writes a TF.js layers model (model.json +
- * `group1-shardNofM.bin`), optionally quantized — a TypeScript replacement for `tensorflowjs_converter`'s Keras path.
+ * `model-budget convert <in.h5|in.keras|model.json|saved_model_dir> <out-dir>`: writes a TF.js layers model (Keras
+ * input) or graph model (SavedModel input) as model.json + `group1-shardNofM.bin`, optionally quantized — a
+ * TypeScript replacement for `tensorflowjs_converter`'s Keras and SavedModel paths.
  */
 import { resolve } from 'node:path';
 import { quantizeWeights } from '../compress/quantize.js';
 import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
 import { formatBytes, parseSize } from '../config/units.js';
 import { UsageError } from '../errors.js';
+import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
 import { loadModel } from '../model/load.js';
+import type { LoadedModel } from '../model/types.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../model/save.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
 
-const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json> <out-dir>
+const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json|saved_model_dir> <out-dir>
+  [--signature NAME]                SavedModel signature to convert (default serving_default)
   [--quantize float16|uint8|uint16]  store every float32 weight in this dtype (as the converter's --quantize_*)
   [--shard-size 4MiB]               bytes per weight file (default 4 MiB, the converter's default; MB = 1000²)
   [--custom-layers module.js]       ES module that registers custom layer classes (tf.serialization.registerClass)
@@ -39,6 +43,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
     quantize: { type: 'string' },
     'shard-size': { type: 'string' },
     'custom-layers': { type: 'string' },
+    signature: { type: 'string' },
   });
   if (parsed.values.help === true) {
     io.stdout(USAGE);
@@ -51,7 +56,16 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const dtype = quantizeOption(stringOption(parsed, 'quantize'));
   const shardBytes = shardOption(stringOption(parsed, 'shard-size'));
   const customLayers = stringOption(parsed, 'custom-layers');
-  const model = await loadModel(resolve(io.cwd, input), customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
+  const signature = stringOption(parsed, 'signature');
+  const inputPath = resolve(io.cwd, input);
+  let model: Pick<LoadedModel, 'artifacts' | 'format' | 'notes'> & { readonly sourceKind: string };
+  if (await isSavedModelDir(inputPath)) {
+    const converted = await convertSavedModelDir(inputPath, signature === undefined ? {} : { signature });
+    model = { artifacts: converted.artifacts, format: 'graph', notes: converted.notes, sourceKind: 'savedmodel' };
+  } else {
+    if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+    model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
+  }
   for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {

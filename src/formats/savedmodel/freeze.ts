@@ -1,0 +1,360 @@
+/**
+ * Freezes one signature of a SavedModel into a TF.js graph model: starting from the signature's outputs, every
+ * (Stateful)PartitionedCall is inlined (node names prefixed with the call path, arguments and returns mapped),
+ * variable reads become constants from the TensorBundle, control edges and NoOps are dropped, and every constant
+ * moves into the weights manifest. Only nodes the outputs depend on are kept.
+ */
+import type { io } from '@tensorflow/tfjs';
+import { ModelLoadError } from '../../errors.js';
+import type { Bundle } from './bundle.js';
+import { withDefaults } from './op-defaults.js';
+import { flatOutputIndex } from './op-outputs.js';
+import type { FunctionDef, MetaGraphDef, NodeDef, OpDef, TensorShapeProto } from './proto.js';
+import { constValue, GRAPH_DTYPE, variableValue, type ConstValue } from './tensor.js';
+import { isSupportedOp, throwUnsupported, type OpIssue } from './unsupported.js';
+
+/** A value flowing along an edge: a tensor of the output graph, or a variable handle (checkpoint key). */
+type Value = { readonly kind: 'tensor'; readonly ref: string } | { readonly kind: 'variable'; readonly key: string; readonly shape: readonly number[] | undefined };
+
+interface Scope {
+  /** Prefix of emitted node names ('' in the main graph). */
+  readonly prefix: string;
+  /** "the main graph" or the function name, for messages. */
+  readonly where: string;
+  readonly nodes: ReadonlyMap<string, NodeDef>;
+  /** Function arguments by name (lazy: only what is used is resolved). */
+  readonly args: ReadonlyMap<string, () => Value>;
+  readonly isFunction: boolean;
+  readonly memo: Map<string, Value>;
+  /** Functions being inlined around this scope, outermost first (to refuse recursion). */
+  readonly callers: readonly string[];
+}
+
+export interface GraphNodeJson {
+  readonly name: string;
+  readonly op: string;
+  readonly input: string[];
+  readonly attr: Record<string, unknown>;
+  readonly device?: string;
+}
+
+export interface FrozenGraph {
+  readonly artifacts: io.ModelArtifacts;
+  /** Number of function calls inlined and of variables frozen, for notes. */
+  readonly inlinedCalls: number;
+  readonly frozenVariables: number;
+}
+
+const CALL_OPS = new Set(['StatefulPartitionedCall', 'PartitionedCall']);
+const DROPPED_ATTR = /^_/;
+/** Deepest nesting of function calls inlined (Keras models nest 3–4). */
+const MAX_CALL_DEPTH = 64;
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** AttrValue → the proto3 JSON form model.json carries (bytes as base64; int64 already decimal strings). */
+function attrJson(value: unknown): unknown {
+  if (value instanceof Uint8Array) return toBase64(value);
+  if (Array.isArray(value)) return value.map(attrJson);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!(Array.isArray(v) && v.length === 0 && k !== 'dim')) out[k] = attrJson(v);
+    return out;
+  }
+  return value;
+}
+
+function shapeJson(shape: readonly number[]): { dim?: { size: string }[] } {
+  return shape.length === 0 ? {} : { dim: shape.map((d) => ({ size: String(d) })) };
+}
+
+const tensorRef = (name: string, index: number): string => (index === 0 ? name : `${name}:${index}`);
+
+/** Options for {@link freezeSignature}. */
+export interface FreezeOptions {
+  /** Signature to convert; default `serving_default`. */
+  readonly signature?: string;
+}
+
+/**
+ * Freezes `options.signature` of `metaGraph` with the variables in `bundle` (`checkpointKeys`: object-graph node id →
+ * checkpoint key). Throws ModelLoadError for an unknown signature, unsupported ops or inconsistent variables.
+ */
+export function freezeSignature(
+  metaGraph: MetaGraphDef,
+  bundle: Bundle | undefined,
+  checkpointKeys: ReadonlyMap<number, string>,
+  options: FreezeOptions = {},
+): FrozenGraph {
+  const signatureName = options.signature ?? 'serving_default';
+  const signature = metaGraph.signatureDef[signatureName];
+  const usable = Object.keys(metaGraph.signatureDef).filter((k) => !k.startsWith('__'));
+  if (signature === undefined) {
+    throw new ModelLoadError(
+      `the SavedModel has no signature "${signatureName}"; it has ${usable.length === 0 ? 'none' : usable.map((s) => `"${s}"`).join(', ')}` +
+        (usable.length > 0 ? ` (choose one with --signature ${usable[0]})` : ' (export with tf.saved_model.save(..., signatures=...))'),
+    );
+  }
+  const graph = metaGraph.graphDef;
+  const functions = new Map<string, FunctionDef>();
+  for (const fn of graph?.library?.function ?? []) if (fn.signature?.name) functions.set(fn.signature.name, fn);
+  const opDefs = new Map<string, OpDef>();
+  for (const def of metaGraph.metaInfoDef?.strippedOpList?.op ?? []) opDefs.set(def.name, def);
+  const objectGraph = metaGraph.objectGraphDef;
+
+  const out = new Map<string, GraphNodeJson>();
+  const weights: { name: string; value: ConstValue }[] = [];
+  const variableConsts = new Map<string, string>();
+  const issues: OpIssue[] = [];
+  let inlinedCalls = 0;
+
+  const variableFor = (id: number, where: string): Value => {
+    const key = checkpointKeys.get(id);
+    const object = objectGraph?.nodes[id];
+    if (bundle === undefined) throw new ModelLoadError(`${where}: the graph reads variables, but the SavedModel has no variables/ folder (copy variables/variables.index and variables.data-* along with saved_model.pb)`);
+    if (key === undefined || object?.variable === undefined) throw new ModelLoadError(`${where}: captured object ${id} is not a saved variable`);
+    const shape = object.variable.shape?.unknownRank === true ? undefined : (object.variable.shape?.dim ?? []).map((d) => Number(d.size ?? '-1'));
+    return { kind: 'variable', key, shape };
+  };
+
+  // Main-graph VarHandleOps are bound to variables through the captures of the functions that receive them.
+  const handles = new Map<string, number>();
+  for (const node of graph?.node ?? []) {
+    if (!CALL_OPS.has(node.op)) continue;
+    const fname = node.attr['f']?.func?.name ?? '';
+    const bound = objectGraph?.concreteFunctions[fname]?.boundInputs ?? [];
+    const data = node.input.filter((i) => !i.startsWith('^'));
+    bound.forEach((id, j) => {
+      const input = data[data.length - bound.length + j];
+      if (input !== undefined) handles.set(input.split(':')[0] ?? input, id);
+    });
+  }
+  const variablesByName = new Map<string, number>();
+  objectGraph?.nodes.forEach((n, id) => {
+    if (n.variable?.name !== undefined) variablesByName.set(n.variable.name, id);
+  });
+
+  const emit = (node: GraphNodeJson): void => {
+    if (out.has(node.name)) throw new ModelLoadError(`two nodes would be named "${node.name}" in the converted graph`);
+    out.set(node.name, node);
+  };
+
+  const emitConst = (name: string, value: ConstValue): Value => {
+    const dtype = GRAPH_DTYPE[value.dtype];
+    emit({ name, op: 'Const', input: [], attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: shapeJson(value.shape) } } } });
+    weights.push({ name, value });
+    return { kind: 'tensor', ref: name };
+  };
+
+  const readVariable = (variable: Extract<Value, { kind: 'variable' }>, name: string): Value => {
+    const existing = variableConsts.get(variable.key);
+    if (existing !== undefined) return { kind: 'tensor', ref: existing };
+    if (bundle === undefined) throw new ModelLoadError(`the graph reads variable "${variable.key}", but the SavedModel has no variables/ folder`);
+    const result = emitConst(name, variableValue(bundle.tensor(variable.key), variable.shape));
+    variableConsts.set(variable.key, name);
+    return result;
+  };
+
+  const asTensor = (value: Value, where: string): string => {
+    if (value.kind === 'tensor') return value.ref;
+    throw new ModelLoadError(`${where} takes variable "${value.key}" itself, not its value`);
+  };
+
+  /** Resolves an input string of `scope` (`x`, `x:1` in the main graph; `arg`, `node:out:i` in a function). */
+  const resolve = (scope: Scope, input: string): Value => {
+    const parts = input.split(':');
+    const head = parts[0] ?? input;
+    if (scope.isFunction && parts.length === 1) {
+      const arg = scope.args.get(head);
+      if (arg !== undefined) return arg();
+    }
+    const node = scope.nodes.get(head);
+    if (node === undefined) throw new ModelLoadError(`${scope.where}: input "${input}" names no node`);
+    let index = 0;
+    if (parts.length === 2) index = Number(parts[1]);
+    else if (parts.length === 3) index = flatOutputIndex(node.op, node.attr, parts[1] ?? '', Number(parts[2]), opDefs, `${scope.where}: node "${head}"`);
+    if (!Number.isInteger(index) || index < 0) throw new ModelLoadError(`${scope.where}: input "${input}" has no valid output index`);
+    return output(scope, node, index);
+  };
+
+  const output = (scope: Scope, node: NodeDef, index: number): Value => {
+    const memoKey = `${node.name}:${index}`;
+    const cached = scope.memo.get(memoKey);
+    if (cached !== undefined) return cached;
+    const value = evaluate(scope, node, index);
+    scope.memo.set(memoKey, value);
+    return value;
+  };
+
+  const dataInputs = (node: NodeDef): string[] => node.input.filter((i) => !i.startsWith('^'));
+
+  const evaluate = (scope: Scope, node: NodeDef, index: number): Value => {
+    const name = `${scope.prefix}${node.name}`;
+    const where = `${scope.where}: node "${node.name}" (${node.op})`;
+    switch (node.op) {
+      case 'VarHandleOp': {
+        const id = handles.get(node.name) ?? variablesByName.get(String(Buffer.from(node.attr['shared_name']?.s ?? new Uint8Array())));
+        if (id === undefined) throw new ModelLoadError(`${where}: no saved variable matches this handle`);
+        return variableFor(id, where);
+      }
+      case 'ReadVariableOp': {
+        const input = resolve(scope, dataInputs(node)[0] ?? '');
+        if (input.kind !== 'variable') throw new ModelLoadError(`${where}: reads something that is not a saved variable`);
+        return readVariable(input, name);
+      }
+      case 'Identity': {
+        const input = resolve(scope, dataInputs(node)[0] ?? '');
+        if (input.kind === 'variable') return input;
+        break;
+      }
+      case 'Const': {
+        const tensor = node.attr['value']?.tensor;
+        if (tensor === undefined) throw new ModelLoadError(`${where}: has no value`);
+        if (tensor.dtype === 'DT_STRING') {
+          issues.push({ op: 'Const (string)', node: name, where: scope.where });
+          return { kind: 'tensor', ref: name };
+        }
+        return emitConst(name, constValue(tensor, where));
+      }
+      case 'StatefulPartitionedCall':
+      case 'PartitionedCall':
+        return inlineCall(scope, node, index, name, where);
+      case 'ResourceGather':
+        return gather(scope, node, name, where);
+      default:
+        break;
+    }
+    return emitOp(scope, node, name, index);
+  };
+
+  const emitOp = (scope: Scope, node: NodeDef, name: string, index: number): Value => {
+    if (!out.has(name)) {
+      const supported = isSupportedOp(node.op);
+      if (!supported) issues.push({ op: node.op, node: name, where: scope.where });
+      // An unsupported node is reported with the others; its variable inputs are not an error of their own.
+      const inputs = dataInputs(node).map((i) => {
+        const value = resolve(scope, i);
+        return supported || value.kind === 'tensor' ? asTensor(value, `${scope.where}: node "${node.name}" (${node.op})`) : value.key;
+      });
+      const attr: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node.attr)) if (!DROPPED_ATTR.test(k)) attr[k] = attrJson(v);
+      if (!out.has(name)) emit({ name, op: node.op, input: inputs, attr: withDefaults(node.op, attr), ...(node.device ? { device: node.device } : {}) });
+    }
+    return { kind: 'tensor', ref: tensorRef(name, index) };
+  };
+
+  /** ResourceGather(variable, indices) → GatherV2(Const, indices, axis), what tf.gather on a frozen variable is. */
+  const gather = (scope: Scope, node: NodeDef, name: string, where: string): Value => {
+    if (out.has(name)) return { kind: 'tensor', ref: name };
+    const [resource = '', indices = ''] = dataInputs(node);
+    const variable = resolve(scope, resource);
+    if (variable.kind !== 'variable') throw new ModelLoadError(`${where}: gathers from something that is not a saved variable`);
+    const params = asTensor(readVariable(variable, `${name}/params`), where);
+    const batchDims = Number(node.attr['batch_dims']?.i ?? '0');
+    const axis = emitConst(`${name}/axis`, { dtype: 'int32', shape: [], bytes: new Uint8Array(new Int32Array([batchDims]).buffer) });
+    emit({ name, op: 'GatherV2', input: [params, asTensor(resolve(scope, indices), where), asTensor(axis, where)], attr: { batch_dims: { i: String(batchDims) } } });
+    return { kind: 'tensor', ref: name };
+  };
+
+  const inlineCall = (scope: Scope, node: NodeDef, index: number, name: string, where: string): Value => {
+    const fname = node.attr['f']?.func?.name ?? '';
+    const fn = functions.get(fname);
+    if (fn?.signature === undefined) throw new ModelLoadError(`${where}: calls function "${fname}", which is not in the graph's library`);
+    if (scope.callers.includes(fname)) throw new ModelLoadError(`${where}: calls "${fname}" from inside itself (${[...scope.callers, fname].join(' → ')}); recursive functions cannot be inlined`);
+    if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(`${where}: function calls nest deeper than ${MAX_CALL_DEPTH}`);
+    const memoKey = `${node.name}:#scope`;
+    let inner = innerScopes.get(`${scope.prefix}${memoKey}`);
+    if (inner === undefined) {
+      inlinedCalls++;
+      const inputs = dataInputs(node);
+      const inputArgs = fn.signature.inputArg;
+      if (inputs.length !== inputArgs.length) throw new ModelLoadError(`${where}: passes ${inputs.length} inputs to "${fname}", which takes ${inputArgs.length}`);
+      const args = new Map<string, () => Value>();
+      inputArgs.forEach((arg, i) => {
+        let cached: Value | undefined;
+        args.set(arg.name, () => (cached ??= resolve(scope, inputs[i] ?? '')));
+      });
+      inner = { prefix: `${name}/`, where: `function ${fname}`, nodes: new Map(fn.nodeDef.map((n) => [n.name, n])), args, isFunction: true, memo: new Map(), callers: [...scope.callers, fname] };
+      innerScopes.set(`${scope.prefix}${memoKey}`, inner);
+    }
+    const outArg = fn.signature.outputArg[index];
+    if (outArg === undefined) throw new ModelLoadError(`${where}: output ${index} does not exist on "${fname}"`);
+    const ret = fn.ret[outArg.name];
+    if (ret === undefined) throw new ModelLoadError(`function ${fname} does not say what it returns as "${outArg.name}"`);
+    return resolve(inner, ret);
+  };
+  const innerScopes = new Map<string, Scope>();
+
+  const main: Scope = { prefix: '', where: 'the main graph', nodes: new Map((graph?.node ?? []).map((n) => [n.name, n])), args: new Map(), isFunction: false, memo: new Map(), callers: [] };
+
+  const signatureJson: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } = { inputs: {}, outputs: {} };
+  for (const [key, info] of Object.entries(signature.inputs)) {
+    const nodeName = (info.name ?? '').split(':')[0] ?? '';
+    const node = main.nodes.get(nodeName);
+    if (node?.op !== 'Placeholder') throw new ModelLoadError(`signature "${signatureName}" input "${key}" is ${info.name}, not a Placeholder of the main graph`);
+    signatureJson.inputs[key] = { name: `${nodeName}:0`, dtype: info.dtype, tensorShape: attrJson(info.tensorShape ?? {}) };
+  }
+  const outputNames = new Set<string>();
+  const outputs: { key: string; name: string; ref: string; dtype: string | undefined; shape: TensorShapeProto | undefined }[] = [];
+  for (const [key, info] of Object.entries(signature.outputs)) {
+    const [nodeName = '', indexText = '0'] = (info.name ?? '').split(':');
+    const node = main.nodes.get(nodeName);
+    if (node === undefined) throw new ModelLoadError(`signature "${signatureName}" output "${key}" names ${info.name}, which is not in the main graph`);
+    const ref = asTensor(output(main, node, Number(indexText)), `signature output "${key}"`);
+    let name = Number(indexText) === 0 ? nodeName : `${nodeName}_${indexText}`;
+    while (outputNames.has(name) || out.has(name)) name = `${name}_`;
+    outputNames.add(name);
+    outputs.push({ key, name, ref, dtype: info.dtype, shape: info.tensorShape });
+  }
+  throwUnsupported(issues, signatureName);
+  for (const o of outputs) {
+    emit({ name: o.name, op: 'Identity', input: [o.ref], attr: { T: { type: o.dtype ?? 'DT_FLOAT' } } });
+    signatureJson.outputs[o.key] = { name: `${o.name}:0`, dtype: o.dtype, tensorShape: attrJson(o.shape ?? {}) };
+  }
+  // Input placeholders keep their names; drop attributes tfjs does not read.
+  for (const input of Object.values(signatureJson.inputs) as { name: string }[]) {
+    const nodeName = input.name.split(':')[0] ?? '';
+    if (!out.has(nodeName)) {
+      const node = main.nodes.get(nodeName);
+      if (node !== undefined) emitOp(main, node, nodeName, 0);
+    }
+  }
+
+  const total = weights.reduce((sum, w) => sum + w.value.bytes.byteLength, 0);
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const w of weights) {
+    data.set(w.value.bytes, offset);
+    offset += w.value.bytes.byteLength;
+  }
+  // Placeholder shapes must be known ranks for tfjs; unknown ones are left out (tfjs then accepts any shape).
+  for (const node of out.values()) if (node.op === 'Placeholder') shapeOrDrop(node);
+  const producer = Number((graph as { versions?: { producer?: number } } | undefined)?.versions?.producer ?? 0);
+  const artifacts: io.ModelArtifacts = {
+    modelTopology: { node: [...out.values()], library: {}, versions: { producer } },
+    format: 'graph-model',
+    generatedBy: `TensorFlow ${metaGraph.metaInfoDef?.tensorflowVersion ?? '(unknown version)'}`,
+    convertedBy: 'model-budget (SavedModel)',
+    weightSpecs: weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: w.value.dtype })),
+    weightData: data.buffer,
+    signature: signatureJson,
+  };
+  return { artifacts, inlinedCalls, frozenVariables: variableConsts.size };
+}
+
+function shapeOrDrop(node: GraphNodeJson): void {
+  const shape = node.attr['shape'] as { unknownRank?: boolean } | undefined;
+  if (shape?.unknownRank === true) delete node.attr['shape'];
+}
+
+/** Maps object-graph node ids to the checkpoint keys of their values (from the bundle's TrackableObjectGraph). */
+export function checkpointKeysOf(nodes: readonly { readonly attributes: readonly { readonly name?: string; readonly checkpointKey?: string }[] }[]): Map<number, string> {
+  const keys = new Map<number, string>();
+  nodes.forEach((node, id) => {
+    const value = node.attributes.find((a) => a.name === 'VARIABLE_VALUE');
+    if (value?.checkpointKey !== undefined) keys.set(id, value.checkpointKey);
+  });
+  return keys;
+}
