@@ -42,7 +42,7 @@ try {
   execFileSync('flatc', ['--ts', '--gen-object-api', '--ts-flat-files', '-o', out, join(dir, 'schema', 'schema.fbs')], {
     stdio: 'inherit',
   });
-  const generated = readFileSync(join(out, 'schema_generated.ts'), 'utf8');
+  const generated = omitEmptyVectors(readFileSync(join(out, 'schema_generated.ts'), 'utf8'));
   // The generated code predates strict TypeScript settings (noUncheckedIndexedAccess, exactOptionalPropertyTypes);
   // it is checked by flatc, not by us.
   writeFileSync(join(dir, 'generated', 'schema_generated.ts'), `// @ts-nocheck\n/* eslint-disable */\n${generated}`);
@@ -50,4 +50,22 @@ try {
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
+/**
+ * The object API writes every vector field, empty or not. TFLite reads a present-but-empty `custom_options` on a
+ * builtin operator as "builtin operator with custom options" and refuses the model, so an empty list is written as
+ * an absent field (offset 0), which every TFLite reader treats the same as an empty one.
+ */
+function omitEmptyVectors(code) {
+  let count = 0;
+  const patched = code.replace(
+    /^(  const \w+ = )(\w+\.create\w+Vector\(builder, (?:builder\.createObjectOffsetList\()?this\.(\w+)\)?\);)$/gm,
+    (_, head, call, field) => {
+      count++;
+      return `${head}this.${field}.length === 0 ? 0 : ${call}`;
+    },
+  );
+  if (count < 40) throw new Error(`only ${count} vector fields found in the generated code: review omitEmptyVectors`);
+  return patched;
+}
+
 console.log(`generated src/formats/tflite/generated/schema_generated.ts with ${version}`);

@@ -981,7 +981,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const custom = CustomQuantization.createCustomVector(builder, this.custom);
+  const custom = this.custom.length === 0 ? 0 : CustomQuantization.createCustomVector(builder, this.custom);
 
   return CustomQuantization.createCustomQuantization(builder,
     custom
@@ -1211,7 +1211,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const quantizedDimensions = MultiAxisQuantization.createQuantizedDimensionsVector(builder, this.quantizedDimensions);
+  const quantizedDimensions = this.quantizedDimensions.length === 0 ? 0 : MultiAxisQuantization.createQuantizedDimensionsVector(builder, this.quantizedDimensions);
 
   return MultiAxisQuantization.createMultiAxisQuantization(builder,
     this.scales,
@@ -1467,10 +1467,10 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const min = QuantizationParameters.createMinVector(builder, this.min);
-  const max = QuantizationParameters.createMaxVector(builder, this.max);
-  const scale = QuantizationParameters.createScaleVector(builder, this.scale);
-  const zeroPoint = QuantizationParameters.createZeroPointVector(builder, this.zeroPoint);
+  const min = this.min.length === 0 ? 0 : QuantizationParameters.createMinVector(builder, this.min);
+  const max = this.max.length === 0 ? 0 : QuantizationParameters.createMaxVector(builder, this.max);
+  const scale = this.scale.length === 0 ? 0 : QuantizationParameters.createScaleVector(builder, this.scale);
+  const zeroPoint = this.zeroPoint.length === 0 ? 0 : QuantizationParameters.createZeroPointVector(builder, this.zeroPoint);
   const details = builder.createObjectOffset(this.details);
 
   return QuantizationParameters.createQuantizationParameters(builder,
@@ -1573,7 +1573,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const values = Int32Vector.createValuesVector(builder, this.values);
+  const values = this.values.length === 0 ? 0 : Int32Vector.createValuesVector(builder, this.values);
 
   return Int32Vector.createInt32Vector(builder,
     values
@@ -1669,7 +1669,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const values = Uint16Vector.createValuesVector(builder, this.values);
+  const values = this.values.length === 0 ? 0 : Uint16Vector.createValuesVector(builder, this.values);
 
   return Uint16Vector.createUint16Vector(builder,
     values
@@ -1760,7 +1760,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const values = Uint8Vector.createValuesVector(builder, this.values);
+  const values = this.values.length === 0 ? 0 : Uint8Vector.createValuesVector(builder, this.values);
 
   return Uint8Vector.createUint8Vector(builder,
     values
@@ -2082,9 +2082,9 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const traversalOrder = SparsityParameters.createTraversalOrderVector(builder, this.traversalOrder);
-  const blockMap = SparsityParameters.createBlockMapVector(builder, this.blockMap);
-  const dimMetadata = SparsityParameters.createDimMetadataVector(builder, builder.createObjectOffsetList(this.dimMetadata));
+  const traversalOrder = this.traversalOrder.length === 0 ? 0 : SparsityParameters.createTraversalOrderVector(builder, this.traversalOrder);
+  const blockMap = this.blockMap.length === 0 ? 0 : SparsityParameters.createBlockMapVector(builder, this.blockMap);
+  const dimMetadata = this.dimMetadata.length === 0 ? 0 : SparsityParameters.createDimMetadataVector(builder, builder.createObjectOffsetList(this.dimMetadata));
 
   return SparsityParameters.createSparsityParameters(builder,
     traversalOrder,
@@ -2208,7 +2208,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const shape = VariantSubType.createShapeVector(builder, this.shape);
+  const shape = this.shape.length === 0 ? 0 : VariantSubType.createShapeVector(builder, this.shape);
 
   return VariantSubType.createVariantSubType(builder,
     shape,
@@ -2467,12 +2467,12 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const shape = Tensor.createShapeVector(builder, this.shape);
+  const shape = this.shape.length === 0 ? 0 : Tensor.createShapeVector(builder, this.shape);
   const name = (this.name !== null ? builder.createString(this.name!) : 0);
   const quantization = (this.quantization !== null ? this.quantization!.pack(builder) : 0);
   const sparsity = (this.sparsity !== null ? this.sparsity!.pack(builder) : 0);
-  const shapeSignature = Tensor.createShapeSignatureVector(builder, this.shapeSignature);
-  const variantTensors = Tensor.createVariantTensorsVector(builder, builder.createObjectOffsetList(this.variantTensors));
+  const shapeSignature = this.shapeSignature.length === 0 ? 0 : Tensor.createShapeSignatureVector(builder, this.shapeSignature);
+  const variantTensors = this.variantTensors.length === 0 ? 0 : Tensor.createVariantTensorsVector(builder, builder.createObjectOffsetList(this.variantTensors));
 
   Tensor.startTensor(builder);
   Tensor.addShape(builder, shape);
@@ -2685,10 +2685,10 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const offsetDims = StablehloGatherOptions.createOffsetDimsVector(builder, this.offsetDims);
-  const collapsedSliceDims = StablehloGatherOptions.createCollapsedSliceDimsVector(builder, this.collapsedSliceDims);
-  const startIndexMap = StablehloGatherOptions.createStartIndexMapVector(builder, this.startIndexMap);
-  const sliceSizes = StablehloGatherOptions.createSliceSizesVector(builder, this.sliceSizes);
+  const offsetDims = this.offsetDims.length === 0 ? 0 : StablehloGatherOptions.createOffsetDimsVector(builder, this.offsetDims);
+  const collapsedSliceDims = this.collapsedSliceDims.length === 0 ? 0 : StablehloGatherOptions.createCollapsedSliceDimsVector(builder, this.collapsedSliceDims);
+  const startIndexMap = this.startIndexMap.length === 0 ? 0 : StablehloGatherOptions.createStartIndexMapVector(builder, this.startIndexMap);
+  const sliceSizes = this.sliceSizes.length === 0 ? 0 : StablehloGatherOptions.createSliceSizesVector(builder, this.sliceSizes);
 
   return StablehloGatherOptions.createStablehloGatherOptions(builder,
     offsetDims,
@@ -2779,7 +2779,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const permutation = StablehloTransposeOptions.createPermutationVector(builder, this.permutation);
+  const permutation = this.permutation.length === 0 ? 0 : StablehloTransposeOptions.createPermutationVector(builder, this.permutation);
 
   return StablehloTransposeOptions.createStablehloTransposeOptions(builder,
     permutation
@@ -2990,11 +2990,11 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const lhsBatchingDimensions = StablehloDotGeneralOptions.createLhsBatchingDimensionsVector(builder, this.lhsBatchingDimensions);
-  const rhsBatchingDimensions = StablehloDotGeneralOptions.createRhsBatchingDimensionsVector(builder, this.rhsBatchingDimensions);
-  const lhsContractingDimensions = StablehloDotGeneralOptions.createLhsContractingDimensionsVector(builder, this.lhsContractingDimensions);
-  const rhsContractingDimensions = StablehloDotGeneralOptions.createRhsContractingDimensionsVector(builder, this.rhsContractingDimensions);
-  const precisionConfig = StablehloDotGeneralOptions.createPrecisionConfigVector(builder, this.precisionConfig);
+  const lhsBatchingDimensions = this.lhsBatchingDimensions.length === 0 ? 0 : StablehloDotGeneralOptions.createLhsBatchingDimensionsVector(builder, this.lhsBatchingDimensions);
+  const rhsBatchingDimensions = this.rhsBatchingDimensions.length === 0 ? 0 : StablehloDotGeneralOptions.createRhsBatchingDimensionsVector(builder, this.rhsBatchingDimensions);
+  const lhsContractingDimensions = this.lhsContractingDimensions.length === 0 ? 0 : StablehloDotGeneralOptions.createLhsContractingDimensionsVector(builder, this.lhsContractingDimensions);
+  const rhsContractingDimensions = this.rhsContractingDimensions.length === 0 ? 0 : StablehloDotGeneralOptions.createRhsContractingDimensionsVector(builder, this.rhsContractingDimensions);
+  const precisionConfig = this.precisionConfig.length === 0 ? 0 : StablehloDotGeneralOptions.createPrecisionConfigVector(builder, this.precisionConfig);
 
   return StablehloDotGeneralOptions.createStablehloDotGeneralOptions(builder,
     lhsBatchingDimensions,
@@ -3217,11 +3217,11 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const windowDimensions = StablehloReduceWindowOptions.createWindowDimensionsVector(builder, this.windowDimensions);
-  const windowStrides = StablehloReduceWindowOptions.createWindowStridesVector(builder, this.windowStrides);
-  const baseDilations = StablehloReduceWindowOptions.createBaseDilationsVector(builder, this.baseDilations);
-  const windowDilations = StablehloReduceWindowOptions.createWindowDilationsVector(builder, this.windowDilations);
-  const padding = StablehloReduceWindowOptions.createPaddingVector(builder, this.padding);
+  const windowDimensions = this.windowDimensions.length === 0 ? 0 : StablehloReduceWindowOptions.createWindowDimensionsVector(builder, this.windowDimensions);
+  const windowStrides = this.windowStrides.length === 0 ? 0 : StablehloReduceWindowOptions.createWindowStridesVector(builder, this.windowStrides);
+  const baseDilations = this.baseDilations.length === 0 ? 0 : StablehloReduceWindowOptions.createBaseDilationsVector(builder, this.baseDilations);
+  const windowDilations = this.windowDilations.length === 0 ? 0 : StablehloReduceWindowOptions.createWindowDilationsVector(builder, this.windowDilations);
+  const padding = this.padding.length === 0 ? 0 : StablehloReduceWindowOptions.createPaddingVector(builder, this.padding);
 
   return StablehloReduceWindowOptions.createStablehloReduceWindowOptions(builder,
     windowDimensions,
@@ -3555,7 +3555,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const broadcastDimensions = StablehloBroadcastInDimOptions.createBroadcastDimensionsVector(builder, this.broadcastDimensions);
+  const broadcastDimensions = this.broadcastDimensions.length === 0 ? 0 : StablehloBroadcastInDimOptions.createBroadcastDimensionsVector(builder, this.broadcastDimensions);
 
   return StablehloBroadcastInDimOptions.createStablehloBroadcastInDimOptions(builder,
     broadcastDimensions
@@ -3722,7 +3722,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const sliceSizes = StablehloDynamicSliceOptions.createSliceSizesVector(builder, this.sliceSizes);
+  const sliceSizes = this.sliceSizes.length === 0 ? 0 : StablehloDynamicSliceOptions.createSliceSizesVector(builder, this.sliceSizes);
 
   return StablehloDynamicSliceOptions.createStablehloDynamicSliceOptions(builder,
     sliceSizes
@@ -3868,9 +3868,9 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const edgePaddingLow = StablehloPadOptions.createEdgePaddingLowVector(builder, this.edgePaddingLow);
-  const edgePaddingHigh = StablehloPadOptions.createEdgePaddingHighVector(builder, this.edgePaddingHigh);
-  const interiorPadding = StablehloPadOptions.createInteriorPaddingVector(builder, this.interiorPadding);
+  const edgePaddingLow = this.edgePaddingLow.length === 0 ? 0 : StablehloPadOptions.createEdgePaddingLowVector(builder, this.edgePaddingLow);
+  const edgePaddingHigh = this.edgePaddingHigh.length === 0 ? 0 : StablehloPadOptions.createEdgePaddingHighVector(builder, this.edgePaddingHigh);
+  const interiorPadding = this.interiorPadding.length === 0 ? 0 : StablehloPadOptions.createInteriorPaddingVector(builder, this.interiorPadding);
 
   return StablehloPadOptions.createStablehloPadOptions(builder,
     edgePaddingLow,
@@ -4128,8 +4128,8 @@ constructor(
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const callTargetName = (this.callTargetName !== null ? builder.createString(this.callTargetName!) : 0);
   const backendConfig = (this.backendConfig !== null ? builder.createString(this.backendConfig!) : 0);
-  const calledComputations = StablehloCustomCallOptions.createCalledComputationsVector(builder, this.calledComputations);
-  const customAttributes = StablehloCustomCallOptions.createCustomAttributesVector(builder, this.customAttributes);
+  const calledComputations = this.calledComputations.length === 0 ? 0 : StablehloCustomCallOptions.createCalledComputationsVector(builder, this.calledComputations);
+  const customAttributes = this.customAttributes.length === 0 ? 0 : StablehloCustomCallOptions.createCustomAttributesVector(builder, this.customAttributes);
 
   return StablehloCustomCallOptions.createStablehloCustomCallOptions(builder,
     callTargetName,
@@ -4233,7 +4233,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const dimensions = StablehloReduceOptions.createDimensionsVector(builder, this.dimensions);
+  const dimensions = this.dimensions.length === 0 ? 0 : StablehloReduceOptions.createDimensionsVector(builder, this.dimensions);
 
   return StablehloReduceOptions.createStablehloReduceOptions(builder,
     dimensions,
@@ -4380,9 +4380,9 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const startIndices = StablehloSliceOptions.createStartIndicesVector(builder, this.startIndices);
-  const limitIndices = StablehloSliceOptions.createLimitIndicesVector(builder, this.limitIndices);
-  const strides = StablehloSliceOptions.createStridesVector(builder, this.strides);
+  const startIndices = this.startIndices.length === 0 ? 0 : StablehloSliceOptions.createStartIndicesVector(builder, this.startIndices);
+  const limitIndices = this.limitIndices.length === 0 ? 0 : StablehloSliceOptions.createLimitIndicesVector(builder, this.limitIndices);
+  const strides = this.strides.length === 0 ? 0 : StablehloSliceOptions.createStridesVector(builder, this.strides);
 
   return StablehloSliceOptions.createStablehloSliceOptions(builder,
     startIndices,
@@ -4824,15 +4824,15 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const windowStrides = StablehloConvolutionOptions.createWindowStridesVector(builder, this.windowStrides);
-  const padding = StablehloConvolutionOptions.createPaddingVector(builder, this.padding);
-  const lhsDilation = StablehloConvolutionOptions.createLhsDilationVector(builder, this.lhsDilation);
-  const rhsDilation = StablehloConvolutionOptions.createRhsDilationVector(builder, this.rhsDilation);
-  const windowReversal = StablehloConvolutionOptions.createWindowReversalVector(builder, this.windowReversal);
-  const inputSpatialDimensions = StablehloConvolutionOptions.createInputSpatialDimensionsVector(builder, this.inputSpatialDimensions);
-  const kernelSpatialDimensions = StablehloConvolutionOptions.createKernelSpatialDimensionsVector(builder, this.kernelSpatialDimensions);
-  const outputSpatialDimensions = StablehloConvolutionOptions.createOutputSpatialDimensionsVector(builder, this.outputSpatialDimensions);
-  const precisionConfig = StablehloConvolutionOptions.createPrecisionConfigVector(builder, this.precisionConfig);
+  const windowStrides = this.windowStrides.length === 0 ? 0 : StablehloConvolutionOptions.createWindowStridesVector(builder, this.windowStrides);
+  const padding = this.padding.length === 0 ? 0 : StablehloConvolutionOptions.createPaddingVector(builder, this.padding);
+  const lhsDilation = this.lhsDilation.length === 0 ? 0 : StablehloConvolutionOptions.createLhsDilationVector(builder, this.lhsDilation);
+  const rhsDilation = this.rhsDilation.length === 0 ? 0 : StablehloConvolutionOptions.createRhsDilationVector(builder, this.rhsDilation);
+  const windowReversal = this.windowReversal.length === 0 ? 0 : StablehloConvolutionOptions.createWindowReversalVector(builder, this.windowReversal);
+  const inputSpatialDimensions = this.inputSpatialDimensions.length === 0 ? 0 : StablehloConvolutionOptions.createInputSpatialDimensionsVector(builder, this.inputSpatialDimensions);
+  const kernelSpatialDimensions = this.kernelSpatialDimensions.length === 0 ? 0 : StablehloConvolutionOptions.createKernelSpatialDimensionsVector(builder, this.kernelSpatialDimensions);
+  const outputSpatialDimensions = this.outputSpatialDimensions.length === 0 ? 0 : StablehloConvolutionOptions.createOutputSpatialDimensionsVector(builder, this.outputSpatialDimensions);
+  const precisionConfig = this.precisionConfig.length === 0 ? 0 : StablehloConvolutionOptions.createPrecisionConfigVector(builder, this.precisionConfig);
 
   return StablehloConvolutionOptions.createStablehloConvolutionOptions(builder,
     windowStrides,
@@ -5046,9 +5046,9 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const updateWindowDims = StablehloScatterOptions.createUpdateWindowDimsVector(builder, this.updateWindowDims);
-  const insertedWindowDims = StablehloScatterOptions.createInsertedWindowDimsVector(builder, this.insertedWindowDims);
-  const scatterDimsToOperandDims = StablehloScatterOptions.createScatterDimsToOperandDimsVector(builder, this.scatterDimsToOperandDims);
+  const updateWindowDims = this.updateWindowDims.length === 0 ? 0 : StablehloScatterOptions.createUpdateWindowDimsVector(builder, this.updateWindowDims);
+  const insertedWindowDims = this.insertedWindowDims.length === 0 ? 0 : StablehloScatterOptions.createInsertedWindowDimsVector(builder, this.insertedWindowDims);
+  const scatterDimsToOperandDims = this.scatterDimsToOperandDims.length === 0 ? 0 : StablehloScatterOptions.createScatterDimsToOperandDimsVector(builder, this.scatterDimsToOperandDims);
 
   return StablehloScatterOptions.createStablehloScatterOptions(builder,
     this.indicesAreSorted,
@@ -5150,7 +5150,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const branchSubgraphIndices = StablehloCaseOptions.createBranchSubgraphIndicesVector(builder, this.branchSubgraphIndices);
+  const branchSubgraphIndices = this.branchSubgraphIndices.length === 0 ? 0 : StablehloCaseOptions.createBranchSubgraphIndicesVector(builder, this.branchSubgraphIndices);
 
   return StablehloCaseOptions.createStablehloCaseOptions(builder,
     branchSubgraphIndices
@@ -5970,8 +5970,8 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const numColumnsPerChannel = ConcatEmbeddingsOptions.createNumColumnsPerChannelVector(builder, this.numColumnsPerChannel);
-  const embeddingDimPerChannel = ConcatEmbeddingsOptions.createEmbeddingDimPerChannelVector(builder, this.embeddingDimPerChannel);
+  const numColumnsPerChannel = this.numColumnsPerChannel.length === 0 ? 0 : ConcatEmbeddingsOptions.createNumColumnsPerChannelVector(builder, this.numColumnsPerChannel);
+  const embeddingDimPerChannel = this.embeddingDimPerChannel.length === 0 ? 0 : ConcatEmbeddingsOptions.createEmbeddingDimPerChannelVector(builder, this.embeddingDimPerChannel);
 
   return ConcatEmbeddingsOptions.createConcatEmbeddingsOptions(builder,
     this.numChannels,
@@ -7835,7 +7835,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const newShape = ReshapeOptions.createNewShapeVector(builder, this.newShape);
+  const newShape = this.newShape.length === 0 ? 0 : ReshapeOptions.createNewShapeVector(builder, this.newShape);
 
   return ReshapeOptions.createReshapeOptions(builder,
     newShape
@@ -8817,7 +8817,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const squeezeDims = SqueezeOptions.createSqueezeDimsVector(builder, this.squeezeDims);
+  const squeezeDims = this.squeezeDims.length === 0 ? 0 : SqueezeOptions.createSqueezeDimsVector(builder, this.squeezeDims);
 
   return SqueezeOptions.createSqueezeOptions(builder,
     squeezeDims
@@ -13297,7 +13297,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const boundaries = BucketizeOptions.createBoundariesVector(builder, this.boundaries);
+  const boundaries = this.boundaries.length === 0 ? 0 : BucketizeOptions.createBoundariesVector(builder, this.boundaries);
 
   return BucketizeOptions.createBucketizeOptions(builder,
     boundaries
@@ -14229,7 +14229,7 @@ constructor(
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const name = (this.name !== null ? builder.createString(this.name!) : 0);
-  const compositeAttributes = StableHLOCompositeOptions.createCompositeAttributesVector(builder, this.compositeAttributes);
+  const compositeAttributes = this.compositeAttributes.length === 0 ? 0 : StableHLOCompositeOptions.createCompositeAttributesVector(builder, this.compositeAttributes);
 
   return StableHLOCompositeOptions.createStableHLOCompositeOptions(builder,
     name,
@@ -14661,12 +14661,12 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const inputs = Operator.createInputsVector(builder, this.inputs);
-  const outputs = Operator.createOutputsVector(builder, this.outputs);
+  const inputs = this.inputs.length === 0 ? 0 : Operator.createInputsVector(builder, this.inputs);
+  const outputs = this.outputs.length === 0 ? 0 : Operator.createOutputsVector(builder, this.outputs);
   const builtinOptions = builder.createObjectOffset(this.builtinOptions);
-  const customOptions = Operator.createCustomOptionsVector(builder, this.customOptions);
-  const mutatingVariableInputs = Operator.createMutatingVariableInputsVector(builder, this.mutatingVariableInputs);
-  const intermediates = Operator.createIntermediatesVector(builder, this.intermediates);
+  const customOptions = this.customOptions.length === 0 ? 0 : Operator.createCustomOptionsVector(builder, this.customOptions);
+  const mutatingVariableInputs = this.mutatingVariableInputs.length === 0 ? 0 : Operator.createMutatingVariableInputsVector(builder, this.mutatingVariableInputs);
+  const intermediates = this.intermediates.length === 0 ? 0 : Operator.createIntermediatesVector(builder, this.intermediates);
   const builtinOptions2 = builder.createObjectOffset(this.builtinOptions2);
 
   return Operator.createOperator(builder,
@@ -14904,10 +14904,10 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const tensors = SubGraph.createTensorsVector(builder, builder.createObjectOffsetList(this.tensors));
-  const inputs = SubGraph.createInputsVector(builder, this.inputs);
-  const outputs = SubGraph.createOutputsVector(builder, this.outputs);
-  const operators = SubGraph.createOperatorsVector(builder, builder.createObjectOffsetList(this.operators));
+  const tensors = this.tensors.length === 0 ? 0 : SubGraph.createTensorsVector(builder, builder.createObjectOffsetList(this.tensors));
+  const inputs = this.inputs.length === 0 ? 0 : SubGraph.createInputsVector(builder, this.inputs);
+  const outputs = this.outputs.length === 0 ? 0 : SubGraph.createOutputsVector(builder, this.outputs);
+  const operators = this.operators.length === 0 ? 0 : SubGraph.createOperatorsVector(builder, builder.createObjectOffsetList(this.operators));
   const name = (this.name !== null ? builder.createString(this.name!) : 0);
 
   return SubGraph.createSubGraph(builder,
@@ -15030,7 +15030,7 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const data = Buffer.createDataVector(builder, this.data);
+  const data = this.data.length === 0 ? 0 : Buffer.createDataVector(builder, this.data);
 
   return Buffer.createBuffer(builder,
     data,
@@ -15544,8 +15544,8 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const inputs = SignatureDef.createInputsVector(builder, builder.createObjectOffsetList(this.inputs));
-  const outputs = SignatureDef.createOutputsVector(builder, builder.createObjectOffsetList(this.outputs));
+  const inputs = this.inputs.length === 0 ? 0 : SignatureDef.createInputsVector(builder, builder.createObjectOffsetList(this.inputs));
+  const outputs = this.outputs.length === 0 ? 0 : SignatureDef.createOutputsVector(builder, builder.createObjectOffsetList(this.outputs));
   const signatureKey = (this.signatureKey !== null ? builder.createString(this.signatureKey!) : 0);
 
   return SignatureDef.createSignatureDef(builder,
@@ -15895,15 +15895,15 @@ constructor(
 
 
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
-  const operatorCodes = Model.createOperatorCodesVector(builder, builder.createObjectOffsetList(this.operatorCodes));
-  const subgraphs = Model.createSubgraphsVector(builder, builder.createObjectOffsetList(this.subgraphs));
+  const operatorCodes = this.operatorCodes.length === 0 ? 0 : Model.createOperatorCodesVector(builder, builder.createObjectOffsetList(this.operatorCodes));
+  const subgraphs = this.subgraphs.length === 0 ? 0 : Model.createSubgraphsVector(builder, builder.createObjectOffsetList(this.subgraphs));
   const description = (this.description !== null ? builder.createString(this.description!) : 0);
-  const buffers = Model.createBuffersVector(builder, builder.createObjectOffsetList(this.buffers));
-  const metadataBuffer = Model.createMetadataBufferVector(builder, this.metadataBuffer);
-  const metadata = Model.createMetadataVector(builder, builder.createObjectOffsetList(this.metadata));
-  const signatureDefs = Model.createSignatureDefsVector(builder, builder.createObjectOffsetList(this.signatureDefs));
-  const externalBufferGroups = Model.createExternalBufferGroupsVector(builder, builder.createObjectOffsetList(this.externalBufferGroups));
-  const externalBuffers = Model.createExternalBuffersVector(builder, builder.createObjectOffsetList(this.externalBuffers));
+  const buffers = this.buffers.length === 0 ? 0 : Model.createBuffersVector(builder, builder.createObjectOffsetList(this.buffers));
+  const metadataBuffer = this.metadataBuffer.length === 0 ? 0 : Model.createMetadataBufferVector(builder, this.metadataBuffer);
+  const metadata = this.metadata.length === 0 ? 0 : Model.createMetadataVector(builder, builder.createObjectOffsetList(this.metadata));
+  const signatureDefs = this.signatureDefs.length === 0 ? 0 : Model.createSignatureDefsVector(builder, builder.createObjectOffsetList(this.signatureDefs));
+  const externalBufferGroups = this.externalBufferGroups.length === 0 ? 0 : Model.createExternalBufferGroupsVector(builder, builder.createObjectOffsetList(this.externalBufferGroups));
+  const externalBuffers = this.externalBuffers.length === 0 ? 0 : Model.createExternalBuffersVector(builder, builder.createObjectOffsetList(this.externalBuffers));
 
   return Model.createModel(builder,
     this.version,
