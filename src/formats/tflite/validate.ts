@@ -37,6 +37,8 @@ export function validateGraph(graph: TfliteGraph): string | undefined {
   for (const [i, metadata] of model.metadata.entries()) {
     if (metadata.buffer >= buffers.length) return `metadata ${i} ("${String(metadata.name)}") names buffer ${metadata.buffer}; the model has ${buffers.length}`;
   }
+  const badMetadataBuffer = model.metadataBuffer.find((index) => index < 0 || index >= buffers.length);
+  if (badMetadataBuffer !== undefined) return `metadata_buffer names buffer ${badMetadataBuffer}; the model has ${buffers.length}`;
   return undefined;
 }
 

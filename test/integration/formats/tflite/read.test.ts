@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTflite } from '../../../../src/formats/tflite/read.js';
 import { corpusModel } from '../../../helpers/corpus.js';
+import { TFLITE_IDS } from '../../../helpers/tflite.js';
 
-export const TFLITE_IDS = [
-  'mediapipe-face-short', 'mediapipe-face-full', 'mediapipe-face-full-sparse', 'mediapipe-selfie',
-  'mediapipe-selfie-landscape', 'mediapipe-pose-lite', 'mediapipe-pose-full', 'mediapipe-pose-heavy',
-] as const;
 
 describe('readTflite on the corpus', () => {
   it.each(TFLITE_IDS)('%s parses and validates', (id) => {
