@@ -29,6 +29,11 @@ export interface LiteRtNode {
   readonly build: LiteRtBuild;
   /** Threads XNNPACK runs on: 1 except for the `threads` build. */
   readonly threads: number;
+  /**
+   * The lines LiteRT printed since the last call, and forgets them. LiteRT reports some failures only there: a model
+   * with an unresolved custom op compiles and runs, returning garbage, with "failed to prepare" only in the log.
+   */
+  takeLog(): string[];
 }
 
 let loaded: LiteRtNode | undefined;
@@ -86,21 +91,49 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
       Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: threads }, configurable: true });
     }
   }
-  const scope = globalThis as { self?: unknown; importScripts?: (url: string) => void; ModuleFactory?: unknown };
+  const scope = globalThis as { self?: unknown; importScripts?: (url: string) => void; ModuleFactory?: unknown; Module?: unknown };
   scope.self ??= globalThis;
   const previous = scope.importScripts;
   scope.importScripts = (url: string): void => {
     scope.ModuleFactory = evaluateGlue(url);
   };
+  // The emscripten module reads `print`/`printErr` from the object handed to its factory (`self.Module`): LiteRT's
+  // INFO/WARNING/ERROR lines are kept for takeLog() instead of going to the console.
+  let log: string[] = [];
+  scope.Module = { print: (line: string) => log.push(line), printErr: (line: string) => log.push(line) };
   try {
     const core = await import('@litertjs/core');
-    await core.loadLiteRt(glue);
-    loaded = { core, build, threads };
+    await withoutWebGpuWarning(() => core.loadLiteRt(glue));
+    loaded = {
+      core, build, threads,
+      takeLog: () => {
+        const lines = log;
+        log = [];
+        return lines;
+      },
+    };
     return loaded;
   } catch (error) {
     throw new MeasureError(`LiteRT (${build} build, ${glue}) failed to start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     if (previous) scope.importScripts = previous;
     else delete scope.importScripts;
+  }
+}
+
+/**
+ * LiteRT's default environment looks for a WebGPU device and, in Node, reports "Failed to create default WebGPU
+ * device" through console.warn; that one expected line is dropped, anything else passes through.
+ */
+async function withoutWebGpuWarning<T>(start: () => Promise<T>): Promise<T> {
+  const original = console.warn;
+  console.warn = (...args: unknown[]): void => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Failed to create default WebGPU device')) return;
+    original(...args);
+  };
+  try {
+    return await start();
+  } finally {
+    console.warn = original;
   }
 }
