@@ -75,9 +75,11 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
     if (loaded.build !== build) throw new MeasureError(`LiteRT is already running the ${loaded.build} build in this process; one build per process`);
     return loaded;
   }
-  if (build !== 'compat') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // Relaxed SIMD is on by default from Node 22 (V8 11.4), where the flag no longer exists.
+  if (build !== 'compat' && Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
   const wasmDir = options.wasmDir ?? findLiteRtWasmDir();
-  let glue = join(wasmDir, GLUE[build]);
+  const glue = join(wasmDir, GLUE[build]);
+  let evaluated = glue;
   const threads = build === 'threads' ? Math.max(1, options.threads ?? Math.min(4, availableParallelism())) : 1;
   if (build === 'threads') {
     const dir = join(tmpdir(), 'model-budget-litert');
@@ -85,7 +87,7 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
     const cjs = join(dir, GLUE.threads.replace(/\.js$/, '.cjs'));
     copyFileSync(glue, cjs);
     copyFileSync(glue.replace(/\.js$/, '.wasm'), cjs.replace(/\.cjs$/, '.wasm'));
-    glue = cjs;
+    evaluated = cjs;
     // The pthread pool is sized from navigator.hardwareConcurrency, which Node 20 does not define.
     if (typeof (globalThis as { navigator?: unknown }).navigator === 'undefined') {
       Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: threads }, configurable: true });
@@ -94,8 +96,10 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
   const scope = globalThis as { self?: unknown; importScripts?: (url: string) => void; ModuleFactory?: unknown; Module?: unknown };
   scope.self ??= globalThis;
   const previous = scope.importScripts;
+  // LiteRT.js asks for the glue by its .js name; the threaded one is evaluated from its .cjs copy, whose path the
+  // glue then gives its pthread workers.
   scope.importScripts = (url: string): void => {
-    scope.ModuleFactory = evaluateGlue(url);
+    scope.ModuleFactory = evaluateGlue(url === glue ? evaluated : url);
   };
   // The emscripten module reads `print`/`printErr` from the object handed to its factory (`self.Module`): LiteRT's
   // INFO/WARNING/ERROR lines are kept for takeLog() instead of going to the console.
