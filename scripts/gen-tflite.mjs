@@ -58,7 +58,7 @@ try {
 function omitEmptyVectors(code) {
   let count = 0;
   const patched = code.replace(
-    /^(  const \w+ = )(\w+\.create\w+Vector\(builder, (?:builder\.createObjectOffsetList\()?this\.(\w+)\)?\);)$/gm,
+    /^( {2}const \w+ = )(\w+\.create\w+Vector\(builder, (?:builder\.createObjectOffsetList\()?this\.(\w+)\)?\);)$/gm,
     (_, head, call, field) => {
       count++;
       return `${head}this.${field}.length === 0 ? 0 : ${call}`;

@@ -1,6 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BuiltinOperator, type OperatorT, type SubGraphT } from './generated/schema_generated.js';
-import type { TfliteGraph } from './graph.js';
+import { builtinOf, type TfliteGraph } from './graph.js';
 
 /** Cost of one operator from the static shapes in the graph. */
 export interface OperatorCost {
@@ -62,7 +62,7 @@ export function costTflite(graph: TfliteGraph, subgraph = 0): TfliteCost {
 export function operatorName(graph: TfliteGraph, op: OperatorT): string {
   const code = graph.model.operatorCodes[op.opcodeIndex];
   if (!code) return 'unknown';
-  const builtin = Math.max(code.deprecatedBuiltinCode, code.builtinCode);
+  const builtin = builtinOf(code);
   if (builtin === BuiltinOperator.CUSTOM) return String(code.customCode ?? 'CUSTOM');
   return BuiltinOperator[builtin] ?? `builtin ${builtin}`;
 }
@@ -98,7 +98,7 @@ function costOperator(graph: TfliteGraph, sg: SubGraphT, op: OperatorT, index: n
       break;
   }
   const code = graph.model.operatorCodes[op.opcodeIndex];
-  const builtin = code ? Math.max(code.deprecatedBuiltinCode, code.builtinCode) : -1;
+  const builtin: number = code ? builtinOf(code) : -1;
   const flops = macs > 0 ? 2 * macs : ELEMENTWISE.has(builtin) ? outElements : 0;
   return { index, op: name, macs, flops };
 }

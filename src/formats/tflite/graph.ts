@@ -1,4 +1,4 @@
-import { TensorType, type ModelT } from './generated/schema_generated.js';
+import { TensorType, type BuiltinOperator, type ModelT, type OperatorCodeT } from './generated/schema_generated.js';
 
 /**
  * A .tflite model in memory: the flatbuffer's object tree (`model`) with every `Buffer.data` left empty, and the
@@ -23,4 +23,9 @@ export function bytesPerElement(type: TensorType): number | undefined {
     case TensorType.INT2: return 0.25;
     default: return undefined; // STRING, RESOURCE, VARIANT
   }
+}
+
+/** The builtin of an operator code: `builtin_code`, or the byte-sized `deprecated_builtin_code` of older files. */
+export function builtinOf(code: OperatorCodeT): BuiltinOperator {
+  return Math.max(code.builtinCode, code.deprecatedBuiltinCode);
 }

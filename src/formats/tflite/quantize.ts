@@ -1,7 +1,7 @@
 import {
   BuiltinOperator, OperatorCodeT, OperatorT, TensorT, TensorType, type SubGraphT,
 } from './generated/schema_generated.js';
-import type { TfliteGraph } from './graph.js';
+import { builtinOf, type TfliteGraph } from './graph.js';
 import { floatBytesToHalf, halfBytesToFloat } from './half.js';
 import { copyTflite } from './write.js';
 
@@ -60,7 +60,7 @@ export function quantizeTfliteFloat32(graph: TfliteGraph): TfliteQuantizeResult 
       const code = model.operatorCodes[op.opcodeIndex];
       const input = sg.tensors[op.inputs[0] ?? -1];
       const output = sg.tensors[op.outputs[0] ?? -1];
-      const isDequantize = code !== undefined && Math.max(code.builtinCode, code.deprecatedBuiltinCode) === BuiltinOperator.DEQUANTIZE;
+      const isDequantize = code !== undefined && builtinOf(code) === BuiltinOperator.DEQUANTIZE;
       const data = input ? buffers[input.buffer] : undefined;
       if (isDequantize && input?.type === TensorType.FLOAT16 && output?.type === TensorType.FLOAT32 && data && data.byteLength > 0) {
         buffers.push(halfBytesToFloat(data));
@@ -78,7 +78,7 @@ export function quantizeTfliteFloat32(graph: TfliteGraph): TfliteQuantizeResult 
 
 /** The index of a builtin operator code, added when the model has none. */
 function opcodeIndex(codes: OperatorCodeT[], op: BuiltinOperator): number {
-  const found = codes.findIndex((c) => Math.max(c.builtinCode, c.deprecatedBuiltinCode) === op);
+  const found = codes.findIndex((c) => builtinOf(c) === op);
   if (found >= 0) return found;
   // deprecated_builtin_code is a byte: codes above 127 store the placeholder 127 there.
   codes.push(new OperatorCodeT(Math.min(op, 127), null, 3, op)); // version 3: DEQUANTIZE of float16, as the converter writes it

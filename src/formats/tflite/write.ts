@@ -41,16 +41,16 @@ export function writeTflite(graph: TfliteGraph): Uint8Array {
       metadata.buffer = at(old);
       restore.push(() => (metadata.buffer = old));
     }
-    const operatorCodes = tableVector(builder, model.operatorCodes, Model.createOperatorCodesVector);
-    const subgraphs = tableVector(builder, model.subgraphs, Model.createSubgraphsVector);
+    const operatorCodes = tableVector(builder, model.operatorCodes, (b, o) => Model.createOperatorCodesVector(b, o));
+    const subgraphs = tableVector(builder, model.subgraphs, (b, o) => Model.createSubgraphsVector(b, o));
     const description = model.description === null ? 0 : builder.createString(model.description);
     const bufferOffsets = order.map((old) => packBuffer(builder, buffers[old] ?? new Uint8Array(0)));
     const bufferVector = Model.createBuffersVector(builder, bufferOffsets);
     const metadataBuffer = model.metadataBuffer.length === 0 ? 0 : Model.createMetadataBufferVector(builder, model.metadataBuffer.map(at));
-    const metadata = tableVector(builder, model.metadata, Model.createMetadataVector);
-    const signatureDefs = tableVector(builder, model.signatureDefs, Model.createSignatureDefsVector);
-    const externalBufferGroups = tableVector(builder, model.externalBufferGroups, Model.createExternalBufferGroupsVector);
-    const externalBuffers = tableVector(builder, model.externalBuffers, Model.createExternalBuffersVector);
+    const metadata = tableVector(builder, model.metadata, (b, o) => Model.createMetadataVector(b, o));
+    const signatureDefs = tableVector(builder, model.signatureDefs, (b, o) => Model.createSignatureDefsVector(b, o));
+    const externalBufferGroups = tableVector(builder, model.externalBufferGroups, (b, o) => Model.createExternalBufferGroupsVector(b, o));
+    const externalBuffers = tableVector(builder, model.externalBuffers, (b, o) => Model.createExternalBuffersVector(b, o));
     const root = Model.createModel(
       builder, model.version, operatorCodes, subgraphs, description, bufferVector, metadataBuffer, metadata,
       signatureDefs, externalBufferGroups, externalBuffers,

@@ -21,7 +21,7 @@ describe('writeTflite', () => {
         const written = back.model.subgraphs[s]?.tensors[t];
         expect(written).toBeDefined();
         const same = Buffer.from(back.buffers[written?.buffer ?? -1] ?? []).equals(original.buffers[tensor.buffer] ?? new Uint8Array(0));
-        expect(same, `${subgraph.tensors[t]?.name} bytes`).toBe(true);
+        expect(same, `${String(subgraph.tensors[t]?.name)} bytes`).toBe(true);
       }
     }
     const strip = (g: typeof original): unknown => {
