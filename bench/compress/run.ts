@@ -53,6 +53,8 @@ interface CorpusFile {
 
 const corpus = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'corpus.json'), 'utf8')) as CorpusFile).packages
   .flatMap((p) => p.models)
+  // TF.js and Keras entries only: .tflite models have their own benchmark.
+  .filter((m) => !m.entry.endsWith('.tflite'))
   .map((m) => ({ id: m.id, path: join(root, '.cache', 'models', m.id, m.entry) }));
 
 const gz = (a: tf.io.ModelArtifacts): number => gzipSync(weightBytes(a), { level: 9 }).byteLength;
