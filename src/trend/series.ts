@@ -33,6 +33,16 @@ export interface SeriesOptions {
   readonly last?: number;
 }
 
+/** The records of one leg (records without a leg are a series of their own, `undefined`); never mixes legs. */
+export function recordsOfLeg(records: readonly TrendRecord[], leg: string | undefined): TrendRecord[] {
+  return records.filter((r) => r.leg === leg);
+}
+
+/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
+export function legsOf(records: readonly TrendRecord[]): (string | undefined)[] {
+  return [...new Set(records.map((r) => r.leg))];
+}
+
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 export function dependsOnEnvironment(key: string, unit?: MetricUnit): boolean {
   return unit === 'ms' || /^(latency|load-time|memory)/.test(key);
