@@ -97,7 +97,9 @@ async function collectLegs(client: GitHubClient, runId: number, inputs: ActionIn
   const legs: LegResult[] = [];
   for (const name of unique.slice(0, MAX_LEGS)) legs.push(await readLeg(client, runId, name, name.slice(prefix.length)));
   for (const leg of inputs.legs) if (!legs.some((l) => l.leg === leg)) legs.push({ leg, status: 'missing' });
-  return legs;
+  // Columns in the order `legs:` lists them, then the unlisted ones by name.
+  const rank = (leg: string): number => (inputs.legs.includes(leg) ? inputs.legs.indexOf(leg) : inputs.legs.length);
+  return legs.sort((a, b) => rank(a.leg) - rank(b.leg) || a.leg.localeCompare(b.leg));
 }
 
 async function readLeg(client: GitHubClient, runId: number, name: string, leg: string): Promise<LegResult> {
