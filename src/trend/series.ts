@@ -33,9 +33,15 @@ export interface SeriesOptions {
   readonly last?: number;
 }
 
-/** The records of one leg (records without a leg are a series of their own, `undefined`); never mixes legs. */
+/**
+ * The records of one leg, never another leg's. Records written before legs carry none: they count as the leg's own
+ * while no other leg has been recorded (one runner, upgraded), and as a series of their own (`leg` undefined) once
+ * several legs share the history.
+ */
 export function recordsOfLeg(records: readonly TrendRecord[], leg: string | undefined): TrendRecord[] {
-  return records.filter((r) => r.leg === leg);
+  if (leg === undefined) return records.filter((r) => r.leg === undefined);
+  const otherLegs = records.some((r) => r.leg !== undefined && r.leg !== leg);
+  return records.filter((r) => r.leg === leg || (r.leg === undefined && !otherLegs));
 }
 
 /** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */

@@ -73,9 +73,12 @@ describe('trend series per leg', () => {
     expect(next.trimEnd().split('\n').map((l) => (JSON.parse(l) as { rerun: boolean }).rerun)).toEqual([false, false, true]);
   });
 
-  it('a leg sees only its own records, never another leg or legless ones', () => {
+  it("a leg sees only its own records, never another leg's; older legless ones only while it is the only leg", () => {
     const records = [record({ sha: 'a', size: 1, leg: 'x64' }), record({ sha: 'a', size: 2, leg: 'arm64' }), record({ sha: 'b', size: 3 })];
     expect(recordsOfLeg(records, 'arm64').map((r) => r.metrics['size']?.value)).toEqual([2]);
     expect(recordsOfLeg(records, undefined).map((r) => r.metrics['size']?.value)).toEqual([3]);
+    const upgraded = [record({ sha: 'a', size: 4 }), record({ sha: 'b', size: 5, leg: 'x64' })];
+    expect(recordsOfLeg(upgraded, 'x64').map((r) => r.metrics['size']?.value)).toEqual([4, 5]);
+    expect(recordsOfLeg(upgraded, 'arm64').map((r) => r.metrics['size']?.value)).toEqual([]);
   });
 });
