@@ -1,5 +1,5 @@
 export const id = 111;
-export const ids = [111,687];
+export const ids = [111];
 export const modules = {
 
 /***/ 8111:
@@ -127,18 +127,9 @@ function metricKey(configKey) {
 /* harmony export */   JZ: () => (/* binding */ median),
 /* harmony export */   W0: () => (/* binding */ selectSeries),
 /* harmony export */   WG: () => (/* binding */ environmentLabel),
-/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment),
-/* harmony export */   recordsOfLeg: () => (/* binding */ recordsOfLeg)
+/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment)
 /* harmony export */ });
-/* unused harmony exports legsOf, sameEnvironment */
-/** The records of one leg (records without a leg are a series of their own, `undefined`); never mixes legs. */
-function recordsOfLeg(records, leg) {
-    return records.filter((r) => r.leg === leg);
-}
-/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
-function legsOf(records) {
-    return [...new Set(records.map((r) => r.leg))];
-}
+/* unused harmony export sameEnvironment */
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 function dependsOnEnvironment(key, unit) {
     return unit === 'ms' || /^(latency|load-time|memory)/.test(key);

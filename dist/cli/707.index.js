@@ -1,5 +1,5 @@
 export const id = 707;
-export const ids = [707,258,687];
+export const ids = [707,258];
 export const modules = {
 
 /***/ 8707:
@@ -217,8 +217,6 @@ function metricKeys(records) {
 
 // EXTERNAL MODULE: ./build/trend/history-files.js
 var history_files = __webpack_require__(9258);
-// EXTERNAL MODULE: ./build/leg.js
-var build_leg = __webpack_require__(7988);
 // EXTERNAL MODULE: ./build/trend/store.js
 var store = __webpack_require__(5545);
 // EXTERNAL MODULE: ./build/commands/types.js
@@ -238,14 +236,12 @@ var types = __webpack_require__(6910);
 
 
 
-
-const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--leg ID] [--branch NAME] [--last N] [--html out.html]
+const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--branch NAME] [--last N] [--html out.html]
 
   --history PATH   a .jsonl history file or a directory of them (a checkout of the history branch);
                    default: the history branch of this repository's origin
   --branch NAME    the history branch to read when --history is not given (default model-budget-data)
   --model NAME     only this model (repeatable)
-  --leg ID         only the records of this leg of a job matrix (each leg is its own series)
   --last N         rows per model in the table (default 20)
   --html FILE      also write a self-contained HTML dashboard (works offline)`;
 const COLUMNS = ['size', 'gzip-size', 'brotli-size', 'latency.p50', 'latency.p90', 'memory', 'accuracy.cosine'];
@@ -258,7 +254,6 @@ async function trendCommand(args, io) {
                 history: { type: 'string' },
                 branch: { type: 'string' },
                 model: { type: 'string', multiple: true },
-                leg: { type: 'string' },
                 last: { type: 'string' },
                 html: { type: 'string' },
                 help: { type: 'boolean', short: 'h' },
@@ -293,18 +288,6 @@ async function trendCommand(args, io) {
         if (missing.length > 0)
             io.stderr(`warning: no history for ${missing.map((m) => `"${m}"`).join(', ')}\n`);
     }
-    if (values.leg !== undefined) {
-        let leg;
-        try {
-            leg = (0,build_leg/* normalizeLegId */.BM)(values.leg);
-        }
-        catch (error) {
-            throw new errors/* UsageError */.eb(`--leg: ${(0,errors/* errorMessage */.gJ)(error)}\n${USAGE}`, { cause: error });
-        }
-        histories = histories.map((h) => ({ ...h, records: (0,trend_series.recordsOfLeg)(h.records, leg) })).filter((h) => h.records.length > 0);
-        if (histories.length === 0)
-            io.stderr(`warning: no records of leg "${leg}"\n`);
-    }
     io.stdout(histories.length === 0 ? 'No trend history recorded yet.\n' : `${histories.map((h) => historyTable(h, last)).join('\n')}\n`);
     if (values.html !== undefined) {
         const out = (0,external_node_path_.resolve)(io.cwd, values.html);
@@ -317,7 +300,6 @@ async function trendCommand(args, io) {
 function historyTable(history, last) {
     const records = history.records.slice(-last).reverse();
     const keys = COLUMNS.filter((k) => records.some((r) => r.metrics[k] !== undefined));
-    const withLegs = records.some((r) => r.leg !== undefined);
     const rows = records.map((r) => [
         r.date.slice(0, 10),
         `${r.sha.slice(0, 7)}${r.rerun ? ' (re-run)' : ''}`,
@@ -326,9 +308,8 @@ function historyTable(history, last) {
             return m === undefined ? '' : (0,trend_series/* formatValue */.Fl)(m.value, m.unit);
         }),
         r.environment === undefined ? '' : (0,trend_series/* environmentLabel */.WG)(r.environment),
-        ...(withLegs ? [r.leg ?? ''] : []),
     ]);
-    const header = ['date', 'commit', ...keys, 'environment', ...(withLegs ? ['leg'] : [])];
+    const header = ['date', 'commit', ...keys, 'environment'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
     const line = (cells) => cells.map((c, i) => (i >= 2 && i < 2 + keys.length ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
     const skipped = [
@@ -409,18 +390,9 @@ async function readTail(file, maxBytes) {
 /* harmony export */   JZ: () => (/* binding */ median),
 /* harmony export */   W0: () => (/* binding */ selectSeries),
 /* harmony export */   WG: () => (/* binding */ environmentLabel),
-/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment),
-/* harmony export */   recordsOfLeg: () => (/* binding */ recordsOfLeg)
+/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment)
 /* harmony export */ });
-/* unused harmony exports legsOf, sameEnvironment */
-/** The records of one leg (records without a leg are a series of their own, `undefined`); never mixes legs. */
-function recordsOfLeg(records, leg) {
-    return records.filter((r) => r.leg === leg);
-}
-/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
-function legsOf(records) {
-    return [...new Set(records.map((r) => r.leg))];
-}
+/* unused harmony export sameEnvironment */
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 function dependsOnEnvironment(key, unit) {
     return unit === 'ms' || /^(latency|load-time|memory)/.test(key);
