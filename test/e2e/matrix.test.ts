@@ -8,8 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { FakeGitHub } from './fake-github.js';
-import { actionEntry, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, utf8SafeZip, webhookExample, type Prism, type TempRepo } from './harness.js';
+import { ROOT, actionEntry, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, utf8SafeZip, webhookExample, type Prism, type TempRepo } from './harness.js';
 
 // x64 legs: 400 KB; arm64 legs: a per-leg warning level below the model's size, so they warn.
 const CONFIG = `version: 1
@@ -57,6 +58,24 @@ const emptyDir = (): string => {
 };
 const aggregate = (inputs: Record<string, string>, event: { name: string; payload: Record<string, unknown> } = { name: 'pull_request', payload: pullRequestPayload('synchronize', repo, 7) }) =>
   runAction({ entry, workspace: emptyDir(), eventName: event.name, payload: event.payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'aggregate', ...inputs }, env: { GITHUB_RUN_ID: String(RUN_ID) } });
+interface DocsStep {
+  readonly id?: string;
+  readonly uses?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface DocsWorkflow {
+  readonly jobs: {
+    readonly measure: { readonly strategy: { readonly matrix: { readonly include: { leg: string; config?: string }[] } }; readonly steps: DocsStep[] };
+    readonly aggregate: { readonly needs: string; readonly steps: DocsStep[] };
+  };
+}
+/** The matrix workflow of docs/github-action.md, as a user copies it. */
+function docsMatrixWorkflow(): DocsWorkflow {
+  const markdown = readFileSync(join(ROOT, 'docs', 'github-action.md'), 'utf8');
+  const block = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((text) => text.includes('mode: aggregate'));
+  if (!block) throw new Error('docs/github-action.md has no matrix workflow');
+  return parse(block) as DocsWorkflow;
+}
 const writes = (issue: number) => fake.requests.filter((r) => r.method !== 'GET' && r.path.includes(`/issues/`) && (r.method === 'PATCH' || r.path.includes(`/issues/${issue}/`)));
 
 describe('a job matrix: measure in every leg, aggregate in one job', () => {
@@ -129,6 +148,50 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
     const comments = fake.comments.filter((c) => c.issue === 8);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toMatch(/unreadable: model-budget-report\.json does not match the report schema/);
+  });
+
+  it("the docs' matrix workflow, step by step: its inputs, its artifact names, its legs", async () => {
+    const workflow = docsMatrixWorkflow();
+    const steps = workflow.jobs.measure.steps;
+    const measure = steps.find((s) => s.with?.['mode'] === 'measure');
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
+    const aggregateStep = workflow.jobs.aggregate.steps.find((s) => s.with?.['mode'] === 'aggregate');
+    expect(workflow.jobs.aggregate.needs).toBe('measure');
+    expect(upload?.with?.['name']).toBe(`\${{ steps.${measure?.id ?? ''}.outputs.artifact-name }}`);
+    const include = workflow.jobs.measure.strategy.matrix.include;
+    const runners: Record<string, { os: string; arch: string }> = { 'linux-x64': { os: 'Linux', arch: 'X64' }, 'linux-arm64': { os: 'Linux', arch: 'ARM64' }, 'macos-arm64': { os: 'macOS', arch: 'ARM64' } };
+    // The hosted legs run here; the Windows and GPU legs do not, so the aggregate job must call them missing.
+    for (const [i, row] of include.filter((e) => runners[e.leg]).entries()) {
+      const inputs = Object.fromEntries(Object.entries(measure?.with ?? {}).map(([k, v]) => [k, String(v).replace('${{ matrix.leg }}', row.leg).replace("${{ matrix.config || 'model-budget.yml' }}", row.config ?? 'model-budget.yml')]));
+      const result = await runAction({
+        entry,
+        workspace: repo.workspace,
+        eventName: 'pull_request',
+        payload: pullRequestPayload('synchronize', repo, 9),
+        apiUrl: prism.url,
+        inputs: { 'github-token': 'readonly-token', ...inputs },
+        env: { ...pullRequestEnv(repo, 9), RUNNER_OS: runners[row.leg]?.os ?? '', RUNNER_ARCH: runners[row.leg]?.arch ?? '' },
+      });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.outputs['artifact-name']).toBe(`model-budget-report-${row.leg}`);
+      const file = readFileSync(join(repo.workspace, typeof upload?.with?.['path'] === 'string' ? upload.with['path'] : '', 'model-budget-report.json'), 'utf8');
+      fake.artifacts.push({ id: 960 + i, runId: 6161, name: result.outputs['artifact-name'] ?? '', zip: utf8SafeZip('model-budget-report.json', file) });
+    }
+    const result = await runAction({
+      entry,
+      workspace: emptyDir(),
+      eventName: 'pull_request',
+      payload: pullRequestPayload('synchronize', repo, 9),
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', ...Object.fromEntries(Object.entries(aggregateStep?.with ?? {}).map(([k, v]) => [k, String(v)])) },
+      env: { GITHUB_RUN_ID: '6161' },
+    });
+    expect(result.code).toBe(1);
+    const body = fake.comments.find((c) => c.issue === 9)?.body ?? '';
+    expect(body).toContain('2 of 5 legs missing');
+    expect(body).toMatch(/`windows-x64` \| ❔ missing/);
+    expect(body).toMatch(/`linux-x64-gpu` \| ❔ missing/);
+    expect(body).toMatch(/\| `size` \|( [\d.]+ KB \(≤ 400 KB\) (✅|⚠️) \|){3}/);
   });
 
   it("Prism found no request that breaks GitHub's OpenAPI description", () => {
