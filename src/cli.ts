@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseCommandArgs, stringOption } from './commands/args.js';
 import { EXIT, type CommandIO } from './commands/types.js';
 import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
+import { normalizeLegId } from './leg.js';
 import { materializeLocalBase } from './github/base.js';
 import { neutralizeLogText } from './report/escape.js';
 import { toReportJson } from './report/json.js';
@@ -16,12 +17,12 @@ const HELP = `model-budget ${VERSION}: keep ML models inside their size, latency
 
 Usage:
   model-budget check [--config model-budget.yml] [--base <git ref>] [--history <dir or file>] [--json report.json]
-                     [--verbose]
+                     [--leg ID] [--verbose]
   model-budget compare <baseline-model.json> <candidate-model.json> [--runtime wasm|cpu|tensorflow|auto]
                        [--max-increase 10%] [--json out.json]
   model-budget convert <in.h5|in.keras|model.json|saved_model_dir> <out-dir> [--signature NAME]
                        [--quantize float16|uint8|uint16] [--shard-size 4MB]
-  model-budget trend [--history <dir or file>] [--model NAME] [--html out.html]
+  model-budget trend [--history <dir or file>] [--model NAME] [--leg ID] [--html out.html]
   model-budget --help | --version
 
 Exit codes: 0 within budget (warnings allowed), 1 a hard budget is broken, 2 usage, config or model error.
@@ -74,6 +75,7 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
     json: { type: 'string' },
     base: { type: 'string' },
     history: { type: 'string' },
+    leg: { type: 'string' },
   });
   const { values, positionals } = parsed;
   if (values['help']) {
@@ -84,13 +86,15 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
   const json = stringOption(parsed, 'json');
   const baseRef = stringOption(parsed, 'base');
+  const legWritten = stringOption(parsed, 'leg');
+  const leg = legWritten === undefined ? undefined : normalizeLegOption(legWritten);
   // --base: compare with the merge base of that ref and HEAD, as the Action does for a PR head checkout.
   const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
   let report;
   let config;
   try {
     ({ report, config } = await runCheck(
-      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}) },
+      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}), ...(leg === undefined ? {} : { leg }) },
       {
         progress: (line) => io.stderr(`${line}\n`),
         warn: (message) => io.stderr(`warning: ${message}\n`),
@@ -132,5 +136,17 @@ async function judgeTrend(report: Report, config: BudgetConfig, history: string 
     if (read.status !== 'ok') io.stderr('warning: trend budgets skipped: no history read; pass --history <file or dir>\n');
     histories = read.histories;
   }
-  return applyTrendBudgetsToReport(report, budgets, histories);
+  // The report's leg only: trend budgets compare a leg with its own history.
+  const { recordsOfLeg } = await import('./trend/series.js');
+  const leg = report.leg;
+  const ofLeg = leg === undefined ? histories : histories.map((h) => ({ ...h, records: recordsOfLeg(h.records, leg) }));
+  return applyTrendBudgetsToReport(report, budgets, ofLeg);
+}
+
+function normalizeLegOption(written: string): string {
+  try {
+    return normalizeLegId(written);
+  } catch (error) {
+    throw new UsageError(`--leg: ${errorMessage(error)}`, { cause: error });
+  }
 }

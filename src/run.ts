@@ -1,4 +1,6 @@
-import { loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
+import { cpus } from 'node:os';
+import { configForLeg, loadConfig, type BudgetConfig, type ModelSpec } from './config/load.js';
+import { defaultLegId, normalizeLegId, type LegFingerprint } from './leg.js';
 import { modelHome } from './config/output-paths.js';
 import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
 import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
@@ -15,6 +17,13 @@ export interface CheckOptions {
   readonly cwd?: string;
   /** Base-branch snapshot: a folder holding the base commit's files at the same relative paths; `kind`: how that commit was found. */
   readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind };
+  /**
+   * The leg of a job matrix this run measures: picks the `budget.per-leg` blocks and is written into the report.
+   * Default: made from `runner` (or this machine), the CPU model and the configured runtimes (`defaultLegId`).
+   */
+  readonly leg?: string;
+  /** Runner fields of the default leg id (the Action passes RUNNER_OS, RUNNER_ARCH, MODEL_BUDGET_GPU). */
+  readonly runner?: Pick<LegFingerprint, 'os' | 'arch' | 'gpu'>;
 }
 
 export interface CheckPorts {
@@ -40,8 +49,12 @@ export interface CheckResult {
 export async function runCheck(options: CheckOptions, ports: CheckPorts): Promise<CheckResult> {
   const cwd = options.cwd ?? process.cwd();
   const now = ports.now ?? (() => performance.now());
-  const config = await loadConfig(options.configPath, cwd);
-  const baseConfig = options.base ? await loadBaseConfig(config, options.base.dir, cwd, ports.warn) : undefined;
+  const loaded = await loadConfig(options.configPath, cwd);
+  const leg = options.leg === undefined ? defaultLegOf(loaded, options.runner) : normalizeLegId(options.leg);
+  const config = configForLeg(loaded, leg);
+  const baseLoaded = options.base ? await loadBaseConfig(loaded, options.base.dir, cwd, ports.warn) : undefined;
+  // The base's budgets as judged on the same leg, so that a per-leg budget is not shown as a budget change.
+  const baseConfig = baseLoaded ? configForLeg(baseLoaded, leg) : undefined;
 
   const sources = config.models.map((m) => modelHome(m.absPath));
   const models: ModelReport[] = [];
@@ -68,11 +81,24 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     schemaVersion: 1,
     verdict: overallVerdict(models.map((m) => m.verdict)),
     config: config.displayPath,
+    leg,
     models,
     ...(environment ? { environment } : {}),
     tool: { name: 'model-budget', version: VERSION },
   };
   return { report, config };
+}
+
+/** `defaultLegId` of this machine: the runner's OS and architecture (else Node's), CPU model, configured runtimes. */
+function defaultLegOf(config: BudgetConfig, runner: CheckOptions['runner']): string {
+  const runtimes = [...new Set(config.models.map((m) => m.benchmark.runtime))].join('+');
+  return defaultLegId({
+    os: runner?.os ?? process.platform,
+    arch: runner?.arch ?? process.arch,
+    cpu: cpus()[0]?.model,
+    runtime: runtimes,
+    gpu: runner?.gpu,
+  });
 }
 
 function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec | undefined): ModelReport {

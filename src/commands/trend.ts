@@ -9,17 +9,19 @@ import { parseArgs } from 'node:util';
 import { errorMessage, UsageError } from '../errors.js';
 import { renderDashboard } from '../trend/dashboard.js';
 import { readHistoryPath } from '../trend/history-files.js';
-import { environmentLabel, formatValue } from '../trend/series.js';
+import { normalizeLegId } from '../leg.js';
+import { environmentLabel, formatValue, recordsOfLeg } from '../trend/series.js';
 import { readHistory } from '../trend/store.js';
 import type { ModelHistory } from '../trend/types.js';
 import { EXIT, type CommandIO } from './types.js';
 
-const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--branch NAME] [--last N] [--html out.html]
+const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--leg ID] [--branch NAME] [--last N] [--html out.html]
 
   --history PATH   a .jsonl history file or a directory of them (a checkout of the history branch);
                    default: the history branch of this repository's origin
   --branch NAME    the history branch to read when --history is not given (default model-budget-data)
   --model NAME     only this model (repeatable)
+  --leg ID         only the records of this leg of a job matrix (each leg is its own series)
   --last N         rows per model in the table (default 20)
   --html FILE      also write a self-contained HTML dashboard (works offline)`;
 
@@ -34,6 +36,7 @@ export async function trendCommand(args: string[], io: CommandIO): Promise<numbe
         history: { type: 'string' },
         branch: { type: 'string' },
         model: { type: 'string', multiple: true },
+        leg: { type: 'string' },
         last: { type: 'string' },
         html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -66,6 +69,17 @@ export async function trendCommand(args: string[], io: CommandIO): Promise<numbe
     if (missing.length > 0) io.stderr(`warning: no history for ${missing.map((m) => `"${m}"`).join(', ')}\n`);
   }
 
+  if (values.leg !== undefined) {
+    let leg: string;
+    try {
+      leg = normalizeLegId(values.leg);
+    } catch (error) {
+      throw new UsageError(`--leg: ${errorMessage(error)}\n${USAGE}`, { cause: error });
+    }
+    histories = histories.map((h) => ({ ...h, records: recordsOfLeg(h.records, leg) })).filter((h) => h.records.length > 0);
+    if (histories.length === 0) io.stderr(`warning: no records of leg "${leg}"\n`);
+  }
+
   io.stdout(histories.length === 0 ? 'No trend history recorded yet.\n' : `${histories.map((h) => historyTable(h, last)).join('\n')}\n`);
   if (values.html !== undefined) {
     const out = resolve(io.cwd, values.html);
@@ -79,6 +93,7 @@ export async function trendCommand(args: string[], io: CommandIO): Promise<numbe
 export function historyTable(history: ModelHistory, last: number): string {
   const records = history.records.slice(-last).reverse();
   const keys = COLUMNS.filter((k) => records.some((r) => r.metrics[k] !== undefined));
+  const withLegs = records.some((r) => r.leg !== undefined);
   const rows = records.map((r) => [
     r.date.slice(0, 10),
     `${r.sha.slice(0, 7)}${r.rerun ? ' (re-run)' : ''}`,
@@ -87,8 +102,9 @@ export function historyTable(history: ModelHistory, last: number): string {
       return m === undefined ? '' : formatValue(m.value, m.unit);
     }),
     r.environment === undefined ? '' : environmentLabel(r.environment),
+    ...(withLegs ? [r.leg ?? ''] : []),
   ]);
-  const header = ['date', 'commit', ...keys, 'environment'];
+  const header = ['date', 'commit', ...keys, 'environment', ...(withLegs ? ['leg'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (i >= 2 && i < 2 + keys.length ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();

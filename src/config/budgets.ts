@@ -1,27 +1,55 @@
 import { metricInfo } from './metrics.js';
+import { legMatches } from '../leg.js';
 import type { BudgetInput } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';
+
+/** One `budget:` block, flattened. */
+export interface FlatBudgets {
+  readonly budgets: readonly BudgetEntry[];
+  readonly latencyIncrease?: number;
+  readonly sizeIncrease?: number;
+  readonly trend: Readonly<Record<string, number>>;
+  /** Where `latency.increase` and `size-increase` are written, for annotations. */
+  readonly sources: Readonly<Record<string, SourceLocation>>;
+}
+
+/** One entry of `budget.per-leg`: the leg pattern and its budgets. */
+export interface LegBudgets extends FlatBudgets {
+  readonly pattern: string;
+}
+
+/**
+ * The budgets in force on `leg`: the model's own, with every budget written in a matching `per-leg` block
+ * replacing the one of the same metric (blocks in the order written; a later match wins).
+ */
+export function budgetsForLeg(own: FlatBudgets, perLeg: readonly LegBudgets[], leg: string): FlatBudgets {
+  let merged: FlatBudgets = own;
+  for (const block of perLeg) {
+    if (!legMatches(block.pattern, leg)) continue;
+    const replaced = new Set(block.budgets.map((b) => b.key));
+    const latencyIncrease = block.latencyIncrease ?? merged.latencyIncrease;
+    const sizeIncrease = block.sizeIncrease ?? merged.sizeIncrease;
+    merged = {
+      budgets: [...merged.budgets.filter((b) => !replaced.has(b.key)), ...block.budgets],
+      ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
+      ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
+      trend: { ...merged.trend, ...block.trend },
+      sources: { ...merged.sources, ...block.sources },
+    };
+  }
+  return merged;
+}
 
 type Limits = { readonly max?: number | undefined; readonly min?: number | undefined; readonly warn?: number | undefined };
 
 /** Keys that are settings rather than limits on one metric. */
-const NOT_METRICS = new Set(['trend', 'size-increase', 'latency.increase']);
+const NOT_METRICS = new Set(['trend', 'size-increase', 'latency.increase', 'per-leg']);
 
 /**
  * Turns the nested `budget:` block into flat entries keyed like report.json (`latency.p90`), each with where it
  * is written, plus the relative budgets (`latency.increase`, `size-increase`, `trend`).
  */
-export function flattenBudgets(
-  budget: BudgetInput,
-  locate: (path: readonly string[]) => SourceLocation,
-): {
-  budgets: BudgetEntry[];
-  latencyIncrease?: number;
-  sizeIncrease?: number;
-  trend: Record<string, number>;
-  /** Where `latency.increase` and `size-increase` are written, for annotations. */
-  sources: Record<string, SourceLocation>;
-} {
+export function flattenBudgets(budget: Omit<BudgetInput, 'per-leg'>, locate: (path: readonly string[]) => SourceLocation): FlatBudgets {
   const budgets: BudgetEntry[] = [];
   const visit = (value: unknown, path: string[]): void => {
     const key = path.join('.');

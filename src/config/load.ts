@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
-import { flattenBudgets } from './budgets.js';
+import { budgetsForLeg, flattenBudgets, type LegBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
 import { checkConfigPaths, findRepositoryRoot, type PathRef } from './paths.js';
@@ -41,6 +41,8 @@ export interface ModelSpec {
   readonly configuredInputs: readonly ConfiguredInput[];
   /** Where the relative budgets (`latency.increase`, `size-increase`) are written. */
   readonly relativeSources: Readonly<Record<string, SourceLocation>>;
+  /** `budget.per-leg`, flattened, in the order written; `configForLeg` applies the matching ones. */
+  readonly perLeg: readonly LegBudgets[];
   readonly source: SourceLocation;
 }
 
@@ -150,7 +152,12 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
   if (conflicts.length > 0) throw new ConfigError(sortIssues(unique(conflicts)));
 
   const models = parsed.models.map((m, i): ModelSpec => {
-    const { budgets, latencyIncrease, sizeIncrease, trend, sources } = flattenBudgets(m.budget, (path) => locate(['models', i, 'budget', ...path]));
+    const { 'per-leg': perLegWritten, ...own } = m.budget;
+    const { budgets, latencyIncrease, sizeIncrease, trend, sources } = flattenBudgets(own, (path) => locate(['models', i, 'budget', ...path]));
+    const perLeg = Object.entries(perLegWritten ?? {}).map(([pattern, block]): LegBudgets => ({
+      pattern,
+      ...flattenBudgets(block, (path) => locate(['models', i, 'budget', 'per-leg', pattern, ...path])),
+    }));
     return {
       name: m.name,
       path: m.path,
@@ -167,11 +174,37 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
       trend,
       relativeSources: sources,
+      perLeg,
       configuredInputs: configuredInputs(m.inputs, (path, key) => ({ path: formatPath(['models', i, 'inputs', ...path]), source: locate(['models', i, 'inputs', ...path.slice(0, -1)], key) })),
       source: locate(['models', i]),
     };
   });
   return { config: { file, displayPath, text, root, models }, paths: pathRefs(parsed.models, dir, locate) };
+}
+
+/** The config as judged on `leg`: each model's budgets with its matching `budget.per-leg` blocks applied. */
+export function configForLeg(config: BudgetConfig, leg: string): BudgetConfig {
+  const models = config.models.map((spec): ModelSpec => {
+    if (spec.perLeg.length === 0) return spec;
+    const own = {
+      budgets: spec.budgets,
+      ...(spec.latencyIncrease === undefined ? {} : { latencyIncrease: spec.latencyIncrease }),
+      ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
+      trend: spec.trend,
+      sources: spec.relativeSources,
+    };
+    const { budgets, latencyIncrease, sizeIncrease, trend, sources } = budgetsForLeg(own, spec.perLeg, leg);
+    const { latencyIncrease: _l, sizeIncrease: _s, ...rest } = spec;
+    return {
+      ...rest,
+      budgets,
+      ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
+      ...(sizeIncrease === undefined ? {} : { sizeIncrease }),
+      trend,
+      relativeSources: sources,
+    };
+  });
+  return { ...config, models };
 }
 
 /** The paths the pipeline will open, with where each is written (`output:` is checked where it is written). */

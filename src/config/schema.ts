@@ -125,7 +125,8 @@ const accuracyBudget = z.strictObject({
   'keypoint-error': maxBudget(number, 'number').optional(),
 });
 
-export const budgetSchema = z.strictObject({
+/** The budgets of one model, or of one leg in `per-leg:`. */
+const legBudgetSchema = z.strictObject({
   size: maxBudget(size, 'bytes').optional(),
   'gzip-size': maxBudget(size, 'bytes').optional(),
   'brotli-size': maxBudget(size, 'bytes').optional(),
@@ -139,6 +140,14 @@ export const budgetSchema = z.strictObject({
   trend: z.strictObject(Object.fromEntries(TREND_KEYS.map((key) => [key, percent().optional()]))).optional(),
   /** Largest allowed growth of each size against the base branch (`size-increase: 5%`). */
   'size-increase': percent().optional(),
+});
+
+/**
+ * A model's budgets, with `per-leg: { <leg pattern>: { …budgets… } }` for the legs of a job matrix (`*` matches any
+ * run of characters): on a leg whose id matches, each budget written there replaces the model's own.
+ */
+export const budgetSchema = legBudgetSchema.extend({
+  'per-leg': z.record(z.string().min(1).max(200), legBudgetSchema).optional(),
 });
 
 export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;

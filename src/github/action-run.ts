@@ -22,7 +22,8 @@ import { readInputs, type ActionInputs } from './inputs.js';
 import { readCurrentLabels } from './labels.js';
 import { writeReportJson } from './report-file.js';
 import { reportMode } from './report-mode.js';
-import { commentKeyFor, hasMeasuredChange, markBaseUnavailable, overrideNote, repoPath } from './report-helpers.js';
+import { aggregateMode } from './aggregate-mode.js';
+import { hasMeasuredChange, legArtifactName, legCommentKeyFor, markBaseUnavailable, overrideNote, repoPath } from './report-helpers.js';
 import { capSummary } from './summary-cap.js';
 import { refuseUntrustedEvent } from './trusted-event.js';
 import { readTrendInputs, recordOnPush, trendForPullRequest } from './trend-hooks.js';
@@ -45,7 +46,13 @@ export interface ActionCore {
 
 /** The engine entry (src/run.ts `runCheck`), reduced to what the Action passes and reads. */
 export type RunCheck = (
-  options: { readonly configPath: string; readonly cwd?: string; readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind } },
+  options: {
+    readonly configPath: string;
+    readonly cwd?: string;
+    readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind };
+    readonly leg?: string;
+    readonly runner?: { readonly os?: string; readonly arch?: string; readonly gpu?: string };
+  },
   ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void; readonly debug?: (line: string) => void },
 ) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
 
@@ -87,6 +94,7 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   const context = readActionContext(ports.env);
   refuseUntrustedEvent(inputs.mode, context.eventName);
   if (inputs.mode === 'report') return reportMode(inputs, context, ports);
+  if (inputs.mode === 'aggregate') return aggregateMode(inputs, context, ports);
 
   const workingDir = resolve(context.workspace, inputs.workingDirectory);
   const configPath = resolve(workingDir, inputs.config);
@@ -94,14 +102,19 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   // comparison, trend history and annotation paths (which GitHub reads as repository paths) all use it.
   const repoDir = (await findRepoRoot(dirname(configPath))) ?? (await findRepoRoot(workingDir)) ?? context.workspace;
   const toRepoPath = (file: string): string => repoPath(repoDir, resolve(workingDir, file));
-  const commentKey = commentKeyFor(inputs, context.workspace);
 
   const baseSetup = context.pullRequest ? await prepareBase(inputs, context, { repoDir, workingDir, configPath }, ports) : undefined;
   let report: Report;
   let trendBudgets = new Map<string, Readonly<Record<string, number>>>();
   try {
     const result = await ports.runCheck(
-      { configPath, cwd: workingDir, ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref, kind: baseSetup.snapshot.kind } } : {}) },
+      {
+        configPath,
+        cwd: workingDir,
+        ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref, kind: baseSetup.snapshot.kind } } : {}),
+        ...(inputs.leg ? { leg: inputs.leg } : {}),
+        runner: runnerOf(ports.env),
+      },
       { progress: core.info, warn: core.warning, ...(inputs.verbose ? { debug: core.info } : {}) },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
@@ -134,8 +147,10 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   core.setOutput('verdict', accepted ? 'warn' : report.verdict);
   core.setOutput('markdown', markdown);
 
+  if (report.leg) core.setOutput('leg', report.leg);
+  core.setOutput('artifact-name', legArtifactName(inputs.artifact, report.leg));
   const commentOptions = {
-    marker: commentMarker(commentKey),
+    marker: commentMarker(legCommentKeyFor(inputs, context.workspace, report.leg)),
     ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}),
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
   };
@@ -177,6 +192,15 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   if (report.verdict === 'error') return { exitCode: 1, failure: 'model-budget: some models could not be checked (see the report)' };
   if (report.verdict === 'fail' && !accepted) return { exitCode: 1, failure: 'model-budget: a hard budget is broken (see the annotations and the job summary)' };
   return { exitCode: 0 };
+}
+
+/** The runner's own description of the machine, for the default leg id (src/leg.ts). */
+function runnerOf(env: Readonly<Record<string, string | undefined>>): { os?: string; arch?: string; gpu?: string } {
+  const pick = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const os = pick('RUNNER_OS');
+  const arch = pick('RUNNER_ARCH');
+  const gpu = pick('MODEL_BUDGET_GPU');
+  return { ...(os ? { os } : {}), ...(arch ? { arch } : {}), ...(gpu ? { gpu } : {}) };
 }
 
 interface BaseSetup {

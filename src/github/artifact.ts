@@ -90,6 +90,7 @@ export const reportSchema = z.object({
   environment: opt(
     z.object({ runtime: text(100), runtimeVersion: text(100), threads: num(), cpu: text(300), cores: num(), node: text(100) }),
   ),
+  leg: opt(z.string().regex(/^[a-z0-9._-]{1,100}$/)),
   tool: z.object({ name: z.literal('model-budget'), version: text(100) }),
 });
 

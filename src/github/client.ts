@@ -56,4 +56,6 @@ export interface GitHubClient {
    * @param maxBytes refuse archives larger than this (the artifact was produced by untrusted PR code).
    */
   downloadArtifact(runId: number, name: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Names of the run's artifacts that have not expired, all pages (100 per page). */
+  listArtifactNames(runId: number): Promise<readonly string[]>;
 }

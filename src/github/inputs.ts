@@ -2,11 +2,12 @@
  * The Action's inputs (see action.yml), read through a `getInput` port and validated in one place. Every problem
  * names the input and the accepted values.
  */
-import { UsageError } from '../errors.js';
+import { UsageError, errorMessage } from '../errors.js';
+import { normalizeLegId } from '../leg.js';
 import { COMMENT_MODES, type CommentMode } from '../report/sticky-comment.js';
 
-export type ActionMode = 'check' | 'measure' | 'report';
-const MODES: readonly ActionMode[] = ['check', 'measure', 'report'];
+export type ActionMode = 'check' | 'measure' | 'report' | 'aggregate';
+const MODES: readonly ActionMode[] = ['check', 'measure', 'report', 'aggregate'];
 
 export interface ActionInputs {
   /** Path of model-budget.yml, relative to `workingDirectory`. Default `model-budget.yml`. */
@@ -27,6 +28,10 @@ export interface ActionInputs {
   readonly mode: ActionMode;
   /** Measure mode: folder the artifact files are written to; report mode: name of the artifact to fetch. */
   readonly artifact: string;
+  /** Leg id of this job in a matrix (normalized); empty: the default from the runner (src/leg.ts). */
+  readonly leg: string;
+  /** Aggregate mode: the leg ids expected to report; a listed leg without an artifact is reported as missing. */
+  readonly legs: readonly string[];
   /** Print stack traces of unexpected failures (`verbose: true`). Default false. */
   readonly verbose: boolean;
 }
@@ -54,7 +59,21 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     mode,
     artifact: get('artifact', 'model-budget-report'),
     verbose: verbose === 'true',
+    leg: legInput('leg', getInput('leg').trim()),
+    legs: getInput('legs')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((leg) => legInput('legs', leg)),
   };
+}
+
+function legInput(name: string, written: string): string {
+  if (!written) return '';
+  try {
+    return normalizeLegId(written);
+  } catch (error) {
+    throw new UsageError(`input "${name}": ${errorMessage(error)}`, { cause: error });
+  }
 }
 
 function isOneOf<T extends string>(value: string, options: readonly T[]): value is T {

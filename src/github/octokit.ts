@@ -42,6 +42,7 @@ const PERMISSION_FOR: Readonly<Record<string, string>> = {
   'read pull request': 'pull-requests: read',
   'list pull requests': 'pull-requests: read',
   'download artifact': 'actions: read',
+  'list artifacts': 'actions: read',
 };
 
 /** How many times a rate-limited request is tried again before giving up. */
@@ -147,6 +148,11 @@ export function createOctokitClient(options: OctokitClientOptions): GitHubClient
           throw new GitHubApiError(`artifact "${name}" is ${bytes.byteLength} bytes, more than the ${maxBytes} allowed`, 413);
         }
         return bytes;
+      }),
+    listArtifactNames: (runId) =>
+      call('list artifacts', async () => {
+        const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner, repo, run_id: runId, per_page: 100 });
+        return all.filter((a) => !a.expired).map((a) => a.name);
       }),
   };
 }

@@ -36,6 +36,21 @@ export function commentKeyFor(inputs: Pick<ActionInputs, 'commentKey' | 'config'
   return inputs.commentKey || repoPath(workspace, resolve(workspace, inputs.workingDirectory, inputs.config));
 }
 
+/**
+ * The key of one leg's own comment (`mode: check` in a job matrix): the config's key and the leg, so that the legs
+ * of a matrix never write over each other's comment. A `comment-key` input is taken as it is.
+ */
+export function legCommentKeyFor(inputs: Pick<ActionInputs, 'commentKey' | 'config' | 'workingDirectory'>, workspace: string, leg: string | undefined): string {
+  if (inputs.commentKey || !leg) return commentKeyFor(inputs, workspace);
+  return `${commentKeyFor(inputs, workspace)}@${leg}`;
+}
+
+/** Name of the artifact one leg uploads: the `artifact` input's last folder name and the leg id. */
+export function legArtifactName(artifact: string, leg: string | undefined): string {
+  const base = artifact.split(/[\\/]/).filter(Boolean).at(-1) ?? 'model-budget-report';
+  return leg ? `${base}-${leg}` : base;
+}
+
 /** `file` relative to the repository root, with forward slashes (what annotations and markers use). */
 export function repoPath(workspace: string, file: string): string {
   const rel = relative(workspace, file);

@@ -11,6 +11,7 @@ import type { ModelReport, Report } from '../report/types.js';
 import { applyTrendBudgets } from '../trend/budget.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
+import { recordsOfLeg } from '../trend/series.js';
 import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
 import type { TrendLog } from '../trend/types.js';
 
@@ -94,7 +95,9 @@ export async function trendForPullRequest(
   const comment: string[] = [];
   const summary: string[] = [];
   const models = report.models.map((model): ModelReport => {
-    const records = history.histories.find((h) => h.model === model.name)?.records ?? [];
+    // This leg's series only: another leg's numbers (another machine) are never drawn or judged with these.
+    const all = history.histories.find((h) => h.model === model.name)?.records ?? [];
+    const records = report.leg === undefined ? all : recordsOfLeg(all, report.leg);
     if (records.length === 0 || model.error) return model;
     const input = {
       current: model,

@@ -13,7 +13,8 @@ const PRIVILEGED_PR_EVENTS: readonly string[] = ['pull_request_target'];
 
 /** Throws a UsageError when `mode` must not run on `eventName`. */
 export function refuseUntrustedEvent(mode: ActionMode, eventName: string): void {
-  if (mode === 'report' || !PRIVILEGED_PR_EVENTS.includes(eventName)) return;
+  // report and aggregate run no PR code: they only read artifacts, validated, and post.
+  if (mode === 'report' || mode === 'aggregate' || !PRIVILEGED_PR_EVENTS.includes(eventName)) return;
   throw new UsageError(
     `mode: ${mode} does not run on ${eventName}: that event holds a write token and the repository's secrets, and ` +
       'the step would either measure the base branch (actions/checkout checks it out by default) and report it as ' +

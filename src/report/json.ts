@@ -29,6 +29,8 @@ export interface ReportJson {
     readonly precision?: unknown;
   }[];
   readonly environment?: unknown;
+  /** The leg of a job matrix the numbers were measured on. */
+  readonly leg?: string;
   readonly tool: { readonly name: string; readonly version: string };
 }
 
@@ -65,6 +67,7 @@ export function toReportJson(report: Report): ReportJson {
       ...(m.precision === undefined ? {} : { precision: m.precision }),
     })),
     ...(report.environment === undefined ? {} : { environment: report.environment }),
+    ...(report.leg === undefined ? {} : { leg: report.leg }),
     tool: report.tool,
   };
 }

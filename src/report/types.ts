@@ -141,6 +141,8 @@ export interface Report {
   readonly models: readonly ModelReport[];
   /** Runtime and machine the numbers come from (filled in when latency is measured). */
   readonly environment?: Environment;
+  /** The leg of a job matrix the report was measured on (`linux-x64`, `macos-arm64-…-wasm`); see src/leg.ts. */
+  readonly leg?: string;
   readonly tool: { readonly name: 'model-budget'; readonly version: string };
 }
 

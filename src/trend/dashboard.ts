@@ -1,8 +1,10 @@
 /**
  * The offline trend dashboard: one self-contained HTML file (inline CSS, inline SVG charts, no script, no
- * network) with, per model, one chart per metric and a table of the latest records.
+ * network) with, per model, one chart per metric and a table of the latest records. Histories with records of
+ * several legs of a job matrix get a leg selector (radio buttons and CSS, still no script): each leg's sections
+ * draw only that leg's records, so two machines are never drawn as one line.
  */
-import { dependsOnEnvironment, environmentLabel, formatValue } from './series.js';
+import { dependsOnEnvironment, environmentLabel, formatValue, legsOf, recordsOfLeg } from './series.js';
 import { esc, renderSvgChart, SERIES_COLORS, type ChartSeries } from './svg-chart.js';
 import type { ModelHistory, TrendRecord } from './types.js';
 
@@ -32,15 +34,26 @@ th:first-child,td:first-child,td.l{text-align:left}code{font-size:12px}.warn{col
 /** Renders the dashboard HTML for the given histories (each oldest first). */
 export function renderDashboard(histories: readonly ModelHistory[], options: DashboardOptions): string {
   const title = options.title ?? 'model-budget trends';
-  const sections = histories.filter((h) => h.records.length > 0).map((h) => modelSection(h, options.tableRows ?? 20));
+  const rows = options.tableRows ?? 20;
+  const legs = legsOf(histories.flatMap((h) => h.records));
+  const sections =
+    legs.length <= 1
+      ? histories.filter((h) => h.records.length > 0).map((h) => modelSection(h, rows))
+      : legs.flatMap((leg, i) =>
+          histories
+            .map((h) => ({ ...h, records: recordsOfLeg(h.records, leg) }))
+            .filter((h) => h.records.length > 0)
+            .map((h) => modelSection(h, rows, { index: i, label: legLabel(leg) })),
+        );
   const empty = sections.length === 0 ? '<p>No history recorded yet.</p>' : '';
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title><style>${CSS}</style></head><body>`,
+    `<title>${esc(title)}</title><style>${CSS}${legs.length > 1 ? legCss(legs.length) : ''}</style></head><body>`,
     `<h1>${esc(title)}</h1>`,
     `<p class="meta">${histories.length} model(s) · generated ${esc(options.generatedAt)} · hover a point for its commit</p>`,
+    ...(legs.length > 1 ? legSelector(legs) : []),
     empty,
     ...sections,
     '</body></html>',
@@ -48,7 +61,24 @@ export function renderDashboard(histories: readonly ModelHistory[], options: Das
   ].join('\n');
 }
 
-function modelSection(history: ModelHistory, tableRows: number): string {
+/** Radio inputs (siblings of the sections, so CSS can show the checked leg's) and their labels. */
+function legSelector(legs: readonly (string | undefined)[]): string[] {
+  const inputs = legs.map((_, i) => `<input type="radio" name="leg" id="leg-${i}" class="leg-input"${i === 0 ? ' checked' : ''}>`);
+  const labels = legs.map((leg, i) => `<label for="leg-${i}">${esc(legLabel(leg))}</label>`);
+  return [...inputs, `<p class="legs">Leg: ${labels.join(' ')}</p>`];
+}
+
+function legCss(count: number): string {
+  const shown = Array.from({ length: count }, (_, i) => `#leg-${i}:checked~section[data-leg="${i}"]`).join(',');
+  const marked = Array.from({ length: count }, (_, i) => `#leg-${i}:checked~.legs label[for="leg-${i}"]`).join(',');
+  return `.leg-input{position:absolute;opacity:0}.legs label{border:1px solid #d0d7de;border-radius:6px;padding:2px 8px;margin-right:6px;cursor:pointer}section[data-leg]{display:none}${shown}{display:block}${marked}{background:#ddf4ff;border-color:#54aeff}`;
+}
+
+function legLabel(leg: string | undefined): string {
+  return leg ?? '(no leg recorded)';
+}
+
+function modelSection(history: ModelHistory, tableRows: number, leg?: { readonly index: number; readonly label: string }): string {
   const records = history.records;
   // One x position per commit, in the order commits were first recorded; a re-run lands on its commit.
   const xOf = new Map<string, number>();
@@ -97,7 +127,7 @@ function modelSection(history: ModelHistory, tableRows: number): string {
     history.newer > 0 ? `${history.newer} record(s) of a newer schema skipped; update model-budget` : '',
   ].filter(Boolean);
   return [
-    `<section data-model="${esc(history.model)}"><h2>${esc(history.model)}</h2>`,
+    `<section data-model="${esc(history.model)}"${leg ? ` data-leg="${leg.index}"` : ''}><h2>${esc(history.model)}${leg ? ` · ${esc(leg.label)}` : ''}</h2>`,
     `<p class="meta">${records.length} record(s) over ${xOf.size} commit(s), ${esc(first)} – ${esc(last)}</p>`,
     ...notes.map((n) => `<p class="warn">${esc(n)}</p>`),
     `<div class="charts">${charts.join('')}</div>`,

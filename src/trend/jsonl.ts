@@ -79,11 +79,12 @@ export function appendHistoryBytes(bytes: Uint8Array, records: readonly TrendRec
   const seen = new Set<string>();
   for (const line of text) {
     const parsed = classifyLine(line);
-    if (parsed.kind === 'record') seen.add(parsed.record.sha);
+    if (parsed.kind === 'record') seen.add(runKey(parsed.record));
   }
   for (const record of records) {
-    const rerun = seen.has(record.sha);
-    seen.add(record.sha);
+    // Legs of a matrix record the same sha side by side; only the same leg again is a re-run.
+    const rerun = seen.has(runKey(record));
+    seen.add(runKey(record));
     text.push(JSON.stringify({ ...record, rerun }));
   }
   const encoder = new TextEncoder();
@@ -153,6 +154,11 @@ export function historyFileName(model: string): string {
   return `${slug.length > 0 ? `${slug}-` : 'model-'}${hash}.jsonl`;
 }
 
+/** The commit and leg of a record: what a re-run repeats. */
+function runKey(record: Pick<TrendRecord, 'sha' | 'leg'>): string {
+  return `${record.sha}\u0000${record.leg ?? ''}`;
+}
+
 function splitLines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim().length > 0);
 }
@@ -172,5 +178,6 @@ function isRecord(value: Record<string, unknown>): value is Record<string, unkno
     if (!isObject(metric) || typeof metric.value !== 'number' || typeof metric.unit !== 'string') return false;
   }
   if (value.environment !== undefined && !isObject(value.environment)) return false;
+  if (value.leg !== undefined && typeof value.leg !== 'string') return false;
   return typeof value.rerun === 'boolean';
 }

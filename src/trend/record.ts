@@ -27,6 +27,7 @@ export function buildTrendRecords(report: Report, context: TrendContext): TrendR
       configHash: context.configHash,
       metrics,
       ...(report.environment === undefined ? {} : { environment: report.environment }),
+      ...(report.leg === undefined ? {} : { leg: report.leg }),
       tool: report.tool.version,
       rerun: false,
     });

@@ -33,6 +33,22 @@ export interface SeriesOptions {
   readonly last?: number;
 }
 
+/**
+ * The records of one leg, never another leg's. Records written before legs carry none: they count as the leg's own
+ * while no other leg has been recorded (one runner, upgraded), and as a series of their own (`leg` undefined) once
+ * several legs share the history.
+ */
+export function recordsOfLeg(records: readonly TrendRecord[], leg: string | undefined): TrendRecord[] {
+  if (leg === undefined) return records.filter((r) => r.leg === undefined);
+  const otherLegs = records.some((r) => r.leg !== undefined && r.leg !== leg);
+  return records.filter((r) => r.leg === leg || (r.leg === undefined && !otherLegs));
+}
+
+/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
+export function legsOf(records: readonly TrendRecord[]): (string | undefined)[] {
+  return [...new Set(records.map((r) => r.leg))];
+}
+
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 export function dependsOnEnvironment(key: string, unit?: MetricUnit): boolean {
   return unit === 'ms' || /^(latency|load-time|memory)/.test(key);

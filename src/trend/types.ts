@@ -32,9 +32,11 @@ export interface TrendRecord {
   readonly metrics: Readonly<Record<string, TrendMetric>>;
   /** Runtime and machine of the timings; absent when latency was not measured. */
   readonly environment?: Environment;
+  /** Leg of a job matrix the numbers were measured on: each leg is its own series. Absent in older records. */
+  readonly leg?: string;
   /** model-budget version that wrote the record. */
   readonly tool: string;
-  /** True when an earlier record for the same sha already existed (a re-run of the same commit). */
+  /** True when an earlier record for the same sha and leg already existed (a re-run of the same commit). */
   readonly rerun: boolean;
 }
 

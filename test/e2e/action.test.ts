@@ -6,7 +6,9 @@ import { FakeGitHub } from './fake-github.js';
 import { actionEntry, git, utf8SafeZip, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type RepoFiles, type TempRepo } from './harness.js';
 import type { CheckoutOptions } from '../helpers/pull-request-origin.js';
 
-const MARKER = '<!-- model-budget:model-budget.yml -->';
+// The PR runs below name their leg; a check-mode comment's key is the config path and the leg.
+const LEG = 'linux-x64';
+const MARKER = `<!-- model-budget:model-budget.yml@${LEG} -->`;
 const config = (size: string, extra = ''): string =>
   `version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n    budget:\n      size: ${size}\n${extra}`;
 
@@ -42,7 +44,7 @@ const pr = (number: number, options: { token?: string; labels?: string[]; inputs
     eventName: 'pull_request',
     payload: pullRequestPayload('synchronize', on, number, options.labels ?? []),
     apiUrl: prism.url,
-    inputs: { 'github-token': options.token ?? 'bot-token', ...options.inputs },
+    inputs: { 'github-token': options.token ?? 'bot-token', leg: LEG, ...options.inputs },
     env: pullRequestEnv(on, number),
   });
 };

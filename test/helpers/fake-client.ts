@@ -68,5 +68,6 @@ export function fakeClient(init: { pulls?: PullRequestInfo[]; artifacts?: Record
       }),
     listPullRequestsForHead: () => guard('listPullRequestsForHead', () => pulls),
     downloadArtifact: (_runId, name) => guard('downloadArtifact', () => artifacts.get(name)),
+    listArtifactNames: () => guard('listArtifactNames', () => [...artifacts.keys()]),
   };
 }

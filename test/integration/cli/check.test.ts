@@ -95,6 +95,27 @@ describe('model-budget check', () => {
     expect((await run(dir, 'check', '--history', 'gender.jsonl')).code).toBe(0);
   });
 
+  test('--leg: the matching budget.per-leg applies, the report names the leg, trend budgets read that leg only', async () => {
+    await writeFile(join(dir, 'model-budget.yml'), config('      size: 300 KB\n      per-leg:\n        "*-arm64":\n          size: 200 KB\n'));
+    const x64 = await run(dir, 'check', '--leg', 'linux-x64', '--json', 'x64.json');
+    expect(x64.code).toBe(0);
+    expect((JSON.parse(await readFile(join(dir, 'x64.json'), 'utf8')) as { leg: string }).leg).toBe('linux-x64');
+    const arm = await run(dir, 'check', '--leg', 'Linux ARM64');
+    expect(arm.code).toBe(1);
+    expect(arm.stdout).toContain('231.8 KB is over the 200 KB budget');
+
+    // arm64's history is at 231.8 KB, x64's far below: only the leg's own series is compared.
+    await writeFile(join(dir, 'model-budget.yml'), config('      size: 1 MB\n      trend: { size: 5% }\n'));
+    const lines = Array.from({ length: 5 }, (_, i) => [
+      JSON.stringify(record({ sha: `s${i}`, size: 200_000, leg: 'linux-x64' })),
+      JSON.stringify(record({ sha: `s${i}`, size: 231_781, leg: 'linux-arm64' })),
+    ]).flat();
+    await writeFile(join(dir, 'legs.jsonl'), `${lines.join('\n')}\n`);
+    expect((await run(dir, 'check', '--leg', 'linux-arm64', '--history', 'legs.jsonl')).code).toBe(0);
+    expect((await run(dir, 'check', '--leg', 'linux-x64', '--history', 'legs.jsonl')).code).toBe(1);
+    expect((await run(dir, 'check', '--leg', '***')).code).toBe(2);
+  });
+
   test('a config error: exit 2, file:line:col, no stack trace', async () => {
     await writeFile(join(dir, 'model-budget.yml'), config('      size: 5 MX\n'));
     const result = await run(dir, 'check');

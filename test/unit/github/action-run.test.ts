@@ -74,7 +74,7 @@ function world(options: {
   const state = { warnings: [] as string[], outputs: {} as Record<string, string>, summaries: [] as string[], checks: [] as unknown[], clients: 0 };
   const inputs: Record<string, string> = { 'github-token': 'bot-token', record: 'never', ...options.inputs };
   const ports: ActionPorts = {
-    env: { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: options.event, GITHUB_EVENT_PATH: eventPath, GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir },
+    env: { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: options.event, GITHUB_EVENT_PATH: eventPath, GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir, GITHUB_RUN_ID: '99' },
     getInput: (name) => inputs[name] ?? '',
     core: {
       info: () => undefined,
@@ -255,5 +255,45 @@ describe('mode: report', () => {
     expect(readJson(w.outputs['report-json'])).toMatchObject({ verdict: 'pass' });
     expect(client.comments).toEqual([]);
     expect(w.warnings.join('\n')).toContain(`HTTP ${status}`);
+  });
+});
+
+describe('mode: aggregate', () => {
+  const legZip = (leg: string, verdict: Report['verdict'] = 'pass') => zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: { ...report(verdict), leg } })) });
+  const aggregateWorld = (client: FakeClient, inputs: Record<string, string> = {}, event = 'pull_request'): World =>
+    world({ event, payload: event === 'workflow_run' ? workflowRunPayload() : pullPayload('synchronize', []), inputs: { mode: 'aggregate', ...inputs }, client });
+
+  it('never runs the engine; one comment for all legs; artifacts of other names are not legs', async () => {
+    const client = fakeClient({ artifacts: { 'model-budget-report-linux-x64': legZip('linux-x64'), 'model-budget-report-macos-arm64': legZip('macos-arm64', 'warn'), 'coverage': legZip('x') } });
+    const w = aggregateWorld(client);
+    expect(await runAction(w.ports)).toEqual({ exitCode: 0 });
+    expect(w.checks).toEqual([]);
+    expect(w.outputs['verdict']).toBe('warn');
+    expect(client.comments).toHaveLength(1);
+    expect(client.comments[0]?.body).toContain('| metric | `linux-x64` | `macos-arm64` |');
+    expect(readJson(w.outputs['report-json'])).toMatchObject({ verdict: 'warn', legs: [{ leg: 'linux-x64', status: 'reported' }, { leg: 'macos-arm64', status: 'reported' }] });
+  });
+
+  it('a listing the token may not read is a warning, and every expected leg is missing: the job fails', async () => {
+    const client = fakeClient();
+    client.failures.push({ call: 'listArtifactNames', error: new GitHubApiError('could not list artifacts: HTTP 403 (the token lacks `permissions: actions: read` for this job)', 403) });
+    const w = aggregateWorld(client, { legs: 'linux-x64, linux-arm64' });
+    expect((await runAction(w.ports)).exitCode).toBe(1);
+    expect(w.warnings.join('\n')).toContain('actions: read');
+    expect(w.outputs['verdict']).toBe('error');
+    expect(client.comments[0]?.body).toContain('2 of 2 legs missing');
+  });
+
+  it('a report claiming another leg than its artifact name is unreadable, not a pass', async () => {
+    const client = fakeClient({ pulls: [{ number: 7, headSha: HEAD, labels: [] }], artifacts: { 'model-budget-report-linux-x64': legZip('windows-x64') } });
+    const w = aggregateWorld(client, {}, 'workflow_run');
+    expect((await runAction(w.ports)).exitCode).toBe(1);
+    expect(client.comments[0]?.body).toMatch(/unreadable: the report is of leg &quot;windows-x64&quot;|unreadable: the report is of leg "windows-x64"/);
+  });
+
+  it('runs on pull_request_target too (it runs no PR code), and needs a token', async () => {
+    const client = fakeClient({ artifacts: { 'model-budget-report-a': legZip('a') } });
+    expect((await runAction(aggregateWorld(client, {}, 'pull_request_target').ports)).exitCode).toBe(0);
+    await expect(runAction(aggregateWorld(client, { 'github-token': '' }).ports)).rejects.toThrow(/needs the github-token input/);
   });
 });

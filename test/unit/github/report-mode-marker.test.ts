@@ -38,6 +38,7 @@ async function reportModeWith(comments: IssueComment[], artifact: unknown, input
     getPullRequest: (number) => Promise.resolve({ number, headSha: 'abc', labels: [] }),
     listPullRequestsForHead: () => Promise.resolve([]),
     downloadArtifact: () => Promise.resolve(zipSync({ 'model-budget-report.json': strToU8(JSON.stringify(artifact)) })),
+    listArtifactNames: () => Promise.resolve([]),
   };
   const values: Record<string, string> = { mode: 'report', 'github-token': 't', ...inputs };
   await runAction({

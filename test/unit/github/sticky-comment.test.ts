@@ -25,6 +25,7 @@ function fakeClient(initial: IssueComment[] = [], failWith?: GitHubApiError): Gi
     getPullRequest: () => Promise.reject(new Error('unused')),
     listPullRequestsForHead: () => Promise.resolve([]),
     downloadArtifact: () => Promise.resolve(undefined),
+    listArtifactNames: () => Promise.resolve([]),
   };
 }
 

@@ -34,6 +34,7 @@ export interface Point {
   readonly date?: string;
   readonly sizeLimit?: number;
   readonly p50Limit?: number;
+  readonly leg?: string;
 }
 
 export function record(point: Point): TrendRecord {
@@ -49,6 +50,7 @@ export function record(point: Point): TrendRecord {
       { name: point.model ?? 'gender', path: 'models/gender/model.json', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] },
     ],
     ...(point.env === undefined && point.p50 === undefined ? {} : { environment: point.env ?? ENV_A }),
+    ...(point.leg === undefined ? {} : { leg: point.leg }),
     tool: { name: 'model-budget', version: '0.1.0' },
   };
   const [built] = buildTrendRecords(report, {

@@ -1,0 +1,116 @@
+/**
+ * `mode: aggregate`, the final job of a job matrix (`needs:` the legs, or a workflow on `workflow_run`): it lists
+ * the run's artifacts named `<artifact>-<leg>` (one per leg, each written by `mode: measure`), downloads and
+ * validates every one with the artifact schema (artifact.ts: size-capped, bounded inflate, zod), and posts ONE
+ * sticky comment with a column per leg. Like `mode: report` it never checks out or runs PR code and never loads
+ * the config, so no model and no `custom-layers` module is loaded here; the PR comes from the trusted event,
+ * never from an artifact. A leg named in `legs:` that sent nothing is "missing", and the job fails for it.
+ */
+import { resolve } from 'node:path';
+import { UsageError, errorMessage } from '../errors.js';
+import { aggregateVerdict, renderAggregate, type LegResult } from '../report/aggregate.js';
+import { toReportJson } from '../report/json.js';
+import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
+import { MAX_ARTIFACT_BYTES, readArtifact } from './artifact.js';
+import type { ActionOutcome, ActionPorts } from './action-run.js';
+import type { GitHubClient } from './client.js';
+import type { ActionContext } from './context.js';
+import type { ActionInputs } from './inputs.js';
+import { readCurrentLabels } from './labels.js';
+import { currentPullRequest } from './report-mode.js';
+import { writeReportJson } from './report-file.js';
+import { commentKeyFor, hasMeasuredChange, legArtifactName } from './report-helpers.js';
+
+/** Most legs read from one run: a matrix larger than this is not one comment's worth. */
+export const MAX_LEGS = 64;
+
+export async function aggregateMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
+  const { core } = ports;
+  if (!inputs.token) throw new UsageError('mode: aggregate needs the github-token input (with actions: read, and pull-requests: write for the comment)');
+  const runId = context.workflowRun?.id ?? Number(ports.env['GITHUB_RUN_ID']);
+  if (!Number.isInteger(runId) || runId <= 0) throw new UsageError('mode: aggregate reads the artifacts of this run (GITHUB_RUN_ID) or of the workflow_run event; neither is set');
+  const client = ports.createClient(inputs.token, context.repo);
+
+  const legs = await collectLegs(client, runId, inputs, core.warning);
+  const verdict = aggregateVerdict(legs);
+
+  // The PR: from this event (a `needs:` job of the PR's own workflow), or looked up for a workflow_run.
+  const pr = context.workflowRun
+    ? await currentPullRequest(client, context.workflowRun, core)
+    : context.pullRequest
+      ? { number: context.pullRequest.number, labels: verdict === 'fail' ? await readCurrentLabels(client, context.pullRequest, core.warning) : [] }
+      : undefined;
+  const accepted = verdict === 'fail' && (pr?.labels ?? []).includes(inputs.overrideLabel);
+  const overrideLabel = accepted ? { overrideLabel: inputs.overrideLabel } : {};
+  const runUrl = context.runUrl ? { runUrl: context.runUrl } : {};
+
+  core.setOutput('verdict', accepted ? 'warn' : verdict);
+  const markdown = renderAggregate(legs, { ...overrideLabel, ...runUrl, maxChars: 900_000 });
+  core.setOutput('markdown', markdown);
+  await core.appendSummary(markdown);
+  const workingDir = resolve(context.workspace, inputs.workingDirectory);
+  const json = {
+    schemaVersion: 1,
+    verdict,
+    legs: legs.map((l) => (l.status === 'reported' ? { leg: l.leg, status: l.status, report: toReportJson(l.report) } : l)),
+  };
+  core.setOutput('report-json', await writeReportJson(json, { reportJson: inputs.reportJson, workingDir, env: ports.env }));
+
+  if (pr && inputs.comment !== 'never') {
+    // The key comes from this workflow's inputs, never from an artifact.
+    const marker = commentMarker(commentKeyFor(inputs, context.workspace));
+    const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
+    const result = await publishStickyComment({
+      client,
+      issueNumber: pr.number,
+      body: renderAggregate(legs, { marker, ...overrideLabel, ...runUrl }),
+      marker,
+      mode: inputs.comment,
+      failing: verdict === 'fail' || verdict === 'error',
+      changed: legs.some((l) => l.status === 'reported' && hasMeasuredChange(l.report)),
+      author,
+      warn: core.warning,
+    });
+    core.info(`model-budget: PR #${pr.number} comment ${result.action}${'reason' in result ? ` (${result.reason})` : ''}`);
+    if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
+  }
+
+  if (verdict === 'error') return { exitCode: 1, failure: 'model-budget: some legs are missing, unreadable or could not check (see the job summary)' };
+  if (verdict === 'fail' && !accepted) return { exitCode: 1, failure: 'model-budget: a hard budget is broken on some legs (see the job summary)' };
+  return { exitCode: 0 };
+}
+
+/**
+ * Every leg of the run: the artifacts named `<artifact>-<leg>` (validated one by one), then every leg listed in
+ * `legs:` that sent none, as missing. A listing that fails leaves only the listed legs, all missing.
+ */
+async function collectLegs(client: GitHubClient, runId: number, inputs: ActionInputs, warn: (m: string) => void): Promise<LegResult[]> {
+  const prefix = `${legArtifactName(inputs.artifact, undefined)}-`;
+  let names: readonly string[] = [];
+  try {
+    names = (await client.listArtifactNames(runId)).filter((n) => n.startsWith(prefix) && n.length > prefix.length);
+  } catch (error) {
+    warn(`model-budget: could not list the artifacts of run ${runId}: ${errorMessage(error)}`);
+  }
+  const unique = [...new Set(names)].sort();
+  if (unique.length > MAX_LEGS) warn(`model-budget: run ${runId} has ${unique.length} leg artifacts; the first ${MAX_LEGS} are read`);
+  const legs: LegResult[] = [];
+  for (const name of unique.slice(0, MAX_LEGS)) legs.push(await readLeg(client, runId, name, name.slice(prefix.length)));
+  for (const leg of inputs.legs) if (!legs.some((l) => l.leg === leg)) legs.push({ leg, status: 'missing' });
+  // Columns in the order `legs:` lists them, then the unlisted ones by name.
+  const rank = (leg: string): number => (inputs.legs.includes(leg) ? inputs.legs.indexOf(leg) : inputs.legs.length);
+  return legs.sort((a, b) => rank(a.leg) - rank(b.leg) || a.leg.localeCompare(b.leg));
+}
+
+async function readLeg(client: GitHubClient, runId: number, name: string, leg: string): Promise<LegResult> {
+  try {
+    const zip = await client.downloadArtifact(runId, name, MAX_ARTIFACT_BYTES);
+    if (!zip) return { leg, status: 'missing' };
+    const { report } = readArtifact(zip);
+    // The artifact's name decides the column; a report that claims another leg is not believed.
+    if (report.leg !== undefined && report.leg !== leg) return { leg, status: 'invalid', reason: `the report is of leg "${report.leg}", the artifact is named for "${leg}"` };
+    return { leg, status: 'reported', report };
+  } catch (error) {
+    return { leg, status: 'invalid', reason: errorMessage(error) };
+  }
+}
