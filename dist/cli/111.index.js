@@ -1,5 +1,5 @@
 export const id = 111;
-export const ids = [111];
+export const ids = [111,687];
 export const modules = {
 
 /***/ 8111:
@@ -127,9 +127,26 @@ function metricKey(configKey) {
 /* harmony export */   JZ: () => (/* binding */ median),
 /* harmony export */   W0: () => (/* binding */ selectSeries),
 /* harmony export */   WG: () => (/* binding */ environmentLabel),
-/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment)
+/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment),
+/* harmony export */   recordsOfLeg: () => (/* binding */ recordsOfLeg),
+/* harmony export */   xi: () => (/* binding */ legsOf)
 /* harmony export */ });
 /* unused harmony export sameEnvironment */
+/**
+ * The records of one leg, never another leg's. Records written before legs carry none: they count as the leg's own
+ * while no other leg has been recorded (one runner, upgraded), and as a series of their own (`leg` undefined) once
+ * several legs share the history.
+ */
+function recordsOfLeg(records, leg) {
+    if (leg === undefined)
+        return records.filter((r) => r.leg === undefined);
+    const otherLegs = records.some((r) => r.leg !== undefined && r.leg !== leg);
+    return records.filter((r) => r.leg === leg || (r.leg === undefined && !otherLegs));
+}
+/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
+function legsOf(records) {
+    return [...new Set(records.map((r) => r.leg))];
+}
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 function dependsOnEnvironment(key, unit) {
     return unit === 'ms' || /^(latency|load-time|memory)/.test(key);

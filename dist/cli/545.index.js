@@ -104,11 +104,12 @@ function appendHistoryBytes(bytes, records, maxEntries = DEFAULT_MAX_ENTRIES) {
     for (const line of text) {
         const parsed = classifyLine(line);
         if (parsed.kind === 'record')
-            seen.add(parsed.record.sha);
+            seen.add(runKey(parsed.record));
     }
     for (const record of records) {
-        const rerun = seen.has(record.sha);
-        seen.add(record.sha);
+        // Legs of a matrix record the same sha side by side; only the same leg again is a re-run.
+        const rerun = seen.has(runKey(record));
+        seen.add(runKey(record));
         text.push(JSON.stringify({ ...record, rerun }));
     }
     const encoder = new TextEncoder();
@@ -178,6 +179,10 @@ function historyFileName(model) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(model, 'utf8').digest('hex').slice(0, 8);
     return `${slug.length > 0 ? `${slug}-` : 'model-'}${hash}.jsonl`;
 }
+/** The commit and leg of a record: what a re-run repeats. */
+function runKey(record) {
+    return `${record.sha}\u0000${record.leg ?? ''}`;
+}
 function splitLines(text) {
     return text.split('\n').filter((line) => line.trim().length > 0);
 }
@@ -200,6 +205,8 @@ function isRecord(value) {
             return false;
     }
     if (value.environment !== undefined && !isObject(value.environment))
+        return false;
+    if (value.leg !== undefined && typeof value.leg !== 'string')
         return false;
     return typeof value.rerun === 'boolean';
 }

@@ -1,5 +1,5 @@
 export const id = 707;
-export const ids = [707,258];
+export const ids = [707,258,687];
 export const modules = {
 
 /***/ 8707:
@@ -93,7 +93,9 @@ function esc(text) {
 ;// CONCATENATED MODULE: ./build/trend/dashboard.js
 /**
  * The offline trend dashboard: one self-contained HTML file (inline CSS, inline SVG charts, no script, no
- * network) with, per model, one chart per metric and a table of the latest records.
+ * network) with, per model, one chart per metric and a table of the latest records. Histories with records of
+ * several legs of a job matrix get a leg selector (radio buttons and CSS, still no script): each leg's sections
+ * draw only that leg's records, so two machines are never drawn as one line.
  */
 
 
@@ -112,22 +114,44 @@ th:first-child,td:first-child,td.l{text-align:left}code{font-size:12px}.warn{col
 /** Renders the dashboard HTML for the given histories (each oldest first). */
 function renderDashboard(histories, options) {
     const title = options.title ?? 'model-budget trends';
-    const sections = histories.filter((h) => h.records.length > 0).map((h) => modelSection(h, options.tableRows ?? 20));
+    const rows = options.tableRows ?? 20;
+    const legs = (0,trend_series/* legsOf */.xi)(histories.flatMap((h) => h.records));
+    const sections = legs.length <= 1
+        ? histories.filter((h) => h.records.length > 0).map((h) => modelSection(h, rows))
+        : legs.flatMap((leg, i) => histories
+            .map((h) => ({ ...h, records: (0,trend_series.recordsOfLeg)(h.records, leg) }))
+            .filter((h) => h.records.length > 0)
+            .map((h) => modelSection(h, rows, { index: i, label: legLabel(leg) })));
     const empty = sections.length === 0 ? '<p>No history recorded yet.</p>' : '';
     return [
         '<!doctype html>',
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        `<title>${esc(title)}</title><style>${CSS}</style></head><body>`,
+        `<title>${esc(title)}</title><style>${CSS}${legs.length > 1 ? legCss(legs.length) : ''}</style></head><body>`,
         `<h1>${esc(title)}</h1>`,
         `<p class="meta">${histories.length} model(s) · generated ${esc(options.generatedAt)} · hover a point for its commit</p>`,
+        ...(legs.length > 1 ? legSelector(legs) : []),
         empty,
         ...sections,
         '</body></html>',
         '',
     ].join('\n');
 }
-function modelSection(history, tableRows) {
+/** Radio inputs (siblings of the sections, so CSS can show the checked leg's) and their labels. */
+function legSelector(legs) {
+    const inputs = legs.map((_, i) => `<input type="radio" name="leg" id="leg-${i}" class="leg-input"${i === 0 ? ' checked' : ''}>`);
+    const labels = legs.map((leg, i) => `<label for="leg-${i}">${esc(legLabel(leg))}</label>`);
+    return [...inputs, `<p class="legs">Leg: ${labels.join(' ')}</p>`];
+}
+function legCss(count) {
+    const shown = Array.from({ length: count }, (_, i) => `#leg-${i}:checked~section[data-leg="${i}"]`).join(',');
+    const marked = Array.from({ length: count }, (_, i) => `#leg-${i}:checked~.legs label[for="leg-${i}"]`).join(',');
+    return `.leg-input{position:absolute;opacity:0}.legs label{border:1px solid #d0d7de;border-radius:6px;padding:2px 8px;margin-right:6px;cursor:pointer}section[data-leg]{display:none}${shown}{display:block}${marked}{background:#ddf4ff;border-color:#54aeff}`;
+}
+function legLabel(leg) {
+    return leg ?? '(no leg recorded)';
+}
+function modelSection(history, tableRows, leg) {
     const records = history.records;
     // One x position per commit, in the order commits were first recorded; a re-run lands on its commit.
     const xOf = new Map();
@@ -178,7 +202,7 @@ function modelSection(history, tableRows) {
         history.newer > 0 ? `${history.newer} record(s) of a newer schema skipped; update model-budget` : '',
     ].filter(Boolean);
     return [
-        `<section data-model="${esc(history.model)}"><h2>${esc(history.model)}</h2>`,
+        `<section data-model="${esc(history.model)}"${leg ? ` data-leg="${leg.index}"` : ''}><h2>${esc(history.model)}${leg ? ` · ${esc(leg.label)}` : ''}</h2>`,
         `<p class="meta">${records.length} record(s) over ${xOf.size} commit(s), ${esc(first)} – ${esc(last)}</p>`,
         ...notes.map((n) => `<p class="warn">${esc(n)}</p>`),
         `<div class="charts">${charts.join('')}</div>`,
@@ -217,6 +241,8 @@ function metricKeys(records) {
 
 // EXTERNAL MODULE: ./build/trend/history-files.js
 var history_files = __webpack_require__(9258);
+// EXTERNAL MODULE: ./build/leg.js
+var build_leg = __webpack_require__(7988);
 // EXTERNAL MODULE: ./build/trend/store.js
 var store = __webpack_require__(5545);
 // EXTERNAL MODULE: ./build/commands/types.js
@@ -236,12 +262,14 @@ var types = __webpack_require__(6910);
 
 
 
-const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--branch NAME] [--last N] [--html out.html]
+
+const USAGE = `usage: model-budget trend [--history <dir|file>] [--model NAME] [--leg ID] [--branch NAME] [--last N] [--html out.html]
 
   --history PATH   a .jsonl history file or a directory of them (a checkout of the history branch);
                    default: the history branch of this repository's origin
   --branch NAME    the history branch to read when --history is not given (default model-budget-data)
   --model NAME     only this model (repeatable)
+  --leg ID         only the records of this leg of a job matrix (each leg is its own series)
   --last N         rows per model in the table (default 20)
   --html FILE      also write a self-contained HTML dashboard (works offline)`;
 const COLUMNS = ['size', 'gzip-size', 'brotli-size', 'latency.p50', 'latency.p90', 'memory', 'accuracy.cosine'];
@@ -254,6 +282,7 @@ async function trendCommand(args, io) {
                 history: { type: 'string' },
                 branch: { type: 'string' },
                 model: { type: 'string', multiple: true },
+                leg: { type: 'string' },
                 last: { type: 'string' },
                 html: { type: 'string' },
                 help: { type: 'boolean', short: 'h' },
@@ -288,6 +317,18 @@ async function trendCommand(args, io) {
         if (missing.length > 0)
             io.stderr(`warning: no history for ${missing.map((m) => `"${m}"`).join(', ')}\n`);
     }
+    if (values.leg !== undefined) {
+        let leg;
+        try {
+            leg = (0,build_leg/* normalizeLegId */.BM)(values.leg);
+        }
+        catch (error) {
+            throw new errors/* UsageError */.eb(`--leg: ${(0,errors/* errorMessage */.gJ)(error)}\n${USAGE}`, { cause: error });
+        }
+        histories = histories.map((h) => ({ ...h, records: (0,trend_series.recordsOfLeg)(h.records, leg) })).filter((h) => h.records.length > 0);
+        if (histories.length === 0)
+            io.stderr(`warning: no records of leg "${leg}"\n`);
+    }
     io.stdout(histories.length === 0 ? 'No trend history recorded yet.\n' : `${histories.map((h) => historyTable(h, last)).join('\n')}\n`);
     if (values.html !== undefined) {
         const out = (0,external_node_path_.resolve)(io.cwd, values.html);
@@ -300,6 +341,7 @@ async function trendCommand(args, io) {
 function historyTable(history, last) {
     const records = history.records.slice(-last).reverse();
     const keys = COLUMNS.filter((k) => records.some((r) => r.metrics[k] !== undefined));
+    const withLegs = records.some((r) => r.leg !== undefined);
     const rows = records.map((r) => [
         r.date.slice(0, 10),
         `${r.sha.slice(0, 7)}${r.rerun ? ' (re-run)' : ''}`,
@@ -308,8 +350,9 @@ function historyTable(history, last) {
             return m === undefined ? '' : (0,trend_series/* formatValue */.Fl)(m.value, m.unit);
         }),
         r.environment === undefined ? '' : (0,trend_series/* environmentLabel */.WG)(r.environment),
+        ...(withLegs ? [r.leg ?? ''] : []),
     ]);
-    const header = ['date', 'commit', ...keys, 'environment'];
+    const header = ['date', 'commit', ...keys, 'environment', ...(withLegs ? ['leg'] : [])];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
     const line = (cells) => cells.map((c, i) => (i >= 2 && i < 2 + keys.length ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
     const skipped = [
@@ -390,9 +433,26 @@ async function readTail(file, maxBytes) {
 /* harmony export */   JZ: () => (/* binding */ median),
 /* harmony export */   W0: () => (/* binding */ selectSeries),
 /* harmony export */   WG: () => (/* binding */ environmentLabel),
-/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment)
+/* harmony export */   aF: () => (/* binding */ dependsOnEnvironment),
+/* harmony export */   recordsOfLeg: () => (/* binding */ recordsOfLeg),
+/* harmony export */   xi: () => (/* binding */ legsOf)
 /* harmony export */ });
 /* unused harmony export sameEnvironment */
+/**
+ * The records of one leg, never another leg's. Records written before legs carry none: they count as the leg's own
+ * while no other leg has been recorded (one runner, upgraded), and as a series of their own (`leg` undefined) once
+ * several legs share the history.
+ */
+function recordsOfLeg(records, leg) {
+    if (leg === undefined)
+        return records.filter((r) => r.leg === undefined);
+    const otherLegs = records.some((r) => r.leg !== undefined && r.leg !== leg);
+    return records.filter((r) => r.leg === leg || (r.leg === undefined && !otherLegs));
+}
+/** Every leg the records hold, in the order first seen (`undefined` for records written before legs). */
+function legsOf(records) {
+    return [...new Set(records.map((r) => r.leg))];
+}
 /** Metrics whose value depends on the runtime and machine (times and memory); sizes and counts do not. */
 function dependsOnEnvironment(key, unit) {
     return unit === 'ms' || /^(latency|load-time|memory)/.test(key);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { costTflite, sizeTflite } from '../../src/formats/tflite/cost.js';
+import { costTflite, sizeTflite } from '../../../src/formats/tflite/cost.js';
 import {
   BufferT, BuiltinOperator, ModelT, OperatorCodeT, OperatorT, SubGraphT, TensorT, TensorType,
-} from '../../src/formats/tflite/generated/schema_generated.js';
-import type { TfliteGraph } from '../../src/formats/tflite/graph.js';
+} from '../../../src/formats/tflite/generated/schema_generated.js';
+import type { TfliteGraph } from '../../../src/formats/tflite/graph.js';
 
 const f32 = (shape: number[], buffer = 0): TensorT => new TensorT(shape, TensorType.FLOAT32, buffer);
 const bytes = (shape: number[]): Uint8Array => new Uint8Array(4 * shape.reduce((a, b) => a * b, 1));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ModelLoadError } from '../../src/errors.js';
-import { ModelT, SignatureDefT, SubGraphT } from '../../src/formats/tflite/generated/schema_generated.js';
-import { selectTfliteEntry } from '../../src/formats/tflite/select.js';
+import { ModelLoadError } from '../../../src/errors.js';
+import { ModelT, SignatureDefT, SubGraphT } from '../../../src/formats/tflite/generated/schema_generated.js';
+import { selectTfliteEntry } from '../../../src/formats/tflite/select.js';
 
 const graph = (subgraphs: number, signatures: [string, number][]) => ({
   model: new ModelT(3, [], Array.from({ length: subgraphs }, () => new SubGraphT()), null, [], [], [], signatures.map(([k, s]) => new SignatureDefT([], [], k, s))),
