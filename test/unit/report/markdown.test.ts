@@ -95,6 +95,7 @@ describe('escaping user text', () => {
     { input: 'abc\u202Edcba\u2066x\u0000', expected: 'abc\ufffddcba\ufffdx\ufffd' },
     { input: '<!-- model-budget:x -->', expected: '&lt;!-- model-budget:x --&gt;' },
     { input: `"quoted" 'single'`, expected: '&quot;quoted&quot; &#39;single&#39;' },
+    { input: 'R&D &lt;b&gt;', expected: 'R&amp;D &amp;lt;b&amp;gt;' },
   ])('escapeMarkdown($input)', ({ input, expected }) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
@@ -134,6 +135,7 @@ describe('fencedCode', () => {
   test('a message with fences, markup and mentions in it is one code block, shown as it is', () => {
     const message = 'model-budget.yml:3:5 models[0]: "```\n</pre><img src=x> @team #1\n````"';
     expect(fencedCode(message)).toBe(`\`\`\`\`\`\n${message}\n\`\`\`\`\``);
+    expect(fencedCode('one\r\ntwo\rthree\tfour')).toBe('```\none\ntwo\nthree four\n```');
     expect(renderHtml(fencedCode(message))).toBe(
       '<pre><code>model-budget.yml:3:5 models[0]: &quot;```\n&lt;/pre&gt;&lt;img src=x&gt; @team #1\n````&quot;\n</code></pre>\n',
     );
