@@ -104,7 +104,7 @@ describe('results say what happened, with the comment and its link', () => {
   });
 
   it('a thrown non-Error is described too', async () => {
-    const client = { ...scriptedClient().client, listComments: () => Promise.reject('socket hang up' as unknown as Error) };
+    const client = { ...scriptedClient().client, listComments: () => Promise.reject('socket hang up') };
     expect((await publish(client)).result).toEqual({
       action: 'failed',
       reason: 'could not write the PR comment (socket hang up). The report is still in the job summary and the outputs.',
@@ -138,7 +138,7 @@ describe('a create whose answer was lost is not posted twice', () => {
     const errors = [500, 502, 503, 504].map((s) => new GitHubApiError(`HTTP ${s}`, s));
     const { client, calls } = scriptedClient({ createErrors: errors });
     const { result, warnings } = await publish(client);
-    expect(result).toMatchObject({ action: 'failed', reason: expect.stringContaining('(HTTP 503)') as unknown as string });
+    expect(result).toMatchObject({ action: 'failed', reason: expect.stringContaining('(HTTP 503)') });
     expect(calls).toEqual(['list:7', 'create:7', 'list:7', 'create:7', 'list:7', 'create:7']);
     expect(warnings).toHaveLength(1);
   });
