@@ -104,6 +104,8 @@ describe('results say what happened, with the comment and its link', () => {
   });
 
   it('a thrown non-Error is described too', async () => {
+    // Some libraries reject with a bare string; the warning must still say what it was.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const client = { ...scriptedClient().client, listComments: () => Promise.reject('socket hang up') };
     expect((await publish(client)).result).toEqual({
       action: 'failed',
@@ -138,7 +140,8 @@ describe('a create whose answer was lost is not posted twice', () => {
     const errors = [500, 502, 503, 504].map((s) => new GitHubApiError(`HTTP ${s}`, s));
     const { client, calls } = scriptedClient({ createErrors: errors });
     const { result, warnings } = await publish(client);
-    expect(result).toMatchObject({ action: 'failed', reason: expect.stringContaining('(HTTP 503)') });
+    expect(result.action).toBe('failed');
+    expect(result.action === 'failed' && result.reason).toContain('(HTTP 503)');
     expect(calls).toEqual(['list:7', 'create:7', 'list:7', 'create:7', 'list:7', 'create:7']);
     expect(warnings).toHaveLength(1);
   });
