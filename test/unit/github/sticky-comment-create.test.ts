@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubApiError, type GitHubClient, type IssueComment } from '../../../src/github/client.js';
+import { readInputs } from '../../../src/github/inputs.js';
 import { commentMarker, publishStickyComment, resolveCommentAuthor, type CommentMode, type StickyCommentResult } from '../../../src/report/sticky-comment.js';
 
 const BOT = 'github-actions[bot]';
@@ -171,4 +172,24 @@ it('resolveCommentAuthor falls back to the workflow bot, and says why, when /use
   expect(await resolveCommentAuthor(client, undefined, (m) => warnings.push(m))).toBe(BOT);
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatch(/^could not tell which account the token belongs to \(.*HTTP 401.*\); assuming github-actions\[bot\]$/);
+});
+
+it('the Action accepts each of the four comment modes, and names them when one is wrong', () => {
+  for (const mode of ['always', 'on-change', 'on-failure', 'never'] as const) {
+    expect(readInputs((name) => (name === 'comment' ? mode : '')).comment).toBe(mode);
+  }
+  expect(() => readInputs((name) => (name === 'comment' ? 'sometimes' : ''))).toThrow(
+    'input "comment" is "sometimes"; expected one of always, on-change, on-failure, never',
+  );
+});
+
+it('a 403 names the permission and the two-workflow setup', async () => {
+  const error = new GitHubApiError('could not list comments: HTTP 403: Resource not accessible by integration', 403);
+  expect((await publish(scriptedClient({ listError: error }).client)).result).toEqual({
+    action: 'failed',
+    reason:
+      'could not write the PR comment (could not list comments: HTTP 403: Resource not accessible by integration). ' +
+      'Pull requests from forks get a read-only token: give the job `permissions: pull-requests: write`, or use the ' +
+      'two-workflow setup (mode: measure + mode: report). The report is still in the job summary and the outputs.',
+  });
 });
