@@ -17,7 +17,8 @@ describe('resolveLatencyOptions: defaults', () => {
   });
 
   it('an option given as undefined keeps its default; keys of a wider object are not taken', () => {
-    const wider = { minRuns: undefined, maxSeconds: 10, seed: 3 } as LatencyOptions;
+    // A wider options object (the A/B options) may carry undefined values and keys of its own.
+    const wider = { minRuns: undefined, maxSeconds: 10, seed: 3 } as unknown as LatencyOptions;
     const resolved = resolveLatencyOptions(wider);
     expect(resolved.minRuns).toBe(64);
     expect(resolved.maxSeconds).toBe(10);
