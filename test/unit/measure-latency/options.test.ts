@@ -57,6 +57,7 @@ describe('resolveLatencyOptions: the edges of every range', () => {
     { options: { minSeconds: 3601, maxSeconds: 3600 }, message: 'min-seconds is 3601; it must be 0 to 3600' },
     { options: { maxSeconds: 3601 }, message: 'max-seconds is 3601; it must be above 0 and at most 3600' },
     { options: { maxSeconds: -1, minSeconds: 0 }, message: 'max-seconds is -1; it must be above 0 and at most 3600' },
+    { options: { maxSeconds: 0, minSeconds: 0 }, message: 'max-seconds is 0; it must be above 0 and at most 3600' },
     { options: { minSeconds: 2, maxSeconds: 1.5 }, message: 'max-seconds is 1.5; it must be at least min-seconds (2)' },
     { options: { timeoutSeconds: 0 }, message: 'timeout is 0; it must be above 0 and at most 3600' },
     { options: { timeoutSeconds: 3601 }, message: 'timeout is 3601; it must be above 0 and at most 3600' },
