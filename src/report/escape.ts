@@ -20,8 +20,9 @@ const LINE_BREAKS = /\r\n|[\r\n\t\u2028\u2029\u0085]/g;
 // C0/C1 controls other than the line breaks and the tab above, and the bidi embedding/override/isolate marks.
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// An `@` right after a word character ends the local part of an e-mail address, which would be linked.
-const EMAIL_AT = /(?<=[\w.+-])@/g;
+// Any `@` may end the local part of an e-mail address, which would be linked: a joiner before every one (linkify's
+// local part takes punctuation such as `;`, `&`, `"` or `,`, so a word-character rule alone is not enough).
+const EMAIL_AT = /@/g;
 // `@user`, `#12`, `GH-12` and `www.`/`scheme://` links are what GitHub turns into pings, cross-references and links.
 // (`&#39;` is our own entity: every `&` from user text is `&amp;` by then.)
 const REFERENCES = /@(?=\w)|(?<!&)#(?=\d)|(?<=\bGH-)(?=\d)|(?<=\bwww)(?=\.)|(?<=:\/)(?=\/)/gi;

@@ -36,7 +36,7 @@ describe('renderMarkdown', () => {
 
       2 model(s) checked against \`model-budget.yml\`.
 
-      ### ❌ @‍team/net \\*v2\\* · \`models/a\\|b/model.json\` (layers)
+      ### ❌ ‍@‍team/net \\*v2\\* · \`models/a\\|b/model.json\` (layers)
 
       | metric | original | value | budget | status |
       | --- | ---: | ---: | ---: | --- |
@@ -84,7 +84,8 @@ const ZWJ = '\u200d';
 
 describe('escaping user text', () => {
   test.each([
-    { input: '@octocat', expected: `@${ZWJ}octocat` },
+    { input: '@octocat', expected: `${ZWJ}@${ZWJ}octocat` },
+    { input: 'x;@octocatwww.evil.example', expected: `x;${ZWJ}@${ZWJ}octocatwww.evil.example` },
     { input: '<img src=x onerror=alert(1)>', expected: '&lt;img src=x onerror=alert(1)&gt;' },
     { input: '**bold** [link](http://x)', expected: `\\*\\*bold\\*\\* \\[link\\](http:/${ZWJ}/x)` },
     { input: 'a|b', expected: 'a\\|b' },
@@ -95,13 +96,14 @@ describe('escaping user text', () => {
     { input: 'abc\u202Edcba\u2066x\u0000', expected: 'abc\ufffddcba\ufffdx\ufffd' },
     { input: '<!-- model-budget:x -->', expected: '&lt;!-- model-budget:x --&gt;' },
     { input: `"quoted" 'single'`, expected: `"quoted" 'single'` },
+    { input: 'R&D &lt;b&gt;', expected: 'R&amp;D &amp;lt;b&amp;gt;' },
   ])('escapeMarkdown($input)', ({ input, expected }) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
 
   test.each([
     { what: 'no backslashes in an HTML block', input: 'a*b_c|d', expected: 'a*b_c|d' },
-    { what: 'entities and mentions', input: '</summary><img src=x> @team #1', expected: `&lt;/summary&gt;&lt;img src=x&gt; @${ZWJ}team #${ZWJ}1` },
+    { what: 'entities and mentions', input: '</summary><img src=x> @team #1', expected: `&lt;/summary&gt;&lt;img src=x&gt; ${ZWJ}@${ZWJ}team #${ZWJ}1` },
     { what: 'line breaks end no block', input: 'a\n\n<h1>x', expected: 'a  &lt;h1&gt;x' },
   ])('escapeHtml: $what', ({ input, expected }) => {
     expect(escapeHtml(input)).toBe(expected);
@@ -134,6 +136,7 @@ describe('fencedCode', () => {
   test('a message with fences, markup and mentions in it is one code block, shown as it is', () => {
     const message = 'model-budget.yml:3:5 models[0]: "```\n</pre><img src=x> @team #1\n````"';
     expect(fencedCode(message)).toBe(`\`\`\`\`\`\n${message}\n\`\`\`\`\``);
+    expect(fencedCode('one\r\ntwo\rthree\tfour')).toBe('```\none\ntwo\nthree four\n```');
     expect(renderHtml(fencedCode(message))).toBe(
       '<pre><code>model-budget.yml:3:5 models[0]: &quot;```\n&lt;/pre&gt;&lt;img src=x&gt; @team #1\n````&quot;\n</code></pre>\n',
     );
