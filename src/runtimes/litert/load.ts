@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,7 +67,7 @@ function evaluateGlue(file: string): unknown {
  * `importScripts` (workers) or a `<script>` tag and reads `self.ModuleFactory`. Here `self` is `globalThis`, and a
  * one-shot `importScripts` evaluates the glue as CommonJS and presets the factory. The threaded build starts its
  * pthreads as `new Worker(<glue file>)`, which Node would load as ESM inside the package, so that glue is copied as
- * `.cjs` (with its .wasm) into a cache folder first. One build per process: LiteRT.js keeps a global instance.
+ * `.cjs` (with its .wasm) into a temporary folder of this process first (removed at exit). One build per process: LiteRT.js keeps a global instance.
  * @param threads for the `threads` build: kernel threads (default: available parallelism, at most 4).
  */
 export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: string; threads?: number } = {}): Promise<LiteRtNode> {
@@ -82,8 +82,9 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
   let evaluated = glue;
   const threads = build === 'threads' ? Math.max(1, options.threads ?? Math.min(4, availableParallelism())) : 1;
   if (build === 'threads') {
-    const dir = join(tmpdir(), 'model-budget-litert');
-    mkdirSync(dir, { recursive: true });
+    // A folder of this process's own: a fixed shared name would belong to whichever user made it first.
+    const dir = mkdtempSync(join(tmpdir(), 'model-budget-litert-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const cjs = join(dir, GLUE.threads.replace(/\.js$/, '.cjs'));
     copyFileSync(glue, cjs);
     copyFileSync(glue.replace(/\.js$/, '.wasm'), cjs.replace(/\.cjs$/, '.wasm'));

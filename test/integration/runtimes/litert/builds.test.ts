@@ -12,7 +12,10 @@ const cases = nodes.flatMap((node) => (['compat', 'relaxed-simd', 'threads'] as 
 
 describe('every LiteRT build runs a corpus model', () => {
   it.each(cases)('$build on $node', ({ node, build }) => {
-    const out = execFileSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=verbose', 'test/integration/runtimes/litert/execute.test.ts'], {
+    // `--configLoader runner`: vite would otherwise write the bundled config into node_modules/.vite-temp, which a
+    // non-root user running the tests on a root-owned clone cannot write.
+    const vitest = [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--configLoader', 'runner', '--reporter=verbose'];
+    const out = execFileSync(node, [...vitest, 'test/integration/runtimes/litert/execute.test.ts'], {
       cwd: root,
       env: { ...process.env, LITERT_BUILD: build, NO_COLOR: '1', FORCE_COLOR: '0' },
       encoding: 'utf8',
