@@ -8,7 +8,7 @@
  * Writes bench/results/optimize.json and bench/results/optimize.md (run from the repository root). Env
  * BENCH_TRIALS (default 2): A/B comparisons per model, each with a fresh seed and order.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -20,17 +20,13 @@ import { compareModels } from '../../src/measure/latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/measure/runtime.js';
 import { loadModel } from '../../src/model/load.js';
 import type { LoadedModel } from '../../src/model/types.js';
+import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 2);
 
-interface CorpusFile {
-  packages: { models: { id: string; entry: string }[] }[];
-}
-
-const corpus = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'corpus.json'), 'utf8')) as CorpusFile).packages
-  .flatMap((p) => p.models)
-  .map((m) => ({ id: m.id, path: join(root, '.cache', 'models', m.id, m.entry) }));
+// TF.js and Keras entries only: .tflite models have their own benchmark.
+const corpus = tfjsCorpus;
 
 interface Row {
   model: string;

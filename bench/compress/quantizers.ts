@@ -7,7 +7,7 @@
  *
  * Writes bench/results/quantizers.json and bench/results/quantizers.md (run from the repository root).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -20,16 +20,12 @@ import { instantiate } from '../../src/measure/execute.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/measure/runtime.js';
 import { loadModel } from '../../src/model/load.js';
+import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
 
-interface CorpusFile {
-  packages: { models: { id: string; entry: string }[] }[];
-}
-
-const corpus = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'corpus.json'), 'utf8')) as CorpusFile).packages
-  .flatMap((p) => p.models)
-  .map((m) => ({ id: m.id, path: join(root, '.cache', 'models', m.id, m.entry) }));
+// TF.js and Keras entries only: .tflite models have their own benchmark.
+const corpus = tfjsCorpus;
 
 interface Row {
   model: string;

@@ -27,6 +27,7 @@ import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/measure/runtime.js';
 import { loadModel } from '../../src/model/load.js';
 import { benchStructural, type StructuralRow } from './structural.js';
+import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
 const BUDGET = 1e-2;
@@ -47,15 +48,8 @@ interface Row {
   note?: string;
 }
 
-interface CorpusFile {
-  packages: { models: { id: string; entry: string }[] }[];
-}
-
-const corpus = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'corpus.json'), 'utf8')) as CorpusFile).packages
-  .flatMap((p) => p.models)
-  // TF.js and Keras entries only: .tflite models have their own benchmark.
-  .filter((m) => !m.entry.endsWith('.tflite'))
-  .map((m) => ({ id: m.id, path: join(root, '.cache', 'models', m.id, m.entry) }));
+// TF.js and Keras entries only: .tflite models have their own benchmark.
+const corpus = tfjsCorpus;
 
 const gz = (a: tf.io.ModelArtifacts): number => gzipSync(weightBytes(a), { level: 9 }).byteLength;
 

@@ -28,6 +28,9 @@ export const corpus: readonly CorpusModel[] = manifest.packages.flatMap((p) =>
   })),
 );
 
+/** The TF.js and Keras models of the corpus (the .tflite ones are read by their own format code). */
+export const tfjsCorpus: readonly CorpusModel[] = corpus.filter((m) => !m.path.endsWith('.tflite'));
+
 /** A corpus model by id; throws with the fix when the corpus has not been fetched. */
 export function corpusModel(id: string): CorpusModel {
   const model = corpus.find((m) => m.id === id);
