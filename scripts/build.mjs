@@ -1,78 +1,85 @@
 #!/usr/bin/env node
-// Builds the self-contained bundles: dist/index.js (the Action) and dist/cli/index.js (the CLI), each with the
-// tfjs wasm binaries next to it (the wasm runtime loads them from the bundle's folder).
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Builds dist/: one rolldown bundle of both entries, src/action.ts → dist/index.js (the Action, what action.yml
+// runs) and src/bin.ts → dist/cli.js (the CLI, what bin/model-budget.js imports), with the code they share in
+// dist/chunk-<hash>.js files, the tfjs wasm binaries once next to them (the wasm runtime loads them from the
+// bundle's folder), and dist/licenses.txt for every package bundled. Why rolldown: bench/results/bundlers.md.
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rolldown } from 'rolldown';
 import { bundledPackages, renderLicenses } from './licenses.mjs';
-import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// `--out DIR` builds elsewhere (the test that checks dist/ is up to date builds into a temporary folder).
-const outIndex = process.argv.indexOf('--out');
-const distDir = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? 'dist') : join(root, 'dist');
-// tsc output sits inside the package (its "type": "module" makes ncc read it as ES modules), always at the same
-// path: webpack's chunk names depend on module paths, and the dist check compares byte for byte.
-const buildDir = join(root, 'build');
 const require = createRequire(import.meta.url);
-const ncc = join(dirname(require.resolve('@vercel/ncc/package.json')), 'dist', 'ncc', 'cli.js');
-const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 
-const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+/** The entries, by output name: `dist/<name>.js`. */
+export const ENTRIES = { index: 'src/action.ts', cli: 'src/bin.ts' };
 
-// tsc first (ESM JavaScript in build/), then ncc on the JavaScript: ncc's own TypeScript step emits CommonJS,
-// which breaks top-level await and packages that only export an `import` condition.
-const bundles = [
-  { entry: join(buildDir, 'action.js'), out: distDir },
-  { entry: join(buildDir, 'bin.js'), out: join(distDir, 'cli') },
-];
-
-rmSync(buildDir, { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: root, stdio: 'inherit' });
-rmSync(distDir, { recursive: true, force: true });
-const statsDir = mkdtempSync(join(tmpdir(), 'mb-build-stats-'));
-for (const [index, { entry, out }] of bundles.entries()) {
-  // ncc's own --license lists only some packages; the webpack stats name every module in the bundle, and
-  // licenses.txt is written from those (scripts/licenses.mjs).
-  const stats = join(statsDir, `stats-${index}.json`);
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--stats-out', stats, '--quiet', '--target', 'es2022'], {
+/** The rolldown input options of the bundle (the licence test bundles with them too, in memory). */
+export function inputOptions() {
+  return {
+    input: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
     cwd: root,
-    stdio: 'inherit',
-  });
-  writeFileSync(join(out, 'licenses.txt'), renderLicenses(bundledPackages(JSON.parse(readFileSync(stats, 'utf8')), root)));
-  patchNodeModuleImport(out);
-  defineDirname(join(out, 'index.js'));
-  mkdirSync(out, { recursive: true });
-  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(out, file));
+    // Node built-ins stay imports; `require` of them in bundled CommonJS goes through createRequire(import.meta.url).
+    platform: 'node',
+    tsconfig: join(root, 'tsconfig.build.json'),
+    transform: {
+      target: 'es2022',
+      // ES modules have no `__dirname`; the tfjs wasm backend's glue reads it. Defined as the bundle's folder.
+      inject: {
+        __dirname: [join(root, 'scripts', 'bundle-dirname.mjs'), '__dirname'],
+        __filename: [join(root, 'scripts', 'bundle-dirname.mjs'), '__filename'],
+      },
+    },
+    logLevel: 'warn',
+  };
 }
-/**
- * h5wasm (the Keras reader) does `await import("module")` for `createRequire`; ncc turns that into an interop call
- * that loses the named export. Point it back at Node's own module, which every Node version resolves.
- */
-function patchNodeModuleImport(out) {
-  const pattern =
-    /const\{createRequire\}=await Promise\.resolve\(\/\* import\(\) \*\/\)\.then\((__nccwpck_require__|__webpack_require__)\.t\.bind\(\1, \d+, \d+\)\)/g;
-  for (const file of readdirSync(out).filter((f) => f.endsWith('.js'))) {
-    const path = join(out, file);
-    const code = readFileSync(path, 'utf8');
-    const patched = code.replace(pattern, 'const{createRequire}=await import("node:module")');
-    if (patched !== code) writeFileSync(path, patched);
-    else if (code.includes('const{createRequire}=await Promise.resolve(')) throw new Error(`${path}: h5wasm's createRequire import changed shape; update patchNodeModuleImport`);
+
+/** The rolldown output options: ES modules, all files in one flat folder (the wasm lookup uses the chunk's folder). */
+export function outputOptions(dir) {
+  return {
+    dir,
+    format: 'esm',
+    entryFileNames: '[name].js',
+    // Named by content only, so the names do not follow the layout of src/.
+    chunkFileNames: 'chunk-[hash].js',
+    minify: true,
+    // Error classes name themselves after their constructor (`this.name = new.target.name`): keep the names.
+    keepNames: true,
+    comments: { legal: false },
+  };
+}
+
+/** Bundles into `dir` (or only in memory without it); returns rolldown's output chunks. */
+export async function bundle(dir) {
+  const build = await rolldown(inputOptions());
+  try {
+    const { output } = dir === undefined ? await build.generate(outputOptions(undefined)) : await build.write(outputOptions(dir));
+    return output;
+  } finally {
+    await build.close();
   }
 }
 
-/**
- * The tfjs wasm backend's emscripten glue reads `__dirname`, which ES modules do not have: define it (and
- * `__filename`) as the bundle's own folder, where the `.wasm` files are copied.
- */
-function defineDirname(file) {
-  const banner =
-    "import { dirname as __mbDirname } from 'node:path';\nimport { fileURLToPath as __mbFileURLToPath } from 'node:url';\n" +
-    'const __filename = __mbFileURLToPath(import.meta.url);\nconst __dirname = __mbDirname(__filename);\n';
-  writeFileSync(file, banner + readFileSync(file, 'utf8'));
+/** The ids of every module in the bundle's chunks, our own included. */
+export function moduleIdsOf(output) {
+  return output.flatMap((item) => (item.type === 'chunk' ? item.moduleIds : []));
 }
 
-rmSync(statsDir, { recursive: true, force: true });
-console.log(`built ${distDir}/index.js and ${distDir}/cli/index.js`);
+async function main() {
+  // `--out DIR` builds elsewhere (the test that checks dist/ is up to date builds into a temporary folder).
+  const outIndex = process.argv.indexOf('--out');
+  const distDir = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? 'dist') : join(root, 'dist');
+  rmSync(distDir, { recursive: true, force: true });
+  mkdirSync(distDir, { recursive: true });
+  const output = await bundle(distDir);
+  writeFileSync(join(distDir, 'licenses.txt'), renderLicenses(bundledPackages(moduleIdsOf(output), root)));
+  // The bundle is ES modules; this makes Node read dist/*.js as such whatever package.json sits above it.
+  writeFileSync(join(distDir, 'package.json'), '{\n  "type": "module"\n}\n');
+  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).sort()) copyFileSync(join(wasmDir, file), join(distDir, file));
+  console.log(`built ${Object.keys(ENTRIES).map((name) => join(distDir, `${name}.js`)).join(' and ')}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

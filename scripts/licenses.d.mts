@@ -3,6 +3,5 @@ export interface BundledPackage {
   readonly dir: string;
   readonly pkg: { readonly name: string; readonly version: string; readonly license?: unknown };
 }
-export function modulePaths(stats: unknown): string[];
-export function bundledPackages(stats: unknown, root: string): BundledPackage[];
+export function bundledPackages(moduleIds: Iterable<string>, root: string): BundledPackage[];
 export function renderLicenses(packages: readonly BundledPackage[]): string;

@@ -1,39 +1,21 @@
-// The third-party notice of a bundle: every npm package a webpack (ncc) stats file names a module of, with its
-// version, licence and licence text. Used by scripts/build.mjs to write dist/licenses.txt and dist/cli/licenses.txt.
+// The third-party notice of a bundle: every npm package a bundled module comes from (rolldown's module ids of the
+// output chunks), with its version, licence and licence text. Used by scripts/build.mjs to write dist/licenses.txt.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
-/** Every module path in webpack stats (concatenated modules included), as absolute or `./`-relative paths. */
-export function modulePaths(stats) {
-  const paths = [];
-  const visit = (modules) => {
-    for (const m of modules ?? []) {
-      for (const key of ['nameForCondition', 'identifier', 'name']) if (typeof m[key] === 'string') paths.push(m[key]);
-      visit(m.modules);
-    }
-  };
-  visit(stats.modules);
-  for (const chunk of stats.chunks ?? []) visit(chunk.modules);
-  for (const child of stats.children ?? []) paths.push(...modulePaths(child));
-  return paths;
-}
-
 /**
  * The package folders (`node_modules/<name>` or `node_modules/@scope/name`, nested ones included) that the
- * bundle's modules come from, resolved against `root`, each once, sorted by package name.
+ * bundle's modules come from (`./`-relative ids resolved against `root`), each once, sorted by package name.
  */
-export function bundledPackages(stats, root) {
+export function bundledPackages(moduleIds, root) {
   const dirs = new Set();
   const base = root.replace(/\\/g, '/');
-  for (const raw of modulePaths(stats)) {
-    // Identifiers carry a module type ("json|/abs/path"), loaders ("a!b") and queries ("?x"); names are
-    // "./node_modules/…", relative to the root.
-    for (const part of raw.replace(/\\/g, '/').split(/[|!]/)) {
-      const path = part.split('?')[0].trim();
-      const absolute = path.startsWith('./') ? `${base}/${path.slice(2)}` : path;
-      const match = /^(\/.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(absolute);
-      if (match && match[1]) dirs.add(match[1].split('/').join(sep));
-    }
+  for (const raw of moduleIds) {
+    // Ids are absolute paths; virtual modules start with "\0", and a query ("?x") may follow the path.
+    const path = raw.replace(/\\/g, '/').replace(/^\0/, '').split('?')[0].trim();
+    const absolute = path.startsWith('./') ? `${base}/${path.slice(2)}` : path;
+    const match = /^(\/.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(absolute);
+    if (match && match[1]) dirs.add(match[1].split('/').join(sep));
   }
   return [...dirs]
     .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))

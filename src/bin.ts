@@ -3,7 +3,7 @@ import { guardConsole } from './console-guard.js';
 
 guardConsole(console, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
 
-// Entry of the `model-budget` command (bundled to dist/cli/index.js).
+// Entry of the `model-budget` command (bundled to dist/cli.js).
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Wall time of a full `model-budget check` of corpus `human-blazepose-heavy` (graph, float32, one 27.5 MB shard),
-// stage by stage, through the bundled CLI (dist/cli) as a user runs it, beside `gzip -9` of the same files:
+// stage by stage, through the bundled CLI (dist/cli.js) as a user runs it, beside `gzip -9` of the same files:
 //   (a) only `size` and `latency.p50` budgets;
 //   (b) every metric budgeted (uint8 compression, drift, raw/gzip/brotli sizes, every latency number, memory,
 //       load time, FLOPs and params, the A/B against the uncompressed original).
@@ -63,7 +63,7 @@ for (const [name, config] of Object.entries(configs)) {
   writeFileSync(join(work, 'model-budget.yml'), config);
   const load = loadavg()[0];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'index.js'), 'check', '--json', 'report.json'], { cwd: work, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--json', 'report.json'], { cwd: work, encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
   if (child.status !== 0 && child.status !== 1) throw new Error(`check (${name}) exited ${child.status}:\n${child.stderr}`);
   const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8'));

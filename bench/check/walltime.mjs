@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Wall time of a full `model-budget check` of a ~3.5M-parameter corpus model (human-faceres-deep, float32, 13.9 MB)
 // with compression (uint8), accuracy drift, the latency loop and the interleaved A/B against the uncompressed
-// original, run through the bundled CLI (dist/cli) as a user runs it. Goal: ≤ 60 s on a 2-core machine.
+// original, run through the bundled CLI (dist/cli.js) as a user runs it. Goal: ≤ 60 s on a 2-core machine.
 //
 //   node scripts/fetch-models.mjs && npm run build && node bench/check/walltime.mjs [runs]
 //
@@ -37,7 +37,7 @@ const results = [];
 for (let i = 0; i < runs; i++) {
   const load = loadavg()[0];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'index.js'), 'check', '--json', 'report.json'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--json', 'report.json'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
   // Exit 1 is a broken budget: still a complete check.
   if (child.status !== 0 && child.status !== 1) throw new Error(`check exited ${child.status}`);
   const seconds = (performance.now() - t0) / 1000;

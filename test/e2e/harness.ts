@@ -5,7 +5,7 @@
  * against GitHub's OpenAPI description.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { corpusModel } from '../helpers/corpus.js';
@@ -20,17 +20,15 @@ const SPEC = join(ROOT, 'test', 'fixtures', 'openapi', 'github-subset.json');
 
 /**
  * The bundle to run: `dist/index.js` (what action.yml names). Without it (or with MODEL_BUDGET_E2E_FROM_SOURCE set),
- * the tests bundle `src/action.ts` themselves (rolldown, a few seconds).
+ * the tests build the bundle themselves into a temporary folder (`scripts/build.mjs --out`, a few seconds).
  */
 export function actionEntry(): string {
   const dist = join(ROOT, 'dist', 'index.js');
   // MODEL_BUDGET_E2E_FROM_SOURCE=1: test the working tree even when a (possibly older) dist/ exists.
   if (existsSync(dist) && !process.env['MODEL_BUDGET_E2E_FROM_SOURCE']) return dist;
-  const out = mkdtempSync(join(tmpdir(), 'mb-e2e-bundle-'));
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'rolldown'), ['src/action.ts', '--platform', 'node', '--format', 'esm', '--dir', out], { cwd: ROOT, stdio: 'pipe' });
-  const wasmDir = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
-  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));
-  return join(out, 'action.js');
+  const out = join(mkdtempSync(join(tmpdir(), 'mb-e2e-bundle-')), 'dist');
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--out', out], { cwd: ROOT, stdio: 'pipe' });
+  return join(out, 'index.js');
 }
 
 export async function freePort(): Promise<number> {

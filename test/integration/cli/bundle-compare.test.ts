@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
  * `compress:`: comparing shipped with shipped, and never writing `output:` over a source model.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'cli', 'index.js');
+const cli = join(root, 'dist', 'cli.js');
 const run = promisify(execFile);
 
 const git = (cwd: string, ...args: string[]): string =>

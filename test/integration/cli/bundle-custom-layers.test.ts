@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 describe('custom-layers with a Keras file, in the shipped bundles', () => {
   test.each(bundleNodes())('the CLI bundle on $name', async ({ binary }) => {
-    const { stdout } = await run(binary, [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check', '--json', 'r.json'], {
+    const { stdout } = await run(binary, [join(dir, 'tool', 'dist', 'cli.js'), 'check', '--json', 'r.json'], {
       cwd: join(dir, 'work'),
       env: { PATH: process.env['PATH'] ?? '' },
     });

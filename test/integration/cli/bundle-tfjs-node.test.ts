@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 test('runtime: tensorflow starts in the CLI bundle on Node 24, whose util lacks isNullOrUndefined', async () => {
   const json = join(dir, 'r.json');
-  const { stdout } = await run(node24(), [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check', '--config', join(dir, 'config', 'model-budget.yml'), '--json', json], {
+  const { stdout } = await run(node24(), [join(dir, 'tool', 'dist', 'cli.js'), 'check', '--config', join(dir, 'config', 'model-budget.yml'), '--json', json], {
     cwd: workspace,
     env: { PATH: process.env['PATH'] ?? '' },
   });

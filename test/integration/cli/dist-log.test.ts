@@ -26,7 +26,7 @@ test('the bundled CLI: hostile names send no command, a damaged .h5 prints no di
     `version: 1\nmodels:\n  - name: ${JSON.stringify(name)}\n    path: gender/model.json\n    budget: { size: 1 KB }\n` +
       `  - name: ${JSON.stringify(`${name} 2`)}\n    path: damaged.h5\n    budget: { size: 1 MB }\n`,
   );
-  const result = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check'], {
+  const result = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli.js'), 'check'], {
     cwd: join(dir, 'work'),
     env: { PATH: process.env['PATH'] ?? '' },
   }).then(

@@ -41,7 +41,7 @@ test('the bundled CLI is self-contained: it checks the example from a folder wit
     'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    compress: { quantize: float16 }\n    budget:\n      size: 150 KB\n      latency: { p50: 1 s }\n      accuracy: { cosine: 0.999 }\n' +
       '  - name: mnist\n    path: mnist.keras\n    budget: { size: 1 MB }\n',
   );
-  const { stdout } = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli', 'index.js'), 'check', '--json', 'r.json'], {
+  const { stdout } = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli.js'), 'check', '--json', 'r.json'], {
     cwd: join(dir, 'work'),
     env: { PATH: process.env['PATH'] ?? '' },
   });
