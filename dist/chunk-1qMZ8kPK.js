@@ -1,0 +1,1 @@
+export{o as recordsOfLeg}from"./chunk-BVjzt5FW.js";

@@ -1,0 +1,1 @@
+export{a as readHistory}from"./chunk-DVPTDuQD.js";

@@ -1,0 +1,1 @@
+const e={ok:0,overBudget:1,inputError:2};export{e as t};
