@@ -11,3 +11,11 @@ export interface BundleAsset {
 export const ENTRIES: Readonly<Record<string, string>>;
 export function bundle(dir?: string): Promise<readonly (BundleChunk | BundleAsset)[]>;
 export function moduleIdsOf(output: readonly (BundleChunk | BundleAsset)[]): string[];
+export interface Asset {
+  readonly pkg: string;
+  readonly from: string;
+  readonly to: string;
+  readonly files: RegExp;
+}
+export const ASSETS: readonly Asset[];
+export function copyAssets(packages: readonly import('./licenses.mjs').BundledPackage[], distDir: string): string[];

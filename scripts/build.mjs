@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 // Builds dist/: one rolldown bundle of both entries, src/action.ts → dist/index.js (the Action, what action.yml
 // runs) and src/bin.ts → dist/cli.js (the CLI, what bin/model-budget.js imports), with the code they share in
-// dist/chunk-<hash>.js files, the tfjs wasm binaries once next to them (the wasm runtime loads them from the
-// bundle's folder), and dist/licenses.txt for every package bundled. Why rolldown: bench/results/bundlers.md.
+// dist/chunk-<hash>.js files, the files bundled packages load at run time once next to them (ASSETS: the tfjs wasm
+// binaries), and dist/licenses.txt for every package bundled. Why rolldown: bench/results/bundlers.md.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 import { bundledPackages, renderLicenses } from './licenses.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 
 /** The entries, by output name: `dist/<name>.js`. */
 export const ENTRIES = { index: 'src/action.ts', cli: 'src/bin.ts' };
@@ -62,6 +60,33 @@ export async function bundle(dir) {
   }
 }
 
+/**
+ * Files a bundled package loads from its own folder at run time, copied once into dist/ when the bundle contains the
+ * package: `from` is relative to the package folder, `to` to dist/.
+ */
+export const ASSETS = [
+  // The wasm runtime finds them next to the bundle file (src/measure/runtime.ts, resolveWasmDir).
+  { pkg: '@tensorflow/tfjs-backend-wasm', from: 'dist', to: '.', files: /\.wasm$/ },
+  // The LiteRT runtime looks for dist/litert-wasm/ first (src/runtimes/litert/load.ts, findLiteRtWasmDir).
+  { pkg: '@litertjs/core', from: 'wasm', to: 'litert-wasm', files: /\.(js|wasm)$/ },
+];
+
+/** Copies the {@link ASSETS} of the bundled packages into `distDir`; returns the paths written, relative to it. */
+export function copyAssets(packages, distDir) {
+  const written = [];
+  for (const asset of ASSETS) {
+    const bundled = packages.find((p) => p.pkg.name === asset.pkg);
+    if (bundled === undefined) continue;
+    const from = join(bundled.dir, asset.from);
+    mkdirSync(join(distDir, asset.to), { recursive: true });
+    for (const file of readdirSync(from).filter((f) => asset.files.test(f)).sort()) {
+      copyFileSync(join(from, file), join(distDir, asset.to, file));
+      written.push(join(asset.to, file));
+    }
+  }
+  return written;
+}
+
 /** The ids of every module in the bundle's chunks, our own included. */
 export function moduleIdsOf(output) {
   return output.flatMap((item) => (item.type === 'chunk' ? item.moduleIds : []));
@@ -74,11 +99,11 @@ async function main() {
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
   const output = await bundle(distDir);
-  writeFileSync(join(distDir, 'licenses.txt'), renderLicenses(bundledPackages(moduleIdsOf(output), root)));
+  const packages = bundledPackages(moduleIdsOf(output), root);
+  writeFileSync(join(distDir, 'licenses.txt'), renderLicenses(packages));
   // The bundle is ES modules; this makes Node read dist/*.js as such whatever package.json sits above it.
   writeFileSync(join(distDir, 'package.json'), '{\n  "type": "module"\n}\n');
-  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).sort()) copyFileSync(join(wasmDir, file), join(distDir, file));
+  copyAssets(packages, distDir);
   console.log(`built ${Object.keys(ENTRIES).map((name) => join(distDir, `${name}.js`)).join(' and ')}`);
 }
 
