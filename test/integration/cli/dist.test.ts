@@ -36,17 +36,21 @@ test('the bundled CLI is self-contained: it checks the example from a folder wit
   await cp(join(root, 'examples', 'gender'), join(dir, 'work', 'gender'), { recursive: true });
   // A Keras 3 file too: the HDF5 reader (h5wasm) must work inside the bundle.
   await cp(join(root, 'test', 'fixtures', 'keras', 'k3-cnn-sequential.keras'), join(dir, 'work', 'mnist.keras'));
+  // And a Keras 2 HDF5 file, read by h5wasm as it is (no zip around it).
+  await cp(join(root, 'test', 'fixtures', 'keras', 'k2-mlp-sequential.h5'), join(dir, 'work', 'mlp.h5'));
   await writeFile(
     join(dir, 'work', 'model-budget.yml'),
     'version: 1\nmodels:\n  - name: gender\n    path: gender/model.json\n    compress: { quantize: float16 }\n    budget:\n      size: 150 KB\n      latency: { p50: 1 s }\n      accuracy: { cosine: 0.999 }\n' +
-      '  - name: mnist\n    path: mnist.keras\n    budget: { size: 1 MB }\n',
+      '  - name: mnist\n    path: mnist.keras\n    budget: { size: 1 MB }\n' +
+      '  - name: mlp\n    path: mlp.h5\n    budget: { size: 1 MB }\n',
   );
   const { stdout } = await run(process.execPath, [join(dir, 'tool', 'dist', 'cli.js'), 'check', '--json', 'r.json'], {
     cwd: join(dir, 'work'),
     env: { PATH: process.env['PATH'] ?? '' },
   });
   expect(stdout).toContain('## ✅ model-budget: pass');
-  const report = JSON.parse(await readFile(join(dir, 'work', 'r.json'), 'utf8')) as { environment?: { runtime: string } };
+  const report = JSON.parse(await readFile(join(dir, 'work', 'r.json'), 'utf8')) as { environment?: { runtime: string }; models?: { name: string; verdict: string }[] };
+  expect(report.models?.map((m) => [m.name, m.verdict])).toEqual([['gender', 'pass'], ['mnist', 'pass'], ['mlp', 'pass']]);
   // The wasm binaries next to the bundle loaded: the default runtime ran.
   expect(report.environment?.runtime).toBe('wasm');
 });
