@@ -2,11 +2,14 @@
  * The layout of dist/ (scripts/build.mjs): two entries over shared chunks in one folder, and the files bundled
  * packages load at run time copied there once, only for the packages the bundle contains.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { copyAssets } from '../../scripts/build.mjs';
 import { bundledPackages } from '../../scripts/licenses.mjs';
 
@@ -42,5 +45,20 @@ describe('dist/', () => {
       byHash.set(hash, [...(byHash.get(hash) ?? []), file.slice(DIST.length + 1)]);
     }
     expect([...byHash.values()].filter((names) => names.length > 1)).toEqual([]);
+  });
+});
+
+describe('the entries point into dist/', () => {
+  it("action.yml runs dist/index.js on Node 24, and the file is there", async () => {
+    const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { runs?: { using?: string; main?: string } };
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(existsSync(join(ROOT, action.runs?.main ?? ''))).toBe(true);
+  });
+
+  it('bin/model-budget.js runs the bundled CLI', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ 'model-budget': 'bin/model-budget.js' });
+    expect(execFileSync(process.execPath, [join(ROOT, 'bin', 'model-budget.js'), '--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
+    expect(await readFile(join(ROOT, 'bin', 'model-budget.js'), 'utf8')).toContain("import('../dist/cli.js')");
   });
 });
