@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { guardConsole } from './console-guard.js';
 import { ModelBudgetError, errorMessage } from './errors.js';
-import { runAction } from './github/action-run.js';
+import { runAction } from './action/action-run.js';
 import { createOctokitClient } from './github/octokit.js';
 import type { Annotation } from './report/annotations.js';
 import { toReportJson } from './report/json.js';

@@ -8,11 +8,11 @@
 import { resolve } from 'node:path';
 import { reportAnnotations } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
-import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
+import { commentMarker, publishStickyComment, resolveCommentAuthor } from './sticky-comment.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { MAX_ARTIFACT_BYTES, readArtifact } from './artifact.js';
 import type { ActionOutcome, ActionPorts } from './action-run.js';
-import type { GitHubClient, PullRequestInfo } from './client.js';
+import type { GitHubClient, PullRequestInfo } from '../github/client.js';
 import type { ActionContext, WorkflowRunEvent } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { writeReportJson } from './report-file.js';

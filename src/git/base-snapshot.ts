@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
-import { parseLfsPointer } from './lfs.js';
+import { parseLfsPointer } from '../github/lfs.js';
 
 export interface BaseSnapshotRequest {
   /** Root of the git work tree holding the config (`findRepoRoot`; GITHUB_WORKSPACE unless checkout used `path:`). */
