@@ -4,7 +4,7 @@ import { parseCommandArgs, stringOption } from './commands/args.js';
 import { EXIT, type CommandIO } from './commands/types.js';
 import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
 import { normalizeLegId } from './leg.js';
-import { materializeLocalBase } from './github/base.js';
+import { materializeLocalBase } from './git/base-snapshot.js';
 import { neutralizeLogText } from './report/escape.js';
 import { toReportJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';

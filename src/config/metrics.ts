@@ -1,4 +1,5 @@
-import type { MetricUnit } from '../report/types.js';
+/** The unit of a metric's value. Defined with the metrics, which config reads before anything is reported. */
+export type MetricUnit = 'bytes' | 'ms' | 'fraction' | 'count' | 'number';
 
 /** What every metric key means: its unit and which way is good. The judge and every renderer read this. */
 export interface MetricInfo {

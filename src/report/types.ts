@@ -3,11 +3,12 @@
  * Plain, readonly data. Units: bytes for sizes and memory, milliseconds for times, fractions (0.1 = 10%) for
  * ratios and agreement, plain counts for flops and params, plain numbers for errors and cosine.
  */
+import type { MetricUnit } from '../config/metrics.js';
 
 export type MetricStatus = 'pass' | 'warn' | 'fail' | 'no-budget';
 /** Overall verdict. `error`: the check could not run (config/model error). */
 export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
-export type MetricUnit = 'bytes' | 'ms' | 'fraction' | 'count' | 'number';
+export type { MetricUnit };
 
 export interface MetricResult {
   /** Metric key, the budget key: `size`, `gzip-size`, `latency.p90`, `accuracy.cosine`, … */

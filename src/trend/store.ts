@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { gitError, runGit, type GitResult } from './git.js';
+import { gitError, runGit, type GitResult } from '../git/run-git.js';
 import { appendHistoryBytes, DEFAULT_MAX_ENTRIES, historyFileName, parseHistory } from './jsonl.js';
 import type { ModelHistory, TrendLog, TrendRecord } from './types.js';
 

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { hasMeasuredChange } from '../../../src/github/report-helpers.js';
+import { hasMeasuredChange } from '../../../src/action/report-helpers.js';
 import type { ModelReport } from '../../../src/report/types.js';
 import { runCheck } from '../../../src/run.js';
 

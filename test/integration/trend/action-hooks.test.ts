@@ -5,7 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/github/trend-hooks.js';
+import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
+import { readTrend } from '../../../src/trend/track.js';
+import { fixedClock } from '../../fakes/clock.js';
 import type { Report } from '../../../src/report/types.js';
 import { ENV_A } from '../../unit/trend/records.js';
 import { git, makeOrigin } from './git-fixture.js';
@@ -85,4 +87,26 @@ test('push records on the default branch only; a PR charts the history and judge
   expect(trend?.status).toBe('fail');
   expect(trend?.value).toBeCloseTo(240_000 / 200_250 - 1, 3);
   expect(result.report.verdict).toBe('fail');
+});
+
+test('a push record carries the time of the injected clock', async () => {
+  const { root, clone } = makeOrigin();
+  const event = join(root, 'push.json');
+  writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' } }));
+  const main = clone('clock-checkout');
+  const clock = fixedClock('2031-05-06T07:08:09.000Z');
+  await recordOnPush(report(123_456), {
+    env: { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: event },
+    workspace: main,
+    sha: git(main, 'rev-parse', 'HEAD').trim(),
+    configPath: join(main, 'model-budget.yml'),
+    inputs,
+    log,
+    now: clock.now,
+  });
+  expect(clock.reads()).toBe(1);
+  const history = await readTrend({ workspace: clone('clock-reader'), branch: inputs.branch, models: ['gender'] }, log);
+  expect(history.status).toBe('ok');
+  const records = history.status === 'ok' ? (history.histories[0]?.records ?? []) : [];
+  expect(records.map((r) => r.date)).toEqual(['2031-05-06T07:08:09.000Z']);
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/github/trend-hooks.js';
+import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
 import type { Report } from '../../../src/report/types.js';
 import { markupProblems } from '../../helpers/rendered-markup.js';
 import { ENV_A } from '../../unit/trend/records.js';

@@ -2,7 +2,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubApiError, type GitHubClient } from '../../../src/github/client.js';
 import type { OctokitClientOptions } from '../../../src/github/octokit.js';
-import { commentMarker, publishStickyComment } from '../../../src/report/sticky-comment.js';
+import { commentMarker, publishStickyComment } from '../../../src/action/sticky-comment.js';
 import { FakeGitHub } from '../../e2e/fake-github.js';
 
 const fake = new FakeGitHub();

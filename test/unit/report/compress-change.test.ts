@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseArtifactPayload, serializeArtifact } from '../../../src/github/artifact.js';
-import { hasMeasuredChange } from '../../../src/github/report-helpers.js';
+import { parseArtifactPayload, serializeArtifact } from '../../../src/action/artifact.js';
+import { hasMeasuredChange } from '../../../src/action/report-helpers.js';
 import { renderComment } from '../../../src/report/comment.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import type { BaseComparison, ModelReport, Report } from '../../../src/report/types.js';

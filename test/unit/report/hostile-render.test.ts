@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseArtifactPayload, serializeArtifact } from '../../../src/github/artifact.js';
+import { parseArtifactPayload, serializeArtifact } from '../../../src/action/artifact.js';
 import { renderComment } from '../../../src/report/comment.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
-import { commentMarker } from '../../../src/report/sticky-comment.js';
+import { commentMarker } from '../../../src/action/sticky-comment.js';
 import type { Report } from '../../../src/report/types.js';
 import { markupProblems, renderHtml } from '../../helpers/rendered-markup.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import type { RepoRef } from './client.js';
+import type { RepoRef } from '../github/client.js';
 
 export interface PullRequestEvent {
   readonly number: number;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../../../src/github/action-run.js';
+import { runAction } from '../../../src/action/action-run.js';
 import type { GitHubClient, IssueComment } from '../../../src/github/client.js';
 import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
-import { commentMarker } from '../../../src/report/sticky-comment.js';
+import { commentMarker } from '../../../src/action/sticky-comment.js';
 import type { Report } from '../../../src/report/types.js';
 
 const report: Report = {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BaseRefError } from '../../../src/errors.js';
-import { chooseBase, commitParents, findRepoRoot, resolveBaseCommit } from '../../../src/github/base-commit.js';
+import { chooseBase, commitParents, findRepoRoot, resolveBaseCommit } from '../../../src/git/base-commit.js';
 import { checkoutPullRequest, git, makePullRequestOrigin } from '../../helpers/pull-request-origin.js';
 
 const A = 'a'.repeat(40);

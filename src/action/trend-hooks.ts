@@ -47,6 +47,8 @@ export async function recordOnPush(
     readonly configPath: string;
     readonly inputs: TrendInputs;
     readonly log: TrendLog;
+    /** The time the records are stamped with. Default: the system clock. */
+    readonly now?: () => Date;
   },
 ): Promise<void> {
   const ref = args.env['GITHUB_REF'] ?? '';
@@ -61,7 +63,7 @@ export async function recordOnPush(
       workspace: args.workspace,
       sha: args.sha,
       ref,
-      date: new Date().toISOString(),
+      date: (args.now ?? (() => new Date()))().toISOString(),
       configHash: await configHash(args.configPath),
       branch: args.inputs.branch,
       maxEntries: args.inputs.maxEntries,

@@ -1,9 +1,11 @@
 /**
  * An in-memory `GitHubClient` that records every call, for the Action's flow tests. `fail` makes the named call
  * reject with the given GitHubApiError (once per entry, in order); `landsAnyway` makes a failing create still
- * store the comment, as GitHub does when a POST succeeds but its answer is lost.
+ * store the comment, as GitHub does when a POST succeeds but its answer is lost. With a `timeline`, every call is
+ * recorded there too, as `github.<call>`.
  */
 import { GitHubApiError, type GitHubClient, type IssueComment, type PullRequestInfo } from '../../src/github/client.js';
+import type { Timeline } from './timeline.js';
 
 export type ClientCall = keyof GitHubClient;
 type StoredComment = { -readonly [K in keyof IssueComment]: IssueComment[K] } & { issue: number };
@@ -16,7 +18,7 @@ export interface FakeClient extends GitHubClient {
   readonly failures: { call: ClientCall; error: GitHubApiError; landsAnyway?: boolean }[];
 }
 
-export function fakeClient(init: { pulls?: PullRequestInfo[]; artifacts?: Record<string, Uint8Array> } = {}): FakeClient {
+export function fakeClient(init: { pulls?: PullRequestInfo[]; artifacts?: Record<string, Uint8Array>; timeline?: Timeline } = {}): FakeClient {
   const calls: ClientCall[] = [];
   const comments: StoredComment[] = [];
   const pulls = [...(init.pulls ?? [])];
@@ -25,6 +27,7 @@ export function fakeClient(init: { pulls?: PullRequestInfo[]; artifacts?: Record
   let next = 100;
   const step = (call: ClientCall): { error: GitHubApiError; landsAnyway: boolean } | undefined => {
     calls.push(call);
+    init.timeline?.record('github', call);
     const at = failures.findIndex((f) => f.call === call);
     if (at < 0) return undefined;
     const [f] = failures.splice(at, 1);

@@ -4,7 +4,7 @@
  */
 import { UsageError, errorMessage } from '../errors.js';
 import { normalizeLegId } from '../leg.js';
-import { COMMENT_MODES, type CommentMode } from '../report/sticky-comment.js';
+import { COMMENT_MODES, type CommentMode } from './sticky-comment.js';
 
 export type ActionMode = 'check' | 'measure' | 'report' | 'aggregate';
 const MODES: readonly ActionMode[] = ['check', 'measure', 'report', 'aggregate'];

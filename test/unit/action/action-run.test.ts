@@ -1,5 +1,5 @@
 /**
- * The Action's flow (src/github/action-run.ts, report-mode.ts) with the world injected: real webhook payloads from
+ * The Action's flow (src/action/action-run.ts, report-mode.ts) with the world injected: real webhook payloads from
  * @octokit/webhooks-examples on disk, a recording GitHub client, the real renderers, and a stand-in engine.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { runAction, type ActionPorts, type RunCheck } from '../../../src/github/action-run.js';
-import { ARTIFACT_REPORT_FILE, serializeArtifact } from '../../../src/github/artifact.js';
+import { runAction, type ActionPorts, type RunCheck } from '../../../src/action/action-run.js';
+import { ARTIFACT_REPORT_FILE, serializeArtifact } from '../../../src/action/artifact.js';
 import { GitHubApiError } from '../../../src/github/client.js';
-import { STEP_SUMMARY_LIMIT_BYTES } from '../../../src/github/summary-cap.js';
+import { STEP_SUMMARY_LIMIT_BYTES } from '../../../src/action/summary-cap.js';
 import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import type { ModelReport, Report } from '../../../src/report/types.js';
-import { fakeClient, type FakeClient } from '../../helpers/fake-client.js';
+import { fakeClient, type FakeClient } from '../../fakes/github-client.js';
 import { webhookExample } from '../../e2e/harness.js';
 
 const HEAD = 'c0ffee0000000000000000000000000000000001';

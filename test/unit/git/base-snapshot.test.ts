@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseRefError } from '../../../src/errors.js';
-import { findMergeBase } from '../../../src/github/base-commit.js';
-import { materializeBase, modelPathsOf, snapshotLayout } from '../../../src/github/base.js';
+import { findMergeBase } from '../../../src/git/base-commit.js';
+import { materializeBase, modelPathsOf, snapshotLayout } from '../../../src/git/base-snapshot.js';
 import { parseLfsPointer } from '../../../src/github/lfs.js';
 import { corpusModel } from '../../helpers/corpus.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubApiError, type GitHubClient, type IssueComment } from '../../../src/github/client.js';
-import { readInputs } from '../../../src/github/inputs.js';
-import { commentMarker, publishStickyComment, resolveCommentAuthor, type CommentMode, type StickyCommentResult } from '../../../src/report/sticky-comment.js';
+import { readInputs } from '../../../src/action/inputs.js';
+import { commentMarker, publishStickyComment, resolveCommentAuthor, type CommentMode, type StickyCommentResult } from '../../../src/action/sticky-comment.js';
 
 const BOT = 'github-actions[bot]';
 const marker = commentMarker('model-budget.yml');

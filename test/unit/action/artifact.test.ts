@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACT_REPORT_FILE, readArtifact, serializeArtifact } from '../../../src/github/artifact.js';
+import { ARTIFACT_REPORT_FILE, readArtifact, serializeArtifact } from '../../../src/action/artifact.js';
 
 const payload = serializeArtifact({
   report: { schemaVersion: 1, verdict: 'pass', config: 'model-budget.yml', models: [], tool: { name: 'model-budget', version: '0.1.0' } },

@@ -8,17 +8,16 @@
  */
 import { resolve } from 'node:path';
 import { UsageError, errorMessage } from '../errors.js';
+import type { GitHubClient } from '../github/client.js';
+import { readCurrentLabels } from '../github/labels.js';
 import { aggregateVerdict, renderAggregate, type LegResult } from '../report/aggregate.js';
 import { toReportJson } from '../report/json.js';
-import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
 import { MAX_ARTIFACT_BYTES, readArtifact } from './artifact.js';
-import type { ActionOutcome, ActionPorts } from './action-run.js';
-import type { GitHubClient } from './client.js';
 import type { ActionContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
-import { readCurrentLabels } from './labels.js';
+import type { ActionOutcome, ActionPorts } from './ports.js';
+import { publish } from './publish.js';
 import { currentPullRequest } from './report-mode.js';
-import { writeReportJson } from './report-file.js';
 import { commentKeyFor, hasMeasuredChange, legArtifactName } from './report-helpers.js';
 
 /** Most legs read from one run: a matrix larger than this is not one comment's worth. */
@@ -33,51 +32,45 @@ export async function aggregateMode(inputs: ActionInputs, context: ActionContext
 
   const legs = await collectLegs(client, runId, inputs, core.warning);
   const verdict = aggregateVerdict(legs);
-
-  // The PR: from this event (a `needs:` job of the PR's own workflow), or looked up for a workflow_run.
-  const pr = context.workflowRun
-    ? await currentPullRequest(client, context.workflowRun, core)
-    : context.pullRequest
-      ? { number: context.pullRequest.number, labels: verdict === 'fail' ? await readCurrentLabels(client, context.pullRequest, core.warning) : [] }
-      : undefined;
-  const accepted = verdict === 'fail' && (pr?.labels ?? []).includes(inputs.overrideLabel);
-  const overrideLabel = accepted ? { overrideLabel: inputs.overrideLabel } : {};
+  const run = context.workflowRun;
+  const pullRequest = context.pullRequest;
   const runUrl = context.runUrl ? { runUrl: context.runUrl } : {};
 
-  core.setOutput('verdict', accepted ? 'warn' : verdict);
-  const markdown = renderAggregate(legs, { ...overrideLabel, ...runUrl, maxChars: 900_000 });
-  core.setOutput('markdown', markdown);
-  await core.appendSummary(markdown);
-  const workingDir = resolve(context.workspace, inputs.workingDirectory);
-  const json = {
-    schemaVersion: 1,
-    verdict,
-    legs: legs.map((l) => (l.status === 'reported' ? { leg: l.leg, status: l.status, report: toReportJson(l.report) } : l)),
-  };
-  core.setOutput('report-json', await writeReportJson(json, { reportJson: inputs.reportJson, workingDir, env: ports.env }));
-
-  if (pr && inputs.comment !== 'never') {
-    // The key comes from this workflow's inputs, never from an artifact.
-    const marker = commentMarker(commentKeyFor(inputs, context.workspace));
-    const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
-    const result = await publishStickyComment({
-      client,
-      issueNumber: pr.number,
-      body: renderAggregate(legs, { marker, ...overrideLabel, ...runUrl }),
-      marker,
-      mode: inputs.comment,
-      failing: verdict === 'fail' || verdict === 'error',
-      changed: legs.some((l) => l.status === 'reported' && hasMeasuredChange(l.report)),
-      author,
-      warn: core.warning,
-    });
-    core.info(`model-budget: PR #${pr.number} comment ${result.action}${'reason' in result ? ` (${result.reason})` : ''}`);
-    if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
-  }
-
-  if (verdict === 'error') return { exitCode: 1, failure: 'model-budget: some legs are missing, unreadable or could not check (see the job summary)' };
-  if (verdict === 'fail' && !accepted) return { exitCode: 1, failure: 'model-budget: a hard budget is broken on some legs (see the job summary)' };
-  return { exitCode: 0 };
+  const { outcome } = await publish(
+    {
+      verdict,
+      reportJson: {
+        schemaVersion: 1,
+        verdict,
+        legs: legs.map((l) => (l.status === 'reported' ? { leg: l.leg, status: l.status, report: toReportJson(l.report) } : l)),
+      },
+      reportFile: { reportJson: inputs.reportJson, workingDir: resolve(context.workspace, inputs.workingDirectory) },
+      // The PR: from this event (a `needs:` job of the PR's own workflow), or looked up for a workflow_run.
+      target: async (failing) =>
+        run
+          ? currentPullRequest(client, run, core)
+          : pullRequest && { number: pullRequest.number, labels: failing ? await readCurrentLabels(client, pullRequest, core.warning) : [] },
+      overrideLabel: inputs.overrideLabel,
+      annotations: () => [],
+      summary: (accepted) => renderAggregate(legs, { ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}), ...runUrl, maxChars: 900_000 }),
+      comment: {
+        mode: inputs.comment,
+        // The key comes from this workflow's inputs, never from an artifact.
+        key: commentKeyFor(inputs, context.workspace),
+        author: inputs.commentAuthor,
+        client: () => client,
+        body: (options) => renderAggregate(legs, options),
+        changed: legs.some((l) => l.status === 'reported' && hasMeasuredChange(l.report)),
+      },
+      ...runUrl,
+      failures: {
+        error: 'model-budget: some legs are missing, unreadable or could not check (see the job summary)',
+        fail: 'model-budget: a hard budget is broken on some legs (see the job summary)',
+      },
+    },
+    ports,
+  );
+  return outcome;
 }
 
 /**

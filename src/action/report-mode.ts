@@ -6,16 +6,15 @@
  * pull request, comment) is a warning that names the fix; the summary and report.json are still written.
  */
 import { resolve } from 'node:path';
+import { UsageError, errorMessage } from '../errors.js';
+import type { GitHubClient, PullRequestInfo } from '../github/client.js';
 import { reportAnnotations } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
-import { commentMarker, publishStickyComment, resolveCommentAuthor } from '../report/sticky-comment.js';
-import { UsageError, errorMessage } from '../errors.js';
 import { MAX_ARTIFACT_BYTES, readArtifact } from './artifact.js';
-import type { ActionOutcome, ActionPorts } from './action-run.js';
-import type { GitHubClient, PullRequestInfo } from './client.js';
 import type { ActionContext, WorkflowRunEvent } from './context.js';
 import type { ActionInputs } from './inputs.js';
-import { writeReportJson } from './report-file.js';
+import type { ActionOutcome, ActionPorts } from './ports.js';
+import { publish } from './publish.js';
 import { commentKeyFor, hasMeasuredChange, overrideNote } from './report-helpers.js';
 
 export async function reportMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
@@ -40,41 +39,31 @@ export async function reportMode(inputs: ActionInputs, context: ActionContext, p
   }
   const { report } = payload;
 
-  // The PR as it is now (its head and labels), so that check and report modes judge the override label alike.
-  const pr = await currentPullRequest(client, run, core);
-  const accepted = report.verdict === 'fail' && (pr?.labels ?? []).includes(inputs.overrideLabel);
-  core.setOutput('verdict', accepted ? 'warn' : report.verdict);
-  for (const annotation of reportAnnotations(report, { accepted })) core.annotate(annotation);
-  const markdown = ports.renderMarkdown(report) + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : '');
-  core.setOutput('markdown', markdown);
-  await core.appendSummary(markdown);
-  const workingDir = resolve(context.workspace, inputs.workingDirectory);
-  core.setOutput('report-json', await writeReportJson(ports.toReportJson(report), { reportJson: inputs.reportJson, workingDir, env: ports.env }));
-  if (!pr) return { exitCode: 0 };
-  const number = pr.number;
-
-  // The key comes from this workflow's inputs, never from the artifact (which could aim at another config's comment).
-  const marker = commentMarker(commentKeyFor(inputs, context.workspace));
-  const body = renderComment(report, {
-    marker,
-    ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}),
-    ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-  });
-  const author = await resolveCommentAuthor(client, inputs.commentAuthor || undefined, core.warning);
-  const result = await publishStickyComment({
-    client,
-    issueNumber: number,
-    body,
-    marker,
-    mode: inputs.comment,
-    failing: report.verdict === 'fail' || report.verdict === 'error',
-    changed: hasMeasuredChange(report),
-    author,
-    warn: core.warning,
-  });
-  core.info(`model-budget: PR #${number} comment ${result.action}${'reason' in result ? ` (${result.reason})` : ''}`);
-  if ('commentId' in result && result.commentId !== undefined) core.setOutput('comment-id', String(result.commentId));
-  return { exitCode: 0 };
+  // The job does not fail for the report's verdict: the measure job's own check shows it.
+  const { outcome } = await publish(
+    {
+      verdict: report.verdict,
+      reportJson: ports.toReportJson(report),
+      reportFile: { reportJson: inputs.reportJson, workingDir: resolve(context.workspace, inputs.workingDirectory) },
+      // The PR as it is now (its head and labels), so that check and report modes judge the override label alike.
+      target: () => currentPullRequest(client, run, core),
+      overrideLabel: inputs.overrideLabel,
+      annotations: (accepted) => reportAnnotations(report, { accepted }),
+      summary: (accepted) => ports.renderMarkdown(report) + (accepted ? `\n${overrideNote(inputs.overrideLabel)}\n` : ''),
+      comment: {
+        mode: inputs.comment,
+        // The key comes from this workflow's inputs, never from the artifact (which could aim at another config's comment).
+        key: commentKeyFor(inputs, context.workspace),
+        author: inputs.commentAuthor,
+        client: () => client,
+        body: (options) => renderComment(report, options),
+        changed: hasMeasuredChange(report),
+      },
+      ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+    },
+    ports,
+  );
+  return outcome;
 }
 
 /** Nothing to render: a warning and a summary line saying why; the job does not fail for it. */

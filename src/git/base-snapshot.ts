@@ -5,17 +5,15 @@
  * the repository. A model absent at the base commit is simply absent there (the engine calls it a new model). Files
  * stored in Git LFS come out of `git` as pointers: they are kept, and listed so the size stage can say so.
  */
-import { execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
-import { parseLfsPointer } from './lfs.js';
+import { parseLfsPointer } from '../github/lfs.js';
+import { gitBytes, gitToFile } from './run-git.js';
 
 export interface BaseSnapshotRequest {
   /** Root of the git work tree holding the config (`findRepoRoot`; GITHUB_WORKSPACE unless checkout used `path:`). */
@@ -94,13 +92,13 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
  * git checkout around `workingDir`. The head side is the working tree as it is, uncommitted changes included.
  */
 export async function materializeLocalBase(request: { workingDir: string; configPath: string; ref: string }): Promise<BaseSnapshot> {
-  const top = await git(request.workingDir, ['rev-parse', '--show-toplevel']).catch((error: unknown) => {
+  const top = await gitBytes(request.workingDir, ['rev-parse', '--show-toplevel']).catch((error: unknown) => {
     throw new BaseRefError(`--base needs a git checkout, and ${request.workingDir} is not in one`, { cause: error });
   });
   const repoDir = top.toString('utf8').trim();
   const sha = async (rev: string): Promise<string> => {
     try {
-      return (await git(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).toString('utf8').trim();
+      return (await gitBytes(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).toString('utf8').trim();
     } catch (error) {
       throw new BaseRefError(`--base "${rev}" is not a commit in ${repoDir}; name a branch, tag or commit (e.g. --base origin/main)`, { cause: error });
     }
@@ -177,43 +175,23 @@ async function readHeadFile(file: string): Promise<string> {
 
 /** The blob at `ref:path`, or undefined when the path does not exist there (or is not a file). */
 async function readBlob(repoDir: string, ref: string, path: string): Promise<Buffer | undefined> {
-  const type = await git(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+  const type = await gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
   if (type !== 'blob') return undefined;
-  return git(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
+  return gitBytes(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
 }
 
 /** Streams `ref:path` to `target`; returns the first KiB (to spot pointers and parse model.json) or undefined when absent. */
 async function writeBlob(repoDir: string, ref: string, path: string, target: string): Promise<Buffer | undefined> {
-  const type = await git(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+  const type = await gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
   if (type !== 'blob') return undefined;
   await mkdir(dirname(target), { recursive: true });
   if (path.endsWith('.json')) {
-    const bytes = await git(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
+    const bytes = await gitBytes(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
     await writeFile(target, bytes);
     return bytes;
   }
-  const child = spawn('git', ['cat-file', 'blob', `${ref}:${path}`], { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  child.stdout.on('data', (chunk: Buffer) => {
-    if (headBytes < 1025) {
-      head.push(chunk);
-      headBytes += chunk.byteLength;
-    }
-  });
-  const exit = new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
-  await pipeline(child.stdout, createWriteStream(target));
-  if ((await exit) !== 0) throw new Error(`git cat-file failed for ${ref}:${path}`);
-  return Buffer.concat(head).subarray(0, 1025);
-}
-
-function git(cwd: string, args: readonly string[]): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    execFile('git', [...args], { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
-      if (error) fail(new Error(`git ${args.join(" ")}: ${error.message}`, { cause: error }));
-      else done(stdout);
-    });
-  });
+  // Shards can be large: streamed to the file, only the head kept (enough to spot an LFS pointer).
+  return gitToFile(repoDir, ['cat-file', 'blob', `${ref}:${path}`], target, 1025);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { SUMMARY_CUT_NOTE, capSummary } from '../../../src/github/summary-cap.js';
+import { SUMMARY_CUT_NOTE, capSummary } from '../../../src/action/summary-cap.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s);
 

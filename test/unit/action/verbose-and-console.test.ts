@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guardConsole, type GuardedConsole } from '../../../src/console-guard.js';
-import { readInputs } from '../../../src/github/inputs.js';
+import { readInputs } from '../../../src/action/inputs.js';
 import { workflowCommands } from '../../helpers/runner-commands.js';
 
 describe('input verbose', () => {

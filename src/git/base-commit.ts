@@ -12,7 +12,7 @@
 import { resolve } from 'node:path';
 import { BaseRefError } from '../errors.js';
 import type { BaseKind } from '../report/types.js';
-import { gitError, runGit } from '../trend/git.js';
+import { gitError, runGit } from './run-git.js';
 
 /** The commit the head is compared with, and how it was found. */
 export interface BaseCommit {
