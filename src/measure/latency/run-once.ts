@@ -1,5 +1,4 @@
 /** One inference raced against the per-model deadline, with errors turned into `MeasureError`s naming the model. */
-import type * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../../errors.js';
 
 /** A cancellable real-time timer. */
@@ -23,9 +22,9 @@ export function timeoutError(model: string, timeoutSeconds: number): MeasureErro
  * Returns a function that runs `runnable` once on `inputs`, rejecting with a `MeasureError` when the run throws or
  * `deadline` (on the `now` clock, ms) passes. The timer is real time, so a promise that never settles still ends.
  */
-export function createRunOnce(
-  runnable: { run(inputs: readonly tf.Tensor[]): Promise<unknown> },
-  inputs: readonly tf.Tensor[],
+export function createRunOnce<I>(
+  runnable: { run(inputs: I): Promise<unknown> },
+  inputs: I,
   context: { model: string; timeoutSeconds: number; deadline: number; now: () => number; setTimer: SetTimer },
 ): () => Promise<void> {
   const { model, timeoutSeconds, deadline, now, setTimer } = context;
