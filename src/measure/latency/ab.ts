@@ -7,7 +7,8 @@ import type { LatencyComparison } from '../../report/types.js';
 import { abVerdict, bootstrapRatioCI, seededRandom, summarize, type LatencySummary } from '../stats.js';
 import type { LoopPorts, Runnable } from './loop.js';
 import { resolveLatencyOptions, type LatencyOptions } from './options.js';
-import { createRunOnce, realTimer } from './run-once.js';
+import { ModelDeadline, realTimer } from '../deadline.js';
+import { createRunOnce } from './run-once.js';
 
 /** One side of the comparison: what to run and on what (the caller owns the inputs). */
 export interface AbSide<I = unknown> {
@@ -72,8 +73,8 @@ export async function compareLatency<B, C>(
   const setTimer = ports.setTimer ?? realTimer;
   const random = seededRandom(seed);
 
-  const deadline = now() + o.timeoutSeconds * 1000;
-  const common = { timeoutSeconds: o.timeoutSeconds, deadline, now, setTimer };
+  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, candidate.name, { now, setTimer });
+  const common = { timeoutSeconds: o.timeoutSeconds, deadline };
   const runBase = createRunOnce(baseline.runnable, baseline.inputs, { ...common, model: baseline.name });
   const runCand = createRunOnce(candidate.runnable, candidate.inputs, { ...common, model: candidate.name });
 

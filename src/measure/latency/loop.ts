@@ -8,7 +8,8 @@
 import type { RunProfile, RuntimeMemory } from '../../runtimes/types.js';
 import { summarize, type LatencySummary } from '../stats.js';
 import { summarizeProfile, type OpTime } from './profile.js';
-import { createRunOnce, realTimer } from './run-once.js';
+import { ModelDeadline, realTimer, type SetTimer } from '../deadline.js';
+import { createRunOnce } from './run-once.js';
 import { resolveLatencyOptions, type LatencyOptions, type ResolvedLatencyOptions } from './options.js';
 
 /**
@@ -32,7 +33,7 @@ export interface LoopPorts {
   /** Profiles one call. Default the runnable's `profile`, else the call runs unprofiled (peak 0, no kernels). */
   readonly profile?: (f: () => Promise<void>) => Promise<ProfileLike>;
   /** Real-time timer for the timeout race (a hung promise never advances a fake clock). Default `setTimeout`. */
-  readonly setTimer?: (callback: () => void, ms: number) => { cancel(): void };
+  readonly setTimer?: SetTimer;
 }
 
 /** The part of a runtime's profile the loop reads. */
@@ -96,12 +97,11 @@ export async function runLatencyLoop<I>(
   const profile = ports.profile ?? ((f: () => Promise<void>) => (runnable.profile ? runnable.profile(f) : unprofiled(f)));
   const setTimer = ports.setTimer ?? realTimer;
 
-  const start = now();
-  const deadline = start + o.timeoutSeconds * 1000;
+  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, o.model, { now, setTimer });
   const startTensors = memory().numTensors;
   let peakTensorBytes = memory().numBytes;
 
-  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline, now, setTimer });
+  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline });
   const sampleMemory = (): void => {
     peakTensorBytes = Math.max(peakTensorBytes, memory().numBytes);
   };
