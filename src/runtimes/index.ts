@@ -25,7 +25,11 @@ export { importOptional, resolveInWorkspace, resolveOptional } from './optional.
 export { resolveWasmDir } from './wasm/index.js';
 export * from './types.js';
 
-/** Every runtime a config can name, by that name. */
+/**
+ * Every runtime a config can name, by that name. LiteRT (`./litert/`, a `Runtime` of `.tflite` bytes) joins when the
+ * TFLite format is wired into the pipeline; until then it stays out of this import graph, so the bundle does not
+ * carry @litertjs/core.
+ */
 export const RUNTIMES: Readonly<Record<ConcreteRuntimeName, Runtime>> = {
   wasm: wasmRuntime,
   cpu: cpuRuntime,
@@ -83,5 +87,6 @@ export function runtimeMemory(): RuntimeMemory {
  */
 export async function instantiate(model: TfjsModel, options: InstantiateOptions = {}): Promise<Executable> {
   const info = activeRuntime() ?? (await selectRuntime('wasm'));
+  if (info.name === 'litert') throw new MeasureError('LiteRT runs .tflite models only, not TF.js artifacts');
   return RUNTIMES[info.name].instantiate(model, info, options);
 }

@@ -14,10 +14,13 @@ export type ConcreteRuntimeName = Exclude<RuntimeName, 'auto'>;
 /** Every concrete runtime, in the order `docs/runtimes.md` lists them. */
 export const RUNTIME_NAMES: readonly ConcreteRuntimeName[] = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'];
 
+/** Runtimes registered for a model format that is not wired into the pipeline yet (not a `benchmark.runtime`). */
+export type UnwiredRuntimeName = 'litert';
+
 /** What a measurement ran on; every report names it. */
 export interface RuntimeInfo {
-  readonly name: ConcreteRuntimeName;
-  /** The tf backend name (`wasm`, `cpu`, `tensorflow`, `webgpu`). */
+  readonly name: ConcreteRuntimeName | UnwiredRuntimeName;
+  /** The tf backend name (`wasm`, `cpu`, `tensorflow`, `webgpu`); the build for LiteRT (`relaxed-simd`, …). */
   readonly backend: string;
   /** Version of the package that provides the backend, e.g. `4.22.0`. */
   readonly version: string;
