@@ -3,16 +3,20 @@
  * measurements drive. Values crossing it are plain host data — {@link HostTensor} in, {@link OutputValue} out — so
  * `src/measure/` never holds a runtime's own tensor type.
  */
+import { RUNTIMES } from '../config/schema.js';
 import type { LoadedModel } from '../model/types.js';
 
-/** The runtimes a model can be executed on. `auto` = `tensorflow` when `@tensorflow/tfjs-node` loads, else `wasm`. */
-export type RuntimeName = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu' | 'webgpu';
+/**
+ * The runtimes a model can be executed on, as `benchmark.runtime` names them (the config schema's enum is the one
+ * list). `auto` = `tensorflow` when `@tensorflow/tfjs-node` loads, else `wasm`.
+ */
+export type RuntimeName = (typeof RUNTIMES)[number];
 
 /** A runtime that can actually be started (`auto` chooses one of these). */
 export type ConcreteRuntimeName = Exclude<RuntimeName, 'auto'>;
 
 /** Every concrete runtime, in the order `docs/runtimes.md` lists them. */
-export const RUNTIME_NAMES: readonly ConcreteRuntimeName[] = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'];
+export const RUNTIME_NAMES: readonly ConcreteRuntimeName[] = RUNTIMES.filter((n): n is ConcreteRuntimeName => n !== 'auto');
 
 /** Runtimes registered for a model format that is not wired into the pipeline yet (not a `benchmark.runtime`). */
 export type UnwiredRuntimeName = 'litert';
