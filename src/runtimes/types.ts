@@ -139,7 +139,7 @@ export interface InstantiateOptions {
  */
 export interface Runtime<Model = TfjsModel> {
   readonly name: string;
-  /** Starts the runtime, or returns its info again when it is already started. Throws MeasureError with the fix. */
+  /** Starts the runtime (again, when it ran before: it becomes the one models load on). Throws MeasureError with the fix. */
   start(options: StartOptions): Promise<RuntimeInfo>;
   /** Loads `model` on this runtime, which `info` (from `start`) describes. */
   instantiate(model: Model, info: RuntimeInfo, options: InstantiateOptions): Promise<Executable>;
