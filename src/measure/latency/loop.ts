@@ -42,8 +42,9 @@ export type ProfileLike = RunProfile;
 /** Tensor and process memory seen while benchmarking. */
 export interface MemoryStats {
   /**
-   * High-water mark of live tensor bytes: sampled after every run, and inside one profiled run (`tf.profile`'s
-   * `peakBytes`: weights, inputs and every intermediate activation alive at once). Every model gets that run.
+   * High-water mark of live tensor bytes: sampled after every run, and inside one profiled run (the runtime's
+   * `peakBytes`, `tf.profile`'s for tfjs: weights, inputs and every intermediate activation alive at once). Every
+   * model gets that run.
    */
   readonly peakTensorBytes: number;
   /** Peak resident set size of the whole process (includes the runtime, Node itself and other models). */
