@@ -46,6 +46,20 @@ export default tseslint.config(
     },
   },
   {
+    // One object owns tfjs's global backend switch (src/runtimes/tfjs/backend.ts); nothing else in src/ changes it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runtimes/tfjs/backend.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(setBackend|removeBackend)$/], ImportSpecifier[imported.name=/^(setBackend|removeBackend)$/]',
+          message: 'The tfjs backend switch belongs to tfjsBackend (src/runtimes/tfjs/backend.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
   },

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { optimizeGraph, type OptimizePattern } from '../../src/compress/optimize-graph.js';
 import { measureDrift } from '../../src/measure/drift.js';
-import { instantiate } from '../../src/measure/execute.js';
+import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { compareModels } from '../../src/measure/latency/benchmark.js';
-import { selectRuntime, type RuntimeInfo } from '../../src/measure/runtime.js';
+import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
 import { loadModel } from '../../src/model/load.js';
 import type { LoadedModel } from '../../src/model/types.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
@@ -49,7 +49,6 @@ async function drift(model: LoadedModel, artifacts: LoadedModel['artifacts']): P
   } finally {
     a.dispose();
     b.dispose();
-    for (const s of inputs) for (const t of s) t.dispose();
   }
 }
 

@@ -16,9 +16,9 @@ import { quantizeWeights } from '../../src/compress/quantize.js';
 import type { Rounding } from '../../src/compress/rounding.js';
 import { weightBytes } from '../../src/compress/weights.js';
 import { measureDrift } from '../../src/measure/drift.js';
-import { instantiate } from '../../src/measure/execute.js';
+import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
-import { selectRuntime } from '../../src/measure/runtime.js';
+import { selectRuntime } from '../../src/runtimes/index.js';
 import { loadModel } from '../../src/model/load.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
@@ -71,7 +71,6 @@ async function benchModel(id: string, path: string): Promise<Row[]> {
     }
   }
   original.dispose();
-  for (const s of inputs) for (const t of s) t.dispose();
   return rows;
 }
 

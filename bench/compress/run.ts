@@ -22,9 +22,9 @@ import { quantizeWeights } from '../../src/compress/quantize.js';
 import { weightBytes } from '../../src/compress/weights.js';
 import { errorMessage } from '../../src/errors.js';
 import { measureDrift, type DriftResult } from '../../src/measure/drift.js';
-import { instantiate, type Executable } from '../../src/measure/execute.js';
+import { instantiate, type Executable } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
-import { selectRuntime } from '../../src/measure/runtime.js';
+import { selectRuntime } from '../../src/runtimes/index.js';
 import { loadModel } from '../../src/model/load.js';
 import { benchStructural, type StructuralRow } from './structural.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
@@ -127,7 +127,6 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
     });
   }
   original.dispose();
-  for (const s of inputs) for (const t of s) t.dispose();
 }
 
 function fmt(x: number | undefined, digits = 4): string {

@@ -13,11 +13,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
 import { countFlops } from '../../src/measure/flops.js';
-import { instantiate } from '../../src/measure/execute.js';
+import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
+import { toTensors } from '../../src/runtimes/tfjs/executable.js';
 import { benchmarkModel, compareModels } from '../../src/measure/latency/benchmark.js';
 import { runLatencyLoop } from '../../src/measure/latency/loop.js';
-import { selectRuntime, type RuntimeInfo } from '../../src/measure/runtime.js';
+import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
 import { abVerdict, bootstrapRatioCI, median, percentile, type AbVerdict } from '../../src/measure/stats.js';
 import { loadModel } from '../../src/model/load.js';
 import type { LoadedModel } from '../../src/model/types.js';
@@ -97,7 +98,9 @@ const tallies = (list: readonly Trial[]): { p50: Tally; p25: Tally } => ({ p50: 
 /** Median of a bare loop (predict + data() + dispose) and of the harness loop, alternating blocks of 64 runs. */
 async function overhead(model: Model, shapes?: Record<string, number[]>): Promise<Overhead> {
   const exec = await instantiate(model);
-  const inputs = makeInputs(exec.inputs, { seed: 1, ...(shapes ? { shapes } : {}) });
+  const host = makeInputs(exec.inputs, { seed: 1, ...(shapes ? { shapes } : {}) });
+  const placed = exec.place(host);
+  const inputs = toTensors(host);
   const lm = model.format === 'layers' ? await tf.loadLayersModel(tf.io.fromMemory(model.artifacts)) : undefined;
   const gm = model.format === 'graph' ? await tf.loadGraphModel(tf.io.fromMemory(model.artifacts)) : undefined;
   const bareRun = async (): Promise<void> => {
@@ -115,10 +118,11 @@ async function overhead(model: Model, shapes?: Record<string, number[]>): Promis
       await bareRun();
       bare.push(performance.now() - t0);
     }
-    const stats = await runLatencyLoop(exec, inputs, { warmupRuns: 1, warmupSeconds: 0, minRuns: 32, minSeconds: 0, profileOps: 0 });
+    const stats = await runLatencyLoop(exec, placed, { warmupRuns: 1, warmupSeconds: 0, minRuns: 32, minSeconds: 0, profileOps: 0 });
     harness.push(...stats.samplesMs);
   }
   tf.dispose(inputs);
+  placed.dispose();
   exec.dispose();
   lm?.dispose();
   gm?.dispose();

@@ -9,7 +9,7 @@ import { parsePercent } from '../config/units.js';
 import { UsageError } from '../errors.js';
 import { compareModels, type ModelComparison } from '../measure/latency/benchmark.js';
 import type { LatencySummary } from '../measure/stats.js';
-import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../measure/runtime.js';
+import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../runtimes/index.js';
 import { loadModel } from '../model/load.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';

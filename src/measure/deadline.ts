@@ -1,62 +1,73 @@
 import { MeasureError } from '../errors.js';
 
-/**
- * `work` raced against a real-time timer: a model that hangs in an asynchronous kernel fails with a MeasureError
- * naming what it was doing instead of hanging the whole check. (A kernel that blocks the event loop cannot be
- * interrupted by any timer.) The abandoned promise keeps running in the background; its result is dropped.
- */
-export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new MeasureError(`${what} did not finish within ${timeoutMs / 1000} s; raise benchmark.timeout or use a smaller input shape`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A cancellable real-time timer. */
+export type SetTimer = (callback: () => void, ms: number) => { cancel(): void };
+
+/** `setTimeout` as a {@link SetTimer}. */
+export function realTimer(callback: () => void, ms: number): { cancel(): void } {
+  const handle = setTimeout(callback, ms);
+  return { cancel: () => clearTimeout(handle) };
+}
+
+/** The clock and timer a {@link ModelDeadline} reads; both default to the real ones. */
+export interface DeadlinePorts {
+  /** Monotonic clock in ms. Default `performance.now()`. */
+  readonly now?: () => number;
+  /** Real-time timer for the race (a hung promise never advances a fake clock). Default `setTimeout`. */
+  readonly setTimer?: SetTimer;
 }
 
 /**
- * One model's time budget (`benchmark.timeout`), shared by every stage: loading, compression (each `auto`
- * evaluation), drift, sizes, timing and FLOPs all draw on the same clock, so a model cannot finish at 125 s under a
- * 120 s timeout. `now` is injectable for tests.
+ * A time budget and the one timeout racer: `benchmark.timeout` for one model, shared by every stage (loading,
+ * compression — each `auto` evaluation —, drift, sizes, timing and FLOPs draw on the same clock, so a model cannot
+ * finish at 125 s under a 120 s timeout), or a budget of its own (the latency loop, one drift evaluation).
+ *
+ * `race` bounds asynchronous work: a model that hangs in an asynchronous kernel fails with a MeasureError naming
+ * the stage instead of hanging the whole check. A kernel that blocks the event loop cannot be interrupted by any
+ * timer. The abandoned promise keeps running in the background; its result is dropped.
  */
 export class ModelDeadline {
   readonly #end: number;
+  readonly #now: () => number;
+  readonly #setTimer: SetTimer;
 
   constructor(
     readonly timeoutMs: number,
     /** The model's name, for messages. */
     readonly model: string,
-    private readonly now: () => number = () => performance.now(),
+    /** The clock, or the clock and timer. Default the real ones. */
+    ports: (() => number) | DeadlinePorts = {},
   ) {
-    this.#end = now() + timeoutMs;
+    const p = typeof ports === 'function' ? { now: ports } : ports;
+    this.#now = p.now ?? (() => performance.now());
+    this.#setTimer = p.setTimer ?? realTimer;
+    this.#end = this.#now() + timeoutMs;
   }
 
   /** Milliseconds left; 0 once the time is up. */
   remainingMs(): number {
-    return Math.max(0, this.#end - this.now());
+    return Math.max(0, this.#end - this.#now());
   }
 
-  /** Throws a MeasureError naming the stage when the time is up before it starts. */
-  check(stage: string): void {
-    if (this.remainingMs() <= 0) throw this.#expired(stage);
+  /**
+   * Throws a MeasureError naming the stage when the time is up before it starts. `expired` makes the error when the
+   * caller words its own (the latency loop's names the options that bound it).
+   */
+  check(stage: string, expired: () => MeasureError = () => this.#expired(stage)): void {
+    if (this.remainingMs() <= 0) throw expired();
   }
 
-  /** `work` bounded by the time left, failing with a message that names the stage. */
-  async race<T>(stage: string, work: () => Promise<T>): Promise<T> {
-    this.check(stage);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.#expired(stage)), this.remainingMs());
+  /** `work` bounded by the time left, failing with a message that names the stage (or `expired`'s). */
+  async race<T>(stage: string, work: () => Promise<T>, expired: () => MeasureError = () => this.#expired(stage)): Promise<T> {
+    this.check(stage, expired);
+    let timer: { cancel(): void } | undefined;
+    const hang = new Promise<never>((_, reject) => {
+      timer = this.#setTimer(() => reject(expired()), this.remainingMs());
     });
     try {
-      return await Promise.race([work(), expired]);
+      return await Promise.race([work(), hang]);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

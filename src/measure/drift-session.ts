@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../config/load.js';
 import type { DriftLike } from '../compress/auto.js';
 import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
-import { withDeadline } from './deadline.js';
+import { instantiate } from '../runtimes/index.js';
+import type { Executable, HostTensor } from '../runtimes/types.js';
+import { ModelDeadline } from './deadline.js';
 import { measureDrift, type DriftResult } from './drift.js';
-import { instantiate, type Executable } from './execute.js';
 import { makeInputSets } from './inputs.js';
 import { loadSamples, type ImageSamples } from './samples/load.js';
 
@@ -26,7 +27,7 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
     pinned: spec.benchmark['pin-runtime'],
   };
   const reference = await instantiate(original, options);
-  let inputs: tf.Tensor[][] = [];
+  let inputs: HostTensor[][] = [];
   try {
     const inputsConfig = spec.inputs;
     const seed = inputsConfig?.seed ?? 1;
@@ -66,18 +67,18 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
           return measureDrift(reference, exec, sets, spec.outputs ?? {});
         };
         try {
-          return await withDeadline(drift(), spec.benchmark.timeout, `${spec.name}: measuring accuracy drift`);
+          // Each evaluation gets the whole benchmark.timeout (the auto search runs many); the model's own clock
+          // bounds the search as a whole.
+          return await new ModelDeadline(spec.benchmark.timeout, spec.name).race('measuring accuracy drift', drift);
         } finally {
           exec?.dispose();
         }
       },
       dispose() {
-        tf.dispose(sets.flat());
         reference.dispose();
       },
     };
   } catch (error) {
-    tf.dispose(inputs.flat());
     reference.dispose();
     throw error;
   }

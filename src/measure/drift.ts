@@ -1,8 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
 import type { OutputKind } from '../config/schema.js';
 import { MeasureError } from '../errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
-import type { Executable, OutputValue } from './execute.js';
+import { runOnHost } from '../runtimes/host.js';
+import type { Executable, HostTensor } from '../runtimes/types.js';
 
 /**
  * Drift of one output over every sample. `maxAbsError` and `rmse` apply to every kind; the others only where they
@@ -57,12 +57,6 @@ interface Collected {
   readonly shape: readonly number[];
   readonly a: (Float32Array | Int32Array | Uint8Array)[];
   readonly b: (Float32Array | Int32Array | Uint8Array)[];
-}
-
-async function outputsOf(model: Executable, inputs: readonly tf.Tensor[]): Promise<readonly OutputValue[]> {
-  if (model.runShaped) return model.runShaped(inputs);
-  const data = await model.run(inputs);
-  return data.map((d, i) => ({ name: model.outputs[i] ?? String(i), shape: [], data: d }));
 }
 
 function median(values: readonly number[]): number {
@@ -160,16 +154,16 @@ function worst(values: readonly (number | undefined)[], pick: 'min' | 'max'): nu
  * output name does not exist.
  */
 export async function measureDrift(
-  original: Executable,
-  candidate: Executable,
-  inputs: readonly (readonly tf.Tensor[])[],
+  original: Pick<Executable, 'place' | 'run'>,
+  candidate: Pick<Executable, 'place' | 'run'>,
+  inputs: readonly (readonly HostTensor[])[],
   kinds: Readonly<Record<string, OutputKind>> = {},
 ): Promise<DriftResult> {
   if (inputs.length === 0) throw new MeasureError('accuracy drift needs at least one input sample');
   const collected = new Map<string, Collected>();
   for (const sample of inputs) {
-    const a = await outputsOf(original, sample);
-    const b = await outputsOf(candidate, sample);
+    const a = await runOnHost(original, sample);
+    const b = await runOnHost(candidate, sample);
     if (a.length !== b.length) {
       throw new MeasureError(`the compared models have ${a.length} and ${b.length} outputs: drift needs the same outputs`);
     }

@@ -4,12 +4,13 @@ import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
-import { withDeadline, type ModelDeadline } from './deadline.js';
+import { selectRuntime } from '../runtimes/index.js';
+import type { RuntimeInfo } from '../runtimes/types.js';
+import { ModelDeadline } from './deadline.js';
 import type { SizeNeeds } from './size.js';
 import { countFlops, type FlopsReport } from './flops.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { describeOps } from './latency/profile.js';
-import { selectRuntime, type RuntimeInfo } from './runtime.js';
 
 /** What a model's budgets ask to be run: latency, A/B, FLOPs. */
 export interface ExecutionNeeds {
@@ -137,11 +138,9 @@ export async function measureExecution(args: {
   if (needs.flops) {
     args.step('counting FLOPs');
     const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
-    const count = (model: LoadedModel): Promise<FlopsReport> => {
-      const stage = `counting FLOPs of ${model.path}`;
-      const left = (within(stage).timeoutSeconds ?? spec.benchmark.timeout / 1000) * 1000;
-      return withDeadline(countFlops(model, flopOptions), left, `${spec.name}: ${stage}`);
-    };
+    const clock = args.deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
+    const count = (model: LoadedModel): Promise<FlopsReport> =>
+      clock.race(`counting FLOPs of ${model.path}`, () => countFlops(model, flopOptions));
     const head = await count(candidate);
     const before = original ? await count(original) : undefined;
     const old = base ? await count(base).catch(() => undefined) : undefined;

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
+import { toTensors } from '../runtimes/tfjs/executable.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from './flops.js';
 import { makeInputs } from './inputs.js';
 
@@ -136,11 +137,13 @@ export async function countGraphFlops(
     shape: (t.shape ?? []).map((d) => (d < 0 ? null : d)),
     dtype: t.dtype === 'int32' || t.dtype === 'bool' || t.dtype === 'string' ? t.dtype : ('float32' as const),
   }));
-  const feed = makeInputs(specs, {
-    seed: options.seed ?? 1,
-    ...(options.batch === undefined ? {} : { batch: options.batch }),
-    ...(options.inputShapes === undefined ? {} : { shapes: shapesFor(specs.map((x) => x.name), options.inputShapes) }),
-  });
+  const feed = toTensors(
+    makeInputs(specs, {
+      seed: options.seed ?? 1,
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+      ...(options.inputShapes === undefined ? {} : { shapes: shapesFor(specs.map((x) => x.name), options.inputShapes) }),
+    }),
+  );
   const inputShapes = Object.fromEntries(specs.map((s, i) => [s.name, feed[i]?.shape ?? []]));
   const counted = nodes.filter((n) => n.op !== 'Placeholder');
   const wanted = new Set<string>();

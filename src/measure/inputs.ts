@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { suggestKey } from '../config/did-you-mean.js';
 import type { ConfiguredInput } from '../config/types.js';
 import { MeasureError, type ConfigIssue } from '../errors.js';
-import { layersInputNames } from './network.js';
-import type { InputSpec } from './execute.js';
+import { layersInputNames } from '../runtimes/tfjs/network.js';
+import type { HostTensor, InputSpec } from '../runtimes/types.js';
 import { seededRandom } from './stats.js';
 
 /** Size given to an unknown non-batch dimension when no shape is configured. */
@@ -92,34 +92,34 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
 
 /**
  * Seeded synthetic inputs, one tensor per spec in order. float32 → uniform [0, 1); int32 → integers 0–255 (image
- * pixels); bool → random true/false; scalars take `values`, else 0.25 / 1 / true. The caller disposes the tensors.
+ * pixels); bool → random true/false; scalars take `values`, else 0.25 / 1 / true. Host tensors: a runtime places them.
  */
-export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptions): tf.Tensor[] {
+export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptions): HostTensor[] {
   checkInputNames(specs, options.shapes, 'shapes');
   checkInputNames(specs, options.values, 'values');
   const random = seededRandom(options.seed);
-  return specs.map((spec) => {
+  return specs.map((spec): HostTensor => {
     const shape = resolveShape(spec, options);
     const size = shape.reduce((a, b) => a * b, 1);
     const fixed = byInputName(options.values, spec.name);
     switch (spec.dtype) {
       case 'float32': {
-        if (shape.length === 0) return tf.scalar(fixed ?? DEFAULT_FLOAT_SCALAR, 'float32');
+        if (shape.length === 0) return { dtype: 'float32', shape, data: Float32Array.of(fixed ?? DEFAULT_FLOAT_SCALAR) };
         const data = new Float32Array(size);
         for (let i = 0; i < size; i++) data[i] = fixed ?? random();
-        return tf.tensor(data, shape, 'float32');
+        return { dtype: 'float32', shape, data };
       }
       case 'int32': {
-        if (shape.length === 0) return tf.scalar(fixed ?? DEFAULT_INT_SCALAR, 'int32');
+        if (shape.length === 0) return { dtype: 'int32', shape, data: Int32Array.of(fixed ?? DEFAULT_INT_SCALAR) };
         const data = new Int32Array(size);
         for (let i = 0; i < size; i++) data[i] = fixed ?? Math.floor(random() * 256);
-        return tf.tensor(data, shape, 'int32');
+        return { dtype: 'int32', shape, data };
       }
       case 'bool': {
-        if (shape.length === 0) return tf.scalar(fixed === undefined ? true : fixed !== 0, 'bool');
+        if (shape.length === 0) return { dtype: 'bool', shape, data: Uint8Array.of(fixed === undefined || fixed !== 0 ? 1 : 0) };
         const data = new Uint8Array(size);
         for (let i = 0; i < size; i++) data[i] = random() < 0.5 ? 0 : 1;
-        return tf.tensor(data, shape, 'bool');
+        return { dtype: 'bool', shape, data };
       }
       case 'string':
         throw new MeasureError(
@@ -136,14 +136,11 @@ export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptio
 /** Synthetic input sets drift compares on when no samples are configured. */
 export const DEFAULT_DRIFT_SAMPLES = 8;
 
-/**
- * `count` synthetic input sets (seeds `seed`, `seed + 1`, ...), the default data for accuracy drift.
- * The caller disposes every tensor.
- */
+/** `count` synthetic input sets (seeds `seed`, `seed + 1`, ...), the default data for accuracy drift. */
 export function makeInputSets(
   specs: readonly InputSpec[],
   options: MakeInputsOptions & { readonly count?: number },
-): tf.Tensor[][] {
+): HostTensor[][] {
   const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
   if (!Number.isInteger(count) || count < 1) throw new MeasureError(`drift samples must be a whole number ≥ 1, got ${count}`);
   return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));

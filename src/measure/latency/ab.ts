@@ -3,17 +3,17 @@
  * round drawn from a seeded PRNG, so drift of the machine (thermal, noisy neighbours, CI jitter) hits both alike.
  * The result is the ratio of medians with a paired bootstrap confidence interval and a verdict against a threshold.
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { LatencyComparison } from '../../report/types.js';
 import { abVerdict, bootstrapRatioCI, seededRandom, summarize, type LatencySummary } from '../stats.js';
 import type { LoopPorts, Runnable } from './loop.js';
 import { resolveLatencyOptions, type LatencyOptions } from './options.js';
-import { createRunOnce, realTimer } from './run-once.js';
+import { ModelDeadline, realTimer } from '../deadline.js';
+import { createRunOnce } from './run-once.js';
 
-/** One side of the comparison: what to run and on what (the caller owns the tensors). */
-export interface AbSide {
-  readonly runnable: Runnable;
-  readonly inputs: readonly tf.Tensor[];
+/** One side of the comparison: what to run and on what (the caller owns the inputs). */
+export interface AbSide<I = unknown> {
+  readonly runnable: Runnable<I>;
+  readonly inputs: I;
   /** Name for error messages, e.g. the model path. */
   readonly name: string;
 }
@@ -59,9 +59,9 @@ export interface AbResult {
  * `minSeconds` have passed (capped by `maxSeconds`). `timeoutSeconds` bounds the whole comparison.
  * Throws `MeasureError` naming the side that failed or hung.
  */
-export async function compareLatency(
-  baseline: AbSide,
-  candidate: AbSide,
+export async function compareLatency<B, C>(
+  baseline: AbSide<B>,
+  candidate: AbSide<C>,
   options: AbOptions = {},
   ports: Pick<LoopPorts, 'now' | 'setTimer'> = {},
 ): Promise<AbResult> {
@@ -73,8 +73,8 @@ export async function compareLatency(
   const setTimer = ports.setTimer ?? realTimer;
   const random = seededRandom(seed);
 
-  const deadline = now() + o.timeoutSeconds * 1000;
-  const common = { timeoutSeconds: o.timeoutSeconds, deadline, now, setTimer };
+  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, candidate.name, { now, setTimer });
+  const common = { timeoutSeconds: o.timeoutSeconds, deadline };
   const runBase = createRunOnce(baseline.runnable, baseline.inputs, { ...common, model: baseline.name });
   const runCand = createRunOnce(candidate.runnable, candidate.inputs, { ...common, model: candidate.name });
 

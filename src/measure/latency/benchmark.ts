@@ -2,17 +2,14 @@
  * Model-level entry points: load a model on the active runtime (timed), make its seeded inputs, run the loop or the
  * A/B, and clean up. These are what the pipeline and `model-budget compare` call.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { dispose, memory } from '@tensorflow/tfjs';
-import type { LoadedModel } from '../../model/types.js';
-import { instantiate, type Executable, type InstantiateOptions } from '../execute.js';
+import { instantiate, runtimeMemory } from '../../runtimes/index.js';
+import type { Executable, HostTensor, InstantiateOptions, PlacedInputs, RuntimeInfo, TfjsModel } from '../../runtimes/types.js';
 import { makeInputs } from '../inputs.js';
-import type { RuntimeInfo } from '../runtime.js';
 import { compareLatency, type AbOptions, type AbResult } from './ab.js';
 import { runLatencyLoop, type LatencyStats, type LoopPorts } from './loop.js';
 import type { LatencyOptions } from './options.js';
 
-type ModelInput = Pick<LoadedModel, 'format' | 'artifacts' | 'path'>;
+type ModelInput = TfjsModel;
 
 /** How synthetic inputs are made (the same generator as drift). */
 export interface InputOptions {
@@ -40,7 +37,7 @@ export interface ModelLatency extends LatencyStats {
   readonly warnings: readonly string[];
 }
 
-function inputsFor(exec: Executable, options: InputOptions): tf.Tensor[] {
+function inputsFor(exec: Executable, options: InputOptions): HostTensor[] {
   return makeInputs(exec.inputs, {
     seed: options.seed ?? 1,
     ...(options.batch === undefined ? {} : { batch: options.batch }),
@@ -84,11 +81,12 @@ export async function benchmarkModel(
 ): Promise<ModelLatency> {
   const now = ports.now ?? (() => performance.now());
   // Tensors of other models in this process are not this model's: count from here.
-  const bytesBefore = (ports.memory ?? memory)().numBytes;
+  const bytesBefore = (ports.memory ?? runtimeMemory)().numBytes;
   const { exec, loadMs } = await timedInstantiate(model, options, now);
-  let inputs: tf.Tensor[] = [];
+  let inputs: PlacedInputs | undefined;
   try {
-    inputs = inputsFor(exec, options);
+    // Placed once, before the loop: the timed runs measure inference and read back, not the upload.
+    inputs = exec.place(inputsFor(exec, options));
     const stats = await runLatencyLoop(exec, inputs, { model: model.path, ...options }, ports);
     const peakTensorBytes = Math.max(0, stats.memory.peakTensorBytes - bytesBefore);
     return {
@@ -96,10 +94,10 @@ export async function benchmarkModel(
       memory: { ...stats.memory, peakTensorBytes },
       loadMs,
       runtime: exec.runtime,
-      warnings: [...(exec.warnings ?? [])],
+      warnings: [...exec.warnings],
     };
   } finally {
-    dispose(inputs);
+    inputs?.dispose();
     exec.dispose();
   }
 }
@@ -127,13 +125,13 @@ export async function compareModels(
   const now = ports.now ?? (() => performance.now());
   const base = await timedInstantiate(baseline, options, now);
   let cand: { exec: Executable; loadMs: number } | undefined;
-  const tensors: tf.Tensor[][] = [];
+  const placed: PlacedInputs[] = [];
   try {
     cand = await timedInstantiate(candidate, options, now);
-    const baseInputs = inputsFor(base.exec, onlyInputsOf(base.exec, options, cand.exec));
-    tensors.push(baseInputs);
-    const candInputs = inputsFor(cand.exec, onlyInputsOf(cand.exec, options, base.exec));
-    tensors.push(candInputs);
+    const baseInputs = base.exec.place(inputsFor(base.exec, onlyInputsOf(base.exec, options, cand.exec)));
+    placed.push(baseInputs);
+    const candInputs = cand.exec.place(inputsFor(cand.exec, onlyInputsOf(cand.exec, options, base.exec)));
+    placed.push(candInputs);
     const result = await compareLatency(
       { runnable: base.exec, inputs: baseInputs, name: baseline.path },
       { runnable: cand.exec, inputs: candInputs, name: candidate.path },
@@ -144,10 +142,10 @@ export async function compareModels(
       ...result,
       runtime: cand.exec.runtime,
       loadMs: { baseline: base.loadMs, candidate: cand.loadMs },
-      warnings: [...(base.exec.warnings ?? []), ...(cand.exec.warnings ?? [])],
+      warnings: [...base.exec.warnings, ...cand.exec.warnings],
     };
   } finally {
-    dispose(tensors.flat());
+    for (const p of placed) p.dispose();
     base.exec.dispose();
     cand?.exec.dispose();
   }

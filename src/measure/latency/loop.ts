@@ -2,44 +2,49 @@
  * The benchmark loop, after TFLite's `benchmark_model`: warm up (runs AND seconds), then timed runs until both
  * `minRuns` and `minSeconds` are reached, capped by `maxSeconds`, the whole thing bounded by a per-model timeout.
  * One run is whatever `Runnable.run` does — for an `Executable`: predict / execute, read every output back, dispose.
- * The clock, tensor-memory probe, RSS probe, profiler and timers are injected so the control flow is testable.
+ * The clock, tensor-memory probe, RSS probe, profiler and timers are injected so the control flow is testable; the
+ * memory probe and profiler default to the runnable's own (an `Executable` has both).
  */
-import * as tf from '@tensorflow/tfjs';
+import type { RunProfile, RuntimeMemory } from '../../runtimes/types.js';
 import { summarize, type LatencySummary } from '../stats.js';
 import { summarizeProfile, type OpTime } from './profile.js';
-import { createRunOnce, realTimer } from './run-once.js';
+import { ModelDeadline, realTimer, type SetTimer } from '../deadline.js';
+import { createRunOnce } from './run-once.js';
 import { resolveLatencyOptions, type LatencyOptions, type ResolvedLatencyOptions } from './options.js';
 
-/** What the loop times: one inference per call. `Executable` from `measure/execute.ts` fits. */
-export interface Runnable {
-  run(inputs: readonly tf.Tensor[]): Promise<unknown>;
+/**
+ * What the loop times: one inference per call on inputs of type `I`. An `Executable` (src/runtimes/types.ts) fits,
+ * with its placed inputs; its `memory` and `profile` are the loop's defaults.
+ */
+export interface Runnable<I = unknown> {
+  run(inputs: I): Promise<unknown>;
+  memory?(): RuntimeMemory;
+  profile?(work: () => Promise<void>): Promise<RunProfile>;
 }
 
 /** The world the loop touches; every member defaults to the real thing. */
 export interface LoopPorts {
   /** Monotonic clock in ms. Default `performance.now()`. */
   readonly now?: () => number;
-  /** Live tensors and their bytes. Default `tf.memory()`. */
-  readonly memory?: () => { readonly numTensors: number; readonly numBytes: number };
+  /** Live tensors and their bytes. Default the runnable's `memory()`, else none counted. */
+  readonly memory?: () => RuntimeMemory;
   /** Peak resident set size of the process so far, in bytes. Default `process.resourceUsage().maxRSS` × 1024. */
   readonly maxRssBytes?: () => number;
-  /** Profiles one call. Default `tf.profile`. */
-  readonly profile?: (f: () => Promise<tf.TensorContainer>) => Promise<ProfileLike>;
+  /** Profiles one call. Default the runnable's `profile`, else the call runs unprofiled (peak 0, no kernels). */
+  readonly profile?: (f: () => Promise<void>) => Promise<ProfileLike>;
   /** Real-time timer for the timeout race (a hung promise never advances a fake clock). Default `setTimeout`. */
-  readonly setTimer?: (callback: () => void, ms: number) => { cancel(): void };
+  readonly setTimer?: SetTimer;
 }
 
-/** The part of `tf.profile`'s result the loop reads. */
-export interface ProfileLike {
-  readonly peakBytes: number;
-  readonly kernels: readonly { readonly name: string; readonly kernelTimeMs: unknown }[];
-}
+/** The part of a runtime's profile the loop reads. */
+export type ProfileLike = RunProfile;
 
 /** Tensor and process memory seen while benchmarking. */
 export interface MemoryStats {
   /**
-   * High-water mark of live tensor bytes: sampled after every run, and inside one profiled run (`tf.profile`'s
-   * `peakBytes`: weights, inputs and every intermediate activation alive at once). Every model gets that run.
+   * High-water mark of live tensor bytes: sampled after every run, and inside one profiled run (the runtime's
+   * `peakBytes`, `tf.profile`'s for tfjs: weights, inputs and every intermediate activation alive at once). Every
+   * model gets that run.
    */
   readonly peakTensorBytes: number;
   /** Peak resident set size of the whole process (includes the runtime, Node itself and other models). */
@@ -68,16 +73,11 @@ export interface LatencyStats {
   readonly options: ResolvedLatencyOptions;
 }
 
-/**
- * `tf.profile`, leaving the engine out of profiling mode even when the run fails or times out (tfjs only turns it
- * off after a successful run, and every later kernel would be profiled).
- */
-async function profileAndReset(f: () => Promise<tf.TensorContainer>): Promise<ProfileLike> {
-  try {
-    return await tf.profile(f);
-  } finally {
-    tf.engine().state.profiling = false;
-  }
+const NO_MEMORY: RuntimeMemory = { numTensors: 0, numBytes: 0 };
+
+async function unprofiled(f: () => Promise<void>): Promise<ProfileLike> {
+  await f();
+  return { peakBytes: 0, kernels: [] };
 }
 
 /**
@@ -85,25 +85,24 @@ async function profileAndReset(f: () => Promise<tf.TensorContainer>): Promise<Pr
  * when a run throws or the per-model timeout passes; a timed-out run is abandoned (its promise cannot be cancelled),
  * but the loop returns control. A run that blocks the event loop synchronously cannot be interrupted by a timer.
  */
-export async function runLatencyLoop(
-  runnable: Runnable,
-  inputs: readonly tf.Tensor[],
+export async function runLatencyLoop<I>(
+  runnable: Runnable<I>,
+  inputs: I,
   options: LatencyOptions = {},
   ports: LoopPorts = {},
 ): Promise<LatencyStats> {
   const o = resolveLatencyOptions(options);
   const now = ports.now ?? (() => performance.now());
-  const memory = ports.memory ?? (() => tf.memory());
+  const memory = ports.memory ?? (() => runnable.memory?.() ?? NO_MEMORY);
   const maxRssBytes = ports.maxRssBytes ?? (() => process.resourceUsage().maxRSS * 1024);
-  const profile = ports.profile ?? profileAndReset;
+  const profile = ports.profile ?? ((f: () => Promise<void>) => (runnable.profile ? runnable.profile(f) : unprofiled(f)));
   const setTimer = ports.setTimer ?? realTimer;
 
-  const start = now();
-  const deadline = start + o.timeoutSeconds * 1000;
+  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, o.model, { now, setTimer });
   const startTensors = memory().numTensors;
   let peakTensorBytes = memory().numBytes;
 
-  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline, now, setTimer });
+  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline });
   const sampleMemory = (): void => {
     peakTensorBytes = Math.max(peakTensorBytes, memory().numBytes);
   };
@@ -139,10 +138,7 @@ export async function runLatencyLoop(
 
   // Always one profiled run: its peakBytes is the only view of the activations alive inside an inference, so every
   // model's peak memory is measured the same way whether or not its ops are listed.
-  const info = await profile(async () => {
-    await runOnce();
-    return [];
-  });
+  const info = await profile(runOnce);
   peakTensorBytes = Math.max(peakTensorBytes, info.peakBytes);
   const ops: readonly OpTime[] | undefined = o.profileOps > 0 ? summarizeProfile(info.kernels, o.profileOps) : undefined;
 

@@ -1,15 +1,6 @@
-/** One inference raced against the per-model deadline, with errors turned into `MeasureError`s naming the model. */
-import type * as tf from '@tensorflow/tfjs';
+/** One inference raced against the loop's deadline, with errors turned into `MeasureError`s naming the model. */
 import { MeasureError, errorMessage } from '../../errors.js';
-
-/** A cancellable real-time timer. */
-export type SetTimer = (callback: () => void, ms: number) => { cancel(): void };
-
-/** `setTimeout` as a {@link SetTimer}. */
-export function realTimer(callback: () => void, ms: number): { cancel(): void } {
-  const handle = setTimeout(callback, ms);
-  return { cancel: () => clearTimeout(handle) };
-}
+import type { ModelDeadline } from '../deadline.js';
 
 /** The error every timed-out model gets. */
 export function timeoutError(model: string, timeoutSeconds: number): MeasureError {
@@ -21,28 +12,21 @@ export function timeoutError(model: string, timeoutSeconds: number): MeasureErro
 
 /**
  * Returns a function that runs `runnable` once on `inputs`, rejecting with a `MeasureError` when the run throws or
- * `deadline` (on the `now` clock, ms) passes. The timer is real time, so a promise that never settles still ends.
+ * `deadline` passes. The deadline's timer is real time, so a promise that never settles still ends.
  */
-export function createRunOnce(
-  runnable: { run(inputs: readonly tf.Tensor[]): Promise<unknown> },
-  inputs: readonly tf.Tensor[],
-  context: { model: string; timeoutSeconds: number; deadline: number; now: () => number; setTimer: SetTimer },
+export function createRunOnce<I>(
+  runnable: { run(inputs: I): Promise<unknown> },
+  inputs: I,
+  context: { model: string; timeoutSeconds: number; deadline: ModelDeadline },
 ): () => Promise<void> {
-  const { model, timeoutSeconds, deadline, now, setTimer } = context;
+  const { model, timeoutSeconds, deadline } = context;
+  const expired = (): MeasureError => timeoutError(model, timeoutSeconds);
   return async () => {
-    const left = deadline - now();
-    if (left <= 0) throw timeoutError(model, timeoutSeconds);
-    let timer: { cancel(): void } | undefined;
-    const hang = new Promise<never>((_, reject) => {
-      timer = setTimer(() => reject(timeoutError(model, timeoutSeconds)), left);
-    });
     try {
-      await Promise.race([runnable.run(inputs), hang]);
+      await deadline.race('benchmarking', () => runnable.run(inputs), expired);
     } catch (error) {
       if (error instanceof MeasureError) throw error;
       throw new MeasureError(`${model}: inference failed: ${errorMessage(error)}`, { cause: error });
-    } finally {
-      timer?.cancel();
     }
   };
 }

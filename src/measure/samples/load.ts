@@ -1,10 +1,10 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage } from '../../errors.js';
 import { DEFAULT_MAX_SAMPLE_BYTES } from '../../limits.js';
 import { readRegularFile } from '../../model/read-file.js';
-import type { InputSpec } from '../execute.js';
+import { hostTensor } from '../../runtimes/host.js';
+import type { HostTensor, InputSpec } from '../../runtimes/types.js';
 import { byInputName, checkInputNames, makeInputs, resolveShape } from '../inputs.js';
 import { decodeImage, imageToValues, resizeBilinear, type Normalize } from './image.js';
 import { parseNpy, type NpyArray } from './npy.js';
@@ -46,10 +46,9 @@ export const DEFAULT_IMAGE_LIMIT = 32;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
 /**
- * Reads user samples into input sets: `result[sample][input]`, inputs in `specs` order. The caller disposes every
- * tensor. Throws MeasureError naming the file when a sample does not fit its input.
+ * Reads user samples into host input sets: `result[sample][input]`, inputs in `specs` order. Throws MeasureError naming the file when a sample does not fit its input.
  */
-export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tensor[][]> {
+export async function loadSamples(options: LoadSamplesOptions): Promise<HostTensor[][]> {
   const cwd = options.cwd ?? process.cwd();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_SAMPLE_BYTES;
   checkInputNames(options.specs, options.shapes, 'shapes');
@@ -85,7 +84,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tenso
       `samples: input "${first.name}" has ${first.count} sample(s) but "${mismatch.name}" has ${mismatch.count}; give each input the same number`,
     );
   }
-  const sets: tf.Tensor[][] = [];
+  const sets: HostTensor[][] = [];
   for (let i = 0; i < first.count; i++) {
     // Inputs without samples (e.g. a recurrent state) get the synthetic value, seeded per sample.
     const synthetic = options.specs.filter((s) => !perInput.has(s.name));
@@ -97,7 +96,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<tf.Tenso
     sets.push(
       options.specs.map((spec) => {
         const given = perInput.get(spec.name)?.[i];
-        if (given) return tf.tensor(given.values, given.shape, spec.dtype === 'int32' ? 'int32' : spec.dtype === 'bool' ? 'bool' : 'float32');
+        if (given) return hostTensor(given.values, given.shape, spec.dtype === 'int32' ? 'int32' : spec.dtype === 'bool' ? 'bool' : 'float32');
         const t = made[synthetic.indexOf(spec)];
         if (!t) throw new MeasureError(`samples: no value for input "${spec.name}"`);
         return t;

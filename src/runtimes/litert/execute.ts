@@ -16,6 +16,8 @@ export interface LiteRtOutput {
 /** A compiled .tflite model on LiteRT's wasm (XNNPACK) CPU path. Call `dispose` when done. */
 export interface LiteRtExecutable {
   readonly inputs: readonly { readonly name: string; readonly dtype: string; readonly shape: readonly number[] }[];
+  /** Output names, in the order `run` returns them. */
+  readonly outputs: readonly string[];
   /** Runs once on float inputs (one per model input, in order) and reads every output back. */
   run(inputs: readonly Float32Array[]): Promise<LiteRtOutput[]>;
   dispose(): void;
@@ -43,8 +45,10 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
     throw new MeasureError(`${file}: LiteRT cannot prepare the model: ${logged.join('; ')}`, { file });
   }
   const inputs = model.getInputDetails().map((d) => ({ name: d.name, dtype: d.dtype, shape: [...d.shape] }));
+  const outputs = model.getOutputDetails().map((d) => d.name);
   return {
     inputs,
+    outputs,
     async run(values) {
       if (values.length !== inputs.length) throw new MeasureError(`${file}: the model takes ${inputs.length} inputs, got ${values.length}`);
       const tensors = values.map((v, i) => new core.Tensor(v, inputs[i]?.shape ?? [v.length]));

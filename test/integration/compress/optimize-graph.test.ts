@@ -6,9 +6,9 @@ import { optimizeGraph, type OptimizePattern } from '../../../src/compress/optim
 import type { GraphNode } from '../../../src/compress/graph-def.js';
 import { decodeWeights } from '../../../src/compress/weights.js';
 import { measureDrift } from '../../../src/measure/drift.js';
-import { instantiate } from '../../../src/measure/execute.js';
+import { instantiate } from '../../../src/runtimes/index.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
-import { selectRuntime } from '../../../src/measure/runtime.js';
+import { selectRuntime } from '../../../src/runtimes/index.js';
 import { loadModel } from '../../../src/model/load.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
@@ -38,7 +38,6 @@ async function driftOf(model: LoadedModel, candidate: tf.io.ModelArtifacts): Pro
   } finally {
     a.dispose();
     b.dispose();
-    for (const s of inputs) for (const t of s) t.dispose();
   }
 }
 

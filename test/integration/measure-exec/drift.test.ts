@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { measureDrift } from '../../../src/measure/drift.js';
-import { instantiate, type Executable } from '../../../src/measure/execute.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
-import { selectRuntime } from '../../../src/measure/runtime.js';
+import { instantiate, selectRuntime, type Executable, type HostTensor } from '../../../src/runtimes/index.js';
 import { loadModel } from '../../../src/model/load.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
@@ -37,7 +36,7 @@ function halfRounded(model: LoadedModel): LoadedModel {
 
 let original: Executable;
 let rounded: Executable;
-let samples: tf.Tensor[][];
+let samples: HostTensor[][];
 
 beforeAll(async () => {
   await selectRuntime('wasm');
@@ -48,7 +47,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  samples.forEach((s) => tf.dispose(s));
   original.dispose();
   rounded.dispose();
 });

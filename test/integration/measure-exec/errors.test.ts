@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
 import { measureDrift } from '../../../src/measure/drift.js';
-import { instantiate } from '../../../src/measure/execute.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
-import { selectRuntime } from '../../../src/measure/runtime.js';
+import { instantiate, selectRuntime, type HostTensor } from '../../../src/runtimes/index.js';
+import { runOnHost } from '../../../src/runtimes/host.js';
 import { loadModel } from '../../../src/model/load.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
@@ -59,7 +59,6 @@ test('a custom-layers module registers the class with our tfjs and the model run
     const drift = await measureDrift(stock, custom, [inputs]);
     expect(drift.maxAbsError).toBe(0);
   } finally {
-    tf.dispose(inputs);
     custom.dispose();
     stock.dispose();
   }
@@ -82,24 +81,22 @@ test('a model that throws during inference: the message names the node and its o
   const inputs = makeInputs(broken.inputs, { seed: 1 });
   const start = tf.memory().numTensors;
   try {
-    const failure = broken.run(inputs);
+    const failure = runOnHost(broken, inputs);
     await expect(failure).rejects.toThrow(MeasureError);
     await expect(failure).rejects.toThrow(new RegExp(`inference failed at node "${add.name}" \\(op AddV2\\): .*broadcast`));
     expect(tf.memory().numTensors).toBe(start);
   } finally {
-    tf.dispose(inputs);
     broken.dispose();
   }
 });
 
 test('inputs that do not fit the signature are refused with the expected shape', async () => {
   const exec = await instantiate(await loadModel(corpusModel('human-gender').path));
-  const wrong = tf.zeros([1, 32, 32, 1]);
+  const wrong: HostTensor = { dtype: 'float32', shape: [1, 32, 32, 1], data: new Float32Array(32 * 32) };
   try {
-    await expect(exec.run([wrong])).rejects.toThrow(/input "input_1:0" expects shape \[\?, 64, 64, 1\], got \[1, 32, 32, 1\]/);
-    await expect(exec.run([])).rejects.toThrow(/takes 1 input\(s\) \(input_1:0\), got 0/);
+    await expect(runOnHost(exec, [wrong])).rejects.toThrow(/input "input_1:0" expects shape \[\?, 64, 64, 1\], got \[1, 32, 32, 1\]/);
+    await expect(runOnHost(exec, [])).rejects.toThrow(/takes 1 input\(s\) \(input_1:0\), got 0/);
   } finally {
-    wrong.dispose();
     exec.dispose();
   }
 });

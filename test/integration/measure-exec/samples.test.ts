@@ -6,8 +6,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeAll, expect, test } from 'vitest';
 import { measureDrift } from '../../../src/measure/drift.js';
-import { instantiate } from '../../../src/measure/execute.js';
-import { selectRuntime } from '../../../src/measure/runtime.js';
+import { instantiate, selectRuntime } from '../../../src/runtimes/index.js';
+import { runOnHost } from '../../../src/runtimes/host.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
 import { loadModel } from '../../../src/model/load.js';
@@ -45,13 +45,12 @@ test('an image folder feeds human-gender (64×64 grey): resized, normalised, dri
   const sets = await loadSamples({ specs: exec.inputs, images: { dir } });
   try {
     expect(sets.map((s) => s.map((t) => t.shape))).toEqual([[[1, 64, 64, 1]], [[1, 64, 64, 1]]]);
-    const values = sets[0]?.[0]?.dataSync() ?? new Float32Array();
+    const values = sets[0]?.[0]?.data ?? new Float32Array();
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
     const drift = await measureDrift(exec, exec, sets);
     expect(drift).toMatchObject({ maxAbsError: 0, samples: 2 });
   } finally {
-    sets.forEach((s) => tf.dispose(s));
     exec.dispose();
   }
   expect(tf.memory().numTensors).toBe(start);
@@ -67,15 +66,14 @@ test('images feed human-rvm\'s src at a configured size; the scalar inputs stay 
     expect(sets).toHaveLength(1);
     const src = sets[0]?.[exec.inputs.findIndex((s) => s.name === 'src')];
     expect(src?.shape).toEqual([1, 24, 32, 3]);
-    const v = src?.dataSync() ?? new Float32Array();
+    const v = src?.data ?? new Float32Array();
     // Blue is 128 everywhere: (128/255 − 0.5) / 0.5. Red starts near 0 → near −1 (bilinear blends the first columns).
     expect(v[2]).toBeCloseTo((128 / 255 - 0.5) / 0.5, 5);
     expect(v[0]).toBeGreaterThan(-1.0001);
     expect(v[0]).toBeLessThan(-0.95);
-    const out = await exec.run(sets[0] ?? []);
+    const out = await runOnHost(exec, sets[0] ?? []);
     expect(out).toHaveLength(6);
   } finally {
-    sets.forEach((s) => tf.dispose(s));
     exec.dispose();
   }
 });
@@ -89,13 +87,12 @@ test('.npy files, one per input, feed human-gender; a list gives one sample per 
   const sets = await loadSamples({ specs: exec.inputs, npy: { input_1: ['batch.npy', 'single.npy'] }, cwd: dir });
   try {
     expect(sets.map((s) => s[0]?.shape)).toEqual([[2, 64, 64, 1], [1, 64, 64, 1]]);
-    expect(sets[0]?.[0]?.dataSync().slice(0, 3)).toEqual(batch.slice(0, 3));
-    expect(sets[1]?.[0]?.dataSync()[100]).toBe(0.5);
+    expect(sets[0]?.[0]?.data.slice(0, 3)).toEqual(batch.slice(0, 3));
+    expect(sets[1]?.[0]?.data[100]).toBe(0.5);
     const drift = await measureDrift(exec, exec, sets);
     expect(drift.samples).toBe(2);
     expect(drift.top1Agreement).toBe(1);
   } finally {
-    sets.forEach((s) => tf.dispose(s));
     exec.dispose();
   }
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCommand } from '../../../src/commands/compare.js';
 import { MeasureError } from '../../../src/errors.js';
 import { benchmarkModel, compareModels } from '../../../src/measure/latency/benchmark.js';
-import { selectRuntime } from '../../../src/measure/runtime.js';
+import { selectRuntime } from '../../../src/runtimes/index.js';
 import { abVerdict } from '../../../src/measure/stats.js';
 import { loadModel } from '../../../src/model/load.js';
 import { corpusModel } from '../../helpers/corpus.js';

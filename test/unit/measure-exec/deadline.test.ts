@@ -1,17 +1,40 @@
 import { describe, expect, test } from 'vitest';
-import { ModelDeadline, withDeadline } from '../../../src/measure/deadline.js';
+import { ModelDeadline } from '../../../src/measure/deadline.js';
 import { MeasureError } from '../../../src/errors.js';
 
-test('a promise that never settles fails with a MeasureError naming the work and the fix', async () => {
+// The one timeout racer: drift evaluations, FLOP counting and the latency loop's runs all go through it.
+test('a promise that never settles fails with a MeasureError naming the model, the stage and the fix', async () => {
   const never = new Promise<number>(() => undefined);
-  const error = await withDeadline(never, 20, 'net: measuring accuracy drift').catch((e: unknown) => e);
+  const error = await new ModelDeadline(20, 'net').race('measuring accuracy drift', () => never).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(MeasureError);
-  expect((error as Error).message).toBe('net: measuring accuracy drift did not finish within 0.02 s; raise benchmark.timeout or use a smaller input shape');
+  expect((error as Error).message).toBe(
+    'net: the 0.02 s benchmark.timeout ran out at measuring accuracy drift; raise benchmark.timeout (it bounds every stage of one model) or use a smaller input shape',
+  );
 });
 
 test('work that finishes in time passes its value (and its errors) through', async () => {
-  await expect(withDeadline(Promise.resolve(42), 1000, 'x')).resolves.toBe(42);
-  await expect(withDeadline(Promise.reject(new Error('boom')), 1000, 'x')).rejects.toThrow('boom');
+  const deadline = new ModelDeadline(1000, 'x');
+  await expect(deadline.race('x', () => Promise.resolve(42))).resolves.toBe(42);
+  await expect(deadline.race('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+});
+
+test('an injected clock and timer drive the race; a caller words its own timeout error', async () => {
+  let t = 0;
+  const armed: number[] = [];
+  const deadline = new ModelDeadline(500, 'net', {
+    now: () => t,
+    setTimer: (fire, ms) => {
+      armed.push(ms);
+      fire();
+      return { cancel: () => undefined };
+    },
+  });
+  t = 200;
+  const own = (): MeasureError => new MeasureError('net: benchmarking did not finish');
+  await expect(deadline.race('timing', () => new Promise(() => undefined), own)).rejects.toThrow('net: benchmarking did not finish');
+  expect(armed).toEqual([300]);
+  t = 500;
+  expect(() => deadline.check('timing', own)).toThrow('net: benchmarking did not finish');
 });
 
 describe('ModelDeadline', () => {

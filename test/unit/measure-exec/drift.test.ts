@@ -2,18 +2,17 @@ import { describe, expect, test } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from '../../../src/measure/drift-kinds.js';
 import { describeOutputs, measureDrift } from '../../../src/measure/drift.js';
-import type { Executable, OutputValue } from '../../../src/measure/execute.js';
+import type { Executable, OutputValue } from '../../../src/runtimes/index.js';
 
-/** An Executable that returns fixed outputs, ignoring its inputs: drift arithmetic without a model. */
-function fixed(outputs: readonly { shape: number[]; values: number[] }[], shaped = true): Executable {
-  const values: OutputValue[] = outputs.map((o, i) => ({ name: `out${i}`, shape: o.shape, data: Float32Array.from(o.values) }));
+/**
+ * An Executable that returns fixed outputs, ignoring its inputs: drift arithmetic without a model. Unshaped outputs
+ * carry no shape, as a runtime that cannot say one would return them.
+ */
+function fixed(outputs: readonly { shape: number[]; values: number[] }[], shaped = true): Pick<Executable, 'place' | 'run'> {
+  const values: OutputValue[] = outputs.map((o, i) => ({ name: `out${i}`, shape: shaped ? o.shape : [], data: Float32Array.from(o.values) }));
   return {
-    inputs: [],
-    outputs: values.map((v) => v.name),
-    runtime: { name: 'cpu', backend: 'cpu', version: 'test', threads: 1 },
-    run: () => Promise.resolve(values.map((v) => v.data)),
-    ...(shaped ? { runShaped: () => Promise.resolve(values) } : {}),
-    dispose: () => undefined,
+    place: (host) => ({ host, dispose: () => undefined }),
+    run: () => Promise.resolve(values),
   };
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { resolveInWorkspace, selectRuntime } from '../../../src/measure/runtime.js';
+import { resolveInWorkspace, selectRuntime } from '../../../src/runtimes/index.js';
 
 // Its own file: the failing stand-in registers a "tensorflow" backend that would shadow the working one.
 const cwd = join(import.meta.dirname, '..', '..', 'fixtures', 'runtimes', 'tfjs-node-failing');

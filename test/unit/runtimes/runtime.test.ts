@@ -5,7 +5,7 @@ import util from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { MeasureError } from '../../../src/errors.js';
-import { activeRuntime, resolveInWorkspace, resolveWasmDir, selectRuntime } from '../../../src/measure/runtime.js';
+import { activeRuntime, resolveInWorkspace, resolveWasmDir, selectRuntime } from '../../../src/runtimes/index.js';
 
 /** Workspaces with stand-in runtime packages (test/fixtures/runtimes/README.md). */
 const workspace = (name: string): string => join(import.meta.dirname, '..', '..', 'fixtures', 'runtimes', name);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { provideLegacyUtil } from '../../../src/measure/legacy-util.js';
+import { provideLegacyUtil } from '../../../src/runtimes/tfjs-node/legacy-util.js';
 
 describe('provideLegacyUtil', () => {
   const own = (): boolean => true;

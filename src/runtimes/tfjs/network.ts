@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../errors.js';
-import type { LoadedModel } from '../model/types.js';
-import type { InputSpec, OutputValue } from './execute.js';
-import type { RuntimeInfo } from './runtime.js';
+import { MeasureError, errorMessage } from '../../errors.js';
+import type { InputSpec, OutputValue, RuntimeInfo, TfjsModel } from '../types.js';
+import { tfjsBackend } from './backend.js';
 
 /** A loaded tfjs model behind one small interface (graph or layers), on one backend. */
 export interface Network {
@@ -17,7 +16,7 @@ export interface Network {
 }
 
 /** Custom layers load with the model (model/custom-layers.ts); the executor loads them too for a model.json. */
-export { loadCustomLayers } from '../model/custom-layers.js';
+export { loadCustomLayers } from '../../model/custom-layers.js';
 
 function toDtype(dtype: string | undefined): InputSpec['dtype'] {
   return dtype === 'int32' || dtype === 'bool' || dtype === 'string' ? dtype : 'float32';
@@ -45,15 +44,12 @@ async function readOutputs(names: readonly string[], result: tf.Tensor | tf.Tens
 }
 
 /** Loads the artifacts on `runtime`'s backend (which must be registered and started). */
-export async function loadNetwork(
-  model: Pick<LoadedModel, 'format' | 'artifacts' | 'path'>,
-  runtime: RuntimeInfo,
-): Promise<Network> {
-  if (tf.getBackend() !== runtime.backend) await tf.setBackend(runtime.backend);
+export async function loadNetwork(model: TfjsModel, runtime: RuntimeInfo): Promise<Network> {
+  await tfjsBackend.use(runtime.backend);
   return model.format === 'graph' ? loadGraph(model) : loadLayers(model);
 }
 
-async function loadGraph(model: Pick<LoadedModel, 'artifacts' | 'path'>): Promise<Network> {
+async function loadGraph(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<Network> {
   let gm: tf.GraphModel;
   try {
     gm = await tf.loadGraphModel(tf.io.fromMemory(model.artifacts));
@@ -131,7 +127,7 @@ async function findFailingNode(
   return nodes[lo];
 }
 
-async function loadLayers(model: Pick<LoadedModel, 'artifacts' | 'path'>): Promise<Network> {
+async function loadLayers(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<Network> {
   let lm: tf.LayersModel;
   try {
     lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
