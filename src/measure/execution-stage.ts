@@ -6,7 +6,7 @@ import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
 import { withDeadline, type ModelDeadline } from './deadline.js';
 import type { SizeNeeds } from './size.js';
-import { countFlops, type FlopsReport } from './flops.js';
+import { countFlops, type FlopsReport } from '../formats/cost.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { describeOps } from './latency/profile.js';
 import { selectRuntime, type RuntimeInfo } from './runtime.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { io } from '@tensorflow/tfjs';
-import { specBytes } from '../model/manifest.js';
+import { specBytes } from '../formats/tfjs/manifest.js';
 import type { WeightChange, WeightShare } from '../report/types.js';
 import { compressOnWorkers, processSizeCache, SizeCache, type CompressJob, type CompressLengths, type Encoding } from './compress-pool.js';
 

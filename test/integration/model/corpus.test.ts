@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { measureFiles } from '../../../src/measure/size.js';
-import { loadModel } from '../../../src/model/load.js';
-import { saveModel, serializeModel, weightBytes } from '../../../src/model/save.js';
+import { loadModel } from '../../../src/formats/tfjs/load.js';
+import { saveModel, serializeModel, weightBytes } from '../../../src/formats/tfjs/save.js';
 import { corpus, corpusModel } from '../../helpers/corpus.js';
 
 beforeAll(async () => {

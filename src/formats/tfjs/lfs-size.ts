@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseLfsPointer } from '../github/lfs.js';
+import { parseLfsPointer } from '../../github/lfs.js';
 import { checkShardPath } from './manifest.js';
-import { readRegularFile } from './read-file.js';
+import { readRegularFile } from '../../model/read-file.js';
 
 /** model.json files larger than this are not read for their pointers. */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;

@@ -1,8 +1,8 @@
 /** FLOPs of a tfjs layers model: concrete shapes propagated layer by layer with each layer's `computeOutputShape`. */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../errors.js';
-import type { LoadedModel } from '../model/types.js';
-import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from './flops.js';
+import { MeasureError, errorMessage } from '../../errors.js';
+import type { LoadedModel } from '../../model/types.js';
+import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 
 type Shape = readonly number[];
 interface Sym {

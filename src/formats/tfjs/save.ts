@@ -1,8 +1,8 @@
 import type { io } from '@tensorflow/tfjs';
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { OutputError } from '../errors.js';
-import type { LoadedModel, ModelFile } from './types.js';
+import { OutputError } from '../../errors.js';
+import type { LoadedModel, ModelFile } from '../../model/types.js';
 
 /** Shard size the TF.js converter uses (4 MiB). */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;

@@ -2,13 +2,13 @@ import type { io } from '@tensorflow/tfjs';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { ModelLoadError, errorMessage } from '../errors.js';
-import { DEFAULT_MAX_MODEL_BYTES } from '../limits.js';
+import { ModelLoadError, errorMessage } from '../../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
-import { lfsPointerError, refuseLfsPointer } from './lfs-pointer.js';
+import { lfsPointerError, refuseLfsPointer } from '../../model/lfs-pointer.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
-import { kindOf, readRegularFile } from './read-file.js';
-import type { LoadedModel, ModelFile } from './types.js';
+import { kindOf, readRegularFile } from '../../model/read-file.js';
+import type { LoadedModel, ModelFile } from '../../model/types.js';
 
 /** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
@@ -35,7 +35,7 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   // A Git LFS pointer has neither magic, so a .h5 checked out without LFS is refused as a pointer below.
   const head = await readHead(path);
   if (startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC)) {
-    const keras = await import('./keras/index.js');
+    const keras = await import('../keras/index.js');
     return keras.loadKerasModel(path, options);
   }
   return loadTfjsModel(path, options.maxBytes);

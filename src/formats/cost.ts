@@ -11,8 +11,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LoadedModel } from '../model/types.js';
-import { countGraphFlops } from './flops-graph.js';
-import { countLayersFlops } from './flops-layers.js';
+import { countGraphFlops } from './tfjs/flops-graph.js';
+import { countLayersFlops } from './tfjs/flops-layers.js';
 
 /** Cost of one layer or op. */
 export interface OpCost {

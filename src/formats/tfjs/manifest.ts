@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs';
-import { ModelLoadError } from '../errors.js';
-import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type ModelFormat } from './types.js';
+import { ModelLoadError } from '../../errors.js';
+import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type ModelFormat } from '../../model/types.js';
 
 /** Bytes per element of each storage dtype (strings are variable: 4-byte length prefix + bytes each). */
 export const DTYPE_BYTES: Readonly<Record<string, number>> = {
