@@ -66,7 +66,7 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     artifacts,
     path: file,
     sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
-    files: [{ path: file, bytes: bytes.length }],
+    files: [{ path: file, bytes: bytes.length, role: 'archive' }],
     ...(note === undefined ? {} : { notes: [note] }),
   };
 }

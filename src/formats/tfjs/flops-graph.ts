@@ -111,7 +111,7 @@ function shapesFor(
   return out;
 }
 
-/** See `countFlops`. */
+/** See `countTfjsFlops`. */
 export async function countGraphFlops(
   model: Pick<LoadedModel, 'artifacts' | 'path'>,
   options: FlopsOptions,

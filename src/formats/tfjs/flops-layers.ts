@@ -96,7 +96,7 @@ function concrete(shape: readonly (number | null)[], name: string, options: Flop
   return shape.map((d, i) => (d !== null ? d : i === 0 ? (options.batch ?? 1) : 64));
 }
 
-/** See `countFlops`. */
+/** See `countTfjsFlops`. */
 export async function countLayersFlops(
   model: Pick<LoadedModel, 'artifacts' | 'path'>,
   options: FlopsOptions,

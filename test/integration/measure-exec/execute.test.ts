@@ -5,7 +5,7 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { instantiate } from '../../../src/measure/execute.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { selectRuntime } from '../../../src/measure/runtime.js';
-import { loadModel } from '../../../src/formats/tfjs/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /** Corpus models, the input shapes they need, and what the run must show. */

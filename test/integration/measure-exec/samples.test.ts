@@ -10,7 +10,7 @@ import { instantiate } from '../../../src/measure/execute.js';
 import { selectRuntime } from '../../../src/measure/runtime.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
-import { loadModel } from '../../../src/formats/tfjs/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /** RGBA gradient: red across, green down, blue constant. */

@@ -10,7 +10,7 @@ import { MeasureError, ModelLoadError } from '../../../src/errors.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
 import { modelParams } from '../../../src/formats/tfjs/declared-params.js';
-import { loadModel } from '../../../src/formats/tfjs/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { editedH5, fixture } from '../../unit/keras/fixtures.js';
 
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');

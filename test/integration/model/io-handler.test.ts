@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { splitWeights } from '../../../src/compress/weights.js';
 import { fileSystemIO } from '../../../src/formats/tfjs/io-handler.js';
-import { loadModel } from '../../../src/formats/tfjs/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { weightBytes } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { countFlops } from '../../../src/formats/cost.js';
+import { countTfjsFlops as countFlops } from '../../../src/formats/tfjs/cost.js';
 import { nodeCost } from '../../../src/formats/tfjs/flops-graph.js';
 import { layerCost } from '../../../src/formats/tfjs/flops-layers.js';
 import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';

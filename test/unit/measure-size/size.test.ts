@@ -5,11 +5,11 @@ import { executionNeeds, sizeNeeds } from '../../../src/measure/execution-stage.
 import { measureSize, measureSizes } from '../../../src/measure/size.js';
 import type { BudgetEntry } from '../../../src/config/types.js';
 import { METRICS } from '../../../src/config/metrics.js';
-import { notMeasured } from '../../../src/measure/measure-model.js';
+import { notMeasured } from '../../../src/stages.js';
 
-const text = (s: string): { bytes: Uint8Array } => ({ bytes: new TextEncoder().encode(s) });
+const text = (s: string): { bytes: Uint8Array; role: 'manifest' } => ({ bytes: new TextEncoder().encode(s), role: 'manifest' });
 const json = text('{"format":"layers-model","weightsManifest":[]}');
-const shard = (seed: number, n = 4096): { bytes: Uint8Array } => ({ bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7) });
+const shard = (seed: number, n = 4096): { bytes: Uint8Array; role: 'weights' } => ({ bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7), role: 'weights' });
 
 /** A compressor that records what it was asked and answers a length derived from the bytes. */
 function recording(): { compress: (jobs: readonly CompressJob[]) => Promise<number[]>; asked: CompressJob[] } {
