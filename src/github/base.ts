@@ -16,7 +16,7 @@ import { BaseRefError, errorMessage } from '../errors.js';
 import { companionsOf } from '../formats/index.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
-import { parseLfsPointer } from './lfs.js';
+import { parseLfsPointer } from '../model/lfs.js';
 
 export interface BaseSnapshotRequest {
   /** Root of the git work tree holding the config (`findRepoRoot`; GITHUB_WORKSPACE unless checkout used `path:`). */

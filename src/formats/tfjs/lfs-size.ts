@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseLfsPointer } from '../../github/lfs.js';
+import { parseLfsPointer } from '../../model/lfs.js';
 import { checkShardPath, groupPathsOf, weightGroupsOf } from './manifest.js';
 import { readRegularFile } from '../../model/read-file.js';
 

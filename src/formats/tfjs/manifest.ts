@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
-import { parseLfsPointer } from '../../github/lfs.js';
+import { parseLfsPointer } from '../../model/lfs.js';
 import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type TfjsFlavour } from '../../model/types.js';
 
 /** Bytes per element of each storage dtype (strings are variable: 4-byte length prefix + bytes each). */
