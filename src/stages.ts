@@ -9,10 +9,10 @@ import { METRICS, type MetricKey } from './config/metrics.js';
 import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
 import { CompressError, ConfigError } from './errors.js';
 import { formatOf, loadModel } from './formats/index.js';
-import { COMPRESSIONS, type CompressionName, type LoadOptions } from './formats/types.js';
+import { COMPRESSIONS, type CompressionName, type LoadOptions, type ModelFormat } from './formats/types.js';
 import type { Measured } from './judge/judge.js';
 import type { BaseSide } from './measure/base-model.js';
-import { compressAsConfigured, techniquesOf } from './measure/compress-stage.js';
+import { compressAsConfigured, techniquesOf, type CompressSetting } from './measure/compress-stage.js';
 import type { ModelDeadline } from './measure/deadline.js';
 import { SYNTHETIC_INPUTS_NOTICE } from './measure/drift-session.js';
 import { describeOutputs, type DriftResult } from './measure/drift.js';
@@ -66,9 +66,8 @@ export interface CompressedModel {
  */
 export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx: StageContext): Promise<CompressedModel> {
   if (!spec.compress) return { model: original, notes: [] };
-  const techniques = techniquesOf(spec.compress).filter((t): t is CompressionName => (COMPRESSIONS as readonly string[]).includes(t));
   const format = formatOf(original);
-  const refused = techniques.filter((t) => !format.compressions.includes(t));
+  const refused = inapplicableCompressions(format, spec.compress);
   if (refused.length > 0) {
     throw new CompressError(`${spec.path}: compress.${refused.join(', compress.')} does not apply to ${format.name} models; remove it from the model's compress block`, {
       file: spec.absPath,
@@ -95,6 +94,12 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
     ...(outcome.precision ? { precision: outcome.precision } : {}),
     notes,
   };
+}
+
+/** The techniques of a `compress:` setting that `format` does not take, in run order. */
+export function inapplicableCompressions(format: Pick<ModelFormat, 'compressions'>, compress: CompressSetting): CompressionName[] {
+  const techniques: readonly string[] = techniquesOf(compress);
+  return COMPRESSIONS.filter((t) => techniques.includes(t) && !format.compressions.includes(t));
 }
 
 /** Where `output:` may write: inside the repository, never over a source model (symbolic links followed). */

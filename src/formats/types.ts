@@ -5,7 +5,7 @@
 import type { FileRole, LoadedModel, ModelFile, SourceKind } from '../model/types.js';
 import type { FlopsOptions, FlopsReport } from './cost.js';
 
-/** The compression techniques by name (`compress:` keys), in the order `compressModel` runs them. */
+/** The compression techniques by name (`compress:` keys), in the order `compressModel` runs them (`TECHNIQUE_NAMES`). */
 export const COMPRESSIONS = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
 export type CompressionName = (typeof COMPRESSIONS)[number];
 

@@ -36,6 +36,16 @@ describe('measureSizes', () => {
     expect(gzipOnly.brotliBytes).toBeUndefined();
   });
 
+  test('weight bytes are the files whose role is weights, wherever they are listed; an archive holds none apart', async () => {
+    const needs = { gzip: false, brotli: false };
+    const cache = new SizeCache();
+    const { compress } = recording();
+    const shardsFirst = await measureSize([shard(3, 100), json, shard(5, 28)], { needs, compress, cache });
+    expect(shardsFirst).toEqual({ bytes: 128 + json.bytes.byteLength, weightBytes: 128 });
+    const archive = await measureSize([{ bytes: new Uint8Array(500), role: 'archive' }], { needs, compress, cache });
+    expect(archive).toEqual({ bytes: 500, weightBytes: 0 });
+  });
+
   test('shards the models share are compressed once, across calls too', async () => {
     const r = recording();
     const cache = new SizeCache();
