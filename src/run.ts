@@ -3,9 +3,7 @@ import { configForLeg, loadConfig, type BudgetConfig, type ModelSpec } from './c
 import { defaultLegId, normalizeLegId, type LegFingerprint } from './leg.js';
 import { modelHome } from './config/output-paths.js';
 import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
-import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
-import { diffBudgets } from './judge/budget-changes.js';
-import type { Measured } from './judge/judge.js';
+import { modelVerdict, overallVerdict, type Measured } from './judge/judge.js';
 import { baseCompressSetting, prepareBase } from './measure/base-model.js';
 import { searchesPrecision } from './measure/compress-stage.js';
 import { ModelDeadline } from './measure/deadline.js';
@@ -14,7 +12,9 @@ import type { BaseKind, Environment, ModelReport, Report } from './report/types.
 import { VERSION } from './version.js';
 import { loadBaseConfig, locateBaseModel, type BaseLocation } from './base.js';
 import {
+  budgetChangesOf,
   compressStage,
+  judgeStage,
   loadOptionsOf,
   loadStage,
   notMeasured,
@@ -138,16 +138,19 @@ interface ModelContext {
  */
 async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonly report: ModelReport; readonly environment?: Environment }> {
   const stage: StageContext = { step: ctx.step, warn: ctx.warn, deadline: new ModelDeadline(spec.benchmark.timeout, spec.name) };
-  const original = await loadStage(spec, stage);
+  const original = await loadStage(spec, stage); // load
   const needs = executionNeeds(spec);
   const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);
   const runtime = spec.compress || baseSearches || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
+  // The original is sized on worker threads while compression and drift run on this thread.
   const early = spec.compress ? startOriginalSizes(original, sizeNeeds(spec)) : undefined;
 
-  const compressed = await compressStage(original, spec, stage);
-  const saved = spec.compress && spec.output ? await saveStage(compressed.model, spec.output, ctx) : undefined;
+  const compressed = await compressStage(original, spec, stage); // compress (and drift)
+  const saved = spec.compress && spec.output ? await saveStage(compressed.model, spec.output, ctx) : undefined; // save
+  // The base branch's copy, compressed as the base branch ships it.
   const base = await prepareBase(spec, ctx.base, loadOptionsOf(spec), ctx.step, stage.deadline);
-  const sizes = await sizeStage({ candidate: compressed.model, original, base, ...(early ? { early } : {}) }, sizeNeeds(spec), stage);
+  const sizes = await sizeStage({ candidate: compressed.model, original, base, ...(early ? { early } : {}) }, sizeNeeds(spec), stage); // size
+  // execute: latency, memory, FLOPs on the model's runtime (drift was measured while compressing).
   const executed: ExecutionResult | undefined =
     runtime && (compressed.drift || needs.latency || needs.flops)
       ? await measureExecution({
@@ -173,7 +176,8 @@ async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonl
     ...(skipped ? [skipped] : []),
   ];
   const { weights, changes } = weightsStage(compressed.model, base.model);
-  const metrics = judgeStage(spec, measured, executed?.latencyComparison);
+  const metrics = judgeStage(spec, measured, executed?.latencyComparison); // judge
+  // report
   const report: ModelReport = {
     name: spec.name,
     path: spec.path,
@@ -189,27 +193,6 @@ async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonl
     ...(executed?.latencyComparison ? { latencyComparison: executed.latencyComparison } : {}),
   };
   return { report, ...(executed ? { environment: executed.environment } : {}) };
-}
-
-/** Judge: every measured metric against its budget, the base (`size-increase`) and the A/B (`latency.increase`). */
-function judgeStage(
-  spec: Pick<ModelSpec, 'budgets' | 'sizeIncrease' | 'relativeSources'>,
-  measured: Readonly<Record<string, Measured>>,
-  latencyComparison: ModelReport['latencyComparison'],
-): ModelReport['metrics'] {
-  return judgeModel({
-    measured,
-    budgets: spec.budgets,
-    ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
-    ...(latencyComparison ? { latencyComparison } : {}),
-    sources: spec.relativeSources,
-  });
-}
-
-/** The budgets this pull request changes against the base config's entry for the model. */
-function budgetChangesOf(spec: Pick<ModelSpec, 'budgets'>, baseSpec: Pick<ModelSpec, 'budgets'> | undefined): Pick<ModelReport, 'budgetChanges'> {
-  const changes = baseSpec ? diffBudgets(baseSpec.budgets, spec.budgets) : [];
-  return changes.length > 0 ? { budgetChanges: changes } : {};
 }
 
 function errorReport(spec: ModelSpec, error: ModelBudgetError): ModelReport {

@@ -10,7 +10,8 @@ import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
 import { CompressError, ConfigError } from './errors.js';
 import { formatOf, loadModel } from './formats/index.js';
 import { COMPRESSIONS, type CompressionName, type LoadOptions, type ModelFormat } from './formats/types.js';
-import type { Measured } from './judge/judge.js';
+import { diffBudgets } from './judge/budget-changes.js';
+import { judgeModel, type Measured } from './judge/judge.js';
 import type { BaseSide } from './measure/base-model.js';
 import { compressAsConfigured, techniquesOf, type CompressSetting } from './measure/compress-stage.js';
 import type { ModelDeadline } from './measure/deadline.js';
@@ -19,7 +20,7 @@ import { describeOutputs, type DriftResult } from './measure/drift.js';
 import { declaredInputNames, unknownInputNames } from './measure/inputs.js';
 import { measureSizes, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './measure/size.js';
 import type { LoadedModel } from './model/types.js';
-import type { PrecisionChoice, WeightChange, WeightShare } from './report/types.js';
+import type { ModelReport, PrecisionChoice, WeightChange, WeightShare } from './report/types.js';
 
 /** What every stage may report through: progress lines, warnings, and the model's deadline (`benchmark.timeout`). */
 export interface StageContext {
@@ -182,6 +183,27 @@ export function weightsStage(candidate: LoadedModel, base: LoadedModel | undefin
   const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
   const changes = base ? weightChanges(weightBreakdown(base.artifacts.weightSpecs ?? []), weights) : undefined;
   return { weights, ...(changes && changes.length > 0 ? { changes } : {}) };
+}
+
+/** Judge: every measured metric against its budget, the base (`size-increase`) and the A/B (`latency.increase`). */
+export function judgeStage(
+  spec: Pick<ModelSpec, 'budgets' | 'sizeIncrease' | 'relativeSources'>,
+  measured: Readonly<Record<string, Measured>>,
+  latencyComparison: ModelReport['latencyComparison'],
+): ModelReport['metrics'] {
+  return judgeModel({
+    measured,
+    budgets: spec.budgets,
+    ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
+    ...(latencyComparison ? { latencyComparison } : {}),
+    sources: spec.relativeSources,
+  });
+}
+
+/** The budgets this pull request changes against the base config's entry for the model. */
+export function budgetChangesOf(spec: Pick<ModelSpec, 'budgets'>, baseSpec: Pick<ModelSpec, 'budgets'> | undefined): Pick<ModelReport, 'budgetChanges'> {
+  const changes = baseSpec ? diffBudgets(baseSpec.budgets, spec.budgets) : [];
+  return changes.length > 0 ? { budgetChanges: changes } : {};
 }
 
 /**
