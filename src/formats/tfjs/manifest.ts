@@ -50,7 +50,7 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
     fail('has no `modelTopology`: not a TF.js model.json');
   }
   if (typeof modelTopology !== 'object' || Array.isArray(modelTopology)) fail('`modelTopology` must be an object');
-  const format = detectFormat(modelTopology as Record<string, unknown>, fail);
+  const format = detectFlavour(modelTopology as Record<string, unknown>, fail);
 
   const groups = weightsManifest === undefined ? [] : weightsManifest;
   if (!Array.isArray(groups)) fail('`weightsManifest` must be a list of { paths, weights } groups');
@@ -71,7 +71,7 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
   return { modelTopology: modelTopology as object, format, weightsManifest: manifest, extra };
 }
 
-function detectFormat(topology: Record<string, unknown>, fail: (m: string) => never): TfjsFlavour {
+function detectFlavour(topology: Record<string, unknown>, fail: (m: string) => never): TfjsFlavour {
   // Real files often carry no `format` (or a wrong one), so the topology decides: a GraphDef has `node`, a
   // layers model has a Keras model config.
   if (Array.isArray(topology['node'])) return 'graph';
