@@ -3,12 +3,27 @@ import { configForLeg, loadConfig, type BudgetConfig, type ModelSpec } from './c
 import { defaultLegId, normalizeLegId, type LegFingerprint } from './leg.js';
 import { modelHome } from './config/output-paths.js';
 import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
-import { judgeModel, modelVerdict, overallVerdict } from './judge/judge.js';
-import { diffBudgets } from './judge/budget-changes.js';
-import { measureModel, type ModelMeasurement } from './measure/measure-model.js';
+import { modelVerdict, overallVerdict, type Measured } from './judge/judge.js';
+import { baseCompressSetting, prepareBase } from './measure/base-model.js';
+import { searchesPrecision } from './measure/compress-stage.js';
+import { ModelDeadline } from './measure/deadline.js';
+import { activateRuntime, executionNeeds, measureExecution, sizeNeeds, type ExecutionResult } from './measure/execution-stage.js';
 import type { BaseKind, Environment, ModelReport, Report } from './report/types.js';
 import { VERSION } from './version.js';
-import { loadBaseConfig, locateBaseModel } from './base.js';
+import { loadBaseConfig, locateBaseModel, type BaseLocation } from './base.js';
+import {
+  budgetChangesOf,
+  compressStage,
+  judgeStage,
+  loadOptionsOf,
+  loadStage,
+  notMeasured,
+  saveStage,
+  sizeStage,
+  startOriginalSizes,
+  weightsStage,
+  type StageContext,
+} from './stages.js';
 
 export interface CheckOptions {
   /** Path of model-budget.yml (absolute, or relative to `cwd`). */
@@ -42,7 +57,7 @@ export interface CheckResult {
 }
 
 /**
- * The pipeline on one screen: config → for each model (load → compress → measure → judge) → report.
+ * The pipeline: config → for each model `checkModel` (load → compress → save → size → execute → judge) → report.
  * A config error throws (nothing can be checked); a model that cannot be loaded or measured becomes a model
  * with verdict `error` and the others are still checked.
  */
@@ -64,9 +79,9 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     const step = (what: string): void => ports.progress(`${spec.name}: ${what} (${((now() - started) / 1000).toFixed(1)} s)`);
     try {
       const base = options.base ? await locateBaseModel(spec, baseConfig, options.base, cwd) : undefined;
-      const measurement = await measureModel(spec, { step, warn: ports.warn, cwd, root: config.root, sources, ...(base ? { base } : {}) });
-      environment ??= measurement.environment;
-      models.push(toModelReport(spec, measurement, baseConfig?.models.find((m) => m.name === spec.name)));
+      const checked = await checkModel(spec, { step, warn: ports.warn, cwd, root: config.root, sources, ...(base ? { base } : {}), baseSpec: baseConfig?.models.find((m) => m.name === spec.name) });
+      environment ??= checked.environment;
+      models.push(checked.report);
       step('done');
     } catch (error) {
       // One model's failure never stops the others; an error that is not ours (a runtime's) keeps its message.
@@ -101,29 +116,83 @@ function defaultLegOf(config: BudgetConfig, runner: CheckOptions['runner']): str
   });
 }
 
-function toModelReport(spec: ModelSpec, m: ModelMeasurement, baseSpec: ModelSpec | undefined): ModelReport {
-  const metrics = judgeModel({
-    measured: m.measured,
-    budgets: spec.budgets,
-    ...(spec.sizeIncrease === undefined ? {} : { sizeIncrease: spec.sizeIncrease }),
-    ...(m.latencyComparison ? { latencyComparison: m.latencyComparison } : {}),
-    sources: spec.relativeSources,
-  });
-  const changes = baseSpec ? diffBudgets(baseSpec.budgets, spec.budgets) : [];
-  return {
+/** What `checkModel` needs besides the model's config. */
+interface ModelContext {
+  readonly step: (what: string) => void;
+  readonly warn: (message: string) => void;
+  /** Folder runtimes (tfjs-node) are resolved from, and that messages show paths relative to. */
+  readonly cwd: string;
+  /** The repository: `output:` must stay inside it, symbolic links followed. */
+  readonly root?: string;
+  /** Every model's files in the config: `output:` must not overlap them, symbolic links followed. */
+  readonly sources?: readonly string[];
+  readonly base?: BaseLocation;
+  /** The base config's entry for the model, for the budget changes. */
+  readonly baseSpec: ModelSpec | undefined;
+}
+
+/**
+ * One model through every stage. Against the base branch it compares like with like: the base's copy compressed as
+ * the base branch ships it (`prepareBase`), so sizes, weight changes, FLOPs and the latency A/B are shipped model
+ * against shipped model. `benchmark.timeout` bounds every stage of the model, not only the latency loop.
+ */
+async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonly report: ModelReport; readonly environment?: Environment }> {
+  const stage: StageContext = { step: ctx.step, warn: ctx.warn, deadline: new ModelDeadline(spec.benchmark.timeout, spec.name) };
+  const original = await loadStage(spec, stage); // load
+  const needs = executionNeeds(spec);
+  const baseSearches = searchesPrecision(baseCompressSetting(spec, ctx.base).compress);
+  const runtime = spec.compress || baseSearches || needs.latency || needs.flops ? await activateRuntime(spec, ctx.cwd) : undefined;
+  // The original is sized on worker threads while compression and drift run on this thread.
+  const early = spec.compress ? startOriginalSizes(original, sizeNeeds(spec)) : undefined;
+
+  const compressed = await compressStage(original, spec, stage); // compress (and drift)
+  const saved = spec.compress && spec.output ? await saveStage(compressed.model, spec.output, ctx) : undefined; // save
+  // The base branch's copy, compressed as the base branch ships it.
+  const base = await prepareBase(spec, ctx.base, loadOptionsOf(spec), ctx.step, stage.deadline);
+  const sizes = await sizeStage({ candidate: compressed.model, original, base, ...(early ? { early } : {}) }, sizeNeeds(spec), stage); // size
+  // execute: latency, memory, FLOPs on the model's runtime (drift was measured while compressing).
+  const executed: ExecutionResult | undefined =
+    runtime && (compressed.drift || needs.latency || needs.flops)
+      ? await measureExecution({
+          spec,
+          candidate: compressed.model,
+          runtime,
+          step: ctx.step,
+          deadline: stage.deadline,
+          ...(compressed.model === original ? {} : { original }),
+          ...(base.model ? { base: base.model } : {}),
+          ...(compressed.drift ? { drift: compressed.drift } : {}),
+        })
+      : undefined;
+
+  const measured: Readonly<Record<string, Measured>> = { ...sizes, ...executed?.measured };
+  const skipped = notMeasured(spec, measured);
+  const notes = [
+    ...(original.notes ?? []),
+    ...compressed.notes,
+    ...(saved ? [saved.note] : []),
+    ...base.notes,
+    ...(executed?.notes ?? []),
+    ...(skipped ? [skipped] : []),
+  ];
+  const { weights, changes } = weightsStage(compressed.model, base.model);
+  const metrics = judgeStage(spec, measured, executed?.latencyComparison); // judge
+  // report
+  const report: ModelReport = {
     name: spec.name,
     path: spec.path,
-    format: m.format,
+    format: compressed.model.format,
     verdict: modelVerdict(metrics),
     metrics,
-    weights: m.weights,
-    ...(m.weightChanges ? { weightChanges: m.weightChanges } : {}),
-    ...(m.precision ? { precision: m.precision } : {}),
-    notes: m.notes,
-    ...(m.base ? { base: m.base } : {}),
-    ...(changes.length > 0 ? { budgetChanges: changes } : {}),
-    ...(m.latencyComparison ? { latencyComparison: m.latencyComparison } : {}),
+    weights,
+    ...(changes ? { weightChanges: changes } : {}),
+    ...(compressed.precision ? { precision: compressed.precision } : {}),
+    notes,
+    ...(base.comparison ? { base: base.comparison } : {}),
+    ...budgetChangesOf(spec, ctx.baseSpec),
+    ...(executed?.latencyComparison ? { latencyComparison: executed.latencyComparison } : {}),
   };
+  return { report, ...(executed ? { environment: executed.environment } : {}) };
 }
 
 function errorReport(spec: ModelSpec, error: ModelBudgetError): ModelReport {

@@ -18,7 +18,7 @@ import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { compareModels } from '../../src/measure/latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/model/load.js';
+import { loadModel } from '../../src/formats/index.js';
 import type { LoadedModel } from '../../src/model/types.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 

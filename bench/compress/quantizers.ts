@@ -19,7 +19,7 @@ import { measureDrift } from '../../src/measure/drift.js';
 import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/model/load.js';
+import { loadModel } from '../../src/formats/index.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();

@@ -25,7 +25,7 @@ import { measureDrift, type DriftResult } from '../../src/measure/drift.js';
 import { instantiate, type Executable } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/model/load.js';
+import { loadModel } from '../../src/formats/index.js';
 import { benchStructural, type StructuralRow } from './structural.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 

@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
-import { countFlops } from '../../src/measure/flops.js';
+import { countTfjsFlops as countFlops } from '../../src/formats/tfjs/cost.js';
 import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { toTensors } from '../../src/runtimes/tfjs/executable.js';
@@ -20,7 +20,7 @@ import { benchmarkModel, compareModels } from '../../src/measure/latency/benchma
 import { runLatencyLoop } from '../../src/measure/latency/loop.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
 import { abVerdict, bootstrapRatioCI, median, percentile, type AbVerdict } from '../../src/measure/stats.js';
-import { loadModel } from '../../src/model/load.js';
+import { loadModel } from '../../src/formats/index.js';
 import type { LoadedModel } from '../../src/model/types.js';
 import { corpusModel } from '../../test/helpers/corpus.js';
 import { layersModelArtifacts } from '../../test/helpers/layers-artifacts.js';

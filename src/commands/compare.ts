@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { compareModels, type ModelComparison } from '../measure/latency/benchmark.js';
 import type { LatencySummary } from '../measure/stats.js';
 import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../runtimes/index.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../formats/index.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
 

@@ -9,9 +9,9 @@ import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
 import { formatBytes, parseSize } from '../config/units.js';
 import { UsageError } from '../errors.js';
 import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../formats/index.js';
 import type { LoadedModel } from '../model/types.js';
-import { DEFAULT_SHARD_BYTES, saveModel } from '../model/save.js';
+import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
 

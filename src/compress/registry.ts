@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
+import { COMPRESSIONS, type CompressionName } from '../formats/types.js';
 import type { LoadedModel } from '../model/types.js';
 import { autoCompress, type AutoProgress, type DriftLike } from './auto.js';
 import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
@@ -63,9 +64,9 @@ export interface CompressPlan {
   readonly auto?: boolean | { readonly 'max-evaluations'?: number };
 }
 
-/** Names of the techniques, in the order they run. */
-export const TECHNIQUE_NAMES = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
-export type TechniqueName = (typeof TECHNIQUE_NAMES)[number];
+/** Names of the techniques, in the order they run (defined with the formats, which declare the ones they take). */
+export const TECHNIQUE_NAMES = COMPRESSIONS;
+export type TechniqueName = CompressionName;
 
 /** What the `auto` technique needs from the caller: drift against the original model, and the budget. */
 export interface AutoEvaluator {

@@ -6,7 +6,7 @@ import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import type { QuantizedDtype, WeightDtype } from '../model/types.js';
 import { decodeFloat16 } from './float16.js';
-import { weightBytes as weightDataBytes } from '../model/save.js';
+import { weightBytes as weightDataBytes } from '../formats/tfjs/save.js';
 
 /** A manifest entry's `quantization` block, as the converter writes it. */
 export interface QuantizationSpec {

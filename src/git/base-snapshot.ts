@@ -1,6 +1,6 @@
 /**
  * The base side of a pull request: the commit the checked-out tree is compared with (see base-commit.ts), and a snapshot of the files
- * the check needs at that commit (the base's `model-budget.yml`, and each model's model.json + shards for the
+ * the check needs at that commit (the base's `model-budget.yml`, and each model's files — a model.json + shards — for the
  * models named by the head config and by the base config), written to a temporary folder with the same layout as
  * the repository. A model absent at the base commit is simply absent there (the engine calls it a new model). Files
  * stored in Git LFS come out of `git` as pointers: they are kept, and listed so the size stage can say so.
@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
+import { companionsOf } from '../formats/index.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
-import { parseLfsPointer } from '../github/lfs.js';
+import { parseLfsPointer } from '../model/lfs.js';
 import { gitBytes, gitToFile } from './run-git.js';
 
 export interface BaseSnapshotRequest {
@@ -77,7 +78,8 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
     if (baseConfig) await copy(configRepoPath);
     for (const modelPath of modelPaths) {
       const modelJson = await copy(modelPath);
-      for (const shard of modelJson ? shardPathsOf(modelJson, modelPath) : []) await copy(shard);
+      // The files the model file names (a model.json's shards), as its format lists them.
+      for (const shard of modelJson ? companionsOf(modelJson, modelPath) : []) await copy(shard);
     }
     return { dir, ref, kind: base.kind, lfsPointers, files, cleanup };
   } catch (error) {
@@ -127,29 +129,6 @@ export function modelPathsOf(configText: string, configRepoPath: string): string
   });
 }
 
-/** Shard paths a model.json lists, as repository paths; unsafe entries are skipped (the loader reports them). */
-export function shardPathsOf(modelJson: Buffer, modelRepoPath: string): string[] {
-  if (parseLfsPointer(modelJson)) return [];
-  let doc: unknown;
-  try {
-    doc = JSON.parse(modelJson.toString('utf8'));
-  } catch {
-    return [];
-  }
-  const groups = isRecord(doc) && Array.isArray(doc['weightsManifest']) ? (doc['weightsManifest'] as unknown[]) : [];
-  const dir = posix.dirname(modelRepoPath);
-  const out = new Set<string>();
-  for (const group of groups) {
-    const paths = isRecord(group) && Array.isArray(group['paths']) ? (group['paths'] as unknown[]) : [];
-    for (const p of paths) {
-      if (typeof p !== 'string' || p === '' || posix.isAbsolute(p) || p.includes('\\')) continue;
-      const joined = posix.normalize(posix.join(dir, p));
-      if (joined.startsWith(`${dir === '.' ? '' : `${dir}/`}`) && !joined.startsWith('../')) out.add(joined);
-    }
-  }
-  return [...out];
-}
-
 /** Where, under `tmp`, the repository's files go (`root`) and which folder stands for the working directory (`dir`). */
 export function snapshotLayout(tmp: string, repoDir: string, workingDir: string): { root: string; dir: string } {
   const down = relative(repoDir, workingDir);
@@ -180,7 +159,7 @@ async function readBlob(repoDir: string, ref: string, path: string): Promise<Buf
   return gitBytes(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
 }
 
-/** Streams `ref:path` to `target`; returns the first KiB (to spot pointers and parse model.json) or undefined when absent. */
+/** Streams `ref:path` to `target`; returns the first KiB (all of a .json file: to spot pointers and list a model's files) or undefined when absent. */
 async function writeBlob(repoDir: string, ref: string, path: string, target: string): Promise<Buffer | undefined> {
   const type = await gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
   if (type !== 'blob') return undefined;

@@ -1,8 +1,7 @@
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
-import { lfsModelSize } from '../model/lfs-size.js';
-import { loadModel } from '../model/load.js';
+import { lfsModelSize, loadModel } from '../formats/index.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison } from '../report/types.js';
 import { compressAsConfigured, describeCompress, type CompressSetting } from './compress-stage.js';

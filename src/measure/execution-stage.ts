@@ -8,7 +8,8 @@ import { selectRuntime } from '../runtimes/index.js';
 import type { RuntimeInfo } from '../runtimes/types.js';
 import { ModelDeadline } from './deadline.js';
 import type { SizeNeeds } from './size.js';
-import { countFlops, type FlopsReport } from './flops.js';
+import type { FlopsReport } from '../formats/cost.js';
+import { countFlops } from '../formats/index.js';
 import { benchmarkModel, compareModels, type BenchmarkOptions } from './latency/benchmark.js';
 import { describeOps } from './latency/profile.js';
 

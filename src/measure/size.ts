@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import type { io } from '@tensorflow/tfjs';
-import { specBytes } from '../model/manifest.js';
+import { specBytes } from '../formats/tfjs/manifest.js';
+import type { FileRole, ModelFile } from '../model/types.js';
 import type { WeightChange, WeightShare } from '../report/types.js';
 import { compressOnWorkers, processSizeCache, SizeCache, type CompressJob, type CompressLengths, type Encoding } from './compress-pool.js';
 
 /** Sizes of a model as it is served: every file on its own, summed (that is what a browser downloads). */
 export interface SizeMeasurement {
-  /** model.json + shards, bytes on disk. */
+  /** Every file of the model (model.json + shards, or the one archive), bytes on disk. */
   readonly bytes: number;
   /** Sum of each file gzip-compressed at level 9; absent when not asked for. */
   readonly gzipBytes?: number;
   /** Sum of each file brotli-compressed at quality 11; absent when not asked for. */
   readonly brotliBytes?: number;
-  /** Bytes of weight data alone (the shards). */
+  /** Bytes of the files whose role is `weights` (the shards). */
   readonly weightBytes: number;
 }
 
@@ -30,10 +31,11 @@ export interface SizeOptions {
   readonly cache?: SizeCache;
 }
 
-type Files = readonly { readonly bytes: Uint8Array }[];
+/** A model's files as served, each with its role (which ones hold the weights). */
+type Files = readonly { readonly bytes: Uint8Array; readonly role: FileRole }[];
 
 /**
- * Measures several models' files at once (each: model.json first, then shards), so that every core compresses
+ * Measures several models' files at once (each as its format serves it), so that every core compresses
  * something: the compressed, the original and the base model's shards share one pool and one cache.
  */
 export async function measureSizes(models: readonly Files[], options: SizeOptions): Promise<SizeMeasurement[]> {
@@ -72,30 +74,25 @@ export async function measureSizes(models: readonly Files[], options: SizeOption
     const brotliBytes = total('brotli');
     return {
       bytes: files.reduce((a, f) => a + f.bytes.byteLength, 0),
-      weightBytes: files.slice(1).reduce((a, f) => a + f.bytes.byteLength, 0),
+      weightBytes: files.reduce((a, f) => a + (f.role === 'weights' ? f.bytes.byteLength : 0), 0),
       ...(gzipBytes === undefined ? {} : { gzipBytes }),
       ...(brotliBytes === undefined ? {} : { brotliBytes }),
     };
   });
 }
 
-/** Measures files given as bytes (a serialized model: model.json first, then shards). */
+/** Measures one model's files given as bytes (a serialized model). */
 export async function measureSize(files: Files, options: SizeOptions = { needs: { gzip: true, brotli: true } }): Promise<SizeMeasurement> {
   const [only] = await measureSizes([files], options);
   if (!only) throw new Error('measureSizes returned nothing for one model');
   return only;
 }
 
-/** Reads model files from disk (model.json first, then shards). */
-export async function readFiles(paths: readonly string[]): Promise<{ bytes: Uint8Array }[]> {
-  const files = [];
-  for (const path of paths) files.push({ bytes: await readFile(path) });
-  return files;
-}
-
-/** Measures model files on disk (model.json first, then shards). */
-export async function measureFiles(paths: readonly string[], options?: SizeOptions): Promise<SizeMeasurement> {
-  return measureSize(await readFiles(paths), options);
+/** Measures a model's files on disk (`LoadedModel.files`). */
+export async function measureFiles(files: readonly Pick<ModelFile, 'path' | 'role'>[], options?: SizeOptions): Promise<SizeMeasurement> {
+  const read = [];
+  for (const file of files) read.push({ bytes: await readFile(file.path), role: file.role });
+  return measureSize(read, options);
 }
 
 /** Every weight with its storage bytes and share of all weight bytes, largest first. */

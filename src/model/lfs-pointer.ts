@@ -1,5 +1,5 @@
 import { ModelLoadError } from '../errors.js';
-import { parseLfsPointer } from '../github/lfs.js';
+import { parseLfsPointer } from './lfs.js';
 import { readRegularFile } from './read-file.js';
 
 /** Pointer files are at most this large (the Git LFS spec keeps them under 1 KiB). */

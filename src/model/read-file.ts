@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { ModelLoadError, errorMessage } from '../errors.js';
 
 /** Why a file was refused, in words that fit after its path ("… is a FIFO"). */
 export type Refusal = (reason: string, cause?: unknown) => Error;
@@ -58,4 +59,14 @@ function openReason(error: unknown): string {
 /** `1,048,576 bytes` */
 export function bytes(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
+}
+
+/** The error for a model file (or shard) that cannot be read: not found names the config key to check. */
+export function notReadable(path: string, error: unknown): ModelLoadError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message =
+    code === 'ENOENT'
+      ? `${path} not found. Check \`path\` in model-budget.yml (relative paths resolve against the config's folder)`
+      : `${path} cannot be read: ${errorMessage(error)}`;
+  return new ModelLoadError(message, { file: path, cause: error });
 }

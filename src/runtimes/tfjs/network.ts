@@ -15,8 +15,8 @@ export interface Network {
   dispose(): void;
 }
 
-/** Custom layers load with the model (model/custom-layers.ts); the executor loads them too for a model.json. */
-export { loadCustomLayers } from '../../model/custom-layers.js';
+/** Custom layers load with the model (formats/keras/custom-layers.ts); the executor loads them too for a model.json. */
+export { loadCustomLayers } from '../../formats/keras/custom-layers.js';
 
 function toDtype(dtype: string | undefined): InputSpec['dtype'] {
   return dtype === 'int32' || dtype === 'bool' || dtype === 'string' ? dtype : 'float32';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
-import { saveModel } from '../../../src/model/save.js';
+import { saveModel } from '../../../src/formats/tfjs/save.js';
 import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
 
 test('check with compress: { optimize: true } writes the fused graph and reports the rewrites', async () => {

@@ -9,7 +9,7 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { instantiate } from '../../../src/runtimes/index.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { selectRuntime } from '../../../src/runtimes/index.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convertCommand } from '../../../src/commands/convert.js';
 import { UsageError } from '../../../src/errors.js';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
-import { OUTPUT_MARKER } from '../../../src/model/save.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
+import { OUTPUT_MARKER } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { fixture, scratchDir } from '../../unit/keras/fixtures.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quantizeWeights } from '../../../src/compress/quantize.js';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 

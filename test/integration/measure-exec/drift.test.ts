@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime, type Executable, type HostTensor } from '../../../src/runtimes/index.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 

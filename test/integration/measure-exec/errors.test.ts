@@ -8,7 +8,7 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime, type HostTensor } from '../../../src/runtimes/index.js';
 import { runOnHost } from '../../../src/runtimes/host.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 

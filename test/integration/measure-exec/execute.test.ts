@@ -5,7 +5,7 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime } from '../../../src/runtimes/index.js';
 import { runOnHost } from '../../../src/runtimes/host.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /** Corpus models, the input shapes they need, and what the run must show. */

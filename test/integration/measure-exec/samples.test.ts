@@ -10,7 +10,7 @@ import { instantiate, selectRuntime } from '../../../src/runtimes/index.js';
 import { runOnHost } from '../../../src/runtimes/host.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /** RGBA gradient: red across, green down, blue constant. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { countFlops } from '../../../src/measure/flops.js';
-import { loadModel } from '../../../src/model/load.js';
+import { countFlops } from '../../../src/formats/index.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /**

@@ -8,7 +8,7 @@ import { MeasureError } from '../../../src/errors.js';
 import { benchmarkModel, compareModels } from '../../../src/measure/latency/benchmark.js';
 import { selectRuntime } from '../../../src/runtimes/index.js';
 import { abVerdict } from '../../../src/measure/stats.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 const short = { warmupRuns: 3, warmupSeconds: 0, minRuns: 64, minSeconds: 0.2, maxSeconds: 10 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');
 

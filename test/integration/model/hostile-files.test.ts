@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MeasureError, ModelLoadError } from '../../../src/errors.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
-import { modelParams } from '../../../src/model/declared-params.js';
-import { loadModel } from '../../../src/model/load.js';
+import { modelParams } from '../../../src/formats/tfjs/declared-params.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { editedH5, fixture } from '../../unit/keras/fixtures.js';
 
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');
@@ -111,7 +111,7 @@ describe('small files that would take gigabytes or block forever are refused bef
     const fifo = join(dir, 'model.json');
     execFileSync('mkfifo', [fifo]);
     expect((await refusal(loadModel(fifo), ModelLoadError)).message).toMatch(/model\.json is a FIFO \(named pipe\), not a regular file; refused/);
-    const keras = await import('../../../src/model/keras/index.js');
+    const keras = await import('../../../src/formats/keras/index.js');
     expect((await refusal(keras.loadKerasModel(fifo), ModelLoadError)).message).toMatch(/the model file is a FIFO \(named pipe\)/);
   });
 

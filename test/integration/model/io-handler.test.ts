@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { splitWeights } from '../../../src/compress/weights.js';
-import { fileSystemIO } from '../../../src/model/io-handler.js';
-import { loadModel } from '../../../src/model/load.js';
-import { weightBytes } from '../../../src/model/save.js';
+import { fileSystemIO } from '../../../src/formats/tfjs/io-handler.js';
+import { loadModel } from '../../../src/formats/index.js';
+import { weightBytes } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 beforeAll(async () => {

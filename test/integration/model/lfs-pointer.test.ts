@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const example = join(root, 'examples', 'gender');

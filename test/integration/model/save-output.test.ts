@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { OutputError } from '../../../src/errors.js';
-import { OUTPUT_MARKER, saveModel } from '../../../src/model/save.js';
+import { OUTPUT_MARKER, saveModel } from '../../../src/formats/tfjs/save.js';
 import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 let model: { artifacts: tf.io.ModelArtifacts; format: 'layers' };

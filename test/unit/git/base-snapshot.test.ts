@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseRefError } from '../../../src/errors.js';
 import { findMergeBase } from '../../../src/git/base-commit.js';
 import { materializeBase, modelPathsOf, snapshotLayout } from '../../../src/git/base-snapshot.js';
-import { parseLfsPointer } from '../../../src/github/lfs.js';
+import { parseLfsPointer } from '../../../src/model/lfs.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 const git = (cwd: string, ...args: string[]): string =>

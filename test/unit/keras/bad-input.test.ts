@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import { editedH5, fixture, scratchDir } from './fixtures.js';
 
 const dir = scratchDir();

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import h5wasm from 'h5wasm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { withHdf5 } from '../../../src/model/keras/hdf5.js';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
+import { withHdf5 } from '../../../src/formats/keras/hdf5.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import { editedH5, fixture, scratchDir } from './fixtures.js';
 
 const dir = scratchDir();

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { hdf5Reason } from '../../../src/model/keras/hdf5.js';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
+import { hdf5Reason } from '../../../src/formats/keras/hdf5.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import { fixture, scratchDir } from './fixtures.js';
 
 const dir = scratchDir();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { childNames, withHdf5 } from '../../../src/model/keras/hdf5.js';
+import { childNames, withHdf5 } from '../../../src/formats/keras/hdf5.js';
 import { ModelLoadError } from '../../../src/errors.js';
 import { fixture } from './fixtures.js';
 

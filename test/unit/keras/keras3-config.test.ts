@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { translateKeras3Config } from '../../../src/model/keras/keras3-config.js';
-import { toSnakeCase } from '../../../src/model/keras/zip-model.js';
+import { translateKeras3Config } from '../../../src/formats/keras/keras3-config.js';
+import { toSnakeCase } from '../../../src/formats/keras/zip-model.js';
 
 const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isKerasFile, loadKerasModel } from '../../../src/model/keras/index.js';
+import { isKerasFile, loadKerasModel } from '../../../src/formats/keras/index.js';
 import { ModelLoadError } from '../../../src/errors.js';
 import { copiedFixture, fixture, scratchDir } from './fixtures.js';
 

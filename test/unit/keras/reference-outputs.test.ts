@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import h5wasm from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import { fixture } from './fixtures.js';
 
 type Activation = 'linear' | 'relu' | 'softmax' | 'sigmoid' | { leakyRelu: number };

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKerasModel } from '../../../src/model/keras/index.js';
-import type { Json } from '../../../src/model/keras/json.js';
-import { dropTrainingOnly, droppedNote } from '../../../src/model/keras/training-only.js';
+import { loadKerasModel } from '../../../src/formats/keras/index.js';
+import type { Json } from '../../../src/formats/keras/json.js';
+import { dropTrainingOnly, droppedNote } from '../../../src/formats/keras/training-only.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { editedH5, fixture, scratchDir } from './fixtures.js';
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { countFlops } from '../../../src/measure/flops.js';
-import { nodeCost } from '../../../src/measure/flops-graph.js';
-import { layerCost } from '../../../src/measure/flops-layers.js';
+import { countTfjsFlops as countFlops } from '../../../src/formats/tfjs/cost.js';
+import { nodeCost } from '../../../src/formats/tfjs/flops-graph.js';
+import { layerCost } from '../../../src/formats/tfjs/flops-layers.js';
 import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 describe('countFlops on a layers model built in the test', () => {

@@ -5,11 +5,11 @@ import { executionNeeds, sizeNeeds } from '../../../src/measure/execution-stage.
 import { measureSize, measureSizes } from '../../../src/measure/size.js';
 import type { BudgetEntry } from '../../../src/config/types.js';
 import { METRICS } from '../../../src/config/metrics.js';
-import { notMeasured } from '../../../src/measure/measure-model.js';
+import { notMeasured } from '../../../src/stages.js';
 
-const text = (s: string): { bytes: Uint8Array } => ({ bytes: new TextEncoder().encode(s) });
+const text = (s: string): { bytes: Uint8Array; role: 'manifest' } => ({ bytes: new TextEncoder().encode(s), role: 'manifest' });
 const json = text('{"format":"layers-model","weightsManifest":[]}');
-const shard = (seed: number, n = 4096): { bytes: Uint8Array } => ({ bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7) });
+const shard = (seed: number, n = 4096): { bytes: Uint8Array; role: 'weights' } => ({ bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7), role: 'weights' });
 
 /** A compressor that records what it was asked and answers a length derived from the bytes. */
 function recording(): { compress: (jobs: readonly CompressJob[]) => Promise<number[]>; asked: CompressJob[] } {
@@ -34,6 +34,16 @@ describe('measureSizes', () => {
     expect(r.asked.map((j) => j.encoding)).toEqual(['gzip', 'gzip']);
     expect(gzipOnly.gzipBytes).toBe(2000 + json.bytes.byteLength + 4096);
     expect(gzipOnly.brotliBytes).toBeUndefined();
+  });
+
+  test('weight bytes are the files whose role is weights, wherever they are listed; an archive holds none apart', async () => {
+    const needs = { gzip: false, brotli: false };
+    const cache = new SizeCache();
+    const { compress } = recording();
+    const shardsFirst = await measureSize([shard(3, 100), json, shard(5, 28)], { needs, compress, cache });
+    expect(shardsFirst).toEqual({ bytes: 128 + json.bytes.byteLength, weightBytes: 128 });
+    const archive = await measureSize([{ bytes: new Uint8Array(500), role: 'archive' }], { needs, compress, cache });
+    expect(archive).toEqual({ bytes: 500, weightBytes: 0 });
   });
 
   test('shards the models share are compressed once, across calls too', async () => {

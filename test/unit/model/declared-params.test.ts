@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelConfigOf, modelParams } from '../../../src/model/declared-params.js';
+import { modelConfigOf, modelParams } from '../../../src/formats/tfjs/declared-params.js';
 
 const seq = (...layers: object[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
 const layer = (class_name: string, config: object) => ({ class_name, config });

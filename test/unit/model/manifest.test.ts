@@ -1,7 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { checkShardPath, groupBytes, MAX_TENSOR_ELEMENTS, specBytes, validateModelJson } from '../../../src/model/manifest.js';
+import { checkShardPath, groupBytes, MAX_TENSOR_ELEMENTS, specBytes, validateModelJson } from '../../../src/formats/tfjs/manifest.js';
 
 const GRAPH = { node: [] };
 const LAYERS = { class_name: 'Sequential', config: { layers: [] } };

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
-import { readRegularFile } from '../read-file.js';
-import type { LoadedModel } from '../types.js';
+import { readRegularFile } from '../../model/read-file.js';
+import type { LoadedModel } from '../../model/types.js';
 import { assembleArtifacts } from './assemble.js';
 import { isKerasFile } from './detect.js';
 import { withHdf5 } from './hdf5.js';
 import { readKerasH5 } from './h5-model.js';
-import { loadCustomLayers } from '../custom-layers.js';
+import { loadCustomLayers } from './custom-layers.js';
 import { dropTrainingOnly, droppedNote } from './training-only.js';
 import { readKerasZip } from './zip-model.js';
 
@@ -66,7 +66,7 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     artifacts,
     path: file,
     sourceKind: kind === 'h5' ? 'keras-h5' : 'keras-zip',
-    files: [{ path: file, bytes: bytes.length }],
+    files: [{ path: file, bytes: bytes.length, role: 'archive' }],
     ...(note === undefined ? {} : { notes: [note] }),
   };
 }

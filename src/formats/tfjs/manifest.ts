@@ -1,6 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
-import { ModelLoadError } from '../errors.js';
-import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type ModelFormat } from './types.js';
+import { ModelLoadError } from '../../errors.js';
+import { parseLfsPointer } from '../../model/lfs.js';
+import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type TfjsFlavour } from '../../model/types.js';
 
 /** Bytes per element of each storage dtype (strings are variable: 4-byte length prefix + bytes each). */
 export const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -21,7 +22,7 @@ const MAX_RANK = 12;
 /** model.json, validated. */
 export interface ModelJson {
   readonly modelTopology: object;
-  readonly format: ModelFormat;
+  readonly format: TfjsFlavour;
   readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly io.WeightsManifestEntry[] }[];
   /** Everything else model.json carries (signature, generatedBy, userDefinedMetadata, …), kept as is. */
   readonly extra: Readonly<Record<string, unknown>>;
@@ -49,7 +50,7 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
     fail('has no `modelTopology`: not a TF.js model.json');
   }
   if (typeof modelTopology !== 'object' || Array.isArray(modelTopology)) fail('`modelTopology` must be an object');
-  const format = detectFormat(modelTopology as Record<string, unknown>, fail);
+  const format = detectFlavour(modelTopology as Record<string, unknown>, fail);
 
   const groups = weightsManifest === undefined ? [] : weightsManifest;
   if (!Array.isArray(groups)) fail('`weightsManifest` must be a list of { paths, weights } groups');
@@ -70,7 +71,7 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
   return { modelTopology: modelTopology as object, format, weightsManifest: manifest, extra };
 }
 
-function detectFormat(topology: Record<string, unknown>, fail: (m: string) => never): ModelFormat {
+function detectFlavour(topology: Record<string, unknown>, fail: (m: string) => never): TfjsFlavour {
   // Real files often carry no `format` (or a wrong one), so the topology decides: a GraphDef has `node`, a
   // layers model has a Keras model config.
   if (Array.isArray(topology['node'])) return 'graph';
@@ -153,4 +154,31 @@ export function groupBytes(specs: readonly io.WeightsManifestEntry[], data: Uint
     }
   }
   return at - offset;
+}
+
+/**
+ * The weight groups of model.json bytes as written, unvalidated (`[]` when there is no `weightsManifest` array), or
+ * `undefined` when the bytes are a Git LFS pointer or not JSON. For the readers that only need the shard names
+ * (a base commit's snapshot, LFS sizes) and must not refuse what the loader would report.
+ */
+export function weightGroupsOf(bytes: Uint8Array): readonly unknown[] | undefined {
+  if (parseLfsPointer(bytes)) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  const groups = isRecord(doc) ? doc['weightsManifest'] : undefined;
+  return Array.isArray(groups) ? (groups as unknown[]) : [];
+}
+
+/** The `paths` a weight group lists, as written (`[]` for a group that is not an object or has no `paths` array). */
+export function groupPathsOf(group: unknown): readonly unknown[] {
+  const paths = isRecord(group) ? group['paths'] : undefined;
+  return Array.isArray(paths) ? (paths as unknown[]) : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseLfsPointer } from '../github/lfs.js';
-import { checkShardPath } from './manifest.js';
-import { readRegularFile } from './read-file.js';
+import { parseLfsPointer } from '../../model/lfs.js';
+import { checkShardPath, groupPathsOf, weightGroupsOf } from './manifest.js';
+import { readRegularFile } from '../../model/read-file.js';
 
 /** model.json files larger than this are not read for their pointers. */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
@@ -13,18 +13,15 @@ const refuse = (reason: string): Error => new Error(reason);
  * `undefined` when no file is a pointer, or when model.json itself is one (its shards cannot be known then).
  */
 export async function lfsModelSize(modelPath: string): Promise<number | undefined> {
-  const text = Buffer.from(await readRegularFile(modelPath, MAX_MODEL_JSON_BYTES, refuse));
-  if (parseLfsPointer(text)) return undefined;
-  let json: { weightsManifest?: { paths?: unknown }[] };
-  try {
-    json = JSON.parse(text.toString('utf8')) as typeof json;
-  } catch {
-    return undefined;
-  }
+  const text = await readRegularFile(modelPath, MAX_MODEL_JSON_BYTES, refuse);
+  const groups = weightGroupsOf(text);
+  if (groups === undefined) return undefined;
   let total = text.byteLength;
   let pointers = 0;
-  for (const group of json.weightsManifest ?? []) {
-    for (const path of Array.isArray(group.paths) ? group.paths : []) {
+  for (const group of groups) {
+    // A group that is not an object cannot be read: the size is unknown (the loader says why).
+    if (group === null || group === undefined) return undefined;
+    for (const path of groupPathsOf(group)) {
       if (typeof path !== 'string') return undefined;
       checkShardPath(path, (message) => {
         throw new Error(message);

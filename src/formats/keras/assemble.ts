@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
-import { BUILD_SLACK_PARAMS, modelParams } from '../declared-params.js';
+import { BUILD_SLACK_PARAMS, modelParams } from '../tfjs/declared-params.js';
 import type { KerasSource, LayerWeights } from './source.js';
 
 type LayerVariable = tf.LayerVariable;

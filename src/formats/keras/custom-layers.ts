@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError, errorMessage } from '../errors.js';
+import { ModelLoadError, errorMessage } from '../../errors.js';
 
 const loadedModules = new Set<string>();
 

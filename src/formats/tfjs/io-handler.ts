@@ -1,7 +1,8 @@
 import type { io } from '@tensorflow/tfjs';
 import { dirname } from 'node:path';
-import { loadModel } from './load.js';
-import { saveModel, weightBytes, type SaveOptions } from './save.js';
+import { loadModel } from '../index.js';
+import type { SaveOptions } from '../types.js';
+import { saveModel, weightBytes } from './save.js';
 
 /**
  * A tfjs `IOHandler` over the local file system (tfjs's own `file://` handler needs tfjs-node). `load` goes

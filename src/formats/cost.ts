@@ -10,9 +10,6 @@
  * Counts are for one inference at the given input shapes (batch 1, unknown dims 64 unless configured).
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { LoadedModel } from '../model/types.js';
-import { countGraphFlops } from './flops-graph.js';
-import { countLayersFlops } from './flops-layers.js';
 
 /** Cost of one layer or op. */
 export interface OpCost {
@@ -30,7 +27,7 @@ export interface OpCost {
   readonly counted: boolean;
 }
 
-/** Result of {@link countFlops}. */
+/** Result of a format's `cost` (`countFlops` in src/formats/index.ts). */
 export interface FlopsReport {
   readonly flops: number;
   readonly macs: number;
@@ -44,7 +41,7 @@ export interface FlopsReport {
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
 }
 
-/** Options of {@link countFlops}. */
+/** Options of a format's `cost`. */
 export interface FlopsOptions {
   /** Full input shapes by input name (config `benchmark.input-shapes`); win over the model's own. */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
@@ -52,19 +49,6 @@ export interface FlopsOptions {
   readonly batch?: number;
   /** Seed of the synthetic inputs a graph model is run on once to learn its shapes. Default 1. */
   readonly seed?: number;
-}
-
-/**
- * Counts FLOPs, MACs and params of `model`. Layers models: shapes are inferred layer by layer with each layer's own
- * `computeOutputShape`, no inference is run. Graph models: the graph is run once on seeded synthetic inputs on the
- * active backend and the shapes of the counted nodes are recorded (works for every op the runtime can execute,
- * control flow included). Throws `MeasureError` naming the model when it cannot be loaded or run.
- */
-export async function countFlops(
-  model: Pick<LoadedModel, 'format' | 'artifacts' | 'path'>,
-  options: FlopsOptions = {},
-): Promise<FlopsReport> {
-  return model.format === 'layers' ? countLayersFlops(model, options) : countGraphFlops(model, options);
 }
 
 /** Number of elements of a shape. */

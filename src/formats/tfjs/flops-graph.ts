@@ -5,11 +5,11 @@
  * control flow included. Weight shapes come from the manifest.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../errors.js';
-import type { LoadedModel } from '../model/types.js';
-import { toTensors } from '../runtimes/tfjs/executable.js';
-import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from './flops.js';
-import { makeInputs } from './inputs.js';
+import { MeasureError, errorMessage } from '../../errors.js';
+import type { LoadedModel } from '../../model/types.js';
+import { toTensors } from '../../runtimes/tfjs/executable.js';
+import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
+import { makeInputs } from '../../measure/inputs.js';
 
 interface NodeDef {
   readonly name: string;
@@ -112,7 +112,7 @@ function shapesFor(
   return out;
 }
 
-/** See `countFlops`. */
+/** See `countTfjsFlops`. */
 export async function countGraphFlops(
   model: Pick<LoadedModel, 'artifacts' | 'path'>,
   options: FlopsOptions,

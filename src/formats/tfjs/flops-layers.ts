@@ -1,8 +1,8 @@
 /** FLOPs of a tfjs layers model: concrete shapes propagated layer by layer with each layer's `computeOutputShape`. */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../errors.js';
-import type { LoadedModel } from '../model/types.js';
-import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from './flops.js';
+import { MeasureError, errorMessage } from '../../errors.js';
+import type { LoadedModel } from '../../model/types.js';
+import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 
 type Shape = readonly number[];
 interface Sym {
@@ -96,7 +96,7 @@ function concrete(shape: readonly (number | null)[], name: string, options: Flop
   return shape.map((d, i) => (d !== null ? d : i === 0 ? (options.batch ?? 1) : 64));
 }
 
-/** See `countFlops`. */
+/** See `countTfjsFlops`. */
 export async function countLayersFlops(
   model: Pick<LoadedModel, 'artifacts' | 'path'>,
   options: FlopsOptions,

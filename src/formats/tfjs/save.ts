@@ -1,29 +1,14 @@
 import type { io } from '@tensorflow/tfjs';
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { OutputError } from '../errors.js';
-import type { LoadedModel, ModelFile } from './types.js';
+import { OutputError } from '../../errors.js';
+import type { LoadedModel, ModelFile } from '../../model/types.js';
+import type { SaveOptions, SerializedModel, ServedFile } from '../types.js';
 
 /** Shard size the TF.js converter uses (4 MiB). */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 
 const SHARD_NAME = /^group\d+-shard\d+of\d+\.bin$/;
-
-/** A model serialized exactly as it would be written: model.json first, then the shards. */
-export interface SerializedModel {
-  readonly files: readonly { readonly name: string; readonly bytes: Uint8Array }[];
-}
-
-export interface SaveOptions {
-  /** Bytes per shard file; default 4 MiB like the converter. */
-  readonly shardBytes?: number;
-  /** Written as `convertedBy` in model.json. */
-  readonly convertedBy?: string;
-  /** A folder the output must stay inside once symbolic links are followed (the repository). */
-  readonly within?: string;
-  /** Paths the output must not be, hold or lie inside once symbolic links are followed (the source models' files). */
-  readonly protect?: readonly string[];
-}
 
 /** Keys of ModelArtifacts that become model.json fields under the same name. */
 const PASSTHROUGH = ['generatedBy', 'convertedBy', 'signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature', 'trainingConfig'] as const;
@@ -50,8 +35,8 @@ export function serializeModel(model: Pick<LoadedModel, 'artifacts' | 'format'>,
     if (artifacts[key] !== undefined) json[key] = artifacts[key];
   }
   json['weightsManifest'] = [{ paths: names, weights: artifacts.weightSpecs ?? [] }];
-  const files: { name: string; bytes: Uint8Array }[] = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) }];
-  names.forEach((name, i) => files.push({ name, bytes: data.subarray(i * shardBytes, Math.min(data.byteLength, (i + 1) * shardBytes)) }));
+  const files: ServedFile[] = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)), role: 'manifest' }];
+  names.forEach((name, i) => files.push({ name, bytes: data.subarray(i * shardBytes, Math.min(data.byteLength, (i + 1) * shardBytes)), role: 'weights' }));
   return { files };
 }
 
@@ -80,13 +65,13 @@ export async function saveModel(model: Pick<LoadedModel, 'artifacts' | 'format'>
   const written: ModelFile[] = [];
   for (const shard of shards) {
     await writeOwned(dir, shard.name, shard.bytes);
-    written.push({ path: join(dir, shard.name), bytes: shard.bytes.byteLength });
+    written.push({ path: join(dir, shard.name), bytes: shard.bytes.byteLength, role: shard.role });
   }
   if (json) {
     const target = join(dir, json.name);
     await writeOwned(dir, `${json.name}.tmp`, json.bytes);
     await rename(`${target}.tmp`, target);
-    written.unshift({ path: target, bytes: json.bytes.byteLength });
+    written.unshift({ path: target, bytes: json.bytes.byteLength, role: json.role });
   }
   await writeOwned(dir, OUTPUT_MARKER, markerBytes([...keep]));
   return written;

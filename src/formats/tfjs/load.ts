@@ -1,79 +1,16 @@
 import type { io } from '@tensorflow/tfjs';
-import { constants } from 'node:fs';
-import { lstat, open, realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { ModelLoadError, errorMessage } from '../errors.js';
-import { DEFAULT_MAX_MODEL_BYTES } from '../limits.js';
+import { ModelLoadError, errorMessage } from '../../errors.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
-import { lfsPointerError, refuseLfsPointer } from './lfs-pointer.js';
+import { lfsPointerError, refuseLfsPointer } from '../../model/lfs-pointer.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
-import { kindOf, readRegularFile } from './read-file.js';
-import type { LoadedModel, ModelFile } from './types.js';
+import { notReadable, readRegularFile } from '../../model/read-file.js';
+import type { LoadedModel, ModelFile } from '../../model/types.js';
 
 /** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
-
-/** First bytes of the Keras container formats. */
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-
-export interface LoadOptions {
-  /** A JS module registering custom layers (used by the Keras loader). */
-  readonly customLayers?: string;
-  /**
-   * Most bytes one model may make us read or allocate (`limits.model-size`): its files on disk together, a Keras
-   * archive inflated, the weights an HDF5 file or the layer configs declare. Default 1 GiB.
-   */
-  readonly maxBytes?: number;
-}
-
-/**
- * Loads a model from disk: a TF.js model.json with its shards, or a Keras `.h5` / `.keras` file (detected by
- * content). Everything is validated before weights are allocated; errors name the file and the fix.
- */
-export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
-  // A Git LFS pointer has neither magic, so a .h5 checked out without LFS is refused as a pointer below.
-  const head = await readHead(path);
-  if (startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC)) {
-    const keras = await import('./keras/index.js');
-    return keras.loadKerasModel(path, options);
-  }
-  return loadTfjsModel(path, options.maxBytes);
-}
-
-async function readHead(path: string): Promise<Uint8Array> {
-  let handle;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) {
-      throw new ModelLoadError(`${path} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file)`, { file: path });
-    }
-    // A FIFO or device would block or never end: refused before it is opened (and opened without blocking).
-    if (!info.isFile()) throw new ModelLoadError(`${path} is ${kindOf(info)}, not a regular file; refused`, { file: path });
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const buffer = new Uint8Array(8);
-    const { bytesRead } = await handle.read(buffer, 0, 8, 0);
-    return buffer.subarray(0, bytesRead);
-  } catch (error) {
-    if (error instanceof ModelLoadError) throw error;
-    throw notReadable(path, error);
-  } finally {
-    await handle?.close();
-  }
-}
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
-
-function notReadable(path: string, error: unknown): ModelLoadError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const message =
-    code === 'ENOENT'
-      ? `${path} not found. Check \`path\` in model-budget.yml (relative paths resolve against the config's folder)`
-      : `${path} cannot be read: ${errorMessage(error)}`;
-  return new ModelLoadError(message, { file: path, cause: error });
-}
 
 /** Loads a TF.js layers or graph model (model.json + shards), reading at most `maxBytes` in all. */
 export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX_MODEL_BYTES): Promise<LoadedModel> {
@@ -103,7 +40,7 @@ export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX
     weightSpecs: model.weightsManifest.flatMap((g) => g.weights),
     weightData,
   };
-  return { format: model.format, artifacts, path, sourceKind: 'tfjs', files: [{ path, bytes: info.size }, ...shards] };
+  return { format: model.format, artifacts, path, sourceKind: 'tfjs', files: [{ path, bytes: info.size, role: 'manifest' }, ...shards] };
 }
 
 /**
@@ -163,7 +100,7 @@ async function readShards(model: ModelJson, path: string, maxBytes: number, json
       if (needed === undefined || needed !== groupTotal) throw shardSizeError(path, g, files, groupTotal, needed);
     }
     parts.push(data);
-    shards.push(...files.map((f) => ({ path: f.path, bytes: f.bytes })));
+    shards.push(...files.map((f) => ({ path: f.path, bytes: f.bytes, role: 'weights' as const })));
   }
   const weightData = new Uint8Array(total);
   let at = 0;

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { COMPRESSIONS, type ModelFormat } from '../types.js';
+import { countTfjsFlops } from './cost.js';
+import { lfsModelSize } from './lfs-size.js';
+import { loadTfjsModel } from './load.js';
+import { groupPathsOf, weightGroupsOf } from './manifest.js';
+import { saveModel, serializeModel } from './save.js';
+
+/**
+ * TF.js layers and graph models: a model.json (topology + weights manifest) and the weight shards it lists. It is
+ * the registry's last format and claims any file the others do not, so that its loader explains what is wrong
+ * with a file that is no model at all ("not valid JSON", "a Git LFS pointer", …).
+ */
+export const tfjsFormat: ModelFormat = {
+  name: 'tfjs',
+  sourceKinds: ['tfjs'],
+  detect: () => true,
+  load: (path, options) => loadTfjsModel(path, options.maxBytes),
+  files: (model) => model.files,
+  companions: shardPathsOf,
+  lfsSize: lfsModelSize,
+  served: async (model, unchanged) => {
+    if (!unchanged) return serializeModel(model).files;
+    const files = [];
+    for (const file of model.files) files.push({ bytes: await readFile(file.path), role: file.role });
+    return files;
+  },
+  serialize: serializeModel,
+  save: saveModel,
+  cost: countTfjsFlops,
+  compressions: COMPRESSIONS,
+};
+
+/** Shard paths a model.json lists, as repository paths; unsafe entries are skipped (the loader reports them). */
+export function shardPathsOf(modelJson: Uint8Array, modelRepoPath: string): string[] {
+  const dir = posix.dirname(modelRepoPath);
+  const out = new Set<string>();
+  for (const group of weightGroupsOf(modelJson) ?? []) {
+    for (const p of groupPathsOf(group)) {
+      if (typeof p !== 'string' || p === '' || posix.isAbsolute(p) || p.includes('\\')) continue;
+      const joined = posix.normalize(posix.join(dir, p));
+      if (joined.startsWith(`${dir === '.' ? '' : `${dir}/`}`) && !joined.startsWith('../')) out.add(joined);
+    }
+  }
+  return [...out];
+}

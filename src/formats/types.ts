@@ -1,0 +1,96 @@
+/**
+ * The seam every model format plugs into. A format is one folder under `src/formats/<name>/` exporting one
+ * `ModelFormat`, and one line in the registry (`src/formats/index.ts`); nothing else in the pipeline names it.
+ */
+import type { FileRole, LoadedModel, ModelFile, SourceKind } from '../model/types.js';
+import type { FlopsOptions, FlopsReport } from './cost.js';
+
+/** The compression techniques by name (`compress:` keys), in the order `compressModel` runs them (`TECHNIQUE_NAMES`). */
+export const COMPRESSIONS = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
+export type CompressionName = (typeof COMPRESSIONS)[number];
+
+/** What detection looks at: the path the user named and the file's first bytes (at most {@link PROBE_BYTES}). */
+export interface FileProbe {
+  /** Absolute path of the model file. */
+  readonly path: string;
+  readonly head: Uint8Array;
+}
+
+/** Bytes of a model file read for detection. */
+export const PROBE_BYTES = 8;
+
+export interface LoadOptions {
+  /** A JS module registering custom layers (used by the Keras loader). */
+  readonly customLayers?: string;
+  /**
+   * Most bytes one model may make us read or allocate (`limits.model-size`): its files on disk together, a Keras
+   * archive inflated, the weights an HDF5 file or the layer configs declare. Default 1 GiB.
+   */
+  readonly maxBytes?: number;
+}
+
+/** A file as it is served (what sizes measure), in memory. */
+export interface ServedFile {
+  /** File name relative to the model's folder. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly role: FileRole;
+}
+
+/** A model serialized exactly as `output:` writes it. */
+export interface SerializedModel {
+  readonly files: readonly ServedFile[];
+}
+
+export interface SaveOptions {
+  /** Bytes per shard file; default 4 MiB like the converter. */
+  readonly shardBytes?: number;
+  /** Written as `convertedBy` in model.json. */
+  readonly convertedBy?: string;
+  /** A folder the output must stay inside once symbolic links are followed (the repository). */
+  readonly within?: string;
+  /** Paths the output must not be, hold or lie inside once symbolic links are followed (the source models' files). */
+  readonly protect?: readonly string[];
+}
+
+/**
+ * One model format: how to recognise its files, load them (every limit and hostile-input check inside `load`),
+ * list the files a model is made of, write it back, and count its cost. A loaded model names its format through
+ * `LoadedModel.sourceKind`, which the registry maps back to the format (`formatOf`).
+ */
+export interface ModelFormat {
+  /** Short name, as messages and docs use it (`tfjs`, `keras`). */
+  readonly name: string;
+  /** The `sourceKind`s this format's `load` returns. */
+  readonly sourceKinds: readonly SourceKind[];
+  /** Whether the file is this format's, judged from its content (and name). Called once, by the registry. */
+  detect(probe: FileProbe): boolean;
+  /**
+   * Loads and validates the model at `path` (absolute), reading at most `options.maxBytes` in all.
+   * @throws ModelLoadError naming the file and the fix, before weights are allocated where the check can be made.
+   */
+  load(path: string, options: LoadOptions): Promise<LoadedModel>;
+  /** The files the model was loaded from, with their roles, in the order a browser would fetch them. */
+  files(model: LoadedModel): readonly ModelFile[];
+  /**
+   * The other files a model file names (TF.js: the shards its manifest lists), as posix paths relative to the
+   * repository, read from the file's bytes without loading it; unsafe entries are left out (`load` reports them).
+   * Used to copy a model out of a git commit. `path` is the model file's repository path (posix).
+   */
+  companions(bytes: Uint8Array, path: string): readonly string[];
+  /**
+   * Size on disk as Git LFS pointers say the real files are, when some of the model's files are pointers;
+   * `undefined` when none is, or when it cannot be known.
+   */
+  lfsSize(path: string): Promise<number | undefined>;
+  /** The model as it is served: the files on disk for an `unchanged` model that has them, else `serialize`'s files. */
+  served(model: LoadedModel, unchanged: boolean): Promise<readonly Pick<ServedFile, 'bytes' | 'role'>[]>;
+  /** The files `output:` writes, in memory. */
+  serialize(model: LoadedModel, options?: SaveOptions): SerializedModel;
+  /** Writes `serialize`'s files into `dir` (created, or replacing an earlier save; see SaveOptions for the guards); returns what it wrote. */
+  save(model: LoadedModel, dir: string, options?: SaveOptions): Promise<readonly ModelFile[]>;
+  /** FLOPs, MACs and parameters for one inference at the given input shapes. */
+  cost(model: LoadedModel, options: FlopsOptions): Promise<FlopsReport>;
+  /** The compression techniques that apply to this format's models. */
+  readonly compressions: readonly CompressionName[];
+}
