@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
-import { METRICS } from './metrics.js';
+import { METRICS } from '../metrics.js';
 import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
 

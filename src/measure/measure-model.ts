@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
-import { METRICS, type MetricKey } from '../config/metrics.js';
+import { METRICS, type MetricKey } from '../metrics.js';
 import { formatAutoProgress, type AutoProgress } from '../compress/auto.js';
 import { ConfigError } from '../errors.js';
 import { declaredInputNames, unknownInputNames } from './inputs.js';

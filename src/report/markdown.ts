@@ -1,5 +1,5 @@
 import { formatPercent, formatValue } from '../config/units.js';
-import { metricInfo } from '../config/metrics.js';
+import { metricInfo } from '../metrics.js';
 import { baseCommitWords } from './base-words.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';

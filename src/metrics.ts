@@ -1,4 +1,4 @@
-import type { MetricUnit } from '../report/types.js';
+import type { MetricUnit } from './report/types.js';
 
 /** What every metric key means: its unit and which way is good. The judge and every renderer read this. */
 export interface MetricInfo {
