@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { quantizeWeights } from '../compress/quantize.js';
-import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
+import { isQuantizedDtype, QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
 import { formatBytes, parseSize } from '../config/units.js';
 import { UsageError } from '../errors.js';
 import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
@@ -22,10 +22,10 @@ const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json|saved_mode
   [--custom-layers module.js]       ES module that registers custom layer classes (tf.serialization.registerClass)
 `;
 
-function quantizeOption(raw: string | undefined): QuantizeDtype | undefined {
+function quantizeOption(raw: string | undefined): QuantizedDtype | undefined {
   if (raw === undefined) return undefined;
-  if ((QUANTIZE_DTYPES as readonly string[]).includes(raw)) return raw as QuantizeDtype;
-  throw new UsageError(`--quantize expects one of ${QUANTIZE_DTYPES.join(', ')}; got "${raw}"`);
+  if (isQuantizedDtype(raw)) return raw;
+  throw new UsageError(`--quantize expects one of ${QUANTIZED_DTYPES.join(', ')}; got "${raw}"`);
 }
 
 function shardOption(raw: string | undefined): number {

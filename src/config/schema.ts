@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
+import { QUANTIZED_DTYPES } from '../dtypes.js';
 import { METRICS } from '../metrics.js';
 import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
@@ -270,7 +271,6 @@ const inputsSchema = z.strictObject({
     .optional(),
 });
 
-const QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 const patterns = z.union([z.string(), z.array(z.string()).min(1)]);
 
 export const compressSchema = z.strictObject({
@@ -279,10 +279,10 @@ export const compressSchema = z.strictObject({
   /** `uint8` (every float32 weight), `{ uint8: "*", float16: ["conv1/*"] }` or `{ dtype: uint8, rounding: nearest }`. */
   quantize: z
     .union([
-      z.enum(QUANT_DTYPES),
+      z.enum(QUANTIZED_DTYPES),
       z.strictObject({
         /** Every float32 weight the patterns do not name gets this dtype. */
-        dtype: z.enum(QUANT_DTYPES).optional(),
+        dtype: z.enum(QUANTIZED_DTYPES).optional(),
         /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
         rounding: z.enum(ROUNDINGS).optional(),
         /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. */
