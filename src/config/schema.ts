@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
 import { QUANTIZED_DTYPES } from '../dtypes.js';
+import { DEFAULT_AUTO_EVALUATIONS, DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from './defaults.js';
 import { METRICS } from '../metrics.js';
 import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
@@ -247,9 +248,9 @@ const inputsSchema = z.strictObject({
   /** Fixed values for scalar inputs, by input name (e.g. a graph's `downsample_ratio`). */
   values: z.record(z.string(), z.number()).optional(),
   /** Number of synthetic input sets drift compares on (when no samples are given). */
-  samples: z.number().int().min(1).max(10_000).default(8),
+  samples: z.number().int().min(1).max(10_000).default(DEFAULT_DRIFT_SAMPLES),
   /** Seed of the synthetic inputs. */
-  seed: z.number().int().default(1),
+  seed: z.number().int().default(DEFAULT_INPUT_SEED),
   /** `.npy` samples by input name: one file or a list (one sample each). */
   npy: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
   /** A folder of PNG/JPEG images fed to the model's image input. */
@@ -312,7 +313,7 @@ export const compressSchema = z.strictObject({
     .strictObject({ flops: percent().optional(), params: percent().optional() })
     .optional(),
   /** Search for the smallest mixed-precision model inside the accuracy budget. */
-  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(48) })]).optional(),
+  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS) })]).optional(),
 });
 
 /** What an output holds; decides which accuracy metrics apply to it (docs/accuracy-drift.md). */
