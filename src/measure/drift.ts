@@ -3,6 +3,7 @@ import type { OutputKind } from '../config/schema.js';
 import { MeasureError } from '../errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
 import type { Executable, OutputValue } from './execute.js';
+import { percentileSorted } from './stats.js';
 
 /**
  * Drift of one output over every sample. `maxAbsError` and `rmse` apply to every kind; the others only where they
@@ -65,10 +66,6 @@ async function outputsOf(model: Executable, inputs: readonly tf.Tensor[]): Promi
   return data.map((d, i) => ({ name: model.outputs[i] ?? String(i), shape: [], data: d }));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN;
-}
 
 /** Elementwise errors of one output, every kind. */
 function errors(c: Collected): { maxAbsError: number; sumSq: number; count: number } {
@@ -117,7 +114,8 @@ function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' |
     if (cosines.length === 0) return {};
     return {
       cosine: Math.min(...cosines),
-      cosineMedian: median(cosines),
+      // Nearest rank (the median latency uses); not `median`, which refuses the NaN a broken output gives.
+      cosineMedian: percentileSorted([...cosines].sort((x, y) => x - y), 50),
       ...(kind === 'classification' && rows > 0 ? { top1Agreement: agree / rows } : {}),
     };
   }

@@ -5,7 +5,8 @@
  */
 import { modelVerdict, overallVerdict } from '../judge/judge.js';
 import type { Environment, MetricResult, ModelReport, Report } from '../report/types.js';
-import { environmentLabel, formatValue, median, selectSeries } from './series.js';
+import { midpointMedian } from '../measure/stats.js';
+import { environmentLabel, formatValue, selectSeries } from './series.js';
 import type { ModelHistory, TrendRecord } from './types.js';
 
 /** Default-branch points the median is taken over. */
@@ -59,7 +60,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
     if (now === undefined) {
       return { key, status: 'skip', threshold, points, message: `${key}: not measured in this run, trend budget skipped` };
     }
-    const mid = median(series.points.map((p) => p.value));
+    const mid = midpointMedian(series.points.map((p) => p.value));
     if (mid === undefined || points < TREND_BUDGET_MIN_POINTS) {
       const where = series.excluded > 0 ? ` from ${environmentLabel(series.environment ?? input.environment)}` : '';
       return {

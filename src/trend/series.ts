@@ -94,15 +94,6 @@ export function selectSeries(records: readonly TrendRecord[], key: string, optio
   };
 }
 
-/** The median of the values (undefined for none). */
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const hi = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? hi) + hi) / 2;
-}
-
 /** A display scale for a unit: sizes in kB/MB (1000-based), times in ms, fractions and counts as they are. */
 export function scaleFor(unit: MetricUnit | undefined, max: number): { readonly divisor: number; readonly label: string } {
   if (unit === 'bytes') {
