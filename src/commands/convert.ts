@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { quantizeWeights } from '../compress/quantize.js';
 import { isQuantizedDtype, QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
-import { formatBytes, parseSize } from '../config/units.js';
+import { parseSize } from '../config/units.js';
+import { formatBytes } from '../format.js';
 import { UsageError } from '../errors.js';
 import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
 import { loadModel } from '../model/load.js';

@@ -3,7 +3,8 @@ import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js'
 import { QUANTIZED_DTYPES } from '../dtypes.js';
 import { DEFAULT_AUTO_EVALUATIONS, DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from './defaults.js';
 import { METRICS } from '../metrics.js';
-import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
+import { formatValue } from '../format.js';
+import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
 
 /**

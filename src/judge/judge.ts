@@ -1,4 +1,4 @@
-import { formatPercent, formatValue } from '../config/units.js';
+import { formatPercent, formatValue } from '../format.js';
 import { metricInfo } from '../metrics.js';
 import type { BudgetEntry, SourceLocation } from '../config/types.js';
 import type { LatencyComparison, MetricResult, MetricStatus, Verdict } from '../report/types.js';

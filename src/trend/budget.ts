@@ -3,10 +3,11 @@
  * given fraction away from the median of the last default-branch points from the same environment. A median of
  * many commits does not drift with one noisy run the way a single base measurement does.
  */
+import { formatValue } from '../format.js';
 import { modelVerdict, overallVerdict } from '../judge/judge.js';
 import type { Environment, MetricResult, ModelReport, Report } from '../report/types.js';
 import { midpointMedian } from '../measure/stats.js';
-import { environmentLabel, formatValue, selectSeries } from './series.js';
+import { environmentLabel, selectSeries } from './series.js';
 import type { ModelHistory, TrendRecord } from './types.js';
 
 /** Default-branch points the median is taken over. */
@@ -85,7 +86,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
       change,
       threshold,
       points,
-      message: `${key}: ${formatValue(now.value, now.unit)} is ${signed} against the median ${formatValue(mid, now.unit)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
+      message: `${key}: ${formatValue(now.unit, now.value)} is ${signed} against the median ${formatValue(now.unit, mid)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
     };
   });
 }

@@ -1,5 +1,5 @@
 /** "Where the time goes": kernel times of one profiled run, grouped by op. */
-import { formatValue } from '../../config/units.js';
+import { formatValue } from '../../format.js';
 
 /** Time spent in one kind of op (kernel) during one inference. */
 export interface OpTime {

@@ -28,7 +28,7 @@ describe('judgeTrendBudgets', () => {
   it('says what it compared in the message', () => {
     const [result] = judgeTrendBudgets({ budgets: { size: 0.05 }, current: model([m('size', 'bytes', 1100)]), history });
     expect(result?.message).toBe(
-      'size: 1.1 kB is +9.9% against the median 1 kB of the last 20 default-branch points, which is more than the 5% trend budget',
+      'size: 1.1 KB is +9.9% against the median 1 KB of the last 20 default-branch points, which is more than the 5% trend budget',
     );
     expect(result?.status).toBe('fail');
   });
