@@ -13,6 +13,7 @@ import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/loa
 import { loadModel } from '../model/load.js';
 import type { LoadedModel } from '../model/types.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../model/save.js';
+import { plainNote } from '../note.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
 
@@ -67,7 +68,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
     if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
     model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
   }
-  for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
+  for (const note of model.notes ?? []) io.stderr(`note: ${plainNote(note)}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {
     const result = quantizeWeights(artifacts, { dtypes: dtype });

@@ -4,6 +4,7 @@ import { MeasureError } from '../errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
 import type { Executable, OutputValue } from './execute.js';
 import { percentileSorted } from './stats.js';
+import { note, type Note } from '../note.js';
 
 /**
  * Drift of one output over every sample. `maxAbsError` and `rmse` apply to every kind; the others only where they
@@ -230,7 +231,7 @@ export async function measureDrift(
 }
 
 /** One line per output for the report: its kind and the metrics that apply to it. */
-export function describeOutputs(drift: DriftResult): string[] {
+export function describeOutputs(drift: DriftResult): Note[] {
   const n = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
   return (drift.outputs ?? []).map((o) => {
     const parts = [`max abs error ${n(o.maxAbsError)}`, `RMSE ${n(o.rmse)}`];
@@ -238,6 +239,7 @@ export function describeOutputs(drift: DriftResult): string[] {
     if (o.cosine !== undefined) parts.push(`cosine worst ${n(o.cosine)} / median ${n(o.cosineMedian ?? o.cosine)}`);
     if (o.psnr !== undefined) parts.push(`PSNR worst ${Number.isFinite(o.psnr) ? `${o.psnr.toFixed(1)} dB` : '∞ (identical)'}`);
     if (o.keypointError !== undefined) parts.push(`keypoints worst ${o.keypointError.toFixed(1)} px / mean ${(o.keypointErrorMean ?? 0).toFixed(2)} px`);
-    return `accuracy of output "${o.name}" (${o.kind}${o.kindFrom === 'inferred' ? ', inferred; set `outputs:` to change' : ''}): ${parts.join(', ')}`;
+    const inferred = o.kindFrom === 'inferred' ? ', inferred; set `outputs:` to change' : '';
+    return `${note`accuracy of output "${o.name}" (${o.kind}`}${inferred}): ${parts.join(', ')}`;
   });
 }

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import type { ModelSpec } from '../config/load.js';
 import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
+import { noteText } from '../note.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
 import { withDeadline, type ModelDeadline } from './deadline.js';
@@ -148,7 +149,7 @@ export async function measureExecution(args: {
     measured['flops'] = { value: head.flops, ...(before ? { original: before.flops } : {}), ...(old ? { base: old.flops } : {}) };
     measured['params'] = { value: head.params, ...(before ? { original: before.params } : {}), ...(old ? { base: old.params } : {}) };
     const uncounted = Object.entries(head.uncounted);
-    if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${op} ×${n}`).join(', ')}`);
+    if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${noteText(op)} ×${n}`).join(', ')}`);
   }
 
   return { measured, notes, ...(latencyComparison ? { latencyComparison } : {}), environment: environmentOf(runtime) };

@@ -4,6 +4,7 @@ import type { ModelSpec } from '../config/load.js';
 import { METRICS, type MetricKey } from '../metrics.js';
 import { formatAutoProgress, type AutoProgress } from '../compress/auto.js';
 import { ConfigError } from '../errors.js';
+import { note } from '../note.js';
 import { declaredInputNames, unknownInputNames } from './inputs.js';
 import type { Measured } from '../judge/judge.js';
 import { loadModel } from '../model/load.js';
@@ -96,7 +97,7 @@ export async function measureModel(spec: ModelSpec, ctx: MeasureContext): Promis
     }
     if (spec.output) {
       await saveModel(candidate, spec.output, { ...(ctx.root === undefined ? {} : { within: ctx.root }), ...(ctx.sources ? { protect: ctx.sources } : {}) });
-      notes.push(`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
+      notes.push(note`compressed model written to ${relative(ctx.cwd, spec.output) || '.'}`);
     }
   }
 

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { MeasureError, errorMessage } from '../errors.js';
+import { note } from '../note.js';
 import { provideLegacyUtil } from './legacy-util.js';
 
 /** The runtimes a model can be executed on. `auto` = `tensorflow` when `@tensorflow/tfjs-node` loads, else `wasm`. */
@@ -279,7 +280,7 @@ async function startRuntime(name: RuntimeName, options: SelectRuntimeOptions): P
         return await selectTensorflow('tensorflow', cwd, resolve);
       } catch (error) {
         const wasm = await selectWasm(options);
-        return { ...wasm, note: `runtime auto chose wasm: ${firstSentence(errorMessage(error))}` };
+        return { ...wasm, note: note`runtime auto chose wasm: ${firstSentence(errorMessage(error))}` };
       }
     default: {
       const never: never = name;

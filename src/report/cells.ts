@@ -6,6 +6,7 @@
  */
 import { metricInfo } from '../metrics.js';
 import { formatBytes, formatPercent, formatRatio, formatValue } from '../format.js';
+import { parseNote, type Note } from '../note.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { LatencyComparison, MetricResult, MetricStatus, MetricUnit, Verdict, WeightShare } from './types.js';
 
@@ -69,4 +70,16 @@ export function latencyComparisonText(ab: LatencyComparison): { readonly against
   const against = ab.against === 'base' ? 'the base branch' : 'the uncompressed original';
   const interval = `${formatPercent(ab.confidence, 0)} CI ${formatRatio(ab.ci[0])} – ${formatRatio(ab.ci[1])}`;
   return { against, result: `${AB_ICON[ab.verdict]} ${ab.verdict}, median ${formatRatio(ab.ratio)} (${interval}; allowed +${formatPercent(ab.threshold, 0)})` };
+}
+
+/**
+ * A note as running markdown (a list item's text): our code spans as code, every other part escaped. A list item
+ * is no prefix that protects the start of a line, so a leading `#`, `>`, `-`, `+`, `=` or `1.` is escaped too (a
+ * note could otherwise open a heading, a quote or a nested list).
+ */
+export function renderNote(text: Note): string {
+  const rendered = parseNote(text)
+    .map((p) => (p.kind === 'code' ? codeSpan(p.text) : escapeMarkdown(p.text)))
+    .join('');
+  return rendered.replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_, space: string, start: string) => (/^\d/.test(start) ? `${space}${start}\\` : `${space}\\${start}`));
 }

@@ -6,7 +6,7 @@
  */
 import { formatPercent } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, deltaCell, latencyComparisonText, optionalValueCell, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import { budgetCell, deltaCell, latencyComparisonText, optionalValueCell, renderNote, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, ModelReport, Report, Verdict } from './types.js';
@@ -69,7 +69,7 @@ function renderModel(model: ModelReport, detail: number): string {
   if (model.error) parts.push(`${VERDICT_ICON.error} ${escapeMarkdown(model.error)}`);
   if (model.metrics.length > 0) parts.push(metricTable(model));
   const lines = [...compressionLines(model), ...latencyLines(model), ...budgetChangeLines(model)];
-  if (detail >= 1) lines.push(...model.notes.map((n) => `- ${escapeMarkdown(n)}`));
+  if (detail >= 1) lines.push(...model.notes.map((n) => `- ${renderNote(n)}`));
   if (lines.length > 0) parts.push(lines.join('\n'));
   const changed = detail >= 2 ? renderWeightChanges(model) : '';
   if (changed) parts.push(changed);

@@ -1,6 +1,6 @@
 import { formatValue } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, latencyComparisonText, metricLabel, optionalValueCell, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import { budgetCell, latencyComparisonText, metricLabel, optionalValueCell, renderNote, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { ModelReport, PrecisionChoice, Report } from './types.js';
@@ -51,7 +51,7 @@ function renderModel(model: ModelReport): string[] {
   }
   if (model.notes.length > 0) {
     lines.push('');
-    for (const note of model.notes) lines.push(`- ${escapeMarkdown(note)}`);
+    for (const note of model.notes) lines.push(`- ${renderNote(note)}`);
   }
   if (model.precision && model.precision.length > 0) lines.push('', renderPrecision(model.precision));
   const changed = renderWeightChanges(model);

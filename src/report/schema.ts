@@ -149,7 +149,7 @@ export const modelReportSchema = z
     metrics: list(metricResultSchema, 200),
     /** Largest weights first. */
     weights: list(weightShareSchema, 10_000),
-    /** Lines the renderers show under the table (compression summary, fallbacks, notes); see src/report/note.ts. */
+    /** Lines the renderers show under the table (compression summary, fallbacks, notes); markup in src/note.ts. */
     notes: list(text(), 200),
     /** Set when this model could not be checked. */
     error: opt(text(20_000)),
