@@ -82,7 +82,7 @@ export async function measureExecution(args: {
   const within = (stage: string): BenchmarkOptions => {
     args.deadline?.check(stage);
     const left = args.deadline ? Math.min(spec.benchmark.timeout, args.deadline.remainingMs()) : spec.benchmark.timeout;
-    return { ...benchmarkOptions(spec), timeoutSeconds: left / 1000 };
+    return { ...benchmarkOptions(spec), timeoutMs: left };
   };
 
   if (args.drift) {
@@ -140,7 +140,7 @@ export async function measureExecution(args: {
     const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
     const count = (model: LoadedModel): Promise<FlopsReport> => {
       const stage = `counting FLOPs of ${model.path}`;
-      const left = (within(stage).timeoutSeconds ?? spec.benchmark.timeout / 1000) * 1000;
+      const left = within(stage).timeoutMs ?? spec.benchmark.timeout;
       return withDeadline(countFlops(model, flopOptions), left, `${spec.name}: ${stage}`);
     };
     const head = await count(candidate);
@@ -160,11 +160,11 @@ function benchmarkOptions(spec: ModelSpec): BenchmarkOptions {
   return {
     model: spec.name,
     warmupRuns: b.warmup,
-    warmupSeconds: b['warmup-seconds'] / 1000,
+    warmupMs: b['warmup-seconds'],
     minRuns: b.runs,
-    minSeconds: b['min-seconds'] / 1000,
-    maxSeconds: b['max-seconds'] / 1000,
-    timeoutSeconds: b.timeout / 1000,
+    minMs: b['min-seconds'],
+    maxMs: b['max-seconds'],
+    timeoutMs: b.timeout,
     seed: b.seed,
     batch: b.batch,
     pinned: b['pin-runtime'],

@@ -12,9 +12,9 @@ export function realTimer(callback: () => void, ms: number): { cancel(): void } 
 }
 
 /** The error every timed-out model gets. */
-export function timeoutError(model: string, timeoutSeconds: number): MeasureError {
+export function timeoutError(model: string, timeoutMs: number): MeasureError {
   return new MeasureError(
-    `${model}: benchmarking did not finish within the ${timeoutSeconds} s timeout; ` +
+    `${model}: benchmarking did not finish within the ${timeoutMs / 1000} s timeout; ` +
       'raise benchmark.timeout, lower benchmark.runs / max-seconds, or use a smaller input shape',
   );
 }
@@ -26,15 +26,15 @@ export function timeoutError(model: string, timeoutSeconds: number): MeasureErro
 export function createRunOnce(
   runnable: { run(inputs: readonly tf.Tensor[]): Promise<unknown> },
   inputs: readonly tf.Tensor[],
-  context: { model: string; timeoutSeconds: number; deadline: number; now: () => number; setTimer: SetTimer },
+  context: { model: string; timeoutMs: number; deadline: number; now: () => number; setTimer: SetTimer },
 ): () => Promise<void> {
-  const { model, timeoutSeconds, deadline, now, setTimer } = context;
+  const { model, timeoutMs, deadline, now, setTimer } = context;
   return async () => {
     const left = deadline - now();
-    if (left <= 0) throw timeoutError(model, timeoutSeconds);
+    if (left <= 0) throw timeoutError(model, timeoutMs);
     let timer: { cancel(): void } | undefined;
     const hang = new Promise<never>((_, reject) => {
-      timer = setTimer(() => reject(timeoutError(model, timeoutSeconds)), left);
+      timer = setTimer(() => reject(timeoutError(model, timeoutMs)), left);
     });
     try {
       await Promise.race([runnable.run(inputs), hang]);
