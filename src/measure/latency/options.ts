@@ -1,4 +1,5 @@
 /** Options of the benchmark loop, their defaults, and their validation. */
+import { BENCHMARK_DEFAULTS } from '../../config/schema.js';
 import { MeasureError } from '../../errors.js';
 
 /** Options of {@link runLatencyLoop} (from `benchmark:` in model-budget.yml). Times in milliseconds, as everywhere. */
@@ -26,15 +27,15 @@ export interface LatencyOptions {
 
 export type ResolvedLatencyOptions = Required<LatencyOptions>;
 
-/** Defaults of the loop; the config schema repeats them for documentation. */
+/** Defaults of the loop: the config's `benchmark:` defaults (one source: `BENCHMARK_DEFAULTS`). */
 export const LATENCY_DEFAULTS: ResolvedLatencyOptions = {
   model: 'model',
-  warmupRuns: 5,
-  warmupMs: 500,
-  minRuns: 64,
-  minMs: 1000,
-  maxMs: 30_000,
-  timeoutMs: 120_000,
+  warmupRuns: BENCHMARK_DEFAULTS.warmup,
+  warmupMs: BENCHMARK_DEFAULTS['warmup-seconds'],
+  minRuns: BENCHMARK_DEFAULTS.runs,
+  minMs: BENCHMARK_DEFAULTS['min-seconds'],
+  maxMs: BENCHMARK_DEFAULTS['max-seconds'],
+  timeoutMs: BENCHMARK_DEFAULTS.timeout,
   profileOps: 10,
 };
 
