@@ -8,7 +8,7 @@ import { metricInfo } from '../metrics.js';
 import { formatBytes, formatPercent, formatRatio, formatValue } from '../format.js';
 import { parseNote, type Note } from '../note.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
-import type { LatencyComparison, MetricResult, MetricStatus, MetricUnit, Verdict, WeightShare } from './types.js';
+import type { BudgetChange, LatencyComparison, MetricResult, MetricStatus, MetricUnit, Verdict, WeightShare } from './types.js';
 
 export const VERDICT_ICON: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥' };
 export const STATUS_ICON: Readonly<Record<MetricStatus, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖' };
@@ -63,6 +63,20 @@ export function metricLabel(key: string): string {
 export function weightCells(w: WeightShare): readonly string[] {
   const shape = w.shape.length === 0 ? 'scalar' : w.shape.join('×');
   return [codeSpan(w.name), shape, escapeMarkdown(w.dtype), formatBytes(w.bytes), formatPercent(w.share)];
+}
+
+/**
+ * A budget edit in words: `✏️ \`size\` budget raised 5 MB → 6 MB`, `… budget added: 4 MB`, `… budget removed (was
+ * 40 ms)`. `where` (` in this PR` in the PR comment) follows the verb.
+ */
+export function budgetChangeText(c: BudgetChange, where: string): string {
+  const from = c.from === undefined ? undefined : valueCell(c.unit, c.from);
+  const to = c.to === undefined ? undefined : valueCell(c.unit, c.to);
+  const key = codeSpan(c.key);
+  if (from === undefined && to !== undefined) return `✏️ ${key} budget added${where}: ${to}`;
+  if (from !== undefined && to === undefined) return `✏️ ${key} budget removed${where} (was ${from})`;
+  const verb = (c.from ?? 0) < (c.to ?? 0) ? 'raised' : 'lowered';
+  return `✏️ ${key} budget ${verb} ${from ?? '?'} → ${to ?? '?'}${where}`;
 }
 
 /** The latency A/B in words: `what it was compared with: verdict, ratio 1.08× (95% CI 1.02× – 1.15×; allowed +10%)`. */

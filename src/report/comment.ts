@@ -6,7 +6,7 @@
  */
 import { formatPercent } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, deltaCell, latencyComparisonText, optionalValueCell, renderNote, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import { budgetCell, budgetChangeText, deltaCell, latencyComparisonText, optionalValueCell, renderNote, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, ModelReport, Report, Verdict } from './types.js';
@@ -136,14 +136,7 @@ function latencyLines(model: ModelReport): string[] {
 }
 
 function budgetChangeLines(model: ModelReport): string[] {
-  return (model.budgetChanges ?? []).map((c) => {
-    const from = c.from === undefined ? undefined : valueCell(c.unit, c.from);
-    const to = c.to === undefined ? undefined : valueCell(c.unit, c.to);
-    if (from === undefined && to !== undefined) return `- ✏️ ${code(c.key)} budget added in this PR: ${to}`;
-    if (from !== undefined && to === undefined) return `- ✏️ ${code(c.key)} budget removed in this PR (was ${from})`;
-    const verb = (c.from ?? 0) < (c.to ?? 0) ? 'raised' : 'lowered';
-    return `- ✏️ ${code(c.key)} budget ${verb} ${from ?? '?'} → ${to ?? '?'} in this PR`;
-  });
+  return (model.budgetChanges ?? []).map((c) => `- ${budgetChangeText(c, ' in this PR')}`);
 }
 
 function weightDetails(model: ModelReport): string {

@@ -1,6 +1,6 @@
 import { formatValue } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, latencyComparisonText, metricLabel, optionalValueCell, renderNote, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import { budgetCell, budgetChangeText, latencyComparisonText, metricLabel, optionalValueCell, renderNote, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { ModelReport, PrecisionChoice, Report } from './types.js';
@@ -75,11 +75,7 @@ function contextLines(model: ModelReport): string[] {
   }
   if (base?.status === 'new') lines.push('- Base: new model, nothing to compare with');
   if (base?.status === 'unavailable') lines.push(`- Base: could not compare (${escapeMarkdown(base.reason)})`);
-  for (const c of model.budgetChanges ?? []) {
-    const from = c.from === undefined ? 'none' : formatValue(c.unit, c.from);
-    const to = c.to === undefined ? 'none' : formatValue(c.unit, c.to);
-    lines.push(`- Budget ${codeSpan(c.key)} changed: ${from} → ${to}`);
-  }
+  for (const c of model.budgetChanges ?? []) lines.push(`- ${budgetChangeText(c, '')}`);
   if (model.latencyComparison) {
     const { against, result } = latencyComparisonText(model.latencyComparison);
     lines.push(`- Latency against ${against}: ${result}`);
