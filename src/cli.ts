@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseCommandArgs, stringOption } from './commands/args.js';
+import { DEFAULT_CONFIG_PATH } from './config/defaults.js';
 import { EXIT, type CommandIO } from './commands/types.js';
 import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
 import { normalizeLegId } from './leg.js';
@@ -83,7 +84,7 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals.join(' ')}"`);
-  const configPath = stringOption(parsed, 'config') ?? 'model-budget.yml';
+  const configPath = stringOption(parsed, 'config') ?? DEFAULT_CONFIG_PATH;
   const json = stringOption(parsed, 'json');
   const baseRef = stringOption(parsed, 'base');
   const legWritten = stringOption(parsed, 'leg');

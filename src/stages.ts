@@ -5,7 +5,8 @@
  */
 import { relative } from 'node:path';
 import type { ModelSpec } from './config/load.js';
-import { METRICS, type MetricKey } from './config/metrics.js';
+import { METRICS, type MetricKey } from './metrics.js';
+import { note } from './note.js';
 import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
 import { CompressError, ConfigError } from './errors.js';
 import { formatOf, loadModel } from './formats/index.js';
@@ -116,7 +117,7 @@ export interface OutputGuards {
 /** Save: writes the compressed model to `output` as its format serializes it; returns the report note. */
 export async function saveStage(model: LoadedModel, output: string, guards: OutputGuards): Promise<{ readonly note: string }> {
   await formatOf(model).save(model, output, { ...(guards.root === undefined ? {} : { within: guards.root }), ...(guards.sources ? { protect: guards.sources } : {}) });
-  return { note: `compressed model written to ${relative(guards.cwd, output) || '.'}` };
+  return { note: note`compressed model written to ${relative(guards.cwd, output) || '.'}` };
 }
 
 /** A model to size, and whether it is exactly the files on disk (the original, an uncompressed base). */

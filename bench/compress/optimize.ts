@@ -76,7 +76,7 @@ async function benchOne(id: string, path: string): Promise<Row> {
   if (changed) {
     await selectRuntime('wasm');
     for (let t = 0; t < TRIALS; t++) {
-      const r = await compareModels(model, { ...model, artifacts: result.artifacts, path: `${path} (optimized)` }, { seed: 100 + t, minRuns: 40, minSeconds: 4, maxSeconds: 60 });
+      const r = await compareModels(model, { ...model, artifacts: result.artifacts, path: `${path} (optimized)` }, { seed: 100 + t, minRuns: 40, minMs: 4000, maxMs: 60_000 });
       trials.push({ ratio: r.comparison.ratio, ci: r.comparison.ci, baselineP50: r.baseline.p50, candidateP50: r.candidate.p50, rounds: r.rounds });
     }
     const profile = { original: await profileOps(model.artifacts), optimized: await profileOps(result.artifacts) };

@@ -61,7 +61,7 @@ export async function benchStructural(): Promise<StructuralRow[]> {
     ['fold-batchnorm', folded],
     ['fold-batchnorm + prune-channels flops 0.3', pruned],
   ] as const) {
-    const r = await benchmarkModel({ format: 'layers', artifacts, path: `synthetic/${variant}` }, { profileOps: 0, minRuns: 128, minSeconds: 2 });
+    const r = await benchmarkModel({ format: 'layers', artifacts, path: `synthetic/${variant}` }, { profileOps: 0, minRuns: 128, minMs: 2000 });
     rows.push({
       variant,
       layers: countLayers(artifacts),

@@ -118,7 +118,7 @@ async function overhead(model: Model, shapes?: Record<string, number[]>): Promis
       await bareRun();
       bare.push(performance.now() - t0);
     }
-    const stats = await runLatencyLoop(exec, placed, { warmupRuns: 1, warmupSeconds: 0, minRuns: 32, minSeconds: 0, profileOps: 0 });
+    const stats = await runLatencyLoop(exec, placed, { warmupRuns: 1, warmupMs: 0, minRuns: 32, minMs: 0, profileOps: 0 });
     harness.push(...stats.samplesMs);
   }
   tf.dispose(inputs);
@@ -175,7 +175,7 @@ it('measure bench', async () => {
   const overheads = { 'human-gender': await overhead(gender), 'conv-stack-10': await overhead(base) };
   // The harness's own cost per run: the loop around a model that does nothing (timer race + clock reads).
   const noop = await runLatencyLoop({ run: () => Promise.resolve([]) }, [], {
-    warmupRuns: 1000, warmupSeconds: 0, minRuns: 20_000, minSeconds: 0, profileOps: 0,
+    warmupRuns: 1000, warmupMs: 0, minRuns: 20_000, minMs: 0, profileOps: 0,
   });
   const harnessCostUs = noop.summary.p50 * 1000;
 
@@ -186,7 +186,7 @@ it('measure bench', async () => {
     const row: Record<string, unknown> = { model: entry.id, flops: f.flops, params: f.params, inputs: f.inputShapes };
     for (const name of ['wasm', 'cpu'] as const) {
       await selectRuntime(name);
-      const s = await benchmarkModel(model, { maxSeconds: 8, ...(entry.shapes ? { inputShapes: entry.shapes } : {}) });
+      const s = await benchmarkModel(model, { maxMs: 8000, ...(entry.shapes ? { inputShapes: entry.shapes } : {}) });
       row[name] = {
         p50: s.summary.p50, p90: s.summary.p90, cv: s.summary.cv, n: s.summary.n, loadMs: s.loadMs,
         firstMs: s.firstInferenceMs, peakTensorBytes: s.memory.peakTensorBytes, leaked: s.memory.leakedTensors,

@@ -2,6 +2,7 @@
  * The Action's inputs (see action.yml), read through a `getInput` port and validated in one place. Every problem
  * names the input and the accepted values.
  */
+import { ACTION_INPUT_DEFAULTS, type ActionInputName } from '../config/defaults.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { normalizeLegId } from '../leg.js';
 import { COMMENT_MODES, type CommentMode } from './sticky-comment.js';
@@ -38,26 +39,26 @@ export interface ActionInputs {
 
 /** Reads and validates the inputs. `getInput` returns '' for an unset input (as `@actions/core` does). */
 export function readInputs(getInput: (name: string) => string): ActionInputs {
-  const get = (name: string, fallback: string): string => getInput(name).trim() || fallback;
-  const comment = get('comment', 'always');
+  const get = (name: ActionInputName): string => getInput(name).trim() || ACTION_INPUT_DEFAULTS[name];
+  const comment = get('comment');
   if (!isOneOf(comment, COMMENT_MODES)) {
     throw new UsageError(`input "comment" is "${comment}"; expected one of ${COMMENT_MODES.join(', ')}`);
   }
-  const mode = get('mode', 'check');
+  const mode = get('mode');
   if (!isOneOf(mode, MODES)) throw new UsageError(`input "mode" is "${mode}"; expected one of ${MODES.join(', ')}`);
-  const verbose = get('verbose', 'false').toLowerCase();
+  const verbose = get('verbose').toLowerCase();
   if (verbose !== 'true' && verbose !== 'false') throw new UsageError(`input "verbose" is "${verbose}"; expected true or false`);
   return {
-    config: get('config', 'model-budget.yml'),
+    config: get('config'),
     token: getInput('github-token').trim(),
-    workingDirectory: get('working-directory', '.'),
-    reportJson: get('report-json', ''),
+    workingDirectory: get('working-directory'),
+    reportJson: get('report-json'),
     comment,
-    commentKey: get('comment-key', ''),
-    commentAuthor: get('comment-author', ''),
-    overrideLabel: get('override-label', 'model-budget:accept'),
+    commentKey: get('comment-key'),
+    commentAuthor: get('comment-author'),
+    overrideLabel: get('override-label'),
     mode,
-    artifact: get('artifact', 'model-budget-report'),
+    artifact: get('artifact'),
     verbose: verbose === 'true',
     leg: legInput('leg', getInput('leg').trim()),
     legs: getInput('legs')

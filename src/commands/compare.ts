@@ -132,8 +132,9 @@ export async function compareCommand(args: string[], io: CommandIO): Promise<num
     pinned: runtime !== 'auto',
     ...(minRuns === undefined ? {} : { minRuns }),
     ...(quantile === undefined ? {} : { quantile }),
-    ...(minSeconds === undefined ? {} : { minSeconds }),
-    ...(maxSeconds === undefined ? {} : { maxSeconds }),
+    // The flags are in seconds, the options in milliseconds.
+    ...(minSeconds === undefined ? {} : { minMs: minSeconds * 1000 }),
+    ...(maxSeconds === undefined ? {} : { maxMs: maxSeconds * 1000 }),
   });
   io.stdout(renderComparison(result, { baseline: baselinePath, candidate: candidatePath }));
   const json = stringOption(parsed, 'json');

@@ -5,13 +5,15 @@
  */
 import { resolve } from 'node:path';
 import { quantizeWeights } from '../compress/quantize.js';
-import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
-import { formatBytes, parseSize } from '../config/units.js';
+import { isQuantizedDtype, QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
+import { parseSize } from '../config/units.js';
+import { formatBytes } from '../format.js';
 import { UsageError } from '../errors.js';
 import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
 import { loadModel } from '../formats/index.js';
 import type { LoadedModel } from '../model/types.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
+import { plainNote } from '../note.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
 
@@ -22,10 +24,10 @@ const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json|saved_mode
   [--custom-layers module.js]       ES module that registers custom layer classes (tf.serialization.registerClass)
 `;
 
-function quantizeOption(raw: string | undefined): QuantizeDtype | undefined {
+function quantizeOption(raw: string | undefined): QuantizedDtype | undefined {
   if (raw === undefined) return undefined;
-  if ((QUANTIZE_DTYPES as readonly string[]).includes(raw)) return raw as QuantizeDtype;
-  throw new UsageError(`--quantize expects one of ${QUANTIZE_DTYPES.join(', ')}; got "${raw}"`);
+  if (isQuantizedDtype(raw)) return raw;
+  throw new UsageError(`--quantize expects one of ${QUANTIZED_DTYPES.join(', ')}; got "${raw}"`);
 }
 
 function shardOption(raw: string | undefined): number {
@@ -66,7 +68,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
     if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
     model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
   }
-  for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
+  for (const note of model.notes ?? []) io.stderr(`note: ${plainNote(note)}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {
     const result = quantizeWeights(artifacts, { dtypes: dtype });

@@ -3,6 +3,7 @@
  * prints the recorded history as a table, and optionally writes the offline HTML dashboard. Without
  * `--history` it reads the data branch of the `origin` of the current checkout (shallow, that branch only).
  */
+import { formatValue } from '../format.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,7 @@ import { errorMessage, UsageError } from '../errors.js';
 import { renderDashboard } from '../trend/dashboard.js';
 import { readHistoryPath } from '../trend/history-files.js';
 import { normalizeLegId } from '../leg.js';
-import { environmentLabel, formatValue, recordsOfLeg } from '../trend/series.js';
+import { environmentLabel, recordsOfLeg } from '../trend/series.js';
 import { readHistory } from '../trend/store.js';
 import type { ModelHistory } from '../trend/types.js';
 import { EXIT, type CommandIO } from './types.js';
@@ -99,7 +100,7 @@ export function historyTable(history: ModelHistory, last: number): string {
     `${r.sha.slice(0, 7)}${r.rerun ? ' (re-run)' : ''}`,
     ...keys.map((k) => {
       const m = r.metrics[k];
-      return m === undefined ? '' : formatValue(m.value, m.unit);
+      return m === undefined ? '' : formatValue(m.unit, m.value);
     }),
     r.environment === undefined ? '' : environmentLabel(r.environment),
     ...(withLegs ? [r.leg ?? ''] : []),

@@ -5,6 +5,7 @@
  * time until the budget holds. The evaluator is injected, so the search knows nothing about how drift is measured.
  */
 import type { io } from '@tensorflow/tfjs';
+import { DEFAULT_AUTO_EVALUATIONS } from '../config/defaults.js';
 import { decodeFloat16, encodeFloat16, FLOAT16_MAX } from './float16.js';
 import { quantizeAffine, quantizeTensors } from './quantize.js';
 import type { WeightTarget } from './select.js';
@@ -111,7 +112,7 @@ function twoByteRung(tensor: NamedTensor): WeightTarget {
  * weights back to uint8 where the budget allows.
  */
 export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtifacts, options: AutoOptions<D>): Promise<AutoResult<D>> {
-  const cap = options.maxEvaluations ?? 48;
+  const cap = options.maxEvaluations ?? DEFAULT_AUTO_EVALUATIONS;
   const floor = options.minElements ?? 0;
   // Weights stored as uint8 already cannot get smaller: they stay as they are and are not searched.
   const candidates = decodeWeights(artifacts).filter(

@@ -7,9 +7,9 @@ import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
 import { encodeFloat16, FLOAT16_MAX } from './float16.js';
 import { preserveChannelSums, type Rounding } from './rounding.js';
-import { selectWeights, type QuantizeDtype, type QuantizeSelection, type WeightTarget } from './select.js';
+import { bytesPerValue, type QuantizedDtype } from '../dtypes.js';
+import { selectWeights, type QuantizeSelection, type WeightTarget } from './select.js';
 import {
-  bytesPerValue,
   decodeWeights,
   elementCount,
   joinWeights,
@@ -142,7 +142,7 @@ function channelsOf(shape: readonly number[]): number {
   return shape.length >= 2 ? (shape[shape.length - 1] ?? 1) : 0;
 }
 
-function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizeDtype, rounding: Rounding, levels: number | undefined): EncodedWeight | undefined {
+function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizedDtype, rounding: Rounding, levels: number | undefined): EncodedWeight | undefined {
   const spec = { name: tensor.name, shape: [...tensor.shape], dtype: 'float32' as const };
   if (dtype === 'float16') {
     for (const v of values) if (Math.abs(v) > FLOAT16_MAX) return undefined;

@@ -15,7 +15,8 @@ import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeWeights } from './quantize.js';
 import type { Rounding } from './rounding.js';
-import type { QuantizeDtype, QuantizeSelection } from './select.js';
+import type { QuantizedDtype } from '../dtypes.js';
+import type { QuantizeSelection } from './select.js';
 import { weightBytes } from './weights.js';
 
 /**
@@ -32,7 +33,7 @@ import { weightBytes } from './weights.js';
  */
 /** `quantize:` written as a block: `{ dtype: uint8, rounding: nearest }`, optionally with per-dtype patterns. */
 export type QuantizeBlock = Exclude<QuantizeSelection, string> & {
-  readonly dtype?: QuantizeDtype;
+  readonly dtype?: QuantizedDtype;
   readonly rounding?: Rounding;
   /** Codes uint8 weights use (16–256 in the config); default 256. */
   readonly levels?: number;

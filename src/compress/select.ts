@@ -3,24 +3,21 @@
  * flags choose: glob patterns (fnmatch: `*` crosses `/`) per dtype, one dtype may take every weight the others do
  * not name (the fallthrough, written `"*"`), and two dtypes naming one weight is an error.
  */
+import { QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
 import { CompressError } from '../errors.js';
 
-/** Storage dtypes weight quantization can produce. */
-export const QUANTIZE_DTYPES = ['uint8', 'uint16', 'float16'] as const;
-export type QuantizeDtype = (typeof QUANTIZE_DTYPES)[number];
-
 /** What a weight is stored as after quantization; `float32` means left as the source stored it. */
-export type WeightTarget = QuantizeDtype | 'float32';
+export type WeightTarget = QuantizedDtype | 'float32';
 
 /**
  * The `quantize` setting: one dtype for every float32 weight (`"uint8"`), or patterns per dtype
  * (`{ uint8: "*", float16: ["conv1/*"] }`, where `"*"` or `true` marks the one fallthrough dtype).
  */
-export type QuantizeSelection = QuantizeDtype | { readonly [D in QuantizeDtype]?: string | true | readonly string[] };
+export type QuantizeSelection = QuantizedDtype | { readonly [D in QuantizedDtype]?: string | true | readonly string[] };
 
 /** The resolved choice: weight name → target, plus warnings (patterns that matched nothing). */
 export interface Selection {
-  readonly targets: ReadonlyMap<string, QuantizeDtype>;
+  readonly targets: ReadonlyMap<string, QuantizedDtype>;
   readonly warnings: readonly string[];
 }
 
@@ -56,11 +53,11 @@ function isFallthrough(value: string | true | readonly string[]): boolean {
  */
 export function selectWeights(names: readonly string[], selection: QuantizeSelection): Selection {
   if (typeof selection === 'string') return { targets: new Map(names.map((n) => [n, selection])), warnings: [] };
-  const targets = new Map<string, QuantizeDtype>();
+  const targets = new Map<string, QuantizedDtype>();
   const matchedBy = new Map<string, string>();
   const warnings: string[] = [];
-  let fallthrough: QuantizeDtype | undefined;
-  for (const dtype of QUANTIZE_DTYPES) {
+  let fallthrough: QuantizedDtype | undefined;
+  for (const dtype of QUANTIZED_DTYPES) {
     const value = selection[dtype];
     if (value === undefined) continue;
     if (isFallthrough(value)) {

@@ -4,7 +4,7 @@
  */
 import type { io } from '@tensorflow/tfjs';
 import { CompressError } from '../errors.js';
-import type { QuantizedDtype, WeightDtype } from '../model/types.js';
+import { bytesPerValue, type QuantizedDtype, type WeightDtype } from '../dtypes.js';
 import { decodeFloat16 } from './float16.js';
 import { weightBytes as weightDataBytes } from '../formats/tfjs/save.js';
 
@@ -43,8 +43,6 @@ export interface EncodedWeights {
   readonly weightSpecs: io.WeightsManifestEntry[];
   readonly weightData: ArrayBuffer;
 }
-
-const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
 
 /** Number of elements of a shape (1 for a scalar). */
 export function elementCount(shape: readonly number[]): number {
@@ -88,7 +86,7 @@ function take(bytes: Uint8Array, offset: number, length: number, name: string): 
 /** Bytes one weight takes in the weight data (strings: walks their length prefixes). */
 function storedLength(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: number): number {
   const q = spec.quantization as QuantizationSpec | undefined;
-  const width = BYTES_PER_VALUE[q?.dtype ?? spec.dtype];
+  const width = bytesPerValue(q?.dtype ?? spec.dtype);
   if (width !== undefined) return elementCount(spec.shape) * width;
   if (q !== undefined || spec.dtype !== 'string') return decodeOne(spec, bytes, offset)[1];
   let at = offset;
@@ -103,7 +101,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
   const base = { name: spec.name, shape: [...spec.shape], dtype: spec.dtype };
   const q = spec.quantization as QuantizationSpec | undefined;
   if (q !== undefined) {
-    const width = BYTES_PER_VALUE[q.dtype];
+    const width = bytesPerValue(q.dtype);
     if (width === undefined || (q.dtype !== 'float16' && (q.min === undefined || q.scale === undefined))) {
       throw new CompressError(
         `weight "${spec.name}" has quantization ${JSON.stringify(q)}: expected uint8/uint16 with min and scale, or float16`,
@@ -123,7 +121,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
     }
     return [{ ...base, data: strings }, at - offset];
   }
-  const width = BYTES_PER_VALUE[spec.dtype];
+  const width = bytesPerValue(spec.dtype);
   if (width === undefined) throw new CompressError(`weight "${spec.name}" has unknown dtype "${spec.dtype}"`);
   const raw = take(bytes, offset, size * width, spec.name);
   const data = spec.dtype === 'int32' ? new Int32Array(raw.buffer) : spec.dtype === 'bool' ? raw : new Float32Array(raw.buffer);
@@ -209,9 +207,4 @@ export function encodeWeights(tensors: readonly NamedTensor[]): EncodedWeights {
 /** A copy of `artifacts` with new weights; the topology and everything else are shared, never mutated. */
 export function withWeights(artifacts: io.ModelArtifacts, weights: EncodedWeights): io.ModelArtifacts {
   return { ...artifacts, weightSpecs: weights.weightSpecs, weightData: weights.weightData };
-}
-
-/** Bytes one stored value takes for a dtype or quantized dtype (strings: undefined). */
-export function bytesPerValue(dtype: string): number | undefined {
-  return BYTES_PER_VALUE[dtype];
 }

@@ -1,4 +1,4 @@
-import { metricInfo } from './metrics.js';
+import { metricInfo } from '../metrics.js';
 import { legMatches } from '../leg.js';
 import type { BudgetInput } from './schema.js';
 import type { BudgetEntry, SourceLocation } from './types.js';

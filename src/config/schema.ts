@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
-import { METRICS } from './metrics.js';
-import { formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
+import { QUANTIZED_DTYPES } from '../dtypes.js';
+import { DEFAULT_AUTO_EVALUATIONS, DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from './defaults.js';
+import { METRICS } from '../metrics.js';
+import { formatValue } from '../format.js';
+import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
 
 /**
@@ -246,9 +249,9 @@ const inputsSchema = z.strictObject({
   /** Fixed values for scalar inputs, by input name (e.g. a graph's `downsample_ratio`). */
   values: z.record(z.string(), z.number()).optional(),
   /** Number of synthetic input sets drift compares on (when no samples are given). */
-  samples: z.number().int().min(1).max(10_000).default(8),
+  samples: z.number().int().min(1).max(10_000).default(DEFAULT_DRIFT_SAMPLES),
   /** Seed of the synthetic inputs. */
-  seed: z.number().int().default(1),
+  seed: z.number().int().default(DEFAULT_INPUT_SEED),
   /** `.npy` samples by input name: one file or a list (one sample each). */
   npy: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
   /** A folder of PNG/JPEG images fed to the model's image input. */
@@ -270,7 +273,6 @@ const inputsSchema = z.strictObject({
     .optional(),
 });
 
-const QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 const patterns = z.union([z.string(), z.array(z.string()).min(1)]);
 
 export const compressSchema = z.strictObject({
@@ -279,10 +281,10 @@ export const compressSchema = z.strictObject({
   /** `uint8` (every float32 weight), `{ uint8: "*", float16: ["conv1/*"] }` or `{ dtype: uint8, rounding: nearest }`. */
   quantize: z
     .union([
-      z.enum(QUANT_DTYPES),
+      z.enum(QUANTIZED_DTYPES),
       z.strictObject({
         /** Every float32 weight the patterns do not name gets this dtype. */
-        dtype: z.enum(QUANT_DTYPES).optional(),
+        dtype: z.enum(QUANTIZED_DTYPES).optional(),
         /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
         rounding: z.enum(ROUNDINGS).optional(),
         /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. */
@@ -312,7 +314,7 @@ export const compressSchema = z.strictObject({
     .strictObject({ flops: percent().optional(), params: percent().optional() })
     .optional(),
   /** Search for the smallest mixed-precision model inside the accuracy budget. */
-  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(48) })]).optional(),
+  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS) })]).optional(),
 });
 
 /** What an output holds; decides which accuracy metrics apply to it (docs/accuracy-drift.md). */

@@ -1,4 +1,4 @@
-import type { MetricUnit } from './metrics.js';
+import type { MetricUnit } from '../metrics.js';
 
 /** A place in model-budget.yml, 1-based. `file` is the path messages show. */
 export interface SourceLocation {

@@ -96,60 +96,6 @@ export function parseNumber(input: unknown): Parsed {
     : { ok: false, expected: 'a number like 0.01' };
 }
 
-/** Human formatting of measured values, used by every renderer. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs < 1000) return `${bytes} B`;
-  if (abs < 1e6) return `${trim((bytes / 1e3).toFixed(abs < 1e4 ? 2 : 1))} KB`;
-  if (abs < 1e9) return `${trim((bytes / 1e6).toFixed(abs < 1e7 ? 2 : 1))} MB`;
-  return `${trim((bytes / 1e9).toFixed(2))} GB`;
-}
-
-/** `300.0` → `300`, `1.50` → `1.5`. */
-function trim(fixed: string): string {
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
-}
-
-export function formatMs(ms: number): string {
-  if (Math.abs(ms) < 1) return `${(ms * 1000).toFixed(0)} µs`;
-  if (Math.abs(ms) < 100) return `${trim(ms.toFixed(2))} ms`;
-  if (Math.abs(ms) < 10_000) return `${ms.toFixed(0)} ms`;
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function formatPercent(fraction: number, digits = 1): string {
-  return `${(fraction * 100).toFixed(digits)}%`;
-}
-
-export function formatCount(n: number): string {
-  const abs = Math.abs(n);
-  if (abs >= 1e9) return `${trim((n / 1e9).toFixed(2))} G`;
-  if (abs >= 1e6) return `${trim((n / 1e6).toFixed(2))} M`;
-  if (abs >= 1e3) return `${trim((n / 1e3).toFixed(1))} k`;
-  return String(n);
-}
-
-/** Formats a value in its metric unit. */
-export function formatValue(unit: 'bytes' | 'ms' | 'fraction' | 'count' | 'number', value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  switch (unit) {
-    case 'bytes':
-      return formatBytes(value);
-    case 'ms':
-      return formatMs(value);
-    case 'fraction':
-      return formatPercent(value, value > 0.99 && value < 1 ? 2 : 1);
-    case 'count':
-      return formatCount(value);
-    case 'number':
-      if (value === 0) return '0';
-      if (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6) return value.toExponential(2);
-      // Near 1 (cosine similarity) the interesting digits are the nines: 0.999943, not 1.
-      if (Math.abs(value) > 0.99 && Math.abs(value) < 1) return trim(value.toFixed(6));
-      return String(Number(value.toPrecision(4)));
-  }
-}
-
 /** The JSON Schema of what a user may write for one unit (input side); generated beside the parsers it mirrors. */
 export type UnitJsonSchema = Readonly<Record<string, unknown>>;
 

@@ -1,5 +1,5 @@
-import { formatPercent, formatValue } from '../config/units.js';
-import { metricInfo } from '../config/metrics.js';
+import { formatPercent, formatValue } from '../format.js';
+import { metricInfo } from '../metrics.js';
 import type { BudgetEntry, SourceLocation } from '../config/types.js';
 import type { LatencyComparison, MetricResult, MetricStatus, Verdict } from '../report/types.js';
 

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../config/load.js';
 import type { DriftLike } from '../compress/auto.js';
+import { DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from '../config/defaults.js';
 import { CompressError } from '../errors.js';
 import type { LoadedModel } from '../model/types.js';
 import { instantiate } from '../runtimes/index.js';
@@ -30,7 +31,7 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
   let inputs: HostTensor[][] = [];
   try {
     const inputsConfig = spec.inputs;
-    const seed = inputsConfig?.seed ?? 1;
+    const seed = inputsConfig?.seed ?? DEFAULT_INPUT_SEED;
     const shapes = inputsConfig?.shapes;
     const values = inputsConfig?.values;
     let inputsNote: string;
@@ -49,7 +50,7 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
     } else {
       inputs = makeInputSets(reference.inputs, {
         seed,
-        count: inputsConfig?.samples ?? 8,
+        count: inputsConfig?.samples ?? DEFAULT_DRIFT_SAMPLES,
         batch: spec.benchmark.batch,
         ...(shapes ? { shapes } : {}),
         ...(values ? { values } : {}),

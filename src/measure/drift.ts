@@ -3,6 +3,8 @@ import { MeasureError } from '../errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
 import { runOnHost } from '../runtimes/host.js';
 import type { Executable, HostTensor } from '../runtimes/types.js';
+import { percentileSorted } from './stats.js';
+import { note, type Note } from '../note.js';
 
 /**
  * Drift of one output over every sample. `maxAbsError` and `rmse` apply to every kind; the others only where they
@@ -59,10 +61,6 @@ interface Collected {
   readonly b: (Float32Array | Int32Array | Uint8Array)[];
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN;
-}
 
 /** Elementwise errors of one output, every kind. */
 function errors(c: Collected): { maxAbsError: number; sumSq: number; count: number } {
@@ -111,7 +109,8 @@ function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' |
     if (cosines.length === 0) return {};
     return {
       cosine: Math.min(...cosines),
-      cosineMedian: median(cosines),
+      // Nearest rank (the median latency uses); not `median`, which refuses the NaN a broken output gives.
+      cosineMedian: percentileSorted([...cosines].sort((x, y) => x - y), 50),
       ...(kind === 'classification' && rows > 0 ? { top1Agreement: agree / rows } : {}),
     };
   }
@@ -226,7 +225,7 @@ export async function measureDrift(
 }
 
 /** One line per output for the report: its kind and the metrics that apply to it. */
-export function describeOutputs(drift: DriftResult): string[] {
+export function describeOutputs(drift: DriftResult): Note[] {
   const n = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
   return (drift.outputs ?? []).map((o) => {
     const parts = [`max abs error ${n(o.maxAbsError)}`, `RMSE ${n(o.rmse)}`];
@@ -234,6 +233,7 @@ export function describeOutputs(drift: DriftResult): string[] {
     if (o.cosine !== undefined) parts.push(`cosine worst ${n(o.cosine)} / median ${n(o.cosineMedian ?? o.cosine)}`);
     if (o.psnr !== undefined) parts.push(`PSNR worst ${Number.isFinite(o.psnr) ? `${o.psnr.toFixed(1)} dB` : '∞ (identical)'}`);
     if (o.keypointError !== undefined) parts.push(`keypoints worst ${o.keypointError.toFixed(1)} px / mean ${(o.keypointErrorMean ?? 0).toFixed(2)} px`);
-    return `accuracy of output "${o.name}" (${o.kind}${o.kindFrom === 'inferred' ? ', inferred; set `outputs:` to change' : ''}): ${parts.join(', ')}`;
+    const inferred = o.kindFrom === 'inferred' ? ', inferred; set `outputs:` to change' : '';
+    return `${note`accuracy of output "${o.name}" (${o.kind}`}${inferred}): ${parts.join(', ')}`;
   });
 }

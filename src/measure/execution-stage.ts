@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import type { ModelSpec } from '../config/load.js';
 import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
+import { noteText } from '../note.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
 import { selectRuntime } from '../runtimes/index.js';
@@ -83,7 +84,7 @@ export async function measureExecution(args: {
   const within = (stage: string): BenchmarkOptions => {
     args.deadline?.check(stage);
     const left = args.deadline ? Math.min(spec.benchmark.timeout, args.deadline.remainingMs()) : spec.benchmark.timeout;
-    return { ...benchmarkOptions(spec), timeoutSeconds: left / 1000 };
+    return { ...benchmarkOptions(spec), timeoutMs: left };
   };
 
   if (args.drift) {
@@ -148,7 +149,7 @@ export async function measureExecution(args: {
     measured['flops'] = { value: head.flops, ...(before ? { original: before.flops } : {}), ...(old ? { base: old.flops } : {}) };
     measured['params'] = { value: head.params, ...(before ? { original: before.params } : {}), ...(old ? { base: old.params } : {}) };
     const uncounted = Object.entries(head.uncounted);
-    if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${op} ×${n}`).join(', ')}`);
+    if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${noteText(op)} ×${n}`).join(', ')}`);
   }
 
   return { measured, notes, ...(latencyComparison ? { latencyComparison } : {}), environment: environmentOf(runtime) };
@@ -159,11 +160,11 @@ function benchmarkOptions(spec: ModelSpec): BenchmarkOptions {
   return {
     model: spec.name,
     warmupRuns: b.warmup,
-    warmupSeconds: b['warmup-seconds'] / 1000,
+    warmupMs: b['warmup-seconds'],
     minRuns: b.runs,
-    minSeconds: b['min-seconds'] / 1000,
-    maxSeconds: b['max-seconds'] / 1000,
-    timeoutSeconds: b.timeout / 1000,
+    minMs: b['min-seconds'],
+    maxMs: b['max-seconds'],
+    timeoutMs: b.timeout,
     seed: b.seed,
     batch: b.batch,
     pinned: b['pin-runtime'],

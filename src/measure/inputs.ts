@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { DEFAULT_DRIFT_SAMPLES } from '../config/defaults.js';
 import { suggestKey } from '../config/did-you-mean.js';
 import type { ConfiguredInput } from '../config/types.js';
 import { MeasureError, type ConfigIssue } from '../errors.js';
@@ -132,9 +133,6 @@ export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptio
     }
   });
 }
-
-/** Synthetic input sets drift compares on when no samples are configured. */
-export const DEFAULT_DRIFT_SAMPLES = 8;
 
 /** `count` synthetic input sets (seeds `seed`, `seed + 1`, ...), the default data for accuracy drift. */
 export function makeInputSets(

@@ -56,9 +56,25 @@ export function percentile(values: readonly number[], p: number): number {
   return percentileSorted(sortedCopy(values), p);
 }
 
-/** Median by nearest rank (the lower middle value for an even count, so it is always a measured value). */
+/**
+ * Median by nearest rank: the lower middle value for an even count, so it is always a measured value. Latency
+ * summaries, the latency A/B and drift (cosine median) use it. Compare {@link midpointMedian}.
+ */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * Midpoint median: the mean of the two middle values for an even count (undefined for none). Trend budgets use it
+ * as the baseline a new value is compared with: it is the centre of a few recorded runs, not one of them, and an
+ * even count of history points does not tilt the baseline towards the faster half.
+ */
+export function midpointMedian(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = sortedCopy(values);
+  const mid = Math.floor(sorted.length / 2);
+  const hi = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? hi) + hi) / 2;
 }
 
 /** min, mean, std, CV, p50/p90/p95/p99 (nearest rank) and MAD of latency samples in ms. */

@@ -35,11 +35,3 @@ export interface LoadedModel {
   /** What the loader changed to make the model loadable (e.g. Keras training-only settings dropped): report notes. */
   readonly notes?: readonly string[];
 }
-
-/** The dtypes a weights manifest may name (tfjs-core `io.DataType` plus the quantized storage types). */
-export const WEIGHT_DTYPES = ['float32', 'int32', 'bool', 'string', 'complex64'] as const;
-export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
-
-/** Storage dtypes of quantized weights (`quantization.dtype`). */
-export const QUANTIZED_DTYPES = ['uint8', 'uint16', 'float16'] as const;
-export type QuantizedDtype = (typeof QUANTIZED_DTYPES)[number];

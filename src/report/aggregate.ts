@@ -5,7 +5,8 @@
  * "missing", and a missing or unreadable leg is never a pass. Pure: legs in, markdown out; every text that comes
  * from a leg's report is escaped.
  */
-import { formatValue as formatUnit } from '../config/units.js';
+import { formatValue } from '../format.js';
+import { STATUS_ICON, valueCell, VERDICT_ICON } from './cells.js';
 import { codeSpan as code, escapeMarkdown } from './escape.js';
 import type { MetricResult, Report, Verdict } from './types.js';
 import { GITHUB_COMMENT_LIMIT } from './comment.js';
@@ -28,7 +29,7 @@ export interface AggregateOptions {
   readonly maxChars?: number;
 }
 
-const ICON: Readonly<Record<string, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖', error: '💥', missing: '❔', invalid: '💥' };
+const ICON: Readonly<Record<string, string>> = { ...STATUS_ICON, ...VERDICT_ICON, missing: '❔', invalid: VERDICT_ICON.error };
 
 /** A leg's verdict: its report's, and `error` for a leg that is missing or unreadable (never a pass). */
 export function legVerdict(leg: LegResult): Verdict {
@@ -124,8 +125,8 @@ function modelTables(legs: readonly LegResult[]): string[] {
 function cell(metric: MetricResult | undefined, leg: LegResult | undefined): string {
   if (leg?.status !== 'reported') return '';
   if (!metric) return '–';
-  const value = Number.isNaN(metric.value) ? 'not measured' : formatUnit(metric.unit, metric.value);
-  const bound = metric.limit === undefined ? '' : ` (${metric.direction === 'max' ? '≤' : '≥'} ${formatUnit(metric.unit, metric.limit)})`;
+  const value = valueCell(metric.unit, metric.value);
+  const bound = metric.limit === undefined ? '' : ` (${metric.direction === 'max' ? '≤' : '≥'} ${formatValue(metric.unit, metric.limit)})`;
   return `${value}${bound} ${ICON[metric.status] ?? ''}`;
 }
 

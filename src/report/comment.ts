@@ -4,11 +4,12 @@
  * report in, markdown out. Everything that comes from user files is escaped, and the body is kept under GitHub's
  * 65,536-character limit by dropping detail sections first.
  */
-import { formatBytes, formatPercent, formatValue as formatUnit } from '../config/units.js';
+import { formatPercent } from '../format.js';
 import { baseCommitWords } from './base-words.js';
+import { budgetCell, budgetChangeText, deltaCell, latencyComparisonText, optionalValueCell, renderNote, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
-import type { MetricResult, MetricUnit, ModelReport, Report, Verdict } from './types.js';
+import type { MetricResult, ModelReport, Report, Verdict } from './types.js';
 
 /** GitHub refuses comment bodies longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -24,8 +25,9 @@ export interface CommentOptions {
   readonly maxChars?: number;
 }
 
-const STATUS_ICON: Readonly<Record<string, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖', error: '🛑' };
 const WEIGHT_ROWS = 10;
+/** What an empty cell of the metric table shows. */
+const EMPTY = '—';
 
 /** Renders the comment body, at most `maxChars` characters long. */
 export function renderComment(report: Report, options: CommentOptions): string {
@@ -51,8 +53,8 @@ function headline(report: Report, overrideLabel: string | undefined): string {
     error: 'the check could not run',
   };
   const accepted = overrideLabel !== undefined && report.verdict === 'fail';
-  const icon = accepted ? STATUS_ICON.warn : STATUS_ICON[report.verdict];
-  const lines = [`## ${icon ?? ''} model-budget: ${title[report.verdict]}${accepted ? ', accepted by label' : ''}`];
+  const icon = accepted ? VERDICT_ICON.warn : VERDICT_ICON[report.verdict];
+  const lines = [`## ${icon} model-budget: ${title[report.verdict]}${accepted ? ', accepted by label' : ''}`];
   if (accepted) {
     lines.push(
       `> [!WARNING]\n> The label ${code(overrideLabel)} is set on this pull request: broken budgets are reported as warnings and do not fail the check.`,
@@ -62,12 +64,12 @@ function headline(report: Report, overrideLabel: string | undefined): string {
 }
 
 function renderModel(model: ModelReport, detail: number): string {
-  const parts = [`### ${STATUS_ICON[model.verdict] ?? ''} ${code(model.name)}`];
+  const parts = [`### ${VERDICT_ICON[model.verdict]} ${code(model.name)}`];
   parts.push(baseLine(model));
-  if (model.error) parts.push(`🛑 ${escapeMarkdown(model.error)}`);
+  if (model.error) parts.push(`${VERDICT_ICON.error} ${escapeMarkdown(model.error)}`);
   if (model.metrics.length > 0) parts.push(metricTable(model));
   const lines = [...compressionLines(model), ...latencyLines(model), ...budgetChangeLines(model)];
-  if (detail >= 1) lines.push(...model.notes.map((n) => `- ${escapeMarkdown(n)}`));
+  if (detail >= 1) lines.push(...model.notes.map((n) => `- ${renderNote(n)}`));
   if (lines.length > 0) parts.push(lines.join('\n'));
   const changed = detail >= 2 ? renderWeightChanges(model) : '';
   if (changed) parts.push(changed);
@@ -95,7 +97,7 @@ function metricTable(model: ModelReport): string {
   const folded = model.metrics.filter((m) => !shown.includes(m));
   const table = metricRows(shown);
   if (folded.length === 0) return table;
-  const other = folded.map((m) => `${code(m.key)} ${formatValue(m.value, m.unit)}${m.original === undefined ? '' : ` (original ${formatValue(m.original, m.unit)})`}`);
+  const other = folded.map((m) => `${code(m.key)} ${valueCell(m.unit, m.value)}${m.original === undefined ? '' : ` (original ${valueCell(m.unit, m.original)})`}`);
   return `${table}\n\n<details><summary>${folded.length} more measurement(s) without a budget</summary>\n\n${other.join(' · ')}\n\n</details>`;
 }
 
@@ -104,34 +106,15 @@ function metricRows(metrics: readonly MetricResult[]): string {
   const rows = metrics.map((m) => {
     const cells = [
       code(m.key),
-      m.base === undefined ? '—' : formatValue(m.base, m.unit),
-      formatValue(m.value, m.unit),
-      delta(m),
-      budget(m),
-      `${STATUS_ICON[m.status] ?? ''} ${escapeMarkdown(m.message)}`,
+      optionalValueCell(m.unit, m.base) || EMPTY,
+      valueCell(m.unit, m.value),
+      deltaCell(m) || EMPTY,
+      budgetCell(m) || EMPTY,
+      `${STATUS_ICON[m.status]} ${escapeMarkdown(m.message)}`,
     ];
     return `| ${cells.join(' | ')} |`;
   });
   return ['| Metric | Base | Head | Δ | Budget | Status |', '| --- | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n');
-}
-
-function delta(m: MetricResult): string {
-  if (m.base === undefined || Number.isNaN(m.value) || Number.isNaN(m.base)) return '—';
-  const diff = m.value - m.base;
-  if (diff === 0) return '0';
-  const sign = diff > 0 ? '+' : '−';
-  const amount = formatValue(Math.abs(diff), m.unit);
-  const pct = m.base === 0 ? '' : ` (${sign}${formatPercent(Math.abs(diff / m.base))})`;
-  const worse = m.direction === 'max' ? diff > 0 : diff < 0;
-  return `${worse ? '🔺' : '🔽'} ${sign}${amount}${pct}`;
-}
-
-function budget(m: MetricResult): string {
-  const op = m.direction === 'max' ? '≤' : '≥';
-  const hard = m.limit === undefined ? undefined : `${op} ${formatValue(m.limit, m.unit)}`;
-  const soft = m.warn === undefined ? undefined : `warn ${op} ${formatValue(m.warn, m.unit)}`;
-  if (hard && soft) return `${hard} (${soft})`;
-  return hard ?? soft ?? '—';
 }
 
 function compressionLines(model: ModelReport): string[] {
@@ -141,37 +124,23 @@ function compressionLines(model: ModelReport): string[] {
     const original = m.original ?? m.value;
     const change = (m.value - original) / original;
     const saved = original === 0 ? '' : ` (${change > 0 ? '+' : ''}${formatPercent(change)})`;
-    return `${code(m.key)} ${formatValue(m.value, m.unit)} vs ${formatValue(original, m.unit)}${saved}`;
+    return `${code(m.key)} ${valueCell(m.unit, m.value)} vs ${valueCell(m.unit, original)}${saved}`;
   });
   return [`- **Compressed vs original:** ${items.join(', ')}`];
 }
 
 function latencyLines(model: ModelReport): string[] {
-  const ab = model.latencyComparison;
-  if (!ab) return [];
-  const icon = { faster: '🟢', same: '⚪', slower: '🔴', inconclusive: '❔' }[ab.verdict];
-  const against = ab.against === 'base' ? 'the base branch' : 'the uncompressed original';
-  return [
-    `- **Latency vs ${against}:** ${icon} ${ab.verdict}, median ${ratio(ab.ratio)} ` +
-      `(${formatPercent(ab.confidence, 0)} CI ${ratio(ab.ci[0])} – ${ratio(ab.ci[1])}; allowed +${formatPercent(ab.threshold, 0)})`,
-  ];
+  if (!model.latencyComparison) return [];
+  const { against, result } = latencyComparisonText(model.latencyComparison);
+  return [`- **Latency vs ${against}:** ${result}`];
 }
 
 function budgetChangeLines(model: ModelReport): string[] {
-  return (model.budgetChanges ?? []).map((c) => {
-    const from = c.from === undefined ? undefined : formatValue(c.from, c.unit);
-    const to = c.to === undefined ? undefined : formatValue(c.to, c.unit);
-    if (from === undefined && to !== undefined) return `- ✏️ ${code(c.key)} budget added in this PR: ${to}`;
-    if (from !== undefined && to === undefined) return `- ✏️ ${code(c.key)} budget removed in this PR (was ${from})`;
-    const verb = (c.from ?? 0) < (c.to ?? 0) ? 'raised' : 'lowered';
-    return `- ✏️ ${code(c.key)} budget ${verb} ${from ?? '?'} → ${to ?? '?'} in this PR`;
-  });
+  return (model.budgetChanges ?? []).map((c) => `- ${budgetChangeText(c, ' in this PR')}`);
 }
 
 function weightDetails(model: ModelReport): string {
-  const rows = model.weights.slice(0, WEIGHT_ROWS).map((w) =>
-    `| ${code(w.name)} | ${escapeMarkdown(`[${w.shape.join(', ')}]`)} | ${escapeMarkdown(w.dtype)} | ${formatBytes(w.bytes)} | ${formatPercent(w.share)} |`,
-  );
+  const rows = model.weights.slice(0, WEIGHT_ROWS).map((w) => `| ${weightCells(w).join(' | ')} |`);
   const more = model.weights.length > WEIGHT_ROWS ? `\n\n${model.weights.length - WEIGHT_ROWS} smaller weights not shown.` : '';
   return [
     `<details><summary>What takes the space: largest weights of <code>${escapeHtml(model.name)}</code></summary>`,
@@ -219,12 +188,4 @@ function truncate(report: Report, head: readonly string[], footer: string, max: 
   // an entity, where a cut would turn escaped text back into markup.
   const cut = body.slice(0, max - note.length - 4);
   return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}\n\n${note}\n`;
-}
-
-function formatValue(value: number, unit: MetricUnit): string {
-  return Number.isNaN(value) ? 'not measured' : formatUnit(unit, value);
-}
-
-function ratio(r: number): string {
-  return `${r.toFixed(2)}×`;
 }

@@ -1,12 +1,9 @@
-import { formatPercent, formatValue } from '../config/units.js';
-import { metricInfo } from '../config/metrics.js';
+import { formatValue } from '../format.js';
 import { baseCommitWords } from './base-words.js';
+import { budgetCell, budgetChangeText, latencyComparisonText, metricLabel, optionalValueCell, renderNote, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
-import type { MetricResult, MetricStatus, ModelReport, PrecisionChoice, Report, Verdict } from './types.js';
-
-export const VERDICT_ICON: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥' };
-export const STATUS_ICON: Readonly<Record<MetricStatus, string>> = { pass: '✅', warn: '⚠️', fail: '❌', 'no-budget': '➖' };
+import type { ModelReport, PrecisionChoice, Report } from './types.js';
 
 /** How many weights the "what takes the space" table lists. */
 const TOP_WEIGHTS = 10;
@@ -37,12 +34,12 @@ function renderModel(model: ModelReport): string[] {
   const lines = [head, '', `| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
   for (const m of model.metrics) {
     const cells = [
-      metricLabel(m),
-      ...(hasBase ? [m.base === undefined ? '' : formatValue(m.unit, m.base)] : []),
-      ...(hasOriginal ? [m.original === undefined ? '' : formatValue(m.unit, m.original)] : []),
-      Number.isNaN(m.value) ? 'not measured' : formatValue(m.unit, m.value),
+      metricLabel(m.key),
+      ...(hasBase ? [optionalValueCell(m.unit, m.base)] : []),
+      ...(hasOriginal ? [optionalValueCell(m.unit, m.original)] : []),
+      valueCell(m.unit, m.value),
       budgetCell(m),
-      `${STATUS_ICON[m.status]} ${m.status}`,
+      statusCell(m.status),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -50,11 +47,11 @@ function renderModel(model: ModelReport): string[] {
   const broken = model.metrics.filter((m) => m.status === 'fail' || m.status === 'warn');
   if (broken.length > 0) {
     lines.push('');
-    for (const m of broken) lines.push(`- ${STATUS_ICON[m.status]} **${metricLabel(m)}**: ${escapeMarkdown(m.message)}`);
+    for (const m of broken) lines.push(`- ${STATUS_ICON[m.status]} **${metricLabel(m.key)}**: ${escapeMarkdown(m.message)}`);
   }
   if (model.notes.length > 0) {
     lines.push('');
-    for (const note of model.notes) lines.push(`- ${escapeMarkdown(note)}`);
+    for (const note of model.notes) lines.push(`- ${renderNote(note)}`);
   }
   if (model.precision && model.precision.length > 0) lines.push('', renderPrecision(model.precision));
   const changed = renderWeightChanges(model);
@@ -62,9 +59,7 @@ function renderModel(model: ModelReport): string[] {
   if (model.weights.length > 0) {
     lines.push('', `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`, '');
     lines.push('| weight | shape | dtype | bytes | share |', '| --- | --- | --- | ---: | ---: |');
-    for (const w of model.weights.slice(0, TOP_WEIGHTS)) {
-      lines.push(`| ${codeSpan(w.name)} | ${w.shape.length === 0 ? 'scalar' : w.shape.join('×')} | ${escapeMarkdown(w.dtype)} | ${formatValue('bytes', w.bytes)} | ${formatPercent(w.share)} |`);
-    }
+    for (const w of model.weights.slice(0, TOP_WEIGHTS)) lines.push(`| ${weightCells(w).join(' | ')} |`);
     lines.push('', '</details>');
   }
   return lines;
@@ -80,17 +75,10 @@ function contextLines(model: ModelReport): string[] {
   }
   if (base?.status === 'new') lines.push('- Base: new model, nothing to compare with');
   if (base?.status === 'unavailable') lines.push(`- Base: could not compare (${escapeMarkdown(base.reason)})`);
-  for (const c of model.budgetChanges ?? []) {
-    const from = c.from === undefined ? 'none' : formatValue(c.unit, c.from);
-    const to = c.to === undefined ? 'none' : formatValue(c.unit, c.to);
-    lines.push(`- Budget ${codeSpan(c.key)} changed: ${from} → ${to}`);
-  }
-  const ab = model.latencyComparison;
-  if (ab) {
-    const against = ab.against === 'base' ? 'the base branch' : 'the uncompressed original';
-    lines.push(
-      `- Latency against ${against}: ${ab.verdict}, ratio ${ab.ratio.toFixed(3)} (${Math.round(ab.confidence * 100)}% CI ${ab.ci[0].toFixed(3)} – ${ab.ci[1].toFixed(3)}; allowed +${formatPercent(ab.threshold)})`,
-    );
+  for (const c of model.budgetChanges ?? []) lines.push(`- ${budgetChangeText(c, '')}`);
+  if (model.latencyComparison) {
+    const { against, result } = latencyComparisonText(model.latencyComparison);
+    lines.push(`- Latency against ${against}: ${result}`);
   }
   return lines.length > 0 ? ['', ...lines] : [];
 }
@@ -111,21 +99,4 @@ function renderPrecision(precision: readonly PrecisionChoice[]): string {
     '',
     '</details>',
   ].join('\n');
-}
-
-/** The metric's label; an unknown key (from a report artifact) is shown as its escaped self. */
-function metricLabel(m: MetricResult): string {
-  return escapeMarkdown(rawMetricLabel(m));
-}
-
-function rawMetricLabel(m: MetricResult): string {
-  return m.key.startsWith('size-increase.') ? `${metricInfo(m.key.slice('size-increase.'.length)).label} growth` : m.key === 'latency.increase' ? 'latency change' : metricInfo(m.key).label;
-}
-
-function budgetCell(m: MetricResult): string {
-  const parts: string[] = [];
-  const sign = m.direction === 'max' ? '≤' : '≥';
-  if (m.limit !== undefined) parts.push(`${sign} ${formatValue(m.unit, m.limit)}`);
-  if (m.warn !== undefined) parts.push(`warn ${sign} ${formatValue(m.unit, m.warn)}`);
-  return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-import { formatBytes } from '../config/units.js';
+import { formatBytes } from '../format.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { ModelReport } from './types.js';
 

@@ -3,6 +3,7 @@
  * `instantiate` loads a model on the runtime started last.
  */
 import { MeasureError, errorMessage } from '../errors.js';
+import { note } from '../note.js';
 import { cpuRuntime } from './cpu/index.js';
 import { tfjsBackend } from './tfjs/backend.js';
 import { tensorflowGpuRuntime, tensorflowRuntime } from './tfjs-node/index.js';
@@ -60,7 +61,7 @@ async function startRuntime(name: RuntimeName, options: StartOptions): Promise<R
       return await RUNTIMES.tensorflow.start(options);
     } catch (error) {
       const wasm = await RUNTIMES.wasm.start(options);
-      return { ...wasm, note: `runtime auto chose wasm: ${firstSentence(errorMessage(error))}` };
+      return { ...wasm, note: note`runtime auto chose wasm: ${firstSentence(errorMessage(error))}` };
     }
   }
   const runtime = Object.hasOwn(RUNTIMES, name) ? RUNTIMES[name] : undefined;

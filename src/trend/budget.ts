@@ -3,9 +3,11 @@
  * given fraction away from the median of the last default-branch points from the same environment. A median of
  * many commits does not drift with one noisy run the way a single base measurement does.
  */
+import { formatValue } from '../format.js';
 import { modelVerdict, overallVerdict } from '../judge/judge.js';
 import type { Environment, MetricResult, ModelReport, Report } from '../report/types.js';
-import { environmentLabel, formatValue, median, selectSeries } from './series.js';
+import { midpointMedian } from '../measure/stats.js';
+import { environmentLabel, selectSeries } from './series.js';
 import type { ModelHistory, TrendRecord } from './types.js';
 
 /** Default-branch points the median is taken over. */
@@ -59,7 +61,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
     if (now === undefined) {
       return { key, status: 'skip', threshold, points, message: `${key}: not measured in this run, trend budget skipped` };
     }
-    const mid = median(series.points.map((p) => p.value));
+    const mid = midpointMedian(series.points.map((p) => p.value));
     if (mid === undefined || points < TREND_BUDGET_MIN_POINTS) {
       const where = series.excluded > 0 ? ` from ${environmentLabel(series.environment ?? input.environment)}` : '';
       return {
@@ -84,7 +86,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
       change,
       threshold,
       points,
-      message: `${key}: ${formatValue(now.value, now.unit)} is ${signed} against the median ${formatValue(mid, now.unit)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
+      message: `${key}: ${formatValue(now.unit, now.value)} is ${signed} against the median ${formatValue(now.unit, mid)} of the last ${points} default-branch points, which ${verb} the ${pct} trend budget`,
     };
   });
 }

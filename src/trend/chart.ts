@@ -2,8 +2,9 @@
  * Trend charts for places with no image host: a Mermaid `xychart-beta` per metric for the PR comment (GitHub
  * renders it), and one sparkline line per metric for the job summary and logs.
  */
+import { formatValue } from '../format.js';
 import type { Environment, MetricResult, ModelReport } from '../report/types.js';
-import { environmentLabel, formatValue, scaleFor, selectSeries, type Series } from './series.js';
+import { environmentLabel, scaleFor, selectSeries, type Series } from './series.js';
 import type { TrendRecord } from './types.js';
 
 /** Metrics charted by default. */
@@ -51,8 +52,8 @@ export function renderTrendMermaid(input: TrendChartInput): string {
     }
     const title = [
       `${input.current.name} · ${series.key}`,
-      now === undefined ? '' : `this PR ${formatValue(now.value, series.unit)}`,
-      now?.limit === undefined ? '' : `budget ${formatValue(now.limit, series.unit)}`,
+      now === undefined ? '' : `this PR ${formatValue(series.unit, now.value)}`,
+      now?.limit === undefined ? '' : `budget ${formatValue(series.unit, now.limit)}`,
     ].filter(Boolean);
     const lines = [
       '```mermaid',
@@ -98,11 +99,11 @@ export function renderTrendText(input: TrendChartInput): string {
       const hi = Math.max(...values);
       const last = values.at(-1) ?? 0;
       const parts = [
-        `min ${formatValue(lo, series.unit)}`,
-        `max ${formatValue(hi, series.unit)}`,
-        `last ${formatValue(last, series.unit)}`,
+        `min ${formatValue(series.unit, lo)}`,
+        `max ${formatValue(series.unit, hi)}`,
+        `last ${formatValue(series.unit, last)}`,
       ];
-      if (now !== undefined) parts.push(`this PR ${formatValue(now.value, series.unit)}${change(now.value, last)}`);
+      if (now !== undefined) parts.push(`this PR ${formatValue(series.unit, now.value)}${change(now.value, last)}`);
       const note = excludedNote(series);
       return `${input.current.name} ${series.key} ${sparkline(values)} ${parts.join(' · ')} (${values.length} point${values.length === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
     })

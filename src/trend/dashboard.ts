@@ -4,7 +4,8 @@
  * several legs of a job matrix get a leg selector (radio buttons and CSS, still no script): each leg's sections
  * draw only that leg's records, so two machines are never drawn as one line.
  */
-import { dependsOnEnvironment, environmentLabel, formatValue, legsOf, recordsOfLeg } from './series.js';
+import { formatValue } from '../format.js';
+import { dependsOnEnvironment, environmentLabel, legsOf, recordsOfLeg } from './series.js';
 import { esc, renderSvgChart, SERIES_COLORS, type ChartSeries } from './svg-chart.js';
 import type { ModelHistory, TrendRecord } from './types.js';
 
@@ -98,7 +99,7 @@ function modelSection(history: ModelHistory, tableRows: number, leg?: { readonly
       color: SERIES_COLORS[i % SERIES_COLORS.length] ?? '#000',
       points: dedupe(rs).map((r) => {
         const value = r.metrics[key]?.value ?? 0;
-        const tip = `${r.sha.slice(0, 7)} · ${r.date.slice(0, 16).replace('T', ' ')} · ${formatValue(value, unit)}${r.rerun ? ' (re-run)' : ''}`;
+        const tip = `${r.sha.slice(0, 7)} · ${r.date.slice(0, 16).replace('T', ' ')} · ${formatValue(unit, value)}${r.rerun ? ' (re-run)' : ''}`;
         return { x: xOf.get(r.sha) ?? 0, value, tip };
       }),
     }));
@@ -117,7 +118,7 @@ function modelSection(history: ModelHistory, tableRows: number, leg?: { readonly
         ? `<figcaption class="legend">${series
             .filter(() => series.length > 1)
             .map((s) => `<span><i style="background:${s.color}"></i>${esc(s.label)}</span>`)
-            .join('')}${limit === undefined ? '' : `<span><i style="background:#C0392B"></i>budget ${esc(formatValue(limit, unit))}</span>`}</figcaption>`
+            .join('')}${limit === undefined ? '' : `<span><i style="background:#C0392B"></i>budget ${esc(formatValue(unit, limit))}</span>`}</figcaption>`
         : '';
     return `<figure data-metric="${esc(key)}">${svg}${legend}</figure>`;
   });
@@ -142,7 +143,7 @@ function recordTable(records: readonly TrendRecord[]): string {
   const rows = records.map((r) => {
     const cells = keys.map((k) => {
       const m = r.metrics[k];
-      return `<td>${m === undefined ? '' : esc(formatValue(m.value, m.unit))}</td>`;
+      return `<td>${m === undefined ? '' : esc(formatValue(m.unit, m.value))}</td>`;
     });
     const sha = `<code>${esc(r.sha.slice(0, 7))}</code>${r.rerun ? ' re-run' : ''}`;
     return `<tr><td>${esc(r.date.slice(0, 10))}</td><td class="l">${sha}</td>${cells.join('')}<td class="l">${esc(r.environment ? environmentLabel(r.environment) : '')}</td><td>${esc(r.tool)}</td></tr>`;

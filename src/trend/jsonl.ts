@@ -5,10 +5,8 @@
  * understand it.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_HISTORY_ENTRIES } from '../config/defaults.js';
 import { TREND_SCHEMA_VERSION, type ModelHistory, type TrendRecord } from './types.js';
-
-/** Default bound on lines per history file. */
-export const DEFAULT_MAX_ENTRIES = 500;
 
 type LineKind = { kind: 'record'; record: TrendRecord } | { kind: 'newer' } | { kind: 'corrupt' };
 
@@ -49,7 +47,7 @@ export function parseHistory(model: string, text: string, truncated = false): Mo
  * whose sha is already in the file (or earlier in `records`) is written with `rerun: true`. Existing lines, valid
  * or not, are kept byte for byte unless compaction thins them.
  */
-export function appendHistory(text: string, records: readonly TrendRecord[], maxEntries = DEFAULT_MAX_ENTRIES): string {
+export function appendHistory(text: string, records: readonly TrendRecord[], maxEntries = DEFAULT_HISTORY_ENTRIES): string {
   return new TextDecoder().decode(appendHistoryBytes(new TextEncoder().encode(text), records, maxEntries));
 }
 
@@ -60,7 +58,7 @@ export const MAX_LINE_BYTES = 64 * 1024;
  * {@link appendHistory} on the file's bytes: a line that is not valid UTF-8 is kept byte for byte (decoding it to
  * text would replace its bytes with U+FFFD for good), and counts as unreadable.
  */
-export function appendHistoryBytes(bytes: Uint8Array, records: readonly TrendRecord[], maxEntries = DEFAULT_MAX_ENTRIES): Uint8Array {
+export function appendHistoryBytes(bytes: Uint8Array, records: readonly TrendRecord[], maxEntries = DEFAULT_HISTORY_ENTRIES): Uint8Array {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const raw = new Map<string, Uint8Array>();
   const lines: string[] = [];

@@ -94,31 +94,14 @@ export function selectSeries(records: readonly TrendRecord[], key: string, optio
   };
 }
 
-/** The median of the values (undefined for none). */
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const hi = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? hi) + hi) / 2;
-}
-
-/** A display scale for a unit: sizes in kB/MB (1000-based), times in ms, fractions and counts as they are. */
+/** A display scale for a unit: sizes in KB/MB (1000-based, as src/format.ts writes them), times in ms, fractions and counts as they are. */
 export function scaleFor(unit: MetricUnit | undefined, max: number): { readonly divisor: number; readonly label: string } {
   if (unit === 'bytes') {
     if (max >= 1e6) return { divisor: 1e6, label: 'MB' };
-    if (max >= 1e3) return { divisor: 1e3, label: 'kB' };
+    if (max >= 1e3) return { divisor: 1e3, label: 'KB' };
     return { divisor: 1, label: 'B' };
   }
   if (unit === 'ms') return { divisor: 1, label: 'ms' };
   if (unit === 'count' && max >= 1e6) return { divisor: 1e6, label: 'M' };
   return { divisor: 1, label: '' };
-}
-
-/** A value with its unit, three significant digits: `4.21 MB`, `12.3 ms`, `0.999`. */
-export function formatValue(value: number, unit: MetricUnit | undefined): string {
-  const { divisor, label } = scaleFor(unit, Math.abs(value));
-  const scaled = value / divisor;
-  const text = Math.abs(scaled) >= 100 ? scaled.toFixed(0) : Number(scaled.toPrecision(3)).toString();
-  return label ? `${text} ${label}` : text;
 }

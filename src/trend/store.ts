@@ -12,11 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { gitError, runGit, type GitResult } from '../git/run-git.js';
-import { appendHistoryBytes, DEFAULT_MAX_ENTRIES, historyFileName, parseHistory } from './jsonl.js';
+import { DEFAULT_HISTORY_BRANCH, DEFAULT_HISTORY_ENTRIES } from '../config/defaults.js';
+import { appendHistoryBytes, historyFileName, parseHistory } from './jsonl.js';
 import type { ModelHistory, TrendLog, TrendRecord } from './types.js';
 
 /** Default data branch. */
-export const DEFAULT_HISTORY_BRANCH = 'model-budget-data';
 /** Default bound on one history file read for a PR: 1 MiB of its tail (≈ 1,000 records). */
 export const DEFAULT_MAX_READ_BYTES = 1024 * 1024;
 
@@ -102,7 +102,7 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
       if (pushed !== undefined && tip.commit === pushed) {
         return { status: 'written', commit: pushed, attempts: attempt - 1, files: [...byFile.keys()] };
       }
-      const commit = await buildCommit(options, tip.commit, byFile, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+      const commit = await buildCommit(options, tip.commit, byFile, options.maxEntries ?? DEFAULT_HISTORY_ENTRIES);
       // To the remote's URL, not its name: a push to a named remote would create a remote-tracking ref of the user's.
       const push = await runGit(
         ['push', '--porcelain', '--no-verify', await pushUrlOf(options), `${commit}:refs/heads/${branch}`],

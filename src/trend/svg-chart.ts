@@ -3,8 +3,9 @@
  * needs no script, no network and nothing resolved from node_modules at run time (which a bundled `dist/` does not
  * have), and it prints and archives as it looks.
  */
+import { formatValue } from '../format.js';
 import type { MetricUnit } from '../report/types.js';
-import { formatValue, scaleFor } from './series.js';
+import { scaleFor } from './series.js';
 
 export interface ChartPoint {
   /** Position on the shared commit axis (0 = oldest commit shown). */
@@ -76,7 +77,7 @@ export function renderSvgChart(input: SvgChartInput): string {
   if (input.limit !== undefined) {
     const y = fmt(sy(input.limit));
     parts.push(
-      `<line x1="${m.left}" x2="${width - m.right}" y1="${y}" y2="${y}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4" class="limit"><title>budget ${esc(formatValue(input.limit, input.unit))}</title></line>`,
+      `<line x1="${m.left}" x2="${width - m.right}" y1="${y}" y2="${y}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4" class="limit"><title>budget ${esc(formatValue(input.unit, input.limit))}</title></line>`,
     );
   }
   for (const series of input.series) {

@@ -4,9 +4,9 @@
  * fail a budget check.
  */
 import type { Report } from '../report/types.js';
-import { DEFAULT_MAX_ENTRIES } from './jsonl.js';
+import { DEFAULT_HISTORY_BRANCH, DEFAULT_HISTORY_ENTRIES } from '../config/defaults.js';
 import { buildTrendRecords } from './record.js';
-import { appendRecords, DEFAULT_HISTORY_BRANCH, readHistory, type AppendResult, type ReadResult } from './store.js';
+import { appendRecords, readHistory, type AppendResult, type ReadResult } from './store.js';
 import type { TrendContext, TrendLog } from './types.js';
 
 /** Input `record`: `auto` records on push to the default branch only; `always` on every push; `never` not at all. */
@@ -45,7 +45,7 @@ export async function recordTrend(report: Report, options: RecordTrendOptions, l
   return appendRecords(records, {
     workspace: options.workspace,
     branch: options.branch ?? DEFAULT_HISTORY_BRANCH,
-    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    maxEntries: options.maxEntries ?? DEFAULT_HISTORY_ENTRIES,
     log,
   });
 }

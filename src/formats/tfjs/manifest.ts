@@ -1,18 +1,8 @@
 import type { io } from '@tensorflow/tfjs';
 import { ModelLoadError } from '../../errors.js';
 import { parseLfsPointer } from '../../model/lfs.js';
-import { QUANTIZED_DTYPES, WEIGHT_DTYPES, type TfjsFlavour } from '../../model/types.js';
-
-/** Bytes per element of each storage dtype (strings are variable: 4-byte length prefix + bytes each). */
-export const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  float32: 4,
-  int32: 4,
-  bool: 1,
-  complex64: 8,
-  uint8: 1,
-  uint16: 2,
-  float16: 2,
-};
+import { bytesPerValue, isQuantizedDtype, QUANTIZED_DTYPES, WEIGHT_DTYPES } from '../../dtypes.js';
+import type { TfjsFlavour } from '../../model/types.js';
 
 /** Largest element count accepted for one tensor (2^28 float32 = 1 GiB); anything bigger is not a real model. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
@@ -113,7 +103,7 @@ function checkSpec(value: unknown, where: string, fail: (m: string) => never): i
   if (quantization !== undefined) {
     const q = quantization as Record<string, unknown> | null;
     const qd = q?.['dtype'];
-    if (typeof qd !== 'string' || !(QUANTIZED_DTYPES as readonly string[]).includes(qd)) {
+    if (typeof qd !== 'string' || !isQuantizedDtype(qd)) {
       fail(`${label} has unknown quantization dtype ${JSON.stringify(qd)} (known: ${QUANTIZED_DTYPES.join(', ')})`);
     }
     if (qd !== 'float16' && (!Number.isFinite(q?.['scale']) || !Number.isFinite(q?.['min']))) {
@@ -128,7 +118,7 @@ function checkSpec(value: unknown, where: string, fail: (m: string) => never): i
 export function specBytes(spec: io.WeightsManifestEntry): number | undefined {
   if (spec.dtype === 'string') return undefined;
   const storage = spec.quantization?.dtype ?? spec.dtype;
-  const size = DTYPE_BYTES[storage] ?? 4;
+  const size = bytesPerValue(storage) ?? 4;
   return spec.shape.reduce((a, b) => a * b, 1) * size;
 }
 

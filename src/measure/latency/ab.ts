@@ -56,7 +56,7 @@ export interface AbResult {
 /**
  * Times `baseline` and `candidate` in interleaved rounds and judges the ratio median(candidate)/median(baseline).
  * Warm-up runs both alternately; then each round runs both once in a seeded random order, until `minRuns` rounds AND
- * `minSeconds` have passed (capped by `maxSeconds`). `timeoutSeconds` bounds the whole comparison.
+ * `minMs` have passed (capped by `maxMs`). `timeoutMs` bounds the whole comparison.
  * Throws `MeasureError` naming the side that failed or hung.
  */
 export async function compareLatency<B, C>(
@@ -73,14 +73,14 @@ export async function compareLatency<B, C>(
   const setTimer = ports.setTimer ?? realTimer;
   const random = seededRandom(seed);
 
-  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, candidate.name, { now, setTimer });
-  const common = { timeoutSeconds: o.timeoutSeconds, deadline };
+  const deadline = new ModelDeadline(o.timeoutMs, candidate.name, { now, setTimer });
+  const common = { timeoutMs: o.timeoutMs, deadline };
   const runBase = createRunOnce(baseline.runnable, baseline.inputs, { ...common, model: baseline.name });
   const runCand = createRunOnce(candidate.runnable, candidate.inputs, { ...common, model: candidate.name });
 
   const warmStart = now();
   // At least one pair: the first inference (compilation, weight upload) is never a sample.
-  for (let i = 0; i < Math.max(1, o.warmupRuns) || now() - warmStart < o.warmupSeconds * 1000; i++) {
+  for (let i = 0; i < Math.max(1, o.warmupRuns) || now() - warmStart < o.warmupMs; i++) {
     await runBase();
     await runCand();
   }
@@ -96,8 +96,8 @@ export async function compareLatency<B, C>(
   let stoppedBy: AbResult['stoppedBy'] = 'min-runs-and-seconds';
   for (;;) {
     const elapsed = now() - start;
-    if (baselineMs.length >= o.minRuns && elapsed >= o.minSeconds * 1000) break;
-    if (baselineMs.length >= 1 && elapsed >= o.maxSeconds * 1000) {
+    if (baselineMs.length >= o.minRuns && elapsed >= o.minMs) break;
+    if (baselineMs.length >= 1 && elapsed >= o.maxMs) {
       stoppedBy = 'max-seconds';
       break;
     }

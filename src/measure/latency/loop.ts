@@ -1,6 +1,6 @@
 /**
  * The benchmark loop, after TFLite's `benchmark_model`: warm up (runs AND seconds), then timed runs until both
- * `minRuns` and `minSeconds` are reached, capped by `maxSeconds`, the whole thing bounded by a per-model timeout.
+ * `minRuns` and `minMs` are reached, capped by `maxMs`, the whole thing bounded by a per-model timeout.
  * One run is whatever `Runnable.run` does — for an `Executable`: predict / execute, read every output back, dispose.
  * The clock, tensor-memory probe, RSS probe, profiler and timers are injected so the control flow is testable; the
  * memory probe and profiler default to the runnable's own (an `Executable` has both).
@@ -63,7 +63,7 @@ export interface LatencyStats {
   readonly samplesMs: readonly number[];
   readonly summary: LatencySummary;
   /** Wall time of the timed phase, in seconds. */
-  readonly timedSeconds: number;
+  readonly timedMs: number;
   /** `max-seconds`: the cap stopped the loop before `minRuns` were reached (fewer samples than asked). */
   readonly stoppedBy: 'min-runs-and-seconds' | 'max-seconds';
   readonly memory: MemoryStats;
@@ -98,22 +98,22 @@ export async function runLatencyLoop<I>(
   const profile = ports.profile ?? ((f: () => Promise<void>) => (runnable.profile ? runnable.profile(f) : unprofiled(f)));
   const setTimer = ports.setTimer ?? realTimer;
 
-  const deadline = new ModelDeadline(o.timeoutSeconds * 1000, o.model, { now, setTimer });
+  const deadline = new ModelDeadline(o.timeoutMs, o.model, { now, setTimer });
   const startTensors = memory().numTensors;
   let peakTensorBytes = memory().numBytes;
 
-  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutSeconds: o.timeoutSeconds, deadline });
+  const runOnce = createRunOnce(runnable, inputs, { model: o.model, timeoutMs: o.timeoutMs, deadline });
   const sampleMemory = (): void => {
     peakTensorBytes = Math.max(peakTensorBytes, memory().numBytes);
   };
 
-  // Warm-up: the first run alone (its time is reported), then until warmupRuns AND warmupSeconds.
+  // Warm-up: the first run alone (its time is reported), then until warmupRuns AND warmupMs.
   const firstStart = now();
   await runOnce();
   const firstInferenceMs = now() - firstStart;
   sampleMemory();
   let warmupRuns = 1;
-  while (warmupRuns < o.warmupRuns || now() - firstStart < o.warmupSeconds * 1000) {
+  while (warmupRuns < o.warmupRuns || now() - firstStart < o.warmupMs) {
     await runOnce();
     sampleMemory();
     warmupRuns += 1;
@@ -124,8 +124,8 @@ export async function runLatencyLoop<I>(
   let stoppedBy: LatencyStats['stoppedBy'] = 'min-runs-and-seconds';
   for (;;) {
     const elapsed = now() - timedStart;
-    if (samplesMs.length >= o.minRuns && elapsed >= o.minSeconds * 1000) break;
-    if (samplesMs.length >= 1 && elapsed >= o.maxSeconds * 1000) {
+    if (samplesMs.length >= o.minRuns && elapsed >= o.minMs) break;
+    if (samplesMs.length >= 1 && elapsed >= o.maxMs) {
       stoppedBy = 'max-seconds';
       break;
     }
@@ -134,7 +134,7 @@ export async function runLatencyLoop<I>(
     samplesMs.push(now() - t0);
     sampleMemory();
   }
-  const timedSeconds = (now() - timedStart) / 1000;
+  const timedMs = now() - timedStart;
 
   // Always one profiled run: its peakBytes is the only view of the activations alive inside an inference, so every
   // model's peak memory is measured the same way whether or not its ops are listed.
@@ -147,7 +147,7 @@ export async function runLatencyLoop<I>(
     warmupRuns,
     samplesMs,
     summary: summarize(samplesMs),
-    timedSeconds,
+    timedMs,
     stoppedBy,
     memory: { peakTensorBytes, peakRssBytes: maxRssBytes(), leakedTensors: memory().numTensors - startTensors },
     ...(ops ? { ops } : {}),

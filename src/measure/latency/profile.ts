@@ -1,5 +1,6 @@
 /** "Where the time goes": kernel times of one profiled run, grouped by op. */
-import { formatValue } from '../../config/units.js';
+import { formatValue } from '../../format.js';
+import { noteText } from '../../note.js';
 
 /** Time spent in one kind of op (kernel) during one inference. */
 export interface OpTime {
@@ -57,6 +58,6 @@ export function describeOps(ops: readonly OpTime[], inferenceMs: number): string
   // most the shown whole.
   const whole = floorTo(inferenceMs, shownStep(inferenceMs));
   const part = (ms: number): number => floorTo(ms, Math.max(shownStep(ms), shownStep(whole)));
-  const parts = ops.map((o) => `${o.op} ${Math.floor(o.share * 100 + 1e-9)}% (${formatValue('ms', part(o.share * inferenceMs))})`);
+  const parts = ops.map((o) => `${noteText(o.op)} ${Math.floor(o.share * 100 + 1e-9)}% (${formatValue('ms', part(o.share * inferenceMs))})`);
   return `where the time goes (share of kernel time; its part of the ${formatValue('ms', whole)} p50): ${parts.join(', ')}`;
 }

@@ -3,9 +3,9 @@ import { MeasureError, errorMessage } from '../../errors.js';
 import type { ModelDeadline } from '../deadline.js';
 
 /** The error every timed-out model gets. */
-export function timeoutError(model: string, timeoutSeconds: number): MeasureError {
+export function timeoutError(model: string, timeoutMs: number): MeasureError {
   return new MeasureError(
-    `${model}: benchmarking did not finish within the ${timeoutSeconds} s timeout; ` +
+    `${model}: benchmarking did not finish within the ${timeoutMs / 1000} s timeout; ` +
       'raise benchmark.timeout, lower benchmark.runs / max-seconds, or use a smaller input shape',
   );
 }
@@ -17,10 +17,10 @@ export function timeoutError(model: string, timeoutSeconds: number): MeasureErro
 export function createRunOnce<I>(
   runnable: { run(inputs: I): Promise<unknown> },
   inputs: I,
-  context: { model: string; timeoutSeconds: number; deadline: ModelDeadline },
+  context: { model: string; timeoutMs: number; deadline: ModelDeadline },
 ): () => Promise<void> {
-  const { model, timeoutSeconds, deadline } = context;
-  const expired = (): MeasureError => timeoutError(model, timeoutSeconds);
+  const { model, timeoutMs, deadline } = context;
+  const expired = (): MeasureError => timeoutError(model, timeoutMs);
   return async () => {
     try {
       await deadline.race('benchmarking', () => runnable.run(inputs), expired);

@@ -33,7 +33,8 @@ test('check --base <ref> compares the working tree with the merge base, as the A
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/\| size on disk \| 231\.8 KB \| 231\.8 KB \| 132\.2 KB \| ≤ 150 KB \| ✅ pass \|/);
   expect(result.stdout).toMatch(/- Base: compared with the merge base `[0-9a-f]{12}`/);
-  expect(result.stdout).toContain('- Budget `size` changed: 300 KB → 150 KB');
+  // The job summary words a budget edit as the PR comment does (src/report/cells.ts), without "in this PR".
+  expect(result.stdout).toContain('- ✏️ `size` budget lowered 300 KB → 150 KB');
 });
 
 test('check --base with an unknown ref or outside git says what to do', async () => {

@@ -11,7 +11,7 @@ import { abVerdict } from '../../../src/measure/stats.js';
 import { loadModel } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
-const short = { warmupRuns: 3, warmupSeconds: 0, minRuns: 64, minSeconds: 0.2, maxSeconds: 10 };
+const short = { warmupRuns: 3, warmupMs: 0, minRuns: 64, minMs: 200, maxMs: 10_000 };
 
 function expectSaneDistribution(s: { n: number; min: number; p50: number; p90: number; p99: number; max: number; mean: number }): void {
   expect(s.n).toBeGreaterThanOrEqual(64);
@@ -57,7 +57,7 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
   it('peak memory is measured the same way with or without the op list: activations inside an inference count', async () => {
     await selectRuntime(runtime);
     const model = await loadModel(corpusModel('human-gender').path);
-    const quick = { warmupRuns: 1, warmupSeconds: 0, minRuns: 2, minSeconds: 0, maxSeconds: 5 };
+    const quick = { warmupRuns: 1, warmupMs: 0, minRuns: 2, minMs: 0, maxMs: 5000 };
     const listed = await benchmarkModel(model, { ...quick, profileOps: 10 });
     const unlisted = await benchmarkModel(model, { ...quick, profileOps: 0 });
     // Weights as the runtime holds them: float32 after dequantization (int32 for int32 weights).
@@ -70,9 +70,9 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
   it('esrgan-slim-x2 (layers) at 16×16, capped by max-seconds', async () => {
     await selectRuntime(runtime);
     const model = await loadModel(corpusModel('esrgan-slim-x2').path);
-    const stats = await benchmarkModel(model, { ...short, maxSeconds: 3, inputShapes: { LR: [1, 16, 16, 3] } });
+    const stats = await benchmarkModel(model, { ...short, maxMs: 3000, inputShapes: { LR: [1, 16, 16, 3] } });
     // On a busy machine the 3 s cap may stop the loop first; it must then say so.
-    if (stats.stoppedBy === 'max-seconds') expect(stats.timedSeconds).toBeGreaterThanOrEqual(3);
+    if (stats.stoppedBy === 'max-seconds') expect(stats.timedMs).toBeGreaterThanOrEqual(3000);
     else expectSaneDistribution(stats.summary);
     expect(stats.summary.min).toBeLessThanOrEqual(stats.summary.p50);
     expect(stats.memory.leakedTensors).toBe(0);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { makeInputs } from '../../../src/measure/inputs.js';
-import { loadModel } from '../../../src/model/load.js';
+import { loadModel } from '../../../src/formats/index.js';
 import { runOnHost } from '../../../src/runtimes/host.js';
 import { RUNTIMES, RUNTIME_NAMES, instantiate, runtimeMemory, selectRuntime } from '../../../src/runtimes/index.js';
 import { corpusModel } from '../../helpers/corpus.js';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatBytes, formatCount, formatMs, formatValue, parseCount, parseDuration, parseNumber, parsePercent, parseSize } from '../../../src/config/units.js';
+import { parseCount, parseDuration, parseNumber, parsePercent, parseSize } from '../../../src/config/units.js';
+import { formatBytes, formatCount, formatMs, formatValue } from '../../../src/format.js';
 
 // The edges of every unit: where one branch hands over to the next, exponents, and values that only look right.
 describe('parsing at the edges', () => {

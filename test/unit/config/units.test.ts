@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatValue, parseCount, parseDuration, parsePercent, parseSize } from '../../../src/config/units.js';
+import { parseCount, parseDuration, parsePercent, parseSize } from '../../../src/config/units.js';
+import { formatValue } from '../../../src/format.js';
 
 describe('units', () => {
   test.each([

@@ -23,7 +23,7 @@ function world(baseMs: number, candMs: number, seed = 5) {
   return { base: side('base', baseMs), cand: side('cand', candMs), ports: { now: () => clock }, order };
 }
 
-const quick = { warmupRuns: 2, warmupSeconds: 0, minRuns: 64, minSeconds: 0.5 };
+const quick = { warmupRuns: 2, warmupMs: 0, minRuns: 64, minMs: 500 };
 
 describe('compareLatency', () => {
   const table: { what: string; input: [number, number, number]; expected: string }[] = [
@@ -66,6 +66,6 @@ describe('compareLatency', () => {
   it('a hung baseline times out', async () => {
     const w = world(10, 10);
     const hung: AbSide = { ...w.base, name: 'base.json', runnable: { run: () => new Promise(() => undefined) } };
-    await expect(compareLatency(hung, w.cand, { timeoutSeconds: 0.05 }, w.ports)).rejects.toThrow(/^base\.json: .*timeout/);
+    await expect(compareLatency(hung, w.cand, { timeoutMs: 50 }, w.ports)).rejects.toThrow(/^base\.json: .*timeout/);
   });
 });

@@ -35,7 +35,7 @@ describe('runLatencyLoop', () => {
   it('warms up, then runs until min runs AND min seconds', async () => {
     // First run 50 ms (compilation), then 10 ms each.
     const w = fakeWorld([50, 10]);
-    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 1, warmupRuns: 5, warmupSeconds: 0.1, profileOps: 0 }, w.ports);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minMs: 1000, warmupRuns: 5, warmupMs: 100, profileOps: 0 }, w.ports);
     expect(stats.firstInferenceMs).toBe(50);
     // 50 ms + 10 ms × k ≥ 100 ms and ≥ 5 runs → 6 runs.
     expect(stats.warmupRuns).toBe(6);
@@ -43,7 +43,7 @@ describe('runLatencyLoop', () => {
     expect(stats.samplesMs).toHaveLength(100);
     expect(stats.summary.p50).toBe(10);
     expect(stats.stoppedBy).toBe('min-runs-and-seconds');
-    expect(stats.timedSeconds).toBe(1);
+    expect(stats.timedMs).toBe(1000);
     // 6 warm-up + 100 timed + the profiled run that measures peak memory.
     expect(w.calls()).toBe(107);
     expect(stats.ops).toBeUndefined();
@@ -51,20 +51,20 @@ describe('runLatencyLoop', () => {
 
   it('min runs wins when runs are slow', async () => {
     const w = fakeWorld([1]);
-    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 0.01, profileOps: 0 }, w.ports);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minMs: 10, profileOps: 0 }, w.ports);
     expect(stats.samplesMs).toHaveLength(64);
   });
 
   it('max seconds caps a slow model below min runs and says so', async () => {
     const w = fakeWorld([400]);
-    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minSeconds: 1, maxSeconds: 2, profileOps: 0 }, w.ports);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 64, minMs: 1000, maxMs: 2000, profileOps: 0 }, w.ports);
     expect(stats.samplesMs).toHaveLength(5); // 0, 400, 800, 1200, 1600 < 2000 → 5 runs
     expect(stats.stoppedBy).toBe('max-seconds');
   });
 
   it('reports memory, leaks and the top ops of a profiled run', async () => {
     const w = fakeWorld([5], 2);
-    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minSeconds: 0, warmupRuns: 1, warmupSeconds: 0, profileOps: 1 }, w.ports);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minMs: 0, warmupRuns: 1, warmupMs: 0, profileOps: 1 }, w.ports);
     expect(stats.memory.peakRssBytes).toBe(123_456);
     expect(stats.memory.peakTensorBytes).toBe(5000);
     // 1 warm-up + 3 timed + 1 profiled run, each leaking 2 tensors.
@@ -74,7 +74,7 @@ describe('runLatencyLoop', () => {
 
   it('measures the peak inside an inference even when no ops are listed, so every model is measured the same way', async () => {
     const w = fakeWorld([5]);
-    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minSeconds: 0, warmupRuns: 1, warmupSeconds: 0, profileOps: 0 }, w.ports);
+    const stats = await runLatencyLoop(w.runnable, [], { minRuns: 3, minMs: 0, warmupRuns: 1, warmupMs: 0, profileOps: 0 }, w.ports);
     // tf.memory() after each run sees at most 1000 + 5 bytes; the profiled inference peaked at 5000.
     expect(stats.memory.peakTensorBytes).toBe(5000);
     expect(stats.ops).toBeUndefined();
@@ -98,7 +98,7 @@ describe('runLatencyLoop', () => {
       queueMicrotask(callback);
       return { cancel: () => undefined };
     };
-    const error = await runLatencyLoop(runnable, [], { model: 'hung.json', timeoutSeconds: 30 }, { now: () => 0, setTimer }).catch((e: unknown) => e);
+    const error = await runLatencyLoop(runnable, [], { model: 'hung.json', timeoutMs: 30_000 }, { now: () => 0, setTimer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MeasureError);
     expect((error as Error).message).toMatch(/^hung\.json: benchmarking did not finish within the 30 s timeout/);
     // The hung run was raced against what was left of the 30 s, not waited for.
@@ -110,7 +110,7 @@ describe('runLatencyLoop', () => {
     const runnable: Runnable = {
       run: () => (++calls <= 2 ? Promise.resolve([]) : new Promise(() => undefined)),
     };
-    const options = { model: 'p.json', warmupRuns: 1, warmupSeconds: 0, minRuns: 1, minSeconds: 0, timeoutSeconds: 0.05, profileOps: 3 };
+    const options = { model: 'p.json', warmupRuns: 1, warmupMs: 0, minRuns: 1, minMs: 0, timeoutMs: 50, profileOps: 3 };
     await expect(runLatencyLoop(runnable, [], options, { now: () => 0 })).rejects.toThrow(/^p\.json: .*timeout/);
     expect(calls).toBe(3);
     expect(tf.engine().state.profiling).toBe(false);
@@ -118,7 +118,7 @@ describe('runLatencyLoop', () => {
 
   it('times out between runs once the clock passes the deadline', async () => {
     const w = fakeWorld([1000]);
-    const error = await runLatencyLoop(w.runnable, [], { model: 'slow', timeoutSeconds: 3, minRuns: 64 }, w.ports).catch((e: unknown) => e);
+    const error = await runLatencyLoop(w.runnable, [], { model: 'slow', timeoutMs: 3000, minRuns: 64 }, w.ports).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MeasureError);
     expect(w.calls()).toBe(3);
   });
@@ -126,18 +126,18 @@ describe('runLatencyLoop', () => {
 
 describe('resolveLatencyOptions', () => {
   it('fills defaults that make a p90 defensible', () => {
-    expect(resolveLatencyOptions({})).toMatchObject({ minRuns: 64, minSeconds: 1, warmupRuns: 5 });
+    expect(resolveLatencyOptions({})).toMatchObject({ minRuns: 64, minMs: 1000, warmupRuns: 5 });
   });
 
   const bad: { what: string; input: Parameters<typeof resolveLatencyOptions>[0]; expected: RegExp }[] = [
     { what: 'zero runs', input: { minRuns: 0 }, expected: /runs is 0; it must be a whole number/ },
     { what: 'fractional runs', input: { minRuns: 2.5 }, expected: /runs is 2\.5/ },
     { what: 'absurd runs', input: { minRuns: 1e9 }, expected: /runs is 1000000000/ },
-    { what: 'negative min-seconds', input: { minSeconds: -1 }, expected: /min-seconds is -1/ },
-    { what: 'zero max-seconds', input: { maxSeconds: 0 }, expected: /max-seconds is 0/ },
-    { what: 'max below min', input: { minSeconds: 5, maxSeconds: 2 }, expected: /at least min-seconds/ },
-    { what: 'absurd timeout', input: { timeoutSeconds: 1e6 }, expected: /timeout is 1000000/ },
-    { what: 'NaN seconds', input: { warmupSeconds: Number.NaN }, expected: /warmup-seconds is NaN/ },
+    { what: 'negative min-seconds', input: { minMs: -1000 }, expected: /min-seconds is -1/ },
+    { what: 'zero max-seconds', input: { maxMs: 0 }, expected: /max-seconds is 0/ },
+    { what: 'max below min', input: { minMs: 5000, maxMs: 2000 }, expected: /at least min-seconds/ },
+    { what: 'absurd timeout', input: { timeoutMs: 1_000_000_000 }, expected: /timeout is 1000000/ },
+    { what: 'NaN seconds', input: { warmupMs: Number.NaN }, expected: /warmup-seconds is NaN/ },
     { what: 'negative warm-up', input: { warmupRuns: -1 }, expected: /warmup is -1/ },
   ];
   it.each(bad)('rejects $what', ({ input, expected }) => {

@@ -7,21 +7,21 @@ describe('resolveLatencyOptions: defaults', () => {
     expect(resolveLatencyOptions({})).toEqual({
       model: 'model',
       warmupRuns: 5,
-      warmupSeconds: 0.5,
+      warmupMs: 500,
       minRuns: 64,
-      minSeconds: 1,
-      maxSeconds: 30,
-      timeoutSeconds: 120,
+      minMs: 1000,
+      maxMs: 30_000,
+      timeoutMs: 120_000,
       profileOps: 10,
     });
   });
 
   it('an option given as undefined keeps its default; keys of a wider object are not taken', () => {
     // A wider options object (the A/B options) may carry undefined values and keys of its own.
-    const wider = { minRuns: undefined, maxSeconds: 10, seed: 3 } as unknown as LatencyOptions;
+    const wider = { minRuns: undefined, maxMs: 10_000, seed: 3 } as unknown as LatencyOptions;
     const resolved = resolveLatencyOptions(wider);
     expect(resolved.minRuns).toBe(64);
-    expect(resolved.maxSeconds).toBe(10);
+    expect(resolved.maxMs).toBe(10_000);
     expect(Object.keys(resolved)).not.toContain('seed');
   });
 });
@@ -30,16 +30,16 @@ describe('resolveLatencyOptions: the edges of every range', () => {
   it.each<LatencyOptions>([
     { warmupRuns: 0 },
     { warmupRuns: 1_000_000 },
-    { warmupSeconds: 0 },
-    { warmupSeconds: 3600, maxSeconds: 3600 },
+    { warmupMs: 0 },
+    { warmupMs: 3_600_000, maxMs: 3_600_000 },
     { minRuns: 1 },
     { minRuns: 1_000_000 },
-    { minSeconds: 0 },
-    { minSeconds: 3600, maxSeconds: 3600 },
-    { minSeconds: 2, maxSeconds: 2 },
-    { maxSeconds: 0.001, minSeconds: 0 },
-    { timeoutSeconds: 3600 },
-    { timeoutSeconds: 0.5 },
+    { minMs: 0 },
+    { minMs: 3_600_000, maxMs: 3_600_000 },
+    { minMs: 2000, maxMs: 2000 },
+    { maxMs: 1, minMs: 0 },
+    { timeoutMs: 3_600_000 },
+    { timeoutMs: 500 },
     { profileOps: 0 },
     { profileOps: 1000 },
   ])('accepts %o', (options) => {
@@ -49,18 +49,18 @@ describe('resolveLatencyOptions: the edges of every range', () => {
   it.each<{ options: LatencyOptions; message: string }>([
     { options: { warmupRuns: 1_000_001 }, message: 'warmup is 1000001; it must be a whole number from 0 to 1000000' },
     { options: { warmupRuns: 0.5 }, message: 'warmup is 0.5; it must be a whole number from 0 to 1000000' },
-    { options: { warmupSeconds: -0.1 }, message: 'warmup-seconds is -0.1; it must be 0 to 3600' },
-    { options: { warmupSeconds: 3601 }, message: 'warmup-seconds is 3601; it must be 0 to 3600' },
+    { options: { warmupMs: -100 }, message: 'warmup-seconds is -0.1; it must be 0 to 3600' },
+    { options: { warmupMs: 3_601_000 }, message: 'warmup-seconds is 3601; it must be 0 to 3600' },
     { options: { minRuns: 1_000_001 }, message: 'runs is 1000001; it must be a whole number from 1 to 1000000' },
     { options: { minRuns: 0 }, message: 'runs is 0; it must be a whole number from 1 to 1000000' },
-    { options: { minSeconds: Number.POSITIVE_INFINITY }, message: 'min-seconds is Infinity; it must be 0 to 3600' },
-    { options: { minSeconds: 3601, maxSeconds: 3600 }, message: 'min-seconds is 3601; it must be 0 to 3600' },
-    { options: { maxSeconds: 3601 }, message: 'max-seconds is 3601; it must be above 0 and at most 3600' },
-    { options: { maxSeconds: -1, minSeconds: 0 }, message: 'max-seconds is -1; it must be above 0 and at most 3600' },
-    { options: { maxSeconds: 0, minSeconds: 0 }, message: 'max-seconds is 0; it must be above 0 and at most 3600' },
-    { options: { minSeconds: 2, maxSeconds: 1.5 }, message: 'max-seconds is 1.5; it must be at least min-seconds (2)' },
-    { options: { timeoutSeconds: 0 }, message: 'timeout is 0; it must be above 0 and at most 3600' },
-    { options: { timeoutSeconds: 3601 }, message: 'timeout is 3601; it must be above 0 and at most 3600' },
+    { options: { minMs: Number.POSITIVE_INFINITY }, message: 'min-seconds is Infinity; it must be 0 to 3600' },
+    { options: { minMs: 3_601_000, maxMs: 3_600_000 }, message: 'min-seconds is 3601; it must be 0 to 3600' },
+    { options: { maxMs: 3_601_000 }, message: 'max-seconds is 3601; it must be above 0 and at most 3600' },
+    { options: { maxMs: -1000, minMs: 0 }, message: 'max-seconds is -1; it must be above 0 and at most 3600' },
+    { options: { maxMs: 0, minMs: 0 }, message: 'max-seconds is 0; it must be above 0 and at most 3600' },
+    { options: { minMs: 2000, maxMs: 1500 }, message: 'max-seconds is 1.5; it must be at least min-seconds (2)' },
+    { options: { timeoutMs: 0 }, message: 'timeout is 0; it must be above 0 and at most 3600' },
+    { options: { timeoutMs: 3_601_000 }, message: 'timeout is 3601; it must be above 0 and at most 3600' },
     { options: { profileOps: -1 }, message: 'profile-ops is -1; it must be a whole number from 0 to 1000' },
     { options: { profileOps: 1001 }, message: 'profile-ops is 1001; it must be a whole number from 0 to 1000' },
     { options: { profileOps: 2.5 }, message: 'profile-ops is 2.5; it must be a whole number from 0 to 1000' },

@@ -180,7 +180,7 @@ describe('A/B and loop properties on a fake clock', () => {
   it('a candidate clearly slower is "slower", clearly faster is "faster", never the other way', async () => {
     await fc.assert(
       fc.asyncProperty(fc.double({ min: 1, max: 50, noNaN: true }), fc.double({ min: 1.3, max: 3, noNaN: true }), fc.double({ min: 0, max: 0.2, noNaN: true }), async (ms, factor, threshold) => {
-        const options = { warmupRuns: 1, warmupSeconds: 0, minRuns: 16, minSeconds: 0, threshold, resamples: 200 };
+        const options = { warmupRuns: 1, warmupMs: 0, minRuns: 16, minMs: 0, threshold, resamples: 200 };
         const slow = abWorld(ms, ms * factor);
         expect((await compareLatency(slow.base, slow.cand, options, slow.ports)).comparison.verdict).toBe('slower');
         const fast = abWorld(ms * factor, ms);
@@ -204,7 +204,7 @@ describe('A/B and loop properties on a fake clock', () => {
           const maxSeconds = 'runs' in cap ? Math.max(minSeconds, (cap.runs * runMs) / 1000) : minSeconds + cap.extra;
           let clock = 0;
           const runnable: Runnable = { run: () => ((clock += runMs), Promise.resolve([])) };
-          const stats = await runLatencyLoop(runnable, [], { warmupRuns: 1, warmupSeconds: 0, minRuns, minSeconds, maxSeconds, profileOps: 0 }, {
+          const stats = await runLatencyLoop(runnable, [], { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, profileOps: 0 }, {
             now: () => clock,
             memory: () => ({ numTensors: 0, numBytes: 0 }),
             maxRssBytes: () => 0,
@@ -223,10 +223,10 @@ describe('A/B and loop properties on a fake clock', () => {
           }
           expect(stats.samplesMs).toHaveLength(k);
           expect(stats.stoppedBy).toBe(stoppedBy);
-          expect(stats.timedSeconds).toBeLessThan(Math.max(maxSeconds, minSeconds) + runMs / 1000 + 1e-9);
+          expect(stats.timedMs).toBeLessThan(Math.max(maxSeconds, minSeconds) * 1000 + runMs + 1e-6);
           // The A/B obeys the same cap, per round of two runs.
           const w = abWorld(runMs / 2, runMs / 2);
-          const ab = await compareLatency(w.base, w.cand, { warmupRuns: 1, warmupSeconds: 0, minRuns, minSeconds, maxSeconds, resamples: 100 }, w.ports);
+          const ab = await compareLatency(w.base, w.cand, { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, resamples: 100 }, w.ports);
           expect(ab.rounds).toBe(k);
           expect(ab.stoppedBy).toBe(stoppedBy);
         },

@@ -3,6 +3,7 @@ import {
   abVerdict,
   bootstrapRatioCI,
   median,
+  midpointMedian,
   percentile,
   seededRandom,
   summarize,
@@ -34,6 +35,13 @@ describe('percentile (nearest rank)', () => {
 
   it('median of an even count is the lower middle value', () => {
     expect(median([4, 1, 3, 2])).toBe(2);
+  });
+
+  it.each([
+    { what: 'an odd count: both take the middle value', input: [3, 1, 2], expected: { median: 2, midpoint: 2 } },
+    { what: 'an even count: nearest rank takes the lower middle, the midpoint their mean', input: [4, 1, 3, 2], expected: { median: 2, midpoint: 2.5 } },
+  ])('the two medians: $what', ({ input, expected }) => {
+    expect({ median: median(input), midpoint: midpointMedian(input) }).toEqual(expected);
   });
 });
 

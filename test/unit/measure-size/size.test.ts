@@ -4,7 +4,7 @@ import { compressOnWorkers, SizeCache, type CompressJob } from '../../../src/mea
 import { executionNeeds, sizeNeeds } from '../../../src/measure/execution-stage.js';
 import { measureSize, measureSizes } from '../../../src/measure/size.js';
 import type { BudgetEntry } from '../../../src/config/types.js';
-import { METRICS } from '../../../src/config/metrics.js';
+import { METRICS } from '../../../src/metrics.js';
 import { notMeasured } from '../../../src/stages.js';
 
 const text = (s: string): { bytes: Uint8Array; role: 'manifest' } => ({ bytes: new TextEncoder().encode(s), role: 'manifest' });

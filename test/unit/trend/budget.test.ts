@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricResult, ModelReport } from '../../../src/report/types.js';
 import { judgeTrendBudgets, metricKey } from '../../../src/trend/budget.js';
-import { median, selectSeries } from '../../../src/trend/series.js';
+import { midpointMedian as median } from '../../../src/measure/stats.js';
+import { selectSeries } from '../../../src/trend/series.js';
 import { ENV_A, ENV_B, record } from './records.js';
 
 const model = (metrics: MetricResult[]): ModelReport => ({ name: 'gender', path: 'p', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] });
@@ -27,7 +28,7 @@ describe('judgeTrendBudgets', () => {
   it('says what it compared in the message', () => {
     const [result] = judgeTrendBudgets({ budgets: { size: 0.05 }, current: model([m('size', 'bytes', 1100)]), history });
     expect(result?.message).toBe(
-      'size: 1.1 kB is +9.9% against the median 1 kB of the last 20 default-branch points, which is more than the 5% trend budget',
+      'size: 1.1 KB is +9.9% against the median 1 KB of the last 20 default-branch points, which is more than the 5% trend budget',
     );
     expect(result?.status).toBe('fail');
   });

@@ -26,7 +26,7 @@ it('LiteRT behind the Runtime interface: host inputs in, named and shaped output
     expect(() => exec.place([])).toThrow(/takes 1 input\(s\), got 0/);
     const placed = exec.place(host);
     try {
-      const stats = await runLatencyLoop(exec, placed, { warmupRuns: 1, warmupSeconds: 0, minRuns: 3, minSeconds: 0, profileOps: 0 });
+      const stats = await runLatencyLoop(exec, placed, { warmupRuns: 1, warmupMs: 0, minRuns: 3, minMs: 0, profileOps: 0 });
       expect(stats.samplesMs).toHaveLength(3);
       expect(stats.memory.peakTensorBytes).toBe(0);
     } finally {

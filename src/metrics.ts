@@ -1,11 +1,20 @@
-/** The unit of a metric's value. Defined with the metrics, which config reads before anything is reported. */
-export type MetricUnit = 'bytes' | 'ms' | 'fraction' | 'count' | 'number';
+/**
+ * The shared vocabulary of measurements, at the bottom layer: what every metric key means, in which unit, and which
+ * way is good. Config, judge, report and trend all read it; it imports nothing of theirs.
+ */
+
+/** Every unit a metric is measured in: bytes (sizes, memory), ms (times), fraction (0.1 = 10%), count, number. */
+export const METRIC_UNITS = ['bytes', 'ms', 'fraction', 'count', 'number'] as const;
+export type MetricUnit = (typeof METRIC_UNITS)[number];
+
+/** `max`: lower is better and budgets are ceilings; `min`: higher is better and budgets are floors. */
+export const METRIC_DIRECTIONS = ['max', 'min'] as const;
+export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
 
 /** What every metric key means: its unit and which way is good. The judge and every renderer read this. */
 export interface MetricInfo {
   readonly unit: MetricUnit;
-  /** `max`: lower is better and budgets are ceilings; `min`: higher is better and budgets are floors. */
-  readonly direction: 'max' | 'min';
+  readonly direction: MetricDirection;
   readonly label: string;
 }
 
