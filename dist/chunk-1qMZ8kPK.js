@@ -1,1 +1,0 @@
-export{o as recordsOfLeg}from"./chunk-BVjzt5FW.js";

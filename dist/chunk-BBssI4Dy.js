@@ -1,1 +1,0 @@
-export{a as readHistory}from"./chunk-DVPTDuQD.js";

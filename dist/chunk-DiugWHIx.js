@@ -1,0 +1,1 @@
+export{n as applyTrendBudgetsToReport}from"./chunk-BKajyLcB.js";

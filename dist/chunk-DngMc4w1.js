@@ -1,0 +1,1 @@
+export{i as recordsOfLeg}from"./chunk-Dyk631ex.js";

@@ -1,0 +1,1 @@
+const e=`model-budget.yml`,t=`model-budget-data`,n={config:e,"working-directory":`.`,"report-json":``,comment:`always`,"comment-key":``,verbose:`false`,"comment-author":``,"override-label":`model-budget:accept`,mode:`check`,artifact:`model-budget-report`,leg:``,legs:``,record:`auto`,"history-branch":t,"history-max-entries":`500`};export{e as n,t as r,n as t};
