@@ -8,9 +8,8 @@ import { quantizeWeights } from '../compress/quantize.js';
 import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
 import { formatBytes, parseSize } from '../config/units.js';
 import { UsageError } from '../errors.js';
-import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
-import { loadModel } from '../formats/index.js';
-import type { LoadedModel } from '../model/types.js';
+import { detectFormat } from '../formats/index.js';
+import { savedModelFormat } from '../formats/savedmodel/format.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
@@ -58,14 +57,12 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const customLayers = stringOption(parsed, 'custom-layers');
   const signature = stringOption(parsed, 'signature');
   const inputPath = resolve(io.cwd, input);
-  let model: Pick<LoadedModel, 'artifacts' | 'format' | 'notes'> & { readonly sourceKind: string };
-  if (await isSavedModelDir(inputPath)) {
-    const converted = await convertSavedModelDir(inputPath, signature === undefined ? {} : { signature });
-    model = { artifacts: converted.artifacts, format: 'graph', notes: converted.notes, sourceKind: 'savedmodel' };
-  } else {
-    if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
-    model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
-  }
+  const format = await detectFormat(inputPath);
+  if (signature !== undefined && format !== savedModelFormat) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+  const model = await format.load(inputPath, {
+    ...(customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) }),
+    ...(signature === undefined ? {} : { signature }),
+  });
   for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {
