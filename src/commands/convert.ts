@@ -9,7 +9,6 @@ import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
 import { formatBytes, parseSize } from '../config/units.js';
 import { UsageError } from '../errors.js';
 import { detectFormat } from '../formats/index.js';
-import { savedModelFormat } from '../formats/savedmodel/format.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
 import { parseCommandArgs, stringOption } from './args.js';
 import { EXIT, type CommandIO } from './types.js';
@@ -58,7 +57,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const signature = stringOption(parsed, 'signature');
   const inputPath = resolve(io.cwd, input);
   const format = await detectFormat(inputPath);
-  if (signature !== undefined && format !== savedModelFormat) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+  if (signature !== undefined && format.hasSignatures !== true) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
   const model = await format.load(inputPath, {
     ...(customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) }),
     ...(signature === undefined ? {} : { signature }),

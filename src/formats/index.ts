@@ -52,7 +52,11 @@ export function formatOf(model: Pick<LoadedModel, 'sourceKind'>): ModelFormat {
  * `.keras` file, or a TensorFlow SavedModel folder. Everything is validated before weights are allocated; errors name the file and the fix.
  */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
-  return (await detectFormat(path)).load(path, options);
+  const format = await detectFormat(path);
+  if (options.signature !== undefined && format.hasSignatures !== true) {
+    throw new ModelLoadError(`${path} is a ${format.name} model, which has no signatures: \`signature\` applies to a SavedModel folder; remove it`, { file: path });
+  }
+  return format.load(path, options);
 }
 
 /** The files a model file names besides itself (repository paths, posix), read from its bytes: see `ModelFormat.companions`. */

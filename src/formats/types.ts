@@ -70,6 +70,8 @@ export interface ModelFormat {
   readonly name: string;
   /** The `sourceKind`s this format's `load` returns. */
   readonly sourceKinds: readonly SourceKind[];
+  /** Set when a model of this format has signatures to choose from (`LoadOptions.signature`); others refuse one. */
+  readonly hasSignatures?: true;
   /** Whether the file is this format's, judged from its content (and name). Called once, by the registry. */
   detect(probe: FileProbe): boolean;
   /**

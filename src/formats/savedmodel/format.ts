@@ -16,6 +16,7 @@ import { convertSavedModel } from './load.js';
 export const savedModelFormat: ModelFormat = {
   name: 'savedmodel',
   sourceKinds: ['savedmodel'],
+  hasSignatures: true,
   detect: ({ entries }) => entries?.includes(SAVED_MODEL_PB) === true,
   load: loadSavedModel,
   files: (model) => model.files,

@@ -65,6 +65,14 @@ describe('a folder as a model path', () => {
     expect((JSON.parse(new TextDecoder().decode(changed[0]?.bytes)) as { format: string }).format).toBe('graph-model');
   });
 
+  test('signature: applies to a SavedModel only; on another format it is refused, not ignored', async () => {
+    const gender = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender', 'model.json');
+    await expect(loadModel(gender, { signature: 'serving_default' })).rejects.toThrow(
+      `${gender} is a tfjs model, which has no signatures: \`signature\` applies to a SavedModel folder; remove it`,
+    );
+    expect((await loadModel(join(fixtures, 'module_with_multiple_signatures'), { signature: 'timestwo' })).notes?.[0]).toContain('"timestwo"');
+  });
+
   test('the files of a SavedModel folder in a commit: the graph and variables, nothing else', () => {
     const files = ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00002', 'variables/variables.data-00001-of-00002', 'README.md', 'assets/vocab.txt', 'variables/other.bin'];
     expect(folderFilesOf(files, 'models/sm')).toEqual([
