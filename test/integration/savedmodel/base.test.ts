@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -91,4 +91,23 @@ test('variables kept in Git LFS at the base: the pointer is listed, and the base
   const index = await stat(join(fixtures, 'times-three-float', 'variables', 'variables.index'));
   expect(report.models[0]?.metrics['size']?.base).toBe(pb.size + index.size + realBytes);
   expect(report.models[0]?.notes?.join('\n')).toContain('Git LFS pointers');
+});
+
+test('a variables file committed as a symbolic link is not copied out of the base commit, and the base is unavailable', async () => {
+  const dir = await repository('times-three-float', 'times-three-float', async (folder) => {
+    const data = join(folder, 'variables', 'variables.data-00000-of-00001');
+    await rm(data);
+    await symlink('/etc/hostname', data);
+  });
+  const snapshot = await materializeLocalBase({ workingDir: dir, configPath: join(dir, 'model-budget.yml'), ref: 'main' });
+  try {
+    expect([...snapshot.files].sort()).toEqual(['model-budget.yml', 'models/sm/saved_model.pb', 'models/sm/variables/variables.index']);
+  } finally {
+    await snapshot.cleanup();
+  }
+  const result = await run(dir, 'check', '--base', 'main', '--json', 'report.json');
+  expect(result.code).toBe(0);
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { models: { base?: { status: string; reason?: string } }[] };
+  expect(report.models[0]?.base?.status).toBe('unavailable');
+  expect(report.models[0]?.base?.reason).toMatch(/variables\.data-00000-of-00001 is missing/);
 });
