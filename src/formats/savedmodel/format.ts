@@ -5,7 +5,6 @@ import { countTfjsFlops } from '../tfjs/cost.js';
 import { saveModel, serializeModel } from '../tfjs/save.js';
 import { COMPRESSIONS, type LoadOptions, type ModelFormat } from '../types.js';
 import { guardedFolder, lfsSavedModelSize, SAVED_MODEL_PB, savedModelFilesOf } from './folder.js';
-import { convertSavedModel } from './load.js';
 
 /**
  * A TensorFlow SavedModel folder (`saved_model.pb` + `variables/`), recognised by the `saved_model.pb` in it. It
@@ -37,6 +36,8 @@ export const savedModelFormat: ModelFormat = {
 /** Converts the SavedModel folder `dir` (absolute), reading at most `options.maxBytes` of its files. */
 async function loadSavedModel(dir: string, options: LoadOptions): Promise<LoadedModel> {
   const folder = guardedFolder(dir, options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES);
+  // The protobuf descriptors and the converter are loaded only when a SavedModel is.
+  const { convertSavedModel } = await import('./load.js');
   const converted = await convertSavedModel(folder.read, dir, options.signature === undefined ? {} : { signature: options.signature });
   return { format: 'graph', artifacts: converted.artifacts, path: dir, sourceKind: 'savedmodel', files: folder.files(), notes: converted.notes };
 }
