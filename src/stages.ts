@@ -30,9 +30,13 @@ export interface StageContext {
   readonly deadline: ModelDeadline;
 }
 
-/** The loader's options from a model's config: `limits.model-size` and `custom-layers`. */
-export function loadOptionsOf(spec: Pick<ModelSpec, 'limits' | 'customLayers'>): LoadOptions {
-  return { maxBytes: spec.limits['model-size'], ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }) };
+/** The loader's options from a model's config: `limits.model-size`, `custom-layers` and `signature`. */
+export function loadOptionsOf(spec: Pick<ModelSpec, 'limits' | 'customLayers' | 'signature'>): LoadOptions {
+  return {
+    maxBytes: spec.limits['model-size'],
+    ...(spec.customLayers === undefined ? {} : { customLayers: spec.customLayers }),
+    ...(spec.signature === undefined ? {} : { signature: spec.signature }),
+  };
 }
 
 /**
@@ -40,7 +44,7 @@ export function loadOptionsOf(spec: Pick<ModelSpec, 'limits' | 'customLayers'>):
  * "Limits"). A typo in an input name is a config error at its line, found here even when nothing runs the model.
  */
 export async function loadStage(
-  spec: Pick<ModelSpec, 'path' | 'absPath' | 'limits' | 'customLayers' | 'configuredInputs'>,
+  spec: Pick<ModelSpec, 'path' | 'absPath' | 'limits' | 'customLayers' | 'signature' | 'configuredInputs'>,
   ctx: Pick<StageContext, 'step' | 'deadline'>,
 ): Promise<LoadedModel> {
   ctx.step(`loading ${spec.path}`);

@@ -9,9 +9,7 @@ import { isQuantizedDtype, QUANTIZED_DTYPES, type QuantizedDtype } from '../dtyp
 import { parseSize } from '../config/units.js';
 import { formatBytes } from '../format.js';
 import { UsageError } from '../errors.js';
-import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
-import { loadModel } from '../formats/index.js';
-import type { LoadedModel } from '../model/types.js';
+import { detectFormat } from '../formats/index.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
 import { plainNote } from '../note.js';
 import { parseCommandArgs, stringOption } from './args.js';
@@ -60,14 +58,12 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const customLayers = stringOption(parsed, 'custom-layers');
   const signature = stringOption(parsed, 'signature');
   const inputPath = resolve(io.cwd, input);
-  let model: Pick<LoadedModel, 'artifacts' | 'format' | 'notes'> & { readonly sourceKind: string };
-  if (await isSavedModelDir(inputPath)) {
-    const converted = await convertSavedModelDir(inputPath, signature === undefined ? {} : { signature });
-    model = { artifacts: converted.artifacts, format: 'graph', notes: converted.notes, sourceKind: 'savedmodel' };
-  } else {
-    if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
-    model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
-  }
+  const format = await detectFormat(inputPath);
+  if (signature !== undefined && format.hasSignatures !== true) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+  const model = await format.load(inputPath, {
+    ...(customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) }),
+    ...(signature === undefined ? {} : { signature }),
+  });
   for (const note of model.notes ?? []) io.stderr(`note: ${plainNote(note)}\n`);
   let artifacts = model.artifacts;
   if (dtype !== undefined) {

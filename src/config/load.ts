@@ -22,6 +22,8 @@ export interface ModelSpec {
   readonly path: string;
   readonly absPath: string;
   readonly customLayers?: string;
+  /** `signature:` of a SavedModel folder. */
+  readonly signature?: string;
   readonly compress?: CompressConfig | 'auto';
   readonly output?: string;
   readonly inputs?: InputsConfig;
@@ -163,6 +165,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       path: m.path,
       absPath: resolveFrom(dir, m.path),
       ...(m['custom-layers'] === undefined ? {} : { customLayers: resolveFrom(dir, m['custom-layers']) }),
+      ...(m.signature === undefined ? {} : { signature: m.signature }),
       ...(m.compress === undefined ? {} : { compress: m.compress }),
       ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),

@@ -323,8 +323,10 @@ export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 export const modelSchema = z.strictObject({
   name: z.string().min(1).max(100),
-  /** model.json of a TF.js model, or a Keras `.h5` / `.keras` file; relative to the config's folder. */
+  /** model.json of a TF.js model, a Keras `.h5` / `.keras` file, or a TensorFlow SavedModel folder; relative to the config's folder. */
   path: z.string().min(1),
+  /** The signature of a SavedModel `path:` to check; default `serving_default`. Other formats have none. */
+  signature: z.string().min(1).optional(),
   /** A JS module that registers custom layers with `tf.serialization.registerClass`. */
   'custom-layers': z.string().optional(),
   /** `auto`, or the techniques to apply. Budgets then apply to the compressed model. */

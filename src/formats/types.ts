@@ -9,11 +9,16 @@ import type { FlopsOptions, FlopsReport } from './cost.js';
 export const COMPRESSIONS = ['optimize', 'fold-batchnorm', 'prune-channels', 'prune', 'quantize', 'auto'] as const;
 export type CompressionName = (typeof COMPRESSIONS)[number];
 
-/** What detection looks at: the path the user named and the file's first bytes (at most {@link PROBE_BYTES}). */
+/**
+ * What detection looks at: the path the user named and the file's first bytes (at most {@link PROBE_BYTES}); for a
+ * folder, the names in it instead (and an empty `head`).
+ */
 export interface FileProbe {
-  /** Absolute path of the model file. */
+  /** Absolute path of the model file or folder (a repository path, posix, when the probe comes from a git commit). */
   readonly path: string;
   readonly head: Uint8Array;
+  /** Set when `path` is a folder: the names of the entries directly in it. File formats claim no folder. */
+  readonly entries?: readonly string[];
 }
 
 /** Bytes of a model file read for detection. */
@@ -22,6 +27,8 @@ export const PROBE_BYTES = 8;
 export interface LoadOptions {
   /** A JS module registering custom layers (used by the Keras loader). */
   readonly customLayers?: string;
+  /** The SavedModel signature to convert (config key `signature`); default `serving_default`. */
+  readonly signature?: string;
   /**
    * Most bytes one model may make us read or allocate (`limits.model-size`): its files on disk together, a Keras
    * archive inflated, the weights an HDF5 file or the layer configs declare. Default 1 GiB.
@@ -63,6 +70,8 @@ export interface ModelFormat {
   readonly name: string;
   /** The `sourceKind`s this format's `load` returns. */
   readonly sourceKinds: readonly SourceKind[];
+  /** Set when a model of this format has signatures to choose from (`LoadOptions.signature`); others refuse one. */
+  readonly hasSignatures?: true;
   /** Whether the file is this format's, judged from its content (and name). Called once, by the registry. */
   detect(probe: FileProbe): boolean;
   /**
@@ -75,9 +84,11 @@ export interface ModelFormat {
   /**
    * The other files a model file names (TF.js: the shards its manifest lists), as posix paths relative to the
    * repository, read from the file's bytes without loading it; unsafe entries are left out (`load` reports them).
-   * Used to copy a model out of a git commit. `path` is the model file's repository path (posix).
+   * Used to copy a model out of a git commit. `path` is the model file's repository path (posix). For a folder
+   * model, `bytes` is empty and `entries` lists the files under the folder in the commit (posix paths relative to it,
+   * subfolders included).
    */
-  companions(bytes: Uint8Array, path: string): readonly string[];
+  companions(bytes: Uint8Array, path: string, entries?: readonly string[]): readonly string[];
   /**
    * Size on disk as Git LFS pointers say the real files are, when some of the model's files are pointers;
    * `undefined` when none is, or when it cannot be known.

@@ -1,7 +1,7 @@
 /**
  * The base side of a pull request: the commit the checked-out tree is compared with (see base-commit.ts), and a snapshot of the files
- * the check needs at that commit (the base's `model-budget.yml`, and each model's files — a model.json + shards — for the
- * models named by the head config and by the base config), written to a temporary folder with the same layout as
+ * the check needs at that commit (the base's `model-budget.yml`, and each model's files — a model.json + shards, or a
+ * SavedModel folder's saved_model.pb + variables — for the models named by the head config and by the base config), written to a temporary folder with the same layout as
  * the repository. A model absent at the base commit is simply absent there (the engine calls it a new model). Files
  * stored in Git LFS come out of `git` as pointers: they are kept, and listed so the size stage can say so.
  */
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { BaseRefError, errorMessage } from '../errors.js';
-import { companionsOf } from '../formats/index.js';
+import { companionsOf, folderFilesOf } from '../formats/index.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
 import { parseLfsPointer } from '../model/lfs.js';
@@ -77,6 +77,11 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
     };
     if (baseConfig) await copy(configRepoPath);
     for (const modelPath of modelPaths) {
+      if ((await objectType(repoDir, ref, modelPath)) === 'tree') {
+        // A folder model (a SavedModel): the files its format takes from what the folder holds at the base commit.
+        for (const file of folderFilesOf(await treeFiles(repoDir, ref, modelPath), modelPath)) await copy(file);
+        continue;
+      }
       const modelJson = await copy(modelPath);
       // The files the model file names (a model.json's shards), as its format lists them.
       for (const shard of modelJson ? companionsOf(modelJson, modelPath) : []) await copy(shard);
@@ -152,17 +157,33 @@ async function readHeadFile(file: string): Promise<string> {
   return readFile(file, 'utf8').catch(() => '');
 }
 
+/** What `ref:path` is (`blob`, `tree`, …), or '' when it does not exist there. */
+async function objectType(repoDir: string, ref: string, path: string): Promise<string> {
+  return gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+}
+
+/** The files under the folder `ref:path` (posix paths relative to it, subfolders included; links and submodules left out). */
+async function treeFiles(repoDir: string, ref: string, path: string): Promise<string[]> {
+  const listing = await gitBytes(repoDir, ['ls-tree', '-r', '-z', `${ref}:${path}`]);
+  return listing
+    .toString('utf8')
+    .split('\0')
+    .flatMap((line) => {
+      // "<mode> <type> <object>\t<path>": regular files only (mode 100644 / 100755), never a symbolic link (120000).
+      const match = /^(100644|100755) blob [0-9a-f]+\t(.+)$/s.exec(line);
+      return match?.[2] === undefined ? [] : [match[2]];
+    });
+}
+
 /** The blob at `ref:path`, or undefined when the path does not exist there (or is not a file). */
 async function readBlob(repoDir: string, ref: string, path: string): Promise<Buffer | undefined> {
-  const type = await gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
-  if (type !== 'blob') return undefined;
+  if ((await objectType(repoDir, ref, path)) !== 'blob') return undefined;
   return gitBytes(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);
 }
 
 /** Streams `ref:path` to `target`; returns the first KiB (all of a .json file: to spot pointers and list a model's files) or undefined when absent. */
 async function writeBlob(repoDir: string, ref: string, path: string, target: string): Promise<Buffer | undefined> {
-  const type = await gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
-  if (type !== 'blob') return undefined;
+  if ((await objectType(repoDir, ref, path)) !== 'blob') return undefined;
   await mkdir(dirname(target), { recursive: true });
   if (path.endsWith('.json')) {
     const bytes = await gitBytes(repoDir, ['cat-file', 'blob', `${ref}:${path}`]);

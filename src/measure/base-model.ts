@@ -2,6 +2,7 @@ import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
 import { lfsModelSize, loadModel } from '../formats/index.js';
+import type { LoadOptions } from '../formats/types.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison } from '../report/types.js';
 import { compressAsConfigured, describeCompress, type CompressSetting } from './compress-stage.js';
@@ -38,7 +39,7 @@ export function baseCompressSetting(spec: ModelSpec, base: BaseLocation | undefi
 export async function prepareBase(
   spec: ModelSpec,
   base: BaseLocation | undefined,
-  loadOptions: { customLayers?: string },
+  loadOptions: LoadOptions,
   step: (what: string) => void,
   /** The model's deadline; without one, `benchmark.timeout` from now. */
   deadline?: ModelDeadline,

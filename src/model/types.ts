@@ -4,11 +4,12 @@ import type { io } from '@tensorflow/tfjs';
 export type TfjsFlavour = 'layers' | 'graph';
 
 /** Where a model came from on disk; `formatOf` (src/formats/index.ts) maps it to the format that loaded it. */
-export type SourceKind = 'tfjs' | 'keras-h5' | 'keras-zip';
+export type SourceKind = 'tfjs' | 'keras-h5' | 'keras-zip' | 'savedmodel';
 
 /**
- * What a file is to its model: `manifest` (TF.js model.json: topology and weight manifest), `weights` (a shard the
- * manifest lists), `archive` (one file holding both, a Keras `.h5` or `.keras`).
+ * What a file is to its model: `manifest` (TF.js model.json: topology and weight manifest; a SavedModel's
+ * saved_model.pb and variables.index), `weights` (a shard the manifest lists; a SavedModel's variables.data-*),
+ * `archive` (one file holding both, a Keras `.h5` or `.keras`).
  */
 export type FileRole = 'manifest' | 'weights' | 'archive';
 
@@ -27,10 +28,13 @@ export interface ModelFile {
 export interface LoadedModel {
   readonly format: TfjsFlavour;
   readonly artifacts: io.ModelArtifacts;
-  /** The model file the user named (model.json, .h5 or .keras), absolute. */
+  /** The model file the user named (model.json, .h5 or .keras) or SavedModel folder, absolute. */
   readonly path: string;
   readonly sourceKind: SourceKind;
-  /** model.json and every shard (or the single Keras file), in manifest order, each with its role. */
+  /**
+   * model.json and every shard (or the single Keras file; or a SavedModel's saved_model.pb, variables.index and
+   * variables.data-* files), in manifest order, each with its role.
+   */
   readonly files: readonly ModelFile[];
   /** What the loader changed to make the model loadable (e.g. Keras training-only settings dropped): report notes. */
   readonly notes?: readonly string[];

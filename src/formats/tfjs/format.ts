@@ -9,13 +9,14 @@ import { saveModel, serializeModel } from './save.js';
 
 /**
  * TF.js layers and graph models: a model.json (topology + weights manifest) and the weight shards it lists. It is
- * the registry's last format and claims any file the others do not, so that its loader explains what is wrong
+ * the registry's last format and claims any file (never a folder) the others do not, so that its loader explains what is wrong
  * with a file that is no model at all ("not valid JSON", "a Git LFS pointer", …).
  */
 export const tfjsFormat: ModelFormat = {
   name: 'tfjs',
   sourceKinds: ['tfjs'],
-  detect: () => true,
+  // Every file, never a folder.
+  detect: ({ entries }) => entries === undefined,
   load: (path, options) => loadTfjsModel(path, options.maxBytes),
   files: (model) => model.files,
   companions: shardPathsOf,

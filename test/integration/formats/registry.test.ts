@@ -31,10 +31,12 @@ describe('detection, once, by content', () => {
     expect((await detectFormat(file)).name).toBe(expected);
   });
 
-  test('a folder and a missing file are refused before any format sees them', async () => {
+  test('a folder no format claims and a missing file are refused', async () => {
     const dir = await scratch();
     await expect(detectFormat(dir)).rejects.toThrow(ModelLoadError);
-    await expect(detectFormat(dir)).rejects.toThrow(`${dir} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file)`);
+    await expect(detectFormat(dir)).rejects.toThrow(
+      `${dir} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)`,
+    );
     await expect(detectFormat(join(dir, 'absent.json'))).rejects.toThrow(/absent\.json not found\. Check `path` in model-budget\.yml/);
   });
 
@@ -42,7 +44,7 @@ describe('detection, once, by content', () => {
     const tfjs = await loadModel(gender);
     const keras = await loadModel(fixture('k2-mlp-sequential.h5'));
     expect([formatOf(tfjs).name, formatOf(keras).name]).toEqual(['tfjs', 'keras']);
-    expect(FORMATS.map((f) => f.name)).toEqual(['keras', 'tfjs']);
+    expect(FORMATS.map((f) => f.name)).toEqual(['savedmodel', 'keras', 'tfjs']);
     // Every source kind belongs to exactly one format.
     const kinds = FORMATS.flatMap((f) => f.sourceKinds);
     expect(new Set(kinds).size).toBe(kinds.length);
