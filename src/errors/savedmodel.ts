@@ -1,0 +1,4 @@
+import type { CatalogEntry } from './entry.js';
+
+export const SAVEDMODEL_ERRORS = {
+} as const satisfies Record<`savedmodel/${string}`, CatalogEntry>;
