@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { quantizeWeights } from '../compress/quantize.js';
 import { QUANTIZE_DTYPES, type QuantizeDtype } from '../compress/select.js';
 import { formatBytes, parseSize } from '../config/units.js';
-import { UsageError } from '../errors.js';
+import { problem, UsageError } from '../errors.js';
 import { convertSavedModelDir, isSavedModelDir } from '../formats/savedmodel/load.js';
 import { loadModel } from '../model/load.js';
 import type { LoadedModel } from '../model/types.js';
@@ -25,14 +25,14 @@ const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json|saved_mode
 function quantizeOption(raw: string | undefined): QuantizeDtype | undefined {
   if (raw === undefined) return undefined;
   if ((QUANTIZE_DTYPES as readonly string[]).includes(raw)) return raw as QuantizeDtype;
-  throw new UsageError(`--quantize expects one of ${QUANTIZE_DTYPES.join(', ')}; got "${raw}"`);
+  throw new UsageError(problem('cli/bad-flag-value', { flag: 'quantize', expected: `one of ${QUANTIZE_DTYPES.join(', ')}`, value: raw }));
 }
 
 function shardOption(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_SHARD_BYTES;
   const parsed = parseSize(/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
   if (!parsed.ok || parsed.value < 1) {
-    throw new UsageError(`--shard-size expects ${parsed.ok ? 'at least 1 byte' : parsed.expected}, got "${raw}"`);
+    throw new UsageError(problem('cli/bad-number', { flag: 'shard-size', expected: parsed.ok ? 'at least 1 byte' : parsed.expected, value: raw }));
   }
   return parsed.value;
 }
@@ -51,7 +51,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   }
   const [input, outDir, ...extra] = parsed.positionals;
   if (input === undefined || outDir === undefined || extra.length > 0) {
-    throw new UsageError(`convert takes an input model and an output folder.\n${USAGE}`);
+    throw new UsageError(problem('cli/convert-arguments', { usage: USAGE }));
   }
   const dtype = quantizeOption(stringOption(parsed, 'quantize'));
   const shardBytes = shardOption(stringOption(parsed, 'shard-size'));
@@ -63,7 +63,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
     const converted = await convertSavedModelDir(inputPath, signature === undefined ? {} : { signature });
     model = { artifacts: converted.artifacts, format: 'graph', notes: converted.notes, sourceKind: 'savedmodel' };
   } else {
-    if (signature !== undefined) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+    if (signature !== undefined) throw new UsageError(problem('cli/signature-not-savedmodel', { input }));
     model = await loadModel(inputPath, customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) });
   }
   for (const note of model.notes ?? []) io.stderr(`note: ${note}\n`);
