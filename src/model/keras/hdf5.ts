@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 // maps every path onto the real disk (NODERAWFS), so opening a file there meant writing a copy to `/`, which a
 // non-root user may not do and a killed run leaves behind. The ESM build embeds its wasm and runs in Node as is.
 import h5wasm, { type Dataset, type Group } from 'h5wasm';
-import { firstLine, MESSAGES, ModelBudgetError, ModelLoadError } from '../../errors.js';
+import { firstLine, ModelBudgetError, ModelLoadError, problem } from '../../errors.js';
 import { checkHdf5Length } from './detect.js';
 
 /** HDF5 type classes as h5wasm reports them in `metadata.type`. */
@@ -61,7 +61,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       h5 = new h5wasm.File(name, 'r');
     } catch (error) {
-      throw new ModelLoadError(MESSAGES.hdf5Unreadable(file, hdf5Reason(error)), { file, cause: error });
+      throw new ModelLoadError(problem('keras/hdf5-unreadable', { file, detail: hdf5Reason(error) }), { file, cause: error });
     }
     try {
       const result = read(h5);
@@ -80,10 +80,10 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
       // Only libhdf5's own errors mean the file is damaged; ours pass through. It aborts (a WebAssembly
       // RuntimeError) on some damage, e.g. a variable-length string it cannot free.
       if (isWasmAbort(error)) {
-        throw new ModelLoadError(MESSAGES.hdf5Damaged(file, `libhdf5 aborted on it: ${firstLine(error.message)}`), { file, cause: error });
+        throw new ModelLoadError(problem('keras/hdf5-damaged', { file, detail: `libhdf5 aborted on it: ${firstLine(error.message)}` }), { file, cause: error });
       }
       if (error instanceof ModelBudgetError || !isHdf5Error(error)) throw error;
-      throw new ModelLoadError(MESSAGES.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
+      throw new ModelLoadError(problem('keras/hdf5-damaged', { file, detail: hdf5Reason(error) }), { file, cause: error });
     }
   } finally {
     fs.open = open;
