@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { BaseRefError, errorMessage } from '../errors.js';
+import { BaseRefError, errorMessage, ModelBudgetError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { errorAnnotations, reportAnnotations, type Annotation } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
@@ -246,7 +246,8 @@ async function reportError(error: unknown, where: ErrorContext, ports: ActionPor
   const message = errorMessage(error);
   for (const annotation of errorAnnotations(error, where.toRepoPath)) core.annotate(annotation);
   core.setOutput('verdict', 'error');
-  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n`;
+  const example = error instanceof ModelBudgetError && error.example !== undefined ? `\nFor example, in model-budget.yml:\n\n${fencedCode(error.example.trimEnd())}\n` : '';
+  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n${example}`;
   core.setOutput('markdown', markdown);
   const report: Report = { schemaVersion: 1, verdict: 'error', config: relative(where.workingDir, where.configPath) || where.inputs.config, models: [], tool: { name: 'model-budget', version: VERSION } };
   const json = { ...(ports.toReportJson(report) as object), error: message };
