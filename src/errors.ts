@@ -13,6 +13,7 @@ import { PLACEHOLDER, type CatalogEntry, type Placeholders } from './errors/entr
 import { GITHUB_ERRORS } from './errors/github.js';
 import { KERAS_ERRORS } from './errors/keras.js';
 import { MODEL_ERRORS } from './errors/model.js';
+import { OUTPUT_ERRORS } from './errors/output.js';
 import { RUNTIME_ERRORS } from './errors/runtime.js';
 import { SAVEDMODEL_ERRORS } from './errors/savedmodel.js';
 import { TFLITE_ERRORS } from './errors/tflite.js';
@@ -29,6 +30,7 @@ export const CATALOG = {
   ...SAVEDMODEL_ERRORS,
   ...TFLITE_ERRORS,
   ...COMPRESS_ERRORS,
+  ...OUTPUT_ERRORS,
   ...RUNTIME_ERRORS,
   ...CHECK_ERRORS,
   ...GITHUB_ERRORS,

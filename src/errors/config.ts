@@ -12,7 +12,7 @@ models:
 export const CONFIG_ERRORS = {
   'config/invalid': {
     message: 'the config does not match the schema (each problem is on its own line, at its file:line:column)',
-    fix: 'correct each key named; docs/config.md lists every key',
+    fix: 'correct each key named; the README\'s "Configuration" lists every key',
   },
   'config/too-large': {
     message: 'is {bytes} bytes; a config over 1 MiB is refused',
