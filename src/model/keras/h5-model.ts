@@ -1,5 +1,5 @@
 import type { Group } from 'h5wasm';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { LinkRefusedError, type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, stringAttr, stringListAttr } from './hdf5.js';
 import { translateKeras3Config } from './keras3-config.js';
 import { checkLayerClasses } from './layer-check.js';
@@ -62,11 +62,11 @@ function readLayerGroups(weightsGroup: Group, file: string, budget: ReadBudget):
         dataset = childDataset(group, name);
       } catch (error) {
         if (error instanceof LinkRefusedError) throw error;
-        throw new ModelLoadError(`${file}: cannot read "${where}" (the file is corrupt); re-save the model`, { file, cause: error });
+        throw new ModelLoadError(problem('keras/h5-unreadable-object', { file, where }), { file, cause: error });
       }
       if (!dataset) {
         throw new ModelLoadError(
-          `${file}: layer "${layer}" lists weight "${name}" but the file has no such dataset; re-save the model`,
+          problem('keras/h5-weight-missing', { file, layer, name }),
           { file },
         );
       }
