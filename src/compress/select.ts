@@ -3,7 +3,7 @@
  * flags choose: glob patterns (fnmatch: `*` crosses `/`) per dtype, one dtype may take every weight the others do
  * not name (the fallthrough, written `"*"`), and two dtypes naming one weight is an error.
  */
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 
 /** Storage dtypes weight quantization can produce. */
 export const QUANTIZE_DTYPES = ['uint8', 'uint16', 'float16'] as const;
@@ -66,8 +66,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
     if (isFallthrough(value)) {
       if (fallthrough !== undefined) {
         throw new CompressError(
-          `quantize: both ${fallthrough} and ${dtype} are "*"; only one dtype may take every remaining weight — ` +
-            'give the other a list of patterns',
+          problem('compress/quantize-two-fallthroughs', { fallthrough, dtype }),
         );
       }
       fallthrough = dtype;
@@ -83,8 +82,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
         const earlier = targets.get(name);
         if (earlier !== undefined && earlier !== dtype) {
           throw new CompressError(
-            `quantize: weight "${name}" matches ${earlier} pattern "${matchedBy.get(name) ?? ''}" and ${dtype} ` +
-              `pattern "${pattern}"; make the patterns disjoint`,
+            problem('compress/quantize-patterns-overlap', { name, earlier, earlierPattern: matchedBy.get(name) ?? '', dtype, pattern }),
           );
         }
         targets.set(name, dtype);
