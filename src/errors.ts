@@ -12,6 +12,7 @@ import { CONFIG_ERRORS } from './errors/config.js';
 import { PLACEHOLDER, type CatalogEntry, type Placeholders } from './errors/entry.js';
 import { GITHUB_ERRORS } from './errors/github.js';
 import { KERAS_ERRORS } from './errors/keras.js';
+import { MEASURE_ERRORS } from './errors/measure.js';
 import { MODEL_ERRORS } from './errors/model.js';
 import { OUTPUT_ERRORS } from './errors/output.js';
 import { RUNTIME_ERRORS } from './errors/runtime.js';
@@ -32,6 +33,7 @@ export const CATALOG = {
   ...COMPRESS_ERRORS,
   ...OUTPUT_ERRORS,
   ...RUNTIME_ERRORS,
+  ...MEASURE_ERRORS,
   ...CHECK_ERRORS,
   ...GITHUB_ERRORS,
   ...TREND_ERRORS,

@@ -12,6 +12,7 @@ const AREAS: Readonly<Record<string, string>> = {
   compress: 'Compression',
   output: 'Writing the compressed model (`output:`)',
   runtime: 'Runtimes',
+  measure: 'Measuring',
   check: 'Checking a model',
   github: 'GitHub (the Action)',
   trend: 'Trend history',

@@ -10,10 +10,6 @@ models:
 
 /** TF.js models: model.json, its weight manifest and shards, Git LFS pointers, custom layers. */
 export const MODEL_ERRORS = {
-  'model/file-missing': {
-    message: '{file} does not exist',
-    fix: "check `path:` in model-budget.yml (it is relative to the config's folder)",
-  },
   'model/is-folder': {
     message: '{path} is a folder',
     fix: 'point `path` at the model.json inside it (or a .h5 / .keras file)',
