@@ -2,7 +2,7 @@
  * The Action's inputs (see action.yml), read through a `getInput` port and validated in one place. Every problem
  * names the input and the accepted values.
  */
-import { UsageError, errorMessage } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 import { normalizeLegId } from '../leg.js';
 import { COMMENT_MODES, type CommentMode } from '../report/sticky-comment.js';
 
@@ -41,12 +41,12 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
   const get = (name: string, fallback: string): string => getInput(name).trim() || fallback;
   const comment = get('comment', 'always');
   if (!isOneOf(comment, COMMENT_MODES)) {
-    throw new UsageError(`input "comment" is "${comment}"; expected one of ${COMMENT_MODES.join(', ')}`);
+    throw new UsageError(problem('github/input-comment', { comment, modes: COMMENT_MODES.join(', ') }));
   }
   const mode = get('mode', 'check');
-  if (!isOneOf(mode, MODES)) throw new UsageError(`input "mode" is "${mode}"; expected one of ${MODES.join(', ')}`);
+  if (!isOneOf(mode, MODES)) throw new UsageError(problem('github/input-mode', { mode, modes: MODES.join(', ') }));
   const verbose = get('verbose', 'false').toLowerCase();
-  if (verbose !== 'true' && verbose !== 'false') throw new UsageError(`input "verbose" is "${verbose}"; expected true or false`);
+  if (verbose !== 'true' && verbose !== 'false') throw new UsageError(problem('github/input-verbose', { verbose }));
   return {
     config: get('config', 'model-budget.yml'),
     token: getInput('github-token').trim(),
@@ -72,7 +72,7 @@ function legInput(name: string, written: string): string {
   try {
     return normalizeLegId(written);
   } catch (error) {
-    throw new UsageError(`input "${name}": ${errorMessage(error)}`, { cause: error });
+    throw new UsageError(problem('github/input-invalid', { name, detail: errorMessage(error) }), { cause: error });
   }
 }
 
