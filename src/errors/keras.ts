@@ -59,6 +59,18 @@ export const KERAS_ERRORS = {
     message: '{file}: weight "{where}" could not be read as {count} floats',
     fix: 're-save the model',
   },
+  'keras/config-not-json': {
+    message: '{file}: {what} is not valid JSON',
+    fix: RESAVE,
+  },
+  'keras/h5-weights-only': {
+    message: '{file}: this HDF5 file holds weights only, no architecture (written by model.save_weights())',
+    fix: 'save the whole model with model.save("model.h5") or model.save("model.keras"), or convert the architecture JSON and these weights together with the Python converter',
+  },
+  'keras/h5-no-model-config': {
+    message: '{file}: an HDF5 file without a "model_config" attribute is not a Keras model',
+    fix: 'save it with model.save()',
+  },
   'keras/unreadable': {
     message: '{file}: the model file {reason}',
   },

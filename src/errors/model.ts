@@ -10,6 +10,12 @@ models:
 
 /** TF.js models: model.json, its weight manifest and shards, Git LFS pointers, custom layers. */
 export const MODEL_ERRORS = {
+  'model/not-found': {
+    message: '{path} not found. Check `path` in model-budget.yml (relative paths resolve against the config\'s folder)',
+  },
+  'model/file-unreadable': {
+    message: '{path} cannot be read: {detail}',
+  },
   'model/is-folder': {
     message: '{path} is a folder',
     fix: 'point `path` at the model.json inside it (or a .h5 / .keras file)',
