@@ -68,11 +68,8 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 
 function notReadable(path: string, error: unknown): ModelLoadError {
   const code = (error as NodeJS.ErrnoException).code;
-  const message =
-    code === 'ENOENT'
-      ? `${path} not found. Check \`path\` in model-budget.yml (relative paths resolve against the config's folder)`
-      : `${path} cannot be read: ${errorMessage(error)}`;
-  return new ModelLoadError(message, { file: path, cause: error });
+  const found = code === 'ENOENT' ? problem('model/not-found', { path }) : problem('model/file-unreadable', { path, detail: errorMessage(error) });
+  return new ModelLoadError(found, { file: path, cause: error });
 }
 
 /** Loads a TF.js layers or graph model (model.json + shards), reading at most `maxBytes` in all. */
