@@ -67,9 +67,7 @@ export async function openSavedModel(read: ReadSavedModelFile, name: string): Pr
   if (pb === undefined) {
     const text = await read('saved_model.pbtxt');
     throw new ModelLoadError(
-      text === undefined
-        ? `${name} is not a SavedModel: it has no saved_model.pb (export one with tf.saved_model.save or model.save(path) in TensorFlow 2)`
-        : `${name} holds saved_model.pbtxt (text format); only the binary saved_model.pb is read — re-export without as_text`,
+      text === undefined ? problem('savedmodel/no-saved-model-pb', { name }) : problem('savedmodel/pbtxt', { name }),
     );
   }
   const what = `${name}/saved_model.pb`;
