@@ -1,5 +1,5 @@
 /** Options of the benchmark loop, their defaults, and their validation. */
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 
 /** Options of {@link runLatencyLoop} (from `benchmark:` in model-budget.yml). Times in seconds. */
 export interface LatencyOptions {
@@ -43,7 +43,7 @@ const MAX_SECONDS = 3600;
 
 function check(ok: boolean, model: string, key: string, value: number, rule: string): void {
   if (!ok) {
-    throw new MeasureError(`${model}: benchmark option ${key} is ${String(value)}; it must be ${rule}`);
+    throw new MeasureError(problem('measure/benchmark-option', { model, key, value: String(value), rule }));
   }
 }
 
