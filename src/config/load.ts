@@ -382,8 +382,9 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
     if (chosen && branches.length === 1) return chosen.flatMap((i) => toConfigIssues(i, path, locate));
     const expected = branches.length === 0 ? unionExpectation(issue.errors) : undefined;
     if (expected) {
-      const message = `expected ${expected.text}, got ${describe(issue.input)}${didYouMean(issue.input, expected.values)}`;
-      return [{ ...locate(path), path: formatPath(path), message: `${message}${mistakeHint(path, issue.input)}` }];
+      const found = { expected: expected.text, got: describe(issue.input), didYouMean: didYouMean(issue.input, expected.values) };
+      const dtype = quantizeMistake(path, issue.input);
+      return [{ ...locate(path), path: formatPath(path), ...problemIssue(dtype === undefined ? problem('config/expected', found) : problem('config/compress-dtype', { ...found, dtype })) }];
     }
   }
   if (issue.code === 'unrecognized_keys') {
@@ -394,29 +395,32 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
       return {
         ...locate(path, key),
         path: formatPath([...path, key]),
-        message: hint ? `unknown key; did you mean "${hint}"?` : `unknown key${allowed}`,
+        ...problemIssue(hint ? problem('config/unknown-key-hint', { hint }) : problem('config/unknown-key', { allowed })),
       };
     });
   }
-  let message = issue.message;
+  let message: Pick<ConfigIssue, 'message' | 'code'> = { message: issue.message };
   if (issue.code === 'invalid_type') {
-    message = issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+    message = problemIssue(
+      issue.input === undefined
+        ? problem('config/required', { expected: issue.expected })
+        : problem('config/expected', { expected: issue.expected, got: describe(issue.input), didYouMean: '' }),
+    );
   } else if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => JSON.stringify(v));
-    message = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${describe(issue.input)}${didYouMean(issue.input, values)}`;
+    const expected = values.length === 1 ? (values[0] ?? '') : `one of ${values.join(', ')}`;
+    message = problemIssue(problem('config/expected', { expected, got: describe(issue.input), didYouMean: didYouMean(issue.input, values) }));
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
-    message = `${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(issue.input)}`;
+    message = problemIssue(problem('config/out-of-range', { bound: issue.message.replace(/^Too (small|big): /, ''), got: describe(issue.input) }));
   }
-  return [{ ...locate(path), path: formatPath(path), message }];
+  return [{ ...locate(path), path: formatPath(path), ...message }];
 }
 
-/** The fix for a mistake people make often at this place, when it is one. */
-function mistakeHint(path: readonly PropertyKey[], input: unknown): string {
+/** The dtype meant when `compress:` is given a dtype (a mistake people make often), else undefined. */
+function quantizeMistake(path: readonly PropertyKey[], input: unknown): string | undefined {
   const key = path.at(-1);
-  if (key === 'compress' && typeof input === 'string' && /^(uint8|uint16|float16|int8)$/.test(input)) {
-    return `; to quantize, write \`compress: { quantize: ${input === 'int8' ? 'uint8' : input} }\``;
-  }
-  return '';
+  if (key === 'compress' && typeof input === 'string' && /^(uint8|uint16|float16|int8)$/.test(input)) return input === 'int8' ? 'uint8' : input;
+  return undefined;
 }
 
 function describe(value: unknown): string {

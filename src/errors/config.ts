@@ -14,6 +14,31 @@ export const CONFIG_ERRORS = {
     message: 'the config does not match the schema (each problem is on its own line, at its file:line:column)',
     fix: 'correct each key named; the README\'s "Configuration" lists every key',
   },
+  'config/expected': {
+    message: 'expected {expected}, got {got}{didYouMean}',
+  },
+  'config/compress-dtype': {
+    message: 'expected {expected}, got {got}{didYouMean}',
+    fix: 'to quantize, write `compress: { quantize: {dtype} }`',
+    example: `version: 1
+models:
+  - name: net
+    path: models/net/model.json
+    compress: { quantize: uint8 }
+`,
+  },
+  'config/required': {
+    message: 'is required (expected {expected})',
+  },
+  'config/out-of-range': {
+    message: '{bound}, got {got}',
+  },
+  'config/unknown-key-hint': {
+    message: 'unknown key; did you mean "{hint}"?',
+  },
+  'config/unknown-key': {
+    message: 'unknown key{allowed}',
+  },
   'config/too-large': {
     message: 'is {bytes} bytes; a config over 1 MiB is refused',
   },

@@ -15,8 +15,12 @@ export interface CatalogEntry {
 }
 
 /** The `{name}` placeholders of a message template, as a union of names. */
-export type Placeholders<S> = S extends `${string}{${infer Name}}${infer Rest}`
-  ? (Name extends '' | `${string}${' ' | ':' | ',' | '{' | '"'}${string}` ? never : Name) | Placeholders<Rest>
+export type Placeholders<S> = S extends `${string}{${infer Rest}`
+  ? Rest extends `${infer Name}}${infer After}`
+    ? Name extends '' | `${string}${' ' | ':' | ',' | '{' | '"'}${string}`
+      ? Placeholders<Rest>
+      : Name | Placeholders<After>
+    : never
   : never;
 
 /** The placeholder pattern `Placeholders` describes, for filling a template at run time. */
