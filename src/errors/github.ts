@@ -4,7 +4,7 @@ const SHALLOW_FIX =
   'check out the full history (`actions/checkout` with `fetch-depth: 0`), or run ' +
   '`git fetch --no-tags --deepen=200 origin "$GITHUB_BASE_REF"` in the checkout before this step';
 
-/** The Action's inputs and modes, and the base branch read from git. */
+/** The Action's inputs and modes, the fork-safe artifact, and the base branch read from git. */
 export const GITHUB_ERRORS = {
   'github/input-comment': {
     message: 'input "comment" is "{comment}"; expected one of {modes}',
@@ -69,5 +69,32 @@ export const GITHUB_ERRORS = {
   },
   'github/outside-repository': {
     message: '{file} is outside the repository {repoDir}',
+  },
+  'github/artifact-report-too-large': {
+    message: '{file} is more than {maxBytes} bytes',
+  },
+  'github/artifact-compression': {
+    message: '{file} uses zip compression method {method}; expected deflate (8) or none (0)',
+  },
+  'github/artifact-deflate': {
+    message: '{file} in the artifact is not valid deflate data: {detail}',
+  },
+  'github/artifact-inflates-too-large': {
+    message: '{file} inflates to more than {maxBytes} bytes (inflating stopped there)',
+  },
+  'github/artifact-not-zip': {
+    message: 'the artifact is not a readable zip archive: {why}',
+  },
+  'github/artifact-duplicate-entry': {
+    message: 'the artifact holds {name} more than once',
+  },
+  'github/artifact-entry-missing': {
+    message: 'the artifact holds no {name}',
+  },
+  'github/artifact-not-json': {
+    message: '{file} is not JSON',
+  },
+  'github/artifact-schema': {
+    message: '{file} does not match the report schema: {problems}',
   },
 } as const satisfies Record<`github/${string}`, CatalogEntry>;
