@@ -52,10 +52,12 @@ models:
 `,
   },
   'compress/quantize-and-auto': {
-    message: '{model}: compress sets both quantize and auto; auto chooses the quantization itself — keep one',
+    message: '{model}: compress sets both quantize and auto; auto chooses the quantization itself',
+    fix: 'keep one',
   },
   'compress/quantize-two-fallthroughs': {
-    message: 'quantize: both {fallthrough} and {dtype} are "*"; only one dtype may take every remaining weight — give the other a list of patterns',
+    message: 'quantize: both {fallthrough} and {dtype} are "*"; only one dtype may take every remaining weight',
+    fix: 'give the other a list of patterns',
   },
   'compress/quantize-patterns-overlap': {
     message: 'quantize: weight "{name}" matches {earlier} pattern "{earlierPattern}" and {dtype} pattern "{pattern}"',

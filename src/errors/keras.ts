@@ -29,10 +29,12 @@ export const KERAS_ERRORS = {
     fix: 're-download or re-save the model',
   },
   'keras/hdf5-link-refused': {
-    message: '{file}: {detail}; only self-contained files with plain groups and datasets are read (Keras writes no links) — re-save the model with Keras',
+    message: '{file}: {detail}; only self-contained files with plain groups and datasets are read (Keras writes no links)',
+    fix: 're-save the model with Keras',
   },
   'keras/hdf5-external-file': {
-    message: '{file}: the HDF5 file refers to another file ({attempts} attempt(s) to open one; an external link, external raw storage or a virtual dataset); only self-contained files are read — re-save the model with Keras',
+    message: '{file}: the HDF5 file refers to another file ({attempts} attempt(s) to open one; an external link, external raw storage or a virtual dataset); only self-contained files are read',
+    fix: 're-save the model with Keras',
   },
   'keras/h5-unreadable-object': {
     message: '{file}: cannot read "{where}" (the file is corrupt)',
@@ -47,13 +49,16 @@ export const KERAS_ERRORS = {
     fix: 're-save the model',
   },
   'keras/h5-weight-over-limit': {
-    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes), more than the {left} bytes left under maxUncompressedBytes; the file is corrupt or hostile — re-save it, or raise the limit if the model is really that large',
+    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes), more than the {left} bytes left under maxUncompressedBytes; the file is corrupt or hostile',
+    fix: 're-save it, or raise the limit if the model is really that large',
   },
   'keras/h5-weight-data-missing': {
-    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes) but is stored uncompressed in an HDF5 file of {fileBytes} bytes: its data is not there (unwritten chunks); the file is corrupt or hostile — re-save the model',
+    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes) but is stored uncompressed in an HDF5 file of {fileBytes} bytes: its data is not there (unwritten chunks); the file is corrupt or hostile',
+    fix: 're-save the model',
   },
   'keras/h5-weight-dtype': {
-    message: '{file}: weight "{where}" is {kind}; only float32/float64 weights can be converted — cast the model to float32 in Keras and save again',
+    message: '{file}: weight "{where}" is {kind}; only float32/float64 weights can be converted',
+    fix: 'cast the model to float32 in Keras and save again',
   },
   'keras/h5-weight-unreadable': {
     message: '{file}: weight "{where}" could not be read as {count} floats',
@@ -83,23 +88,28 @@ export const KERAS_ERRORS = {
     fix: 'check the layers against docs/keras.md',
   },
   'keras/weight-count-mismatch': {
-    message: '{file}: layer "{layer}" has {inFile} weight(s) in the file but {inConfig} in its config ({targets}); the weights do not belong to this architecture — re-save the model',
+    message: '{file}: layer "{layer}" has {inFile} weight(s) in the file but {inConfig} in its config ({targets}); the weights do not belong to this architecture',
+    fix: 're-save the model',
   },
   'keras/weight-shape-mismatch': {
-    message: '{file}: weight "{weight}" has shape [{shape}] but layer "{layer}" needs [{needed}] for "{variable}"; the config and the weights disagree — re-save the model',
+    message: '{file}: weight "{weight}" has shape [{shape}] but layer "{layer}" needs [{needed}] for "{variable}"; the config and the weights disagree',
+    fix: 're-save the model',
   },
   'keras/variables-missing': {
     message: '{file}: the file has no values for {count} variable(s) the config needs: {missing}',
     fix: 're-save the model',
   },
   'keras/params-disagree': {
-    message: '{file}: its layer configs declare at least {declared} parameters but the file holds {held} weight values; the config and the weights disagree (or the file is hostile) — re-save the model',
+    message: '{file}: its layer configs declare at least {declared} parameters but the file holds {held} weight values; the config and the weights disagree (or the file is hostile)',
+    fix: 're-save the model',
   },
   'keras/weights-without-layer': {
-    message: '{file}: the file has weights for layer "{layer}" but the config has no such layer; the config and the weights disagree — re-save the model',
+    message: '{file}: the file has weights for layer "{layer}" but the config has no such layer; the config and the weights disagree',
+    fix: 're-save the model',
   },
   'keras/subclassed-model': {
-    message: '{file}: the model is a subclassed Keras model ("{topClass}"{registered}); its layers are defined in Python code, not in the file, so it cannot be converted. Rebuild it as a Sequential or Functional model, or register a matching class through customLayers',
+    message: '{file}: the model is a subclassed Keras model ("{topClass}"{registered}); its layers are defined in Python code, not in the file, so it cannot be converted',
+    fix: 'rebuild it as a Sequential or Functional model, or register a matching class through customLayers',
   },
   'keras/unsupported-layers': {
     message: '{file}: the model cannot be converted.\n{lines}',
@@ -109,7 +119,8 @@ export const KERAS_ERRORS = {
     fix: 'save it with model.save("model.keras")',
   },
   'keras/zip-over-limit': {
-    message: '{file}: the archive would inflate to {bytes} bytes, over the limit of {limit} (maxUncompressedBytes); it is a zip bomb or a very large model — raise the limit only if you trust the file',
+    message: '{file}: the archive would inflate to {bytes} bytes, over the limit of {limit} (maxUncompressedBytes); it is a zip bomb or a very large model',
+    fix: 'raise the limit only if you trust the file',
   },
   'keras/zip-invalid': {
     message: '{file}: not a valid .keras archive ({what})',
@@ -119,10 +130,12 @@ export const KERAS_ERRORS = {
     message: '{file}: the archive lists {count} entries, over the limit of {maxEntries} (maxEntries); a .keras file holds a handful — refusing it as hostile',
   },
   'keras/zip-entry-escapes': {
-    message: '{file}: the archive holds an entry named "{name}" that points outside the archive (absolute or "../"); refusing it as hostile — re-save the model with Keras',
+    message: '{file}: the archive holds an entry named "{name}" that points outside the archive (absolute or "../"); refusing it as hostile',
+    fix: 're-save the model with Keras',
   },
   'keras/zip-entry-bomb': {
-    message: '{file}: archive entry "{name}" inflates past its declared {bytes} bytes; refusing it as a zip bomb — re-save the model with Keras',
+    message: '{file}: archive entry "{name}" inflates past its declared {bytes} bytes; refusing it as a zip bomb',
+    fix: 're-save the model with Keras',
   },
   'keras/zip-entry-corrupt': {
     message: '{file}: archive entry "{name}" is corrupt ({detail})',

@@ -30,7 +30,8 @@ export const MODEL_ERRORS = {
     message: '{path} is not valid JSON{at}; is it really a TF.js model.json?',
   },
   'model/params-disagree': {
-    message: '{path}: its layer configs declare at least {declared} parameters but the manifest holds {held}; the config and the weights disagree (or the file is hostile) — re-export the model',
+    message: '{path}: its layer configs declare at least {declared} parameters but the manifest holds {held}; the config and the weights disagree (or the file is hostile)',
+    fix: 're-export the model',
   },
   'model/params-over-limit': {
     message: '{path}: its layer configs declare at least {declared} parameters ({bytes} bytes as float32), over limits.model-size ({limit} bytes)',
@@ -38,7 +39,8 @@ export const MODEL_ERRORS = {
     example: RAISE_LIMIT,
   },
   'model/over-size-limit': {
-    message: '{path}: model.json and its shards come to {bytes} bytes or more, over limits.model-size ({limit} bytes); refused before reading the shards — raise the limit if the model is really that large',
+    message: '{path}: model.json and its shards come to {bytes} bytes or more, over limits.model-size ({limit} bytes); refused before reading the shards',
+    fix: 'raise the limit if the model is really that large',
     example: RAISE_LIMIT,
   },
   'model/shard-unreadable': {
@@ -67,7 +69,8 @@ export const MODEL_ERRORS = {
     message: 'custom-layers module {path} does not exist: give the path of a JS module that calls tf.serialization.registerClass for each custom layer',
   },
   'model/custom-layers-failed': {
-    message: 'custom-layers module {path} failed to load: {detail}. Export a function (`export default function register(tf) { … }`) that registers the classes with the tf it is given',
+    message: 'custom-layers module {path} failed to load: {detail}',
+    fix: 'export a function (`export default function register(tf) { … }`) that registers the classes with the tf it is given',
   },
   'model/manifest-invalid': {
     message: '{file}: {message}',

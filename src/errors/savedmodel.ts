@@ -6,7 +6,8 @@ export const SAVEDMODEL_ERRORS = {
     message: '{name} is not a SavedModel: it has no saved_model.pb (export one with tf.saved_model.save or model.save(path) in TensorFlow 2)',
   },
   'savedmodel/pbtxt': {
-    message: '{name} holds saved_model.pbtxt (text format); only the binary saved_model.pb is read — re-export without as_text',
+    message: '{name} holds saved_model.pbtxt (text format); only the binary saved_model.pb is read',
+    fix: 're-export without as_text',
   },
   'savedmodel/unknown-rank': {
     message: '{what} has an unknown rank',
