@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseCommandArgs, stringOption } from './commands/args.js';
 import { DEFAULT_CONFIG_PATH } from './config/defaults.js';
 import { EXIT, type CommandIO } from './commands/types.js';
-import { errorMessage, ModelBudgetError, UsageError } from './errors.js';
+import { errorMessage, ModelBudgetError, problem, UsageError } from './errors.js';
 import { normalizeLegId } from './leg.js';
 import { materializeLocalBase } from './git/base-snapshot.js';
 import { neutralizeLogText } from './report/escape.js';
@@ -55,12 +55,13 @@ export async function main(argv: readonly string[], rawIo: CommandIO): Promise<n
   }
   try {
     const load = COMMANDS[name];
-    if (!load) throw new UsageError(`unknown command "${name}". Run \`model-budget --help\` for the commands`);
+    if (!load) throw new UsageError(problem('cli/unknown-command', { name }));
     const command = await load();
     return await command(rest, io);
   } catch (error) {
     if (error instanceof ModelBudgetError) {
       io.stderr(`model-budget: ${error.message}\n`);
+      if (error.example !== undefined) io.stderr(`For example, in model-budget.yml:\n${error.example.replace(/^(?=.)/gm, '  ')}`);
       if (verbose && error.stack) io.stderr(`${error.stack}\n`);
       return EXIT.inputError;
     }
@@ -83,7 +84,7 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals.join(' ')}"`);
+  if (positionals.length > 0) throw new UsageError(problem('cli/check-positional', { args: positionals.join(' ') }));
   const configPath = stringOption(parsed, 'config') ?? DEFAULT_CONFIG_PATH;
   const json = stringOption(parsed, 'json');
   const baseRef = stringOption(parsed, 'base');
@@ -148,6 +149,6 @@ function normalizeLegOption(written: string): string {
   try {
     return normalizeLegId(written);
   } catch (error) {
-    throw new UsageError(`--leg: ${errorMessage(error)}`, { cause: error });
+    throw new UsageError(problem('cli/bad-leg', { detail: errorMessage(error) }), { cause: error });
   }
 }

@@ -7,7 +7,7 @@
  * never from an artifact. A leg named in `legs:` that sent nothing is "missing", and the job fails for it.
  */
 import { resolve } from 'node:path';
-import { UsageError, errorMessage } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readCurrentLabels } from '../github/labels.js';
 import { aggregateVerdict, renderAggregate, type LegResult } from '../report/aggregate.js';
@@ -25,9 +25,9 @@ export const MAX_LEGS = 64;
 
 export async function aggregateMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
-  if (!inputs.token) throw new UsageError('mode: aggregate needs the github-token input (with actions: read, and pull-requests: write for the comment)');
+  if (!inputs.token) throw new UsageError(problem('github/aggregate-no-token'));
   const runId = context.workflowRun?.id ?? Number(ports.env['GITHUB_RUN_ID']);
-  if (!Number.isInteger(runId) || runId <= 0) throw new UsageError('mode: aggregate reads the artifacts of this run (GITHUB_RUN_ID) or of the workflow_run event; neither is set');
+  if (!Number.isInteger(runId) || runId <= 0) throw new UsageError(problem('github/aggregate-no-run'));
   const client = ports.createClient(inputs.token, context.repo);
 
   const legs = await collectLegs(client, runId, inputs, core.warning);

@@ -8,6 +8,7 @@
  */
 import { Inflate } from 'fflate';
 import * as z from 'zod';
+import { ModelBudgetError, problem } from '../errors.js';
 import { reportSchema } from '../report/schema.js';
 import type { Report } from '../report/types.js';
 
@@ -49,10 +50,10 @@ export function readArtifact(zip: Uint8Array, maxReportBytes = MAX_REPORT_BYTES)
 function inflateReportFile(zip: Uint8Array, maxBytes: number): Uint8Array {
   const entry = findEntry(zip, ARTIFACT_REPORT_FILE);
   if (entry.method === 0) {
-    if (entry.data.byteLength > maxBytes) throw new Error(`${ARTIFACT_REPORT_FILE} is more than ${maxBytes} bytes`);
+    if (entry.data.byteLength > maxBytes) throw new ModelBudgetError(problem('github/artifact-report-too-large', { file: ARTIFACT_REPORT_FILE, maxBytes }));
     return entry.data;
   }
-  if (entry.method !== 8) throw new Error(`${ARTIFACT_REPORT_FILE} uses zip compression method ${entry.method}; expected deflate (8) or none (0)`);
+  if (entry.method !== 8) throw new ModelBudgetError(problem('github/artifact-compression', { file: ARTIFACT_REPORT_FILE, method: entry.method }));
   const chunks: Uint8Array[] = [];
   let size = 0;
   let over = false;
@@ -66,9 +67,9 @@ function inflateReportFile(zip: Uint8Array, maxBytes: number): Uint8Array {
       inflate.push(entry.data.subarray(offset, offset + INFLATE_CHUNK_BYTES), offset + INFLATE_CHUNK_BYTES >= entry.data.byteLength);
     }
   } catch (error) {
-    throw new Error(`${ARTIFACT_REPORT_FILE} in the artifact is not valid deflate data: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ModelBudgetError(problem('github/artifact-deflate', { file: ARTIFACT_REPORT_FILE, detail: error instanceof Error ? error.message : String(error) }), { cause: error });
   }
-  if (over) throw new Error(`${ARTIFACT_REPORT_FILE} inflates to more than ${maxBytes} bytes (inflating stopped there)`);
+  if (over) throw new ModelBudgetError(problem('github/artifact-inflates-too-large', { file: ARTIFACT_REPORT_FILE, maxBytes }));
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
@@ -83,7 +84,7 @@ function findEntry(zip: Uint8Array, name: string): { readonly method: number; re
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const u16 = (at: number): number => view.getUint16(at, true);
   const u32 = (at: number): number => view.getUint32(at, true);
-  const unreadable = (why: string): Error => new Error(`the artifact is not a readable zip archive: ${why}`);
+  const unreadable = (why: string): Error => new ModelBudgetError(problem('github/artifact-not-zip', { why }));
   // End of central directory: 22 bytes plus a comment of at most 65,535.
   const lowest = Math.max(0, zip.byteLength - 22 - 0xffff);
   let end = zip.byteLength - 22;
@@ -98,12 +99,12 @@ function findEntry(zip: Uint8Array, name: string): { readonly method: number; re
     const nameLength = u16(at + 28);
     const entryName = zip.subarray(at + 46, at + 46 + nameLength);
     if (entryName.byteLength === wanted.byteLength && entryName.every((b, k) => b === wanted[k])) {
-      if (found) throw new Error(`the artifact holds ${name} more than once`);
+      if (found) throw new ModelBudgetError(problem('github/artifact-duplicate-entry', { name }));
       found = { method: u16(at + 10), size: u32(at + 20), offset: u32(at + 42) };
     }
     at += 46 + nameLength + u16(at + 30) + u16(at + 32);
   }
-  if (!found) throw new Error(`the artifact holds no ${name}`);
+  if (!found) throw new ModelBudgetError(problem('github/artifact-entry-missing', { name }));
   if (found.size === 0xffffffff || found.offset === 0xffffffff) throw unreadable('zip64 entries are not read (a report is far below 4 GiB)');
   const local = found.offset;
   if (local + 30 > zip.byteLength || u32(local) !== 0x04034b50) throw unreadable(`no local header for ${name}`);
@@ -118,12 +119,12 @@ export function parseArtifactPayload(json: string): ArtifactPayload {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${ARTIFACT_REPORT_FILE} is not JSON`, { cause: error });
+    throw new ModelBudgetError(problem('github/artifact-not-json', { file: ARTIFACT_REPORT_FILE }), { cause: error });
   }
   const parsed = payloadSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${ARTIFACT_REPORT_FILE} does not match the report schema: ${first.join('; ')}`);
+    throw new ModelBudgetError(problem('github/artifact-schema', { file: ARTIFACT_REPORT_FILE, problems: first.join('; ') }));
   }
   return parsed.data;
 }

@@ -4,7 +4,7 @@
  * commenting; on a push, `check` records the trend.
  */
 import { dirname, join, relative, resolve } from 'node:path';
-import { BaseRefError, errorMessage } from '../errors.js';
+import { BaseRefError, errorMessage, ModelBudgetError } from '../errors.js';
 import { materializeBase, type BaseSnapshot } from '../git/base-snapshot.js';
 import { findRepoRoot } from '../git/base-commit.js';
 import type { GitHubClient } from '../github/client.js';
@@ -178,7 +178,8 @@ interface ErrorContext {
 /** A config or model error: annotations, the summary, and a report.json with `verdict: error` and the message. */
 async function reportError(error: unknown, where: ErrorContext, ports: ActionPorts): Promise<ActionOutcome> {
   const message = errorMessage(error);
-  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n`;
+  const example = error instanceof ModelBudgetError && error.example !== undefined ? `\nFor example, in model-budget.yml:\n\n${fencedCode(error.example.trimEnd())}\n` : '';
+  const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n${example}`;
   const report: Report = { schemaVersion: 1, verdict: 'error', config: relative(where.workingDir, where.configPath) || where.inputs.config, models: [], tool: { name: 'model-budget', version: VERSION } };
   const { outcome } = await publish(
     {

@@ -3,7 +3,7 @@
  * names the input and the accepted values.
  */
 import { ACTION_INPUT_DEFAULTS, type ActionInputName } from '../config/defaults.js';
-import { UsageError, errorMessage } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 import { normalizeLegId } from '../leg.js';
 import { COMMENT_MODES, type CommentMode } from './sticky-comment.js';
 
@@ -42,12 +42,12 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
   const get = (name: ActionInputName): string => getInput(name).trim() || ACTION_INPUT_DEFAULTS[name];
   const comment = get('comment');
   if (!isOneOf(comment, COMMENT_MODES)) {
-    throw new UsageError(`input "comment" is "${comment}"; expected one of ${COMMENT_MODES.join(', ')}`);
+    throw new UsageError(problem('github/input-comment', { comment, modes: COMMENT_MODES.join(', ') }));
   }
   const mode = get('mode');
-  if (!isOneOf(mode, MODES)) throw new UsageError(`input "mode" is "${mode}"; expected one of ${MODES.join(', ')}`);
+  if (!isOneOf(mode, MODES)) throw new UsageError(problem('github/input-mode', { mode, modes: MODES.join(', ') }));
   const verbose = get('verbose').toLowerCase();
-  if (verbose !== 'true' && verbose !== 'false') throw new UsageError(`input "verbose" is "${verbose}"; expected true or false`);
+  if (verbose !== 'true' && verbose !== 'false') throw new UsageError(problem('github/input-verbose', { verbose }));
   return {
     config: get('config'),
     token: getInput('github-token').trim(),
@@ -73,7 +73,7 @@ function legInput(name: string, written: string): string {
   try {
     return normalizeLegId(written);
   } catch (error) {
-    throw new UsageError(`input "${name}": ${errorMessage(error)}`, { cause: error });
+    throw new UsageError(problem('github/input-invalid', { name, detail: errorMessage(error) }), { cause: error });
   }
 }
 

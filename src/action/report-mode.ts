@@ -6,7 +6,7 @@
  * pull request, comment) is a warning that names the fix; the summary and report.json are still written.
  */
 import { resolve } from 'node:path';
-import { UsageError, errorMessage } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 import type { GitHubClient, PullRequestInfo } from '../github/client.js';
 import { reportAnnotations } from '../report/annotations.js';
 import { renderComment } from '../report/comment.js';
@@ -20,8 +20,8 @@ import { commentKeyFor, hasMeasuredChange, overrideNote } from './report-helpers
 export async function reportMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
   const run = context.workflowRun;
-  if (!run) throw new UsageError(`mode: report runs on the workflow_run event, not on ${context.eventName}`);
-  if (!inputs.token) throw new UsageError('mode: report needs the github-token input (with pull-requests: write and actions: read)');
+  if (!run) throw new UsageError(problem('github/report-wrong-event', { eventName: context.eventName }));
+  if (!inputs.token) throw new UsageError(problem('github/report-no-token'));
   const client = ports.createClient(inputs.token, context.repo);
 
   let zip: Uint8Array | undefined;

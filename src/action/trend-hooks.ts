@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ACTION_INPUT_DEFAULTS } from '../config/defaults.js';
-import { UsageError } from '../errors.js';
+import { problem, UsageError } from '../errors.js';
 import { overallVerdict } from '../judge/judge.js';
 import type { ModelReport, Report } from '../report/types.js';
 import { applyTrendBudgets } from '../trend/budget.js';
@@ -28,12 +28,12 @@ const RECORD_MODES: readonly RecordMode[] = ['auto', 'always', 'never'];
 export function readTrendInputs(getInput: (name: string) => string): TrendInputs {
   const record = getInput('record').trim() || ACTION_INPUT_DEFAULTS.record;
   if (!(RECORD_MODES as readonly string[]).includes(record)) {
-    throw new UsageError(`input "record" is "${record}"; expected one of ${RECORD_MODES.join(', ')}`);
+    throw new UsageError(problem('github/input-record', { record, modes: RECORD_MODES.join(', ') }));
   }
   const maxText = getInput('history-max-entries').trim() || ACTION_INPUT_DEFAULTS['history-max-entries'];
   const maxEntries = Number(maxText);
   if (!Number.isInteger(maxEntries) || maxEntries < 2) {
-    throw new UsageError(`input "history-max-entries" is "${maxText}"; expected a whole number of at least 2`);
+    throw new UsageError(problem('github/input-history-max-entries', { maxText }));
   }
   return { record: record as RecordMode, branch: getInput('history-branch').trim() || ACTION_INPUT_DEFAULTS['history-branch'], maxEntries };
 }

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { errorMessage, UsageError } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 
 export interface ParsedArgs {
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
@@ -19,7 +19,7 @@ export function parseCommandArgs(args: readonly string[], options: ParseArgsOpti
     });
     return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError(`${errorMessage(error)}. Run \`model-budget --help\``, { cause: error });
+    throw new UsageError(problem('cli/bad-arguments', { detail: errorMessage(error) }), { cause: error });
   }
 }
 

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parsePercent } from '../config/units.js';
-import { UsageError } from '../errors.js';
+import { problem, UsageError } from '../errors.js';
 import { compareModels, type ModelComparison } from '../measure/latency/benchmark.js';
 import type { LatencySummary } from '../measure/stats.js';
 import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../runtimes/index.js';
@@ -29,7 +29,7 @@ function numberOption(raw: string | undefined, name: string, integer: boolean): 
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} expects ${integer ? 'a whole number' : 'a number'}, got "${raw}"`);
+    throw new UsageError(problem('cli/bad-number', { flag: name, expected: integer ? 'a whole number' : 'a number', value: raw }));
   }
   return value;
 }
@@ -37,14 +37,14 @@ function numberOption(raw: string | undefined, name: string, integer: boolean): 
 function thresholdOption(raw: string | undefined): number {
   if (raw === undefined) return 0.1;
   const parsed = parsePercent(/^\s*[\d.]+\s*$/.test(raw) ? Number(raw) : raw);
-  if (!parsed.ok) throw new UsageError(`--max-increase expects ${parsed.expected}, got "${raw}"`);
+  if (!parsed.ok) throw new UsageError(problem('cli/bad-number', { flag: 'max-increase', expected: parsed.expected, value: raw }));
   return parsed.value;
 }
 
 function runtimeOption(raw: string | undefined): RuntimeName {
   if (raw === undefined) return 'wasm';
   if (raw === 'auto' || (RUNTIME_NAMES as readonly string[]).includes(raw)) return raw as RuntimeName;
-  throw new UsageError(`--runtime expects one of auto, ${RUNTIME_NAMES.join(', ')}; got "${raw}"`);
+  throw new UsageError(problem('cli/bad-flag-value', { flag: 'runtime', expected: `one of auto, ${RUNTIME_NAMES.join(', ')}`, value: raw }));
 }
 
 const quantileLabel = (q: number): string => (q === 50 ? 'medians' : `p${q}s`);
@@ -108,7 +108,7 @@ export async function compareCommand(args: string[], io: CommandIO): Promise<num
   }
   const [baselinePath, candidatePath, ...extra] = parsed.positionals;
   if (baselinePath === undefined || candidatePath === undefined || extra.length > 0) {
-    throw new UsageError(`compare takes exactly two model paths, got ${parsed.positionals.length}.\n${USAGE}`);
+    throw new UsageError(problem('cli/compare-arguments', { count: parsed.positionals.length, usage: USAGE }));
   }
   const threshold = thresholdOption(stringOption(parsed, 'max-increase'));
   const seed = numberOption(stringOption(parsed, 'seed'), 'seed', true) ?? 1;
@@ -117,7 +117,7 @@ export async function compareCommand(args: string[], io: CommandIO): Promise<num
   const maxSeconds = numberOption(stringOption(parsed, 'max-seconds'), 'max-seconds', false);
   const quantile = numberOption(stringOption(parsed, 'quantile'), 'quantile', false);
   if (quantile !== undefined && !(quantile > 0 && quantile < 100)) {
-    throw new UsageError(`--quantile expects a percentile between 0 and 100, got ${quantile}`);
+    throw new UsageError(problem('cli/bad-percentile', { value: quantile }));
   }
   const runtime = runtimeOption(stringOption(parsed, 'runtime'));
 

@@ -8,7 +8,7 @@ import { quantizeWeights } from '../compress/quantize.js';
 import { isQuantizedDtype, QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
 import { parseSize } from '../config/units.js';
 import { formatBytes } from '../format.js';
-import { UsageError } from '../errors.js';
+import { problem, UsageError } from '../errors.js';
 import { detectFormat } from '../formats/index.js';
 import { DEFAULT_SHARD_BYTES, saveModel } from '../formats/tfjs/save.js';
 import { plainNote } from '../note.js';
@@ -25,14 +25,14 @@ const USAGE = `Usage: model-budget convert <in.h5|in.keras|model.json|saved_mode
 function quantizeOption(raw: string | undefined): QuantizedDtype | undefined {
   if (raw === undefined) return undefined;
   if (isQuantizedDtype(raw)) return raw;
-  throw new UsageError(`--quantize expects one of ${QUANTIZED_DTYPES.join(', ')}; got "${raw}"`);
+  throw new UsageError(problem('cli/bad-flag-value', { flag: 'quantize', expected: `one of ${QUANTIZED_DTYPES.join(', ')}`, value: raw }));
 }
 
 function shardOption(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_SHARD_BYTES;
   const parsed = parseSize(/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
   if (!parsed.ok || parsed.value < 1) {
-    throw new UsageError(`--shard-size expects ${parsed.ok ? 'at least 1 byte' : parsed.expected}, got "${raw}"`);
+    throw new UsageError(problem('cli/bad-number', { flag: 'shard-size', expected: parsed.ok ? 'at least 1 byte' : parsed.expected, value: raw }));
   }
   return parsed.value;
 }
@@ -51,7 +51,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   }
   const [input, outDir, ...extra] = parsed.positionals;
   if (input === undefined || outDir === undefined || extra.length > 0) {
-    throw new UsageError(`convert takes an input model and an output folder.\n${USAGE}`);
+    throw new UsageError(problem('cli/convert-arguments', { usage: USAGE }));
   }
   const dtype = quantizeOption(stringOption(parsed, 'quantize'));
   const shardBytes = shardOption(stringOption(parsed, 'shard-size'));
@@ -59,7 +59,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   const signature = stringOption(parsed, 'signature');
   const inputPath = resolve(io.cwd, input);
   const format = await detectFormat(inputPath);
-  if (signature !== undefined && format.hasSignatures !== true) throw new UsageError(`--signature applies to a SavedModel folder; ${input} is not one`);
+  if (signature !== undefined && format.hasSignatures !== true) throw new UsageError(problem('cli/signature-not-savedmodel', { input }));
   const model = await format.load(inputPath, {
     ...(customLayers === undefined ? {} : { customLayers: resolve(io.cwd, customLayers) }),
     ...(signature === undefined ? {} : { signature }),

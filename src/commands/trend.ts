@@ -7,7 +7,7 @@ import { formatValue } from '../format.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorMessage, UsageError } from '../errors.js';
+import { errorMessage, problem, UsageError } from '../errors.js';
 import { renderDashboard } from '../trend/dashboard.js';
 import { readHistoryPath } from '../trend/history-files.js';
 import { normalizeLegId } from '../leg.js';
@@ -46,14 +46,14 @@ export async function trendCommand(args: string[], io: CommandIO): Promise<numbe
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(`${errorMessage(error)}\n${USAGE}`, { cause: error });
+    throw new UsageError(problem('cli/bad-arguments-usage', { detail: errorMessage(error), usage: USAGE }), { cause: error });
   }
   if (values.help === true) {
     io.stdout(`${USAGE}\n`);
     return EXIT.ok;
   }
   const last = values.last === undefined ? 20 : Number(values.last);
-  if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last must be a positive whole number, got "${values.last}"\n${USAGE}`);
+  if (!Number.isInteger(last) || last < 1) throw new UsageError(problem('cli/bad-last', { value: values.last ?? '', usage: USAGE }));
 
   let histories: ModelHistory[];
   if (values.history !== undefined) {
@@ -75,7 +75,7 @@ export async function trendCommand(args: string[], io: CommandIO): Promise<numbe
     try {
       leg = normalizeLegId(values.leg);
     } catch (error) {
-      throw new UsageError(`--leg: ${errorMessage(error)}\n${USAGE}`, { cause: error });
+      throw new UsageError(problem('cli/bad-leg-usage', { detail: errorMessage(error), usage: USAGE }), { cause: error });
     }
     histories = histories.map((h) => ({ ...h, records: recordsOfLeg(h.records, leg) })).filter((h) => h.records.length > 0);
     if (histories.length === 0) io.stderr(`warning: no records of leg "${leg}"\n`);

@@ -6,7 +6,7 @@
  * stock TF.js loads, or a CompressError — never a broken model.
  */
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { quantizeTensors } from './quantize.js';
 import type { WeightTarget } from './select.js';
 import { flattenedRows, l1PerLastAxis, sliceAxis, topIndices } from './slice.js';
@@ -157,7 +157,7 @@ function apply(tensors: Map<string, NamedTensor>, candidates: readonly Candidate
  */
 export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarget): PruneChannelsResult {
   const [metric, goal] = 'flops' in target ? (['flops', target.flops] as const) : (['params', target.params] as const);
-  if (!(goal > 0 && goal < 1)) throw new CompressError(`prune-channels: ${metric} must be a fraction in (0, 1), e.g. 0.2; got ${goal}`);
+  if (!(goal > 0 && goal < 1)) throw new CompressError(problem('compress/prune-channels-goal', { metric, goal }));
   const graph = readLayersGraph(artifacts, TECHNIQUE);
   const decoded = decodeWeights(artifacts);
   const tensors = new Map(decoded.map((t) => [t.name, t]));
@@ -182,7 +182,7 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
     candidates.push({ name, channels, edits: walk.edits, scores: l1PerLastAxis(kernel.data as Float32Array, channels) });
   }
   if (candidates.length === 0) {
-    throw new CompressError(`prune-channels: no layer can be pruned safely — ${skipped.join('; ') || 'the model has no Conv2D or Dense layer'}`);
+    throw new CompressError(problem('compress/prune-channels-nothing', { skipped: skipped.join('; ') || 'the model has no Conv2D or Dense layer' }));
   }
   const measure = (t: Map<string, NamedTensor>): number => (metric === 'params' ? countParams(t.values()) : estimateFlops(graph, t));
   const before = measure(tensors);
@@ -214,7 +214,6 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
   const { tensors: most } = apply(tensors, candidates, 0.95);
   const reached = ((1 - measure(most) / before) * 100).toFixed(1);
   throw new CompressError(
-    `prune-channels: removing 95 % of every prunable layer's filters cuts ${metric} by only ${reached} %, short of ` +
-      `${(goal * 100).toFixed(1)} %; the rest is held by layers it cannot follow: ${skipped.join('; ')}`,
+    problem('compress/prune-channels-short', { metric, reached, goal: (goal * 100).toFixed(1), skipped: skipped.join('; ') }),
   );
 }

@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { quantizeTensors } from './quantize.js';
 import { globToRegExp, type WeightTarget } from './select.js';
 import { decodeWeights, encodeTensor, joinWeights, splitWeights, weightBytes, withWeights, type NamedTensor } from './weights.js';
@@ -97,7 +97,7 @@ function gzipBytes(artifacts: io.ModelArtifacts): number {
 export function pruneWeights(artifacts: io.ModelArtifacts, options: PruneOptions): PruneResult {
   const { sparsity } = options;
   if (!(sparsity >= 0 && sparsity < 1)) {
-    throw new CompressError(`prune: sparsity must be in [0, 1) (e.g. 0.5 for 50 %), got ${sparsity}`);
+    throw new CompressError(problem('compress/prune-sparsity', { sparsity }));
   }
   const tensors = decodeWeights(artifacts);
   const stored = splitWeights(artifacts);

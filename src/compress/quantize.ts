@@ -4,7 +4,7 @@
  * dequantizes to float32 at load time.
  */
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { encodeFloat16, FLOAT16_MAX } from './float16.js';
 import { preserveChannelSums, type Rounding } from './rounding.js';
 import { bytesPerValue, type QuantizedDtype } from '../dtypes.js';
@@ -130,8 +130,7 @@ function checkFinite(tensor: NamedTensor, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new CompressError(
-        `weight "${tensor.name}" holds ${String(values[i])} at index ${i}: non-finite weights cannot be quantized ` +
-          '(the converter would write invalid JSON); fix the model or leave this weight out of `quantize`',
+        problem('compress/weight-not-finite', { name: tensor.name, value: String(values[i]), index: i }),
       );
     }
   }
@@ -175,7 +174,7 @@ export function quantizeTensors(
   const written: EncodedWeight[] = [];
   tensors.forEach((tensor, i) => {
     const original = stored[i];
-    if (original === undefined) throw new CompressError(`weight "${tensor.name}" has no bytes`);
+    if (original === undefined) throw new CompressError(problem('compress/weight-no-bytes', { name: tensor.name }));
     if (tensor.dtype !== 'float32') {
       written.push(original);
       return;
@@ -222,11 +221,11 @@ export function quantizeTensors(
 export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeOptions): QuantizeResult {
   const floor = options.minElements ?? 0;
   if (!Number.isInteger(floor) || floor < 0) {
-    throw new CompressError(`quantize: min-elements must be a whole number ≥ 0, got ${floor}`);
+    throw new CompressError(problem('compress/quantize-min-elements', { floor }));
   }
   const levels = options.levels;
   if (levels !== undefined && !(Number.isInteger(levels) && levels >= 2 && levels <= 256)) {
-    throw new CompressError(`quantize: levels must be a whole number from 2 to 256 (e.g. 64), got ${levels}`);
+    throw new CompressError(problem('compress/quantize-levels', { levels }));
   }
   const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32');
   const selection = selectWeights(

@@ -5,7 +5,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { COMPRESSIONS, type CompressionName } from '../formats/types.js';
 import type { LoadedModel } from '../model/types.js';
 import { autoCompress, type AutoProgress, type DriftLike } from './auto.js';
@@ -48,7 +48,7 @@ export function resolveQuantize(setting: QuantizeSelection | QuantizeBlock): { d
   const { dtype, rounding, levels, ...patterns } = setting as QuantizeBlock;
   const named = Object.keys(patterns).length > 0;
   if (dtype === undefined && !named) {
-    throw new CompressError('quantize: a block needs a dtype, e.g. `quantize: { dtype: uint8, rounding: nearest }`');
+    throw new CompressError(problem('compress/quantize-no-dtype'));
   }
   const dtypes: QuantizeSelection = dtype === undefined ? patterns : named ? { ...patterns, [dtype]: '*' } : dtype;
   return { dtypes, rounding: rounding ?? DEFAULT_ROUNDING, ...(levels === undefined ? {} : { levels }) };
@@ -175,7 +175,7 @@ export const TECHNIQUES: readonly Technique[] = [
     name: 'auto',
     wanted: (p) => p.auto !== undefined && p.auto !== false,
     run: async (a, p, auto) => {
-      if (!auto) throw new CompressError('compress.auto needs an accuracy budget (e.g. `accuracy: { max-abs-error: 0.01 }`) to search within');
+      if (!auto) throw new CompressError(problem('compress/auto-no-accuracy'));
       const max = typeof p.auto === 'object' ? p.auto['max-evaluations'] : undefined;
       const r = await autoCompress(a, { ...auto, minElements: p['min-elements'] ?? 0, ...(max === undefined ? {} : { maxEvaluations: max }) });
       const counts = new Map<string, number>();
@@ -195,7 +195,7 @@ export const TECHNIQUES: readonly Technique[] = [
 export async function compressModel(model: LoadedModel, plan: CompressPlan, auto?: AutoEvaluator): Promise<CompressResult> {
   const wanted = TECHNIQUES.filter((t) => t.wanted(plan));
   if (plan.quantize !== undefined && wanted.some((t) => t.name === 'auto')) {
-    throw new CompressError(`${shortName(model.path)}: compress sets both quantize and auto; auto chooses the quantization itself — keep one`);
+    throw new CompressError(problem('compress/quantize-and-auto', { model: shortName(model.path) }));
   }
   const before = weightBytes(model.artifacts).byteLength;
   const hasFloat = (model.artifacts.weightSpecs ?? []).some((s) => s.dtype === 'float32');
@@ -212,7 +212,7 @@ export async function compressModel(model: LoadedModel, plan: CompressPlan, auto
       steps.push({ technique: technique.name, ...summary });
     } catch (error) {
       if (error instanceof CompressError) {
-        throw new CompressError(`${model.path}: ${error.message}`, { file: model.path, cause: error });
+        throw new CompressError(problem('compress/failed', { path: model.path, detail: error.message }), { file: model.path, cause: error });
       }
       throw error;
     }

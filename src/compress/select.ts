@@ -4,7 +4,7 @@
  * not name (the fallthrough, written `"*"`), and two dtypes naming one weight is an error.
  */
 import { QUANTIZED_DTYPES, type QuantizedDtype } from '../dtypes.js';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 
 /** What a weight is stored as after quantization; `float32` means left as the source stored it. */
 export type WeightTarget = QuantizedDtype | 'float32';
@@ -63,8 +63,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
     if (isFallthrough(value)) {
       if (fallthrough !== undefined) {
         throw new CompressError(
-          `quantize: both ${fallthrough} and ${dtype} are "*"; only one dtype may take every remaining weight — ` +
-            'give the other a list of patterns',
+          problem('compress/quantize-two-fallthroughs', { fallthrough, dtype }),
         );
       }
       fallthrough = dtype;
@@ -80,8 +79,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
         const earlier = targets.get(name);
         if (earlier !== undefined && earlier !== dtype) {
           throw new CompressError(
-            `quantize: weight "${name}" matches ${earlier} pattern "${matchedBy.get(name) ?? ''}" and ${dtype} ` +
-              `pattern "${pattern}"; make the patterns disjoint`,
+            problem('compress/quantize-patterns-overlap', { name, earlier, earlierPattern: matchedBy.get(name) ?? '', dtype, pattern }),
           );
         }
         targets.set(name, dtype);

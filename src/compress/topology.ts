@@ -3,7 +3,7 @@
  * graph: who feeds whom. Sequential models are a chain; functional models name their inputs in `inbound_nodes`.
  */
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 
 /** One layer of the topology JSON. */
 export interface LayerJson {
@@ -46,17 +46,17 @@ export function layerName(layer: LayerJson): string {
  */
 export function readLayersGraph(artifacts: io.ModelArtifacts, technique: string): LayersGraph {
   if (artifacts.format === 'graph-model' || !isRecord(artifacts.modelTopology)) {
-    throw new CompressError(`${technique} works on TF.js layers models only; this is a graph model`);
+    throw new CompressError(problem('compress/layers-only', { technique }));
   }
   const topology = structuredClone(artifacts.modelTopology);
   const nested = isRecord(topology['model_config']);
   const model = (nested ? topology['model_config'] : topology) as ModelConfig;
   const sequential = model.class_name === 'Sequential';
   if (!sequential && model.class_name !== 'Model' && model.class_name !== 'Functional') {
-    throw new CompressError(`${technique}: cannot follow a "${model.class_name}" model; only Sequential and functional models`);
+    throw new CompressError(problem('compress/topology-class', { technique, className: model.class_name }));
   }
   const list = Array.isArray(model.config) ? model.config : model.config['layers'];
-  if (!Array.isArray(list)) throw new CompressError(`${technique}: the model topology has no layer list`);
+  if (!Array.isArray(list)) throw new CompressError(problem('compress/topology-no-layers', { technique }));
   const layers = list as LayerJson[];
   return {
     sequential,
@@ -75,15 +75,15 @@ export function readLayersGraph(artifacts: io.ModelArtifacts, technique: string)
 export function inboundNames(layer: LayerJson, technique: string): string[] {
   const nodes = layer.inbound_nodes;
   if (nodes === undefined) return [];
-  if (!Array.isArray(nodes)) throw new CompressError(`${technique}: layer "${layerName(layer)}" has unreadable inbound_nodes`);
+  if (!Array.isArray(nodes)) throw new CompressError(problem('compress/topology-inbound-unreadable', { technique, layer: layerName(layer) }));
   if (nodes.length > 1) {
-    throw new CompressError(`${technique}: layer "${layerName(layer)}" is shared (called ${nodes.length} times); not supported`);
+    throw new CompressError(problem('compress/topology-shared-layer', { technique, layer: layerName(layer), calls: nodes.length }));
   }
   const node: unknown = nodes[0] ?? [];
-  if (!Array.isArray(node)) throw new CompressError(`${technique}: layer "${layerName(layer)}" uses an unsupported inbound_nodes format`);
+  if (!Array.isArray(node)) throw new CompressError(problem('compress/topology-inbound-format', { technique, layer: layerName(layer) }));
   return node.map((entry: unknown) => {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
-      throw new CompressError(`${technique}: layer "${layerName(layer)}" uses an unsupported inbound_nodes format`);
+      throw new CompressError(problem('compress/topology-inbound-format', { technique, layer: layerName(layer) }));
     }
     return entry[0];
   });

@@ -3,7 +3,7 @@
  * does (so a compressor sees the values TF.js would run with); encoding lays tensors back to back in order.
  */
 import type { io } from '@tensorflow/tfjs';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { bytesPerValue, type QuantizedDtype, type WeightDtype } from '../dtypes.js';
 import { decodeFloat16 } from './float16.js';
 import { weightBytes as weightDataBytes } from '../formats/tfjs/save.js';
@@ -75,8 +75,7 @@ export function decodeWeights(artifacts: io.ModelArtifacts): NamedTensor[] {
 function take(bytes: Uint8Array, offset: number, length: number, name: string): Uint8Array {
   if (offset + length > bytes.byteLength) {
     throw new CompressError(
-      `weight "${name}" needs bytes ${offset}–${offset + length} but the weights hold ${bytes.byteLength}: ` +
-        'the shards do not match the manifest; re-export the model',
+      problem('compress/weight-out-of-bounds', { name, offset, end: offset + length, byteLength: bytes.byteLength }),
     );
   }
   // A copy: aligned for typed-array views, and the caller's buffer is never shared.
@@ -104,7 +103,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
     const width = bytesPerValue(q.dtype);
     if (width === undefined || (q.dtype !== 'float16' && (q.min === undefined || q.scale === undefined))) {
       throw new CompressError(
-        `weight "${spec.name}" has quantization ${JSON.stringify(q)}: expected uint8/uint16 with min and scale, or float16`,
+        problem('compress/weight-quantization', { name: spec.name, quantization: JSON.stringify(q) }),
       );
     }
     const raw = take(bytes, offset, size * width, spec.name);
@@ -122,7 +121,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
     return [{ ...base, data: strings }, at - offset];
   }
   const width = bytesPerValue(spec.dtype);
-  if (width === undefined) throw new CompressError(`weight "${spec.name}" has unknown dtype "${spec.dtype}"`);
+  if (width === undefined) throw new CompressError(problem('compress/weight-unknown-dtype', { name: spec.name, dtype: spec.dtype }));
   const raw = take(bytes, offset, size * width, spec.name);
   const data = spec.dtype === 'int32' ? new Int32Array(raw.buffer) : spec.dtype === 'bool' ? raw : new Float32Array(raw.buffer);
   return [{ ...base, data }, raw.byteLength];
@@ -130,7 +129,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
 
 function dequantize(spec: io.WeightsManifestEntry, q: QuantizationSpec, stored: Uint8Array | Uint16Array): Float32Array | Int32Array {
   if (q.dtype === 'float16') {
-    if (spec.dtype !== 'float32') throw new CompressError(`weight "${spec.name}" is float16 but its dtype is ${spec.dtype}`);
+    if (spec.dtype !== 'float32') throw new CompressError(problem('compress/weight-float16-dtype', { name: spec.name, dtype: spec.dtype }));
     return decodeFloat16(stored as Uint16Array);
   }
   const min = q.min ?? 0;
@@ -140,7 +139,7 @@ function dequantize(spec: io.WeightsManifestEntry, q: QuantizationSpec, stored: 
     for (let i = 0; i < stored.length; i++) out[i] = Math.round((stored[i] ?? 0) * scale + min);
     return out;
   }
-  if (spec.dtype !== 'float32') throw new CompressError(`weight "${spec.name}" is ${q.dtype} but its dtype is ${spec.dtype}`);
+  if (spec.dtype !== 'float32') throw new CompressError(problem('compress/weight-quantized-dtype', { name: spec.name, quantized: q.dtype, dtype: spec.dtype }));
   // Computed in float64 then stored to float32, exactly as tfjs-core's decoder does.
   const out = new Float32Array(stored.length);
   for (let i = 0; i < stored.length; i++) out[i] = (stored[i] ?? 0) * scale + min;

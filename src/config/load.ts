@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
-import { ConfigError, errorMessage, type ConfigIssue } from '../errors.js';
+import { ConfigError, errorMessage, problem, type ConfigIssue, type ErrorCode, type Problem } from '../errors.js';
 import { budgetsForLeg, flattenBudgets, type LegBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
@@ -77,7 +77,7 @@ export async function loadConfig(file: string, cwd: string = process.cwd(), opti
   try {
     const bytes = await readFile(abs);
     if (bytes.byteLength > MAX_CONFIG_BYTES) {
-      throw new ConfigError([issueAt(displayPath, 1, 1, '', `is ${bytes.byteLength} bytes; a config over 1 MiB is refused`)]);
+      throw new ConfigError([issueAt(displayPath, 1, 1, '', problem('config/too-large', { bytes: bytes.byteLength }))]);
     }
     text = bytes.toString('utf8');
   } catch (error) {
@@ -85,8 +85,8 @@ export async function loadConfig(file: string, cwd: string = process.cwd(), opti
     const code = (error as NodeJS.ErrnoException).code;
     const hint =
       code === 'ENOENT'
-        ? 'not found. Create it (see the README\'s "Configuration") or pass --config / the `config` input'
-        : `cannot be read: ${errorMessage(error)}`;
+        ? problem('config/not-found')
+        : problem('config/unreadable', { detail: errorMessage(error) });
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
   const root = options.root ?? (await findRepositoryRoot(abs, cwd));
@@ -114,7 +114,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = at(e.pos[0]);
-        return issueAt(displayPath, pos.line, pos.column, '', `YAML syntax error: ${firstLine(e.message)}`);
+        return issueAt(displayPath, pos.line, pos.column, '', problem('config/yaml-syntax', { detail: firstLine(e.message) }));
       }),
     );
   }
@@ -123,12 +123,12 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     throw new ConfigError(
-      [issueAt(displayPath, 1, 1, '', `refused: ${errorMessage(error)} (more than ${MAX_ALIAS_COUNT} alias expansions)`)],
+      [issueAt(displayPath, 1, 1, '', problem('config/alias-bomb', { detail: errorMessage(error), limit: MAX_ALIAS_COUNT }))],
       { cause: error },
     );
   }
   if (raw === null || raw === undefined) {
-    throw new ConfigError([issueAt(displayPath, 1, 1, '', 'is empty; it needs at least `version: 1` and `models:`')]);
+    throw new ConfigError([issueAt(displayPath, 1, 1, '', problem('config/empty'))]);
   }
 
   const locate = (path: readonly PropertyKey[], keyOf?: string): SourceLocation => {
@@ -142,7 +142,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
   const dir = dirname(file);
   const root = options.root ?? dir;
   for (const p of options.checkOutputs === false ? [] : outputProblems(outputsOf(raw, dir), dir, root)) {
-    problems.push({ ...locate(['models', p.index, 'output']), path: `models[${p.index}].output`, message: p.message });
+    problems.push({ ...locate(['models', p.index, 'output']), path: `models[${p.index}].output`, message: p.message, code: p.code });
   }
   if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));
   const parsed = result.data;
@@ -280,7 +280,7 @@ function duplicateNames(raw: unknown, locate: Locate): ConfigIssue[] {
       problems.push({
         ...locate(['models', i, 'name']),
         path: `models[${i}].name`,
-        message: `duplicate model name "${name}" (also models[${first}]); names must be unique`,
+        ...problemIssue(problem('config/duplicate-name', { name, first })),
       });
     }
   });
@@ -299,24 +299,24 @@ function benchmarkConflicts(
   where: (key: 'min-seconds' | 'max-seconds' | 'warmup-seconds' | 'timeout') => SourceLocation & { path: readonly PropertyKey[] },
 ): ConfigIssue[] {
   const problems: ConfigIssue[] = [];
-  const add = (key: Parameters<typeof where>[0], message: string): void => {
+  const add = (key: Parameters<typeof where>[0], found: Problem): void => {
     const { path, ...at } = where(key);
-    problems.push({ ...at, path: formatPath(path), message });
+    problems.push({ ...at, path: formatPath(path), ...problemIssue(found) });
   };
   const hour = (key: 'min-seconds' | 'max-seconds' | 'warmup-seconds' | 'timeout'): void => {
-    if (b[key] > MAX_BENCHMARK_MS) add(key, `expected at most 1 h, got ${formatSeconds(b[key])}`);
+    if (b[key] > MAX_BENCHMARK_MS) add(key, problem('config/benchmark-over-hour', { value: formatSeconds(b[key]) }));
   };
   hour('warmup-seconds');
   hour('min-seconds');
   hour('max-seconds');
   hour('timeout');
-  if (b['max-seconds'] <= 0) add('max-seconds', `expected a duration above 0, got ${formatSeconds(b['max-seconds'])}`);
-  if (b.timeout <= 0) add('timeout', `expected a duration above 0, got ${formatSeconds(b.timeout)}`);
+  if (b['max-seconds'] <= 0) add('max-seconds', problem('config/benchmark-not-positive', { value: formatSeconds(b['max-seconds']) }));
+  if (b.timeout <= 0) add('timeout', problem('config/benchmark-not-positive', { value: formatSeconds(b.timeout) }));
   if (b['max-seconds'] < b['min-seconds']) {
-    add('max-seconds', `is ${formatSeconds(b['max-seconds'])}, below min-seconds (${formatSeconds(b['min-seconds'])}); raise max-seconds or lower min-seconds`);
+    add('max-seconds', problem('config/max-below-min', { max: formatSeconds(b['max-seconds']), min: formatSeconds(b['min-seconds']) }));
   }
   if (b.timeout > 0 && b.timeout <= b['min-seconds']) {
-    add('timeout', `is ${formatSeconds(b.timeout)}, not above min-seconds (${formatSeconds(b['min-seconds'])}): every model would time out; raise timeout`);
+    add('timeout', problem('config/timeout-below-min', { timeout: formatSeconds(b.timeout), min: formatSeconds(b['min-seconds']) }));
   }
   return problems;
 }
@@ -385,8 +385,9 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
     if (chosen && branches.length === 1) return chosen.flatMap((i) => toConfigIssues(i, path, locate));
     const expected = branches.length === 0 ? unionExpectation(issue.errors) : undefined;
     if (expected) {
-      const message = `expected ${expected.text}, got ${describe(issue.input)}${didYouMean(issue.input, expected.values)}`;
-      return [{ ...locate(path), path: formatPath(path), message: `${message}${mistakeHint(path, issue.input)}` }];
+      const found = { expected: expected.text, got: describe(issue.input), didYouMean: didYouMean(issue.input, expected.values) };
+      const dtype = quantizeMistake(path, issue.input);
+      return [{ ...locate(path), path: formatPath(path), ...problemIssue(dtype === undefined ? problem('config/expected', found) : problem('config/compress-dtype', { ...found, dtype })) }];
     }
   }
   if (issue.code === 'unrecognized_keys') {
@@ -397,29 +398,32 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
       return {
         ...locate(path, key),
         path: formatPath([...path, key]),
-        message: hint ? `unknown key; did you mean "${hint}"?` : `unknown key${allowed}`,
+        ...problemIssue(hint ? problem('config/unknown-key-hint', { hint }) : problem('config/unknown-key', { allowed })),
       };
     });
   }
-  let message = issue.message;
+  let message: Pick<ConfigIssue, 'message' | 'code'> = { message: issue.message };
   if (issue.code === 'invalid_type') {
-    message = issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+    message = problemIssue(
+      issue.input === undefined
+        ? problem('config/required', { expected: issue.expected })
+        : problem('config/expected', { expected: issue.expected, got: describe(issue.input), didYouMean: '' }),
+    );
   } else if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => JSON.stringify(v));
-    message = `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${describe(issue.input)}${didYouMean(issue.input, values)}`;
+    const expected = values.length === 1 ? (values[0] ?? '') : `one of ${values.join(', ')}`;
+    message = problemIssue(problem('config/expected', { expected, got: describe(issue.input), didYouMean: didYouMean(issue.input, values) }));
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
-    message = `${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(issue.input)}`;
+    message = problemIssue(problem('config/out-of-range', { bound: issue.message.replace(/^Too (small|big): /, ''), got: describe(issue.input) }));
   }
-  return [{ ...locate(path), path: formatPath(path), message }];
+  return [{ ...locate(path), path: formatPath(path), ...message }];
 }
 
-/** The fix for a mistake people make often at this place, when it is one. */
-function mistakeHint(path: readonly PropertyKey[], input: unknown): string {
+/** The dtype meant when `compress:` is given a dtype (a mistake people make often), else undefined. */
+function quantizeMistake(path: readonly PropertyKey[], input: unknown): string | undefined {
   const key = path.at(-1);
-  if (key === 'compress' && typeof input === 'string' && /^(uint8|uint16|float16|int8)$/.test(input)) {
-    return `; to quantize, write \`compress: { quantize: ${input === 'int8' ? 'uint8' : input} }\``;
-  }
-  return '';
+  if (key === 'compress' && typeof input === 'string' && /^(uint8|uint16|float16|int8)$/.test(input)) return input === 'int8' ? 'uint8' : input;
+  return undefined;
 }
 
 function describe(value: unknown): string {
@@ -464,6 +468,11 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
-function issueAt(file: string, line: number, column: number, path: string, message: string): ConfigIssue {
-  return { file, line, column, path, message };
+function issueAt(file: string, line: number, column: number, path: string, found: Problem): ConfigIssue {
+  return { file, line, column, path, ...problemIssue(found) };
+}
+
+/** The message and code of a catalog problem, as a config issue carries them. */
+function problemIssue(found: Problem): { message: string; code: ErrorCode } {
+  return { message: found.text, code: found.code };
 }

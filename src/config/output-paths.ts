@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 
+import { problem, type ErrorCode, type Problem } from '../errors.js';
 /** One model's paths as written in the config and resolved against the config's folder. */
 export interface OutputCheckModel {
   readonly name: string;
@@ -14,6 +15,7 @@ export interface OutputCheckModel {
 export interface OutputProblem {
   readonly index: number;
   readonly message: string;
+  readonly code: ErrorCode;
 }
 
 /**
@@ -31,29 +33,29 @@ export function outputProblems(entries: readonly (OutputCheckModel | undefined)[
   const models = entries.filter((m): m is OutputCheckModel => m !== undefined);
   entries.forEach((model, index) => {
     if (model?.output === undefined) return;
-    const fail = (message: string): void => void problems.push({ index, message });
-    const example = `e.g. \`output: dist/${model.name.replace(/[^\w.-]+/g, '-')}\``;
+    const fail = (found: Problem): void => void problems.push({ index, message: found.text, code: found.code });
+    const suggestion = `e.g. \`output: dist/${model.name.replace(/[^\w.-]+/g, '-')}\``;
     if (isAbsolute(model.output) || win32.isAbsolute(model.output)) {
-      fail(`must be a folder relative to the config's folder, not an absolute path (${example})`);
+      fail(problem('config/output-absolute', { suggestion }));
       return;
     }
     const out = resolve(configDir, model.output);
     if (!isInside(out, root)) {
-      fail(`resolves outside the repository (${out}); write the compressed model inside it (${example})`);
+      fail(problem('config/output-outside', { folder: out, suggestion }));
       return;
     }
     if (out === resolve(root)) {
-      fail(`is the repository's root folder; give the compressed model a folder of its own (${example})`);
+      fail(problem('config/output-root', { suggestion }));
       return;
     }
     const clash = models.map((other) => clashWith(out, other, other === model)).find((m) => m !== undefined);
     if (clash) {
-      fail(`${clash}: the compressed model would overwrite a source model; give it a folder of its own (${example})`);
+      fail(problem('config/output-overwrites-model', { clash, suggestion }));
       return;
     }
     const first = claimed.get(out);
     if (first === undefined) claimed.set(out, index);
-    else fail(`is also models[${first}].output; each compressed model needs a folder of its own (${example})`);
+    else fail(problem('config/output-shared', { first, suggestion }));
   });
   return problems;
 }

@@ -1,6 +1,6 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ConfigIssue } from '../errors.js';
+import { problem, type ConfigIssue, type Problem } from '../errors.js';
 import type { SourceLocation } from './types.js';
 
 /** A path written in the config, resolved, with where it is written. */
@@ -41,17 +41,17 @@ export async function checkConfigPaths(refs: readonly PathRef[], root: string): 
   const realRoot = await realpath(root).catch(() => resolve(root));
   const issues: ConfigIssue[] = [];
   for (const ref of refs) {
-    const problem = await checkPath(ref, resolve(root), realRoot);
-    if (problem) issues.push({ ...ref.at, path: ref.key, message: problem });
+    const found = await checkPath(ref, resolve(root), realRoot);
+    if (found) issues.push({ ...ref.at, path: ref.key, message: found.text, code: found.code });
   }
   return issues;
 }
 
-async function checkPath(ref: PathRef, root: string, realRoot: string): Promise<string | undefined> {
+async function checkPath(ref: PathRef, root: string, realRoot: string): Promise<Problem | undefined> {
   const shown = JSON.stringify(ref.written);
-  if (ref.written.includes('\0')) return `${shown} contains a NUL byte`;
+  if (ref.written.includes('\0')) return problem('config/path-nul', { path: shown });
   if (!isInside(root, ref.abs)) {
-    return `${shown} ${isAbsolute(ref.written) ? 'is an absolute path' : 'resolves'} outside the repository (${root}); give a path inside it, relative to the config's folder`;
+    return problem('config/path-outside', { path: shown, how: isAbsolute(ref.written) ? 'is an absolute path' : 'resolves', root });
   }
   let real: string;
   try {
@@ -60,11 +60,11 @@ async function checkPath(ref: PathRef, root: string, realRoot: string): Promise<
   } catch {
     return undefined; // missing (or a dangling link): the loader reports it for this model alone
   }
-  if (!isInside(realRoot, real)) return `${shown} is a symbolic link (or lies under one) that leads outside the repository; refused`;
+  if (!isInside(realRoot, real)) return problem('config/path-symlink-outside', { path: shown });
   const info = await stat(real);
-  if (ref.expect === 'folder') return info.isDirectory() ? undefined : `${shown} must be a folder, but it ${describeKind(info)}`;
+  if (ref.expect === 'folder') return info.isDirectory() ? undefined : problem('config/path-not-folder', { path: shown, kind: describeKind(info) });
   if (info.isFile() || info.isDirectory()) return undefined; // a folder given as a model is explained by the loader
-  return `${shown} ${describeKind(info)}, not a regular file; refused`;
+  return problem('config/path-not-file', { path: shown, kind: describeKind(info) });
 }
 
 function describeKind(info: Awaited<ReturnType<typeof stat>>): string {

@@ -6,6 +6,7 @@ import { METRICS } from '../metrics.js';
 import { formatValue } from '../format.js';
 import { parseCount, parseDuration, parseNumber, parsePercent, parseSize, UNIT_JSON_SCHEMAS, type Parsed, type UnitJsonSchema } from './units.js';
 import { ROUNDINGS } from '../compress/rounding.js';
+import { problem } from '../errors.js';
 
 /**
  * The schema of `model-budget.yml`: the only place its keys, types and defaults are defined. The JSON Schema in
@@ -80,7 +81,7 @@ function warnBeforeLimit(hard: 'max' | 'min', unitName: Unit) {
     ctx.addIssue({
       code: 'custom',
       path: ['warn'],
-      message: `warn ${w} is beyond ${hard} ${l}, so it could never show before the failure; the warning level comes first: did you mean { ${hard}: ${w}, warn: ${l} }?`,
+      message: problem('config/warn-beyond-limit', { warn: w, hard, limit: l, suggestion: `{ ${hard}: ${w}, warn: ${l} }` }).text,
       input: v.warn,
     });
   };

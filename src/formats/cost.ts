@@ -43,7 +43,7 @@ export interface FlopsReport {
 
 /** Options of a format's `cost`. */
 export interface FlopsOptions {
-  /** Full input shapes by input name (config `benchmark.input-shapes`); win over the model's own. */
+  /** Full input shapes by input name (config `inputs.shapes`); win over the model's own. */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Size of an unknown batch (first) dimension. Default 1. */
   readonly batch?: number;

@@ -10,7 +10,7 @@
  * (GitHub serves reachable commits by sha) with the credentials checkout persisted in the repository's git config.
  */
 import { resolve } from 'node:path';
-import { BaseRefError } from '../errors.js';
+import { BaseRefError, problem } from '../errors.js';
 import type { BaseKind } from '../report/types.js';
 import { gitError, runGit } from './run-git.js';
 
@@ -48,10 +48,6 @@ export function commitParents(rawCommit: string): string[] {
 /** Deepening steps for a shallow head checkout whose merge base is not yet in the clone. */
 const DEEPEN_STEPS = [50, 500, 5000] as const;
 
-export const SHALLOW_FIX =
-  'Check out the full history (`actions/checkout` with `fetch-depth: 0`), or run ' +
-  '`git fetch --no-tags --deepen=200 origin "$GITHUB_BASE_REF"` in the checkout before this step.';
-
 /**
  * The base commit of the pull request in the git repository `repoDir` (the one holding the config), fetched from
  * `origin` when the clone lacks it. Throws BaseRefError, with the fix, when it cannot be found or fetched.
@@ -60,8 +56,7 @@ export async function resolveBaseCommit(repoDir: string, pr: { readonly baseSha:
   const head = await gitText(repoDir, ['rev-parse', '--verify', 'HEAD^{commit}']);
   if (head === undefined) {
     throw new BaseRefError(
-      `${repoDir} is not a git checkout with a commit, so the base branch cannot be compared: run actions/checkout before this step ` +
-        '(with its `path:`, set `working-directory` to that folder)',
+      problem('github/no-checkout', { repoDir }),
     );
   }
   const raw = (await gitText(repoDir, ['cat-file', 'commit', head])) ?? '';
@@ -88,12 +83,12 @@ export async function findMergeBase(repoDir: string, a: string, b: string): Prom
     if (deepen === undefined) break;
     const fetch = await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', `--deepen=${deepen}`, 'origin', a, b], { cwd: repoDir });
     if (fetch.code !== 0) {
-      throw new BaseRefError(`no merge base between ${short(a)} and ${short(b)} in the shallow clone, and deepening it from origin failed: ${gitError(fetch)}. ${SHALLOW_FIX}`);
+      throw new BaseRefError(problem('github/no-merge-base-deepen-failed', { first: short(a), second: short(b), detail: gitError(fetch) }));
     }
   }
   const deepened = DEEPEN_STEPS.reduce((sum, n) => sum + n, 0);
   const why = steps.length > 0 ? `the shallow clone does not reach their common ancestor even ${deepened} commits deeper` : 'they have no common ancestor';
-  throw new BaseRefError(`no merge base between ${short(a)} and ${short(b)}: ${why}. ${SHALLOW_FIX}`);
+  throw new BaseRefError(problem('github/no-merge-base', { first: short(a), second: short(b), why }));
 }
 
 /**
@@ -107,8 +102,7 @@ async function ensureCommit(repoDir: string, sha: string): Promise<void> {
   if (fetch.code === 0 && (await hasCommit(repoDir, sha))) return;
   const why = fetch.code === 0 ? 'origin did not send it' : gitError(fetch);
   throw new BaseRefError(
-    `commit ${short(sha)} is not in the checkout and fetching it from origin failed (${why}), so the base branch cannot be compared. ` +
-      `Keep actions/checkout's \`persist-credentials\` on, or: ${SHALLOW_FIX}`,
+    problem('github/base-commit-missing', { sha: short(sha), why }),
   );
 }
 

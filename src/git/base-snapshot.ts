@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { BaseRefError, errorMessage } from '../errors.js';
+import { BaseRefError, errorMessage, problem } from '../errors.js';
 import { companionsOf, folderFilesOf } from '../formats/index.js';
 import type { BaseKind } from '../report/types.js';
 import { findMergeBase, resolveBaseCommit, type BaseCommit } from './base-commit.js';
@@ -90,7 +90,7 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
   } catch (error) {
     await cleanup();
     if (error instanceof BaseRefError) throw error;
-    throw new BaseRefError(`could not read the base commit ${ref.slice(0, 12)}: ${errorMessage(error)}`, { cause: error });
+    throw new BaseRefError(problem('github/base-unreadable', { ref: ref.slice(0, 12), detail: errorMessage(error) }), { cause: error });
   }
 }
 
@@ -100,14 +100,14 @@ async function snapshotAt(repoDir: string, base: BaseCommit, request: Omit<BaseS
  */
 export async function materializeLocalBase(request: { workingDir: string; configPath: string; ref: string }): Promise<BaseSnapshot> {
   const top = await gitBytes(request.workingDir, ['rev-parse', '--show-toplevel']).catch((error: unknown) => {
-    throw new BaseRefError(`--base needs a git checkout, and ${request.workingDir} is not in one`, { cause: error });
+    throw new BaseRefError(problem('github/base-needs-git', { workingDir: request.workingDir }), { cause: error });
   });
   const repoDir = top.toString('utf8').trim();
   const sha = async (rev: string): Promise<string> => {
     try {
       return (await gitBytes(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).toString('utf8').trim();
     } catch (error) {
-      throw new BaseRefError(`--base "${rev}" is not a commit in ${repoDir}; name a branch, tag or commit (e.g. --base origin/main)`, { cause: error });
+      throw new BaseRefError(problem('github/base-not-commit', { rev, repoDir }), { cause: error });
     }
   };
   const [baseSha, headSha] = [await sha(request.ref), await sha('HEAD')];
@@ -140,7 +140,7 @@ export function snapshotLayout(tmp: string, repoDir: string, workingDir: string)
   if (!isOutside(down)) return { root: join(tmp, 'repo'), dir: join(tmp, 'repo', down) };
   const up = relative(workingDir, repoDir);
   if (!isOutside(up)) return { root: join(tmp, 'work', up), dir: join(tmp, 'work') };
-  throw new BaseRefError(`the working directory ${workingDir} is neither inside nor above the repository ${repoDir} that holds the config`);
+  throw new BaseRefError(problem('github/working-directory-outside', { workingDir, repoDir }));
 }
 
 function isOutside(rel: string): boolean {
@@ -149,7 +149,7 @@ function isOutside(rel: string): boolean {
 
 function toRepoPath(repoDir: string, file: string): string {
   const rel = relative(repoDir, resolve(file));
-  if (rel.startsWith('..')) throw new BaseRefError(`${file} is outside the repository ${repoDir}`);
+  if (rel.startsWith('..')) throw new BaseRefError(problem('github/outside-repository', { file, repoDir }));
   return rel.split(sep).join('/');
 }
 

@@ -1,5 +1,5 @@
 import type { OutputKind } from '../config/schema.js';
-import { MeasureError } from '../errors.js';
+import { MeasureError, problem } from '../errors.js';
 import { argmax, cosineOf, inferOutputKind, keypointDistances, psnrOf } from './drift-kinds.js';
 import { runOnHost } from '../runtimes/host.js';
 import type { Executable, HostTensor } from '../runtimes/types.js';
@@ -158,20 +158,19 @@ export async function measureDrift(
   inputs: readonly (readonly HostTensor[])[],
   kinds: Readonly<Record<string, OutputKind>> = {},
 ): Promise<DriftResult> {
-  if (inputs.length === 0) throw new MeasureError('accuracy drift needs at least one input sample');
+  if (inputs.length === 0) throw new MeasureError(problem('measure/drift-no-samples'));
   const collected = new Map<string, Collected>();
   for (const sample of inputs) {
     const a = await runOnHost(original, sample);
     const b = await runOnHost(candidate, sample);
     if (a.length !== b.length) {
-      throw new MeasureError(`the compared models have ${a.length} and ${b.length} outputs: drift needs the same outputs`);
+      throw new MeasureError(problem('measure/drift-output-count', { first: a.length, second: b.length }));
     }
     a.forEach((out, i) => {
       const other = b[i];
       if (!other || other.data.length !== out.data.length) {
         throw new MeasureError(
-          `output "${out.name}" has ${out.data.length} values in the original and ${other?.data.length ?? 0} in the ` +
-            'candidate: drift needs outputs of the same shape',
+          problem('measure/drift-output-size', { name: out.name, original: out.data.length, candidate: other?.data.length ?? 0 }),
         );
       }
       let c = collected.get(out.name);
@@ -183,8 +182,7 @@ export async function measureDrift(
   const unknown = Object.keys(kinds).filter((name) => !collected.has(name));
   if (unknown.length > 0) {
     throw new MeasureError(
-      `outputs: ${unknown.map((n) => `"${n}"`).join(', ')} ${unknown.length === 1 ? 'is not an output' : 'are not outputs'} of the model; ` +
-        `its outputs are ${[...collected.keys()].map((n) => `"${n}"`).join(', ')}`,
+      problem('measure/drift-unknown-outputs', { unknown: unknown.map((n) => `"${n}"`).join(', '), verb: unknown.length === 1 ? 'is not an output' : 'are not outputs', outputs: [...collected.keys()].map((n) => `"${n}"`).join(', ') }),
     );
   }
 

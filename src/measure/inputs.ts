@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_DRIFT_SAMPLES } from '../config/defaults.js';
 import { suggestKey } from '../config/did-you-mean.js';
 import type { ConfiguredInput } from '../config/types.js';
-import { MeasureError, type ConfigIssue } from '../errors.js';
+import { type ConfigIssue, MeasureError, problem } from '../errors.js';
 import { layersInputNames } from '../runtimes/tfjs/network.js';
 import type { HostTensor, InputSpec } from '../runtimes/types.js';
 import { seededRandom } from './stats.js';
@@ -46,7 +46,7 @@ export function checkInputNames(specs: readonly InputSpec[], record: Readonly<Re
   for (const key of Object.keys(record ?? {})) {
     if (!specs.some((s) => sameInput(key, s.name))) {
       throw new MeasureError(
-        `${what} names input "${key}", but the model's inputs are ${specs.map((s) => `"${s.name}"`).join(', ')}`,
+        problem('measure/input-unknown', { what, key, specs: specs.map((s) => `"${s.name}"`).join(', ') }),
       );
     }
   }
@@ -60,19 +60,17 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
   const configured = byInputName(options.shapes, spec.name);
   if (configured) {
     if (configured.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new MeasureError(`input "${spec.name}": configured shape [${configured.join(', ')}] must hold whole numbers ≥ 0`);
+      throw new MeasureError(problem('measure/input-shape-not-whole', { name: spec.name, configured: configured.join(', ') }));
     }
     if (spec.shape.length > 0 && configured.length !== spec.shape.length) {
       throw new MeasureError(
-        `input "${spec.name}": configured shape [${configured.join(', ')}] has rank ${configured.length}, ` +
-          `the model expects rank ${spec.shape.length} ([${spec.shape.map((d) => d ?? '?').join(', ')}])`,
+        problem('measure/input-shape-rank', { name: spec.name, configured: configured.join(', '), rank: configured.length, expected: spec.shape.length, spec: spec.shape.map((d) => d ?? '?').join(', ') }),
       );
     }
     spec.shape.forEach((d, i) => {
       if (d !== null && d >= 0 && configured[i] !== d) {
         throw new MeasureError(
-          `input "${spec.name}": configured shape [${configured.join(', ')}] differs from the model's fixed ` +
-            `[${spec.shape.map((x) => x ?? '?').join(', ')}] at dimension ${i}`,
+          problem('measure/input-shape-fixed', { name: spec.name, configured: configured.join(', '), spec: spec.shape.map((x) => x ?? '?').join(', '), dimension: i }),
         );
       }
     });
@@ -83,8 +81,7 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
     if (i === 0) return options.batch ?? 1;
     if (options.strict) {
       throw new MeasureError(
-        `input "${spec.name}" has unknown dimension ${i} ([${spec.shape.map((x) => x ?? '?').join(', ')}]): ` +
-          `set its shape under the model's benchmark input shapes, e.g. ${spec.name}: [1, 224, 224, 3]`,
+        problem('measure/input-unknown-dimension', { name: spec.name, dimension: i, spec: spec.shape.map((x) => x ?? '?').join(', ') }),
       );
     }
     return DEFAULT_DIM;
@@ -124,11 +121,11 @@ export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptio
       }
       case 'string':
         throw new MeasureError(
-          `input "${spec.name}" is a string tensor: synthetic inputs cannot be made for it; give samples instead`,
+          problem('measure/input-string', { name: spec.name }),
         );
       default: {
         const never: never = spec.dtype;
-        throw new MeasureError(`input "${spec.name}" has unsupported dtype ${String(never)}`);
+        throw new MeasureError(problem('measure/input-dtype', { name: spec.name, dtype: String(never) }));
       }
     }
   });
@@ -140,7 +137,7 @@ export function makeInputSets(
   options: MakeInputsOptions & { readonly count?: number },
 ): HostTensor[][] {
   const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
-  if (!Number.isInteger(count) || count < 1) throw new MeasureError(`drift samples must be a whole number ≥ 1, got ${count}`);
+  if (!Number.isInteger(count) || count < 1) throw new MeasureError(problem('measure/drift-sample-count', { count }));
   return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));
 }
 

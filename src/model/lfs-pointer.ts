@@ -1,4 +1,4 @@
-import { ModelLoadError } from '../errors.js';
+import { ModelLoadError, problem } from '../errors.js';
 import { parseLfsPointer } from './lfs.js';
 import { readRegularFile } from './read-file.js';
 
@@ -16,8 +16,7 @@ export function lfsPointerError(content: Uint8Array, file: string, model: string
   if (!pointer) return undefined;
   const what = file === model ? file : `${file} (listed in ${model})`;
   return new ModelLoadError(
-    `${what} is a Git LFS pointer to a ${pointer.size.toLocaleString('en-US')}-byte file, not the file itself: the ` +
-      'repository was checked out without LFS: add `lfs: true` to actions/checkout (locally: `git lfs pull`)',
+    problem('model/lfs-pointer', { what, bytes: pointer.size.toLocaleString('en-US') }),
     { file: model },
   );
 }
@@ -25,7 +24,7 @@ export function lfsPointerError(content: Uint8Array, file: string, model: string
 /** Throws {@link lfsPointerError} for a file on disk of `bytes` bytes; only files small enough to be pointers are read. */
 export async function refuseLfsPointer(file: string, bytes: number, model: string = file): Promise<void> {
   if (bytes > MAX_POINTER_BYTES) return;
-  const content = await readRegularFile(file, MAX_POINTER_BYTES, (reason) => new ModelLoadError(`${file} ${reason}`, { file: model }));
+  const content = await readRegularFile(file, MAX_POINTER_BYTES, (reason) => new ModelLoadError(problem('model/lfs-pointer-unreadable', { file, reason }), { file: model }));
   const error = lfsPointerError(content, file, model);
   if (error) throw error;
 }

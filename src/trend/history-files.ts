@@ -4,7 +4,7 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ModelBudgetError } from '../errors.js';
+import { ModelBudgetError, problem } from '../errors.js';
 import { parseHistory } from './jsonl.js';
 import { DEFAULT_MAX_READ_BYTES } from './store.js';
 import type { ModelHistory } from './types.js';
@@ -16,7 +16,7 @@ export async function readHistoryPath(path: string, maxBytes = DEFAULT_MAX_READ_
     info = await stat(path);
   } catch (error) {
     throw new ModelBudgetError(
-      `trend history "${path}" does not exist; pass a .jsonl file or a checkout of the history branch (git worktree add ../history model-budget-data)`,
+      problem('trend/history-missing', { path }),
       { file: path, cause: error },
     );
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { BUILD_SLACK_PARAMS, modelParams } from '../tfjs/declared-params.js';
 import type { KerasSource, LayerWeights } from './source.js';
 
@@ -23,8 +23,7 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
     model = await tf.models.modelFromJSON({ modelTopology } as unknown as tf.io.ModelJSON);
   } catch (error) {
     throw new ModelLoadError(
-      `${file}: TF.js cannot rebuild the model from its config (${error instanceof Error ? error.message : String(error)}); ` +
-        'check the layers against docs/keras.md',
+      problem('keras/rebuild-failed', { file, detail: error instanceof Error ? error.message : String(error) }),
       { file, cause: error },
     );
   }
@@ -36,9 +35,7 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
       const targets = findLayer(model, layer, file).weights;
       if (targets.length !== layer.weights.length) {
         throw new ModelLoadError(
-          `${file}: layer "${layer.layerPath.join('/')}" has ${layer.weights.length} weight(s) in the file but ` +
-            `${targets.length} in its config (${targets.map((t) => t.originalName).join(', ') || 'none'}); the weights ` +
-            'do not belong to this architecture — re-save the model',
+          problem('keras/weight-count-mismatch', { file, layer: layer.layerPath.join('/'), inFile: layer.weights.length, inConfig: targets.length, targets: targets.map((t) => t.originalName).join(', ') || 'none' }),
           { file },
         );
       }
@@ -47,9 +44,7 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
         if (!target) return;
         if (!sameShape(target.shape, weight.shape)) {
           throw new ModelLoadError(
-            `${file}: weight "${weight.fileName}" has shape [${weight.shape.join(', ')}] but layer ` +
-              `"${layer.layerPath.join('/')}" needs [${target.shape.join(', ')}] for "${target.originalName}"; the ` +
-              'config and the weights disagree — re-save the model',
+            problem('keras/weight-shape-mismatch', { file, weight: weight.fileName, shape: weight.shape.join(', '), layer: layer.layerPath.join('/'), needed: target.shape.join(', '), variable: target.originalName }),
             { file },
           );
         }
@@ -62,8 +57,7 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
     const missing = model.weights.filter((v) => !filled.has(v));
     if (missing.length > 0) {
       throw new ModelLoadError(
-        `${file}: the file has no values for ${missing.length} variable(s) the config needs: ` +
-          `${missing.map((v) => `${v.originalName} [${v.shape.join(', ')}]`).join(', ')}; re-save the model`,
+        problem('keras/variables-missing', { file, count: missing.length, missing: missing.map((v) => `${v.originalName} [${v.shape.join(', ')}]`).join(', ') }),
         { file },
       );
     }
@@ -82,10 +76,9 @@ function checkDeclaredParams(source: KerasSource, file: string, maxBytes: number
   const held = source.layers.reduce((n, l) => n + l.weights.reduce((m, w) => m + w.values.length, 0), 0);
   if (declared <= held + BUILD_SLACK_PARAMS && declared * 4 <= maxBytes) return;
   throw new ModelLoadError(
-    `${file}: its layer configs declare at least ${Math.round(declared).toLocaleString('en-US')} parameters ` +
-      (declared > held + BUILD_SLACK_PARAMS
-        ? `but the file holds ${held.toLocaleString('en-US')} weight values; the config and the weights disagree (or the file is hostile) — re-save the model`
-        : `(${Math.round(declared * 4).toLocaleString('en-US')} bytes as float32), over limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); raise the limit if the model is really that large`),
+    declared > held + BUILD_SLACK_PARAMS
+      ? problem('keras/params-disagree', { file, declared: Math.round(declared).toLocaleString('en-US'), held: held.toLocaleString('en-US') })
+      : problem('model/params-over-limit', { path: file, declared: Math.round(declared).toLocaleString('en-US'), bytes: Math.round(declared * 4).toLocaleString('en-US'), limit: maxBytes.toLocaleString('en-US') }),
     { file },
   );
 }
@@ -99,8 +92,7 @@ function findLayer(model: tf.LayersModel, layer: LayerWeights, file: string): tf
   }
   if (!current) {
     throw new ModelLoadError(
-      `${file}: the file has weights for layer "${layer.layerPath.join('/')}" but the config has no such layer; the ` +
-        'config and the weights disagree — re-save the model',
+      problem('keras/weights-without-layer', { file, layer: layer.layerPath.join('/') }),
       { file },
     );
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError, errorMessage } from '../../errors.js';
+import { errorMessage, ModelLoadError, problem } from '../../errors.js';
 
 const loadedModules = new Set<string>();
 
@@ -17,8 +17,7 @@ export async function loadCustomLayers(path: string): Promise<void> {
   if (loadedModules.has(path)) return;
   if (!isAbsolute(path) || !existsSync(path)) {
     throw new ModelLoadError(
-      `custom-layers module ${path} does not exist: give the path of a JS module that calls ` +
-        'tf.serialization.registerClass for each custom layer',
+      problem('model/custom-layers-missing', { path }),
       { file: path },
     );
   }
@@ -28,8 +27,7 @@ export async function loadCustomLayers(path: string): Promise<void> {
     if (typeof register === 'function') await (register as (t: typeof tf) => unknown)(tf);
   } catch (error) {
     throw new ModelLoadError(
-      `custom-layers module ${path} failed to load: ${errorMessage(error)}. Export a function ` +
-        '(`export default function register(tf) { … }`) that registers the classes with the tf it is given',
+      problem('model/custom-layers-failed', { path, detail: errorMessage(error) }),
       { file: path, cause: error },
     );
   }

@@ -1,4 +1,4 @@
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 
 /** First bytes of an HDF5 file (the superblock signature at offset 0). */
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a] as const;
@@ -28,8 +28,7 @@ export function checkHdf5Length(bytes: Uint8Array, file: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tooShort = (): ModelLoadError =>
     new ModelLoadError(
-      `${file}: the HDF5 file is truncated (only ${bytes.length.toLocaleString('en-US')} bytes, the header is cut off); ` +
-        're-download or re-save the model',
+      problem('keras/hdf5-header-truncated', { file, bytes: bytes.length.toLocaleString('en-US') }),
       { file },
     );
   if (bytes.length < 16) throw tooShort();
@@ -45,12 +44,12 @@ export function checkHdf5Length(bytes: Uint8Array, file: string): void {
     offsetSize = bytes[9] ?? 0;
     eofAt = 12 + 2 * offsetSize;
   } else {
-    throw new ModelLoadError(`${file}: unknown HDF5 superblock version ${version}; re-save the model with Keras`, {
+    throw new ModelLoadError(problem('keras/hdf5-superblock-version', { file, version }), {
       file,
     });
   }
   if (offsetSize !== 8 && offsetSize !== 4) {
-    throw new ModelLoadError(`${file}: the HDF5 header is corrupt (offset size ${offsetSize}); re-save the model`, {
+    throw new ModelLoadError(problem('keras/hdf5-header-corrupt', { file, offsetSize }), {
       file,
     });
   }
@@ -59,8 +58,7 @@ export function checkHdf5Length(bytes: Uint8Array, file: string): void {
   const eof = offsetSize === 8 ? Number(view.getBigUint64(eofAt, true)) : view.getUint32(eofAt, true);
   if (base + eof > bytes.length) {
     throw new ModelLoadError(
-      `${file}: the HDF5 file is truncated: it has ${bytes.length.toLocaleString('en-US')} bytes, its header says ` +
-        `${(base + eof).toLocaleString('en-US')}; re-download or re-save the model`,
+      problem('keras/hdf5-truncated', { file, bytes: bytes.length.toLocaleString('en-US'), declared: (base + eof).toLocaleString('en-US') }),
       { file },
     );
   }

@@ -1,11 +1,11 @@
 import type { Group } from 'h5wasm';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem, type Problem } from '../../errors.js';
 import { LinkRefusedError, type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, stringAttr, stringListAttr } from './hdf5.js';
 import { translateKeras3Config } from './keras3-config.js';
 import { checkLayerClasses } from './layer-check.js';
 import { type FileWeight, type KerasSource, type LayerWeights, parseConfigJson, translateClassNames } from './source.js';
 
-const loadError = (file: string) => (message: string, cause: unknown) => new ModelLoadError(message, { file, cause });
+const loadError = (file: string) => (found: Problem, cause: unknown) => new ModelLoadError(found, { file, cause });
 
 /**
  * Reads a full-model Keras HDF5 file (`model.save('x.h5')` from Keras 2 / tf.keras, or Keras 3's legacy writer).
@@ -17,11 +17,7 @@ export function readKerasH5(root: Group, file: string, budget: ReadBudget): Kera
   if (configText === undefined) {
     const weightsOnly = stringListAttr(root, 'layer_names') !== undefined;
     throw new ModelLoadError(
-      weightsOnly
-        ? `${file}: this HDF5 file holds weights only, no architecture (written by model.save_weights()); save the ` +
-            'whole model with model.save("model.h5") or model.save("model.keras"), or convert the architecture JSON ' +
-            'and these weights together with the Python converter'
-        : `${file}: an HDF5 file without a "model_config" attribute is not a Keras model; save it with model.save()`,
+      weightsOnly ? problem('keras/h5-weights-only', { file }) : problem('keras/h5-no-model-config', { file }),
       { file },
     );
   }
@@ -62,11 +58,11 @@ function readLayerGroups(weightsGroup: Group, file: string, budget: ReadBudget):
         dataset = childDataset(group, name);
       } catch (error) {
         if (error instanceof LinkRefusedError) throw error;
-        throw new ModelLoadError(`${file}: cannot read "${where}" (the file is corrupt); re-save the model`, { file, cause: error });
+        throw new ModelLoadError(problem('keras/h5-unreadable-object', { file, where }), { file, cause: error });
       }
       if (!dataset) {
         throw new ModelLoadError(
-          `${file}: layer "${layer}" lists weight "${name}" but the file has no such dataset; re-save the model`,
+          problem('keras/h5-weight-missing', { file, layer, name }),
           { file },
         );
       }

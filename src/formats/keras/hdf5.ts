@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 // maps every path onto the real disk (NODERAWFS), so opening a file there meant writing a copy to `/`, which a
 // non-root user may not do and a killed run leaves behind. The ESM build embeds its wasm and runs in Node as is.
 import h5wasm, { type Dataset, type Group } from 'h5wasm';
-import { firstLine, MESSAGES, ModelBudgetError, ModelLoadError } from '../../errors.js';
+import { firstLine, ModelBudgetError, ModelLoadError, problem } from '../../errors.js';
 import { checkHdf5Length } from './detect.js';
 
 /** HDF5 type classes as h5wasm reports them in `metadata.type`. */
@@ -61,7 +61,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     try {
       h5 = new h5wasm.File(name, 'r');
     } catch (error) {
-      throw new ModelLoadError(MESSAGES.hdf5Unreadable(file, hdf5Reason(error)), { file, cause: error });
+      throw new ModelLoadError(problem('keras/hdf5-unreadable', { file, detail: hdf5Reason(error) }), { file, cause: error });
     }
     try {
       const result = read(h5);
@@ -70,8 +70,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
     } catch (error) {
       if (error instanceof LinkRefusedError) {
         throw new ModelLoadError(
-          `${file}: ${error.message}; only self-contained files with plain groups and datasets are read (Keras writes ` +
-            'no links) — re-save the model with Keras',
+          problem('keras/hdf5-link-refused', { file, detail: error.message }),
           { file, cause: error },
         );
       }
@@ -80,10 +79,10 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
       // Only libhdf5's own errors mean the file is damaged; ours pass through. It aborts (a WebAssembly
       // RuntimeError) on some damage, e.g. a variable-length string it cannot free.
       if (isWasmAbort(error)) {
-        throw new ModelLoadError(MESSAGES.hdf5Damaged(file, `libhdf5 aborted on it: ${firstLine(error.message)}`), { file, cause: error });
+        throw new ModelLoadError(problem('keras/hdf5-damaged', { file, detail: `libhdf5 aborted on it: ${firstLine(error.message)}` }), { file, cause: error });
       }
       if (error instanceof ModelBudgetError || !isHdf5Error(error)) throw error;
-      throw new ModelLoadError(MESSAGES.hdf5Damaged(file, hdf5Reason(error)), { file, cause: error });
+      throw new ModelLoadError(problem('keras/hdf5-damaged', { file, detail: hdf5Reason(error) }), { file, cause: error });
     }
   } finally {
     fs.open = open;
@@ -111,8 +110,7 @@ const EMSCRIPTEN_EACCES = 2;
 
 function otherFileError(file: string, paths: readonly string[], cause?: unknown): ModelLoadError {
   return new ModelLoadError(
-    `${file}: the HDF5 file refers to another file (${paths.length} attempt(s) to open one; an external link, ` +
-      'external raw storage or a virtual dataset); only self-contained files are read — re-save the model with Keras',
+    problem('keras/hdf5-external-file', { file, attempts: paths.length }),
     { file, ...(cause === undefined ? {} : { cause }) },
   );
 }
@@ -218,7 +216,7 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
   const meta = dataset.metadata;
   const shape = meta.shape ?? [];
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new ModelLoadError(`${file}: weight "${where}" has an invalid shape [${shape.join(', ')}]; re-save the model`, {
+    throw new ModelLoadError(problem('keras/h5-weight-bad-shape', { file, where, shape: shape.join(', ') }), {
       file,
     });
   }
@@ -226,25 +224,20 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
   const bytes = count * meta.size;
   if (!Number.isSafeInteger(bytes) || bytes > budget.bytesLeft) {
     throw new ModelLoadError(
-      `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes), ` +
-        `more than the ${budget.bytesLeft.toLocaleString('en-US')} bytes left under maxUncompressedBytes; ` +
-        'the file is corrupt or hostile — re-save it, or raise the limit if the model is really that large',
+      problem('keras/h5-weight-over-limit', { file, where, shape: shape.join(', '), bytes: bytes.toLocaleString('en-US'), left: budget.bytesLeft.toLocaleString('en-US') }),
       { file },
     );
   }
   if (bytes > budget.hdf5Bytes && dataset.filters.length === 0) {
     throw new ModelLoadError(
-      `${file}: weight "${where}" declares shape [${shape.join(', ')}] (${bytes.toLocaleString('en-US')} bytes) but is ` +
-        `stored uncompressed in an HDF5 file of ${budget.hdf5Bytes.toLocaleString('en-US')} bytes: its data is not ` +
-        'there (unwritten chunks); the file is corrupt or hostile — re-save the model',
+      problem('keras/h5-weight-data-missing', { file, where, shape: shape.join(', '), bytes: bytes.toLocaleString('en-US'), fileBytes: budget.hdf5Bytes.toLocaleString('en-US') }),
       { file },
     );
   }
   if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
     const kind = meta.type === H5T_INTEGER ? `int${meta.size * 8}` : `HDF5 type class ${meta.type}, ${meta.size} bytes`;
     throw new ModelLoadError(
-      `${file}: weight "${where}" is ${kind}; only float32/float64 weights can be converted — cast the model to ` +
-        'float32 in Keras and save again',
+      problem('keras/h5-weight-dtype', { file, where, kind }),
       { file },
     );
   }
@@ -253,7 +246,7 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
   const values =
     raw instanceof Float32Array ? raw : raw instanceof Float64Array ? Float32Array.from(raw) : undefined;
   if (values?.length !== count) {
-    throw new ModelLoadError(`${file}: weight "${where}" could not be read as ${count} floats; re-save the model`, {
+    throw new ModelLoadError(problem('keras/h5-weight-unreadable', { file, where, count }), {
       file,
     });
   }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { readRegularFile } from '../../model/read-file.js';
 import type { LoadedModel } from '../../model/types.js';
@@ -40,13 +40,12 @@ export const DEFAULT_MAX_ENTRIES = 1000;
 export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<LoadedModel> {
   const file = resolve(path);
   const bytes = await readRegularFile(file, options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, (reason, cause) =>
-    new ModelLoadError(`${file}: the model file ${reason}`, { file, ...(cause === undefined ? {} : { cause }) }),
+    new ModelLoadError(problem('keras/unreadable', { file, reason }), { file, ...(cause === undefined ? {} : { cause }) }),
   );
   const kind = isKerasFile(bytes);
   if (kind === undefined) {
     throw new ModelLoadError(
-      `${file}: not a Keras model — neither HDF5 (.h5) nor a .keras zip archive; save the model with ` +
-        'model.save("model.keras") or model.save("model.h5"), or point at a TF.js model.json',
+      problem('keras/not-keras', { file }),
       { file },
     );
   }

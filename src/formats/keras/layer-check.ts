@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { type Json, isObject, layersOf, objectAt, stringAt } from './json.js';
 
 /** Container classes whose `config.layers` hold more layers. */
@@ -19,9 +19,7 @@ export function checkLayerClasses(modelConfig: Json, file: string): void {
   const topClass = stringAt(modelConfig, 'class_name') ?? '(none)';
   if (!MODEL_CLASSES.has(topClass) && !isRegistered(topClass)) {
     throw new ModelLoadError(
-      `${file}: the model is a subclassed Keras model ("${topClass}"${registeredName(modelConfig)}); its layers are ` +
-        'defined in Python code, not in the file, so it cannot be converted. Rebuild it as a Sequential or ' +
-        'Functional model, or register a matching class through customLayers',
+      problem('keras/subclassed-model', { file, topClass, registered: registeredName(modelConfig) }),
       { file },
     );
   }
@@ -43,7 +41,7 @@ export function checkLayerClasses(modelConfig: Json, file: string): void {
         'Replace them with supported layers (see docs/keras.md) or register them through customLayers.',
     );
   }
-  throw new ModelLoadError(`${file}: the model cannot be converted.\n${lines.join('\n')}`, { file });
+  throw new ModelLoadError(problem('keras/unsupported-layers', { file, lines: lines.join('\n') }), { file });
 }
 
 function registeredName(config: Json): string {

@@ -1,3 +1,4 @@
+import { problem, type Problem } from '../../errors.js';
 import type { Json } from './json.js';
 
 /** One weight as stored in the Keras file, in the file's order for its layer. */
@@ -49,10 +50,10 @@ export function translateClassNames(value: Json): Json {
 }
 
 /** Parses a JSON config stored in a Keras file, naming the file on failure. */
-export function parseConfigJson(text: string, what: string, file: string, onError: (message: string, cause: unknown) => Error): Json {
+export function parseConfigJson(text: string, what: string, file: string, onError: (found: Problem, cause: unknown) => Error): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
-    throw onError(`${file}: ${what} is not valid JSON; re-save the model with Keras`, error);
+    throw onError(problem('keras/config-not-json', { file, what }), error);
   }
 }

@@ -1,5 +1,5 @@
 import type { Group } from 'h5wasm';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem, type Problem } from '../../errors.js';
 import { type ReadBudget, childDataset, childGroup, childNames, readFloatDataset, withHdf5 } from './hdf5.js';
 import { type Json, layersOf, objectAt, stringAt } from './json.js';
 import { translateKeras3Config } from './keras3-config.js';
@@ -23,9 +23,9 @@ export async function readKerasZip(bytes: Uint8Array, file: string, limits: ZipL
   const entries = extractZipEntries(bytes, ['config.json', 'metadata.json', 'model.weights.h5'], limits, file);
   const configBytes = entries.get('config.json');
   if (!configBytes) {
-    throw new ModelLoadError(`${file}: a zip without config.json is not a Keras model; save it with model.save("model.keras")`, { file });
+    throw new ModelLoadError(problem('keras/zip-without-config', { file }), { file });
   }
-  const onError = (message: string, cause: unknown): Error => new ModelLoadError(message, { file, cause });
+  const onError = (found: Problem, cause: unknown): Error => new ModelLoadError(found, { file, cause });
   const decoder = new TextDecoder();
   const metadataBytes = entries.get('metadata.json');
   const metadata = metadataBytes ? parseConfigJson(decoder.decode(metadataBytes), 'metadata.json', file, onError) : null;

@@ -1,5 +1,5 @@
 import { Inflate } from 'fflate';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 
 /** Limits on what an archive may make us allocate. */
 export interface ZipLimits {
@@ -40,9 +40,7 @@ export function extractZipEntries(
   const declared = picked.reduce((sum, e) => sum + e.uncompressedBytes, 0);
   if (declared > limits.maxUncompressedBytes) {
     throw new ModelLoadError(
-      `${file}: the archive would inflate to ${declared.toLocaleString('en-US')} bytes, over the limit of ` +
-        `${limits.maxUncompressedBytes.toLocaleString('en-US')} (maxUncompressedBytes); it is a zip bomb or a very ` +
-        'large model — raise the limit only if you trust the file',
+      problem('keras/zip-over-limit', { file, bytes: declared.toLocaleString('en-US'), limit: limits.maxUncompressedBytes.toLocaleString('en-US') }),
       { file },
     );
   }
@@ -52,7 +50,7 @@ export function extractZipEntries(
 }
 
 function corrupt(file: string, what: string): ModelLoadError {
-  return new ModelLoadError(`${file}: not a valid .keras archive (${what}); re-save the model with Keras`, { file });
+  return new ModelLoadError(problem('keras/zip-invalid', { file, what }), { file });
 }
 
 function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits, file: string): Entry[] {
@@ -72,8 +70,7 @@ function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits, file: string
   if (count === 0xffff || start === 0xffffffff) throw corrupt(file, 'ZIP64 archives are not supported');
   if (count > limits.maxEntries) {
     throw new ModelLoadError(
-      `${file}: the archive lists ${count.toLocaleString('en-US')} entries, over the limit of ${limits.maxEntries} ` +
-        '(maxEntries); a .keras file holds a handful — refusing it as hostile',
+      problem('keras/zip-too-many-entries', { file, count: count.toLocaleString('en-US'), maxEntries: limits.maxEntries }),
       { file },
     );
   }
@@ -104,8 +101,7 @@ function checkEntryName(name: string, file: string): void {
   const segments = name.split(/[\\/]/);
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name) || segments.includes('..')) {
     throw new ModelLoadError(
-      `${file}: the archive holds an entry named "${name}" that points outside the archive (absolute or "../"); ` +
-        'refusing it as hostile — re-save the model with Keras',
+      problem('keras/zip-entry-escapes', { file, name }),
       { file },
     );
   }
@@ -129,8 +125,7 @@ function inflateEntry(bytes: Uint8Array, entry: Entry, file: string): Uint8Array
   let written = 0;
   const tooBig = (): ModelLoadError =>
     new ModelLoadError(
-      `${file}: archive entry "${entry.name}" inflates past its declared ${entry.uncompressedBytes.toLocaleString('en-US')} ` +
-        'bytes; refusing it as a zip bomb — re-save the model with Keras',
+      problem('keras/zip-entry-bomb', { file, name: entry.name, bytes: entry.uncompressedBytes.toLocaleString('en-US') }),
       { file },
     );
   const inflater = new Inflate((chunk) => {
@@ -145,7 +140,7 @@ function inflateEntry(bytes: Uint8Array, entry: Entry, file: string): Uint8Array
     }
   } catch (error) {
     if (error instanceof ModelLoadError) throw error;
-    throw new ModelLoadError(`${file}: archive entry "${entry.name}" is corrupt (${String(error)}); re-save the model`, {
+    throw new ModelLoadError(problem('keras/zip-entry-corrupt', { file, name: entry.name, detail: String(error) }), {
       file,
       cause: error,
     });

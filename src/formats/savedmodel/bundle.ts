@@ -3,7 +3,7 @@
  * a BundleEntryProto (dtype, shape, shard, offset, size, crc32c) pointing into `variables.data-SSSSS-of-NNNNN`.
  * Every entry is checked against its shard's size and its masked crc32c before it is used.
  */
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { crc32c, maskCrc } from './crc32c.js';
 import { decodeBundleEntry, decodeBundleHeader, type BundleEntryProto, type TensorShapeProto } from './proto.js';
 import { readTable } from './table.js';
@@ -46,17 +46,17 @@ export interface Bundle {
 
 /** Turns a TensorShapeProto into dims, refusing unknown or negative ones (`what` names it in errors). */
 export function shapeDims(shape: TensorShapeProto | undefined, what: string): number[] {
-  if (shape?.unknownRank === true) throw new ModelLoadError(`${what} has an unknown rank`);
+  if (shape?.unknownRank === true) throw new ModelLoadError(problem('savedmodel/unknown-rank', { what }));
   const dims = (shape?.dim ?? []).map((d) => Number(d.size ?? '0'));
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelLoadError(`${what} has shape [${dims.join(', ')}]: every dimension must be a known size ≥ 0`);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelLoadError(problem('savedmodel/shape-unknown-dimension', { what, dims: dims.join(', ') }));
   const elements = dims.reduce((a, b) => a * b, 1);
-  if (elements > MAX_ELEMENTS) throw new ModelLoadError(`${what} has shape [${dims.join(', ')}] = ${elements} elements, more than ${MAX_ELEMENTS}`);
+  if (elements > MAX_ELEMENTS) throw new ModelLoadError(problem('savedmodel/shape-too-large', { what, dims: dims.join(', '), elements, limit: MAX_ELEMENTS }));
   return dims;
 }
 
 function int64(value: string | undefined, what: string): number {
   const n = Number(value ?? '0');
-  if (!Number.isSafeInteger(n) || n < 0) throw new ModelLoadError(`${what} is ${value}, not a byte count`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ModelLoadError(problem('savedmodel/not-byte-count', { what, value: String(value) }));
   return n;
 }
 
@@ -67,19 +67,19 @@ const shardName = (prefix: string, id: number, count: number): string =>
 export async function openBundle(read: ReadBundleFile, prefix = 'variables'): Promise<Bundle> {
   const indexName = `${prefix}.index`;
   const indexBytes = await read(indexName);
-  if (indexBytes === undefined) throw new ModelLoadError(`variables/${indexName} is missing: a SavedModel keeps its variables there (re-export with tf.saved_model.save)`);
+  if (indexBytes === undefined) throw new ModelLoadError(problem('savedmodel/variables-index-missing', { indexName }));
   const table = readTable(indexBytes, `variables/${indexName}`);
   const headerBytes = table.get('');
-  if (headerBytes === undefined) throw new ModelLoadError(`variables/${indexName} has no bundle header (the entry under the empty key)`);
+  if (headerBytes === undefined) throw new ModelLoadError(problem('savedmodel/variables-no-header', { indexName }));
   const header = decodeBundleHeader(headerBytes, `variables/${indexName} header`);
-  if ((header.endianness ?? 'LITTLE') !== 'LITTLE') throw new ModelLoadError(`variables/${indexName} was written big-endian; only little-endian bundles are read`);
+  if ((header.endianness ?? 'LITTLE') !== 'LITTLE') throw new ModelLoadError(problem('savedmodel/variables-big-endian', { indexName }));
   const shardCount = header.numShards ?? 0;
-  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100_000) throw new ModelLoadError(`variables/${indexName} names ${shardCount} data shards`);
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100_000) throw new ModelLoadError(problem('savedmodel/variables-shard-count', { indexName, shardCount }));
   const shards: Uint8Array[] = [];
   for (let id = 0; id < shardCount; id++) {
     const name = shardName(prefix, id, shardCount);
     const bytes = await read(name);
-    if (bytes === undefined) throw new ModelLoadError(`variables/${name} is missing (the index names ${shardCount} shard(s)); copy the whole variables/ folder`);
+    if (bytes === undefined) throw new ModelLoadError(problem('savedmodel/variables-shard-missing', { name, shardCount }));
     shards.push(bytes);
   }
   const entries = new Map<string, BundleEntryProto>();
@@ -88,27 +88,27 @@ export async function openBundle(read: ReadBundleFile, prefix = 'variables'): Pr
   const tensor = (key: string): BundleTensor => {
     const entry = entries.get(key);
     const what = `variable "${key}"`;
-    if (entry === undefined) throw new ModelLoadError(`${what} is not in variables/${indexName}`);
-    if (entry.slices.length > 0) throw new ModelLoadError(`${what} is stored as slices (a partitioned variable); that is not supported yet`);
+    if (entry === undefined) throw new ModelLoadError(problem('savedmodel/variable-not-in-index', { what, indexName }));
+    if (entry.slices.length > 0) throw new ModelLoadError(problem('savedmodel/variable-sliced', { what }));
     const dtype = entry.dtype ?? 'DT_INVALID';
     const shape = shapeDims(entry.shape, what);
     const shardId = entry.shardId ?? 0;
     const shard = shards[shardId];
-    if (shard === undefined) throw new ModelLoadError(`${what} points to shard ${shardId}, but the index names ${shardCount}`);
+    if (shard === undefined) throw new ModelLoadError(problem('savedmodel/variable-shard-unknown', { what, shardId, shardCount }));
     const offset = int64(entry.offset, `${what} offset`);
     const size = int64(entry.size, `${what} size`);
     const name = `variables/${shardName(prefix, shardId, shardCount)}`;
-    if (offset + size > shard.byteLength) throw new ModelLoadError(`${what} lies at bytes ${offset}…${offset + size} of ${name}, which has ${shard.byteLength}: the shard is truncated or the index is corrupt`);
+    if (offset + size > shard.byteLength) throw new ModelLoadError(problem('savedmodel/variable-out-of-bounds', { what, offset, end: offset + size, name, byteLength: shard.byteLength }));
     const bytes = shard.subarray(offset, offset + size);
     const stored = entry.crc32c ?? 0;
     const elements = shape.reduce((a, b) => a * b, 1);
     const strings = dtype === 'DT_STRING' ? readStrings(bytes, elements, what) : undefined;
     const actual = maskCrc(strings === undefined ? crc32c(bytes) : stringsCrc(bytes, strings));
-    if (stored !== actual) throw new ModelLoadError(`${what} in ${name} fails its crc32c check (stored 0x${stored.toString(16)}, computed 0x${actual.toString(16)}): the data is corrupt`);
+    if (stored !== actual) throw new ModelLoadError(problem('savedmodel/variable-crc', { what, name, stored: stored.toString(16), computed: actual.toString(16) }));
     if (strings !== undefined) return { key, dtype, shape, bytes, strings };
     const width = DTYPE_BYTES[dtype];
-    if (width === undefined) throw new ModelLoadError(`${what} has dtype ${dtype}, which is not supported`);
-    if (elements * width !== size) throw new ModelLoadError(`${what} holds ${size} bytes, but ${dtype} [${shape.join(', ')}] needs ${elements * width}`);
+    if (width === undefined) throw new ModelLoadError(problem('savedmodel/variable-dtype', { what, dtype }));
+    if (elements * width !== size) throw new ModelLoadError(problem('savedmodel/variable-size', { what, size, dtype, shape: shape.join(', '), needed: elements * width }));
     return { key, dtype, shape, bytes };
   };
   return { keys: [...entries.keys()], entry: (key) => entries.get(key), tensor };
@@ -123,18 +123,18 @@ function readStrings(bytes: Uint8Array, count: number, what: string): Uint8Array
     let scale = 1;
     for (;;) {
       const byte = bytes[pos++];
-      if (byte === undefined) throw new ModelLoadError(`${what}: string lengths run past the entry`);
+      if (byte === undefined) throw new ModelLoadError(problem('savedmodel/string-lengths-overrun', { what }));
       length += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) break;
       scale *= 128;
-      if (scale > 2 ** 49) throw new ModelLoadError(`${what}: a string length varint is too long`);
+      if (scale > 2 ** 49) throw new ModelLoadError(problem('savedmodel/string-length-varint', { what }));
     }
     lengths.push(length);
   }
   pos += 4;
   const strings: Uint8Array[] = [];
   for (const length of lengths) {
-    if (pos + length > bytes.byteLength) throw new ModelLoadError(`${what}: a ${length}-byte string runs past the entry`);
+    if (pos + length > bytes.byteLength) throw new ModelLoadError(problem('savedmodel/string-overrun', { what, length }));
     strings.push(bytes.subarray(pos, pos + length));
     pos += length;
   }

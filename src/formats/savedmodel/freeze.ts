@@ -5,7 +5,7 @@
  * moves into the weights manifest. Only nodes the outputs depend on are kept.
  */
 import type { io } from '@tensorflow/tfjs';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import type { Bundle } from './bundle.js';
 import { withDefaults } from './op-defaults.js';
 import { flatOutputIndex } from './op-outputs.js';
@@ -93,8 +93,7 @@ export function freezeSignature(
   const usable = Object.keys(metaGraph.signatureDef).filter((k) => !k.startsWith('__'));
   if (signature === undefined) {
     throw new ModelLoadError(
-      `the SavedModel has no signature "${signatureName}"; it has ${usable.length === 0 ? 'none' : usable.map((s) => `"${s}"`).join(', ')}` +
-        (usable.length > 0 ? ` (choose one with --signature ${usable[0]})` : ' (export with tf.saved_model.save(..., signatures=...))'),
+      problem('savedmodel/signature-missing', { signatureName, usable: usable.length === 0 ? 'none' : usable.map((s) => `"${s}"`).join(', '), more: usable.length > 0 ? ` (choose one with --signature ${usable[0]})` : ' (export with tf.saved_model.save(..., signatures=...))' }),
     );
   }
   const graph = metaGraph.graphDef;
@@ -113,8 +112,8 @@ export function freezeSignature(
   const variableFor = (id: number, where: string): Value => {
     const key = checkpointKeys.get(id);
     const object = objectGraph?.nodes[id];
-    if (bundle === undefined) throw new ModelLoadError(`${where}: the graph reads variables, but the SavedModel has no variables/ folder (copy variables/variables.index and variables.data-* along with saved_model.pb)`);
-    if (key === undefined || object?.variable === undefined) throw new ModelLoadError(`${where}: captured object ${id} is not a saved variable`);
+    if (bundle === undefined) throw new ModelLoadError(problem('savedmodel/variables-folder-missing', { where }));
+    if (key === undefined || object?.variable === undefined) throw new ModelLoadError(problem('savedmodel/capture-not-variable', { where, id }));
     const shape = object.variable.shape?.unknownRank === true ? undefined : (object.variable.shape?.dim ?? []).map((d) => Number(d.size ?? '-1'));
     return { kind: 'variable', key, shape };
   };
@@ -137,7 +136,7 @@ export function freezeSignature(
   });
 
   const emit = (node: GraphNodeJson): void => {
-    if (out.has(node.name)) throw new ModelLoadError(`two nodes would be named "${node.name}" in the converted graph`);
+    if (out.has(node.name)) throw new ModelLoadError(problem('savedmodel/node-name-clash', { name: node.name }));
     out.set(node.name, node);
   };
 
@@ -151,7 +150,7 @@ export function freezeSignature(
   const readVariable = (variable: Extract<Value, { kind: 'variable' }>, name: string): Value => {
     const existing = variableConsts.get(variable.key);
     if (existing !== undefined) return { kind: 'tensor', ref: existing };
-    if (bundle === undefined) throw new ModelLoadError(`the graph reads variable "${variable.key}", but the SavedModel has no variables/ folder`);
+    if (bundle === undefined) throw new ModelLoadError(problem('savedmodel/variable-without-folder', { key: variable.key }));
     const result = emitConst(name, variableValue(bundle.tensor(variable.key), variable.shape));
     variableConsts.set(variable.key, name);
     return result;
@@ -159,7 +158,7 @@ export function freezeSignature(
 
   const asTensor = (value: Value, where: string): string => {
     if (value.kind === 'tensor') return value.ref;
-    throw new ModelLoadError(`${where} takes variable "${value.key}" itself, not its value`);
+    throw new ModelLoadError(problem('savedmodel/variable-taken-as-handle', { where, key: value.key }));
   };
 
   /** Resolves an input string of `scope` (`x`, `x:1` in the main graph; `arg`, `node:out:i` in a function). */
@@ -171,11 +170,11 @@ export function freezeSignature(
       if (arg !== undefined) return arg();
     }
     const node = scope.nodes.get(head);
-    if (node === undefined) throw new ModelLoadError(`${scope.where}: input "${input}" names no node`);
+    if (node === undefined) throw new ModelLoadError(problem('savedmodel/input-no-node', { where: scope.where, input }));
     let index = 0;
     if (parts.length === 2) index = Number(parts[1]);
     else if (parts.length === 3) index = flatOutputIndex(node.op, node.attr, parts[1] ?? '', Number(parts[2]), opDefs, `${scope.where}: node "${head}"`);
-    if (!Number.isInteger(index) || index < 0) throw new ModelLoadError(`${scope.where}: input "${input}" has no valid output index`);
+    if (!Number.isInteger(index) || index < 0) throw new ModelLoadError(problem('savedmodel/input-bad-index', { where: scope.where, input }));
     return output(scope, node, index);
   };
 
@@ -196,12 +195,12 @@ export function freezeSignature(
     switch (node.op) {
       case 'VarHandleOp': {
         const id = handles.get(node.name) ?? variablesByName.get(String(Buffer.from(node.attr['shared_name']?.s ?? new Uint8Array())));
-        if (id === undefined) throw new ModelLoadError(`${where}: no saved variable matches this handle`);
+        if (id === undefined) throw new ModelLoadError(problem('savedmodel/handle-no-variable', { where }));
         return variableFor(id, where);
       }
       case 'ReadVariableOp': {
         const input = resolve(scope, dataInputs(node)[0] ?? '');
-        if (input.kind !== 'variable') throw new ModelLoadError(`${where}: reads something that is not a saved variable`);
+        if (input.kind !== 'variable') throw new ModelLoadError(problem('savedmodel/read-not-variable', { where }));
         return readVariable(input, name);
       }
       case 'Identity': {
@@ -211,7 +210,7 @@ export function freezeSignature(
       }
       case 'Const': {
         const tensor = node.attr['value']?.tensor;
-        if (tensor === undefined) throw new ModelLoadError(`${where}: has no value`);
+        if (tensor === undefined) throw new ModelLoadError(problem('savedmodel/no-value', { where }));
         if (tensor.dtype === 'DT_STRING') {
           issues.push({ op: 'Const (string)', node: name, where: scope.where });
           return { kind: 'tensor', ref: name };
@@ -250,7 +249,7 @@ export function freezeSignature(
     if (out.has(name)) return { kind: 'tensor', ref: name };
     const [resource = '', indices = ''] = dataInputs(node);
     const variable = resolve(scope, resource);
-    if (variable.kind !== 'variable') throw new ModelLoadError(`${where}: gathers from something that is not a saved variable`);
+    if (variable.kind !== 'variable') throw new ModelLoadError(problem('savedmodel/gather-not-variable', { where }));
     const params = asTensor(readVariable(variable, `${name}/params`), where);
     const batchDims = Number(node.attr['batch_dims']?.i ?? '0');
     const axis = emitConst(`${name}/axis`, { dtype: 'int32', shape: [], bytes: new Uint8Array(new Int32Array([batchDims]).buffer) });
@@ -261,16 +260,16 @@ export function freezeSignature(
   const inlineCall = (scope: Scope, node: NodeDef, index: number, name: string, where: string): Value => {
     const fname = node.attr['f']?.func?.name ?? '';
     const fn = functions.get(fname);
-    if (fn?.signature === undefined) throw new ModelLoadError(`${where}: calls function "${fname}", which is not in the graph's library`);
-    if (scope.callers.includes(fname)) throw new ModelLoadError(`${where}: calls "${fname}" from inside itself (${[...scope.callers, fname].join(' → ')}); recursive functions cannot be inlined`);
-    if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(`${where}: function calls nest deeper than ${MAX_CALL_DEPTH}`);
+    if (fn?.signature === undefined) throw new ModelLoadError(problem('savedmodel/function-missing', { where, fname }));
+    if (scope.callers.includes(fname)) throw new ModelLoadError(problem('savedmodel/function-recursive', { where, fname, chain: [...scope.callers, fname].join(' → ') }));
+    if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(problem('savedmodel/function-too-deep', { where, limit: MAX_CALL_DEPTH }));
     const memoKey = `${node.name}:#scope`;
     let inner = innerScopes.get(`${scope.prefix}${memoKey}`);
     if (inner === undefined) {
       inlinedCalls++;
       const inputs = dataInputs(node);
       const inputArgs = fn.signature.inputArg;
-      if (inputs.length !== inputArgs.length) throw new ModelLoadError(`${where}: passes ${inputs.length} inputs to "${fname}", which takes ${inputArgs.length}`);
+      if (inputs.length !== inputArgs.length) throw new ModelLoadError(problem('savedmodel/function-arity', { where, passed: inputs.length, fname, takes: inputArgs.length }));
       const args = new Map<string, () => Value>();
       inputArgs.forEach((arg, i) => {
         let cached: Value | undefined;
@@ -280,9 +279,9 @@ export function freezeSignature(
       innerScopes.set(`${scope.prefix}${memoKey}`, inner);
     }
     const outArg = fn.signature.outputArg[index];
-    if (outArg === undefined) throw new ModelLoadError(`${where}: output ${index} does not exist on "${fname}"`);
+    if (outArg === undefined) throw new ModelLoadError(problem('savedmodel/function-output-missing', { where, index, fname }));
     const ret = fn.ret[outArg.name];
-    if (ret === undefined) throw new ModelLoadError(`function ${fname} does not say what it returns as "${outArg.name}"`);
+    if (ret === undefined) throw new ModelLoadError(problem('savedmodel/function-return-unknown', { fname, name: outArg.name }));
     return resolve(inner, ret);
   };
   const innerScopes = new Map<string, Scope>();
@@ -293,7 +292,7 @@ export function freezeSignature(
   for (const [key, info] of Object.entries(signature.inputs)) {
     const nodeName = (info.name ?? '').split(':')[0] ?? '';
     const node = main.nodes.get(nodeName);
-    if (node?.op !== 'Placeholder') throw new ModelLoadError(`signature "${signatureName}" input "${key}" is ${info.name}, not a Placeholder of the main graph`);
+    if (node?.op !== 'Placeholder') throw new ModelLoadError(problem('savedmodel/signature-input-not-placeholder', { signatureName, key, name: String(info.name) }));
     signatureJson.inputs[key] = { name: `${nodeName}:0`, dtype: info.dtype, tensorShape: attrJson(info.tensorShape ?? {}) };
   }
   const outputNames = new Set<string>();
@@ -301,7 +300,7 @@ export function freezeSignature(
   for (const [key, info] of Object.entries(signature.outputs)) {
     const [nodeName = '', indexText = '0'] = (info.name ?? '').split(':');
     const node = main.nodes.get(nodeName);
-    if (node === undefined) throw new ModelLoadError(`signature "${signatureName}" output "${key}" names ${info.name}, which is not in the main graph`);
+    if (node === undefined) throw new ModelLoadError(problem('savedmodel/signature-output-missing', { signatureName, key, name: String(info.name) }));
     const ref = asTensor(output(main, node, Number(indexText)), `signature output "${key}"`);
     let name = Number(indexText) === 0 ? nodeName : `${nodeName}_${indexText}`;
     while (outputNames.has(name) || out.has(name)) name = `${name}_`;

@@ -5,7 +5,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { openBundle, type Bundle } from './bundle.js';
 import { checkpointKeysOf, freezeSignature, type FreezeOptions } from './freeze.js';
 import { decodeSavedModel, decodeTrackableObjectGraph, type MetaGraphDef } from './proto.js';
@@ -48,7 +48,7 @@ const OBJECT_GRAPH_KEY = '_CHECKPOINTABLE_OBJECT_GRAPH';
 
 function chooseMetaGraph(metaGraphs: readonly MetaGraphDef[], what: string): MetaGraphDef {
   const serving = metaGraphs.find((m) => m.metaInfoDef?.tags.includes(SERVE_TAG)) ?? metaGraphs[0];
-  if (serving === undefined) throw new ModelLoadError(`${what} holds no MetaGraph: it is not a SavedModel (or it is empty)`);
+  if (serving === undefined) throw new ModelLoadError(problem('savedmodel/no-metagraph', { what }));
   return serving;
 }
 
@@ -67,15 +67,13 @@ export async function openSavedModel(read: ReadSavedModelFile, name: string): Pr
   if (pb === undefined) {
     const text = await read('saved_model.pbtxt');
     throw new ModelLoadError(
-      text === undefined
-        ? `${name} is not a SavedModel: it has no saved_model.pb (export one with tf.saved_model.save or model.save(path) in TensorFlow 2)`
-        : `${name} holds saved_model.pbtxt (text format); only the binary saved_model.pb is read — re-export without as_text`,
+      text === undefined ? problem('savedmodel/no-saved-model-pb', { name }) : problem('savedmodel/pbtxt', { name }),
     );
   }
   const what = `${name}/saved_model.pb`;
   const savedModel = decodeSavedModel(pb, what);
   const metaGraph = chooseMetaGraph(savedModel.metaGraphs, what);
-  if (metaGraph.graphDef === undefined) throw new ModelLoadError(`${what} has no graph`);
+  if (metaGraph.graphDef === undefined) throw new ModelLoadError(problem('savedmodel/no-graph', { what }));
   const index = await read('variables/variables.index');
   let bundle: Bundle | undefined;
   let checkpointKeys = new Map<number, string>();
@@ -86,7 +84,7 @@ export async function openSavedModel(read: ReadSavedModelFile, name: string): Pr
       if (graphBytes !== undefined) checkpointKeys = checkpointKeysOf(decodeTrackableObjectGraph(graphBytes, `${name}/variables object graph`).nodes);
     }
   } else if ((await read('variables/variables.data-00000-of-00001')) !== undefined) {
-    throw new ModelLoadError(`${name}/variables/variables.index is missing: the variable data cannot be found without it`);
+    throw new ModelLoadError(problem('savedmodel/variables-index-absent', { name }));
   }
   return { metaGraph, bundle, checkpointKeys };
 }

@@ -3,7 +3,7 @@
  * model uses. `stripped_op_list` only lists the main graph's ops, so the ops with more than one output argument,
  * or list-valued outputs, are kept here; every other op has one output argument and `i` is the flat index.
  */
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import type { AttrValue, OpDef } from './proto.js';
 
 interface OutputArg {
@@ -54,7 +54,7 @@ function fromOpDef(def: OpDef): OutputArg[] {
 function argCount(arg: OutputArg, attr: Readonly<Record<string, AttrValue>>, where: string): number {
   if (arg.number !== undefined) {
     const count = Number(attr[arg.number]?.i ?? Number.NaN);
-    if (!Number.isInteger(count) || count < 0) throw new ModelLoadError(`${where}: attribute "${arg.number}" should count the "${arg.name}" outputs`);
+    if (!Number.isInteger(count) || count < 0) throw new ModelLoadError(problem('savedmodel/output-count-attr', { where, attr: arg.number, name: arg.name }));
     return count;
   }
   if (arg.typeList !== undefined) {
@@ -84,5 +84,5 @@ export function flatOutputIndex(
     if (arg.name === outArg) return flat + index;
     flat += argCount(arg, attr, where);
   }
-  throw new ModelLoadError(`${where}: op ${op} has no output "${outArg}" (it has ${args.map((a) => a.name).join(', ')})`);
+  throw new ModelLoadError(problem('savedmodel/op-output-missing', { where, op, outArg, args: args.map((a) => a.name).join(', ') }));
 }

@@ -3,7 +3,7 @@
  * from the descriptor generated out of TensorFlow's own .proto files (see proto/SOURCES.md).
  */
 import protobuf from 'protobufjs/light.js';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { DESCRIPTOR } from './proto/descriptor.generated.js';
 
 const root = protobuf.Root.fromJSON(DESCRIPTOR);
@@ -133,7 +133,7 @@ function decode<T>(type: string, bytes: Uint8Array, what: string): T {
     const message = root.lookupType(`tensorboard.${type}`);
     return message.toObject(message.decode(bytes), TO_OBJECT) as T;
   } catch (error) {
-    throw new ModelLoadError(`${what} is not a valid ${type} protocol buffer: ${(error as Error).message}`, { cause: error });
+    throw new ModelLoadError(problem('savedmodel/proto-invalid', { what, type, detail: (error as Error).message }), { cause: error });
   }
 }
 

@@ -3,7 +3,7 @@
  * TF.js graph model stores — float32, int32, bool. float64 and float16 become float32; int64 becomes int32 when
  * every value fits, and is refused otherwise.
  */
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { shapeDims, type BundleTensor } from './bundle.js';
 import type { TensorProto } from './proto.js';
 
@@ -56,7 +56,7 @@ function readRaw(bytes: Uint8Array, dtype: string, count: number): (number | big
       case 'DT_UINT16': out[i] = view.getUint16(i * 2, true); break;
       case 'DT_INT8': out[i] = view.getInt8(i); break;
       case 'DT_UINT8': case 'DT_BOOL': out[i] = view.getUint8(i); break;
-      default: throw new ModelLoadError(`dtype ${dtype} cannot be read`);
+      default: throw new ModelLoadError(problem('savedmodel/dtype-unreadable', { dtype }));
     }
   }
   return out;
@@ -70,7 +70,7 @@ function pack(values: readonly (number | bigint)[], dtype: TfjsDtype, what: stri
   values.forEach((v, i) => {
     const n = typeof v === 'bigint' ? v : BigInt(v);
     if (n < -2147483648n || n > 2147483647n) {
-      throw new ModelLoadError(`${what} holds ${n} at index ${i}, outside int32: TF.js stores int64 as int32, so this value cannot be kept`);
+      throw new ModelLoadError(problem('savedmodel/int64-out-of-range', { what, value: String(n), index: i }));
     }
     out[i] = Number(n);
   });
@@ -79,7 +79,7 @@ function pack(values: readonly (number | bigint)[], dtype: TfjsDtype, what: stri
 
 function tfjsDtype(dtype: string, what: string): TfjsDtype {
   const mapped = TFJS_DTYPE[dtype];
-  if (mapped === undefined) throw new ModelLoadError(`${what} has dtype ${dtype}, which a TF.js graph model cannot hold as a weight`);
+  if (mapped === undefined) throw new ModelLoadError(problem('savedmodel/weight-dtype', { what, dtype }));
   return mapped;
 }
 
@@ -87,7 +87,7 @@ function tfjsDtype(dtype: string, what: string): TfjsDtype {
 export function variableValue(tensor: BundleTensor, expected: readonly number[] | undefined): ConstValue {
   const what = `variable "${tensor.key}"`;
   if (expected !== undefined && (expected.length !== tensor.shape.length || expected.some((d, i) => d >= 0 && d !== tensor.shape[i]))) {
-    throw new ModelLoadError(`${what} is stored with shape [${tensor.shape.join(', ')}] but the graph declares [${expected.join(', ')}]: the variables do not belong to this saved_model.pb`);
+    throw new ModelLoadError(problem('savedmodel/weight-shape-mismatch', { what, stored: tensor.shape.join(', '), expected: expected.join(', ') }));
   }
   const dtype = tfjsDtype(tensor.dtype, what);
   const count = tensor.shape.reduce((a, b) => a * b, 1);
@@ -106,7 +106,7 @@ export function constValue(proto: TensorProto, what: string): ConstValue {
   const content = proto.tensorContent;
   if (content !== undefined && content.byteLength > 0) {
     const width = { DT_FLOAT: 4, DT_DOUBLE: 8, DT_HALF: 2, DT_INT32: 4, DT_INT64: 8, DT_INT16: 2, DT_UINT16: 2, DT_INT8: 1, DT_UINT8: 1, DT_BOOL: 1 }[tfDtype] ?? 1;
-    if (content.byteLength !== count * width) throw new ModelLoadError(`${what} holds ${content.byteLength} bytes of ${tfDtype}, but shape [${shape.join(', ')}] needs ${count * width}`);
+    if (content.byteLength !== count * width) throw new ModelLoadError(problem('savedmodel/weight-size', { what, byteLength: content.byteLength, tfDtype, shape: shape.join(', '), needed: count * width }));
     return { dtype, shape, bytes: pack(readRaw(content, tfDtype, count), dtype, what) };
   }
   const listed: readonly (number | bigint | boolean | string)[] =
@@ -116,7 +116,7 @@ export function constValue(proto: TensorProto, what: string): ConstValue {
     : tfDtype === 'DT_BOOL' ? proto.boolVal
     : tfDtype === 'DT_HALF' ? proto.halfVal.map(half)
     : proto.intVal;
-  if (listed.length > count) throw new ModelLoadError(`${what} lists ${listed.length} values for shape [${shape.join(', ')}]`);
+  if (listed.length > count) throw new ModelLoadError(problem('savedmodel/weight-value-count', { what, count: listed.length, shape: shape.join(', ') }));
   const last = listed[listed.length - 1] ?? 0;
   const values = Array.from({ length: count }, (_, i) => {
     const v = listed[i] ?? last;

@@ -1,7 +1,7 @@
 /**
  * Ops the converted graph cannot run, grouped into one error that says, for each op, where it sits and what to do.
  */
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { TFJS_OPS } from './tfjs-ops.generated.js';
 
 export interface OpIssue {
@@ -47,6 +47,6 @@ export function throwUnsupported(issues: readonly OpIssue[], signature: string):
     return `  - ${op} × ${list.length}: ${places}${more}\n    ${adviceFor(op)}`;
   });
   throw new ModelLoadError(
-    `signature "${signature}" uses ${byOp.size} op(s) the TF.js graph cannot run:\n${lines.join('\n')}`,
+    problem('savedmodel/unsupported-ops', { signature, count: byOp.size, lines: lines.join('\n') }),
   );
 }

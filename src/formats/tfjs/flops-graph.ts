@@ -5,7 +5,7 @@
  * control flow included. Weight shapes come from the manifest.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { errorMessage, MeasureError, problem } from '../../errors.js';
 import type { LoadedModel } from '../../model/types.js';
 import { toTensors } from '../../runtimes/tfjs/executable.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
@@ -129,10 +129,10 @@ export async function countGraphFlops(
   try {
     gm = await tf.loadGraphModel(tf.io.fromMemory(model.artifacts));
   } catch (error) {
-    throw new MeasureError(`${model.path}: cannot load the graph to count FLOPs: ${errorMessage(error)}`, { cause: error });
+    throw new MeasureError(problem('measure/flops-graph-load', { path: model.path, detail: errorMessage(error) }), { cause: error });
   }
   const specs = gm.inputs.map((t, i) => ({
-    // The names the runner and `benchmark.input-shapes` use (signature keys, e.g. `input_1:0`).
+    // The names the runner and `inputs.shapes` use (signature keys, e.g. `input_1:0`).
     name: gm.inputNodes[i] ?? t.name,
     shape: (t.shape ?? []).map((d) => (d < 0 ? null : d)),
     dtype: t.dtype === 'int32' || t.dtype === 'bool' || t.dtype === 'string' ? t.dtype : ('float32' as const),
@@ -173,9 +173,7 @@ export async function countGraphFlops(
     tf.dispose(list);
   } catch (error) {
     throw new MeasureError(
-      `${model.path}: counting FLOPs needs one run of the graph on inputs ` +
-        `${Object.entries(inputShapes).map(([k, v]) => `${k} [${v.join(', ')}]`).join(', ')}, and it failed: ` +
-        `${errorMessage(error)}. Set benchmark.input-shapes if an input needs another shape`,
+      problem('measure/flops-graph-run', { path: model.path, inputs: Object.entries(inputShapes).map(([k, v]) => `${k} [${v.join(', ')}]`).join(', '), detail: errorMessage(error) }),
       { cause: error },
     );
   } finally {

@@ -1,6 +1,6 @@
 /** FLOPs of a tfjs layers model: concrete shapes propagated layer by layer with each layer's `computeOutputShape`. */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { errorMessage, MeasureError, problem } from '../../errors.js';
 import type { LoadedModel } from '../../model/types.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 
@@ -105,7 +105,7 @@ export async function countLayersFlops(
   try {
     lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
   } catch (error) {
-    throw new MeasureError(`${model.path}: cannot build the layers model to count FLOPs: ${errorMessage(error)}`, {
+    throw new MeasureError(problem('measure/flops-layers-build', { path: model.path, detail: errorMessage(error) }), {
       cause: error,
     });
   }
@@ -148,9 +148,7 @@ export async function countLayersFlops(
           outShape = (outs[0] ?? []).map((d) => d ?? 1);
         } catch (error) {
           throw new MeasureError(
-            `${model.path}: layer "${layer.name}" (${layer.getClassName()}): cannot infer its output shape from ` +
-              `inputs ${known.map((s) => `[${s.join(', ')}]`).join(', ')}: ${errorMessage(error)}. ` +
-              'Set benchmark.input-shapes for the model inputs',
+            problem('measure/flops-layer-shape', { path: model.path, layer: layer.name, className: layer.getClassName(), known: known.map((s) => `[${s.join(', ')}]`).join(', '), detail: errorMessage(error) }),
             { cause: error },
           );
         }

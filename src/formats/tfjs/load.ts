@@ -1,7 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { ModelLoadError, errorMessage } from '../../errors.js';
+import { errorMessage, ModelLoadError, problem } from '../../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-params.js';
 import { lfsPointerError, refuseLfsPointer } from '../../model/lfs-pointer.js';
@@ -15,7 +15,7 @@ const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
 /** Loads a TF.js layers or graph model (model.json + shards), reading at most `maxBytes` in all. */
 export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX_MODEL_BYTES): Promise<LoadedModel> {
   const refuse = (reason: string, cause?: unknown): ModelLoadError =>
-    new ModelLoadError(`${path} ${reason}`, { file: path, ...(cause === undefined ? {} : { cause }) });
+    new ModelLoadError(problem('model/unreadable', { path, reason }), { file: path, ...(cause === undefined ? {} : { cause }) });
   const bytes = await readRegularFile(path, Math.min(MAX_MODEL_JSON_BYTES, maxBytes), refuse);
   const info = { size: bytes.byteLength };
   const pointer = lfsPointerError(bytes, path);
@@ -26,7 +26,7 @@ export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX
   } catch (error) {
     // V8's message quotes the text; a hostile path (a secret file) must not be echoed, so only the position is kept.
     const position = /position (\d+)/.exec(errorMessage(error))?.[1];
-    throw new ModelLoadError(`${path} is not valid JSON${position === undefined ? '' : ` (at byte ${position})`}; is it really a TF.js model.json?`, {
+    throw new ModelLoadError(problem('model/not-json', { path, at: position === undefined ? '' : ` (at byte ${position})` }), {
       file: path,
     });
   }
@@ -52,10 +52,9 @@ function checkDeclaredParams(model: ModelJson, path: string, maxBytes: number): 
   const held = model.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
   if (declared <= held + BUILD_SLACK_PARAMS && declared * 4 <= maxBytes) return;
   throw new ModelLoadError(
-    `${path}: its layer configs declare at least ${Math.round(declared).toLocaleString('en-US')} parameters ` +
-      (declared > held + BUILD_SLACK_PARAMS
-        ? `but the manifest holds ${held.toLocaleString('en-US')}; the config and the weights disagree (or the file is hostile) — re-export the model`
-        : `(${Math.round(declared * 4).toLocaleString('en-US')} bytes as float32), over limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); raise the limit if the model is really that large`),
+    declared > held + BUILD_SLACK_PARAMS
+      ? problem('model/params-disagree', { path, declared: Math.round(declared).toLocaleString('en-US'), held: held.toLocaleString('en-US') })
+      : problem('model/params-over-limit', { path, declared: Math.round(declared).toLocaleString('en-US'), bytes: Math.round(declared * 4).toLocaleString('en-US'), limit: maxBytes.toLocaleString('en-US') }),
     { file: path },
   );
 }
@@ -78,8 +77,7 @@ async function readShards(model: ModelJson, path: string, maxBytes: number, json
     total += groupTotal;
     if (jsonBytes + total > maxBytes) {
       throw new ModelLoadError(
-        `${path}: model.json and its shards come to ${(jsonBytes + total).toLocaleString('en-US')} bytes or more, over ` +
-          `limits.model-size (${maxBytes.toLocaleString('en-US')} bytes); refused before reading the shards — raise the limit if the model is really that large`,
+        problem('model/over-size-limit', { path, bytes: (jsonBytes + total).toLocaleString('en-US'), limit: maxBytes.toLocaleString('en-US') }),
         { file: path },
       );
     }
@@ -91,7 +89,7 @@ async function readShards(model: ModelJson, path: string, maxBytes: number, json
     const data = new Uint8Array(groupTotal);
     let at = 0;
     for (const f of files) {
-      const bytes = await readRegularFile(f.path, f.bytes, (reason) => new ModelLoadError(`shard "${f.name}" in ${path} ${reason}`, { file: path }));
+      const bytes = await readRegularFile(f.path, f.bytes, (reason) => new ModelLoadError(problem('model/shard-unreadable', { name: f.name, path, reason }), { file: path }));
       data.set(bytes, at);
       at += bytes.byteLength;
     }
@@ -119,7 +117,7 @@ async function checkShardFile(file: string, name: string, realDir: string, model
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ModelLoadError(`shard "${name}" listed in ${modelPath} is missing (${file}); commit it next to model.json`, {
+      throw new ModelLoadError(problem('model/shard-listed-missing', { name, modelPath, file }), {
         file: modelPath,
         cause: error,
       });
@@ -128,12 +126,12 @@ async function checkShardFile(file: string, name: string, realDir: string, model
   }
   const rel = relative(realDir, real);
   if (rel.startsWith('..') || rel.startsWith(sep) || rel === '') {
-    throw new ModelLoadError(`shard "${name}" in ${modelPath} resolves outside the model's folder (to ${real}); refused`, {
+    throw new ModelLoadError(problem('model/shard-resolves-outside', { name, modelPath, real }), {
       file: modelPath,
     });
   }
   const info = await stat(real);
-  if (!info.isFile()) throw new ModelLoadError(`shard "${name}" in ${modelPath} is not a regular file`, { file: modelPath });
+  if (!info.isFile()) throw new ModelLoadError(problem('model/shard-not-file', { name, modelPath }), { file: modelPath });
   return { path: file, bytes: info.size };
 }
 
@@ -152,8 +150,7 @@ function shardSizeError(
         ? `${(need - have).toLocaleString('en-US')} bytes short: the manifest needs ${need.toLocaleString('en-US')}`
         : `${(have - need).toLocaleString('en-US')} bytes too long: the manifest needs ${need.toLocaleString('en-US')}`;
   return new ModelLoadError(
-    `${path}: weight group ${group + 1} has ${have.toLocaleString('en-US')} bytes in ${names}, ${detail}. ` +
-      'A shard is truncated, extra, or from another model version: re-export the model',
+    problem('model/weight-group-size', { path, group: group + 1, bytes: have.toLocaleString('en-US'), names, detail }),
     { file: path },
   );
 }

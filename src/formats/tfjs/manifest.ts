@@ -1,5 +1,5 @@
 import type { io } from '@tensorflow/tfjs';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { parseLfsPointer } from '../../model/lfs.js';
 import { bytesPerValue, isQuantizedDtype, QUANTIZED_DTYPES, WEIGHT_DTYPES } from '../../dtypes.js';
 import type { TfjsFlavour } from '../../model/types.js';
@@ -24,7 +24,7 @@ export interface ModelJson {
  */
 export function validateModelJson(json: unknown, file: string): ModelJson {
   const fail = (message: string): never => {
-    throw new ModelLoadError(`${file}: ${message}`, { file });
+    throw new ModelLoadError(problem('model/manifest-invalid', { file, message }), { file });
   };
   if (Array.isArray(json) && json.every((g) => g !== null && typeof g === 'object' && 'paths' in g && 'weights' in g)) {
     fail('is not a model, a weights manifest: it lists weight files but has no `modelTopology`. Point `path` at the model.json that references it');

@@ -1,7 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { OutputError } from '../../errors.js';
+import { OutputError, problem } from '../../errors.js';
 import type { LoadedModel, ModelFile } from '../../model/types.js';
 import type { SaveOptions, SerializedModel, ServedFile } from '../types.js';
 
@@ -88,12 +88,12 @@ async function confine(dir: string, options: Pick<SaveOptions, 'within' | 'prote
   while (!(await lstat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing);
   const real = join(await realpath(existing), relative(existing, target));
   if (options.within !== undefined && !isInside(real, await realpath(options.within))) {
-    throw new OutputError(`${dir} leads outside the repository through a symbolic link (it is ${real}); point \`output:\` at a real folder inside ${options.within}`, { file: dir });
+    throw new OutputError(problem('output/symlink-outside', { dir, real, within: options.within }), { file: dir });
   }
   for (const source of options.protect ?? []) {
     const realSource = await realpath(source).catch(() => resolve(source));
     if (isInside(real, realSource) || isInside(realSource, real)) {
-      throw new OutputError(`${dir} is ${real} once symbolic links are followed, which overlaps the source model ${source}; point \`output:\` at a folder of its own`, { file: dir });
+      throw new OutputError(problem('output/overlaps-source', { dir, real, source }), { file: dir });
     }
   }
 }
@@ -113,7 +113,6 @@ function isOwnName(name: string): boolean {
  * save wrote there (as its marker lists them, names only).
  */
 async function claimOutputFolder(dir: string): Promise<string[]> {
-  const fix = 'point `output:` at a new folder (model-budget creates it), or empty this one';
   let info;
   try {
     info = await lstat(dir);
@@ -122,16 +121,16 @@ async function claimOutputFolder(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
     return [];
   }
-  if (info.isSymbolicLink()) throw new OutputError(`${dir} is a symbolic link; model-budget writes only into a real folder: ${fix}`, { file: dir });
-  if (!info.isDirectory()) throw new OutputError(`${dir} exists and is not a folder: ${fix}`, { file: dir });
+  if (info.isSymbolicLink()) throw new OutputError(problem('output/symlink', { dir }), { file: dir });
+  if (!info.isDirectory()) throw new OutputError(problem('output/not-folder', { dir }), { file: dir });
   const entries = await readdir(dir);
   if (!entries.includes(OUTPUT_MARKER)) {
     if (entries.length === 0) return [];
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
-    throw new OutputError(`${dir} already holds files model-budget did not write (${shown}); ${fix}`, { file: dir });
+    throw new OutputError(problem('output/foreign-files', { dir, shown }), { file: dir });
   }
   const marker = await lstat(join(dir, OUTPUT_MARKER));
-  if (!marker.isFile()) throw new OutputError(`${join(dir, OUTPUT_MARKER)} is not a plain file; delete it, or ${fix}`, { file: dir });
+  if (!marker.isFile()) throw new OutputError(problem('output/marker-not-file', { marker: join(dir, OUTPUT_MARKER) }), { file: dir });
   return listedFiles(await readFile(join(dir, OUTPUT_MARKER), 'utf8'));
 }
 

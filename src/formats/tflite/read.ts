@@ -1,5 +1,5 @@
 import { ByteBuffer } from 'flatbuffers';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { BufferT, Model, ModelT } from './generated/schema_generated.js';
 import type { TfliteGraph } from './graph.js';
 import { validateGraph } from './validate.js';
@@ -50,7 +50,7 @@ class CheckedByteBuffer extends ByteBuffer {
  */
 export function readTflite(bytes: Uint8Array, file: string): TfliteGraph {
   const fail = (message: string, cause?: unknown): never => {
-    throw new ModelLoadError(`${file}: ${message}`, { file, ...(cause === undefined ? {} : { cause }) });
+    throw new ModelLoadError(problem('tflite/invalid', { file, detail: message }), { file, ...(cause === undefined ? {} : { cause }) });
   };
   if (bytes.byteLength < 8) fail(`${bytes.byteLength} bytes is too short for a .tflite file (a flatbuffer needs at least 8)`);
   const bb = new CheckedByteBuffer(bytes);
@@ -102,7 +102,7 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteGraph {
     return fail(`not a valid TFLite flatbuffer: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   const graph = { model, buffers };
-  const problem = validateGraph(graph);
-  if (problem) fail(problem);
+  const invalid = validateGraph(graph);
+  if (invalid) fail(invalid);
   return graph;
 }

@@ -1,4 +1,4 @@
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import type { TfliteGraph } from './graph.js';
 
 /** Which subgraph a measurement runs, and a sentence saying how it was chosen (for the report). */
@@ -23,8 +23,8 @@ export function selectTfliteEntry(graph: TfliteGraph, file: string, signature?: 
     if (!found) {
       throw new ModelLoadError(
         signatures.length === 0
-          ? `${file}: signature "${signature}" was asked for, but the model has no signatures (subgraph 0 is its entry)`
-          : `${file}: no signature "${signature}"; the model has ${keys}`,
+          ? problem('tflite/no-signatures', { file, signature })
+          : problem('tflite/signature-missing', { file, signature, keys }),
         { file },
       );
     }

@@ -17,7 +17,7 @@ export interface InputOptions {
   readonly seed?: number;
   /** Size of an unknown batch dimension. Default 1. */
   readonly batch?: number;
-  /** Full input shapes by input name (`benchmark.input-shapes`). */
+  /** Full input shapes by input name (`inputs.shapes`). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
 }
 

@@ -1,6 +1,6 @@
 /** Options of the benchmark loop, their defaults, and their validation. */
 import { BENCHMARK_DEFAULTS } from '../../config/schema.js';
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 
 /** Options of {@link runLatencyLoop} (from `benchmark:` in model-budget.yml). Times in milliseconds, as everywhere. */
 export interface LatencyOptions {
@@ -46,7 +46,7 @@ const MAX_SECONDS = MAX_MS / 1000;
 
 function check(ok: boolean, model: string, key: string, value: number, rule: string): void {
   if (!ok) {
-    throw new MeasureError(`${model}: benchmark option ${key} is ${String(value)}; it must be ${rule}`);
+    throw new MeasureError(problem('measure/benchmark-option', { model, key, value: String(value), rule }));
   }
 }
 

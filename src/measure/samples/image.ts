@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { errorMessage, MeasureError, problem } from '../../errors.js';
 
 /** A decoded image: 8-bit RGBA, row-major, `width × height × 4` bytes. */
 export interface RgbaImage {
@@ -41,9 +41,9 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbaImage {
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (error) {
-    throw new MeasureError(`${file}: the image cannot be decoded: ${errorMessage(error)}`, { cause: error, file });
+    throw new MeasureError(problem('measure/image-undecodable', { file, detail: errorMessage(error) }), { cause: error, file });
   }
-  throw new MeasureError(`${file}: not a PNG or JPEG image (sample folders hold .png / .jpg files)`, { file });
+  throw new MeasureError(problem('measure/image-format', { file }), { file });
 }
 
 /**
@@ -80,7 +80,7 @@ function perChannel(value: number | readonly number[] | undefined, channel: numb
   if (value === undefined) return fallback;
   if (typeof value === 'number') return value;
   const v = value[channel];
-  if (v === undefined) throw new MeasureError(`normalize.${what} has ${value.length} values; the input has more channels`);
+  if (v === undefined) throw new MeasureError(problem('measure/image-normalize-channels', { what, count: value.length }));
   return v;
 }
 
@@ -95,7 +95,7 @@ export function imageToValues(
   normalize: Normalize = {},
 ): Float32Array | Int32Array {
   if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new MeasureError(`an image gives 1, 3 or 4 channels; the input wants ${channels}`);
+    throw new MeasureError(problem('measure/image-channels', { channels }));
   }
   const pixels = image.width * image.height;
   const out = dtype === 'int32' ? new Int32Array(pixels * channels) : new Float32Array(pixels * channels);

@@ -1,6 +1,6 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { errorMessage, MeasureError, problem } from '../../errors.js';
 import { DEFAULT_MAX_SAMPLE_BYTES } from '../../limits.js';
 import { readRegularFile } from '../../model/read-file.js';
 import { hostTensor } from '../../runtimes/host.js';
@@ -71,17 +71,17 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<HostTens
     const spec = options.images.input === undefined
       ? options.specs.find((s) => s.shape.length === 4)
       : findSpec(options.specs, options.images.input);
-    if (!spec) throw new MeasureError('images: the model has no input of rank 4 ([batch, height, width, channels]); name one with input:');
+    if (!spec) throw new MeasureError(problem('measure/images-no-rank4-input'));
     perInput.set(spec.name, await readImages(options.images, spec, cwd, maxBytes));
   }
 
   const counts = [...perInput].map(([name, list]) => ({ name, count: list.length }));
   const first = counts[0];
-  if (!first) throw new MeasureError('samples: give npy files or an image folder');
+  if (!first) throw new MeasureError(problem('measure/samples-empty'));
   const mismatch = counts.find((c) => c.count !== first.count);
   if (mismatch) {
     throw new MeasureError(
-      `samples: input "${first.name}" has ${first.count} sample(s) but "${mismatch.name}" has ${mismatch.count}; give each input the same number`,
+      problem('measure/samples-count-mismatch', { name: first.name, count: first.count, other: mismatch.name, otherCount: mismatch.count }),
     );
   }
   const sets: HostTensor[][] = [];
@@ -98,7 +98,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<HostTens
         const given = perInput.get(spec.name)?.[i];
         if (given) return hostTensor(given.values, given.shape, spec.dtype === 'int32' ? 'int32' : spec.dtype === 'bool' ? 'bool' : 'float32');
         const t = made[synthetic.indexOf(spec)];
-        if (!t) throw new MeasureError(`samples: no value for input "${spec.name}"`);
+        if (!t) throw new MeasureError(problem('measure/samples-input-missing', { name: spec.name }));
         return t;
       }),
     );
@@ -119,7 +119,7 @@ function only<T>(specs: readonly InputSpec[], record: Readonly<Record<string, T>
 function findSpec(specs: readonly InputSpec[], name: string): InputSpec {
   const spec = specs.find((s) => s.name === name || s.name === `${name}:0` || s.name.replace(/:0$/, '') === name);
   if (!spec) {
-    throw new MeasureError(`samples: the model has no input "${name}"; its inputs are ${specs.map((s) => s.name).join(', ')}`);
+    throw new MeasureError(problem('measure/samples-unknown-input', { name, specs: specs.map((s) => s.name).join(', ') }));
   }
   return spec;
 }
@@ -127,7 +127,7 @@ function findSpec(specs: readonly InputSpec[], name: string): InputSpec {
 /** A sample file: a regular file of at most `maxBytes` (never a device, FIFO or socket). */
 async function readBytes(path: string, maxBytes: number): Promise<Uint8Array> {
   return readRegularFile(path, maxBytes, (reason, cause) =>
-    new MeasureError(`sample file ${path} ${reason}${/over the limit/.test(reason) ? ' (limits.sample-size)' : ''}`, {
+    new MeasureError(problem('measure/sample-unreadable', { path, reason, limit: /over the limit/.test(reason) ? ' (limits.sample-size)' : '' }), {
       file: path,
       ...(cause === undefined ? {} : { cause }),
     }),
@@ -139,7 +139,7 @@ async function checkInsideFolder(path: string, dir: string): Promise<void> {
   const [real, realDir] = await Promise.all([realpath(path).catch(() => path), realpath(dir).catch(() => dir)]);
   const rel = relative(realDir, real);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep)) {
-    throw new MeasureError(`image ${path} is a symbolic link that leads out of its folder ${dir}; refused`, { file: path });
+    throw new MeasureError(problem('measure/image-symlink-outside', { path, dir }), { file: path });
   }
 }
 
@@ -152,14 +152,13 @@ function fitNpy(array: NpyArray, spec: InputSpec, path: string): { values: Float
     (shape.length === spec.shape.length && spec.shape.every((d, i) => d === null || d === shape[i]));
   if (!fits) {
     throw new MeasureError(
-      `${path}: shape (${array.shape.join(', ')}) does not fit input "${spec.name}" ` +
-        `[${spec.shape.map((d) => d ?? '?').join(', ')}]`,
+      problem('measure/npy-shape', { path, shape: array.shape.join(', '), name: spec.name, spec: spec.shape.map((d) => d ?? '?').join(', ') }),
       { file: path },
     );
   }
   if (spec.dtype === 'float32' && array.dtype !== 'float32') return { values: Float32Array.from(array.data), shape };
   if (spec.dtype === 'int32' && array.dtype === 'float32') {
-    throw new MeasureError(`${path}: holds floats (${array.descr}) but input "${spec.name}" is int32; save integers`, { file: path });
+    throw new MeasureError(problem('measure/npy-floats-for-int', { path, descr: array.descr, name: spec.name }), { file: path });
   }
   return { values: array.data, shape };
 }
@@ -175,11 +174,11 @@ async function readImages(
   try {
     names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
   } catch (error) {
-    throw new MeasureError(`image sample folder ${dir} cannot be read: ${errorMessage(error)}`, { cause: error, file: dir });
+    throw new MeasureError(problem('measure/image-folder-unreadable', { dir, detail: errorMessage(error) }), { cause: error, file: dir });
   }
-  if (names.length === 0) throw new MeasureError(`image sample folder ${dir} holds no .png or .jpg files`, { file: dir });
+  if (names.length === 0) throw new MeasureError(problem('measure/image-folder-empty', { dir }), { file: dir });
   if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
-    throw new MeasureError(`images cannot feed input "${spec.name}" of dtype ${spec.dtype}`);
+    throw new MeasureError(problem('measure/images-dtype', { name: spec.name, dtype: spec.dtype }));
   }
   const fixed = resolveShape(spec, { shapes: {} });
   const channels = spec.shape[3] ?? 3;
@@ -191,7 +190,7 @@ async function readImages(
     let image = decodeImage(await readBytes(path, maxBytes), path);
     const [h, w] = options.resize ?? [fixedH ?? image.height, fixedW ?? image.width];
     if ((fixedH != null && h !== fixedH) || (fixedW != null && w !== fixedW)) {
-      throw new MeasureError(`images: resize [${h}, ${w}] differs from input "${spec.name}"'s fixed size [${fixed[1]}, ${fixed[2]}]`);
+      throw new MeasureError(problem('measure/images-resize', { h, w, name: spec.name, height: String(fixed[1]), width: String(fixed[2]) }));
     }
     image = resizeBilinear(image, h, w);
     out.push({ values: imageToValues(image, channels, spec.dtype, options.normalize), shape: [1, h, w, channels] });

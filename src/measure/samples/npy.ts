@@ -1,4 +1,4 @@
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 
 /** An array read from a `.npy` file, in the dtype tfjs will hold it in. */
 export interface NpyArray {
@@ -28,7 +28,7 @@ const DESCRS: Readonly<Record<string, { bytes: number; dtype: NpyArray['dtype'] 
  */
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fail = (why: string): never => {
-    throw new MeasureError(`${file}: not a readable .npy file: ${why}`, { file });
+    throw new MeasureError(problem('measure/npy-unreadable', { file, why }), { file });
   };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('it does not start with the \\x93NUMPY magic');
   const major = bytes[6] ?? 0;

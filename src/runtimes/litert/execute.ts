@@ -1,4 +1,4 @@
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 import type { LiteRtNode } from './load.js';
 
 /** LiteRT's ERROR lines, without the pointer to the custom-op guide. */
@@ -36,13 +36,13 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
   } catch (error) {
     const logged = errorLines(litert.takeLog());
     const reason = [error instanceof Error ? error.message : String(error), ...logged].join('; ');
-    throw new MeasureError(`${file}: LiteRT cannot compile the model: ${reason}`, { file, cause: error });
+    throw new MeasureError(problem('runtime/litert-cannot-compile', { file, reason }), { file, cause: error });
   }
   // An unresolved custom op does not fail the compile: LiteRT logs "failed to prepare" and would run garbage.
   const logged = errorLines(litert.takeLog());
   if (logged.length > 0) {
     model.delete();
-    throw new MeasureError(`${file}: LiteRT cannot prepare the model: ${logged.join('; ')}`, { file });
+    throw new MeasureError(problem('runtime/litert-cannot-prepare', { file, logged: logged.join('; ') }), { file });
   }
   const inputs = model.getInputDetails().map((d) => ({ name: d.name, dtype: d.dtype, shape: [...d.shape] }));
   const outputs = model.getOutputDetails().map((d) => d.name);
@@ -50,7 +50,7 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
     inputs,
     outputs,
     async run(values) {
-      if (values.length !== inputs.length) throw new MeasureError(`${file}: the model takes ${inputs.length} inputs, got ${values.length}`);
+      if (values.length !== inputs.length) throw new MeasureError(problem('runtime/litert-input-count', { file, expected: inputs.length, got: values.length }));
       const tensors = values.map((v, i) => new core.Tensor(v, inputs[i]?.shape ?? [v.length]));
       try {
         litert.takeLog();
@@ -59,7 +59,7 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
         const logged = errorLines(litert.takeLog());
         if (logged.length > 0) {
           for (const t of outputs) t.delete();
-          throw new MeasureError(`${file}: LiteRT cannot run the model: ${logged.join('; ')}`, { file });
+          throw new MeasureError(problem('runtime/litert-cannot-run', { file, logged: logged.join('; ') }), { file });
         }
         const details = model.getOutputDetails();
         try {

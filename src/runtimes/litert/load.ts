@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInThisContext } from 'node:vm';
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 
 /**
  * The three CPU builds of @litertjs/core's XNNPACK wasm:
@@ -72,7 +72,7 @@ function evaluateGlue(file: string): unknown {
  */
 export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: string; threads?: number } = {}): Promise<LiteRtNode> {
   if (loaded) {
-    if (loaded.build !== build) throw new MeasureError(`LiteRT is already running the ${loaded.build} build in this process; one build per process`);
+    if (loaded.build !== build) throw new MeasureError(problem('runtime/litert-other-build', { build: loaded.build }));
     return loaded;
   }
   // Relaxed SIMD is on by default from Node 22 (V8 11.4), where the flag no longer exists.
@@ -119,7 +119,7 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
     };
     return loaded;
   } catch (error) {
-    throw new MeasureError(`LiteRT (${build} build, ${glue}) failed to start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new MeasureError(problem('runtime/litert-start-failed', { build, glue, detail: error instanceof Error ? error.message : String(error) }), { cause: error });
   } finally {
     if (previous) scope.importScripts = previous;
     else delete scope.importScripts;

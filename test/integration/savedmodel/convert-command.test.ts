@@ -44,7 +44,12 @@ describe('model-budget convert <saved_model_dir>', () => {
   it('an unknown --signature names the ones there are', async () => {
     const { io } = recordingIO();
     await expect(convertCommand([join(FIXTURES, 'kws-dscnn'), scratchDir(), '--signature', 'train'], io)).rejects.toThrow(
-      new ModelLoadError('the SavedModel has no signature "train"; it has "serving_default" (choose one with --signature serving_default)'),
+      // The error now carries its catalog code as well as the same message.
+      expect.objectContaining({
+        constructor: ModelLoadError,
+        message: 'the SavedModel has no signature "train"; it has "serving_default" (choose one with --signature serving_default)',
+        code: 'savedmodel/signature-missing',
+      }),
     );
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { CATALOG, ConfigError, OutputError, problem } from '../../../src/errors.js';
 import { runAction, type ActionPorts, type RunCheck } from '../../../src/action/action-run.js';
 import { ARTIFACT_REPORT_FILE, serializeArtifact } from '../../../src/action/artifact.js';
 import { GitHubApiError } from '../../../src/github/client.js';
@@ -199,6 +199,13 @@ describe('report-json and the summary', () => {
     expect(json).toMatchObject({ schemaVersion: 1, verdict: 'error', models: [] });
     expect(String(json['error'])).toContain('models[0].budget.size: expected a size');
     expect(w.summaries.join('')).toContain('the check could not run');
+  });
+
+  it("an error whose fix is a config change shows the catalog's example config in the summary", async () => {
+    const error = new OutputError(problem('output/symlink', { dir: 'dist/net' }));
+    const w = world({ event: 'pull_request', payload: pullPayload('opened', []), runCheck: () => Promise.reject(error) });
+    expect((await runAction(w.ports)).exitCode).toBe(1);
+    expect(w.summaries.join('')).toContain(`For example, in model-budget.yml:\n\n\`\`\`\n${CATALOG['output/symlink'].example}\`\`\`\n`);
   });
 
   it('a summary over 1 MiB is cut with a note; the markdown output keeps it all', async () => {

@@ -22,7 +22,8 @@ describe('selectTfliteEntry', () => {
 
   it('names the signatures there are when the asked one is missing', () => {
     expect(() => selectTfliteEntry(graph(2, [['encode', 0], ['decode', 1]]), 'm.tflite', 'train')).toThrow(
-      new ModelLoadError('m.tflite: no signature "train"; the model has "encode", "decode"', { file: 'm.tflite' }),
+      // The error now carries its catalog code as well as the same message and file.
+      expect.objectContaining({ constructor: ModelLoadError, message: 'm.tflite: no signature "train"; the model has "encode", "decode"', file: 'm.tflite', code: 'tflite/signature-missing' }),
     );
     expect(() => selectTfliteEntry(graph(1, []), 'm.tflite', 'x')).toThrow(/no signatures \(subgraph 0 is its entry\)/);
   });

@@ -1,0 +1,15 @@
+import type { CatalogEntry } from './entry.js';
+
+/** .tflite files: the flatbuffer, its graph and signatures. */
+export const TFLITE_ERRORS = {
+  'tflite/invalid': {
+    message: '{file}: {detail}',
+  },
+  'tflite/no-signatures': {
+    message: '{file}: signature "{signature}" was asked for, but the model has no signatures (subgraph 0 is its entry)',
+    fix: 'ask for no signature to run subgraph 0',
+  },
+  'tflite/signature-missing': {
+    message: '{file}: no signature "{signature}"; the model has {keys}',
+  },
+} as const satisfies Record<`tflite/${string}`, CatalogEntry>;
