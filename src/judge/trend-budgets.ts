@@ -8,7 +8,7 @@ import type { Environment, MetricResult, ModelReport, Report } from '../report/t
 import { midpointMedian } from '../measure/stats.js';
 import { environmentLabel, recordsOfLeg, selectSeries } from '../trend/series.js';
 import type { ModelHistory, TrendRecord } from '../trend/types.js';
-import { modelVerdict, overallVerdict } from './judge.js';
+import { breaksLimit, modelVerdict, overallVerdict } from './judge.js';
 
 /** Default-branch points the median is taken over. */
 export const TREND_BUDGET_POINTS = 20;
@@ -94,7 +94,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
     }
     const change = mid === 0 ? 0 : (now.value - mid) / Math.abs(mid);
     const worse = now.direction === 'min' ? -change : change;
-    const status = worse > threshold ? 'fail' : 'pass';
+    const status = breaksLimit('max', worse, threshold) ? 'fail' : 'pass';
     const signed = `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
     const verb = status === 'fail' ? 'is more than' : 'is within';
     return {
