@@ -12,6 +12,11 @@ const layering = [
   { target: BOTTOM.map((file) => `./src/${file}`), from: './src', except: BOTTOM.map((file) => `./${file}`), message: 'the bottom layer imports nothing above it' },
   { target: ['./src/config', './src/judge', './src/report'], from: ['./src/action', './src/github', './src/git'], message: 'config, judge and report are pure: no GitHub, git or Action code' },
   { target: ['./src/config'], from: ['./src/report'], message: 'config is read before anything is reported' },
+  {
+    target: ['./src/judge'],
+    from: ['./src/trend/store.ts', './src/trend/track.ts', './src/trend/history-files.ts', './src/trend/jsonl.ts'],
+    message: "judge is handed the history (a TrendHistory); reading it is the entry's business",
+  },
   { target: ['./src/github', './src/git'], from: ['./src/action'], message: 'the GitHub client and git know nothing of the Action' },
   { target: ['./src/!(action)/**', './src/!(action).ts'], from: './src/action', message: 'only src/action.ts runs the Action' },
 ];

@@ -9,8 +9,8 @@ import { materializeLocalBase } from './git/base-snapshot.js';
 import { neutralizeLogText } from './report/escape.js';
 import { toReportJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
-import type { BudgetConfig } from './config/load.js';
-import type { Report } from './report/types.js';
+import type { TrendHistory } from './judge/trend-budgets.js';
+import type { ModelHistory } from './trend/types.js';
 import { runCheck } from './run.js';
 import { VERSION } from './version.js';
 
@@ -93,10 +93,15 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   // --base: compare with the merge base of that ref and HEAD, as the Action does for a PR head checkout.
   const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
   let report;
-  let config;
   try {
-    ({ report, config } = await runCheck(
-      { configPath, cwd: io.cwd, ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}), ...(leg === undefined ? {} : { leg }) },
+    ({ report } = await runCheck(
+      {
+        configPath,
+        cwd: io.cwd,
+        ...(snapshot ? { base: { dir: snapshot.dir, ref: snapshot.ref, kind: snapshot.kind } } : {}),
+        ...(leg === undefined ? {} : { leg }),
+        history: historyOf(stringOption(parsed, 'history'), io),
+      },
       {
         progress: (line) => io.stderr(`${line}\n`),
         warn: (message) => io.stderr(`warning: ${message}\n`),
@@ -106,7 +111,6 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   } finally {
     await snapshot?.cleanup();
   }
-  report = await judgeTrend(report, config, stringOption(parsed, 'history'), io);
   io.stdout(renderMarkdown(report));
   if (json !== undefined) {
     await writeFile(resolve(io.cwd, json), JSON.stringify(toReportJson(report), null, 2) + '\n');
@@ -120,29 +124,23 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
 }
 
 /**
- * `trend:` budgets, judged as the Action judges them: against `--history` (a .jsonl file or a checkout of the
- * history branch), else the history branch of this checkout's origin. No history: a warning, never a failure.
+ * The history `trend:` budgets are judged against, as the Action judges them: `--history` (a .jsonl file or a
+ * checkout of the history branch), else the history branch of this checkout's origin. Read only when a model has a
+ * trend budget. No history: a warning and a note, never a failure.
  */
-async function judgeTrend(report: Report, config: BudgetConfig, history: string | undefined, io: CommandIO): Promise<Report> {
-  const budgets = new Map(config.models.map((m) => [m.name, m.trend]));
-  if ([...budgets.values()].every((b) => Object.keys(b).length === 0)) return report;
-  const { applyTrendBudgetsToReport } = await import('./trend/budget.js');
-  let histories;
-  if (history !== undefined) {
-    const { readHistoryPath } = await import('./trend/history-files.js');
-    histories = await readHistoryPath(resolve(io.cwd, history));
-  } else {
+function historyOf(path: string | undefined, io: CommandIO): TrendHistory {
+  const read = async (models: readonly string[]): Promise<readonly ModelHistory[]> => {
+    if (path !== undefined) {
+      const { readHistoryPath } = await import('./trend/history-files.js');
+      return readHistoryPath(resolve(io.cwd, path));
+    }
     const { readHistory } = await import('./trend/store.js');
     const log = { info: (m: string) => io.stderr(`${m}\n`), warning: (m: string) => io.stderr(`warning: ${m}\n`) };
-    const read = await readHistory({ workspace: io.cwd, log, models: config.models.map((m) => m.name) });
-    if (read.status !== 'ok') io.stderr('warning: trend budgets skipped: no history read; pass --history <file or dir>\n');
-    histories = read.histories;
-  }
-  // The report's leg only: trend budgets compare a leg with its own history.
-  const { recordsOfLeg } = await import('./trend/series.js');
-  const leg = report.leg;
-  const ofLeg = leg === undefined ? histories : histories.map((h) => ({ ...h, records: recordsOfLeg(h.records, leg) }));
-  return applyTrendBudgetsToReport(report, budgets, ofLeg);
+    const result = await readHistory({ workspace: io.cwd, log, models });
+    if (result.status !== 'ok') io.stderr('warning: trend budgets skipped: no history read; pass --history <file or dir>\n');
+    return result.histories;
+  };
+  return { read, noHistory: 'note' };
 }
 
 function normalizeLegOption(written: string): string {

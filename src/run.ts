@@ -4,6 +4,7 @@ import { defaultLegId, normalizeLegId, type LegFingerprint } from './leg.js';
 import { modelHome } from './config/output-paths.js';
 import { errorDetail, errorMessage, MESSAGES, ModelBudgetError } from './errors.js';
 import { modelVerdict, overallVerdict, type Measured } from './judge/judge.js';
+import { applyTrendBudgetsToReport, type TrendHistory } from './judge/trend-budgets.js';
 import { baseCompressSetting, prepareBase } from './measure/base-model.js';
 import { searchesPrecision } from './measure/compress-stage.js';
 import { ModelDeadline } from './measure/deadline.js';
@@ -39,6 +40,8 @@ export interface CheckOptions {
   readonly leg?: string;
   /** Runner fields of the default leg id (the Action passes RUNNER_OS, RUNNER_ARCH, MODEL_BUDGET_GPU). */
   readonly runner?: Pick<LegFingerprint, 'os' | 'arch' | 'gpu'>;
+  /** The history `trend:` budgets are judged against; absent: trend budgets are not judged. Read only when one is set. */
+  readonly history?: TrendHistory;
 }
 
 export interface CheckPorts {
@@ -57,7 +60,8 @@ export interface CheckResult {
 }
 
 /**
- * The pipeline: config → for each model `checkModel` (load → compress → save → size → execute → judge) → report.
+ * The pipeline: config → for each model `checkModel` (load → compress → save → size → execute → judge) → the
+ * `trend:` budgets judged against `history` → report.
  * A config error throws (nothing can be checked); a model that cannot be loaded or measured becomes a model
  * with verdict `error` and the others are still checked.
  */
@@ -92,7 +96,7 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
       step(`error: ${errorMessage(failure)}`);
     }
   }
-  const report: Report = {
+  const measured: Report = {
     schemaVersion: 1,
     verdict: overallVerdict(models.map((m) => m.verdict)),
     config: config.displayPath,
@@ -101,7 +105,20 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     ...(environment ? { environment } : {}),
     tool: { name: 'model-budget', version: VERSION },
   };
+  const report = await judgeTrend(measured, config, options.history); // judge: trend budgets, against the report's environment
   return { report, config };
+}
+
+/**
+ * The `trend:` budgets judged against the history, once every model is measured: a model's series is taken from
+ * the environment of the report (the first executed model's), as it was recorded.
+ */
+async function judgeTrend(report: Report, config: BudgetConfig, history: TrendHistory | undefined): Promise<Report> {
+  const budgets = new Map(config.models.map((m) => [m.name, m.trend]));
+  if (history === undefined || [...budgets.values()].every((b) => Object.keys(b).length === 0)) return report;
+  const histories = await history.read(config.models.map((m) => m.name));
+  if (histories === undefined) return report;
+  return applyTrendBudgetsToReport(report, budgets, histories, history);
 }
 
 /** `defaultLegId` of this machine: the runner's OS and architecture (else Node's), CPU model, configured runtimes. */

@@ -21,7 +21,7 @@ import { nodeFiles, type ActionOutcome, type ActionPorts } from './ports.js';
 import { publish } from './publish.js';
 import { hasMeasuredChange, legArtifactName, legCommentKeyFor, markBaseUnavailable, overrideNote, repoPath } from './report-helpers.js';
 import { commentMarker } from './sticky-comment.js';
-import { recordOnPush, trendForPullRequest, type TrendInputs } from './trend-hooks.js';
+import { pullRequestHistory, recordOnPush, trendForPullRequest, type TrendInputs } from './trend-hooks.js';
 
 /** The comment body limit renderComment keeps to by default (GitHub's 65,536 less room for the marker). */
 const DEFAULT_COMMENT_CHARS = 65_000;
@@ -38,8 +38,11 @@ export async function checkMode(inputs: ActionInputs, trendInputs: TrendInputs, 
   const toRepoPath = (file: string): string => repoPath(repoDir, resolve(workingDir, file));
 
   const baseSetup = context.pullRequest ? await prepareBase(inputs, context, { repoDir, workingDir, configPath }, ports) : undefined;
+  const log = { info: core.info, warning: core.warning };
+  // On a pull request the check judges the `trend:` budgets against the data branch's history.
+  const history = context.pullRequest ? pullRequestHistory({ env: ports.env, workspace: repoDir, inputs: trendInputs, log }) : undefined;
   let report: Report;
-  let trendBudgets = new Map<string, Readonly<Record<string, number>>>();
+  let budgeted = false;
   try {
     const result = await ports.runCheck(
       {
@@ -48,22 +51,19 @@ export async function checkMode(inputs: ActionInputs, trendInputs: TrendInputs, 
         ...(baseSetup?.snapshot ? { base: { dir: baseSetup.snapshot.dir, ref: baseSetup.snapshot.ref, kind: baseSetup.snapshot.kind } } : {}),
         ...(inputs.leg ? { leg: inputs.leg } : {}),
         runner: runnerOf(ports.env),
+        ...(history ? { history: history.history } : {}),
       },
       { progress: core.info, warn: core.warning, ...(inputs.verbose ? { debug: core.info } : {}) },
     );
     report = baseSetup?.unavailable ? markBaseUnavailable(result.report, baseSetup.unavailable) : result.report;
-    trendBudgets = new Map((result.config?.models ?? []).map((m) => [m.name, m.trend]));
+    budgeted = (result.config?.models ?? []).some((m) => Object.keys(m.trend).length > 0);
   } catch (error) {
     return reportError(error, { toRepoPath, inputs, workingDir, configPath }, ports);
   } finally {
     await baseSetup?.snapshot?.cleanup();
   }
 
-  const log = { info: core.info, warning: core.warning };
-  const trend = context.pullRequest
-    ? await trendForPullRequest(report, { env: ports.env, workspace: repoDir, inputs: trendInputs, budgets: trendBudgets, log })
-    : { report, comment: '', summary: '' };
-  report = trend.report;
+  const trend = history ? await trendForPullRequest(report, { env: ports.env, inputs: trendInputs, budgeted, history }) : { comment: '', summary: '' };
   const checked = report;
 
   let client: GitHubClient | undefined;

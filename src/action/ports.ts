@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { BaseSnapshot, BaseSnapshotRequest } from '../git/base-snapshot.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import type { TrendHistory } from '../judge/trend-budgets.js';
 import type { Annotation } from '../report/annotations.js';
 import type { BaseKind, Report } from '../report/types.js';
 
@@ -28,6 +29,8 @@ export type RunCheck = (
     readonly base?: { readonly dir: string; readonly ref: string; readonly kind?: BaseKind };
     readonly leg?: string;
     readonly runner?: { readonly os?: string; readonly arch?: string; readonly gpu?: string };
+    /** The history the `trend:` budgets are judged against (a pull request's data branch). */
+    readonly history?: TrendHistory;
   },
   ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void; readonly debug?: (line: string) => void },
 ) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;

@@ -1,18 +1,18 @@
 /**
  * Trend tracking inside the Action: record every push to the default branch on the data branch, and on pull
- * requests draw the recent history into the comment and judge the `trend:` budgets. Git or permission problems
- * become warnings; they never fail the check.
+ * requests read the history (the check judges the `trend:` budgets against it) and draw it into the comment. Git
+ * or permission problems become warnings; they never fail the check.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ACTION_INPUT_DEFAULTS } from '../config/defaults.js';
 import { problem, UsageError } from '../errors.js';
-import { overallVerdict } from '../judge/judge.js';
-import type { ModelReport, Report } from '../report/types.js';
-import { applyTrendBudgets } from '../trend/budget.js';
+import type { TrendHistory } from '../judge/trend-budgets.js';
+import type { Report } from '../report/types.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
 import { recordsOfLeg } from '../trend/series.js';
+import type { ReadResult } from '../trend/store.js';
 import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
 import type { TrendLog } from '../trend/types.js';
 
@@ -75,33 +75,62 @@ export async function recordOnPush(
 }
 
 /**
+ * A pull request's view of the data branch, read at most once: `history` is what the check judges the `trend:`
+ * budgets against (the default branch's points only), `read` what the charts are drawn from.
+ */
+export interface PullRequestHistory {
+  readonly history: TrendHistory;
+  readonly read: (models: readonly string[]) => Promise<ReadResult>;
+}
+
+export function pullRequestHistory(args: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly workspace: string;
+  readonly inputs: TrendInputs;
+  readonly log: TrendLog;
+}): PullRequestHistory {
+  let result: Promise<ReadResult> | undefined;
+  const read = (models: readonly string[]): Promise<ReadResult> => (result ??= readTrend({ workspace: args.workspace, branch: args.inputs.branch, models }, args.log));
+  const ref = defaultBranchRef(args.env);
+  return {
+    read,
+    history: {
+      // A history that cannot be read leaves the trend budgets unjudged: the reader has already warned.
+      read: async (models) => {
+        const history = await read(models);
+        return history.status === 'ok' ? history.histories : undefined;
+      },
+      ...(ref ? { ref } : {}),
+      noHistory: 'skip',
+    },
+  };
+}
+
+/**
  * On a pull request: the default branch's history of each model, as charts for the comment and text for the
- * summary, and the `trend:` budgets judged into the report (a broken one fails like any budget).
+ * summary. The `trend:` budgets were judged by the check (`pullRequestHistory`).
  */
 export async function trendForPullRequest(
   report: Report,
   args: {
     readonly env: Readonly<Record<string, string | undefined>>;
-    readonly workspace: string;
     readonly inputs: TrendInputs;
-    /** `trend:` budgets by model name. */
-    readonly budgets: ReadonlyMap<string, Readonly<Record<string, number>>>;
-    readonly log: TrendLog;
+    /** Whether any model has a `trend:` budget: with `record: never` the history is read only then. */
+    readonly budgeted: boolean;
+    readonly history: PullRequestHistory;
   },
-): Promise<{ report: Report; comment: string; summary: string }> {
-  if (args.inputs.record === 'never' && [...args.budgets.values()].every((b) => Object.keys(b).length === 0)) {
-    return { report, comment: '', summary: '' };
-  }
-  const history = await readTrend({ workspace: args.workspace, branch: args.inputs.branch, models: report.models.map((m) => m.name) }, args.log);
-  if (history.status !== 'ok') return { report, comment: '', summary: '' };
-  const baseRef = args.env['GITHUB_BASE_REF'] ? `refs/heads/${args.env['GITHUB_BASE_REF']}` : undefined;
+): Promise<{ comment: string; summary: string }> {
+  if (args.inputs.record === 'never' && !args.budgeted) return { comment: '', summary: '' };
+  const history = await args.history.read(report.models.map((m) => m.name));
+  if (history.status !== 'ok') return { comment: '', summary: '' };
+  const baseRef = defaultBranchRef(args.env);
   const comment: string[] = [];
   const summary: string[] = [];
-  const models = report.models.map((model): ModelReport => {
-    // This leg's series only: another leg's numbers (another machine) are never drawn or judged with these.
+  for (const model of report.models) {
+    // This leg's series only: another leg's numbers (another machine) are never drawn with these.
     const all = history.histories.find((h) => h.model === model.name)?.records ?? [];
     const records = report.leg === undefined ? all : recordsOfLeg(all, report.leg);
-    if (records.length === 0 || model.error) return model;
+    if (records.length === 0 || model.error) continue;
     const input = {
       current: model,
       history: records,
@@ -113,13 +142,16 @@ export async function trendForPullRequest(
     if (chart) comment.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${chart}`);
     const text = renderTrendText(input);
     if (text) summary.push(`#### Trend of ${escapeMarkdown(model.name)}\n\n${text.split('\n').map(escapeMarkdown).join('\n')}`);
-    return applyTrendBudgets({ ...input, budgets: args.budgets.get(model.name) ?? {} });
-  });
+  }
   return {
-    report: { ...report, models, verdict: overallVerdict(models.map((m) => m.verdict)) },
     comment: comment.length > 0 ? `<details><summary>Trend on the default branch</summary>\n\n${comment.join('\n\n')}\n\n</details>` : '',
     summary: summary.join('\n\n'),
   };
+}
+
+/** The pull request's target branch (`refs/heads/main`): only its points are drawn and judged. */
+function defaultBranchRef(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return env['GITHUB_BASE_REF'] ? `refs/heads/${env['GITHUB_BASE_REF']}` : undefined;
 }
 
 async function defaultBranchOf(env: Readonly<Record<string, string | undefined>>): Promise<string> {

@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parsePercent } from '../config/units.js';
 import { problem, UsageError } from '../errors.js';
+import { formatMs, formatPercent } from '../format.js';
 import { compareModels, type ModelComparison } from '../measure/latency/benchmark.js';
 import type { LatencySummary } from '../measure/stats.js';
 import { RUNTIME_NAMES, selectRuntime, type RuntimeName } from '../runtimes/index.js';
@@ -48,25 +49,24 @@ function runtimeOption(raw: string | undefined): RuntimeName {
 }
 
 const quantileLabel = (q: number): string => (q === 50 ? 'medians' : `p${q}s`);
-const ms = (v: number): string => `${v.toFixed(v < 10 ? 3 : 2)} ms`;
-const pct = (ratio: number): string => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+const pct = (ratio: number): string => `${ratio >= 1 ? '+' : ''}${formatPercent(ratio - 1)}`;
 
 /** The A/B table and verdict as plain text. */
 export function renderComparison(result: ModelComparison, names: { baseline: string; candidate: string }): string {
   const { comparison: c, runtime } = result;
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const rows: [string, (s: LatencySummary) => string][] = [
-    ['p50', (s) => ms(s.p50)],
-    ['p90', (s) => ms(s.p90)],
-    ['p95', (s) => ms(s.p95)],
-    ['min', (s) => ms(s.min)],
-    ['mean ± std', (s) => `${ms(s.mean)} ± ${s.std.toFixed(3)}`],
-    ['CV', (s) => `${(s.cv * 100).toFixed(1)}%`],
+    ['p50', (s) => formatMs(s.p50)],
+    ['p90', (s) => formatMs(s.p90)],
+    ['p95', (s) => formatMs(s.p95)],
+    ['min', (s) => formatMs(s.min)],
+    ['mean ± std', (s) => `${formatMs(s.mean)} ± ${formatMs(s.std)}`],
+    ['CV', (s) => formatPercent(s.cv)],
   ];
   const table = [
     `| | baseline | candidate |`,
     `|---|---:|---:|`,
-    `| load | ${ms(result.loadMs.baseline)} | ${ms(result.loadMs.candidate)} |`,
+    `| load | ${formatMs(result.loadMs.baseline)} | ${formatMs(result.loadMs.candidate)} |`,
     ...rows.map(([label, f]) => `| ${label} | ${f(result.baseline)} | ${f(result.candidate)} |`),
   ];
   const band = `${pct(1 / (1 + c.threshold))} … ${pct(1 + c.threshold)}`;

@@ -1,5 +1,5 @@
 import { formatPercent, formatValue } from '../format.js';
-import { metricInfo } from '../metrics.js';
+import { metricInfo, type MetricDirection } from '../metrics.js';
 import type { BudgetEntry, SourceLocation } from '../config/types.js';
 import type { LatencyComparison, MetricResult, MetricStatus, Verdict } from '../report/types.js';
 
@@ -72,6 +72,14 @@ function limits(budget: BudgetEntry): { limit?: number; warn?: number } {
   return { ...(budget.limit === undefined ? {} : { limit: budget.limit }), ...(budget.warn === undefined ? {} : { warn: budget.warn }) };
 }
 
+/**
+ * The one comparison of a value with a limit: a `max` metric breaks it above, a `min` metric below; equal is inside.
+ * A NaN breaks no limit (the judge reports an unmeasured value by its own status).
+ */
+export function breaksLimit(direction: MetricDirection, value: number, limit: number): boolean {
+  return direction === 'max' ? value > limit : value < limit;
+}
+
 export function judgeMetric(key: string, measured: Measured, budget: BudgetEntry | undefined): MetricResult {
   const info = metricInfo(key);
   const base = {
@@ -84,7 +92,7 @@ export function judgeMetric(key: string, measured: Measured, budget: BudgetEntry
   };
   const show = (v: number): string => formatValue(info.unit, v);
   if (!budget) return { ...base, status: 'no-budget', message: `${show(measured.value)} (no budget)` };
-  const breaks = (limit: number): boolean => (info.direction === 'max' ? measured.value > limit : measured.value < limit);
+  const breaks = (limit: number): boolean => breaksLimit(info.direction, measured.value, limit);
   const by = (limit: number): string => {
     if (limit === 0) return '';
     const off = Math.abs(measured.value - limit) / Math.abs(limit);
@@ -112,7 +120,7 @@ function judgeSizeIncrease(measured: Readonly<Record<string, Measured>>, allowed
     const m = measured[key];
     if (!m || m.base === undefined || m.base <= 0) continue;
     const growth = (m.value - m.base) / m.base;
-    const fail = growth > allowed;
+    const fail = breaksLimit('max', growth, allowed);
     out.push({
       key: `size-increase.${key}`,
       unit: 'fraction',

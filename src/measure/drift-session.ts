@@ -3,6 +3,7 @@ import type { ModelSpec } from '../config/load.js';
 import type { DriftLike } from '../compress/auto.js';
 import { DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from '../config/defaults.js';
 import { CompressError } from '../errors.js';
+import { breaksLimit } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import { instantiate } from '../runtimes/index.js';
 import type { Executable, HostTensor } from '../runtimes/types.js';
@@ -107,7 +108,8 @@ export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boo
       const limit = b.limit ?? b.warn ?? 0;
       const value = driftValue(drift, b.key);
       if (value === undefined) return true;
-      return b.direction === 'max' ? value <= limit : value >= limit;
+      // The judge's comparison; a drift that came out NaN is never inside the budget.
+      return !Number.isNaN(value) && !breaksLimit(b.direction, value, limit);
     });
 }
 

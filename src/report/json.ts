@@ -1,38 +1,34 @@
-import type { Report, Verdict } from './types.js';
+import * as z from 'zod';
+import { metricResultSchema, modelReportSchema, reportSchema } from './schema.js';
+import type { Report } from './types.js';
 
-/** One metric in report.json. Values are in bytes, ms, fractions or plain counts, as `unit` says. */
-export interface ReportJsonMetric {
-  readonly value: number | null;
-  readonly limit?: number;
-  readonly warn?: number;
-  readonly status: string;
-  readonly unit: string;
-  readonly base?: number;
-  readonly original?: number;
-  readonly message: string;
-}
+const metricFields = metricResultSchema.unwrap();
 
-/** The stable, scriptable shape of report.json (`schemaVersion: 1`). */
-export interface ReportJson {
-  readonly schemaVersion: 1;
-  readonly verdict: Verdict;
-  readonly config: string;
-  readonly models: readonly {
-    readonly name: string;
-    readonly path: string;
-    readonly verdict: string;
-    readonly error?: string;
-    readonly metrics: Readonly<Record<string, ReportJsonMetric>>;
-    readonly notes: readonly string[];
-    readonly base?: unknown;
-    readonly latencyComparison?: unknown;
-    readonly precision?: unknown;
-  }[];
-  readonly environment?: unknown;
-  /** The leg of a job matrix the numbers were measured on. */
-  readonly leg?: string;
-  readonly tool: { readonly name: string; readonly version: string };
-}
+/**
+ * One metric in report.json: the report's metric less its key (the key it is filed under in `metrics`) and what
+ * only annotations use (`direction`, `source`). Values are in bytes, ms, fractions or plain counts, as `unit` says;
+ * `null`: not measured (the report's NaN, which JSON cannot hold).
+ */
+const reportJsonMetricSchema = metricFields
+  .pick({ limit: true, warn: true, status: true, unit: true, base: true, original: true, message: true })
+  .extend({ value: metricFields.shape.value.in })
+  .readonly();
+
+/** One model in report.json: the report's model with its metrics by key, without the tables only the comment shows. */
+const reportJsonModelSchema = modelReportSchema
+  .unwrap()
+  .pick({ name: true, path: true, verdict: true, error: true, notes: true, base: true, latencyComparison: true, precision: true })
+  .extend({ metrics: z.record(metricFields.shape.key, reportJsonMetricSchema).readonly() })
+  .readonly();
+
+/** The stable, scriptable shape of report.json (`schemaVersion: 1`), derived from the report's schema. */
+export const reportJsonSchema = reportSchema
+  .unwrap()
+  .extend({ models: z.array(reportJsonModelSchema).readonly() })
+  .readonly();
+
+export type ReportJsonMetric = z.infer<typeof reportJsonMetricSchema>;
+export type ReportJson = z.infer<typeof reportJsonSchema>;
 
 /** Report → report.json: metrics keyed by their budget key (`size`, `latency.p90`, …). Pure. */
 export function toReportJson(report: Report): ReportJson {

@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fake-github.js';
 import { actionEntry, git, utf8SafeZip, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type RepoFiles, type TempRepo } from './harness.js';
 import type { CheckoutOptions } from '../helpers/pull-request-origin.js';
+import type { ReportJson } from '../../src/report/json.js';
+import { record } from '../unit/trend/records.js';
 
 // The PR runs below name their leg; a check-mode comment's key is the config path and the leg.
 const LEG = 'linux-x64';
@@ -237,6 +239,34 @@ describe('the base a checkout is compared with', () => {
     expect(result.stdout).toContain('model-budget: trend written to model-budget-data');
     const history = git(nested.origin, 'show', 'model-budget-data:gender.jsonl');
     expect(history).toContain(nested.baseSha);
+  });
+});
+
+describe('trend budgets on a pull request', () => {
+  const reportJsonOf = (result: { outputs: Record<string, string> }): ReportJson => JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as ReportJson;
+  it("the data branch's history is judged by the check: a PR past its trend budget fails, with the metric in the comment", async () => {
+    const trended = pullRequest(
+      { 'models/gender': '@gender', 'model-budget.yml': config('1 MB', '      trend: { size: 5% }\n') },
+      { 'model-budget.yml': config('1 MB', '      trend: { size: 5% }\n') },
+    );
+    // Five default-branch points of 200 KB on the data branch: the example's 231.8 KB is +15.9%.
+    const data = mkdtempSync(join(tmpdir(), 'mb-e2e-data-'));
+    repos.push(data);
+    git(data, 'init', '-q', '-b', 'model-budget-data', data);
+    const lines = Array.from({ length: 5 }, (_, i) => JSON.stringify(record({ sha: `${i}`.repeat(40), size: 200_000 })));
+    writeFileSync(join(data, 'gender.jsonl'), `${lines.join('\n')}\n`);
+    git(data, 'add', '-A');
+    git(data, 'commit', '-q', '-m', 'history');
+    git(data, 'push', '-q', trended.origin, 'model-budget-data');
+
+    const number = 41;
+    const result = await pr(number, { on: trended });
+    expect(result.code, result.stdout).toBe(1);
+    const trend = reportJsonOf(result).models[0]?.metrics['trend.size'];
+    expect(trend?.status).toBe('fail');
+    expect(trend?.message).toContain('which is more than the 5% trend budget');
+    expect(commentsOn(number)[0]?.body).toContain('trend budget');
+    expect(commentsOn(number)[0]?.body).toContain('Trend on the default branch');
   });
 });
 

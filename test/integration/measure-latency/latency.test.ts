@@ -123,7 +123,8 @@ describe('model-budget compare', () => {
       { cwd: dir, stdout: (t) => (out += t), stderr: () => undefined, env: {} },
     );
     expect(code).toBe(0);
-    expect(out).toMatch(/\| p50 \| [\d.]+ ms \| [\d.]+ ms \|/);
+    // Times are written by src/format.ts: below 1 ms in µs.
+    expect(out).toMatch(/\| p50 \| [\d.]+ (?:ms|µs) \| [\d.]+ (?:ms|µs) \|/);
     expect(out).toMatch(/ratio of medians [\d.]+ .*95% CI \[[\d.]+, [\d.]+\]/);
     expect(out).toMatch(/runtime wasm 4\.22\.0/);
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {

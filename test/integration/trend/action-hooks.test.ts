@@ -1,11 +1,12 @@
 /**
  * The Action's trend hooks end to end on git: pushes to the default branch are recorded (other branches are not),
- * and a PR gets the chart and its `trend:` budget judged into the report.
+ * and a PR gets the chart and the history its `trend:` budget is judged against.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
+import { pullRequestHistory, readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
+import { applyTrendBudgetsToReport } from '../../../src/judge/trend-budgets.js';
 import { readTrend } from '../../../src/trend/track.js';
 import { fixedClock } from '../../fakes/clock.js';
 import type { Report } from '../../../src/report/types.js';
@@ -74,19 +75,18 @@ test('push records on the default branch only; a PR charts the history and judge
   expect(messages.some((m) => m.includes('trend not recorded for refs/heads/feature'))).toBe(true);
 
   const pr = clone('pr-checkout');
-  const result = await trendForPullRequest(report(240_000), {
-    env: { GITHUB_BASE_REF: 'main' },
-    workspace: pr,
-    inputs,
-    budgets: new Map([['gender', { size: 0.1 }]]),
-    log,
-  });
+  // The history the Action hands the check: the check's judge step judges the trend budget against it.
+  const env = { GITHUB_BASE_REF: 'main' };
+  const history = pullRequestHistory({ env, workspace: pr, inputs, log });
+  const histories = await history.history.read(['gender']);
+  const judged = applyTrendBudgetsToReport(report(240_000), new Map([['gender', { size: 0.1 }]]), histories ?? [], history.history);
+  const result = await trendForPullRequest(judged, { env, inputs, budgeted: true, history });
   expect(result.comment).toContain('xychart-beta');
   expect(result.summary).toMatch(/size/);
-  const trend = result.report.models[0]?.metrics.find((m) => m.key === 'trend.size');
+  const trend = judged.models[0]?.metrics.find((m) => m.key === 'trend.size');
   expect(trend?.status).toBe('fail');
   expect(trend?.value).toBeCloseTo(240_000 / 200_250 - 1, 3);
-  expect(result.report.verdict).toBe('fail');
+  expect(judged.verdict).toBe('fail');
 });
 
 test('a push record carries the time of the injected clock', async () => {

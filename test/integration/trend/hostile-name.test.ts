@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
+import { pullRequestHistory, readTrendInputs, recordOnPush, trendForPullRequest } from '../../../src/action/trend-hooks.js';
 import type { Report } from '../../../src/report/types.js';
 import { markupProblems } from '../../helpers/rendered-markup.js';
 import { ENV_A } from '../../unit/trend/records.js';
@@ -32,7 +32,9 @@ test("a model's name is text in the trend sections of the comment and the job su
     const sha = git(main, 'rev-parse', 'HEAD').trim();
     await recordOnPush(report(size), { env: { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: event }, workspace: main, sha, configPath: join(main, 'model-budget.yml'), inputs, log });
   }
-  const result = await trendForPullRequest(report(202_000), { env: { GITHUB_BASE_REF: 'main' }, workspace: clone('pr-checkout'), inputs, budgets: new Map(), log });
+  const env = { GITHUB_BASE_REF: 'main' };
+  const history = pullRequestHistory({ env, workspace: clone('pr-checkout'), inputs, log });
+  const result = await trendForPullRequest(report(202_000), { env, inputs, budgeted: false, history });
   expect(result.comment).toContain('#### Trend of &lt;img');
   expect(result.summary).toContain('#### Trend of &lt;img');
   expect(markupProblems(result.comment)).toEqual([]);

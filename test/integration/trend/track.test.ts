@@ -6,7 +6,7 @@ import { join } from 'node:path';
  */
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../src/report/types.js';
-import { judgeTrendBudgets } from '../../../src/trend/budget.js';
+import { judgeTrendBudgets } from '../../../src/judge/trend-budgets.js';
 import { renderTrendMermaid } from '../../../src/trend/chart.js';
 import { readTrend, recordTrend, shouldRecordTrend } from '../../../src/trend/track.js';
 import { ENV_A } from '../../unit/trend/records.js';

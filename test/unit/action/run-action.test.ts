@@ -191,6 +191,39 @@ describe('check mode on a pull request', () => {
   });
 });
 
+describe('the trend history the check is handed', () => {
+  it('on a pull request the engine gets the data branch as its history: base-branch points only, no note without a point', async () => {
+    let handed: Parameters<RunCheck>[0]['history'];
+    const j = job({
+      event: 'pull_request',
+      payload: pullPayload([]),
+      inputs: { comment: 'never' },
+      engine: (checkOptions) => {
+        handed = checkOptions.history;
+        return Promise.resolve({ report: report('pass') });
+      },
+    });
+    const ports: ActionPorts = { ...j.ports, env: { ...j.ports.env, GITHUB_BASE_REF: 'main' } };
+    expect(await runAction(ports)).toEqual({ exitCode: 0 });
+    expect(handed).toMatchObject({ ref: 'refs/heads/main', noHistory: 'skip' });
+  });
+
+  it('on a push the engine gets no history: trend budgets are judged on pull requests only', async () => {
+    let handed: Parameters<RunCheck>[0]['history'] | 'not called' = 'not called';
+    const j = job({
+      event: 'push',
+      payload: webhookExample('push'),
+      inputs: { comment: 'never' },
+      engine: (checkOptions) => {
+        handed = checkOptions.history;
+        return Promise.resolve({ report: report('pass') });
+      },
+    });
+    expect(await runAction(j.ports)).toEqual({ exitCode: 0 });
+    expect(handed).toBeUndefined();
+  });
+});
+
 describe('the fork-safe pair: mode: measure on the pull request, mode: report on workflow_run', () => {
   it('measure writes the artifact and posts nothing; report posts it from the artifact without running the engine', async () => {
     const measure = job({ event: 'pull_request', payload: pullPayload([]), inputs: { mode: 'measure', 'github-token': '' }, engine: () => Promise.resolve({ report: report('pass') }) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricResult, ModelReport, Report } from '../../../src/report/types.js';
-import { applyTrendBudgetsToReport } from '../../../src/trend/budget.js';
-import { ENV_A, record } from './records.js';
+import { applyTrendBudgetsToReport } from '../../../src/judge/trend-budgets.js';
+import { ENV_A, record } from '../trend/records.js';
 
 const metric = (key: string, value: number): MetricResult => ({ key, unit: 'bytes', value, direction: 'max', status: 'no-budget', message: '' });
 const model = (name: string, size: number): ModelReport => ({ name, path: 'p', format: 'graph', verdict: 'pass', metrics: [metric('size', size)], weights: [], notes: [] });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricResult, ModelReport } from '../../../src/report/types.js';
-import { judgeTrendBudgets, metricKey } from '../../../src/trend/budget.js';
+import { judgeTrendBudgets, metricKey } from '../../../src/judge/trend-budgets.js';
 import { midpointMedian as median } from '../../../src/measure/stats.js';
 import { selectSeries } from '../../../src/trend/series.js';
-import { ENV_A, ENV_B, record } from './records.js';
+import { ENV_A, ENV_B, record } from '../trend/records.js';
 
 const model = (metrics: MetricResult[]): ModelReport => ({ name: 'gender', path: 'p', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] });
 const m = (key: string, unit: MetricResult['unit'], value: number, direction: 'max' | 'min' = 'max'): MetricResult => ({

@@ -4,16 +4,35 @@
  * many commits does not drift with one noisy run the way a single base measurement does.
  */
 import { formatValue } from '../format.js';
-import { modelVerdict, overallVerdict } from '../judge/judge.js';
 import type { Environment, MetricResult, ModelReport, Report } from '../report/types.js';
 import { midpointMedian } from '../measure/stats.js';
-import { environmentLabel, selectSeries } from './series.js';
-import type { ModelHistory, TrendRecord } from './types.js';
+import { environmentLabel, recordsOfLeg, selectSeries } from '../trend/series.js';
+import type { ModelHistory, TrendRecord } from '../trend/types.js';
+import { breaksLimit, modelVerdict, overallVerdict } from './judge.js';
 
 /** Default-branch points the median is taken over. */
 export const TREND_BUDGET_POINTS = 20;
 /** Fewer points than this and the trend budget is skipped (a median of one or two runs is one run). */
 export const TREND_BUDGET_MIN_POINTS = 3;
+
+/**
+ * The trend history a check judges its `trend:` budgets against: an input of the check, read by the entry that
+ * knows where it lives (the CLI from `--history` or the history branch, the Action from its data branch).
+ */
+export interface TrendHistory {
+  /**
+   * The recorded history of these models (by name). `undefined`: no history could be read, and trend budgets are
+   * left unjudged without a note (the reader has said why).
+   */
+  readonly read: (models: readonly string[]) => Promise<readonly ModelHistory[] | undefined>;
+  /** Only points of this ref (the default branch, `refs/heads/main`) count. Default: every ref. */
+  readonly ref?: string;
+  /**
+   * A model with trend budgets and no recorded point: `note` says so in the model's notes, `skip` leaves the model
+   * as it is. Default `note`.
+   */
+  readonly noHistory?: 'note' | 'skip';
+}
 
 export interface TrendBudgetResult {
   /** The metric key (`latency.p50`), after normalizing the config key (`latency-p50`). */
@@ -75,7 +94,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
     }
     const change = mid === 0 ? 0 : (now.value - mid) / Math.abs(mid);
     const worse = now.direction === 'min' ? -change : change;
-    const status = worse > threshold ? 'fail' : 'pass';
+    const status = breaksLimit('max', worse, threshold) ? 'fail' : 'pass';
     const signed = `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
     const verb = status === 'fail' ? 'is more than' : 'is within';
     return {
@@ -94,7 +113,7 @@ export function judgeTrendBudgets(input: TrendBudgetInput): TrendBudgetResult[] 
 /**
  * A model's report with its trend budgets judged: each judged budget becomes a metric `trend.<key>` (the change
  * against the median, limit the allowed change) and counts in the verdict; a skipped one (too little history, or
- * not measured) becomes a note. The Action and the CLI (`check --history`) both judge trend budgets here.
+ * not measured) becomes a note. `runCheck`'s judge step judges trend budgets here, for the CLI and the Action.
  */
 export function applyTrendBudgets(input: TrendBudgetInput): ModelReport {
   const model = input.current;
@@ -117,20 +136,32 @@ export function applyTrendBudgets(input: TrendBudgetInput): ModelReport {
 }
 
 /**
- * Every model of a report with its trend budgets judged against its history (by model name), and the overall
- * verdict updated. A model with trend budgets and no history gets a note saying so.
+ * Every model of a report with its trend budgets judged against its history (by model name, the report's leg only:
+ * another leg's numbers come from another machine), and the overall verdict updated. A model with trend budgets
+ * and no history gets a note saying so, unless `noHistory` is `skip`.
  */
 export function applyTrendBudgetsToReport(
   report: Report,
   budgets: ReadonlyMap<string, Readonly<Record<string, number>>>,
   histories: readonly ModelHistory[],
+  options: Pick<TrendHistory, 'ref' | 'noHistory'> = {},
 ): Report {
+  const leg = report.leg;
   const models = report.models.map((model) => {
     const wanted = budgets.get(model.name) ?? {};
     if (Object.keys(wanted).length === 0 || model.error !== undefined) return model;
-    const records = histories.find((h) => h.model === model.name)?.records ?? [];
-    if (records.length === 0) return { ...model, notes: [...model.notes, 'trend budgets skipped: no recorded history for this model'] };
-    return applyTrendBudgets({ budgets: wanted, current: model, history: records, ...(report.environment ? { environment: report.environment } : {}) });
+    const all = histories.find((h) => h.model === model.name)?.records ?? [];
+    const records = leg === undefined ? all : recordsOfLeg(all, leg);
+    if (records.length === 0) {
+      return options.noHistory === 'skip' ? model : { ...model, notes: [...model.notes, 'trend budgets skipped: no recorded history for this model'] };
+    }
+    return applyTrendBudgets({
+      budgets: wanted,
+      current: model,
+      history: records,
+      ...(report.environment ? { environment: report.environment } : {}),
+      ...(options.ref === undefined ? {} : { ref: options.ref }),
+    });
   });
   return { ...report, models, verdict: overallVerdict(models.map((m) => m.verdict)) };
 }
