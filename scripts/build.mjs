@@ -65,7 +65,7 @@ export async function bundle(dir) {
  * package: `from` is relative to the package folder, `to` to dist/.
  */
 export const ASSETS = [
-  // The wasm runtime finds them next to the bundle file (src/measure/runtime.ts, resolveWasmDir).
+  // The wasm runtime finds them next to the bundle file (src/runtimes/wasm/index.ts, resolveWasmDir).
   { pkg: '@tensorflow/tfjs-backend-wasm', from: 'dist', to: '.', files: /\.wasm$/ },
   // The LiteRT runtime looks for dist/litert-wasm/ first (src/runtimes/litert/load.ts, findLiteRtWasmDir).
   { pkg: '@litertjs/core', from: 'wasm', to: 'litert-wasm', files: /\.(js|wasm)$/ },
