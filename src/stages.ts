@@ -8,7 +8,7 @@ import type { ModelSpec } from './config/load.js';
 import { METRICS, type MetricKey } from './metrics.js';
 import { note } from './note.js';
 import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
-import { CompressError, ConfigError } from './errors.js';
+import { CompressError, ConfigError, problem } from './errors.js';
 import { formatOf, loadModel } from './formats/index.js';
 import { COMPRESSIONS, type CompressionName, type LoadOptions, type ModelFormat } from './formats/types.js';
 import { diffBudgets } from './judge/budget-changes.js';
@@ -75,7 +75,7 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
   const format = formatOf(original);
   const refused = inapplicableCompressions(format, spec.compress);
   if (refused.length > 0) {
-    throw new CompressError(`${spec.path}: compress.${refused.join(', compress.')} does not apply to ${format.name} models; remove it from the model's compress block`, {
+    throw new CompressError(problem('compress/not-applicable', { path: spec.path, techniques: refused.join(', compress.'), format: format.name }), {
       file: spec.absPath,
     });
   }

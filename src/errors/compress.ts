@@ -2,6 +2,13 @@ import type { CatalogEntry } from './entry.js';
 
 /** Compression techniques: their options, and the weights and topologies they can work on. */
 export const COMPRESS_ERRORS = {
+  'compress/not-applicable': {
+    message: '{path}: compress.{techniques} does not apply to {format} models',
+    fix: "remove it from the model's compress block",
+  },
+  'compress/auto-no-accuracy-budget': {
+    message: 'model "{name}": compress: auto needs an accuracy budget to stay inside, e.g. budget: { accuracy: { max-abs-error: 0.01 } }',
+  },
   'compress/failed': {
     message: '{path}: {detail}',
   },

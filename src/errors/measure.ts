@@ -11,6 +11,14 @@ models:
 
 /** Measuring a model: inputs and samples, accuracy drift, FLOPs, benchmark options. */
 export const MEASURE_ERRORS = {
+  'measure/timeout-at-stage': {
+    message: '{model}: the {seconds} s benchmark.timeout ran out at {stage}',
+    fix: 'raise benchmark.timeout (it bounds every stage of one model) or use a smaller input shape',
+  },
+  'measure/timeout': {
+    message: '{model}: benchmarking did not finish within the {seconds} s timeout',
+    fix: 'raise benchmark.timeout, lower benchmark.runs / max-seconds, or use a smaller input shape',
+  },
   'measure/flops-graph-load': {
     message: '{path}: cannot load the graph to count FLOPs: {detail}',
   },

@@ -18,7 +18,14 @@ export const MODEL_ERRORS = {
   },
   'model/is-folder': {
     message: '{path} is a folder',
-    fix: 'point `path` at the model.json inside it (or a .h5 / .keras file)',
+    fix: 'point `path` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)',
+  },
+  'model/unknown-format': {
+    message: '{path} is not a model file model-budget knows',
+  },
+  'model/signature-not-applicable': {
+    message: '{path} is a {format} model, which has no signatures: `signature` applies to a SavedModel folder',
+    fix: 'remove it',
   },
   'model/not-regular-file': {
     message: '{path} is {kind}, not a regular file; refused',

@@ -2,6 +2,23 @@ import type { CatalogEntry } from './entry.js';
 
 /** TensorFlow SavedModel: saved_model.pb, its variables bundle, signatures and ops. */
 export const SAVEDMODEL_ERRORS = {
+  'savedmodel/file-resolves-outside': {
+    message: '{file} in the SavedModel {dir} resolves outside its folder (to {real}); refused',
+  },
+  'savedmodel/over-size-limit': {
+    message: 'the SavedModel {dir} needs more than {limit} bytes with {file} ({bytes} bytes), over limits.model-size; refused before reading it',
+    fix: 'raise the limit if the model is really that large',
+    example: `version: 1
+limits:
+  model-size: 2 GB
+models:
+  - name: net
+    path: models/net
+`,
+  },
+  'savedmodel/file-unreadable': {
+    message: '{file} {reason}',
+  },
   'savedmodel/no-saved-model-pb': {
     message: '{name} is not a SavedModel: it has no saved_model.pb (export one with tf.saved_model.save or model.save(path) in TensorFlow 2)',
   },

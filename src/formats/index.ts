@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { ModelLoadError } from '../errors.js';
+import { ModelLoadError, problem } from '../errors.js';
 import { kindOf, notReadable } from '../model/read-file.js';
 import type { LoadedModel } from '../model/types.js';
 import type { FlopsOptions, FlopsReport } from './cost.js';
@@ -32,12 +32,9 @@ export function formatFor(probe: FileProbe): ModelFormat {
   const format = FORMATS.find((f) => f.detect(probe));
   if (format) return format;
   if (probe.entries !== undefined) {
-    throw new ModelLoadError(
-      `${probe.path} is a folder; point \`path\` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)`,
-      { file: probe.path },
-    );
+    throw new ModelLoadError(problem('model/is-folder', { path: probe.path }), { file: probe.path });
   }
-  throw new ModelLoadError(`${probe.path} is not a model file model-budget knows`, { file: probe.path });
+  throw new ModelLoadError(problem('model/unknown-format', { path: probe.path }), { file: probe.path });
 }
 
 /** The format that loaded `model`. */
@@ -54,7 +51,7 @@ export function formatOf(model: Pick<LoadedModel, 'sourceKind'>): ModelFormat {
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const format = await detectFormat(path);
   if (options.signature !== undefined && format.hasSignatures !== true) {
-    throw new ModelLoadError(`${path} is a ${format.name} model, which has no signatures: \`signature\` applies to a SavedModel folder; remove it`, { file: path });
+    throw new ModelLoadError(problem('model/signature-not-applicable', { path, format: format.name }), { file: path });
   }
   return format.load(path, options);
 }
@@ -91,7 +88,7 @@ async function probe(path: string): Promise<FileProbe> {
     const info = await stat(path);
     if (info.isDirectory()) return { path, head: new Uint8Array(), entries: await readdir(path) };
     // A FIFO or device would block or never end: refused before it is opened (and opened without blocking).
-    if (!info.isFile()) throw new ModelLoadError(`${path} is ${kindOf(info)}, not a regular file; refused`, { file: path });
+    if (!info.isFile()) throw new ModelLoadError(problem('model/not-regular-file', { path, kind: kindOf(info) }), { file: path });
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const buffer = new Uint8Array(PROBE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0);

@@ -1,4 +1,4 @@
-import { MeasureError } from '../errors.js';
+import { MeasureError, problem } from '../errors.js';
 
 /** A cancellable real-time timer. */
 export type SetTimer = (callback: () => void, ms: number) => { cancel(): void };
@@ -72,8 +72,6 @@ export class ModelDeadline {
   }
 
   #expired(stage: string): MeasureError {
-    return new MeasureError(
-      `${this.model}: the ${+(this.timeoutMs / 1000).toFixed(3)} s benchmark.timeout ran out at ${stage}; raise benchmark.timeout (it bounds every stage of one model) or use a smaller input shape`,
-    );
+    return new MeasureError(problem('measure/timeout-at-stage', { model: this.model, seconds: +(this.timeoutMs / 1000).toFixed(3), stage }));
   }
 }

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../config/load.js';
 import type { DriftLike } from '../compress/auto.js';
 import { DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from '../config/defaults.js';
-import { CompressError } from '../errors.js';
+import { CompressError, problem } from '../errors.js';
 import { breaksLimit } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import { instantiate } from '../runtimes/index.js';
@@ -99,7 +99,7 @@ export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boo
   const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
   if (limits.length === 0) {
     throw new CompressError(
-      `model "${spec.name}": compress: auto needs an accuracy budget to stay inside, e.g. budget: { accuracy: { max-abs-error: 0.01 } }`,
+      problem('compress/auto-no-accuracy-budget', { name: spec.name }),
       { file: spec.source.file, line: spec.source.line, column: spec.source.column },
     );
   }

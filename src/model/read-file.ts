@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { ModelLoadError, errorMessage } from '../errors.js';
+import { ModelLoadError, errorMessage, problem } from '../errors.js';
 
 /** Why a file was refused, in words that fit after its path ("… is a FIFO"). */
 export type Refusal = (reason: string, cause?: unknown) => Error;
@@ -64,9 +64,6 @@ export function bytes(n: number): string {
 /** The error for a model file (or shard) that cannot be read: not found names the config key to check. */
 export function notReadable(path: string, error: unknown): ModelLoadError {
   const code = (error as NodeJS.ErrnoException).code;
-  const message =
-    code === 'ENOENT'
-      ? `${path} not found. Check \`path\` in model-budget.yml (relative paths resolve against the config's folder)`
-      : `${path} cannot be read: ${errorMessage(error)}`;
+  const message = code === 'ENOENT' ? problem('model/not-found', { path }) : problem('model/file-unreadable', { path, detail: errorMessage(error) });
   return new ModelLoadError(message, { file: path, cause: error });
 }

@@ -2,7 +2,7 @@
  * The runtime registry: one line per runtime. `selectRuntime` starts one by its config name (`auto` included) and
  * `instantiate` loads a model on the runtime started last.
  */
-import { MeasureError, errorMessage } from '../errors.js';
+import { MeasureError, errorMessage, problem } from '../errors.js';
 import { note } from '../note.js';
 import { cpuRuntime } from './cpu/index.js';
 import { tfjsBackend } from './tfjs/backend.js';
@@ -66,7 +66,7 @@ async function startRuntime(name: RuntimeName, options: StartOptions): Promise<R
   }
   const runtime = Object.hasOwn(RUNTIMES, name) ? RUNTIMES[name] : undefined;
   if (runtime === undefined) {
-    throw new MeasureError(`unknown runtime "${String(name)}": use one of auto, ${RUNTIME_NAMES.join(', ')}`);
+    throw new MeasureError(problem('runtime/unknown', { name: String(name), names: RUNTIME_NAMES.join(', ') }));
   }
   return runtime.start(options);
 }
@@ -88,6 +88,6 @@ export function runtimeMemory(): RuntimeMemory {
  */
 export async function instantiate(model: TfjsModel, options: InstantiateOptions = {}): Promise<Executable> {
   const info = activeRuntime() ?? (await selectRuntime('wasm'));
-  if (info.name === 'litert') throw new MeasureError('LiteRT runs .tflite models only, not TF.js artifacts');
+  if (info.name === 'litert') throw new MeasureError(problem('runtime/litert-tfjs-model'));
   return RUNTIMES[info.name].instantiate(model, info, options);
 }

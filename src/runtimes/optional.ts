@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MeasureError } from '../errors.js';
+import { MeasureError, problem } from '../errors.js';
 import type { PackageResolver } from './types.js';
 
 /**
@@ -16,7 +16,7 @@ export function resolveOptional(pkg: string, cwd: string): string {
     try {
       return createRequire(import.meta.url).resolve(pkg);
     } catch (error) {
-      throw new MeasureError(`package "${pkg}" is not installed in ${cwd}`, { cause: error });
+      throw new MeasureError(problem('runtime/package-missing', { pkg, cwd }), { cause: error });
     }
   }
 }
@@ -26,7 +26,7 @@ export function resolveInWorkspace(pkg: string, cwd: string): string {
   try {
     return createRequire(join(cwd, 'package.json')).resolve(pkg);
   } catch (error) {
-    throw new MeasureError(`package "${pkg}" is not installed in ${cwd}`, { cause: error });
+    throw new MeasureError(problem('runtime/package-missing', { pkg, cwd }), { cause: error });
   }
 }
 

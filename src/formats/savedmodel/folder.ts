@@ -5,7 +5,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { parseLfsPointer } from '../../model/lfs.js';
 import { lfsPointerError } from '../../model/lfs-pointer.js';
 import { notReadable, readRegularFile } from '../../model/read-file.js';
@@ -48,17 +48,16 @@ export function guardedFolder(dir: string, maxBytes: number): GuardedFolder {
     realDir ??= realpath(dir);
     const rel = relative(await realDir, real);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-      throw new ModelLoadError(`${relativePath} in the SavedModel ${dir} resolves outside its folder (to ${real}); refused`, { file: dir });
+      throw new ModelLoadError(problem('savedmodel/file-resolves-outside', { file: relativePath, dir, real }), { file: dir });
     }
     const size = (await stat(real)).size;
     if (total + size > maxBytes) {
       throw new ModelLoadError(
-        `the SavedModel ${dir} needs more than ${maxBytes.toLocaleString('en-US')} bytes with ${relativePath} ` +
-          `(${size.toLocaleString('en-US')} bytes), over limits.model-size; refused before reading it — raise the limit if the model is really that large`,
+        problem('savedmodel/over-size-limit', { dir, limit: maxBytes.toLocaleString('en-US'), file: relativePath, bytes: size.toLocaleString('en-US') }),
         { file: dir },
       );
     }
-    const bytes = await readRegularFile(real, maxBytes - total, (reason, cause) => new ModelLoadError(`${file} ${reason}`, { file: dir, cause }));
+    const bytes = await readRegularFile(real, maxBytes - total, (reason, cause) => new ModelLoadError(problem('savedmodel/file-unreadable', { file, reason }), { file: dir, cause }));
     const pointer = lfsPointerError(bytes, file, dir);
     if (pointer) throw pointer;
     total += bytes.byteLength;

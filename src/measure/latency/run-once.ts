@@ -1,13 +1,10 @@
 /** One inference raced against the loop's deadline, with errors turned into `MeasureError`s naming the model. */
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import type { ModelDeadline } from '../deadline.js';
 
 /** The error every timed-out model gets. */
 export function timeoutError(model: string, timeoutMs: number): MeasureError {
-  return new MeasureError(
-    `${model}: benchmarking did not finish within the ${timeoutMs / 1000} s timeout; ` +
-      'raise benchmark.timeout, lower benchmark.runs / max-seconds, or use a smaller input shape',
-  );
+  return new MeasureError(problem('measure/timeout', { model, seconds: timeoutMs / 1000 }));
 }
 
 /**
@@ -26,7 +23,7 @@ export function createRunOnce<I>(
       await deadline.race('benchmarking', () => runnable.run(inputs), expired);
     } catch (error) {
       if (error instanceof MeasureError) throw error;
-      throw new MeasureError(`${model}: inference failed: ${errorMessage(error)}`, { cause: error });
+      throw new MeasureError(problem('runtime/inference-failed', { model, at: '', detail: errorMessage(error) }), { cause: error });
     }
   };
 }

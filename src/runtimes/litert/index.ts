@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 import type { Executable, HostTensor, InputSpec, PlacedInputs, Runtime, RuntimeInfo, StartOptions } from '../types.js';
 import { compileTflite } from './execute.js';
 import { loadLiteRtNode, type LiteRtBuild, type LiteRtNode } from './load.js';
@@ -34,7 +34,7 @@ function toInputSpec(d: { readonly name: string; readonly dtype: string; readonl
 }
 
 function place(specs: readonly InputSpec[], host: readonly HostTensor[], file: string): PlacedInputs {
-  if (host.length !== specs.length) throw new MeasureError(`${file}: the model takes ${specs.length} input(s), got ${host.length}`);
+  if (host.length !== specs.length) throw new MeasureError(problem('runtime/input-count', { where: file, count: specs.length, names: '', got: host.length }));
   // LiteRT.js takes float32 tensors; the conversion happens here, once, not inside a timed run.
   const values = host.map((h) => (h.data instanceof Float32Array ? h.data : Float32Array.from(h.data)));
   const placed: PlacedInputs = { host, dispose: () => placedValues.delete(placed) };
@@ -65,7 +65,7 @@ export function litertRuntimeOf(build: LiteRtBuild = DEFAULT_LITERT_BUILD): Runt
         place: (host) => place(inputs, host, model.path),
         async run(placed) {
           const values = placedValues.get(placed);
-          if (values === undefined) throw new MeasureError(`${model.path}: the inputs were not placed on LiteRT`);
+          if (values === undefined) throw new MeasureError(problem('runtime/inputs-not-placed', { where: model.path, by: 'on LiteRT' }));
           const out = await exe.run(values);
           return out.map((o) => ({ name: o.name, shape: o.shape, data: o.values }));
         },

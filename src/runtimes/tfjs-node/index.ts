@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import { importOptional, resolveOptional } from '../optional.js';
 import { tfjsBackend } from '../tfjs/backend.js';
 import { instantiateTfjs } from '../tfjs/executable.js';
@@ -15,7 +15,7 @@ async function startTensorflow(name: 'tensorflow' | 'tensorflow-gpu', options: S
   const cwd = options.cwd ?? process.cwd();
   const resolve = options.resolvePackage ?? resolveOptional;
   const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
-  const fix =
+  const setup =
     `Run \`npm i ${pkg}@${tf.version_core}\` in the workspace before this step` +
     (name === 'tensorflow' ? '' : ' (needs CUDA and cuDNN versions that match the package)') +
     ', or use runtime: wasm';
@@ -25,14 +25,14 @@ async function startTensorflow(name: 'tensorflow' | 'tensorflow-gpu', options: S
   try {
     mod = await importOptional(pkg, cwd, resolve);
   } catch (error) {
-    throw new MeasureError(`runtime "${name}" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
+    throw new MeasureError(problem('runtime/unavailable', { name, detail: errorMessage(error), setup }), { cause: error });
   }
   // tfjs keeps its engine and kernel registry on globalThis, so the package's own tfjs copy registers into ours.
   if (!tfjsBackend.registered('tensorflow')) {
-    throw new MeasureError(`runtime "${name}": ${pkg} loaded but registered no "tensorflow" backend. ${fix}`);
+    throw new MeasureError(problem('runtime/no-tensorflow-backend', { name, pkg, setup }));
   }
-  await tfjsBackend.activate('tensorflow', fix);
-  tfjsBackend.prove(name, fix);
+  await tfjsBackend.activate('tensorflow', setup);
+  tfjsBackend.prove(name, setup);
   const versions = mod.version as Record<string, string> | undefined;
   const version = versions?.['tfjs-node'] ?? versions?.['tfjs-node-gpu'] ?? 'unknown';
   const intra = Number(process.env.TF_NUM_INTRAOP_THREADS);

@@ -4,7 +4,7 @@
  * backend is active, and why, can be read in one place.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import type { RuntimeInfo, RuntimeMemory } from '../types.js';
 
 /** Runtimes started so far, by tf backend name. */
@@ -19,17 +19,17 @@ export const tfjsBackend = {
     tf.env().set('PROD', true);
   },
 
-  /** Makes `backend` the active one and waits until it is ready. `fix` ends the message when it fails to start. */
-  async activate(backend: string, fix: string): Promise<void> {
+  /** Makes `backend` the active one and waits until it is ready. `setup` ends the message when it fails to start. */
+  async activate(backend: string, setup: string): Promise<void> {
     let ok: boolean;
     try {
       ok = await tf.setBackend(backend);
       await tf.ready();
     } catch (error) {
-      throw new MeasureError(`runtime "${backend}" failed to start: ${errorMessage(error)}. ${fix}`, { cause: error });
+      throw new MeasureError(problem('runtime/start-failed', { name: backend, detail: errorMessage(error), setup }), { cause: error });
     }
     if (!ok || tf.getBackend() !== backend) {
-      throw new MeasureError(`runtime "${backend}" failed to start (tf.setBackend returned false). ${fix}`);
+      throw new MeasureError(problem('runtime/set-backend-refused', { name: backend, setup }));
     }
   },
 
@@ -38,16 +38,14 @@ export const tfjsBackend = {
    * on its first kernel (tfjs-node on a Node without the helpers it calls); that must fail here, where `auto` can
    * still choose wasm, not at a model's first inference, where the only way left is the slow cpu fallback.
    */
-  prove(name: string, fix: string): void {
+  prove(name: string, setup: string): void {
     let sum: number | undefined;
     try {
       sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.scalar(1)).dataSync()[1]);
     } catch (error) {
-      throw new MeasureError(`runtime "${name}" started but cannot compute (1 + 2 failed: ${errorMessage(error)}). ${fix}`, {
-        cause: error,
-      });
+      throw new MeasureError(problem('runtime/cannot-compute', { name, detail: errorMessage(error), setup }), { cause: error });
     }
-    if (sum !== 3) throw new MeasureError(`runtime "${name}" started but computed 2 + 1 = ${String(sum)}. ${fix}`);
+    if (sum !== 3) throw new MeasureError(problem('runtime/wrong-sum', { name, sum: String(sum), setup }));
   },
 
   /** Remembers `info` as the runtime behind its backend (see {@link active}). */

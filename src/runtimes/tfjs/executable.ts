@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import { startCpu } from '../cpu/start.js';
 import type {
   Executable,
@@ -33,7 +33,7 @@ function placeTensors(host: readonly HostTensor[]): PlacedInputs {
 
 function tensorsOf(placed: PlacedInputs, where: string): readonly tf.Tensor[] {
   const tensors = placedTensors.get(placed);
-  if (tensors === undefined) throw new MeasureError(`${where}: the inputs were not placed by a tfjs runtime`);
+  if (tensors === undefined) throw new MeasureError(problem('runtime/inputs-not-placed', { where, by: 'by a tfjs runtime' }));
   return tensors;
 }
 
@@ -77,11 +77,7 @@ export async function instantiateTfjs(model: TfjsModel, started: RuntimeInfo, op
     } catch (error) {
       if (runtime.backend === 'cpu') throw await network.explain(error, inputs);
       if (options.pinned) {
-        throw new MeasureError(
-          `${where}: runtime "${runtime.name}" cannot run this model: ${errorMessage(error)}. ` +
-            'The runtime is pinned; use runtime: cpu (or unpin it to fall back automatically)',
-          { cause: error },
-        );
+        throw new MeasureError(problem('runtime/cannot-run-pinned', { where, name: runtime.name, detail: errorMessage(error) }), { cause: error });
       }
       const previous = runtime;
       tfjsBackend.enterProductionMode();
@@ -141,9 +137,7 @@ function firstLine(text: string): string {
 
 function checkInputs(specs: readonly InputSpec[], inputs: readonly HostTensor[], where: string): void {
   if (inputs.length !== specs.length) {
-    throw new MeasureError(
-      `${where}: the model takes ${specs.length} input(s) (${specs.map((s) => s.name).join(', ')}), got ${inputs.length}`,
-    );
+    throw new MeasureError(problem('runtime/input-count', { where, count: specs.length, names: ` (${specs.map((s) => s.name).join(', ')})`, got: inputs.length }));
   }
   specs.forEach((spec, i) => {
     const t = inputs[i];
@@ -152,10 +146,7 @@ function checkInputs(specs: readonly InputSpec[], inputs: readonly HostTensor[],
       spec.unknownRank === true ||
       (t.shape.length === spec.shape.length && spec.shape.every((d, k) => d === null || d < 0 || d === t.shape[k]));
     if (!fits) {
-      throw new MeasureError(
-        `${where}: input "${spec.name}" expects shape [${spec.shape.map((d) => d ?? '?').join(', ')}], ` +
-          `got [${t.shape.join(', ')}]. Fix the configured input shape or the samples`,
-      );
+      throw new MeasureError(problem('runtime/input-shape', { where, name: spec.name, spec: spec.shape.map((d) => d ?? '?').join(', '), shape: t.shape.join(', ') }));
     }
   });
 }

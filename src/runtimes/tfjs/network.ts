@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import type { InputSpec, OutputValue, RuntimeInfo, TfjsModel } from '../types.js';
 import { tfjsBackend } from './backend.js';
 
@@ -32,7 +32,7 @@ async function readOutputs(names: readonly string[], result: tf.Tensor | tf.Tens
   try {
     const values: OutputValue[] = [];
     for (const [i, t] of tensors.entries()) {
-      if (t.dtype === 'string') throw new MeasureError(`output "${names[i] ?? i}" is a string tensor, which cannot be compared`);
+      if (t.dtype === 'string') throw new MeasureError(problem('runtime/output-string', { name: names[i] ?? i }));
       const data = await t.data<'float32' | 'int32' | 'bool'>();
       values.push({ name: names[i] ?? String(i), shape: t.shape, data });
     }
@@ -54,7 +54,7 @@ async function loadGraph(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<
   try {
     gm = await tf.loadGraphModel(tf.io.fromMemory(model.artifacts));
   } catch (error) {
-    throw new MeasureError(`${model.path}: the graph model failed to load: ${errorMessage(error)}`, { cause: error, file: model.path });
+    throw new MeasureError(problem('runtime/graph-load-failed', { path: model.path, detail: errorMessage(error) }), { cause: error, file: model.path });
   }
   const infos = gm.inputs;
   const inputs: InputSpec[] = gm.inputNodes.map((name, i) => ({
@@ -85,7 +85,7 @@ async function loadGraph(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<
     explain: async (error, feed) => {
       const node = await findFailingNode(model.artifacts.modelTopology, (wanted) => execute(feed, wanted));
       const where = node ? ` at node "${node.name}" (op ${node.op})` : '';
-      return new MeasureError(`${model.path}: inference failed${where}: ${errorMessage(error)}`, { cause: error, file: model.path });
+      return new MeasureError(problem('runtime/inference-failed', { model: model.path, at: where, detail: errorMessage(error) }), { cause: error, file: model.path });
     },
     dispose: () => gm.dispose(),
   };
@@ -134,13 +134,9 @@ async function loadLayers(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise
   } catch (error) {
     const unknown = /Unknown (?:layer|regularizer|initializer|constraint|activation|loss|metric): (\w+)/.exec(errorMessage(error));
     if (unknown) {
-      throw new MeasureError(
-        `${model.path}: unknown layer class "${unknown[1]}". Set custom-layers under this model to a JS module ` +
-          `that registers it (tf.serialization.registerClass(${unknown[1]}))`,
-        { cause: error, file: model.path },
-      );
+      throw new MeasureError(problem('runtime/unknown-layer-class', { path: model.path, className: unknown[1] ?? '' }), { cause: error, file: model.path });
     }
-    throw new MeasureError(`${model.path}: the layers model failed to load: ${errorMessage(error)}`, { cause: error, file: model.path });
+    throw new MeasureError(problem('runtime/layers-load-failed', { path: model.path, detail: errorMessage(error) }), { cause: error, file: model.path });
   }
   const configured = layersInputNames(model.artifacts.modelTopology);
   const inputs: InputSpec[] = lm.inputs.map((input, i) => ({
@@ -157,7 +153,7 @@ async function loadLayers(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise
     async: false,
     run: async (feed) => readOutputs(outputs, lm.predict(feed.length === 1 && feed[0] ? feed[0] : [...feed])),
     explain: (error) =>
-      Promise.resolve(new MeasureError(`${model.path}: inference failed: ${errorMessage(error)}`, { cause: error, file: model.path })),
+      Promise.resolve(new MeasureError(problem('runtime/inference-failed', { model: model.path, at: '', detail: errorMessage(error) }), { cause: error, file: model.path })),
     dispose: () => lm.dispose(),
   };
 }

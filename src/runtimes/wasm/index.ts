@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { MeasureError } from '../../errors.js';
+import { MeasureError, problem } from '../../errors.js';
 import { tfjsBackend } from '../tfjs/backend.js';
 import { instantiateTfjs } from '../tfjs/executable.js';
 import type { Runtime, RuntimeInfo, StartOptions } from '../types.js';
@@ -42,10 +42,7 @@ async function startWasm(options: StartOptions): Promise<RuntimeInfo> {
   if (!wasmPathsSet) {
     const dir = resolveWasmDir();
     if (!existsSync(join(dir, WASM_FILE))) {
-      throw new MeasureError(
-        `runtime "wasm": ${WASM_FILE} not found in ${dir}. Set MODEL_BUDGET_WASM_DIR to the folder holding the ` +
-          `tfjs wasm binaries, or use runtime: cpu`,
-      );
+      throw new MeasureError(problem('runtime/wasm-binary-missing', { file: WASM_FILE, dir }));
     }
     setWasmPaths(dir);
     wasmPathsSet = true;

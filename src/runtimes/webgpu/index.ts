@@ -1,6 +1,6 @@
 /** tfjs's WebGPU backend on Dawn (the optional `webgpu` package), where a Vulkan driver exposes a GPU. */
 import * as tf from '@tensorflow/tfjs';
-import { MeasureError, errorMessage } from '../../errors.js';
+import { MeasureError, errorMessage, problem } from '../../errors.js';
 import { importOptional, resolveOptional } from '../optional.js';
 import { tfjsBackend } from '../tfjs/backend.js';
 import { instantiateTfjs } from '../tfjs/executable.js';
@@ -9,7 +9,7 @@ import type { Runtime, RuntimeInfo, StartOptions } from '../types.js';
 async function startWebgpu(options: StartOptions): Promise<RuntimeInfo> {
   const cwd = options.cwd ?? process.cwd();
   const resolve = options.resolvePackage ?? resolveOptional;
-  const fix =
+  const setup =
     'Run `npm i webgpu @tensorflow/tfjs-backend-webgpu@' +
     `${tf.version_core}\` in the workspace and make sure a Vulkan (Linux) driver exposes a GPU, or use runtime: wasm`;
   const g = globalThis as { navigator?: { gpu?: unknown } };
@@ -18,10 +18,10 @@ async function startWebgpu(options: StartOptions): Promise<RuntimeInfo> {
     try {
       dawn = await importOptional('webgpu', cwd, resolve);
     } catch (error) {
-      throw new MeasureError(`runtime "webgpu" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
+      throw new MeasureError(problem('runtime/unavailable', { name: 'webgpu', detail: errorMessage(error), setup }), { cause: error });
     }
     const create = dawn.create as ((flags: string[]) => unknown) | undefined;
-    if (typeof create !== 'function') throw new MeasureError(`runtime "webgpu": package "webgpu" has no create(). ${fix}`);
+    if (typeof create !== 'function') throw new MeasureError(problem('runtime/webgpu-no-create', { setup }));
     Object.assign(globalThis, dawn.globals ?? {});
     const gpu = create([]);
     if (g.navigator === undefined) {
@@ -33,15 +33,15 @@ async function startWebgpu(options: StartOptions): Promise<RuntimeInfo> {
   const gpu = g.navigator?.gpu as { requestAdapter(): Promise<unknown> } | undefined;
   const adapter = await gpu?.requestAdapter();
   if (adapter === null || adapter === undefined) {
-    throw new MeasureError(`runtime "webgpu": no GPU adapter found (navigator.gpu.requestAdapter() returned null). ${fix}`);
+    throw new MeasureError(problem('runtime/webgpu-no-adapter', { setup }));
   }
   let mod: Record<string, unknown>;
   try {
     mod = await importOptional('@tensorflow/tfjs-backend-webgpu', cwd, resolve);
   } catch (error) {
-    throw new MeasureError(`runtime "webgpu" is unavailable: ${errorMessage(error)}. ${fix}`, { cause: error });
+    throw new MeasureError(problem('runtime/unavailable', { name: 'webgpu', detail: errorMessage(error), setup }), { cause: error });
   }
-  await tfjsBackend.activate('webgpu', fix);
+  await tfjsBackend.activate('webgpu', setup);
   const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
   const detail = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ');
   return {

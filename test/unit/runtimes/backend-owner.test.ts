@@ -17,7 +17,8 @@ function sources(dir: string): string[] {
 function switchesOutsideOwner(): string[] {
   return sources(join(root, 'src'))
     .map((path) => relative(root, path).split('\\').join('/'))
-    .filter((file) => file !== OWNER)
+    // The message catalog names tf.setBackend in the text of an error; it holds no code that could call it.
+    .filter((file) => file !== OWNER && !file.startsWith('src/errors/'))
     .flatMap((file) =>
       readFileSync(join(root, file), 'utf8')
         .split('\n')
