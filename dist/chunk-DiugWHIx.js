@@ -1,1 +1,0 @@
-export{n as applyTrendBudgetsToReport}from"./chunk-BKajyLcB.js";

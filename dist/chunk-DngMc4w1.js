@@ -1,1 +1,0 @@
-export{i as recordsOfLeg}from"./chunk-Dyk631ex.js";
