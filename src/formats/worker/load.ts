@@ -63,7 +63,8 @@ export async function loadModelInWorker(path: string, options: LoadOptions = {},
         }
       });
       worker.once('exit', (code) => {
-        reject(signal?.aborted === true ? signal.reason : new Error(`the worker loading ${path} exited (code ${code}) without an answer`));
+        const reason: unknown = signal?.aborted === true ? signal.reason : undefined;
+        reject(reason instanceof Error ? reason : new Error(`the worker loading ${path} exited (code ${code}) without an answer`));
       });
     });
   } finally {

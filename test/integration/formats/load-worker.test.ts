@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { describe, expect, it } from 'vitest';
-import type { ModelSpec } from '../../../src/config/load.js';
 import { MeasureError, ModelLoadError } from '../../../src/errors.js';
 import { loadModel } from '../../../src/formats/index.js';
 import { loadModelInWorker, workerHeapMb } from '../../../src/formats/worker/load.js';
@@ -47,9 +46,9 @@ function spinningModule(): string {
 const spec = (absPath: string, customLayers: string | undefined): Parameters<typeof loadStage>[0] => ({
   path: 'models/mlp.h5',
   absPath,
-  limits: { 'model-size': 1024 ** 3, 'sample-size': 256 * 1024 ** 2 } as ModelSpec['limits'],
+  limits: { 'model-size': 1024 ** 3, 'sample-size': 256 * 1024 ** 2 },
   ...(customLayers === undefined ? {} : { customLayers }),
-  configuredInputs: undefined,
+  configuredInputs: [],
 });
 
 describe('loading in a worker thread', () => {
