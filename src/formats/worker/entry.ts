@@ -4,6 +4,7 @@
  * deadline runs out.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { guardConsole } from '../../console-guard.js';
 import { loadModel } from '../index.js';
 import { toWire, weightBuffers, type LoadReply, type LoadRequest } from './wire.js';
 
@@ -24,6 +25,9 @@ async function main(port: NonNullable<typeof parentPort>, request: LoadRequest):
     port.postMessage({ ok: false, error: toWire(error) } satisfies LoadReply);
   }
 }
+
+// A worker has its own console: what libraries log while loading is neutralised as the entries' is.
+guardConsole(console, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
 
 if (parentPort === null) throw new Error('the load worker runs as a worker thread, started by loadModelInWorker');
 await main(parentPort, workerData as LoadRequest);
