@@ -11,8 +11,11 @@ import { bundledPackages, renderLicenses } from './licenses.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The entries, by output name: `dist/<name>.js`. */
-export const ENTRIES = { index: 'src/action.ts', cli: 'src/bin.ts' };
+/**
+ * The entries, by output name: `dist/<name>.js`, and the load worker `dist/load-worker.mjs`, which
+ * src/formats/worker/load.ts starts from next to itself (in src/ the same name is a trampoline into the TypeScript).
+ */
+export const ENTRIES = { index: 'src/action.ts', cli: 'src/bin.ts', 'load-worker': 'src/formats/worker/entry.ts' };
 
 /** The rolldown input options of the bundle (the licence test bundles with them too, in memory). */
 export function inputOptions() {
@@ -39,7 +42,7 @@ export function outputOptions(dir) {
   return {
     dir,
     format: 'esm',
-    entryFileNames: '[name].js',
+    entryFileNames: (chunk) => (chunk.name === 'load-worker' ? '[name].mjs' : '[name].js'),
     // Named by content only, so the names do not follow the layout of src/.
     chunkFileNames: 'chunk-[hash].js',
     minify: true,
@@ -104,7 +107,7 @@ async function main() {
   // The bundle is ES modules; this makes Node read dist/*.js as such whatever package.json sits above it.
   writeFileSync(join(distDir, 'package.json'), '{\n  "type": "module"\n}\n');
   copyAssets(packages, distDir);
-  console.log(`built ${Object.keys(ENTRIES).map((name) => join(distDir, `${name}.js`)).join(' and ')}`);
+  console.log(`built ${['index.js', 'cli.js', 'load-worker.mjs'].map((name) => join(distDir, name)).join(', ')}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -9,8 +9,9 @@ import { METRICS, type MetricKey } from './metrics.js';
 import { note } from './note.js';
 import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
 import { CompressError, ConfigError, problem } from './errors.js';
-import { formatOf, loadModel } from './formats/index.js';
+import { formatOf } from './formats/index.js';
 import { COMPRESSIONS, type CompressionName, type LoadOptions, type ModelFormat } from './formats/types.js';
+import { loadModelInWorker } from './formats/worker/load.js';
 import { diffBudgets } from './judge/budget-changes.js';
 import { judgeModel, type Measured } from './judge/judge.js';
 import type { BaseSide } from './measure/base-model.js';
@@ -40,15 +41,15 @@ export function loadOptionsOf(spec: Pick<ModelSpec, 'limits' | 'customLayers' | 
 }
 
 /**
- * Load: the model in the format its content shows, under the model's deadline (checked between reads; SECURITY.md,
- * "Limits"). A typo in an input name is a config error at its line, found here even when nothing runs the model.
+ * Load: the model in the format its content shows, in a worker thread the model's deadline terminates when it runs
+ * out (SECURITY.md, "Limits"). A typo in an input name is a config error at its line, found here even when nothing runs the model.
  */
 export async function loadStage(
   spec: Pick<ModelSpec, 'path' | 'absPath' | 'limits' | 'customLayers' | 'signature' | 'configuredInputs'>,
   ctx: Pick<StageContext, 'step' | 'deadline'>,
 ): Promise<LoadedModel> {
   ctx.step(`loading ${spec.path}`);
-  const model = await ctx.deadline.race('loading', () => loadModel(spec.absPath, loadOptionsOf(spec)));
+  const model = await ctx.deadline.race('loading', (signal) => loadModelInWorker(spec.absPath, loadOptionsOf(spec), signal));
   const unknownInputs = unknownInputNames(declaredInputNames(model), spec.configuredInputs);
   if (unknownInputs.length > 0) throw new ConfigError(unknownInputs);
   return model;

@@ -1,8 +1,9 @@
 import type { BaseLocation } from '../base.js';
 import type { ModelSpec } from '../config/load.js';
 import { errorMessage, ModelBudgetError } from '../errors.js';
-import { lfsModelSize, loadModel } from '../formats/index.js';
+import { lfsModelSize } from '../formats/index.js';
 import type { LoadOptions } from '../formats/types.js';
+import { loadModelInWorker } from '../formats/worker/load.js';
 import type { LoadedModel } from '../model/types.js';
 import type { BaseComparison } from '../report/types.js';
 import { compressAsConfigured, describeCompress, type CompressSetting } from './compress-stage.js';
@@ -33,7 +34,8 @@ export function baseCompressSetting(spec: ModelSpec, base: BaseLocation | undefi
 /**
  * Loads the base branch's copy of the model and compresses it as the base branch does, so that the head's
  * shipped model is compared with the base's shipped model. The base's `auto` search uses the base's accuracy
- * budget with this PR's inputs (samples exist in the working tree only) and runs under `benchmark.timeout`.
+ * budget with this PR's inputs (samples exist in the working tree only); loading (in a worker thread, like the
+ * head's) and compressing run under `benchmark.timeout`.
  * A base that cannot be loaded or compressed is "unavailable", never the model's failure.
  */
 export async function prepareBase(
@@ -63,9 +65,10 @@ export async function prepareBase(
     notes.push("the base branch's config does not name this model (or could not be read), so its copy is compressed with this pull request's compress settings");
   }
 
+  const bound = deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
   let source: LoadedModel;
   try {
-    source = await loadModel(base.path, loadOptions);
+    source = await bound.race("loading the base branch's copy", (signal) => loadModelInWorker(base.path, loadOptions, signal));
   } catch (error) {
     if (!(error instanceof ModelBudgetError)) throw error;
     // Shards kept in Git LFS and not fetched are pointers: their size is still known, but not what compressing them gives.
@@ -85,7 +88,6 @@ export async function prepareBase(
   // The base's own accuracy budget decides its auto search; everything else (inputs, runtime) is this run's.
   const searchSpec: ModelSpec = { ...spec, budgets: base.spec?.budgets ?? spec.budgets };
   try {
-    const bound = deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
     const outcome = await bound.race("compressing the base branch's copy", () =>
       compressAsConfigured(source, compress, searchSpec, { measureDrift: false, step, deadline: bound }),
     );

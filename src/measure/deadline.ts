@@ -24,7 +24,8 @@ export interface DeadlinePorts {
  *
  * `race` bounds asynchronous work: a model that hangs in an asynchronous kernel fails with a MeasureError naming
  * the stage instead of hanging the whole check. A kernel that blocks the event loop cannot be interrupted by any
- * timer. The abandoned promise keeps running in the background; its result is dropped.
+ * timer, except in a worker thread that the abort terminates (loading: src/formats/worker/). Other abandoned work
+ * keeps running in the background; its result is dropped.
  */
 export class ModelDeadline {
   readonly #end: number;
@@ -57,15 +58,24 @@ export class ModelDeadline {
     if (this.remainingMs() <= 0) throw expired();
   }
 
-  /** `work` bounded by the time left, failing with a message that names the stage (or `expired`'s). */
-  async race<T>(stage: string, work: () => Promise<T>, expired: () => MeasureError = () => this.#expired(stage)): Promise<T> {
+  /**
+   * `work` bounded by the time left, failing with a message that names the stage (or `expired`'s). `work` gets a
+   * signal that aborts, with that error as its reason, when the time runs out: work that can be stopped (a load
+   * worker, terminated) stops there instead of running on in the background.
+   */
+  async race<T>(stage: string, work: (signal: AbortSignal) => Promise<T>, expired: () => MeasureError = () => this.#expired(stage)): Promise<T> {
     this.check(stage, expired);
+    const abort = new AbortController();
     let timer: { cancel(): void } | undefined;
     const hang = new Promise<never>((_, reject) => {
-      timer = this.#setTimer(() => reject(expired()), this.remainingMs());
+      timer = this.#setTimer(() => {
+        const error = expired();
+        abort.abort(error);
+        reject(error);
+      }, this.remainingMs());
     });
     try {
-      return await Promise.race([work(), hang]);
+      return await Promise.race([work(abort.signal), hang]);
     } finally {
       timer?.cancel();
     }
