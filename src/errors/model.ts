@@ -45,6 +45,11 @@ export const MODEL_ERRORS = {
     fix: 'raise the limit if the model is really that large',
     example: RAISE_LIMIT,
   },
+  'model/heap-over-limit': {
+    message: '{path}: loading the model took more than the {heapMb} MB of JavaScript heap that limits.model-size allows',
+    fix: 'raise limits.model-size if the model is that large',
+    example: RAISE_LIMIT,
+  },
   'model/over-size-limit': {
     message: '{path}: model.json and its shards come to {bytes} bytes or more, over limits.model-size ({limit} bytes); refused before reading the shards',
     fix: 'raise the limit if the model is really that large',

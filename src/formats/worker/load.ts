@@ -4,7 +4,7 @@
  * thread can interrupt. The worker loads with `loadModel`, so every check of the in-thread load holds there too.
  */
 import { Worker } from 'node:worker_threads';
-import { ModelLoadError } from '../../errors.js';
+import { ModelLoadError, problem } from '../../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import type { LoadedModel } from '../../model/types.js';
 import type { LoadOptions } from '../types.js';
@@ -52,11 +52,7 @@ export async function loadModelInWorker(path: string, options: LoadOptions = {},
       worker.once('error', (error: Error & { code?: string }) => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           reject(
-            new ModelLoadError(
-              `${path}: loading the model took more than the ${heapMb} MB of JavaScript heap that limits.model-size allows; ` +
-                'raise limits.model-size if the model is that large',
-              { file: path, cause: error },
-            ),
+            new ModelLoadError(problem('model/heap-over-limit', { path, heapMb }), { file: path, cause: error }),
           );
         } else {
           reject(error);

@@ -13,6 +13,8 @@ import {
   OutputError,
   UsageError,
   type ConfigIssue,
+  type ErrorCode,
+  type Problem,
 } from '../../errors.js';
 import type { LoadedModel } from '../../model/types.js';
 import type { LoadOptions } from '../types.js';
@@ -38,10 +40,13 @@ export interface WireError {
   readonly column?: number;
   readonly issues?: readonly ConfigIssue[];
   readonly code?: string;
+  /** Ours: the catalog entry's fix and example, which `message` alone does not carry. */
+  readonly fix?: string;
+  readonly example?: string;
   readonly cause?: WireError;
 }
 
-type OurErrorClass = new (message: string, options: { file?: string; line?: number; column?: number; cause?: unknown }) => ModelBudgetError;
+type OurErrorClass = new (message: Problem | string, options: { file?: string; line?: number; column?: number; cause?: unknown }) => ModelBudgetError;
 
 const OUR_CLASSES: Readonly<Record<string, OurErrorClass>> = {
   ModelLoadError,
@@ -71,6 +76,8 @@ export function toWire(error: unknown, depth = 0): WireError {
           ...(error.file === undefined ? {} : { file: error.file }),
           ...(error.line === undefined ? {} : { line: error.line }),
           ...(error.column === undefined ? {} : { column: error.column }),
+          ...(error.fix === undefined ? {} : { fix: error.fix }),
+          ...(error.example === undefined ? {} : { example: error.example }),
         }
       : {}),
     ...(error instanceof ConfigError ? { issues: error.issues } : {}),
@@ -88,7 +95,10 @@ export function fromWire(wire: WireError): Error {
   if (wire.ours && wire.name === 'ConfigError' && wire.issues !== undefined) {
     error = new ConfigError(wire.issues, withCause);
   } else if (ours !== undefined) {
-    error = new ours(wire.message, {
+    // With its catalog code, fix and example again: the Action's summary prints the example.
+    const message: Problem | string =
+      wire.code === undefined ? wire.message : { code: wire.code as ErrorCode, text: wire.message, fix: wire.fix, example: wire.example };
+    error = new ours(message, {
       ...(wire.file === undefined ? {} : { file: wire.file }),
       ...(wire.line === undefined ? {} : { line: wire.line }),
       ...(wire.column === undefined ? {} : { column: wire.column }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, MeasureError, ModelBudgetError, ModelLoadError } from '../../../src/errors.js';
+import { ConfigError, MeasureError, ModelBudgetError, ModelLoadError, problem } from '../../../src/errors.js';
 import { fromWire, toWire } from '../../../src/formats/worker/wire.js';
 
 /** Through the structured clone a worker's message takes, and back. */
@@ -11,6 +11,19 @@ describe('errors across the load worker boundary', () => {
     expect(back).toBeInstanceOf(ModelLoadError);
     expect(back).toBeInstanceOf(ModelBudgetError);
     expect(back).toMatchObject({ name: 'ModelLoadError', message: 'models/a.json: not valid JSON', file: '/w/models/a.json', line: 3, column: 7 });
+  });
+
+  it('keeps the catalog code, fix and example (the Action summary prints the example)', () => {
+    const sent = new ModelLoadError(problem('model/heap-over-limit', { path: 'net/model.json', heapMb: 2304 }), { file: 'net/model.json' });
+    expect(sent.example).toBeDefined();
+    const back = across(sent) as ModelLoadError;
+    expect(back).toBeInstanceOf(ModelLoadError);
+    expect({ code: back.code, fix: back.fix, example: back.example, message: back.message }).toEqual({
+      code: 'model/heap-over-limit',
+      fix: sent.fix,
+      example: sent.example,
+      message: sent.message,
+    });
   });
 
   it("keeps a ConfigError's issues", () => {
