@@ -9,8 +9,17 @@ import tseslint from 'typescript-eslint';
  */
 const BOTTOM = ['errors.ts', 'errors', 'limits.ts', 'metrics.ts', 'format.ts', 'dtypes.ts', 'note.ts', 'version.ts'];
 const layering = [
-  { target: BOTTOM.map((file) => `./src/${file}`), from: './src', except: BOTTOM.map((file) => `./${file}`), message: 'the bottom layer imports nothing above it' },
-  { target: ['./src/config', './src/judge', './src/report'], from: ['./src/action', './src/github', './src/git'], message: 'config, judge and report are pure: no GitHub, git or Action code' },
+  {
+    target: BOTTOM.map((file) => `./src/${file}`),
+    from: './src',
+    except: BOTTOM.map((file) => `./${file}`),
+    message: 'the bottom layer imports nothing above it',
+  },
+  {
+    target: ['./src/config', './src/judge', './src/report'],
+    from: ['./src/action', './src/github', './src/git'],
+    message: 'config, judge and report are pure: no GitHub, git or Action code',
+  },
   { target: ['./src/config'], from: ['./src/report'], message: 'config is read before anything is reported' },
   {
     target: ['./src/judge'],
@@ -22,7 +31,20 @@ const layering = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'build/**', '.cache/**', 'coverage/**', 'bench/results/**', 'tmp/**', 'reports/**', '.stryker-tmp/**', 'src/formats/tflite/generated/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'build/**',
+      '.cache/**',
+      'coverage/**',
+      'bench/results/**',
+      'tmp/**',
+      'reports/**',
+      '.stryker-tmp/**',
+      'src/formats/tflite/generated/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -66,6 +88,16 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+      },
+    },
   },
 );

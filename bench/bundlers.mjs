@@ -80,7 +80,9 @@ async function buildRollup() {
   // rollup reads no TypeScript: tsc first, as the ncc build did, inside the project so that node_modules resolves.
   mkdirSync(join(root, 'build'), { recursive: true });
   const js = mkdtempSync(join(root, 'build', 'bench-rollup-'));
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', js], { cwd: root });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', js], {
+    cwd: root,
+  });
   const { rollup } = await importFrom('rollup');
   const { nodeResolve } = await importFrom('@rollup/plugin-node-resolve');
   const commonjs = (await importFrom('@rollup/plugin-commonjs')).default;
@@ -160,7 +162,11 @@ function works(name, b) {
   const cli = spawnSync(node24, [b.cli, 'check', '--json', 'r.json'], { cwd: ws, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
   const report = existsSync(join(ws, 'r.json')) ? JSON.parse(readFileSync(join(ws, 'r.json'), 'utf8')) : undefined;
   const action = spawnSync(node24, [b.action], { cwd: ws, encoding: 'utf8', env: pushEnv(mkdtempSync(join(work, `action-${name}-`)), ws) });
-  const firstError = (text) => text.split('\n').find((l) => /error|Error/.test(l))?.slice(0, 200);
+  const firstError = (text) =>
+    text
+      .split('\n')
+      .find((l) => /error|Error/.test(l))
+      ?.slice(0, 200);
   return {
     cliCheck: cli.status === 0 && cli.stdout.includes('model-budget: pass') ? 'pass' : `exit ${cli.status}: ${firstError(cli.stdout + cli.stderr) ?? ''}`,
     runtime: report?.environment?.runtime ?? null,

@@ -82,7 +82,9 @@ export function copyAssets(packages, distDir) {
     if (bundled === undefined) continue;
     const from = join(bundled.dir, asset.from);
     mkdirSync(join(distDir, asset.to), { recursive: true });
-    for (const file of readdirSync(from).filter((f) => asset.files.test(f)).sort()) {
+    for (const file of readdirSync(from)
+      .filter((f) => asset.files.test(f))
+      .sort()) {
       copyFileSync(join(from, file), join(distDir, asset.to, file));
       written.push(join(asset.to, file));
     }

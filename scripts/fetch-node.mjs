@@ -27,7 +27,9 @@ const binary = join(target, 'bin', 'node');
 
 const pkg = process.platform === 'linux' ? NODE24.packages[process.arch] : undefined;
 if (!pkg) {
-  throw new Error(`no pinned Node 24 for ${process.platform}-${process.arch}: add one to scripts/fetch-node.mjs, or set MODEL_BUDGET_NODE24 to a Node 24 binary`);
+  throw new Error(
+    `no pinned Node 24 for ${process.platform}-${process.arch}: add one to scripts/fetch-node.mjs, or set MODEL_BUDGET_NODE24 to a Node 24 binary`,
+  );
 }
 const marker = join(target, '.complete.json');
 const done = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;

@@ -53,7 +53,9 @@ const opListDir = join(dirname(require.resolve('@tensorflow/tfjs-converter/packa
 const skipCategories = new Set(['string', 'hash_table', 'tfdf', 'control']);
 const ops = new Set();
 const { readdirSync } = await import('node:fs');
-for (const file of readdirSync(opListDir).filter((f) => f.endsWith('.js')).sort()) {
+for (const file of readdirSync(opListDir)
+  .filter((f) => f.endsWith('.js'))
+  .sort()) {
   const { json } = await import(join(opListDir, file));
   for (const op of json) if (!skipCategories.has(op.category)) ops.add(op.tfOpName);
 }

@@ -27,8 +27,13 @@ export function bundledPackages(moduleIds, root) {
 /** One section per package: `name@version`, its licence, and the text of its LICENSE/COPYING/NOTICE files. */
 export function renderLicenses(packages) {
   const sections = packages.map(({ dir, pkg }) => {
-    const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? (pkg.licenses ?? []).map((l) => l.type ?? l).join(' OR ')) || 'UNKNOWN';
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(licen[cs]e|copying|notice)(\.|-|$)/i.test(f)).sort() : [];
+    const license =
+      typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? (pkg.licenses ?? []).map((l) => l.type ?? l).join(' OR ')) || 'UNKNOWN';
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^(licen[cs]e|copying|notice)(\.|-|$)/i.test(f))
+          .sort()
+      : [];
     const texts = files.map((f) => readFileSync(join(dir, f), 'utf8').trim());
     return [`${pkg.name}@${pkg.version}`, `License: ${license}`, ...(texts.length > 0 ? ['', ...texts] : [])].join('\n');
   });

@@ -14,7 +14,15 @@ import { runCheck } from './run.js';
 guardConsole(console, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
 try {
   const createClient = (token: string, repo: { owner: string; repo: string }) => createOctokitClient({ token, repo, warn: (message) => core.warning(message) });
-  const ports = { env: process.env, getInput: (name: string) => core.getInput(name), core: actionsCore(process.env), runCheck, renderMarkdown, toReportJson, createClient };
+  const ports = {
+    env: process.env,
+    getInput: (name: string) => core.getInput(name),
+    core: actionsCore(process.env),
+    runCheck,
+    renderMarkdown,
+    toReportJson,
+    createClient,
+  };
   const outcome = await runAction({ ...ports, files: nodeFiles, now: () => new Date() });
   if (outcome.exitCode !== 0) core.setFailed(outcome.failure ?? 'model-budget failed');
 } catch (error) {

@@ -42,7 +42,9 @@ export async function locateBaseModel(
 ): Promise<BaseLocation> {
   const named = baseConfig?.models.find((m) => m.name === spec.name);
   const path = named ? named.absPath : resolve(base.dir, relative(cwd, spec.absPath));
-  return (await exists(path)) ? { status: 'found', path, ref: base.ref, ...(base.kind ? { kind: base.kind } : {}), ...(named ? { spec: named } : {}) } : { status: 'new' };
+  return (await exists(path))
+    ? { status: 'found', path, ref: base.ref, ...(base.kind ? { kind: base.kind } : {}), ...(named ? { spec: named } : {}) }
+    : { status: 'new' };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -91,7 +91,8 @@ async function checkCommand(args: string[], io: CommandIO): Promise<number> {
   const legWritten = stringOption(parsed, 'leg');
   const leg = legWritten === undefined ? undefined : normalizeLegOption(legWritten);
   // --base: compare with the merge base of that ref and HEAD, as the Action does for a PR head checkout.
-  const snapshot = baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
+  const snapshot =
+    baseRef === undefined ? undefined : await materializeLocalBase({ workingDir: io.cwd, configPath: resolve(io.cwd, configPath), ref: baseRef });
   let report;
   try {
     ({ report } = await runCheck(

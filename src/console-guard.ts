@@ -10,7 +10,10 @@ export type GuardedConsole = Pick<Console, 'log' | 'info' | 'debug' | 'warn' | '
 
 /** Replaces the console's printing methods with ones that write neutralised lines to `stdout` / `stderr`. */
 export function guardConsole(target: GuardedConsole, write: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void }): void {
-  const to = (sink: (text: string) => void) => (...args: unknown[]): void => sink(`${neutralizeLogText(format(...args))}\n`);
+  const to =
+    (sink: (text: string) => void) =>
+    (...args: unknown[]): void =>
+      sink(`${neutralizeLogText(format(...args))}\n`);
   target.log = to(write.stdout);
   target.info = to(write.stdout);
   target.debug = to(write.stdout);

@@ -129,10 +129,13 @@ export class ConfigError extends ModelBudgetError {
     const first = issues[0];
     const code = issues.length === 1 && first?.code !== undefined ? first.code : 'config/invalid';
     const entry = CATALOG[code];
-    super({ code, text: issues.map(formatConfigIssue).join('\n'), fix: undefined, example: 'example' in entry ? entry.example : undefined }, {
-      ...(first ? { file: first.file, line: first.line, column: first.column } : {}),
-      ...(options.cause === undefined ? {} : { cause: options.cause }),
-    });
+    super(
+      { code, text: issues.map(formatConfigIssue).join('\n'), fix: undefined, example: 'example' in entry ? entry.example : undefined },
+      {
+        ...(first ? { file: first.file, line: first.line, column: first.column } : {}),
+        ...(options.cause === undefined ? {} : { cause: options.cause }),
+      },
+    );
     this.issues = issues;
   }
 }
@@ -172,7 +175,11 @@ export const MESSAGES = {
 
 /** The first non-empty line of a message, at most 300 characters: library messages can run to pages. */
 export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 

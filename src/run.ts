@@ -83,14 +83,24 @@ export async function runCheck(options: CheckOptions, ports: CheckPorts): Promis
     const step = (what: string): void => ports.progress(`${spec.name}: ${what} (${((now() - started) / 1000).toFixed(1)} s)`);
     try {
       const base = options.base ? await locateBaseModel(spec, baseConfig, options.base, cwd) : undefined;
-      const checked = await checkModel(spec, { step, warn: ports.warn, cwd, root: config.root, sources, ...(base ? { base } : {}), baseSpec: baseConfig?.models.find((m) => m.name === spec.name) });
+      const checked = await checkModel(spec, {
+        step,
+        warn: ports.warn,
+        cwd,
+        root: config.root,
+        sources,
+        ...(base ? { base } : {}),
+        baseSpec: baseConfig?.models.find((m) => m.name === spec.name),
+      });
       environment ??= checked.environment;
       models.push(checked.report);
       step('done');
     } catch (error) {
       // One model's failure never stops the others; an error that is not ours (a runtime's) keeps its message.
       const failure =
-        error instanceof ModelBudgetError ? error : new ModelBudgetError(MESSAGES.modelCheckFailed(spec.path, spec.name, errorMessage(error)), { cause: error });
+        error instanceof ModelBudgetError
+          ? error
+          : new ModelBudgetError(MESSAGES.modelCheckFailed(spec.path, spec.name, errorMessage(error)), { cause: error });
       ports.debug?.(errorDetail(error));
       models.push(errorReport(spec, failure));
       step(`error: ${errorMessage(failure)}`);

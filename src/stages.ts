@@ -121,7 +121,10 @@ export interface OutputGuards {
 
 /** Save: writes the compressed model to `output` as its format serializes it; returns the report note. */
 export async function saveStage(model: LoadedModel, output: string, guards: OutputGuards): Promise<{ readonly note: string }> {
-  await formatOf(model).save(model, output, { ...(guards.root === undefined ? {} : { within: guards.root }), ...(guards.sources ? { protect: guards.sources } : {}) });
+  await formatOf(model).save(model, output, {
+    ...(guards.root === undefined ? {} : { within: guards.root }),
+    ...(guards.sources ? { protect: guards.sources } : {}),
+  });
   return { note: note`compressed model written to ${relative(guards.cwd, output) || '.'}` };
 }
 
@@ -152,7 +155,12 @@ export function startOriginalSizes(original: LoadedModel, needs: SizeNeeds): Pro
  * any timing starts (compression would steal the cores the latency loop measures).
  */
 export async function sizeStage(
-  models: { readonly candidate: LoadedModel; readonly original: LoadedModel; readonly base: BaseSide; readonly early?: Promise<() => SizeMeasurement | undefined> },
+  models: {
+    readonly candidate: LoadedModel;
+    readonly original: LoadedModel;
+    readonly base: BaseSide;
+    readonly early?: Promise<() => SizeMeasurement | undefined>;
+  },
   needs: SizeNeeds,
   ctx: Pick<StageContext, 'step' | 'deadline'>,
 ): Promise<Readonly<Record<string, Measured>>> {
@@ -185,7 +193,10 @@ export async function sizeStage(
 }
 
 /** Every weight's share of the shipped model, and what changed against the base's. */
-export function weightsStage(candidate: LoadedModel, base: LoadedModel | undefined): { readonly weights: readonly WeightShare[]; readonly changes?: readonly WeightChange[] } {
+export function weightsStage(
+  candidate: LoadedModel,
+  base: LoadedModel | undefined,
+): { readonly weights: readonly WeightShare[]; readonly changes?: readonly WeightChange[] } {
   const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
   const changes = base ? weightChanges(weightBreakdown(base.artifacts.weightSpecs ?? []), weights) : undefined;
   return { weights, ...(changes && changes.length > 0 ? { changes } : {}) };

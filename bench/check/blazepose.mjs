@@ -19,7 +19,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = join(root, '.cache', 'models', 'human-blazepose-heavy');
 const work = mkdtempSync(join(tmpdir(), 'mb-blazepose-'));
 cpSync(corpus, join(work, 'pose'), { recursive: true });
-const files = readdirSync(join(work, 'pose')).filter((f) => !f.startsWith('.')).map((f) => join(work, 'pose', f));
+const files = readdirSync(join(work, 'pose'))
+  .filter((f) => !f.startsWith('.'))
+  .map((f) => join(work, 'pose', f));
 
 const configs = {
   a: `version: 1
@@ -54,7 +56,11 @@ models:
 /** `name: what (12.3 s)` progress lines → stages with their durations (the next line's time minus this one's). */
 function stages(stderr) {
   const lines = [...stderr.matchAll(/^blazepose-heavy: (.*) \((\d+\.\d) s\)$/gm)].map((m) => ({ what: m[1], at: Number(m[2]) }));
-  return lines.map((line, i) => ({ stage: line.what.replace(/ \(.*$/, '').replace(/^auto: .*/, 'auto evaluation'), seconds: Number(((lines[i + 1]?.at ?? line.at) - line.at).toFixed(1)) }))
+  return lines
+    .map((line, i) => ({
+      stage: line.what.replace(/ \(.*$/, '').replace(/^auto: .*/, 'auto evaluation'),
+      seconds: Number(((lines[i + 1]?.at ?? line.at) - line.at).toFixed(1)),
+    }))
     .filter((s) => s.stage !== 'done');
 }
 
@@ -88,7 +94,10 @@ for (const file of files) {
 const gzipSeconds = Number(((performance.now() - g0) / 1000).toFixed(1));
 
 const machine = { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtEnd: Number(loadavg()[0].toFixed(2)) };
-writeFileSync(join(root, 'bench', 'results', 'check-blazepose.json'), JSON.stringify({ command: 'node bench/check/blazepose.mjs', machine, gzipSeconds, results }, null, 2) + '\n');
+writeFileSync(
+  join(root, 'bench', 'results', 'check-blazepose.json'),
+  JSON.stringify({ command: 'node bench/check/blazepose.mjs', machine, gzipSeconds, results }, null, 2) + '\n',
+);
 const table = (r) => ['| stage | seconds |', '| --- | ---: |', ...r.stages.map((s) => `| ${s.stage} | ${s.seconds} |`)].join('\n');
 writeFileSync(
   join(root, 'bench', 'results', 'check-blazepose.md'),
@@ -115,8 +124,8 @@ writeFileSync(
     '',
     table(results.b),
     '',
-    'The stage times come from the progress lines the check prints (each line\'s time to the next one\'s); the wall time',
-    'also counts starting Node and loading the bundle. In (b) the original\'s gzip and brotli sizes are computed on a',
+    "The stage times come from the progress lines the check prints (each line's time to the next one's); the wall time",
+    "also counts starting Node and loading the bundle. In (b) the original's gzip and brotli sizes are computed on a",
     'worker thread while compression and drift run, so "measuring size" shows only what was left to wait for.',
     '',
   ].join('\n'),

@@ -37,7 +37,10 @@ const results = [];
 for (let i = 0; i < runs; i++) {
   const load = loadavg()[0];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--json', 'report.json'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--json', 'report.json'], {
+    cwd: work,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // Exit 1 is a broken budget: still a complete check.
   if (child.status !== 0 && child.status !== 1) throw new Error(`check exited ${child.status}`);
   const seconds = (performance.now() - t0) / 1000;
@@ -60,8 +63,14 @@ for (let i = 0; i < runs; i++) {
 const sorted = results.map((r) => r.seconds).sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
 const machine = { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version };
-writeFileSync(join(root, 'bench', 'results', 'check-walltime.json'), JSON.stringify({ command: 'node bench/check/walltime.mjs', machine, results }, null, 2) + '\n');
-const rows = results.map((r, i) => `| ${i + 1} | ${r.seconds} | ${r.loadAverageBefore} | ${r.verdict} | ${r.p50Ms.toFixed(1)} | ${r.abRatio?.toFixed(3)} (${r.abVerdict}) | ${r.cosine.toFixed(5)} | ${(r.originalSizeBytes / 1e6).toFixed(2)} → ${(r.sizeBytes / 1e6).toFixed(2)} |`);
+writeFileSync(
+  join(root, 'bench', 'results', 'check-walltime.json'),
+  JSON.stringify({ command: 'node bench/check/walltime.mjs', machine, results }, null, 2) + '\n',
+);
+const rows = results.map(
+  (r, i) =>
+    `| ${i + 1} | ${r.seconds} | ${r.loadAverageBefore} | ${r.verdict} | ${r.p50Ms.toFixed(1)} | ${r.abRatio?.toFixed(3)} (${r.abVerdict}) | ${r.cosine.toFixed(5)} | ${(r.originalSizeBytes / 1e6).toFixed(2)} → ${(r.sizeBytes / 1e6).toFixed(2)} |`,
+);
 writeFileSync(
   join(root, 'bench', 'results', 'check-walltime.md'),
   [
@@ -75,7 +84,7 @@ writeFileSync(
     '',
     `Median wall time: **${median} s** over ${runs} runs (goal ≤ 60 s).`,
     '',
-    'The verdict is `fail` because uniform uint8 quantization breaks this model\'s `cosine: 0.99` budget (see',
+    "The verdict is `fail` because uniform uint8 quantization breaks this model's `cosine: 0.99` budget (see",
     '`bench/results/compress.md`); the check still runs every stage, which is what is timed.',
     '',
     '| run | seconds | load average before | verdict | p50 ms | A/B ratio | cosine | size MB |',

@@ -64,7 +64,11 @@ async function profileOps(artifacts: LoadedModel['artifacts']): Promise<string> 
   for (const k of p.kernels) if (!k.name.endsWith('__op')) by.set(k.name, (by.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
   x.dispose();
   g.dispose();
-  return [...by].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
 }
 
 async function benchOne(id: string, path: string): Promise<Row> {
@@ -76,7 +80,11 @@ async function benchOne(id: string, path: string): Promise<Row> {
   if (changed) {
     await selectRuntime('wasm');
     for (let t = 0; t < TRIALS; t++) {
-      const r = await compareModels(model, { ...model, artifacts: result.artifacts, path: `${path} (optimized)` }, { seed: 100 + t, minRuns: 40, minMs: 4000, maxMs: 60_000 });
+      const r = await compareModels(
+        model,
+        { ...model, artifacts: result.artifacts, path: `${path} (optimized)` },
+        { seed: 100 + t, minRuns: 40, minMs: 4000, maxMs: 60_000 },
+      );
       trials.push({ ratio: r.comparison.ratio, ci: r.comparison.ci, baselineP50: r.baseline.p50, candidateP50: r.candidate.p50, rounds: r.rounds });
     }
     const profile = { original: await profileOps(model.artifacts), optimized: await profileOps(result.artifacts) };
@@ -104,7 +112,11 @@ function markdown(rows: readonly Row[], runtime: RuntimeInfo, command: string): 
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
-    const rw = Object.entries(r.rewrites).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+    const rw =
+      Object.entries(r.rewrites)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none';
     const p50 = r.trials.map((t) => `${f(t.baselineP50, 1)} → ${f(t.candidateP50, 1)}`).join('; ') || '—';
     const ratios = r.trials.map((t) => `${f(t.ratio)} (${f(t.ci[0])}–${f(t.ci[1])}, ${t.rounds} rounds)`).join('; ') || 'unchanged';
     lines.push(`| ${r.model} | ${r.nodesBefore} → ${r.nodesAfter} | ${rw} | ${r.maxAbsDrift.toExponential(1)} | ${p50} | ${ratios} |`);

@@ -58,7 +58,11 @@ async function benchModel(id: string, path: string): Promise<Row[]> {
   };
   rows.push({ model: id, variant: 'float32 (as shipped)', ...sizes(model.artifacts), maxAbsError: 0, cosine: 1, minOutputCosine: 1 });
   for (const v of VARIANTS) {
-    const artifacts = quantizeWeights(model.artifacts, { dtypes: 'uint8', rounding: v.rounding, ...(v.levels === undefined ? {} : { levels: v.levels }) }).artifacts;
+    const artifacts = quantizeWeights(model.artifacts, {
+      dtypes: 'uint8',
+      rounding: v.rounding,
+      ...(v.levels === undefined ? {} : { levels: v.levels }),
+    }).artifacts;
     const candidate = await instantiate({ ...model, artifacts });
     try {
       const d = await measureDrift(original, candidate, inputs);
@@ -81,7 +85,7 @@ function markdown(rows: readonly Row[], command: string): string {
     `Command: \`${command}\``,
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}; drift on the cpu ` +
-      'backend against the float model on two seeded synthetic inputs (not the model\'s own kind of input: real ' +
+      "backend against the float model on two seeded synthetic inputs (not the model's own kind of input: real " +
       'images move these numbers). Models that ship already quantized are left out (nothing float to quantize). ' +
       'Sizes are of the weight bytes; gzip level 9, brotli default quality.',
     '',
@@ -90,7 +94,9 @@ function markdown(rows: readonly Row[], command: string): string {
   ];
   const n = (x: number): string => x.toLocaleString('en-US');
   for (const r of rows) {
-    lines.push(`| ${r.model} | ${r.variant} | ${n(r.weightBytes)} | ${n(r.gzipBytes)} | ${n(r.brotliBytes)} | ${r.maxAbsError.toPrecision(3)} | ${r.cosine.toFixed(6)} | ${r.minOutputCosine.toFixed(6)} |`);
+    lines.push(
+      `| ${r.model} | ${r.variant} | ${n(r.weightBytes)} | ${n(r.gzipBytes)} | ${n(r.brotliBytes)} | ${r.maxAbsError.toPrecision(3)} | ${r.cosine.toFixed(6)} | ${r.minOutputCosine.toFixed(6)} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

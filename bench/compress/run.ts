@@ -93,7 +93,15 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
         ...(out.note ? { note: out.note } : {}),
       });
     } catch (error) {
-      rows.push({ model: id, variant, weightBytes: NaN, weightRatio: NaN, gzipRatio: NaN, seconds: 0, note: `failed: ${errorMessage(error).split('\n')[0] ?? ''}` });
+      rows.push({
+        model: id,
+        variant,
+        weightBytes: NaN,
+        weightRatio: NaN,
+        gzipRatio: NaN,
+        seconds: 0,
+        note: `failed: ${errorMessage(error).split('\n')[0] ?? ''}`,
+      });
     }
     process.stdout.write(`${id} ${variant} done\n`);
   };
@@ -117,7 +125,10 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
       const mixText = [...mix].map(([d, c]) => `${c} ${d}`).join(' / ');
       const note = `${r.evaluations} evals${r.capped ? ' (capped)' : ''}${breaks ? ', uint8 breaks budget' : ''}${r.withinBudget ? '' : ', no candidate in budget'}; ${mixText}`;
       if (breaks) {
-        const largest = r.assignment.filter((t) => t.sensitivity !== undefined).sort((x, y) => y.elements - x.elements).slice(0, 4);
+        const largest = r.assignment
+          .filter((t) => t.sensitivity !== undefined)
+          .sort((x, y) => y.elements - x.elements)
+          .slice(0, 4);
         notes.push(
           `${id}: auto — each of its largest weights quantized alone to uint8 gives max abs err ` +
             `${largest.map((t) => `${fmt(t.sensitivity)} (${t.elements.toLocaleString('en-US')} values)`).join(', ')} against the ${BUDGET} budget`,
@@ -156,7 +167,9 @@ function renderStructural(rows: readonly StructuralRow[]): string[] {
     '',
     '| variant | layers | params | p50 ms | p90 ms | runs | runtime |',
     '|---|---:|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.variant} | ${r.layers} | ${r.params.toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.runs} | ${r.runtime} |`),
+    ...rows.map(
+      (r) => `| ${r.variant} | ${r.layers} | ${r.params.toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.runs} | ${r.runtime} |`,
+    ),
     '',
   ];
 }
@@ -198,7 +211,10 @@ function render(results: Results): string {
 function checkGoals(rows: readonly Row[]): string[] {
   const out: string[] = [];
   const float32Models = new Set(rows.filter((r) => r.variant === 'none').map((r) => r.model));
-  for (const [variant, limit] of [['uint8', 0.2502], ['float16', 0.5001]] as const) {
+  for (const [variant, limit] of [
+    ['uint8', 0.2502],
+    ['float16', 0.5001],
+  ] as const) {
     const relevant = rows.filter((r) => r.variant === variant && float32Models.has(r.model) && !r.note?.includes('already quantized'));
     const worst = Math.max(...relevant.map((r) => r.weightRatio));
     out.push(`${variant} weight bytes ≤ ${limit} × float32 on float32 models: worst ${fmt(worst)} — ${worst <= limit ? 'met' : 'NOT met'}`);
@@ -206,12 +222,16 @@ function checkGoals(rows: readonly Row[]): string[] {
   // The 0.30 × goal is against float32 weights: models shipped already quantized are reported, not judged.
   const shippedQuantized = new Set(rows.filter((r) => r.variant === 'uint8' && r.note?.includes('already quantized')).map((r) => r.model));
   for (const r of rows.filter((x) => x.variant === 'auto' && shippedQuantized.has(x.model) && x.note?.includes('uint8 breaks budget'))) {
-    out.push(`auto on ${r.model} (shipped quantized, so no float32 reference): ${fmt(r.weightRatio)} × its shipped weights at max abs err ${fmt(r.maxAbsError)}`);
+    out.push(
+      `auto on ${r.model} (shipped quantized, so no float32 reference): ${fmt(r.weightRatio)} × its shipped weights at max abs err ${fmt(r.maxAbsError)}`,
+    );
   }
   const autoRows = rows.filter((r) => r.variant === 'auto' && !shippedQuantized.has(r.model) && r.note?.includes('uint8 breaks budget'));
   for (const r of autoRows) {
     const ok = r.weightRatio <= 0.3 && (r.maxAbsError ?? Infinity) <= BUDGET;
-    out.push(`auto ≤ 0.30 × where uniform uint8 breaks ${BUDGET}: ${r.model} ${fmt(r.weightRatio)} × at max abs err ${fmt(r.maxAbsError)} — ${ok ? 'met' : 'NOT met'}`);
+    out.push(
+      `auto ≤ 0.30 × where uniform uint8 breaks ${BUDGET}: ${r.model} ${fmt(r.weightRatio)} × at max abs err ${fmt(r.maxAbsError)} — ${ok ? 'met' : 'NOT met'}`,
+    );
   }
   if (autoRows.length === 0) out.push('auto: no benchmarked model had uniform uint8 break the budget');
   return out;

@@ -38,7 +38,10 @@ async function timed(load) {
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-bench-load-worker-'));
 try {
-  const build = await rolldown({ ...inputOptions(), input: { bench: resolve('bench/load-worker/entry.ts'), 'load-worker': resolve('src/formats/worker/entry.ts') } });
+  const build = await rolldown({
+    ...inputOptions(),
+    input: { bench: resolve('bench/load-worker/entry.ts'), 'load-worker': resolve('src/formats/worker/entry.ts') },
+  });
   await build.write(outputOptions(dir));
   await build.close();
   const { loadModel, loadModelInWorker } = await import(pathToFileURL(join(dir, 'bench.js')).href);

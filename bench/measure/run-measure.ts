@@ -175,7 +175,11 @@ it('measure bench', async () => {
   const overheads = { 'human-gender': await overhead(gender), 'conv-stack-10': await overhead(base) };
   // The harness's own cost per run: the loop around a model that does nothing (timer race + clock reads).
   const noop = await runLatencyLoop({ run: () => Promise.resolve([]) }, [], {
-    warmupRuns: 1000, warmupMs: 0, minRuns: 20_000, minMs: 0, profileOps: 0,
+    warmupRuns: 1000,
+    warmupMs: 0,
+    minRuns: 20_000,
+    minMs: 0,
+    profileOps: 0,
   });
   const harnessCostUs = noop.summary.p50 * 1000;
 
@@ -188,9 +192,18 @@ it('measure bench', async () => {
       await selectRuntime(name);
       const s = await benchmarkModel(model, { maxMs: 8000, ...(entry.shapes ? { inputShapes: entry.shapes } : {}) });
       row[name] = {
-        p50: s.summary.p50, p90: s.summary.p90, cv: s.summary.cv, n: s.summary.n, loadMs: s.loadMs,
-        firstMs: s.firstInferenceMs, peakTensorBytes: s.memory.peakTensorBytes, leaked: s.memory.leakedTensors,
-        top: s.ops?.slice(0, 3).map((o) => `${o.op} ${(o.share * 100).toFixed(0)}%`).join(', '),
+        p50: s.summary.p50,
+        p90: s.summary.p90,
+        cv: s.summary.cv,
+        n: s.summary.n,
+        loadMs: s.loadMs,
+        firstMs: s.firstInferenceMs,
+        peakTensorBytes: s.memory.peakTensorBytes,
+        leaked: s.memory.leakedTensors,
+        top: s.ops
+          ?.slice(0, 3)
+          .map((o) => `${o.op} ${(o.share * 100).toFixed(0)}%`)
+          .join(', '),
       };
     }
     sideBySide.push(row);
@@ -215,8 +228,12 @@ it('measure bench', async () => {
 });
 
 function renderMarkdown(r: {
-  command: string; date: string; machine: { cpu: string | undefined; cores: number; node: string; runtime: RuntimeInfo; loadAverage: number };
-  trials: number; abOptions: string; wallSeconds: number;
+  command: string;
+  date: string;
+  machine: { cpu: string | undefined; cores: number; node: string; runtime: RuntimeInfo; loadAverage: number };
+  trials: number;
+  abOptions: string;
+  wallSeconds: number;
   aa: { tally: { p50: Tally; p25: Tally }; trials: Trial[] };
   power10: { flopRatio: number; tally: { p50: Tally; p25: Tally }; trials: Trial[] };
   power5: { flopRatio: number; tally: { p50: Tally; p25: Tally }; trials: Trial[] };
@@ -230,28 +247,31 @@ function renderMarkdown(r: {
     ...Object.keys(t.p50).map((k) => {
       const a = t.p50[k];
       const b = t.p25[k];
-      return a && b
-        ? `| ${k} | ${a.slower} | ${a.same} | ${a.inconclusive} | ${a.faster} | ${b.slower} | ${b.same} | ${b.inconclusive} | ${b.faster} |`
-        : '';
+      return a && b ? `| ${k} | ${a.slower} | ${a.same} | ${a.inconclusive} | ${a.faster} | ${b.slower} | ${b.same} | ${b.inconclusive} | ${b.faster} |` : '';
     }),
   ];
   const ratios = (list: Trial[]): string => {
     const one = (which: 'p50' | 'p25'): string => {
       const rs = list.map((t) => t[which].ratio);
-      return `${which} ratio median ${median(rs).toFixed(3)} (min ${Math.min(...rs).toFixed(3)}, max ${Math.max(...rs).toFixed(3)}), ` +
-        `median CI width ${median(list.map((t) => t[which].ci[1] - t[which].ci[0])).toFixed(3)}`;
+      return (
+        `${which} ratio median ${median(rs).toFixed(3)} (min ${Math.min(...rs).toFixed(3)}, max ${Math.max(...rs).toFixed(3)}), ` +
+        `median CI width ${median(list.map((t) => t[which].ci[1] - t[which].ci[0])).toFixed(3)}`
+      );
     };
-    return `${one('p50')}; ${one('p25')}; ` +
-      `median ${median(list.map((t) => t.rounds))} rounds / ${median(list.map((t) => t.seconds)).toFixed(1)} s per trial`;
+    return (
+      `${one('p50')}; ${one('p25')}; ` + `median ${median(list.map((t) => t.rounds))} rounds / ${median(list.map((t) => t.seconds)).toFixed(1)} s per trial`
+    );
   };
   const ms = (v: unknown): string => (typeof v === 'number' ? v.toFixed(2) : '–');
   const side = r.sideBySide.map((row) => {
     const w = row.wasm as Record<string, unknown>;
     const c = row.cpu as Record<string, unknown>;
-    return `| ${String(row.model)} | ${JSON.stringify(row.inputs)} | ${((row.flops as number) / 1e6).toFixed(1)} M | ` +
+    return (
+      `| ${String(row.model)} | ${JSON.stringify(row.inputs)} | ${((row.flops as number) / 1e6).toFixed(1)} M | ` +
       `${ms(w.p50)} / ${ms(w.p90)} (n ${String(w.n)}) | ${ms(c.p50)} / ${ms(c.p90)} (n ${String(c.n)}) | ` +
       `${((c.p50 as number) / (w.p50 as number)).toFixed(1)}× | ${ms(w.loadMs)} / ${ms(c.loadMs)} | ` +
-      `${((w.peakTensorBytes as number) / 1e6).toFixed(1)} MB | ${String(w.top)} |`;
+      `${((w.peakTensorBytes as number) / 1e6).toFixed(1)} MB | ${String(w.top)} |`
+    );
   });
   const count = (t: { p50: Tally; p25: Tally }, q: 'p50' | 'p25', th: string): number => t[q][th]?.slower ?? 0;
   const goals = [
@@ -312,7 +332,7 @@ function renderMarkdown(r: {
     '',
     `The harness's own work per run, timed on a model that does nothing (clock reads, the timeout race): ` +
       `p50 ${r.harnessCostUs.toFixed(2)} µs, ${((r.harnessCostUs / 1000 / (r.overhead['human-gender']?.bareP50 ?? 1)) * 100).toFixed(2)}% ` +
-      'of human-gender\'s bare p50. Differences between the two loops beyond that are the machine\'s noise ' +
+      "of human-gender's bare p50. Differences between the two loops beyond that are the machine's noise " +
       '(the blocks alternate, but the machine is shared); `Executable.run` adds its own small bookkeeping (input checks, output names).',
     '',
     '## wasm vs cpu on corpus models (`benchmarkModel` defaults, max-seconds 8)',

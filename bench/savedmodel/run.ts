@@ -69,7 +69,7 @@ if (fixtureArg !== undefined) {
     '',
     'Reading `saved_model.pb` + `variables/` and freezing `serving_default` into a TF.js graph model, in memory',
     `(nothing written). ${RUNS} runs after one warm-up per fixture, each fixture in its own process; peak memory is`,
-    'that process\'s maximum resident set (getrusage), next to a process that only loads the modules.',
+    "that process's maximum resident set (getrusage), next to a process that only loads the modules.",
     '',
     `Machine: ${cpu}. The machine is shared and was busy while this ran, so times are indicative; compare rows of one run.`,
     '',
@@ -79,7 +79,10 @@ if (fixtureArg !== undefined) {
     '',
     '| fixture | graph nodes | weight bytes | p50 ms | min ms | max ms | peak RSS MiB |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.fixture} | ${r.nodes || '—'} | ${r.weightBytes ? r.weightBytes.toLocaleString('en-US') : '—'} | ${r.runs ? f(r.p50Ms) : '—'} | ${r.runs ? f(r.minMs) : '—'} | ${r.runs ? f(r.maxMs) : '—'} | ${f(r.peakRssMiB)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.fixture} | ${r.nodes || '—'} | ${r.weightBytes ? r.weightBytes.toLocaleString('en-US') : '—'} | ${r.runs ? f(r.p50Ms) : '—'} | ${r.runs ? f(r.minMs) : '—'} | ${r.runs ? f(r.maxMs) : '—'} | ${f(r.peakRssMiB)} |`,
+    ),
     '',
   ].join('\n');
   writeFileSync(join('bench', 'results', 'savedmodel.md'), md);

@@ -22,7 +22,12 @@ it.skipIf(!build || !out)('litert worker', async () => {
   for (const id of ids) {
     const m = corpusModel(id);
     const exe = await compileTflite(litert, readFileSync(m.path), m.path);
-    const inputs = exe.inputs.map((i, k) => seededInput(i.shape.reduce((a, b) => a * b, 1), k + 1));
+    const inputs = exe.inputs.map((i, k) =>
+      seededInput(
+        i.shape.reduce((a, b) => a * b, 1),
+        k + 1,
+      ),
+    );
     for (let w = 0; w < 3; w++) await exe.run(inputs);
     const times: number[] = [];
     for (let r = 0; r < runs; r++) {

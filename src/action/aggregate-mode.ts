@@ -101,7 +101,8 @@ async function readLeg(client: GitHubClient, runId: number, name: string, leg: s
     if (!zip) return { leg, status: 'missing' };
     const { report } = readArtifact(zip);
     // The artifact's name decides the column; a report that claims another leg is not believed.
-    if (report.leg !== undefined && report.leg !== leg) return { leg, status: 'invalid', reason: `the report is of leg "${report.leg}", the artifact is named for "${leg}"` };
+    if (report.leg !== undefined && report.leg !== leg)
+      return { leg, status: 'invalid', reason: `the report is of leg "${report.leg}", the artifact is named for "${leg}"` };
     return { leg, status: 'reported', report };
   } catch (error) {
     return { leg, status: 'invalid', reason: errorMessage(error) };

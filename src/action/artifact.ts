@@ -67,7 +67,10 @@ function inflateReportFile(zip: Uint8Array, maxBytes: number): Uint8Array {
       inflate.push(entry.data.subarray(offset, offset + INFLATE_CHUNK_BYTES), offset + INFLATE_CHUNK_BYTES >= entry.data.byteLength);
     }
   } catch (error) {
-    throw new ModelBudgetError(problem('github/artifact-deflate', { file: ARTIFACT_REPORT_FILE, detail: error instanceof Error ? error.message : String(error) }), { cause: error });
+    throw new ModelBudgetError(
+      problem('github/artifact-deflate', { file: ARTIFACT_REPORT_FILE, detail: error instanceof Error ? error.message : String(error) }),
+      { cause: error },
+    );
   }
   if (over) throw new ModelBudgetError(problem('github/artifact-inflates-too-large', { file: ARTIFACT_REPORT_FILE, maxBytes }));
   const bytes = new Uint8Array(size);

@@ -124,7 +124,15 @@ export async function checkMode(inputs: ActionInputs, trendInputs: TrendInputs, 
     await files.writeFile(join(dir, ARTIFACT_REPORT_FILE), serializeArtifact({ report: checked }));
     core.info(`model-budget: wrote ${dir} for upload (mode: measure posts nothing)`);
   } else if (!pullRequest && context.eventName === 'push') {
-    await recordOnPush(checked, { env: ports.env, workspace: repoDir, sha: context.sha, configPath, inputs: trendInputs, log, ...(ports.now ? { now: ports.now } : {}) });
+    await recordOnPush(checked, {
+      env: ports.env,
+      workspace: repoDir,
+      sha: context.sha,
+      configPath,
+      inputs: trendInputs,
+      log,
+      ...(ports.now ? { now: ports.now } : {}),
+    });
   }
   return outcome;
 }
@@ -178,9 +186,16 @@ interface ErrorContext {
 /** A config or model error: annotations, the summary, and a report.json with `verdict: error` and the message. */
 async function reportError(error: unknown, where: ErrorContext, ports: ActionPorts): Promise<ActionOutcome> {
   const message = errorMessage(error);
-  const example = error instanceof ModelBudgetError && error.example !== undefined ? `\nFor example, in model-budget.yml:\n\n${fencedCode(error.example.trimEnd())}\n` : '';
+  const example =
+    error instanceof ModelBudgetError && error.example !== undefined ? `\nFor example, in model-budget.yml:\n\n${fencedCode(error.example.trimEnd())}\n` : '';
   const markdown = `## 💥 model-budget: the check could not run\n\n${fencedCode(message)}\n${example}`;
-  const report: Report = { schemaVersion: 1, verdict: 'error', config: relative(where.workingDir, where.configPath) || where.inputs.config, models: [], tool: { name: 'model-budget', version: VERSION } };
+  const report: Report = {
+    schemaVersion: 1,
+    verdict: 'error',
+    config: relative(where.workingDir, where.configPath) || where.inputs.config,
+    models: [],
+    tool: { name: 'model-budget', version: VERSION },
+  };
   const { outcome } = await publish(
     {
       verdict: 'error',

@@ -49,7 +49,10 @@ const workflowRunSchema = z.object({
   id: z.number().int().positive(),
   head_sha: z.string().min(1),
   head_branch: z.string().nullable(),
-  head_repository: z.object({ owner: z.object({ login: z.string() }) }).nullable().optional(),
+  head_repository: z
+    .object({ owner: z.object({ login: z.string() }) })
+    .nullable()
+    .optional(),
   pull_requests: z.array(z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }) })).optional(),
 });
 

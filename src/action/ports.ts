@@ -33,7 +33,10 @@ export type RunCheck = (
     readonly history?: TrendHistory;
   },
   ports: { readonly progress: (line: string) => void; readonly warn: (message: string) => void; readonly debug?: (line: string) => void },
-) => Promise<{ readonly report: Report; readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] } }>;
+) => Promise<{
+  readonly report: Report;
+  readonly config?: { readonly models: readonly { readonly name: string; readonly trend: Readonly<Record<string, number>> }[] };
+}>;
 
 /** The files the Action writes (report.json, the measure-mode artifact). Paths are absolute. */
 export interface ActionFiles {

@@ -18,9 +18,7 @@ export async function writeReportJson(
   },
 ): Promise<string> {
   const files = options.files ?? nodeFiles;
-  const file = options.reportJson
-    ? resolve(options.workingDir, options.reportJson)
-    : join(options.env['RUNNER_TEMP'] ?? tmpdir(), 'model-budget-report.json');
+  const file = options.reportJson ? resolve(options.workingDir, options.reportJson) : join(options.env['RUNNER_TEMP'] ?? tmpdir(), 'model-budget-report.json');
   await files.mkdir(dirname(file));
   await files.writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
   return file;

@@ -77,7 +77,11 @@ async function nothingToPost(reason: string, ports: ActionPorts): Promise<Action
  * The run's PR, read through the API, when it is open and its head is still the run's commit; `undefined` (with a
  * line in the log saying why) when there is none, it has moved on, or the API could not tell.
  */
-export async function currentPullRequest(client: GitHubClient, run: WorkflowRunEvent, log: Pick<ActionPorts['core'], 'info' | 'warning'>): Promise<PullRequestInfo | undefined> {
+export async function currentPullRequest(
+  client: GitHubClient,
+  run: WorkflowRunEvent,
+  log: Pick<ActionPorts['core'], 'info' | 'warning'>,
+): Promise<PullRequestInfo | undefined> {
   let pr: PullRequestInfo;
   try {
     const number = await findPullRequest(client, run);

@@ -16,7 +16,10 @@ export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /** The hidden marker that identifies our comment for one config, e.g. `<!-- model-budget:model-budget.yml -->`. */
 export function commentMarker(key: string): string {
   // Inside an HTML comment "--" and ">" would end it early; keep the key readable otherwise.
-  const safe = key.replace(/-{2,}/g, '-').replace(/[<>\p{Cc}\u2028\u2029]/gu, '_').trim();
+  const safe = key
+    .replace(/-{2,}/g, '-')
+    .replace(/[<>\p{Cc}\u2028\u2029]/gu, '_')
+    .trim();
   return `<!-- model-budget:${safe} -->`;
 }
 
@@ -135,9 +138,11 @@ function urlOf(comment: IssueComment): { url?: string } {
 function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof GitHubApiError && error.status === 403) {
-    return `could not write the PR comment (${message}). Pull requests from forks get a read-only token: ` +
+    return (
+      `could not write the PR comment (${message}). Pull requests from forks get a read-only token: ` +
       'give the job `permissions: pull-requests: write`, or use the two-workflow setup (mode: measure + mode: report). ' +
-      'The report is still in the job summary and the outputs.';
+      'The report is still in the job summary and the outputs.'
+    );
   }
   return `could not write the PR comment (${message}). The report is still in the job summary and the outputs.`;
 }

@@ -90,7 +90,8 @@ export function pullRequestHistory(args: {
   readonly log: TrendLog;
 }): PullRequestHistory {
   let result: Promise<ReadResult> | undefined;
-  const read = (models: readonly string[]): Promise<ReadResult> => (result ??= readTrend({ workspace: args.workspace, branch: args.inputs.branch, models }, args.log));
+  const read = (models: readonly string[]): Promise<ReadResult> =>
+    (result ??= readTrend({ workspace: args.workspace, branch: args.inputs.branch, models }, args.log));
   const ref = defaultBranchRef(args.env);
   return {
     read,

@@ -15,7 +15,5 @@ const PRIVILEGED_PR_EVENTS: readonly string[] = ['pull_request_target'];
 export function refuseUntrustedEvent(mode: ActionMode, eventName: string): void {
   // report and aggregate run no PR code: they only read artifacts, validated, and post.
   if (mode === 'report' || mode === 'aggregate' || !PRIVILEGED_PR_EVENTS.includes(eventName)) return;
-  throw new UsageError(
-    problem('github/untrusted-event', { mode, eventName }),
-  );
+  throw new UsageError(problem('github/untrusted-event', { mode, eventName }));
 }

@@ -82,9 +82,7 @@ export function renderComparison(result: ModelComparison, names: { baseline: str
     `ratio of ${quantileLabel(result.quantile)} ${c.ratio.toFixed(3)} (${pct(c.ratio)}), ${Math.round(c.confidence * 100)}% CI ` +
       `[${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}]`,
     `verdict: ${c.verdict} (no-change band ${band})`,
-    ...(c.verdict === 'inconclusive'
-      ? ['the interval straddles the band edge: the runs cannot tell; run longer (--min-seconds) or on a quieter machine']
-      : []),
+    ...(c.verdict === 'inconclusive' ? ['the interval straddles the band edge: the runs cannot tell; run longer (--min-seconds) or on a quieter machine'] : []),
     ...result.warnings.map((w) => `warning: ${w}`),
     '',
   ].join('\n');

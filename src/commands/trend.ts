@@ -108,7 +108,10 @@ export function historyTable(history: ModelHistory, last: number): string {
   const header = ['date', 'commit', ...keys, 'environment', ...(withLegs ? ['leg'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i >= 2 && i < 2 + keys.length ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i >= 2 && i < 2 + keys.length ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const skipped = [
     history.corrupt > 0 ? `${history.corrupt} corrupt line(s) skipped` : '',
     history.newer > 0 ? `${history.newer} newer-schema record(s) skipped` : '',

@@ -115,9 +115,7 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
   const cap = options.maxEvaluations ?? DEFAULT_AUTO_EVALUATIONS;
   const floor = options.minElements ?? 0;
   // Weights stored as uint8 already cannot get smaller: they stay as they are and are not searched.
-  const candidates = decodeWeights(artifacts).filter(
-    (t) => t.dtype === 'float32' && t.quantization?.dtype !== 'uint8' && elementCount(t.shape) >= floor,
-  );
+  const candidates = decodeWeights(artifacts).filter((t) => t.dtype === 'float32' && t.quantization?.dtype !== 'uint8' && elementCount(t.shape) >= floor);
   const names = candidates.map((t) => t.name);
   const elements = new Map(candidates.map((t) => [t.name, elementCount(t.shape)]));
   const rungs = new Map(candidates.map((t) => [t.name, ['uint8', twoByteRung(t), 'float32'] as const]));
@@ -218,8 +216,7 @@ async function promote(
   tryTargets: (t: Map<string, WeightTarget>) => Promise<{ ok: boolean }>,
 ): Promise<void> {
   for (let level = 1; level < 3; level++) {
-    const at = (k: number): Map<string, WeightTarget> =>
-      new Map(order.map((n, i) => [n, rungs.get(n)?.[i < k ? level : level - 1] ?? 'float32']));
+    const at = (k: number): Map<string, WeightTarget> => new Map(order.map((n, i) => [n, rungs.get(n)?.[i < k ? level : level - 1] ?? 'float32']));
     let pass: number | undefined;
     let fail = Math.max(0, block - 1);
     for (let step = 1; ; step *= 2) {

@@ -9,7 +9,17 @@
 import type { io } from '@tensorflow/tfjs';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
 import { consumersOf, layerName, outputLayerNames, readLayersGraph, rewire, rewireOutputs, type LayerJson } from './topology.js';
-import { decodeWeights, encodeTensor, joinWeights, splitWeights, weightBytes, withWeights, type EncodedWeight, type NamedTensor, type QuantizationSpec } from './weights.js';
+import {
+  decodeWeights,
+  encodeTensor,
+  joinWeights,
+  splitWeights,
+  weightBytes,
+  withWeights,
+  type EncodedWeight,
+  type NamedTensor,
+  type QuantizationSpec,
+} from './weights.js';
 
 const TECHNIQUE = 'fold-batchnorm';
 const FOLDABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
@@ -143,13 +153,17 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
     for (const name of tensors.keys()) if (name.startsWith(`${pair.batchNorm}/`)) dropped.add(name);
     if (source) {
       const to = fitsFloat16(newKernel) ? 'float16' : 'float32';
-      widened.push({ name: kernelName, from: source.dtype, to, bytesBefore: stored.get(kernelName)?.bytes.byteLength ?? 0, bytesAfter: newKernel.length * (to === 'float16' ? 2 : 4) });
+      widened.push({
+        name: kernelName,
+        from: source.dtype,
+        to,
+        bytesBefore: stored.get(kernelName)?.bytes.byteLength ?? 0,
+        bytesAfter: newKernel.length * (to === 'float16' ? 2 : 4),
+      });
     }
     const hadBias = layer.config['use_bias'] !== false && bias !== undefined;
     layers = rewire(
-      layers
-        .filter((l) => layerName(l) !== pair.batchNorm)
-        .map((l) => (layerName(l) === pair.layer ? { ...l, config: { ...l.config, use_bias: true } } : l)),
+      layers.filter((l) => layerName(l) !== pair.batchNorm).map((l) => (layerName(l) === pair.layer ? { ...l, config: { ...l.config, use_bias: true } } : l)),
       pair.batchNorm,
       pair.layer,
     );

@@ -4,15 +4,7 @@
  * `_FusedMatMul`, with `fused_ops`, `num_args` and `epsilon` attributes as it writes them).
  */
 import { decodeAttrString, parseInput, type AttrValue } from './graph-def.js';
-import {
-  constantOf,
-  fusedOpsAttr,
-  otherInput,
-  replaceChain,
-  soleConsumer,
-  type GraphState,
-  type MutableNode,
-} from './graph-state.js';
+import { constantOf, fusedOpsAttr, otherInput, replaceChain, soleConsumer, type GraphState, type MutableNode } from './graph-state.js';
 
 const FUSED_OP: Readonly<Record<string, string>> = {
   Conv2D: '_FusedConv2D',

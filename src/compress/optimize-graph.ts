@@ -81,7 +81,10 @@ function fuseRelu6(state: GraphState): number {
     const second = soleConsumer(state, head.name);
     if (!pair?.input || !second || !isClip(second.op) || second.op === head.op || hasControlInputs(second)) continue;
     const c2 = otherInput(second, head.name);
-    const limits = new Map([[head.op, scalarOf(state, pair.c1)], [second.op, c2 === undefined ? undefined : scalarOf(state, c2)]]);
+    const limits = new Map([
+      [head.op, scalarOf(state, pair.c1)],
+      [second.op, c2 === undefined ? undefined : scalarOf(state, c2)],
+    ]);
     if (limits.get('Minimum') !== 6 || limits.get('Maximum') !== 0) continue;
     const chain = [head, second];
     let source = pair.input;

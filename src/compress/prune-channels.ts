@@ -16,9 +16,24 @@ import { decodeWeights, elementCount, encodeWeights, withWeights, type NamedTens
 const TECHNIQUE = 'prune-channels';
 /** Layers that keep channels where they are and hold no per-channel weights. */
 const PASS = new Set([
-  'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU', 'Dropout', 'SpatialDropout2D', 'GaussianNoise',
-  'GaussianDropout', 'AlphaDropout', 'MaxPooling2D', 'AveragePooling2D', 'ZeroPadding2D', 'Cropping2D',
-  'UpSampling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'ActivityRegularization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Dropout',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'UpSampling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'ActivityRegularization',
 ]);
 
 /** Target: the fraction (0, 1) of estimated FLOPs or of parameters to remove. */
@@ -129,7 +144,11 @@ interface Candidate {
   readonly scores: Float64Array;
 }
 
-function apply(tensors: Map<string, NamedTensor>, candidates: readonly Candidate[], fraction: number): { tensors: Map<string, NamedTensor>; kept: Map<string, number[]> } {
+function apply(
+  tensors: Map<string, NamedTensor>,
+  candidates: readonly Candidate[],
+  fraction: number,
+): { tensors: Map<string, NamedTensor>; kept: Map<string, number[]> } {
   const out = new Map(tensors);
   const kept = new Map<string, number[]>();
   for (const c of candidates) {
@@ -161,7 +180,7 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
   const graph = readLayersGraph(artifacts, TECHNIQUE);
   const decoded = decodeWeights(artifacts);
   const tensors = new Map(decoded.map((t) => [t.name, t]));
-  const config = (graph.toTopology(graph.layers) as { model_config?: { config?: { output_layers?: unknown[] } }; config?: { output_layers?: unknown[] } });
+  const config = graph.toTopology(graph.layers) as { model_config?: { config?: { output_layers?: unknown[] } }; config?: { output_layers?: unknown[] } };
   const outputList = config.model_config?.config?.output_layers ?? config.config?.output_layers ?? [];
   const outputs = new Set(outputList.map((o) => (Array.isArray(o) ? String(o[0]) : '')));
   if (graph.sequential) outputs.add(layerName(graph.layers[graph.layers.length - 1] as LayerJson));
@@ -173,10 +192,19 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
     const name = layerName(layer);
     if (layer.class_name !== 'Conv2D' && layer.class_name !== 'Dense') continue;
     const kernel = tensors.get(`${name}/kernel`);
-    if (!kernel || kernel.dtype !== 'float32') { skipped.push(`"${name}": no float32 kernel named ${name}/kernel`); continue; }
-    if (layer.config['data_format'] === 'channels_first' || (layer.config['groups'] ?? 1) !== 1) { skipped.push(`"${name}": channels_first or grouped`); continue; }
+    if (!kernel || kernel.dtype !== 'float32') {
+      skipped.push(`"${name}": no float32 kernel named ${name}/kernel`);
+      continue;
+    }
+    if (layer.config['data_format'] === 'channels_first' || (layer.config['groups'] ?? 1) !== 1) {
+      skipped.push(`"${name}": channels_first or grouped`);
+      continue;
+    }
     const walk = follow(ctx, name, kernel.shape[kernel.shape.length - 1] ?? 0, tensors);
-    if ('reason' in walk) { skipped.push(walk.reason); continue; }
+    if ('reason' in walk) {
+      skipped.push(walk.reason);
+      continue;
+    }
     const channels = kernel.shape[kernel.shape.length - 1] ?? 0;
     if (channels < 2) continue;
     candidates.push({ name, channels, edits: walk.edits, scores: l1PerLastAxis(kernel.data as Float32Array, channels) });
@@ -213,7 +241,5 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
   }
   const { tensors: most } = apply(tensors, candidates, 0.95);
   const reached = ((1 - measure(most) / before) * 100).toFixed(1);
-  throw new CompressError(
-    problem('compress/prune-channels-short', { metric, reached, goal: (goal * 100).toFixed(1), skipped: skipped.join('; ') }),
-  );
+  throw new CompressError(problem('compress/prune-channels-short', { metric, reached, goal: (goal * 100).toFixed(1), skipped: skipped.join('; ') }));
 }

@@ -102,9 +102,7 @@ export function pruneWeights(artifacts: io.ModelArtifacts, options: PruneOptions
   const tensors = decodeWeights(artifacts);
   const stored = splitWeights(artifacts);
   const patterns = options.weights?.map(globToRegExp);
-  const chosen = tensors.filter((t) =>
-    patterns ? t.dtype === 'float32' && patterns.some((re) => re.test(t.name)) : isKernel(t),
-  );
+  const chosen = tensors.filter((t) => (patterns ? t.dtype === 'float32' && patterns.some((re) => re.test(t.name)) : isKernel(t)));
   const warnings: string[] = [];
   if (chosen.length === 0) warnings.push('prune: no weight to prune (no float32 kernel matched)');
   const pruned = new Map<string, Float32Array>();

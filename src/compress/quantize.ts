@@ -9,16 +9,7 @@ import { encodeFloat16, FLOAT16_MAX } from './float16.js';
 import { preserveChannelSums, type Rounding } from './rounding.js';
 import { bytesPerValue, type QuantizedDtype } from '../dtypes.js';
 import { selectWeights, type QuantizeSelection, type WeightTarget } from './select.js';
-import {
-  decodeWeights,
-  elementCount,
-  joinWeights,
-  splitWeights,
-  withWeights,
-  type EncodedWeight,
-  type NamedTensor,
-  type QuantizationSpec,
-} from './weights.js';
+import { decodeWeights, elementCount, joinWeights, splitWeights, withWeights, type EncodedWeight, type NamedTensor, type QuantizationSpec } from './weights.js';
 
 /** Options of {@link quantizeWeights}. */
 export interface QuantizeOptions {
@@ -82,13 +73,7 @@ export interface AffineCodes {
  * `sum-preserving` then nudges codes per channel (index mod `channels`) as {@link preserveChannelSums} says; same
  * grid, same bytes.
  */
-export function quantizeAffine(
-  values: Float32Array,
-  dtype: 'uint8' | 'uint16',
-  rounding: Rounding = 'nearest',
-  channels = 1,
-  levels?: number,
-): AffineCodes {
+export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16', rounding: Rounding = 'nearest', channels = 1, levels?: number): AffineCodes {
   const qmax = levels !== undefined ? levels - 1 : dtype === 'uint8' ? 255 : 65535;
   const codes = dtype === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
   let lo = Infinity;
@@ -129,9 +114,7 @@ function sourceTarget(tensor: NamedTensor): WeightTarget {
 function checkFinite(tensor: NamedTensor, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
-      throw new CompressError(
-        problem('compress/weight-not-finite', { name: tensor.name, value: String(values[i]), index: i }),
-      );
+      throw new CompressError(problem('compress/weight-not-finite', { name: tensor.name, value: String(values[i]), index: i }));
     }
   }
 }
@@ -241,10 +224,7 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
   if (result.sourceQuantized) {
     return {
       ...result,
-      warnings: [
-        ...result.warnings,
-        'quantize: the source model was already quantized; its weights were dequantized as TF.js does and requantized',
-      ],
+      warnings: [...result.warnings, 'quantize: the source model was already quantized; its weights were dequantized as TF.js does and requantized'],
     };
   }
   return result;

@@ -99,7 +99,11 @@ export interface CompressResult {
 interface Technique {
   readonly name: TechniqueName;
   readonly wanted: (plan: CompressPlan) => boolean;
-  readonly run: (artifacts: io.ModelArtifacts, plan: CompressPlan, auto: AutoEvaluator | undefined) => Promise<{ artifacts: io.ModelArtifacts } & Omit<TechniqueSummary, 'technique'>>;
+  readonly run: (
+    artifacts: io.ModelArtifacts,
+    plan: CompressPlan,
+    auto: AutoEvaluator | undefined,
+  ) => Promise<{ artifacts: io.ModelArtifacts } & Omit<TechniqueSummary, 'technique'>>;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -119,7 +123,10 @@ export const TECHNIQUES: readonly Technique[] = [
     wanted: (p) => p.optimize === true,
     run: async (a, _p, auto) => {
       const r = await optimizeChecked(a, auto?.evaluate);
-      const counts = Object.entries(r.rewrites).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ');
+      const counts = Object.entries(r.rewrites)
+        .filter(([, c]) => c > 0)
+        .map(([k, c]) => `${c} ${k}`)
+        .join(', ');
       const summary = `graph nodes ${n(r.nodesBefore)} → ${n(r.nodesAfter)}${counts ? ` (${counts})` : ''}`;
       return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
     },
@@ -129,14 +136,25 @@ export const TECHNIQUES: readonly Technique[] = [
     wanted: (p) => p['fold-batchnorm'] === true,
     run: (a) => {
       const r = foldBatchNorm(a);
-      const cost = r.widened.length > 0 ? `; ${r.widened.length} quantized kernel(s) stored unquantized to stay exact: weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes` : '';
+      const cost =
+        r.widened.length > 0
+          ? `; ${r.widened.length} quantized kernel(s) stored unquantized to stay exact: weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes`
+          : '';
       const summary = `folded ${r.folded.length} BatchNormalization layer(s)${r.skipped.length ? `, left ${r.skipped.length}` : ''}${cost}`;
       const from = [...new Set(r.widened.map((w) => w.from))].join('/');
-      const widened = r.widened.length === 0 ? [] : [
-        `fold-batchnorm: ${r.widened.length} folded kernel(s) were ${from}; they are stored unquantized so the output stays within ` +
-          `${FOLD_TOLERANCE} of the unfolded model (weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes); add \`quantize\` to quantize them again and let the accuracy budget judge it`,
-      ];
-      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: [...r.skipped.map((s) => `fold-batchnorm: kept ${s}`), ...widened], details: strip(r) });
+      const widened =
+        r.widened.length === 0
+          ? []
+          : [
+              `fold-batchnorm: ${r.widened.length} folded kernel(s) were ${from}; they are stored unquantized so the output stays within ` +
+                `${FOLD_TOLERANCE} of the unfolded model (weights ${n(r.bytesBefore)} → ${n(r.bytesAfter)} bytes); add \`quantize\` to quantize them again and let the accuracy budget judge it`,
+            ];
+      return Promise.resolve({
+        artifacts: r.artifacts,
+        summary,
+        warnings: [...r.skipped.map((s) => `fold-batchnorm: kept ${s}`), ...widened],
+        details: strip(r),
+      });
     },
   },
   {

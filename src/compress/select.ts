@@ -62,9 +62,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
     if (value === undefined) continue;
     if (isFallthrough(value)) {
       if (fallthrough !== undefined) {
-        throw new CompressError(
-          problem('compress/quantize-two-fallthroughs', { fallthrough, dtype }),
-        );
+        throw new CompressError(problem('compress/quantize-two-fallthroughs', { fallthrough, dtype }));
       }
       fallthrough = dtype;
       continue;
@@ -78,9 +76,7 @@ export function selectWeights(names: readonly string[], selection: QuantizeSelec
         hits++;
         const earlier = targets.get(name);
         if (earlier !== undefined && earlier !== dtype) {
-          throw new CompressError(
-            problem('compress/quantize-patterns-overlap', { name, earlier, earlierPattern: matchedBy.get(name) ?? '', dtype, pattern }),
-          );
+          throw new CompressError(problem('compress/quantize-patterns-overlap', { name, earlier, earlierPattern: matchedBy.get(name) ?? '', dtype, pattern }));
         }
         targets.set(name, dtype);
         matchedBy.set(name, pattern);

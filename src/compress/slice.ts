@@ -1,12 +1,7 @@
 /** Keeping a subset of indices along one axis of a dense row-major tensor (for channel pruning). */
 
 /** Values of `data` (shape `shape`) with only `keep` (ascending indices) left along `axis`; returns the new shape too. */
-export function sliceAxis(
-  data: Float32Array,
-  shape: readonly number[],
-  axis: number,
-  keep: readonly number[],
-): { data: Float32Array; shape: number[] } {
+export function sliceAxis(data: Float32Array, shape: readonly number[], axis: number, keep: readonly number[]): { data: Float32Array; shape: number[] } {
   const outer = shape.slice(0, axis).reduce((n, d) => n * d, 1);
   const size = shape[axis] ?? 1;
   const inner = shape.slice(axis + 1).reduce((n, d) => n * d, 1);

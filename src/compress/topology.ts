@@ -103,9 +103,7 @@ export function consumersOf(graph: LayersGraph, technique: string): Map<string, 
 export function rewire(layers: readonly LayerJson[], from: string, to: string): LayerJson[] {
   const swap = (entry: unknown): unknown => (Array.isArray(entry) && entry[0] === from ? [to, ...(entry as unknown[]).slice(1)] : entry);
   return layers.map((l) =>
-    Array.isArray(l.inbound_nodes)
-      ? { ...l, inbound_nodes: l.inbound_nodes.map((node: unknown) => (Array.isArray(node) ? node.map(swap) : node)) }
-      : l,
+    Array.isArray(l.inbound_nodes) ? { ...l, inbound_nodes: l.inbound_nodes.map((node: unknown) => (Array.isArray(node) ? node.map(swap) : node)) } : l,
   );
 }
 

@@ -74,9 +74,7 @@ export function decodeWeights(artifacts: io.ModelArtifacts): NamedTensor[] {
 
 function take(bytes: Uint8Array, offset: number, length: number, name: string): Uint8Array {
   if (offset + length > bytes.byteLength) {
-    throw new CompressError(
-      problem('compress/weight-out-of-bounds', { name, offset, end: offset + length, byteLength: bytes.byteLength }),
-    );
+    throw new CompressError(problem('compress/weight-out-of-bounds', { name, offset, end: offset + length, byteLength: bytes.byteLength }));
   }
   // A copy: aligned for typed-array views, and the caller's buffer is never shared.
   return bytes.slice(offset, offset + length);
@@ -102,9 +100,7 @@ function decodeOne(spec: io.WeightsManifestEntry, bytes: Uint8Array, offset: num
   if (q !== undefined) {
     const width = bytesPerValue(q.dtype);
     if (width === undefined || (q.dtype !== 'float16' && (q.min === undefined || q.scale === undefined))) {
-      throw new CompressError(
-        problem('compress/weight-quantization', { name: spec.name, quantization: JSON.stringify(q) }),
-      );
+      throw new CompressError(problem('compress/weight-quantization', { name: spec.name, quantization: JSON.stringify(q) }));
     }
     const raw = take(bytes, offset, size * width, spec.name);
     const stored = q.dtype === 'uint8' ? raw : new Uint16Array(raw.buffer);

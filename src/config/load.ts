@@ -7,7 +7,17 @@ import { budgetsForLeg, flattenBudgets, type LegBudgets } from './budgets.js';
 import { suggestKey, knownKeysAt } from './did-you-mean.js';
 import { outputProblems, type OutputCheckModel } from './output-paths.js';
 import { checkConfigPaths, findRepositoryRoot, type PathRef } from './paths.js';
-import { configSchema, mergeBenchmark, mergeLimits, type BenchmarkConfig, type CompressConfig, type InputsConfig, type LimitsConfig, type OutputKind, type ParsedConfig } from './schema.js';
+import {
+  configSchema,
+  mergeBenchmark,
+  mergeLimits,
+  type BenchmarkConfig,
+  type CompressConfig,
+  type InputsConfig,
+  type LimitsConfig,
+  type OutputKind,
+  type ParsedConfig,
+} from './schema.js';
 import type { BudgetEntry, ConfiguredInput, SourceLocation } from './types.js';
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
@@ -83,10 +93,7 @@ export async function loadConfig(file: string, cwd: string = process.cwd(), opti
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'ENOENT'
-        ? problem('config/not-found')
-        : problem('config/unreadable', { detail: errorMessage(error) });
+    const hint = code === 'ENOENT' ? problem('config/not-found') : problem('config/unreadable', { detail: errorMessage(error) });
     throw new ConfigError([issueAt(displayPath, 1, 1, '', hint)], { cause: error });
   }
   const root = options.root ?? (await findRepositoryRoot(abs, cwd));
@@ -122,10 +129,9 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(
-      [issueAt(displayPath, 1, 1, '', problem('config/alias-bomb', { detail: errorMessage(error), limit: MAX_ALIAS_COUNT }))],
-      { cause: error },
-    );
+    throw new ConfigError([issueAt(displayPath, 1, 1, '', problem('config/alias-bomb', { detail: errorMessage(error), limit: MAX_ALIAS_COUNT }))], {
+      cause: error,
+    });
   }
   if (raw === null || raw === undefined) {
     throw new ConfigError([issueAt(displayPath, 1, 1, '', problem('config/empty'))]);
@@ -146,11 +152,13 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
   }
   if (!result.success || problems.length > 0) throw new ConfigError(sortIssues(problems));
   const parsed = result.data;
-  const conflicts = parsed.models.flatMap((m, i) => benchmarkConflicts(mergeBenchmark(parsed.benchmark, m.benchmark), (key) => {
-    if (m.benchmark?.[key] !== undefined) return { path: ['models', i, 'benchmark', key], ...locate(['models', i, 'benchmark', key]) };
-    if (parsed.benchmark?.[key] !== undefined) return { path: ['benchmark', key], ...locate(['benchmark', key]) };
-    return { path: ['models', i, 'benchmark'], ...locate(['models', i]) };
-  }));
+  const conflicts = parsed.models.flatMap((m, i) =>
+    benchmarkConflicts(mergeBenchmark(parsed.benchmark, m.benchmark), (key) => {
+      if (m.benchmark?.[key] !== undefined) return { path: ['models', i, 'benchmark', key], ...locate(['models', i, 'benchmark', key]) };
+      if (parsed.benchmark?.[key] !== undefined) return { path: ['benchmark', key], ...locate(['benchmark', key]) };
+      return { path: ['models', i, 'benchmark'], ...locate(['models', i]) };
+    }),
+  );
   if (conflicts.length > 0) throw new ConfigError(sortIssues(unique(conflicts)));
 
   const models = parsed.models.map((m, i): ModelSpec => {
@@ -178,7 +186,10 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       trend,
       relativeSources: sources,
       perLeg,
-      configuredInputs: configuredInputs(m.inputs, (path, key) => ({ path: formatPath(['models', i, 'inputs', ...path]), source: locate(['models', i, 'inputs', ...path.slice(0, -1)], key) })),
+      configuredInputs: configuredInputs(m.inputs, (path, key) => ({
+        path: formatPath(['models', i, 'inputs', ...path]),
+        source: locate(['models', i, 'inputs', ...path.slice(0, -1)], key),
+      })),
       source: locate(['models', i]),
     };
   });
@@ -229,12 +240,11 @@ function pathRefs(models: ParsedConfig['models'], dir: string, locate: Locate): 
 }
 
 /** Every input name the `inputs:` block uses, with where it is written. */
-function configuredInputs(
-  inputs: InputsConfig | undefined,
-  at: (path: readonly string[], key: string) => Omit<ConfiguredInput, 'name'>,
-): ConfiguredInput[] {
+function configuredInputs(inputs: InputsConfig | undefined, at: (path: readonly string[], key: string) => Omit<ConfiguredInput, 'name'>): ConfiguredInput[] {
   if (!inputs) return [];
-  const named = (['shapes', 'values', 'npy'] as const).flatMap((block) => Object.keys(inputs[block] ?? {}).map((name) => ({ name, ...at([block, name], name) })));
+  const named = (['shapes', 'values', 'npy'] as const).flatMap((block) =>
+    Object.keys(inputs[block] ?? {}).map((name) => ({ name, ...at([block, name], name) })),
+  );
   const image = inputs.images?.input;
   return image === undefined ? named : [...named, { name: image, ...at(['images', 'input'], 'input') }];
 }
@@ -247,7 +257,11 @@ function resolveInputs(dir: string, inputs: InputsConfig): InputsConfig {
   return {
     ...inputs,
     ...(inputs.npy
-      ? { npy: Object.fromEntries(Object.entries(inputs.npy).map(([k, v]) => [k, typeof v === 'string' ? resolveFrom(dir, v) : v.map((p) => resolveFrom(dir, p))])) }
+      ? {
+          npy: Object.fromEntries(
+            Object.entries(inputs.npy).map(([k, v]) => [k, typeof v === 'string' ? resolveFrom(dir, v) : v.map((p) => resolveFrom(dir, p))]),
+          ),
+        }
       : {}),
     ...(inputs.images ? { images: { ...inputs.images, dir: resolveFrom(dir, inputs.images.dir) } } : {}),
   };
@@ -372,7 +386,10 @@ function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): {
 /** `; did you mean "uint8"?` when the value is a near miss of an allowed string. */
 function didYouMean(input: unknown, values: readonly string[]): string {
   if (typeof input !== 'string') return '';
-  const hint = suggestKey(input, values.map((v) => JSON.parse(v) as unknown).filter((v): v is string => typeof v === 'string'));
+  const hint = suggestKey(
+    input,
+    values.map((v) => JSON.parse(v) as unknown).filter((v): v is string => typeof v === 'string'),
+  );
   return hint ? `; did you mean "${hint}"?` : '';
 }
 
@@ -387,7 +404,13 @@ function toConfigIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[],
     if (expected) {
       const found = { expected: expected.text, got: describe(issue.input), didYouMean: didYouMean(issue.input, expected.values) };
       const dtype = quantizeMistake(path, issue.input);
-      return [{ ...locate(path), path: formatPath(path), ...problemIssue(dtype === undefined ? problem('config/expected', found) : problem('config/compress-dtype', { ...found, dtype })) }];
+      return [
+        {
+          ...locate(path),
+          path: formatPath(path),
+          ...problemIssue(dtype === undefined ? problem('config/expected', found) : problem('config/compress-dtype', { ...found, dtype })),
+        },
+      ];
     }
   }
   if (issue.code === 'unrecognized_keys') {

@@ -22,7 +22,13 @@ export interface PathRef {
 export async function findRepositoryRoot(configFile: string, cwd: string): Promise<string> {
   let dir = dirname(configFile);
   for (;;) {
-    if (await lstat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (
+      await lstat(join(dir, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

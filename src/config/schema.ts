@@ -42,8 +42,7 @@ function expectedOf(parse: (input: unknown) => Parsed): string {
   return probe.ok ? 'a value' : probe.expected;
 }
 
-export const size = () =>
-  unit(parseSize, 'Bytes: "5 MB" (1000²), "5 MiB" (1024²), or a number of bytes.', ['5 MB', '512 KiB'], UNIT_JSON_SCHEMAS.size);
+export const size = () => unit(parseSize, 'Bytes: "5 MB" (1000²), "5 MiB" (1024²), or a number of bytes.', ['5 MB', '512 KiB'], UNIT_JSON_SCHEMAS.size);
 export const duration = () => unit(parseDuration, 'A duration with its unit: "40 ms", "1.5 s".', ['40 ms', '1.5 s'], UNIT_JSON_SCHEMAS.duration);
 export const percent = () => unit(parsePercent, 'A percentage: "10%" (or a fraction 0–1).', ['10%'], UNIT_JSON_SCHEMAS.percent);
 export const count = () => unit(parseCount, 'A count: "600 M", "1.2 G", or a number.', ['600 M'], UNIT_JSON_SCHEMAS.count);
@@ -242,7 +241,16 @@ export function mergeLimits(...blocks: readonly (z.output<typeof limitsSchema> |
   return merged as LimitsConfig;
 }
 
-const shapes = z.record(z.string(), z.array(z.number().int().min(1).max(1 << 20)));
+const shapes = z.record(
+  z.string(),
+  z.array(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 20),
+  ),
+);
 
 const inputsSchema = z.strictObject({
   /** Concrete shapes for inputs with unknown dimensions, by input name (`input_1` or `input_1:0`). */
@@ -311,9 +319,7 @@ export const compressSchema = z.strictObject({
     ])
     .optional(),
   'fold-batchnorm': z.boolean().default(false),
-  'prune-channels': z
-    .strictObject({ flops: percent().optional(), params: percent().optional() })
-    .optional(),
+  'prune-channels': z.strictObject({ flops: percent().optional(), params: percent().optional() }).optional(),
   /** Search for the smallest mixed-precision model inside the accuracy budget. */
   auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS) })]).optional(),
 });

@@ -91,9 +91,7 @@ const NUMBER_STRING = new RegExp(NUMBER_PATTERN);
 /** A plain number (errors, cosine): accepts numbers and numeric strings like "1e-2". */
 export function parseNumber(input: unknown): Parsed {
   const value = typeof input === 'string' && NUMBER_STRING.test(input) ? Number(input) : input;
-  return typeof value === 'number' && Number.isFinite(value)
-    ? { ok: true, value }
-    : { ok: false, expected: 'a number like 0.01' };
+  return typeof value === 'number' && Number.isFinite(value) ? { ok: true, value } : { ok: false, expected: 'a number like 0.01' };
 }
 
 /** The JSON Schema of what a user may write for one unit (input side); generated beside the parsers it mirrors. */
@@ -113,9 +111,24 @@ function unitPattern(units: readonly string[]): string {
 
 /** Input JSON Schemas by unit, from the same unit tables the parsers read. */
 export const UNIT_JSON_SCHEMAS = {
-  size: { anyOf: [{ type: 'string', pattern: unitPattern(['', ...Object.keys(SIZE_UNITS)]) }, { type: 'number', minimum: 0 }] },
+  size: {
+    anyOf: [
+      { type: 'string', pattern: unitPattern(['', ...Object.keys(SIZE_UNITS)]) },
+      { type: 'number', minimum: 0 },
+    ],
+  },
   duration: { type: 'string', pattern: unitPattern(Object.keys(DURATION_UNITS)) },
-  percent: { anyOf: [{ type: 'string', pattern: unitPattern(['%']) }, { type: 'number', minimum: 0, maximum: 1 }] },
-  count: { anyOf: [{ type: 'string', pattern: unitPattern(Object.keys(COUNT_UNITS)) }, { type: 'number', minimum: 0 }] },
+  percent: {
+    anyOf: [
+      { type: 'string', pattern: unitPattern(['%']) },
+      { type: 'number', minimum: 0, maximum: 1 },
+    ],
+  },
+  count: {
+    anyOf: [
+      { type: 'string', pattern: unitPattern(Object.keys(COUNT_UNITS)) },
+      { type: 'number', minimum: 0 },
+    ],
+  },
   number: { anyOf: [{ type: 'number' }, { type: 'string', pattern: NUMBER_PATTERN }] },
 } as const satisfies Record<string, UnitJsonSchema>;

@@ -19,7 +19,8 @@ export const COMPRESS_ERRORS = {
     message: 'prune-channels: no layer can be pruned safely — {skipped}',
   },
   'compress/prune-channels-short': {
-    message: "prune-channels: removing 95 % of every prunable layer's filters cuts {metric} by only {reached} %, short of {goal} %; the rest is held by layers it cannot follow: {skipped}",
+    message:
+      "prune-channels: removing 95 % of every prunable layer's filters cuts {metric} by only {reached} %, short of {goal} %; the rest is held by layers it cannot follow: {skipped}",
   },
   'compress/prune-sparsity': {
     message: 'prune: sparsity must be in [0, 1) (e.g. 0.5 for 50 %), got {sparsity}',

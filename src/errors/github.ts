@@ -37,10 +37,12 @@ export const GITHUB_ERRORS = {
     message: 'mode: report needs the github-token input (with pull-requests: write and actions: read)',
   },
   'github/untrusted-event': {
-    message: "mode: {mode} does not run on {eventName}: that event holds a write token and the repository's secrets, and the step would either measure the base branch (actions/checkout checks it out by default) and report it as the PR's result, or, with the PR's head checked out, load the PR's models and run its custom-layers code next to that token. Use the fork-safe two-workflow setup instead: a workflow \"on: pull_request\" with \"mode: measure\" and actions/upload-artifact, and a workflow \"on: workflow_run\" with \"mode: report\" (docs/github-action.md, \"Fork-safe workflow\").",
+    message:
+      'mode: {mode} does not run on {eventName}: that event holds a write token and the repository\'s secrets, and the step would either measure the base branch (actions/checkout checks it out by default) and report it as the PR\'s result, or, with the PR\'s head checked out, load the PR\'s models and run its custom-layers code next to that token. Use the fork-safe two-workflow setup instead: a workflow "on: pull_request" with "mode: measure" and actions/upload-artifact, and a workflow "on: workflow_run" with "mode: report" (docs/github-action.md, "Fork-safe workflow").',
   },
   'github/no-checkout': {
-    message: '{repoDir} is not a git checkout with a commit, so the base branch cannot be compared: run actions/checkout before this step (with its `path:`, set `working-directory` to that folder)',
+    message:
+      '{repoDir} is not a git checkout with a commit, so the base branch cannot be compared: run actions/checkout before this step (with its `path:`, set `working-directory` to that folder)',
   },
   'github/no-merge-base-deepen-failed': {
     message: 'no merge base between {first} and {second} in the shallow clone, and deepening it from origin failed: {detail}',
@@ -51,7 +53,8 @@ export const GITHUB_ERRORS = {
     fix: SHALLOW_FIX,
   },
   'github/base-commit-missing': {
-    message: "commit {sha} is not in the checkout and fetching it from origin failed ({why}), so the base branch cannot be compared. Keep actions/checkout's `persist-credentials` on",
+    message:
+      "commit {sha} is not in the checkout and fetching it from origin failed ({why}), so the base branch cannot be compared. Keep actions/checkout's `persist-credentials` on",
     fix: `or ${SHALLOW_FIX}`,
   },
   'github/base-unreadable': {

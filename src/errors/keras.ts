@@ -33,7 +33,8 @@ export const KERAS_ERRORS = {
     fix: 're-save the model with Keras',
   },
   'keras/hdf5-external-file': {
-    message: '{file}: the HDF5 file refers to another file ({attempts} attempt(s) to open one; an external link, external raw storage or a virtual dataset); only self-contained files are read',
+    message:
+      '{file}: the HDF5 file refers to another file ({attempts} attempt(s) to open one; an external link, external raw storage or a virtual dataset); only self-contained files are read',
     fix: 're-save the model with Keras',
   },
   'keras/h5-unreadable-object': {
@@ -49,11 +50,13 @@ export const KERAS_ERRORS = {
     fix: 're-save the model',
   },
   'keras/h5-weight-over-limit': {
-    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes), more than the {left} bytes left under maxUncompressedBytes; the file is corrupt or hostile',
+    message:
+      '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes), more than the {left} bytes left under maxUncompressedBytes; the file is corrupt or hostile',
     fix: 're-save it, or raise the limit if the model is really that large',
   },
   'keras/h5-weight-data-missing': {
-    message: '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes) but is stored uncompressed in an HDF5 file of {fileBytes} bytes: its data is not there (unwritten chunks); the file is corrupt or hostile',
+    message:
+      '{file}: weight "{where}" declares shape [{shape}] ({bytes} bytes) but is stored uncompressed in an HDF5 file of {fileBytes} bytes: its data is not there (unwritten chunks); the file is corrupt or hostile',
     fix: 're-save the model',
   },
   'keras/h5-weight-dtype': {
@@ -88,7 +91,8 @@ export const KERAS_ERRORS = {
     fix: 'check the layers against docs/keras.md',
   },
   'keras/weight-count-mismatch': {
-    message: '{file}: layer "{layer}" has {inFile} weight(s) in the file but {inConfig} in its config ({targets}); the weights do not belong to this architecture',
+    message:
+      '{file}: layer "{layer}" has {inFile} weight(s) in the file but {inConfig} in its config ({targets}); the weights do not belong to this architecture',
     fix: 're-save the model',
   },
   'keras/weight-shape-mismatch': {
@@ -100,7 +104,8 @@ export const KERAS_ERRORS = {
     fix: 're-save the model',
   },
   'keras/params-disagree': {
-    message: '{file}: its layer configs declare at least {declared} parameters but the file holds {held} weight values; the config and the weights disagree (or the file is hostile)',
+    message:
+      '{file}: its layer configs declare at least {declared} parameters but the file holds {held} weight values; the config and the weights disagree (or the file is hostile)',
     fix: 're-save the model',
   },
   'keras/weights-without-layer': {
@@ -108,7 +113,8 @@ export const KERAS_ERRORS = {
     fix: 're-save the model',
   },
   'keras/subclassed-model': {
-    message: '{file}: the model is a subclassed Keras model ("{topClass}"{registered}); its layers are defined in Python code, not in the file, so it cannot be converted',
+    message:
+      '{file}: the model is a subclassed Keras model ("{topClass}"{registered}); its layers are defined in Python code, not in the file, so it cannot be converted',
     fix: 'rebuild it as a Sequential or Functional model, or register a matching class through customLayers',
   },
   'keras/unsupported-layers': {

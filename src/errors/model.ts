@@ -11,7 +11,7 @@ models:
 /** TF.js models: model.json, its weight manifest and shards, Git LFS pointers, custom layers. */
 export const MODEL_ERRORS = {
   'model/not-found': {
-    message: '{path} not found. Check `path` in model-budget.yml (relative paths resolve against the config\'s folder)',
+    message: "{path} not found. Check `path` in model-budget.yml (relative paths resolve against the config's folder)",
   },
   'model/file-unreadable': {
     message: '{path} cannot be read: {detail}',
@@ -37,7 +37,8 @@ export const MODEL_ERRORS = {
     message: '{path} is not valid JSON{at}; is it really a TF.js model.json?',
   },
   'model/params-disagree': {
-    message: '{path}: its layer configs declare at least {declared} parameters but the manifest holds {held}; the config and the weights disagree (or the file is hostile)',
+    message:
+      '{path}: its layer configs declare at least {declared} parameters but the manifest holds {held}; the config and the weights disagree (or the file is hostile)',
     fix: 're-export the model',
   },
   'model/params-over-limit': {
@@ -69,10 +70,12 @@ export const MODEL_ERRORS = {
     message: 'shard "{name}" in {modelPath} is not a regular file',
   },
   'model/weight-group-size': {
-    message: '{path}: weight group {group} has {bytes} bytes in {names}, {detail}. A shard is truncated, extra, or from another model version: re-export the model',
+    message:
+      '{path}: weight group {group} has {bytes} bytes in {names}, {detail}. A shard is truncated, extra, or from another model version: re-export the model',
   },
   'model/lfs-pointer': {
-    message: '{what} is a Git LFS pointer to a {bytes}-byte file, not the file itself: the repository was checked out without LFS: add `lfs: true` to actions/checkout (locally: `git lfs pull`)',
+    message:
+      '{what} is a Git LFS pointer to a {bytes}-byte file, not the file itself: the repository was checked out without LFS: add `lfs: true` to actions/checkout (locally: `git lfs pull`)',
   },
   'model/lfs-pointer-unreadable': {
     message: '{file} {reason}',

@@ -66,7 +66,8 @@ export const RUNTIME_ERRORS = {
     message: '{path}: the layers model failed to load: {detail}',
   },
   'runtime/unknown-layer-class': {
-    message: '{path}: unknown layer class "{className}". Set custom-layers under this model to a JS module that registers it (tf.serialization.registerClass({className}))',
+    message:
+      '{path}: unknown layer class "{className}". Set custom-layers under this model to a JS module that registers it (tf.serialization.registerClass({className}))',
   },
   'runtime/inference-failed': {
     message: '{model}: inference failed{at}: {detail}',

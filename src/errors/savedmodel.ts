@@ -87,7 +87,8 @@ models:
     message: 'the SavedModel has no signature "{signatureName}"; it has {usable}{more}',
   },
   'savedmodel/variables-folder-missing': {
-    message: '{where}: the graph reads variables, but the SavedModel has no variables/ folder (copy variables/variables.index and variables.data-* along with saved_model.pb)',
+    message:
+      '{where}: the graph reads variables, but the SavedModel has no variables/ folder (copy variables/variables.index and variables.data-* along with saved_model.pb)',
   },
   'savedmodel/capture-not-variable': {
     message: '{where}: captured object {id} is not a saved variable',

@@ -57,11 +57,7 @@ export function elements(shape: readonly number[]): number {
 }
 
 /** Sums per-op costs into a report. */
-export function totalCosts(
-  ops: readonly OpCost[],
-  params: number,
-  inputShapes: Readonly<Record<string, readonly number[]>>,
-): FlopsReport {
+export function totalCosts(ops: readonly OpCost[], params: number, inputShapes: Readonly<Record<string, readonly number[]>>): FlopsReport {
   const uncounted: Record<string, number> = {};
   let flops = 0;
   let macs = 0;

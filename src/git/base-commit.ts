@@ -21,9 +21,7 @@ export interface BaseCommit {
 }
 
 /** What `chooseBase` decides from HEAD's own commit: a first parent to take, or two commits to find the merge base of. */
-export type BaseChoice =
-  | { readonly kind: 'merge-parent'; readonly sha: string }
-  | { readonly kind: 'merge-base'; readonly of: readonly [string, string] };
+export type BaseChoice = { readonly kind: 'merge-parent'; readonly sha: string } | { readonly kind: 'merge-base'; readonly of: readonly [string, string] };
 
 /**
  * The base for a checked-out commit (`head`, with the parents its commit object names — shallow or not) of a pull
@@ -31,7 +29,10 @@ export type BaseChoice =
  * with two parents whose second is the PR head: its first parent is the base tip GitHub merged onto. Anything else
  * (the PR head checked out, a local commit on top of it) is compared with its merge base with the base tip.
  */
-export function chooseBase(head: { readonly sha: string; readonly parents: readonly string[] }, pr: { readonly baseSha: string; readonly headSha: string }): BaseChoice {
+export function chooseBase(
+  head: { readonly sha: string; readonly parents: readonly string[] },
+  pr: { readonly baseSha: string; readonly headSha: string },
+): BaseChoice {
   const [first, second] = head.parents;
   if (head.sha !== pr.headSha && head.parents.length === 2 && first !== undefined && second === pr.headSha) {
     return { kind: 'merge-parent', sha: first };
@@ -55,9 +56,7 @@ const DEEPEN_STEPS = [50, 500, 5000] as const;
 export async function resolveBaseCommit(repoDir: string, pr: { readonly baseSha: string; readonly headSha: string }): Promise<BaseCommit> {
   const head = await gitText(repoDir, ['rev-parse', '--verify', 'HEAD^{commit}']);
   if (head === undefined) {
-    throw new BaseRefError(
-      problem('github/no-checkout', { repoDir }),
-    );
+    throw new BaseRefError(problem('github/no-checkout', { repoDir }));
   }
   const raw = (await gitText(repoDir, ['cat-file', 'commit', head])) ?? '';
   const choice = chooseBase({ sha: head, parents: commitParents(raw) }, pr);
@@ -101,9 +100,7 @@ async function ensureCommit(repoDir: string, sha: string): Promise<void> {
   const fetch = await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...depth, 'origin', sha], { cwd: repoDir });
   if (fetch.code === 0 && (await hasCommit(repoDir, sha))) return;
   const why = fetch.code === 0 ? 'origin did not send it' : gitError(fetch);
-  throw new BaseRefError(
-    problem('github/base-commit-missing', { sha: short(sha), why }),
-  );
+  throw new BaseRefError(problem('github/base-commit-missing', { sha: short(sha), why }));
 }
 
 async function hasCommit(repoDir: string, sha: string): Promise<boolean> {

@@ -159,7 +159,10 @@ async function readHeadFile(file: string): Promise<string> {
 
 /** What `ref:path` is (`blob`, `tree`, …), or '' when it does not exist there. */
 async function objectType(repoDir: string, ref: string, path: string): Promise<string> {
-  return gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then((b) => b.toString().trim(), () => '');
+  return gitBytes(repoDir, ['cat-file', '-t', `${ref}:${path}`]).then(
+    (b) => b.toString().trim(),
+    () => '',
+  );
 }
 
 /** The files under the folder `ref:path` (posix paths relative to it, subfolders included; links and submodules left out). */

@@ -58,11 +58,13 @@ export function createOctokitClient(options: OctokitClientOptions): GitHubClient
   const budgetTimer = setTimeout(() => budget.abort(new BudgetSpent(totalBudgetMs)), totalBudgetMs);
   // The budget never keeps the process alive on its own.
   budgetTimer.unref();
-  const onLimit = (kind: string) => (retryAfterS: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-    if (budget.signal.aborted) return false;
-    options.warn(`GitHub ${kind} rate limit on ${request.method ?? ''} ${request.url ?? ''}; retry ${retryCount + 1} in ${retryAfterS} s`);
-    return retryCount < RATE_LIMIT_RETRIES;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfterS: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      if (budget.signal.aborted) return false;
+      options.warn(`GitHub ${kind} rate limit on ${request.method ?? ''} ${request.url ?? ''}; retry ${retryCount + 1} in ${retryAfterS} s`);
+      return retryCount < RATE_LIMIT_RETRIES;
+    };
   const octokit = getOctokit(
     options.token,
     {

@@ -62,7 +62,9 @@ export async function prepareBase(
     ...(changed ? { compressChange: { from: baseSetting, to: headSetting } } : {}),
   };
   if (guessed && compress) {
-    notes.push("the base branch's config does not name this model (or could not be read), so its copy is compressed with this pull request's compress settings");
+    notes.push(
+      "the base branch's config does not name this model (or could not be read), so its copy is compressed with this pull request's compress settings",
+    );
   }
 
   const bound = deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
@@ -95,7 +97,10 @@ export async function prepareBase(
   } catch (error) {
     if (!(error instanceof ModelBudgetError)) throw error;
     return {
-      comparison: { status: 'unavailable', reason: `the base branch's copy could not be compressed with its settings (${describeCompress(compress)}): ${errorMessage(error)}` },
+      comparison: {
+        status: 'unavailable',
+        reason: `the base branch's copy could not be compressed with its settings (${describeCompress(compress)}): ${errorMessage(error)}`,
+      },
       notes: [],
     };
   }

@@ -56,13 +56,14 @@ export async function compressAsConfigured(
     session = await race('loading the original for drift', () => openDriftSession(original, spec));
     const evaluator = session;
     let evaluations = 0;
-    const auto = plan.auto || plan.optimize
-      ? {
-          evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
-          withinBudget: withinAccuracyBudget(spec),
-          ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
-        }
-      : undefined;
+    const auto =
+      plan.auto || plan.optimize
+        ? {
+            evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
+            withinBudget: withinAccuracyBudget(spec),
+            ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
+          }
+        : undefined;
     const outcome = summarize(original, await race('compressing', () => compressModel(original, plan, auto)));
     if (!options.measureDrift) return outcome;
     options.step('measuring accuracy drift');
@@ -135,6 +136,10 @@ function toPlan(compress: CompressSetting): CompressPlan {
     ...(minElements > 0 ? { 'min-elements': minElements } : {}),
     ...(fold ? { 'fold-batchnorm': true } : {}),
     ...(rest.optimize ? { optimize: true } : {}),
-    ...(channels?.flops !== undefined ? { 'prune-channels': { flops: channels.flops } } : channels?.params !== undefined ? { 'prune-channels': { params: channels.params } } : {}),
+    ...(channels?.flops !== undefined
+      ? { 'prune-channels': { flops: channels.flops } }
+      : channels?.params !== undefined
+        ? { 'prune-channels': { params: channels.params } }
+        : {}),
   };
 }

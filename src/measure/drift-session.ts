@@ -98,10 +98,11 @@ export const SYNTHETIC_INPUTS_NOTICE =
 export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boolean {
   const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
   if (limits.length === 0) {
-    throw new CompressError(
-      problem('compress/auto-no-accuracy-budget', { name: spec.name }),
-      { file: spec.source.file, line: spec.source.line, column: spec.source.column },
-    );
+    throw new CompressError(problem('compress/auto-no-accuracy-budget', { name: spec.name }), {
+      file: spec.source.file,
+      line: spec.source.line,
+      column: spec.source.column,
+    });
   }
   return (drift) =>
     limits.every((b) => {

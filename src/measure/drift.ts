@@ -61,7 +61,6 @@ interface Collected {
   readonly b: (Float32Array | Int32Array | Uint8Array)[];
 }
 
-
 /** Elementwise errors of one output, every kind. */
 function errors(c: Collected): { maxAbsError: number; sumSq: number; count: number } {
   let maxAbsError = 0;
@@ -110,7 +109,10 @@ function kindMetrics(c: Collected, kind: OutputKind): Omit<OutputDrift, 'name' |
     return {
       cosine: Math.min(...cosines),
       // Nearest rank (the median latency uses); not `median`, which refuses the NaN a broken output gives.
-      cosineMedian: percentileSorted([...cosines].sort((x, y) => x - y), 50),
+      cosineMedian: percentileSorted(
+        [...cosines].sort((x, y) => x - y),
+        50,
+      ),
       ...(kind === 'classification' && rows > 0 ? { top1Agreement: agree / rows } : {}),
     };
   }
@@ -169,9 +171,7 @@ export async function measureDrift(
     a.forEach((out, i) => {
       const other = b[i];
       if (!other || other.data.length !== out.data.length) {
-        throw new MeasureError(
-          problem('measure/drift-output-size', { name: out.name, original: out.data.length, candidate: other?.data.length ?? 0 }),
-        );
+        throw new MeasureError(problem('measure/drift-output-size', { name: out.name, original: out.data.length, candidate: other?.data.length ?? 0 }));
       }
       let c = collected.get(out.name);
       if (!c) collected.set(out.name, (c = { shape: out.shape, a: [], b: [] }));
@@ -182,7 +182,11 @@ export async function measureDrift(
   const unknown = Object.keys(kinds).filter((name) => !collected.has(name));
   if (unknown.length > 0) {
     throw new MeasureError(
-      problem('measure/drift-unknown-outputs', { unknown: unknown.map((n) => `"${n}"`).join(', '), verb: unknown.length === 1 ? 'is not an output' : 'are not outputs', outputs: [...collected.keys()].map((n) => `"${n}"`).join(', ') }),
+      problem('measure/drift-unknown-outputs', {
+        unknown: unknown.map((n) => `"${n}"`).join(', '),
+        verb: unknown.length === 1 ? 'is not an output' : 'are not outputs',
+        outputs: [...collected.keys()].map((n) => `"${n}"`).join(', '),
+      }),
     );
   }
 
@@ -204,12 +208,28 @@ export async function measureDrift(
     };
   });
   const top1 = outputs.filter((o) => o.top1Agreement !== undefined);
-  const cosine = worst(outputs.map((o) => o.cosine), 'min');
-  const cosineMedian = worst(outputs.map((o) => o.cosineMedian), 'min');
-  const psnr = worst(outputs.map((o) => o.psnr), 'min');
-  const keypointError = worst(outputs.map((o) => o.keypointError), 'max');
+  const cosine = worst(
+    outputs.map((o) => o.cosine),
+    'min',
+  );
+  const cosineMedian = worst(
+    outputs.map((o) => o.cosineMedian),
+    'min',
+  );
+  const psnr = worst(
+    outputs.map((o) => o.psnr),
+    'min',
+  );
+  const keypointError = worst(
+    outputs.map((o) => o.keypointError),
+    'max',
+  );
   return {
-    maxAbsError: worst(outputs.map((o) => o.maxAbsError), 'max') ?? 0,
+    maxAbsError:
+      worst(
+        outputs.map((o) => o.maxAbsError),
+        'max',
+      ) ?? 0,
     rmse: count === 0 ? 0 : Math.sqrt(sumSq / count),
     ...(cosine === undefined ? {} : { cosine }),
     ...(cosineMedian === undefined ? {} : { cosineMedian }),

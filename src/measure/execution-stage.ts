@@ -141,8 +141,7 @@ export async function measureExecution(args: {
     args.step('counting FLOPs');
     const flopOptions = { batch: spec.benchmark.batch, seed: spec.benchmark.seed, ...(spec.inputs?.shapes ? { inputShapes: spec.inputs.shapes } : {}) };
     const clock = args.deadline ?? new ModelDeadline(spec.benchmark.timeout, spec.name);
-    const count = (model: LoadedModel): Promise<FlopsReport> =>
-      clock.race(`counting FLOPs of ${model.path}`, () => countFlops(model, flopOptions));
+    const count = (model: LoadedModel): Promise<FlopsReport> => clock.race(`counting FLOPs of ${model.path}`, () => countFlops(model, flopOptions));
     const head = await count(candidate);
     const before = original ? await count(original) : undefined;
     const old = base ? await count(base).catch(() => undefined) : undefined;

@@ -28,7 +28,6 @@ export interface MakeInputsOptions {
   readonly strict?: boolean;
 }
 
-
 /** Graph inputs are fed as `name:0`; users may write either `name` or `name:0`. */
 function sameInput(key: string, name: string): boolean {
   return key === name || `${key}:0` === name || key === `${name}:0`;
@@ -45,9 +44,7 @@ export function byInputName<T>(record: Readonly<Record<string, T>> | undefined, 
 export function checkInputNames(specs: readonly InputSpec[], record: Readonly<Record<string, unknown>> | undefined, what: string): void {
   for (const key of Object.keys(record ?? {})) {
     if (!specs.some((s) => sameInput(key, s.name))) {
-      throw new MeasureError(
-        problem('measure/input-unknown', { what, key, specs: specs.map((s) => `"${s.name}"`).join(', ') }),
-      );
+      throw new MeasureError(problem('measure/input-unknown', { what, key, specs: specs.map((s) => `"${s.name}"`).join(', ') }));
     }
   }
 }
@@ -64,13 +61,24 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
     }
     if (spec.shape.length > 0 && configured.length !== spec.shape.length) {
       throw new MeasureError(
-        problem('measure/input-shape-rank', { name: spec.name, configured: configured.join(', '), rank: configured.length, expected: spec.shape.length, spec: spec.shape.map((d) => d ?? '?').join(', ') }),
+        problem('measure/input-shape-rank', {
+          name: spec.name,
+          configured: configured.join(', '),
+          rank: configured.length,
+          expected: spec.shape.length,
+          spec: spec.shape.map((d) => d ?? '?').join(', '),
+        }),
       );
     }
     spec.shape.forEach((d, i) => {
       if (d !== null && d >= 0 && configured[i] !== d) {
         throw new MeasureError(
-          problem('measure/input-shape-fixed', { name: spec.name, configured: configured.join(', '), spec: spec.shape.map((x) => x ?? '?').join(', '), dimension: i }),
+          problem('measure/input-shape-fixed', {
+            name: spec.name,
+            configured: configured.join(', '),
+            spec: spec.shape.map((x) => x ?? '?').join(', '),
+            dimension: i,
+          }),
         );
       }
     });
@@ -80,9 +88,7 @@ export function resolveShape(spec: InputSpec, options: Omit<MakeInputsOptions, '
     if (d !== null && d >= 0) return d;
     if (i === 0) return options.batch ?? 1;
     if (options.strict) {
-      throw new MeasureError(
-        problem('measure/input-unknown-dimension', { name: spec.name, dimension: i, spec: spec.shape.map((x) => x ?? '?').join(', ') }),
-      );
+      throw new MeasureError(problem('measure/input-unknown-dimension', { name: spec.name, dimension: i, spec: spec.shape.map((x) => x ?? '?').join(', ') }));
     }
     return DEFAULT_DIM;
   });
@@ -120,9 +126,7 @@ export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptio
         return { dtype: 'bool', shape, data };
       }
       case 'string':
-        throw new MeasureError(
-          problem('measure/input-string', { name: spec.name }),
-        );
+        throw new MeasureError(problem('measure/input-string', { name: spec.name }));
       default: {
         const never: never = spec.dtype;
         throw new MeasureError(problem('measure/input-dtype', { name: spec.name, dtype: String(never) }));
@@ -132,10 +136,7 @@ export function makeInputs(specs: readonly InputSpec[], options: MakeInputsOptio
 }
 
 /** `count` synthetic input sets (seeds `seed`, `seed + 1`, ...), the default data for accuracy drift. */
-export function makeInputSets(
-  specs: readonly InputSpec[],
-  options: MakeInputsOptions & { readonly count?: number },
-): HostTensor[][] {
+export function makeInputSets(specs: readonly InputSpec[], options: MakeInputsOptions & { readonly count?: number }): HostTensor[][] {
   const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
   if (!Number.isInteger(count) || count < 1) throw new MeasureError(problem('measure/drift-sample-count', { count }));
   return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));

@@ -44,14 +44,15 @@ export async function measureSizes(models: readonly Files[], options: SizeOption
   const encodings: Encoding[] = [...(options.needs.gzip ? (['gzip'] as const) : []), ...(options.needs.brotli ? (['brotli'] as const) : [])];
   const pending = new Map<string, CompressJob>();
   const keyed = models.map((files) =>
-    files.map((file) =>
-      Object.fromEntries(
-        encodings.map((encoding) => {
-          const key = SizeCache.key(file.bytes, encoding);
-          if (cache.get(key) === undefined) pending.set(key, { bytes: file.bytes, encoding });
-          return [encoding, key];
-        }),
-      ) as Partial<Record<Encoding, string>>,
+    files.map(
+      (file) =>
+        Object.fromEntries(
+          encodings.map((encoding) => {
+            const key = SizeCache.key(file.bytes, encoding);
+            if (cache.get(key) === undefined) pending.set(key, { bytes: file.bytes, encoding });
+            return [encoding, key];
+          }),
+        ) as Partial<Record<Encoding, string>>,
     ),
   );
   // Bytes another call is compressing right now (the original, sized while compression runs) are awaited, not redone.
@@ -62,7 +63,12 @@ export async function measureSizes(models: readonly Files[], options: SizeOption
   });
   const jobs = [...pending];
   const done = compress(jobs.map(([, job]) => job));
-  jobs.forEach(([key], i) => cache.start(key, done.then((lengths) => lengths[i] ?? 0)));
+  jobs.forEach(([key], i) =>
+    cache.start(
+      key,
+      done.then((lengths) => lengths[i] ?? 0),
+    ),
+  );
   const lengths = await done;
   jobs.forEach(([key], i) => cache.set(key, lengths[i] ?? 0));
   await Promise.all(waiting);

@@ -158,11 +158,7 @@ function quantileOfIndices(values: readonly number[], indices: Uint32Array, scra
  * Each resample draws n values with replacement from each side (or n whole rounds when `paired`), and the interval
  * is the (1 − confidence)/2 and (1 + confidence)/2 quantiles of the resampled ratios.
  */
-export function bootstrapRatioCI(
-  baseline: readonly number[],
-  candidate: readonly number[],
-  options: BootstrapOptions = {},
-): RatioInterval {
+export function bootstrapRatioCI(baseline: readonly number[], candidate: readonly number[], options: BootstrapOptions = {}): RatioInterval {
   requireSamples(baseline, 'bootstrap baseline');
   requireSamples(candidate, 'bootstrap candidate');
   const resamples = options.resamples ?? 2000;

@@ -15,16 +15,17 @@ export function lfsPointerError(content: Uint8Array, file: string, model: string
   const pointer = parseLfsPointer(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   if (!pointer) return undefined;
   const what = file === model ? file : `${file} (listed in ${model})`;
-  return new ModelLoadError(
-    problem('model/lfs-pointer', { what, bytes: pointer.size.toLocaleString('en-US') }),
-    { file: model },
-  );
+  return new ModelLoadError(problem('model/lfs-pointer', { what, bytes: pointer.size.toLocaleString('en-US') }), { file: model });
 }
 
 /** Throws {@link lfsPointerError} for a file on disk of `bytes` bytes; only files small enough to be pointers are read. */
 export async function refuseLfsPointer(file: string, bytes: number, model: string = file): Promise<void> {
   if (bytes > MAX_POINTER_BYTES) return;
-  const content = await readRegularFile(file, MAX_POINTER_BYTES, (reason) => new ModelLoadError(problem('model/lfs-pointer-unreadable', { file, reason }), { file: model }));
+  const content = await readRegularFile(
+    file,
+    MAX_POINTER_BYTES,
+    (reason) => new ModelLoadError(problem('model/lfs-pointer-unreadable', { file, reason }), { file: model }),
+  );
   const error = lfsPointerError(content, file, model);
   if (error) throw error;
 }

@@ -83,7 +83,9 @@ function headline(legs: readonly LegResult[], overrideLabel: string | undefined)
   const accepted = overrideLabel !== undefined && verdict === 'fail';
   const lines = [`## ${accepted ? ICON['warn'] : ICON[verdict]} model-budget: ${title[verdict]}${accepted ? ', accepted by label' : ''}`];
   if (accepted) {
-    lines.push(`> [!WARNING]\n> The label ${code(overrideLabel)} is set on this pull request: broken budgets are reported as warnings and do not fail the check.`);
+    lines.push(
+      `> [!WARNING]\n> The label ${code(overrideLabel)} is set on this pull request: broken budgets are reported as warnings and do not fail the check.`,
+    );
   }
   return lines.join('\n\n');
 }
@@ -116,7 +118,17 @@ function modelTables(legs: readonly LegResult[]): string[] {
         return `${ICON[m.verdict] ?? ''} ${m.verdict}`;
       })
       .join(' | ')} |`;
-    const rows = keys.map((key) => `| ${code(key)} | ${perLeg.map((m, i) => cell(m?.metrics.find((r) => r.key === key), legs[i])).join(' | ')} |`);
+    const rows = keys.map(
+      (key) =>
+        `| ${code(key)} | ${perLeg
+          .map((m, i) =>
+            cell(
+              m?.metrics.find((r) => r.key === key),
+              legs[i],
+            ),
+          )
+          .join(' | ')} |`,
+    );
     const errors = perLeg.flatMap((m, i) => (m?.error ? [`- ${code(legs[i]?.leg ?? '')}: ${escapeMarkdown(m.error.slice(0, 500))}`] : []));
     return [`### ${escapeMarkdown(name)}`, [header, rule, verdicts, ...rows].join('\n'), ...(errors.length > 0 ? [errors.join('\n')] : [])].join('\n\n');
   });

@@ -64,14 +64,16 @@ export function errorAnnotations(error: unknown, toRepoPath: (file: string) => s
     }));
   }
   if (error instanceof ModelBudgetError) {
-    return [{
-      level: 'error',
-      title: `model-budget: ${error.name}`,
-      message: error.message,
-      ...(error.file === undefined ? {} : { file: toRepoPath(error.file) }),
-      ...(error.line === undefined ? {} : { line: error.line }),
-      ...(error.column === undefined ? {} : { column: error.column }),
-    }];
+    return [
+      {
+        level: 'error',
+        title: `model-budget: ${error.name}`,
+        message: error.message,
+        ...(error.file === undefined ? {} : { file: toRepoPath(error.file) }),
+        ...(error.line === undefined ? {} : { line: error.line }),
+        ...(error.column === undefined ? {} : { column: error.column }),
+      },
+    ];
   }
   return [{ level: 'error', title: 'model-budget: unexpected error', message: errorMessage(error) }];
 }

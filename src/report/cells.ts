@@ -95,5 +95,7 @@ export function renderNote(text: Note): string {
   const rendered = parseNote(text)
     .map((p) => (p.kind === 'code' ? codeSpan(p.text) : escapeMarkdown(p.text)))
     .join('');
-  return rendered.replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_, space: string, start: string) => (/^\d/.test(start) ? `${space}${start}\\` : `${space}\\${start}`));
+  return rendered.replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_, space: string, start: string) =>
+    /^\d/.test(start) ? `${space}${start}\\` : `${space}\\${start}`,
+  );
 }

@@ -6,7 +6,18 @@
  */
 import { formatPercent } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, budgetChangeText, deltaCell, latencyComparisonText, optionalValueCell, renderNote, STATUS_ICON, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import {
+  budgetCell,
+  budgetChangeText,
+  deltaCell,
+  latencyComparisonText,
+  optionalValueCell,
+  renderNote,
+  STATUS_ICON,
+  valueCell,
+  VERDICT_ICON,
+  weightCells,
+} from './cells.js';
 import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, ModelReport, Report, Verdict } from './types.js';
@@ -97,7 +108,9 @@ function metricTable(model: ModelReport): string {
   const folded = model.metrics.filter((m) => !shown.includes(m));
   const table = metricRows(shown);
   if (folded.length === 0) return table;
-  const other = folded.map((m) => `${code(m.key)} ${valueCell(m.unit, m.value)}${m.original === undefined ? '' : ` (original ${valueCell(m.unit, m.original)})`}`);
+  const other = folded.map(
+    (m) => `${code(m.key)} ${valueCell(m.unit, m.value)}${m.original === undefined ? '' : ` (original ${valueCell(m.unit, m.original)})`}`,
+  );
   return `${table}\n\n<details><summary>${folded.length} more measurement(s) without a budget</summary>\n\n${other.join(' · ')}\n\n</details>`;
 }
 

@@ -34,9 +34,7 @@ function flatten(text: string): string {
 
 /** Breaks mentions, issue references and autolinks with a zero-width joiner. */
 function breakReferences(text: string): string {
-  return text
-    .replace(EMAIL_AT, `${ZERO_WIDTH_JOINER}@`)
-    .replace(REFERENCES, (match) => `${match}${ZERO_WIDTH_JOINER}`);
+  return text.replace(EMAIL_AT, `${ZERO_WIDTH_JOINER}@`).replace(REFERENCES, (match) => `${match}${ZERO_WIDTH_JOINER}`);
 }
 
 /** `&`, `<` and `>` as entities: no tag, comment or entity can start. Enough outside an attribute value. */

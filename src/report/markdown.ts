@@ -1,6 +1,18 @@
 import { formatValue } from '../format.js';
 import { baseCommitWords } from './base-words.js';
-import { budgetCell, budgetChangeText, latencyComparisonText, metricLabel, optionalValueCell, renderNote, STATUS_ICON, statusCell, valueCell, VERDICT_ICON, weightCells } from './cells.js';
+import {
+  budgetCell,
+  budgetChangeText,
+  latencyComparisonText,
+  metricLabel,
+  optionalValueCell,
+  renderNote,
+  STATUS_ICON,
+  statusCell,
+  valueCell,
+  VERDICT_ICON,
+  weightCells,
+} from './cells.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { ModelReport, PrecisionChoice, Report } from './types.js';
@@ -57,7 +69,11 @@ function renderModel(model: ModelReport): string[] {
   const changed = renderWeightChanges(model);
   if (changed) lines.push('', changed);
   if (model.weights.length > 0) {
-    lines.push('', `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`, '');
+    lines.push(
+      '',
+      `<details><summary>What takes the space: top ${Math.min(TOP_WEIGHTS, model.weights.length)} of ${model.weights.length} weights</summary>`,
+      '',
+    );
     lines.push('| weight | shape | dtype | bytes | share |', '| --- | --- | --- | ---: | ---: |');
     for (const w of model.weights.slice(0, TOP_WEIGHTS)) lines.push(`| ${weightCells(w).join(' | ')} |`);
     lines.push('', '</details>');
@@ -88,7 +104,8 @@ function renderPrecision(precision: readonly PrecisionChoice[]): string {
   for (const p of precision) counts.set(p.dtype, (counts.get(p.dtype) ?? 0) + 1);
   const mix = [...counts].map(([dtype, n]) => `${n} ${escapeHtml(dtype)}`).join(', ');
   const rows = precision.map(
-    (p) => `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${escapeMarkdown(p.dtype)} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
+    (p) =>
+      `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${escapeMarkdown(p.dtype)} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
   );
   return [
     `<details><summary>Precision chosen by auto: ${mix}</summary>`,

@@ -33,11 +33,7 @@ export function resolveInWorkspace(pkg: string, cwd: string): string {
 /**
  * Imports an optional package found by `resolve`. The specifier is computed so that bundlers leave the import alone.
  */
-export async function importOptional(
-  pkg: string,
-  cwd: string,
-  resolve: PackageResolver = resolveOptional,
-): Promise<Record<string, unknown>> {
+export async function importOptional(pkg: string, cwd: string, resolve: PackageResolver = resolveOptional): Promise<Record<string, unknown>> {
   const spec = pathToFileURL(resolve(pkg, cwd)).href;
   return (await import(/* webpackIgnore: true */ spec)) as Record<string, unknown>;
 }

@@ -98,11 +98,7 @@ export function renderTrendText(input: TrendChartInput): string {
       const lo = Math.min(...values);
       const hi = Math.max(...values);
       const last = values.at(-1) ?? 0;
-      const parts = [
-        `min ${formatValue(series.unit, lo)}`,
-        `max ${formatValue(series.unit, hi)}`,
-        `last ${formatValue(series.unit, last)}`,
-      ];
+      const parts = [`min ${formatValue(series.unit, lo)}`, `max ${formatValue(series.unit, hi)}`, `last ${formatValue(series.unit, last)}`];
       if (now !== undefined) parts.push(`this PR ${formatValue(series.unit, now.value)}${change(now.value, last)}`);
       const note = excludedNote(series);
       return `${input.current.name} ${series.key} ${sparkline(values)} ${parts.join(' · ')} (${values.length} point${values.length === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
@@ -114,9 +110,7 @@ export function renderTrendText(input: TrendChartInput): string {
 export function sparkline(values: readonly number[]): string {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return values
-    .map((v) => SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))] ?? '▁')
-    .join('');
+  return values.map((v) => SPARKS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))] ?? '▁').join('');
 }
 
 /**

@@ -15,13 +15,13 @@ export async function readHistoryPath(path: string, maxBytes = DEFAULT_MAX_READ_
   try {
     info = await stat(path);
   } catch (error) {
-    throw new ModelBudgetError(
-      problem('trend/history-missing', { path }),
-      { file: path, cause: error },
-    );
+    throw new ModelBudgetError(problem('trend/history-missing', { path }), { file: path, cause: error });
   }
   const files = info.isDirectory()
-    ? (await readdir(path)).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(path, f))
+    ? (await readdir(path))
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   const histories: ModelHistory[] = [];
   for (const file of files) {

@@ -14,9 +14,7 @@ export function buildTrendRecords(report: Report, context: TrendContext): TrendR
     for (const metric of model.metrics) {
       if (!Number.isFinite(metric.value)) continue;
       metrics[metric.key] =
-        metric.limit === undefined
-          ? { value: metric.value, unit: metric.unit }
-          : { value: metric.value, unit: metric.unit, limit: metric.limit };
+        metric.limit === undefined ? { value: metric.value, unit: metric.unit } : { value: metric.value, unit: metric.unit, limit: metric.limit };
     }
     records.push({
       schemaVersion: TREND_SCHEMA_VERSION,

@@ -104,10 +104,7 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
       }
       const commit = await buildCommit(options, tip.commit, byFile, options.maxEntries ?? DEFAULT_HISTORY_ENTRIES);
       // To the remote's URL, not its name: a push to a named remote would create a remote-tracking ref of the user's.
-      const push = await runGit(
-        ['push', '--porcelain', '--no-verify', await pushUrlOf(options), `${commit}:refs/heads/${branch}`],
-        { cwd: options.workspace },
-      );
+      const push = await runGit(['push', '--porcelain', '--no-verify', await pushUrlOf(options), `${commit}:refs/heads/${branch}`], { cwd: options.workspace });
       if (push.code === 0) {
         options.log.info(`model-budget: recorded ${records.length} model(s) on ${branch} (${commit.slice(0, 7)})`);
         return { status: 'written', commit, attempts: attempt, files: [...byFile.keys()] };
@@ -276,8 +273,9 @@ function groupByFile(records: readonly TrendRecord[]): Map<string, TrendRecord[]
 /** A rejection another writer caused (the branch moved, the remote was mid-update, the clone was busy): fetch and retry. */
 function isRaceRejection(push: GitResult): boolean {
   const text = `${push.stdout}\n${push.stderr}`;
-  return isBusyClone(push.stderr) || /non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i.test(
-    text,
+  return (
+    isBusyClone(push.stderr) ||
+    /non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i.test(text)
   );
 }
 
@@ -286,8 +284,7 @@ function pushError(push: GitResult): string {
   return rejected ?? gitError(push);
 }
 
-const PUSH_FIX =
-  'Give the workflow `permissions: contents: write` on push and keep `persist-credentials` of actions/checkout on';
+const PUSH_FIX = 'Give the workflow `permissions: contents: write` on push and keep `persist-credentials` of actions/checkout on';
 
 function remoteOf(options: StoreOptions): string {
   return options.remote ?? 'origin';

@@ -85,9 +85,7 @@ export function renderSvgChart(input: SvgChartInput): string {
     const d = series.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(sx(p.x))},${fmt(sy(p.value))}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="${series.color}" stroke-width="2" class="series"/>`);
     for (const p of series.points) {
-      parts.push(
-        `<circle cx="${fmt(sx(p.x))}" cy="${fmt(sy(p.value))}" r="3" fill="${series.color}"><title>${esc(p.tip)}</title></circle>`,
-      );
+      parts.push(`<circle cx="${fmt(sx(p.x))}" cy="${fmt(sy(p.value))}" r="3" fill="${series.color}"><title>${esc(p.tip)}</title></circle>`);
     }
   }
   parts.push('</svg>');

@@ -31,10 +31,7 @@ export interface ReadTrendOptions {
 }
 
 /** Whether this event should record: `auto` → a push to the default branch; `always` → any push. */
-export function shouldRecordTrend(
-  mode: RecordMode,
-  event: { readonly eventName: string; readonly ref: string; readonly defaultBranch: string },
-): boolean {
+export function shouldRecordTrend(mode: RecordMode, event: { readonly eventName: string; readonly ref: string; readonly defaultBranch: string }): boolean {
   if (mode === 'never' || event.eventName !== 'push') return false;
   return mode === 'always' || event.ref === `refs/heads/${event.defaultBranch}`;
 }

@@ -3,7 +3,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fake-github.js';
-import { actionEntry, git, utf8SafeZip, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, webhookExample, type Prism, type RepoFiles, type TempRepo } from './harness.js';
+import {
+  actionEntry,
+  git,
+  utf8SafeZip,
+  makeRepo,
+  pullRequestEnv,
+  pullRequestPayload,
+  runAction,
+  startPrism,
+  webhookExample,
+  type Prism,
+  type RepoFiles,
+  type TempRepo,
+} from './harness.js';
 import type { CheckoutOptions } from '../helpers/pull-request-origin.js';
 import type { ReportJson } from '../../src/report/json.js';
 import { record } from '../unit/trend/records.js';
@@ -86,7 +99,7 @@ describe('the Action on pull_request', () => {
     expect(fake.requests.some((r) => r.method === 'PATCH' && r.path === `/repos/o/r/issues/comments/${first?.id}`)).toBe(true);
   });
 
-  it('finds our comment on page 2 and leaves another author\'s copy of the marker alone', async () => {
+  it("finds our comment on page 2 and leaves another author's copy of the marker alone", async () => {
     for (let i = 0; i < 130; i++) {
       if (i === 10) fake.addComment(2, `${MARKER}\nquoted by a human`, 'mallory');
       if (i === 120) fake.addComment(2, `${MARKER}\nold`, 'github-actions[bot]');
@@ -101,7 +114,7 @@ describe('the Action on pull_request', () => {
     expect(fake.requests.some((r) => r.path.includes('/issues/2/comments') && r.path.includes('page=2'))).toBe(true);
   });
 
-  it('another author\'s marker alone does not stop us from creating ours', async () => {
+  it("another author's marker alone does not stop us from creating ours", async () => {
     fake.addComment(3, `${MARKER}\nnot ours`, 'mallory');
     expect((await pr(3)).code).toBe(0);
     expect(commentsOn(3).map((c) => c.login)).toEqual(['mallory', 'github-actions[bot]']);
@@ -114,7 +127,7 @@ describe('the Action on pull_request', () => {
     expect(commentsOn(4)[0]?.body).toContain('within budget');
   });
 
-  it('a fork\'s read-only token (403) warns and keeps the right verdict and the summary', async () => {
+  it("a fork's read-only token (403) warns and keeps the right verdict and the summary", async () => {
     const result = await pr(5, { token: 'readonly-token' });
     expect(result.code).toBe(0);
     expect(result.outputs['verdict']).toBe('pass');
@@ -123,7 +136,7 @@ describe('the Action on pull_request', () => {
     expect(commentsOn(5)).toEqual([]);
   });
 
-  it('over budget: exit 1 and an error annotation on the budget\'s line', async () => {
+  it("over budget: exit 1 and an error annotation on the budget's line", async () => {
     const over = pullRequest({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, { 'model-budget.yml': config('100 KB') });
     const result = await pr(6, { on: over });
     expect(result.code).toBe(1);
@@ -148,8 +161,17 @@ describe('the Action on pull_request', () => {
   it('a body over 65,536 characters is trimmed and points at the job summary', async () => {
     // 300 models with 100-character names: far over the limit even without details. The tiny pixelator model
     // (no weights) and one timed run each (every model is timed) keep this quick.
-    const models = Array.from({ length: 300 }, (_, i) => `  - name: ${`m${i}-`.padEnd(100, 'x')}\n    path: models/pixelator/model.json\n    budget:\n      size: 300 KB\n`).join('');
-    const big = pullRequest({ 'README.md': 'hi\n' }, { 'models/pixelator': '@pixelator', 'model-budget.yml': `version: 1\nbenchmark: { runs: 1, min-seconds: 0 s, warmup: 0, warmup-seconds: 0 s }\nmodels:\n${models}` });
+    const models = Array.from(
+      { length: 300 },
+      (_, i) => `  - name: ${`m${i}-`.padEnd(100, 'x')}\n    path: models/pixelator/model.json\n    budget:\n      size: 300 KB\n`,
+    ).join('');
+    const big = pullRequest(
+      { 'README.md': 'hi\n' },
+      {
+        'models/pixelator': '@pixelator',
+        'model-budget.yml': `version: 1\nbenchmark: { runs: 1, min-seconds: 0 s, warmup: 0, warmup-seconds: 0 s }\nmodels:\n${models}`,
+      },
+    );
     const result = await pr(9, { on: big });
     expect(result.code, result.stdout).toBe(0);
     const body = commentsOn(9)[0]?.body ?? '';
@@ -160,7 +182,9 @@ describe('the Action on pull_request', () => {
 
 const netConfig = (size: string): string =>
   `version: 1\nmodels:\n  - name: net\n    path: models/net/model.json\n    budget:\n      size: ${size}\n      size-increase: 10%\n`;
-const reportJson = (result: { outputs: Record<string, string> }): { models: { base?: unknown; metrics: Record<string, { value: number | null; base?: number; status: string }> }[] } =>
+const reportJson = (result: {
+  outputs: Record<string, string>;
+}): { models: { base?: unknown; metrics: Record<string, { value: number | null; base?: number; status: string }> }[] } =>
   JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as never;
 
 describe('the base a checkout is compared with', () => {
@@ -170,20 +194,23 @@ describe('the base a checkout is compared with', () => {
   const head = { 'model-budget.yml': netConfig('500 KB') };
   const baseLater = { 'models/net': '@gender' };
 
-  it.each([{ fetchDepth: 1 }, { fetchDepth: 0 }])('a PR that only edited a budget is not blamed for main\'s model change (fetch-depth $fetchDepth)', async ({ fetchDepth }) => {
-    const moved = pullRequest(base, head, { baseLater, checkout: { fetchDepth } });
-    const number = 20 + fetchDepth;
-    const result = await pr(number, { on: moved });
-    expect(result.code, result.stdout).toBe(0);
-    expect(result.outputs['verdict']).toBe('pass');
-    const [net] = reportJson(result).models;
-    expect(net?.base).toEqual({ status: 'compared', ref: moved.baseSha, kind: 'merge-parent' });
-    expect(net?.metrics['size']?.base).toBe(net?.metrics['size']?.value);
-    expect(net?.metrics['size-increase.size']?.status).toBe('pass');
-    const body = commentsOn(number)[0]?.body ?? '';
-    expect(body).toContain(`compared with the base branch tip \`${moved.baseSha.slice(0, 12)}\``);
-    expect(body).toContain('`size` budget raised 400 KB → 500 KB in this PR');
-  });
+  it.each([{ fetchDepth: 1 }, { fetchDepth: 0 }])(
+    "a PR that only edited a budget is not blamed for main's model change (fetch-depth $fetchDepth)",
+    async ({ fetchDepth }) => {
+      const moved = pullRequest(base, head, { baseLater, checkout: { fetchDepth } });
+      const number = 20 + fetchDepth;
+      const result = await pr(number, { on: moved });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.outputs['verdict']).toBe('pass');
+      const [net] = reportJson(result).models;
+      expect(net?.base).toEqual({ status: 'compared', ref: moved.baseSha, kind: 'merge-parent' });
+      expect(net?.metrics['size']?.base).toBe(net?.metrics['size']?.value);
+      expect(net?.metrics['size-increase.size']?.status).toBe('pass');
+      const body = commentsOn(number)[0]?.body ?? '';
+      expect(body).toContain(`compared with the base branch tip \`${moved.baseSha.slice(0, 12)}\``);
+      expect(body).toContain('`size` budget raised 400 KB → 500 KB in this PR');
+    },
+  );
 
   it('a PR head checkout (ref: head.sha, fetch-depth 1) is compared with its merge base, deepened as needed', async () => {
     const headOut = pullRequest(base, head, { baseLater, checkout: { ref: 'head' } });
@@ -199,7 +226,9 @@ describe('the base a checkout is compared with', () => {
     git(offline.dir, 'remote', 'set-url', 'origin', join(offline.workspace, 'gone.git'));
     const result = await pr(23, { on: offline });
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toMatch(/::notice title=model-budget%3A base branch not compared::commit [0-9a-f]{12} is not in the checkout and fetching it from origin failed/);
+    expect(result.stdout).toMatch(
+      /::notice title=model-budget%3A base branch not compared::commit [0-9a-f]{12} is not in the checkout and fetching it from origin failed/,
+    );
     expect(reportJson(result).models[0]?.base).toMatchObject({ status: 'unavailable' });
   });
 
@@ -221,7 +250,7 @@ describe('the base a checkout is compared with', () => {
     expect(commentsOn(number)[0]?.body).toContain('`size` budget lowered 300 KB → 100 KB in this PR');
   });
 
-  it('checkout with path: a push to main records the trend on that repository\'s origin', async () => {
+  it("checkout with path: a push to main records the trend on that repository's origin", async () => {
     const nested = pullRequest({ 'models/gender': '@gender', 'model-budget.yml': config('300 KB') }, {}, { checkout: { path: 'app', ref: 'main' } });
     const payload = webhookExample('push');
     (payload['repository'] as Record<string, unknown>)['default_branch'] = 'main';
@@ -243,7 +272,8 @@ describe('the base a checkout is compared with', () => {
 });
 
 describe('trend budgets on a pull request', () => {
-  const reportJsonOf = (result: { outputs: Record<string, string> }): ReportJson => JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as ReportJson;
+  const reportJsonOf = (result: { outputs: Record<string, string> }): ReportJson =>
+    JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as ReportJson;
   it("the data branch's history is judged by the check: a PR past its trend budget fails, with the metric in the comment", async () => {
     const trended = pullRequest(
       { 'models/gender': '@gender', 'model-budget.yml': config('1 MB', '      trend: { size: 5% }\n') },
@@ -274,7 +304,15 @@ describe('the Action on other events', () => {
   it('push: job summary only, no API call', async () => {
     const before = fake.requests.length;
     const push = webhookExample('push');
-    const result = await runAction({ entry, workspace: repo.dir, eventName: 'push', payload: push, apiUrl: prism.url, inputs: { 'github-token': 'bot-token' }, sha: repo.headSha });
+    const result = await runAction({
+      entry,
+      workspace: repo.dir,
+      eventName: 'push',
+      payload: push,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token' },
+      sha: repo.headSha,
+    });
     expect(result.code).toBe(0);
     expect(result.summary).toContain('gender');
     expect(fake.requests.length).toBe(before);
@@ -287,16 +325,31 @@ describe('the Action on other events', () => {
     expect(fake.requests.length).toBe(before);
     const folder = join(repo.dir, 'model-budget-report');
     // Report mode reads only model-budget-report.json (report.json and comment.md are for people).
-    fake.artifacts.push({ id: 555, runId: 31337, name: 'model-budget-report', zip: utf8SafeZip('model-budget-report.json', readFileSync(join(folder, 'model-budget-report.json'), 'utf8')) });
+    fake.artifacts.push({
+      id: 555,
+      runId: 31337,
+      name: 'model-budget-report',
+      zip: utf8SafeZip('model-budget-report.json', readFileSync(join(folder, 'model-budget-report.json'), 'utf8')),
+    });
     expect(readFileSync(join(folder, 'comment.md'), 'utf8')).toContain(MARKER);
     // A fork run lists no pull requests: the PR is found by the fork's owner and branch from the event.
     fake.pulls.push({ number: 10, headSha: repo.headSha, headRef: 'feature', headOwner: 'forker', labels: [] });
     const payload = webhookExample('workflow_run', 'completed');
     const run = payload['workflow_run'] as Record<string, unknown>;
     Object.assign(run, { id: 31337, head_sha: repo.headSha, head_branch: 'feature', pull_requests: [] });
-    run['head_repository'] = { ...(run['head_repository'] as object), owner: { ...((run['head_repository'] as Record<string, object>)['owner']), login: 'forker' } };
+    run['head_repository'] = {
+      ...(run['head_repository'] as object),
+      owner: { ...(run['head_repository'] as Record<string, object>)['owner'], login: 'forker' },
+    };
 
-    const reported = await runAction({ entry, workspace: emptyDir(), eventName: 'workflow_run', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'report' } });
+    const reported = await runAction({
+      entry,
+      workspace: emptyDir(),
+      eventName: 'workflow_run',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', mode: 'report' },
+    });
     expect(reported.stdout.replace(/^::add-mask::.*$/m, '')).not.toContain('bot-token');
     expect(reported.code, reported.stdout).toBe(0);
     expect(reported.outputs['verdict']).toBe('pass');
@@ -305,10 +358,22 @@ describe('the Action on other events', () => {
   });
 
   it('report mode refuses a tampered artifact', async () => {
-    fake.artifacts.push({ id: 556, runId: 31338, name: 'model-budget-report', zip: utf8SafeZip('model-budget-report.json', '{"report":{"schemaVersion":1,"verdict":"pwned"},"commentKey":"x"}') });
+    fake.artifacts.push({
+      id: 556,
+      runId: 31338,
+      name: 'model-budget-report',
+      zip: utf8SafeZip('model-budget-report.json', '{"report":{"schemaVersion":1,"verdict":"pwned"},"commentKey":"x"}'),
+    });
     const payload = webhookExample('workflow_run', 'completed');
     Object.assign(payload['workflow_run'] as object, { id: 31338, head_sha: repo.headSha, pull_requests: [{ number: 11, head: { sha: repo.headSha } }] });
-    const result = await runAction({ entry, workspace: emptyDir(), eventName: 'workflow_run', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'report' } });
+    const result = await runAction({
+      entry,
+      workspace: emptyDir(),
+      eventName: 'workflow_run',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', mode: 'report' },
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/not a valid report.*verdict/);
     expect(commentsOn(11)).toEqual([]);
@@ -316,7 +381,7 @@ describe('the Action on other events', () => {
 });
 
 describe('Prism', () => {
-  it('saw every request and found no violation of GitHub\'s OpenAPI description', () => {
+  it("saw every request and found no violation of GitHub's OpenAPI description", () => {
     const log = prism.log();
     expect(log).toMatch(/Forwarding \\?"post\\?" request/);
     expect(log).toMatch(/Forwarding \\?"patch\\?" request/);

@@ -52,7 +52,14 @@ describe('the bundled Action on delicate events', () => {
   it('labeled: the override label set on the PR (not in the payload) accepts the failure', async () => {
     fake.pulls.push({ number: 41, headSha: over.headSha, headRef: 'feature', headOwner: 'o', labels: ['model-budget:accept'] });
     const payload = { ...pullRequestPayload('synchronize', over, 41), action: 'labeled' };
-    const result = await runAction({ entry, workspace: over.dir, eventName: 'pull_request', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', record: 'never' } });
+    const result = await runAction({
+      entry,
+      workspace: over.dir,
+      eventName: 'pull_request',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', record: 'never' },
+    });
     expect(result.code, result.stdout).toBe(0);
     expect(result.outputs['verdict']).toBe('warn');
     expect(requestsFor('/repos/o/r/pulls/41').map((r) => r.status)).toEqual([200]);
@@ -65,16 +72,33 @@ describe('the bundled Action on delicate events', () => {
   ])('$what: a label the payload still carries but the PR no longer has does not accept the failure', async ({ action, number }) => {
     fake.pulls.push({ number, headSha: over.headSha, headRef: 'feature', headOwner: 'o', labels: [] });
     const payload = { ...pullRequestPayload('synchronize', over, number, ['model-budget:accept']), action };
-    const result = await runAction({ entry, workspace: over.dir, eventName: 'pull_request', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', record: 'never' } });
+    const result = await runAction({
+      entry,
+      workspace: over.dir,
+      eventName: 'pull_request',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', record: 'never' },
+    });
     expect(result.code, result.stdout).toBe(1);
     expect(result.outputs['verdict']).toBe('fail');
     expect(requestsFor(`/repos/o/r/pulls/${number}`).map((r) => r.status)).toEqual([200]);
   });
 
   it('a config error still writes report.json with verdict error and names it in the output', async () => {
-    const broken = makeRepo({ 'model-budget.yml': 'version: 1\nmodels: []\n' }, { 'model-budget.yml': 'version: 1\nmodels:\n  - name: x\n    path: nowhere.json\n    budget: { size: big }\n' });
+    const broken = makeRepo(
+      { 'model-budget.yml': 'version: 1\nmodels: []\n' },
+      { 'model-budget.yml': 'version: 1\nmodels:\n  - name: x\n    path: nowhere.json\n    budget: { size: big }\n' },
+    );
     dirs.push(broken.dir);
-    const result = await runAction({ entry, workspace: broken.dir, eventName: 'pull_request', payload: pullRequestPayload('opened', broken, 42), apiUrl: prism.url, inputs: { 'github-token': 'bot-token', record: 'never' } });
+    const result = await runAction({
+      entry,
+      workspace: broken.dir,
+      eventName: 'pull_request',
+      payload: pullRequestPayload('opened', broken, 42),
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', record: 'never' },
+    });
     expect(result.code).toBe(1);
     const file = result.outputs['report-json'] ?? '';
     expect(existsSync(file)).toBe(true);
@@ -83,12 +107,24 @@ describe('the bundled Action on delicate events', () => {
 
   it('report mode: GET /pulls/N 404 is a warning; the summary and report-json are still written, the job is green', async () => {
     const report = { schemaVersion: 1, verdict: 'pass', config: 'model-budget.yml', models: [], tool: { name: 'model-budget', version: '0.1.0' } };
-    fake.artifacts.push({ id: 777, runId: 4343, name: 'model-budget-report', zip: utf8SafeZip('model-budget-report.json', JSON.stringify({ report, commentKey: 'model-budget.yml' })) });
+    fake.artifacts.push({
+      id: 777,
+      runId: 4343,
+      name: 'model-budget-report',
+      zip: utf8SafeZip('model-budget-report.json', JSON.stringify({ report, commentKey: 'model-budget.yml' })),
+    });
     const payload = webhookExample('workflow_run', 'completed');
     Object.assign(payload['workflow_run'] as object, { id: 4343, head_sha: over.headSha, pull_requests: [{ number: 43, head: { sha: over.headSha } }] });
     const workspace = mkdtempSync(join(tmpdir(), 'mb-e2e-report-'));
     dirs.push(workspace);
-    const result = await runAction({ entry, workspace, eventName: 'workflow_run', payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'report' } });
+    const result = await runAction({
+      entry,
+      workspace,
+      eventName: 'workflow_run',
+      payload,
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', mode: 'report' },
+    });
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/::warning::model-budget: could not read the pull request of run 4343 .*404/);
     expect(result.summary).toContain('model-budget');

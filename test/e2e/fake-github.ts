@@ -126,7 +126,11 @@ export class FakeGitHub {
       if (f && landed && method === 'POST') this.addComment(Number(landed[1]), String(parseBody(raw)['body']), 'github-actions[bot]');
       if (f) {
         const headers: Record<string, string> = f.retryAfter === undefined ? {} : { 'retry-after': String(f.retryAfter) };
-        return send(f.status, { message: f.status === 429 ? 'You have exceeded a secondary rate limit' : 'Server Error', documentation_url: 'https://docs.github.com/rest' }, headers);
+        return send(
+          f.status,
+          { message: f.status === 429 ? 'You have exceeded a secondary rate limit' : 'Server Error', documentation_url: 'https://docs.github.com/rest' },
+          headers,
+        );
       }
     }
     const token = TOKENS[(auth ?? '').replace(/^(token|bearer) /i, '')];
@@ -152,7 +156,11 @@ export class FakeGitHub {
       const slice = all.slice((page - 1) * perPage, page * perPage);
       const link = (p: number, rel: string): string => `<${base}/issues/${issue}/comments?per_page=${perPage}&page=${p}>; rel="${rel}"`;
       const links = [...(page < pages ? [link(page + 1, 'next'), link(pages, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
-      return send(200, slice.map((c) => this.toJson(c, base)), links.length > 0 ? { link: links.join(', ') } : {});
+      return send(
+        200,
+        slice.map((c) => this.toJson(c, base)),
+        links.length > 0 ? { link: links.join(', ') } : {},
+      );
     }
     if (m && method === 'POST') {
       if (token.readOnly) return error(403, 'Resource not accessible by integration');
@@ -180,16 +188,27 @@ export class FakeGitHub {
     if (rest === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head');
       const list = this.pulls.filter((p) => !head || `${p.headOwner}:${p.headRef}` === head);
-      return send(200, list.map((p) => this.pullJson(p, base, 'simple')));
+      return send(
+        200,
+        list.map((p) => this.pullJson(p, base, 'simple')),
+      );
     }
     m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest);
     if (m && method === 'GET') {
       const wanted = url.searchParams.get('name');
       const list = this.artifacts.filter((a) => a.runId === Number(m?.[1]) && (!wanted || a.name === wanted));
-      const template = (example<{ artifacts: Json[] }>('artifact-paginated').artifacts[0] ?? {});
+      const template = example<{ artifacts: Json[] }>('artifact-paginated').artifacts[0] ?? {};
       return send(200, {
         total_count: list.length,
-        artifacts: list.map((a) => ({ ...template, id: a.id, name: a.name, size_in_bytes: a.zip.byteLength, url: `${base}/actions/artifacts/${a.id}`, archive_download_url: `${base}/actions/artifacts/${a.id}/zip`, expired: false })),
+        artifacts: list.map((a) => ({
+          ...template,
+          id: a.id,
+          name: a.name,
+          size_in_bytes: a.zip.byteLength,
+          url: `${base}/actions/artifacts/${a.id}`,
+          archive_download_url: `${base}/actions/artifacts/${a.id}/zip`,
+          expired: false,
+        })),
       });
     }
     m = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest);
@@ -226,7 +245,13 @@ export class FakeGitHub {
       // GitHub's own example lists a team without the now-required "type"; nobody is requested here anyway.
       requested_teams: [],
       number: p.number,
-      head: { ...pull.head, sha: p.headSha, ref: p.headRef, label: `${p.headOwner}:${p.headRef}`, repo: { ...headRepo, owner: { ...headOwner, login: p.headOwner } } },
+      head: {
+        ...pull.head,
+        sha: p.headSha,
+        ref: p.headRef,
+        label: `${p.headOwner}:${p.headRef}`,
+        repo: { ...headRepo, owner: { ...headOwner, login: p.headOwner } },
+      },
       labels: p.labels.map((name, i) => ({ ...label, id: 100 + i, name })),
     };
   }

@@ -52,10 +52,14 @@ export interface Prism {
 /** Starts `prism proxy <subset spec> <upstream> --errors` and waits until it listens. */
 export async function startPrism(upstream: string): Promise<Prism> {
   const port = await freePort();
-  const child: ChildProcess = spawn(join(ROOT, 'node_modules', '.bin', 'prism'), ['proxy', SPEC, upstream, '--errors', '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    join(ROOT, 'node_modules', '.bin', 'prism'),
+    ['proxy', SPEC, upstream, '--errors', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -133,7 +137,14 @@ export function webhookExample(event: string, action?: string): Record<string, u
 export function pullRequestPayload(action: 'opened' | 'synchronize', repo: TempRepo, number: number, labels: string[] = []): Record<string, unknown> {
   const payload = webhookExample('pull_request', action);
   const pr = payload['pull_request'] as Record<string, Record<string, unknown>>;
-  const label = ((pr['labels'] as unknown as Record<string, unknown>[] | undefined)?.[0] ?? { id: 1, node_id: 'x', url: 'u', color: 'fff', default: false, description: null });
+  const label = (pr['labels'] as unknown as Record<string, unknown>[] | undefined)?.[0] ?? {
+    id: 1,
+    node_id: 'x',
+    url: 'u',
+    color: 'fff',
+    default: false,
+    description: null,
+  };
   payload['number'] = number;
   pr['number'] = number as never;
   pr['base'] = { ...pr['base'], sha: repo.baseSha, ref: 'main' };

@@ -10,7 +10,19 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FakeGitHub } from './fake-github.js';
-import { ROOT, actionEntry, makeRepo, pullRequestEnv, pullRequestPayload, runAction, startPrism, utf8SafeZip, webhookExample, type Prism, type TempRepo } from './harness.js';
+import {
+  ROOT,
+  actionEntry,
+  makeRepo,
+  pullRequestEnv,
+  pullRequestPayload,
+  runAction,
+  startPrism,
+  utf8SafeZip,
+  webhookExample,
+  type Prism,
+  type TempRepo,
+} from './harness.js';
 
 // x64 legs: 400 KB; arm64 legs: a per-leg warning level below the model's size, so they warn.
 const CONFIG = `version: 1
@@ -56,8 +68,19 @@ const emptyDir = (): string => {
   dirs.push(dir);
   return dir;
 };
-const aggregate = (inputs: Record<string, string>, event: { name: string; payload: Record<string, unknown> } = { name: 'pull_request', payload: pullRequestPayload('synchronize', repo, 7) }) =>
-  runAction({ entry, workspace: emptyDir(), eventName: event.name, payload: event.payload, apiUrl: prism.url, inputs: { 'github-token': 'bot-token', mode: 'aggregate', ...inputs }, env: { GITHUB_RUN_ID: String(RUN_ID) } });
+const aggregate = (
+  inputs: Record<string, string>,
+  event: { name: string; payload: Record<string, unknown> } = { name: 'pull_request', payload: pullRequestPayload('synchronize', repo, 7) },
+) =>
+  runAction({
+    entry,
+    workspace: emptyDir(),
+    eventName: event.name,
+    payload: event.payload,
+    apiUrl: prism.url,
+    inputs: { 'github-token': 'bot-token', mode: 'aggregate', ...inputs },
+    env: { GITHUB_RUN_ID: String(RUN_ID) },
+  });
 interface DocsStep {
   readonly id?: string;
   readonly uses?: string;
@@ -76,7 +99,8 @@ function docsMatrixWorkflow(): DocsWorkflow {
   if (!block) throw new Error('docs/github-action.md has no matrix workflow');
   return parse(block) as DocsWorkflow;
 }
-const writes = (issue: number) => fake.requests.filter((r) => r.method !== 'GET' && r.path.includes(`/issues/`) && (r.method === 'PATCH' || r.path.includes(`/issues/${issue}/`)));
+const writes = (issue: number) =>
+  fake.requests.filter((r) => r.method !== 'GET' && r.path.includes(`/issues/`) && (r.method === 'PATCH' || r.path.includes(`/issues/${issue}/`)));
 
 describe('a job matrix: measure in every leg, aggregate in one job', () => {
   it('each leg measures with its own id, artifact name and per-leg budgets, and posts nothing', async () => {
@@ -132,14 +156,23 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
     const result = await aggregate({ legs: measured.map((m) => m.leg).join('\n') });
     expect(result.code, result.stdout).toBe(0);
     expect(result.outputs['verdict']).toBe('warn');
-    expect(writes(7).slice(before).map((r) => r.method)).toEqual(['PATCH']);
+    expect(
+      writes(7)
+        .slice(before)
+        .map((r) => r.method),
+    ).toEqual(['PATCH']);
     const comments = fake.comments.filter((c) => c.issue === 7);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).not.toContain('missing');
   });
 
   it('from workflow_run (fork-safe), a tampered leg is unreadable, not a pass, and never picks the comment', async () => {
-    fake.artifacts.push({ id: 950, runId: 5151, name: `model-budget-report-${measured[0]?.leg ?? ''}`, zip: utf8SafeZip('model-budget-report.json', '{"report":{"schemaVersion":1,"verdict":"pass"}}') });
+    fake.artifacts.push({
+      id: 950,
+      runId: 5151,
+      name: `model-budget-report-${measured[0]?.leg ?? ''}`,
+      zip: utf8SafeZip('model-budget-report.json', '{"report":{"schemaVersion":1,"verdict":"pass"}}'),
+    });
     const payload = webhookExample('workflow_run', 'completed');
     Object.assign(payload['workflow_run'] as object, { id: 5151, head_sha: repo.headSha, pull_requests: [{ number: 8, head: { sha: repo.headSha } }] });
     fake.pulls.push({ number: 8, headSha: repo.headSha, headRef: 'feature', headOwner: 'o', labels: [] });
@@ -159,10 +192,21 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
     expect(workflow.jobs.aggregate.needs).toBe('measure');
     expect(upload?.with?.['name']).toBe(`\${{ steps.${measure?.id ?? ''}.outputs.artifact-name }}`);
     const include = workflow.jobs.measure.strategy.matrix.include;
-    const runners: Record<string, { os: string; arch: string }> = { 'linux-x64': { os: 'Linux', arch: 'X64' }, 'linux-arm64': { os: 'Linux', arch: 'ARM64' }, 'macos-arm64': { os: 'macOS', arch: 'ARM64' } };
+    const runners: Record<string, { os: string; arch: string }> = {
+      'linux-x64': { os: 'Linux', arch: 'X64' },
+      'linux-arm64': { os: 'Linux', arch: 'ARM64' },
+      'macos-arm64': { os: 'macOS', arch: 'ARM64' },
+    };
     // The hosted legs run here; the Windows and GPU legs do not, so the aggregate job must call them missing.
     for (const [i, row] of include.filter((e) => runners[e.leg]).entries()) {
-      const inputs = Object.fromEntries(Object.entries(measure?.with ?? {}).map(([k, v]) => [k, String(v).replace('${{ matrix.leg }}', row.leg).replace("${{ matrix.config || 'model-budget.yml' }}", row.config ?? 'model-budget.yml')]));
+      const inputs = Object.fromEntries(
+        Object.entries(measure?.with ?? {}).map(([k, v]) => [
+          k,
+          String(v)
+            .replace('${{ matrix.leg }}', row.leg)
+            .replace("${{ matrix.config || 'model-budget.yml' }}", row.config ?? 'model-budget.yml'),
+        ]),
+      );
       const result = await runAction({
         entry,
         workspace: repo.workspace,
@@ -174,7 +218,10 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
       });
       expect(result.code, result.stdout).toBe(0);
       expect(result.outputs['artifact-name']).toBe(`model-budget-report-${row.leg}`);
-      const file = readFileSync(join(repo.workspace, typeof upload?.with?.['path'] === 'string' ? upload.with['path'] : '', 'model-budget-report.json'), 'utf8');
+      const file = readFileSync(
+        join(repo.workspace, typeof upload?.with?.['path'] === 'string' ? upload.with['path'] : '', 'model-budget-report.json'),
+        'utf8',
+      );
       fake.artifacts.push({ id: 960 + i, runId: 6161, name: result.outputs['artifact-name'] ?? '', zip: utf8SafeZip('model-budget-report.json', file) });
     }
     const result = await runAction({
@@ -195,7 +242,10 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
   });
 
   it("Prism found no request that breaks GitHub's OpenAPI description", () => {
-    const problems = prism.log().split('\n').filter((line) => /violation|✖ *error|Request terminated with error/i.test(line));
+    const problems = prism
+      .log()
+      .split('\n')
+      .filter((line) => /violation|✖ *error|Request terminated with error/i.test(line));
     expect(problems).toEqual([]);
   });
 });

@@ -16,7 +16,14 @@ export interface RecordingCore {
 
 /** Outputs and summaries go to the timeline by name; log lines by their text. */
 export function recordingCore(timeline = new Timeline()): RecordingCore {
-  const recorded = { infos: [] as string[], warnings: [] as string[], annotations: [] as Annotation[], outputs: {} as Record<string, string>, secrets: [] as string[], summaries: [] as string[] };
+  const recorded = {
+    infos: [] as string[],
+    warnings: [] as string[],
+    annotations: [] as Annotation[],
+    outputs: {} as Record<string, string>,
+    secrets: [] as string[],
+    summaries: [] as string[],
+  };
   return {
     ...recorded,
     core: {

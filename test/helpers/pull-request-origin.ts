@@ -59,7 +59,12 @@ export const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', [...COMMITTER, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** Builds the origin: `base` on main, `head` on feature, then `baseLater` on main, then GitHub's PR refs. */
-export function makePullRequestOrigin(spec: { readonly base: Files; readonly head: Files; readonly baseLater?: Files; readonly number?: number }): PullRequestOrigin {
+export function makePullRequestOrigin(spec: {
+  readonly base: Files;
+  readonly head: Files;
+  readonly baseLater?: Files;
+  readonly number?: number;
+}): PullRequestOrigin {
   const root = mkdtempSync(join(tmpdir(), 'mb-origin-'));
   const work = join(root, 'work');
   const origin = join(root, 'origin.git');
@@ -108,7 +113,18 @@ export function checkoutPullRequest(pr: PullRequestOrigin, options: CheckoutOpti
   if (depth > 0) {
     git(repoDir, '-c', 'protocol.version=2', 'fetch', '--no-tags', '--prune', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...refspecs);
   } else {
-    git(repoDir, '-c', 'protocol.version=2', 'fetch', '--prune', '--no-recurse-submodules', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', ...refspecs);
+    git(
+      repoDir,
+      '-c',
+      'protocol.version=2',
+      'fetch',
+      '--prune',
+      '--no-recurse-submodules',
+      'origin',
+      '+refs/heads/*:refs/remotes/origin/*',
+      '+refs/tags/*:refs/tags/*',
+      ...refspecs,
+    );
   }
   git(repoDir, 'checkout', '-q', '--progress', '--force', ...checkout);
   return { workspace, repoDir };

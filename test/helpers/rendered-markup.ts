@@ -12,8 +12,28 @@ md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
 
 /** Elements the report renderers emit themselves. */
 const ALLOWED_ELEMENTS = new Set([
-  'p', 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'details', 'summary', 'sub', 'ul', 'li', 'strong',
-  'blockquote', 'hr', 'br', 'a', 'pre',
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'details',
+  'summary',
+  'sub',
+  'ul',
+  'li',
+  'strong',
+  'blockquote',
+  'hr',
+  'br',
+  'a',
+  'pre',
 ]);
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
 
@@ -34,7 +54,8 @@ export function markupProblems(markdown: string, links: readonly string[] = []):
     if (name === 'a' && !whole.startsWith('</') && !/\bhref="/.test(attributes)) problems.push(`link without our href: ${whole}`);
     for (const attr of attributes.matchAll(/([^\s=]+)(?:="([^"]*)")?/g)) {
       const [text, attrName = '', value = ''] = attr;
-      const ok = (attrName === 'style' && /^(th|td)$/.test(name) && /^text-align:(left|right|center)$/.test(value)) ||
+      const ok =
+        (attrName === 'style' && /^(th|td)$/.test(name) && /^text-align:(left|right|center)$/.test(value)) ||
         (attrName === 'class' && name === 'code' && value === 'language-mermaid') ||
         (attrName === 'href' && name === 'a' && links.includes(decode(value)));
       if (!ok) problems.push(`attribute ${text} on ${name}`);
@@ -55,7 +76,10 @@ export function markupProblems(markdown: string, links: readonly string[] = []):
 
 function decode(text: string): string {
   return text
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(Number.parseInt(n, 16)))
     .replace(/&amp;/g, '&');

@@ -10,7 +10,21 @@ export interface WorkflowCommand {
   readonly data: string;
 }
 
-const V1_COMMANDS = new Set(['error', 'warning', 'notice', 'debug', 'add-mask', 'stop-commands', 'group', 'endgroup', 'set-output', 'save-state', 'add-matcher', 'remove-matcher', 'echo']);
+const V1_COMMANDS = new Set([
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'add-mask',
+  'stop-commands',
+  'group',
+  'endgroup',
+  'set-output',
+  'save-state',
+  'add-matcher',
+  'remove-matcher',
+  'echo',
+]);
 
 export function workflowCommands(output: string): WorkflowCommand[] {
   const processed: WorkflowCommand[] = [];

@@ -27,7 +27,10 @@ export function fixtureFiles(dir: string): Map<string, Uint8Array> {
   return files;
 }
 
-export const memoryReader = (files: ReadonlyMap<string, Uint8Array>): ReadSavedModelFile => (path) => Promise.resolve(files.get(path));
+export const memoryReader =
+  (files: ReadonlyMap<string, Uint8Array>): ReadSavedModelFile =>
+  (path) =>
+    Promise.resolve(files.get(path));
 
 /** Decodes a message, lets `edit` change the plain object, encodes it back. */
 export function editProto(type: string, bytes: Uint8Array, edit: (message: Record<string, unknown>) => void): Uint8Array {

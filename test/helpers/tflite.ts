@@ -5,8 +5,14 @@ import { corpusModel } from './corpus.js';
 
 /** The .tflite models of the corpus (MediaPipe, float16 weights). */
 export const TFLITE_IDS = [
-  'mediapipe-face-short', 'mediapipe-face-full', 'mediapipe-face-full-sparse', 'mediapipe-selfie',
-  'mediapipe-selfie-landscape', 'mediapipe-pose-lite', 'mediapipe-pose-full', 'mediapipe-pose-heavy',
+  'mediapipe-face-short',
+  'mediapipe-face-full',
+  'mediapipe-face-full-sparse',
+  'mediapipe-selfie',
+  'mediapipe-selfie-landscape',
+  'mediapipe-pose-lite',
+  'mediapipe-pose-full',
+  'mediapipe-pose-heavy',
 ] as const;
 
 /** A corpus .tflite model, read and validated. */

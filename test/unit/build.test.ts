@@ -19,7 +19,11 @@ const nm = (...parts: string[]): string => join(ROOT, 'node_modules', ...parts);
 
 describe('copyAssets', () => {
   it.each([
-    { what: 'the tfjs wasm binaries, next to the bundle', ids: [nm('@tensorflow', 'tfjs-backend-wasm', 'dist', 'index.js')], expected: ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm.wasm'] },
+    {
+      what: 'the tfjs wasm binaries, next to the bundle',
+      ids: [nm('@tensorflow', 'tfjs-backend-wasm', 'dist', 'index.js')],
+      expected: ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm.wasm'],
+    },
     { what: 'nothing for a package that loads no files', ids: [nm('yaml', 'dist', 'index.js')], expected: [] },
   ])('$what', async ({ ids, expected }) => {
     const dir = await mkdtemp(join(tmpdir(), 'mb-assets-'));
@@ -30,7 +34,9 @@ describe('copyAssets', () => {
   it("LiteRT's glue and wasm builds go to litert-wasm/, where the runtime looks first", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mb-assets-'));
     const written = copyAssets(bundledPackages([nm('@litertjs', 'core', 'dist', 'index.js')], ROOT), dir);
-    expect(written).toEqual(expect.arrayContaining([join('litert-wasm', 'litert_wasm_compat_internal.js'), join('litert-wasm', 'litert_wasm_compat_internal.wasm')]));
+    expect(written).toEqual(
+      expect.arrayContaining([join('litert-wasm', 'litert_wasm_compat_internal.js'), join('litert-wasm', 'litert_wasm_compat_internal.wasm')]),
+    );
     expect(written.every((file) => file.startsWith(`litert-wasm${sep}`))).toBe(true);
   });
 });
@@ -41,7 +47,9 @@ describe('dist/', () => {
     expect(files.map((f) => f.slice(DIST.length + 1))).toEqual(expect.arrayContaining(['index.js', 'cli.js', 'licenses.txt', 'tfjs-backend-wasm-simd.wasm']));
     const byHash = new Map<string, string[]>();
     for (const file of files) {
-      const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+      const hash = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
       byHash.set(hash, [...(byHash.get(hash) ?? []), file.slice(DIST.length + 1)]);
     }
     expect([...byHash.values()].filter((names) => names.length > 1)).toEqual([]);
@@ -49,7 +57,7 @@ describe('dist/', () => {
 });
 
 describe('the entries point into dist/', () => {
-  it("action.yml runs dist/index.js on Node 24, and the file is there", async () => {
+  it('action.yml runs dist/index.js on Node 24, and the file is there', async () => {
     const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { runs?: { using?: string; main?: string } };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(existsSync(join(ROOT, action.runs?.main ?? ''))).toBe(true);

@@ -49,7 +49,9 @@ describe('dist/licenses.txt', () => {
   });
 
   it('lists the runtime dependencies the bundle is built from', () => {
-    expect([...listed]).toEqual(expect.arrayContaining(['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@actions/core', 'zod', 'yaml', 'fflate', 'h5wasm']));
+    expect([...listed]).toEqual(
+      expect.arrayContaining(['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@actions/core', 'zod', 'yaml', 'fflate', 'h5wasm']),
+    );
   });
 
   it('gives every package a licence', () => {

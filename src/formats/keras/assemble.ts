@@ -22,10 +22,7 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
   try {
     model = await tf.models.modelFromJSON({ modelTopology } as unknown as tf.io.ModelJSON);
   } catch (error) {
-    throw new ModelLoadError(
-      problem('keras/rebuild-failed', { file, detail: error instanceof Error ? error.message : String(error) }),
-      { file, cause: error },
-    );
+    throw new ModelLoadError(problem('keras/rebuild-failed', { file, detail: error instanceof Error ? error.message : String(error) }), { file, cause: error });
   }
   try {
     const specs: tf.io.WeightsManifestEntry[] = [];
@@ -35,7 +32,13 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
       const targets = findLayer(model, layer, file).weights;
       if (targets.length !== layer.weights.length) {
         throw new ModelLoadError(
-          problem('keras/weight-count-mismatch', { file, layer: layer.layerPath.join('/'), inFile: layer.weights.length, inConfig: targets.length, targets: targets.map((t) => t.originalName).join(', ') || 'none' }),
+          problem('keras/weight-count-mismatch', {
+            file,
+            layer: layer.layerPath.join('/'),
+            inFile: layer.weights.length,
+            inConfig: targets.length,
+            targets: targets.map((t) => t.originalName).join(', ') || 'none',
+          }),
           { file },
         );
       }
@@ -44,7 +47,14 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
         if (!target) return;
         if (!sameShape(target.shape, weight.shape)) {
           throw new ModelLoadError(
-            problem('keras/weight-shape-mismatch', { file, weight: weight.fileName, shape: weight.shape.join(', '), layer: layer.layerPath.join('/'), needed: target.shape.join(', '), variable: target.originalName }),
+            problem('keras/weight-shape-mismatch', {
+              file,
+              weight: weight.fileName,
+              shape: weight.shape.join(', '),
+              layer: layer.layerPath.join('/'),
+              needed: target.shape.join(', '),
+              variable: target.originalName,
+            }),
             { file },
           );
         }
@@ -57,7 +67,11 @@ export async function assembleArtifacts(source: KerasSource, file: string, maxBy
     const missing = model.weights.filter((v) => !filled.has(v));
     if (missing.length > 0) {
       throw new ModelLoadError(
-        problem('keras/variables-missing', { file, count: missing.length, missing: missing.map((v) => `${v.originalName} [${v.shape.join(', ')}]`).join(', ') }),
+        problem('keras/variables-missing', {
+          file,
+          count: missing.length,
+          missing: missing.map((v) => `${v.originalName} [${v.shape.join(', ')}]`).join(', '),
+        }),
         { file },
       );
     }
@@ -78,7 +92,12 @@ function checkDeclaredParams(source: KerasSource, file: string, maxBytes: number
   throw new ModelLoadError(
     declared > held + BUILD_SLACK_PARAMS
       ? problem('keras/params-disagree', { file, declared: Math.round(declared).toLocaleString('en-US'), held: held.toLocaleString('en-US') })
-      : problem('model/params-over-limit', { path: file, declared: Math.round(declared).toLocaleString('en-US'), bytes: Math.round(declared * 4).toLocaleString('en-US'), limit: maxBytes.toLocaleString('en-US') }),
+      : problem('model/params-over-limit', {
+          path: file,
+          declared: Math.round(declared).toLocaleString('en-US'),
+          bytes: Math.round(declared * 4).toLocaleString('en-US'),
+          limit: maxBytes.toLocaleString('en-US'),
+        }),
     { file },
   );
 }
@@ -91,10 +110,7 @@ function findLayer(model: tf.LayersModel, layer: LayerWeights, file: string): tf
     container = current instanceof tf.LayersModel ? current : undefined;
   }
   if (!current) {
-    throw new ModelLoadError(
-      problem('keras/weights-without-layer', { file, layer: layer.layerPath.join('/') }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/weights-without-layer', { file, layer: layer.layerPath.join('/') }), { file });
   }
   return current;
 }

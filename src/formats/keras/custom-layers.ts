@@ -16,20 +16,14 @@ const loadedModules = new Set<string>();
 export async function loadCustomLayers(path: string): Promise<void> {
   if (loadedModules.has(path)) return;
   if (!isAbsolute(path) || !existsSync(path)) {
-    throw new ModelLoadError(
-      problem('model/custom-layers-missing', { path }),
-      { file: path },
-    );
+    throw new ModelLoadError(problem('model/custom-layers-missing', { path }), { file: path });
   }
   try {
     const mod = (await import(/* webpackIgnore: true */ pathToFileURL(path).href)) as Record<string, unknown>;
     const register = typeof mod.register === 'function' ? mod.register : mod.default;
     if (typeof register === 'function') await (register as (t: typeof tf) => unknown)(tf);
   } catch (error) {
-    throw new ModelLoadError(
-      problem('model/custom-layers-failed', { path, detail: errorMessage(error) }),
-      { file: path, cause: error },
-    );
+    throw new ModelLoadError(problem('model/custom-layers-failed', { path, detail: errorMessage(error) }), { file: path, cause: error });
   }
   loadedModules.add(path);
 }

@@ -27,10 +27,7 @@ export function isKerasFile(bytes: Uint8Array): 'h5' | 'zip' | undefined {
 export function checkHdf5Length(bytes: Uint8Array, file: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tooShort = (): ModelLoadError =>
-    new ModelLoadError(
-      problem('keras/hdf5-header-truncated', { file, bytes: bytes.length.toLocaleString('en-US') }),
-      { file },
-    );
+    new ModelLoadError(problem('keras/hdf5-header-truncated', { file, bytes: bytes.length.toLocaleString('en-US') }), { file });
   if (bytes.length < 16) throw tooShort();
   const version = bytes[8] ?? 0;
   let offsetSize: number;

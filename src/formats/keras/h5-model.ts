@@ -16,22 +16,16 @@ export function readKerasH5(root: Group, file: string, budget: ReadBudget): Kera
   const configText = stringAttr(root, 'model_config');
   if (configText === undefined) {
     const weightsOnly = stringListAttr(root, 'layer_names') !== undefined;
-    throw new ModelLoadError(
-      weightsOnly ? problem('keras/h5-weights-only', { file }) : problem('keras/h5-no-model-config', { file }),
-      { file },
-    );
+    throw new ModelLoadError(weightsOnly ? problem('keras/h5-weights-only', { file }) : problem('keras/h5-no-model-config', { file }), { file });
   }
   const weightsGroup = childGroup(root, 'model_weights');
-  const kerasVersion =
-    stringAttr(root, 'keras_version') ?? (weightsGroup && stringAttr(weightsGroup, 'keras_version')) ?? 'unknown';
+  const kerasVersion = stringAttr(root, 'keras_version') ?? (weightsGroup && stringAttr(weightsGroup, 'keras_version')) ?? 'unknown';
   const backend = stringAttr(root, 'backend') ?? (weightsGroup && stringAttr(weightsGroup, 'backend')) ?? 'tensorflow';
   const rawConfig = translateClassNames(parseConfigJson(configText, 'the "model_config" attribute', file, loadError(file)));
   checkLayerClasses(rawConfig, file);
   const trainingText = stringAttr(root, 'training_config');
   const trainingConfig =
-    trainingText === undefined
-      ? undefined
-      : translateClassNames(parseConfigJson(trainingText, 'the "training_config" attribute', file, loadError(file)));
+    trainingText === undefined ? undefined : translateClassNames(parseConfigJson(trainingText, 'the "training_config" attribute', file, loadError(file)));
   const keras3 = kerasVersion.startsWith('3.');
   return {
     kerasVersion,
@@ -61,10 +55,7 @@ function readLayerGroups(weightsGroup: Group, file: string, budget: ReadBudget):
         throw new ModelLoadError(problem('keras/h5-unreadable-object', { file, where }), { file, cause: error });
       }
       if (!dataset) {
-        throw new ModelLoadError(
-          problem('keras/h5-weight-missing', { file, layer, name }),
-          { file },
-        );
+        throw new ModelLoadError(problem('keras/h5-weight-missing', { file, layer, name }), { file });
       }
       const { shape, values } = readFloatDataset(dataset, where, file, budget);
       weights.push({ fileName: name.endsWith(':0') ? name.slice(0, -2) : name, shape, values });

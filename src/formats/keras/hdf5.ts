@@ -69,10 +69,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (root: 
       return result;
     } catch (error) {
       if (error instanceof LinkRefusedError) {
-        throw new ModelLoadError(
-          problem('keras/hdf5-link-refused', { file, detail: error.message }),
-          { file, cause: error },
-        );
+        throw new ModelLoadError(problem('keras/hdf5-link-refused', { file, detail: error.message }), { file, cause: error });
       }
       // HDF5 reports the refused open as a missing object or a read failure; name the real reason instead.
       if (refused.length > 0 && !(error instanceof ModelBudgetError)) throw otherFileError(file, refused, error);
@@ -109,10 +106,7 @@ const LIBC_TMPFILE = /^\/tmp\/tmpfile_[A-Za-z0-9]+$/;
 const EMSCRIPTEN_EACCES = 2;
 
 function otherFileError(file: string, paths: readonly string[], cause?: unknown): ModelLoadError {
-  return new ModelLoadError(
-    problem('keras/hdf5-external-file', { file, attempts: paths.length }),
-    { file, ...(cause === undefined ? {} : { cause }) },
-  );
+  return new ModelLoadError(problem('keras/hdf5-external-file', { file, attempts: paths.length }), { file, ...(cause === undefined ? {} : { cause }) });
 }
 
 /** libhdf5's own errors (raised by the handler), or its abort on a damaged file (e.g. a vlen string it cannot free). */
@@ -224,27 +218,35 @@ export function readFloatDataset(dataset: Dataset, where: string, file: string, 
   const bytes = count * meta.size;
   if (!Number.isSafeInteger(bytes) || bytes > budget.bytesLeft) {
     throw new ModelLoadError(
-      problem('keras/h5-weight-over-limit', { file, where, shape: shape.join(', '), bytes: bytes.toLocaleString('en-US'), left: budget.bytesLeft.toLocaleString('en-US') }),
+      problem('keras/h5-weight-over-limit', {
+        file,
+        where,
+        shape: shape.join(', '),
+        bytes: bytes.toLocaleString('en-US'),
+        left: budget.bytesLeft.toLocaleString('en-US'),
+      }),
       { file },
     );
   }
   if (bytes > budget.hdf5Bytes && dataset.filters.length === 0) {
     throw new ModelLoadError(
-      problem('keras/h5-weight-data-missing', { file, where, shape: shape.join(', '), bytes: bytes.toLocaleString('en-US'), fileBytes: budget.hdf5Bytes.toLocaleString('en-US') }),
+      problem('keras/h5-weight-data-missing', {
+        file,
+        where,
+        shape: shape.join(', '),
+        bytes: bytes.toLocaleString('en-US'),
+        fileBytes: budget.hdf5Bytes.toLocaleString('en-US'),
+      }),
       { file },
     );
   }
   if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
     const kind = meta.type === H5T_INTEGER ? `int${meta.size * 8}` : `HDF5 type class ${meta.type}, ${meta.size} bytes`;
-    throw new ModelLoadError(
-      problem('keras/h5-weight-dtype', { file, where, kind }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/h5-weight-dtype', { file, where, kind }), { file });
   }
   budget.bytesLeft -= bytes;
   const raw = dataset.value;
-  const values =
-    raw instanceof Float32Array ? raw : raw instanceof Float64Array ? Float32Array.from(raw) : undefined;
+  const values = raw instanceof Float32Array ? raw : raw instanceof Float64Array ? Float32Array.from(raw) : undefined;
   if (values?.length !== count) {
     throw new ModelLoadError(problem('keras/h5-weight-unreadable', { file, where, count }), {
       file,

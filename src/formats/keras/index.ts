@@ -39,15 +39,14 @@ export const DEFAULT_MAX_ENTRIES = 1000;
  */
 export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<LoadedModel> {
   const file = resolve(path);
-  const bytes = await readRegularFile(file, options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, (reason, cause) =>
-    new ModelLoadError(problem('keras/unreadable', { file, reason }), { file, ...(cause === undefined ? {} : { cause }) }),
+  const bytes = await readRegularFile(
+    file,
+    options.maxBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    (reason, cause) => new ModelLoadError(problem('keras/unreadable', { file, reason }), { file, ...(cause === undefined ? {} : { cause }) }),
   );
   const kind = isKerasFile(bytes);
   if (kind === undefined) {
-    throw new ModelLoadError(
-      problem('keras/not-keras', { file }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/not-keras', { file }), { file });
   }
   await tf.ready();
   if (options.customLayers !== undefined) await loadCustomLayers(options.customLayers);

@@ -18,10 +18,7 @@ interface Placement {
 export function checkLayerClasses(modelConfig: Json, file: string): void {
   const topClass = stringAt(modelConfig, 'class_name') ?? '(none)';
   if (!MODEL_CLASSES.has(topClass) && !isRegistered(topClass)) {
-    throw new ModelLoadError(
-      problem('keras/subclassed-model', { file, topClass, registered: registeredName(modelConfig) }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/subclassed-model', { file, topClass, registered: registeredName(modelConfig) }), { file });
   }
   const found: Placement[] = [];
   walk(modelConfig, stringAt(objectAt(modelConfig, 'config'), 'name') ?? topClass, found);

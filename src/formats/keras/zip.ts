@@ -29,12 +29,7 @@ const INFLATE_STEP_BYTES = 16 * 1024;
  * `limits` before anything is inflated, and inflation stops as soon as an entry grows past its declared size.
  * Missing wanted entries are simply absent from the result.
  */
-export function extractZipEntries(
-  bytes: Uint8Array,
-  wanted: readonly string[],
-  limits: ZipLimits,
-  file: string,
-): Map<string, Uint8Array> {
+export function extractZipEntries(bytes: Uint8Array, wanted: readonly string[], limits: ZipLimits, file: string): Map<string, Uint8Array> {
   const entries = readCentralDirectory(bytes, limits, file);
   const picked = entries.filter((e) => wanted.includes(e.name));
   const declared = picked.reduce((sum, e) => sum + e.uncompressedBytes, 0);
@@ -69,10 +64,7 @@ function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits, file: string
   const start = view.getUint32(eocd + 16, true);
   if (count === 0xffff || start === 0xffffffff) throw corrupt(file, 'ZIP64 archives are not supported');
   if (count > limits.maxEntries) {
-    throw new ModelLoadError(
-      problem('keras/zip-too-many-entries', { file, count: count.toLocaleString('en-US'), maxEntries: limits.maxEntries }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/zip-too-many-entries', { file, count: count.toLocaleString('en-US'), maxEntries: limits.maxEntries }), { file });
   }
   if (start + size > eocd) throw corrupt(file, 'the central directory points past its end: the file is truncated');
   const entries: Entry[] = [];
@@ -100,10 +92,7 @@ function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits, file: string
 function checkEntryName(name: string, file: string): void {
   const segments = name.split(/[\\/]/);
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name) || segments.includes('..')) {
-    throw new ModelLoadError(
-      problem('keras/zip-entry-escapes', { file, name }),
-      { file },
-    );
+    throw new ModelLoadError(problem('keras/zip-entry-escapes', { file, name }), { file });
   }
 }
 
@@ -124,10 +113,7 @@ function inflateEntry(bytes: Uint8Array, entry: Entry, file: string): Uint8Array
   const out = new Uint8Array(entry.uncompressedBytes);
   let written = 0;
   const tooBig = (): ModelLoadError =>
-    new ModelLoadError(
-      problem('keras/zip-entry-bomb', { file, name: entry.name, bytes: entry.uncompressedBytes.toLocaleString('en-US') }),
-      { file },
-    );
+    new ModelLoadError(problem('keras/zip-entry-bomb', { file, name: entry.name, bytes: entry.uncompressedBytes.toLocaleString('en-US') }), { file });
   const inflater = new Inflate((chunk) => {
     if (written + chunk.length > out.length) throw tooBig();
     out.set(chunk, written);

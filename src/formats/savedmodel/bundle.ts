@@ -48,7 +48,8 @@ export interface Bundle {
 export function shapeDims(shape: TensorShapeProto | undefined, what: string): number[] {
   if (shape?.unknownRank === true) throw new ModelLoadError(problem('savedmodel/unknown-rank', { what }));
   const dims = (shape?.dim ?? []).map((d) => Number(d.size ?? '0'));
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelLoadError(problem('savedmodel/shape-unknown-dimension', { what, dims: dims.join(', ') }));
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new ModelLoadError(problem('savedmodel/shape-unknown-dimension', { what, dims: dims.join(', ') }));
   const elements = dims.reduce((a, b) => a * b, 1);
   if (elements > MAX_ELEMENTS) throw new ModelLoadError(problem('savedmodel/shape-too-large', { what, dims: dims.join(', '), elements, limit: MAX_ELEMENTS }));
   return dims;
@@ -60,8 +61,7 @@ function int64(value: string | undefined, what: string): number {
   return n;
 }
 
-const shardName = (prefix: string, id: number, count: number): string =>
-  `${prefix}.data-${String(id).padStart(5, '0')}-of-${String(count).padStart(5, '0')}`;
+const shardName = (prefix: string, id: number, count: number): string => `${prefix}.data-${String(id).padStart(5, '0')}-of-${String(count).padStart(5, '0')}`;
 
 /** Opens the bundle `prefix` (normally `variables`): reads and checks its index, then every shard it names. */
 export async function openBundle(read: ReadBundleFile, prefix = 'variables'): Promise<Bundle> {
@@ -74,7 +74,8 @@ export async function openBundle(read: ReadBundleFile, prefix = 'variables'): Pr
   const header = decodeBundleHeader(headerBytes, `variables/${indexName} header`);
   if ((header.endianness ?? 'LITTLE') !== 'LITTLE') throw new ModelLoadError(problem('savedmodel/variables-big-endian', { indexName }));
   const shardCount = header.numShards ?? 0;
-  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100_000) throw new ModelLoadError(problem('savedmodel/variables-shard-count', { indexName, shardCount }));
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100_000)
+    throw new ModelLoadError(problem('savedmodel/variables-shard-count', { indexName, shardCount }));
   const shards: Uint8Array[] = [];
   for (let id = 0; id < shardCount; id++) {
     const name = shardName(prefix, id, shardCount);
@@ -98,17 +99,20 @@ export async function openBundle(read: ReadBundleFile, prefix = 'variables'): Pr
     const offset = int64(entry.offset, `${what} offset`);
     const size = int64(entry.size, `${what} size`);
     const name = `variables/${shardName(prefix, shardId, shardCount)}`;
-    if (offset + size > shard.byteLength) throw new ModelLoadError(problem('savedmodel/variable-out-of-bounds', { what, offset, end: offset + size, name, byteLength: shard.byteLength }));
+    if (offset + size > shard.byteLength)
+      throw new ModelLoadError(problem('savedmodel/variable-out-of-bounds', { what, offset, end: offset + size, name, byteLength: shard.byteLength }));
     const bytes = shard.subarray(offset, offset + size);
     const stored = entry.crc32c ?? 0;
     const elements = shape.reduce((a, b) => a * b, 1);
     const strings = dtype === 'DT_STRING' ? readStrings(bytes, elements, what) : undefined;
     const actual = maskCrc(strings === undefined ? crc32c(bytes) : stringsCrc(bytes, strings));
-    if (stored !== actual) throw new ModelLoadError(problem('savedmodel/variable-crc', { what, name, stored: stored.toString(16), computed: actual.toString(16) }));
+    if (stored !== actual)
+      throw new ModelLoadError(problem('savedmodel/variable-crc', { what, name, stored: stored.toString(16), computed: actual.toString(16) }));
     if (strings !== undefined) return { key, dtype, shape, bytes, strings };
     const width = DTYPE_BYTES[dtype];
     if (width === undefined) throw new ModelLoadError(problem('savedmodel/variable-dtype', { what, dtype }));
-    if (elements * width !== size) throw new ModelLoadError(problem('savedmodel/variable-size', { what, size, dtype, shape: shape.join(', '), needed: elements * width }));
+    if (elements * width !== size)
+      throw new ModelLoadError(problem('savedmodel/variable-size', { what, size, dtype, shape: shape.join(', '), needed: elements * width }));
     return { key, dtype, shape, bytes };
   };
   return { keys: [...entries.keys()], entry: (key) => entries.get(key), tensor };

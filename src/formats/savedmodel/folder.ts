@@ -57,7 +57,11 @@ export function guardedFolder(dir: string, maxBytes: number): GuardedFolder {
         { file: dir },
       );
     }
-    const bytes = await readRegularFile(real, maxBytes - total, (reason, cause) => new ModelLoadError(problem('savedmodel/file-unreadable', { file, reason }), { file: dir, cause }));
+    const bytes = await readRegularFile(
+      real,
+      maxBytes - total,
+      (reason, cause) => new ModelLoadError(problem('savedmodel/file-unreadable', { file, reason }), { file: dir, cause }),
+    );
     const pointer = lfsPointerError(bytes, file, dir);
     if (pointer) throw pointer;
     total += bytes.byteLength;

@@ -14,7 +14,8 @@ import { constValue, GRAPH_DTYPE, variableValue, type ConstValue } from './tenso
 import { isSupportedOp, throwUnsupported, type OpIssue } from './unsupported.js';
 
 /** A value flowing along an edge: a tensor of the output graph, or a variable handle (checkpoint key). */
-type Value = { readonly kind: 'tensor'; readonly ref: string } | { readonly kind: 'variable'; readonly key: string; readonly shape: readonly number[] | undefined };
+type Value =
+  { readonly kind: 'tensor'; readonly ref: string } | { readonly kind: 'variable'; readonly key: string; readonly shape: readonly number[] | undefined };
 
 interface Scope {
   /** Prefix of emitted node names ('' in the main graph). */
@@ -93,7 +94,11 @@ export function freezeSignature(
   const usable = Object.keys(metaGraph.signatureDef).filter((k) => !k.startsWith('__'));
   if (signature === undefined) {
     throw new ModelLoadError(
-      problem('savedmodel/signature-missing', { signatureName, usable: usable.length === 0 ? 'none' : usable.map((s) => `"${s}"`).join(', '), more: usable.length > 0 ? ` (choose one with --signature ${usable[0]})` : ' (export with tf.saved_model.save(..., signatures=...))' }),
+      problem('savedmodel/signature-missing', {
+        signatureName,
+        usable: usable.length === 0 ? 'none' : usable.map((s) => `"${s}"`).join(', '),
+        more: usable.length > 0 ? ` (choose one with --signature ${usable[0]})` : ' (export with tf.saved_model.save(..., signatures=...))',
+      }),
     );
   }
   const graph = metaGraph.graphDef;
@@ -253,7 +258,12 @@ export function freezeSignature(
     const params = asTensor(readVariable(variable, `${name}/params`), where);
     const batchDims = Number(node.attr['batch_dims']?.i ?? '0');
     const axis = emitConst(`${name}/axis`, { dtype: 'int32', shape: [], bytes: new Uint8Array(new Int32Array([batchDims]).buffer) });
-    emit({ name, op: 'GatherV2', input: [params, asTensor(resolve(scope, indices), where), asTensor(axis, where)], attr: { batch_dims: { i: String(batchDims) } } });
+    emit({
+      name,
+      op: 'GatherV2',
+      input: [params, asTensor(resolve(scope, indices), where), asTensor(axis, where)],
+      attr: { batch_dims: { i: String(batchDims) } },
+    });
     return { kind: 'tensor', ref: name };
   };
 
@@ -261,7 +271,8 @@ export function freezeSignature(
     const fname = node.attr['f']?.func?.name ?? '';
     const fn = functions.get(fname);
     if (fn?.signature === undefined) throw new ModelLoadError(problem('savedmodel/function-missing', { where, fname }));
-    if (scope.callers.includes(fname)) throw new ModelLoadError(problem('savedmodel/function-recursive', { where, fname, chain: [...scope.callers, fname].join(' → ') }));
+    if (scope.callers.includes(fname))
+      throw new ModelLoadError(problem('savedmodel/function-recursive', { where, fname, chain: [...scope.callers, fname].join(' → ') }));
     if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(problem('savedmodel/function-too-deep', { where, limit: MAX_CALL_DEPTH }));
     const memoKey = `${node.name}:#scope`;
     let inner = innerScopes.get(`${scope.prefix}${memoKey}`);
@@ -269,13 +280,22 @@ export function freezeSignature(
       inlinedCalls++;
       const inputs = dataInputs(node);
       const inputArgs = fn.signature.inputArg;
-      if (inputs.length !== inputArgs.length) throw new ModelLoadError(problem('savedmodel/function-arity', { where, passed: inputs.length, fname, takes: inputArgs.length }));
+      if (inputs.length !== inputArgs.length)
+        throw new ModelLoadError(problem('savedmodel/function-arity', { where, passed: inputs.length, fname, takes: inputArgs.length }));
       const args = new Map<string, () => Value>();
       inputArgs.forEach((arg, i) => {
         let cached: Value | undefined;
         args.set(arg.name, () => (cached ??= resolve(scope, inputs[i] ?? '')));
       });
-      inner = { prefix: `${name}/`, where: `function ${fname}`, nodes: new Map(fn.nodeDef.map((n) => [n.name, n])), args, isFunction: true, memo: new Map(), callers: [...scope.callers, fname] };
+      inner = {
+        prefix: `${name}/`,
+        where: `function ${fname}`,
+        nodes: new Map(fn.nodeDef.map((n) => [n.name, n])),
+        args,
+        isFunction: true,
+        memo: new Map(),
+        callers: [...scope.callers, fname],
+      };
       innerScopes.set(`${scope.prefix}${memoKey}`, inner);
     }
     const outArg = fn.signature.outputArg[index];
@@ -286,13 +306,22 @@ export function freezeSignature(
   };
   const innerScopes = new Map<string, Scope>();
 
-  const main: Scope = { prefix: '', where: 'the main graph', nodes: new Map((graph?.node ?? []).map((n) => [n.name, n])), args: new Map(), isFunction: false, memo: new Map(), callers: [] };
+  const main: Scope = {
+    prefix: '',
+    where: 'the main graph',
+    nodes: new Map((graph?.node ?? []).map((n) => [n.name, n])),
+    args: new Map(),
+    isFunction: false,
+    memo: new Map(),
+    callers: [],
+  };
 
   const signatureJson: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } = { inputs: {}, outputs: {} };
   for (const [key, info] of Object.entries(signature.inputs)) {
     const nodeName = (info.name ?? '').split(':')[0] ?? '';
     const node = main.nodes.get(nodeName);
-    if (node?.op !== 'Placeholder') throw new ModelLoadError(problem('savedmodel/signature-input-not-placeholder', { signatureName, key, name: String(info.name) }));
+    if (node?.op !== 'Placeholder')
+      throw new ModelLoadError(problem('savedmodel/signature-input-not-placeholder', { signatureName, key, name: String(info.name) }));
     signatureJson.inputs[key] = { name: `${nodeName}:0`, dtype: info.dtype, tensorShape: attrJson(info.tensorShape ?? {}) };
   }
   const outputNames = new Set<string>();
@@ -349,7 +378,9 @@ function shapeOrDrop(node: GraphNodeJson): void {
 }
 
 /** Maps object-graph node ids to the checkpoint keys of their values (from the bundle's TrackableObjectGraph). */
-export function checkpointKeysOf(nodes: readonly { readonly attributes: readonly { readonly name?: string; readonly checkpointKey?: string }[] }[]): Map<number, string> {
+export function checkpointKeysOf(
+  nodes: readonly { readonly attributes: readonly { readonly name?: string; readonly checkpointKey?: string }[] }[],
+): Map<number, string> {
   const keys = new Map<number, string>();
   nodes.forEach((node, id) => {
     const value = node.attributes.find((a) => a.name === 'VARIABLE_VALUE');

@@ -66,9 +66,7 @@ export async function openSavedModel(read: ReadSavedModelFile, name: string): Pr
   const pb = await read('saved_model.pb');
   if (pb === undefined) {
     const text = await read('saved_model.pbtxt');
-    throw new ModelLoadError(
-      text === undefined ? problem('savedmodel/no-saved-model-pb', { name }) : problem('savedmodel/pbtxt', { name }),
-    );
+    throw new ModelLoadError(text === undefined ? problem('savedmodel/no-saved-model-pb', { name }) : problem('savedmodel/pbtxt', { name }));
   }
   const what = `${name}/saved_model.pb`;
   const savedModel = decodeSavedModel(pb, what);

@@ -13,7 +13,9 @@ interface OutputArg {
   readonly typeList?: string;
 }
 
-const batchNorm: readonly OutputArg[] = ['y', 'batch_mean', 'batch_variance', 'reserve_space_1', 'reserve_space_2', 'reserve_space_3'].map((name) => ({ name }));
+const batchNorm: readonly OutputArg[] = ['y', 'batch_mean', 'batch_variance', 'reserve_space_1', 'reserve_space_2', 'reserve_space_3'].map((name) => ({
+  name,
+}));
 const call: readonly OutputArg[] = [{ name: 'output', typeList: 'Tout' }];
 
 /** The common ops whose outputs are not a single argument. */

@@ -141,5 +141,4 @@ function decode<T>(type: string, bytes: Uint8Array, what: string): T {
 export const decodeSavedModel = (bytes: Uint8Array, what: string): SavedModelProto => decode('SavedModel', bytes, what);
 export const decodeBundleEntry = (bytes: Uint8Array, what: string): BundleEntryProto => decode('BundleEntryProto', bytes, what);
 export const decodeBundleHeader = (bytes: Uint8Array, what: string): BundleHeaderProto => decode('BundleHeaderProto', bytes, what);
-export const decodeTrackableObjectGraph = (bytes: Uint8Array, what: string): TrackableObjectGraph =>
-  decode('TrackableObjectGraph', bytes, what);
+export const decodeTrackableObjectGraph = (bytes: Uint8Array, what: string): TrackableObjectGraph => decode('TrackableObjectGraph', bytes, what);

@@ -47,16 +47,36 @@ function readRaw(bytes: Uint8Array, dtype: string, count: number): (number | big
   const out: (number | bigint)[] = new Array<number | bigint>(count);
   for (let i = 0; i < count; i++) {
     switch (dtype) {
-      case 'DT_FLOAT': out[i] = view.getFloat32(i * 4, true); break;
-      case 'DT_DOUBLE': out[i] = view.getFloat64(i * 8, true); break;
-      case 'DT_HALF': out[i] = half(view.getUint16(i * 2, true)); break;
-      case 'DT_INT32': out[i] = view.getInt32(i * 4, true); break;
-      case 'DT_INT64': out[i] = view.getBigInt64(i * 8, true); break;
-      case 'DT_INT16': out[i] = view.getInt16(i * 2, true); break;
-      case 'DT_UINT16': out[i] = view.getUint16(i * 2, true); break;
-      case 'DT_INT8': out[i] = view.getInt8(i); break;
-      case 'DT_UINT8': case 'DT_BOOL': out[i] = view.getUint8(i); break;
-      default: throw new ModelLoadError(problem('savedmodel/dtype-unreadable', { dtype }));
+      case 'DT_FLOAT':
+        out[i] = view.getFloat32(i * 4, true);
+        break;
+      case 'DT_DOUBLE':
+        out[i] = view.getFloat64(i * 8, true);
+        break;
+      case 'DT_HALF':
+        out[i] = half(view.getUint16(i * 2, true));
+        break;
+      case 'DT_INT32':
+        out[i] = view.getInt32(i * 4, true);
+        break;
+      case 'DT_INT64':
+        out[i] = view.getBigInt64(i * 8, true);
+        break;
+      case 'DT_INT16':
+        out[i] = view.getInt16(i * 2, true);
+        break;
+      case 'DT_UINT16':
+        out[i] = view.getUint16(i * 2, true);
+        break;
+      case 'DT_INT8':
+        out[i] = view.getInt8(i);
+        break;
+      case 'DT_UINT8':
+      case 'DT_BOOL':
+        out[i] = view.getUint8(i);
+        break;
+      default:
+        throw new ModelLoadError(problem('savedmodel/dtype-unreadable', { dtype }));
     }
   }
   return out;
@@ -105,17 +125,26 @@ export function constValue(proto: TensorProto, what: string): ConstValue {
   const count = shape.reduce((a, b) => a * b, 1);
   const content = proto.tensorContent;
   if (content !== undefined && content.byteLength > 0) {
-    const width = { DT_FLOAT: 4, DT_DOUBLE: 8, DT_HALF: 2, DT_INT32: 4, DT_INT64: 8, DT_INT16: 2, DT_UINT16: 2, DT_INT8: 1, DT_UINT8: 1, DT_BOOL: 1 }[tfDtype] ?? 1;
-    if (content.byteLength !== count * width) throw new ModelLoadError(problem('savedmodel/weight-size', { what, byteLength: content.byteLength, tfDtype, shape: shape.join(', '), needed: count * width }));
+    const width =
+      { DT_FLOAT: 4, DT_DOUBLE: 8, DT_HALF: 2, DT_INT32: 4, DT_INT64: 8, DT_INT16: 2, DT_UINT16: 2, DT_INT8: 1, DT_UINT8: 1, DT_BOOL: 1 }[tfDtype] ?? 1;
+    if (content.byteLength !== count * width)
+      throw new ModelLoadError(
+        problem('savedmodel/weight-size', { what, byteLength: content.byteLength, tfDtype, shape: shape.join(', '), needed: count * width }),
+      );
     return { dtype, shape, bytes: pack(readRaw(content, tfDtype, count), dtype, what) };
   }
   const listed: readonly (number | bigint | boolean | string)[] =
-    tfDtype === 'DT_FLOAT' ? proto.floatVal
-    : tfDtype === 'DT_DOUBLE' ? proto.doubleVal
-    : tfDtype === 'DT_INT64' ? proto.int64Val
-    : tfDtype === 'DT_BOOL' ? proto.boolVal
-    : tfDtype === 'DT_HALF' ? proto.halfVal.map(half)
-    : proto.intVal;
+    tfDtype === 'DT_FLOAT'
+      ? proto.floatVal
+      : tfDtype === 'DT_DOUBLE'
+        ? proto.doubleVal
+        : tfDtype === 'DT_INT64'
+          ? proto.int64Val
+          : tfDtype === 'DT_BOOL'
+            ? proto.boolVal
+            : tfDtype === 'DT_HALF'
+              ? proto.halfVal.map(half)
+              : proto.intVal;
   if (listed.length > count) throw new ModelLoadError(problem('savedmodel/weight-value-count', { what, count: listed.length, shape: shape.join(', ') }));
   const last = listed[listed.length - 1] ?? 0;
   const values = Array.from({ length: count }, (_, i) => {

@@ -19,9 +19,12 @@ const PYTHON = new Set(['PyFunc', 'PyFuncStateless', 'EagerPyFunc']);
 /** What to do about `op`. */
 export function adviceFor(op: string): string {
   if (PYTHON.has(op)) return 'it runs Python code that is not in the SavedModel: rewrite that part with TensorFlow ops (no tf.py_function / tf.numpy_function)';
-  if (op.startsWith('TPU') || op.startsWith('_TPU') || op.startsWith('Xla')) return 'it is a TPU/XLA op: export the model for CPU (without TPUStrategy or jit_compile)';
-  if (V1_CONTROL_FLOW.has(op)) return 'it is TensorFlow 1 control flow: re-export from TensorFlow 2 (tf.function with tf.cond / tf.while_loop) or remove the branch';
-  if (FUNCTIONAL_CONTROL_FLOW.has(op)) return 'control flow (tf.cond / tf.while_loop) is not converted yet: remove it from the serving function, or use tensorflowjs_converter for this model';
+  if (op.startsWith('TPU') || op.startsWith('_TPU') || op.startsWith('Xla'))
+    return 'it is a TPU/XLA op: export the model for CPU (without TPUStrategy or jit_compile)';
+  if (V1_CONTROL_FLOW.has(op))
+    return 'it is TensorFlow 1 control flow: re-export from TensorFlow 2 (tf.function with tf.cond / tf.while_loop) or remove the branch';
+  if (FUNCTIONAL_CONTROL_FLOW.has(op))
+    return 'control flow (tf.cond / tf.while_loop) is not converted yet: remove it from the serving function, or use tensorflowjs_converter for this model';
   if (op.startsWith('String') || op.startsWith('Regex') || op.startsWith('Substr') || op === 'AsString' || op === 'DecodeJpeg' || op === 'DecodePng') {
     return 'it works on strings or encoded images, which the converted graph cannot run: do that preprocessing outside the model';
   }
@@ -42,11 +45,12 @@ export function throwUnsupported(issues: readonly OpIssue[], signature: string):
   const byOp = new Map<string, OpIssue[]>();
   for (const issue of issues) byOp.set(issue.op, [...(byOp.get(issue.op) ?? []), issue]);
   const lines = [...byOp].map(([op, list]) => {
-    const places = list.slice(0, 5).map((i) => `${i.node} (in ${i.where})`).join(', ');
+    const places = list
+      .slice(0, 5)
+      .map((i) => `${i.node} (in ${i.where})`)
+      .join(', ');
     const more = list.length > 5 ? ` and ${list.length - 5} more` : '';
     return `  - ${op} × ${list.length}: ${places}${more}\n    ${adviceFor(op)}`;
   });
-  throw new ModelLoadError(
-    problem('savedmodel/unsupported-ops', { signature, count: byOp.size, lines: lines.join('\n') }),
-  );
+  throw new ModelLoadError(problem('savedmodel/unsupported-ops', { signature, count: byOp.size, lines: lines.join('\n') }));
 }

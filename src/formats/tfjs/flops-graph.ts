@@ -29,21 +29,122 @@ const MATMUL = new Set(['MatMul', '_FusedMatMul', 'BatchMatMul', 'BatchMatMulV2'
 const POOL = new Set(['MaxPool', 'AvgPool', 'MaxPool3D', 'AvgPool3D']);
 const REDUCE = new Set(['Mean', 'Sum', 'Max', 'Min', 'Prod', 'All', 'Any']);
 const ELEMENTWISE = new Set([
-  'Add', 'AddV2', 'AddN', 'BiasAdd', 'Sub', 'Mul', 'RealDiv', 'Div', 'DivNoNan', 'FloorDiv', 'FloorMod', 'Maximum',
-  'Minimum', 'SquaredDifference', 'Pow', 'Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh',
-  'Softmax', 'LogSoftmax', 'Softplus', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'Neg', 'Abs', 'Reciprocal', 'Erf',
-  'ResizeBilinear', 'ResizeNearestNeighbor', 'Cos', 'Sin', 'Atan2', 'Floor', 'Ceil', 'Round', 'Sign', 'Cast',
-  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'Select', 'SelectV2',
+  'Add',
+  'AddV2',
+  'AddN',
+  'BiasAdd',
+  'Sub',
+  'Mul',
+  'RealDiv',
+  'Div',
+  'DivNoNan',
+  'FloorDiv',
+  'FloorMod',
+  'Maximum',
+  'Minimum',
+  'SquaredDifference',
+  'Pow',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'Selu',
+  'LeakyRelu',
+  'Prelu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'LogSoftmax',
+  'Softplus',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Rsqrt',
+  'Square',
+  'Neg',
+  'Abs',
+  'Reciprocal',
+  'Erf',
+  'ResizeBilinear',
+  'ResizeNearestNeighbor',
+  'Cos',
+  'Sin',
+  'Atan2',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Cast',
+  'Greater',
+  'GreaterEqual',
+  'Less',
+  'LessEqual',
+  'Equal',
+  'NotEqual',
+  'LogicalAnd',
+  'LogicalOr',
+  'Select',
+  'SelectV2',
 ]);
 /** Counted as 0: data movement, shapes, constants and control flow. */
 const FREE = new Set([
-  'Const', 'Placeholder', 'Identity', 'IdentityN', 'NoOp', 'Reshape', 'Squeeze', 'ExpandDims', 'Pad', 'PadV2',
-  'MirrorPad', 'ConcatV2', 'Concat', 'Pack', 'Unpack', 'Split', 'SplitV', 'Slice', 'StridedSlice', 'Transpose',
-  'Shape', 'ShapeN', 'Size', 'Rank', 'Fill', 'ZerosLike', 'OnesLike', 'Range', 'Tile', 'GatherV2', 'GatherNd',
-  'BroadcastTo', 'SpaceToBatchND', 'BatchToSpaceND', 'DepthToSpace', 'SpaceToDepth', 'StopGradient', 'Enter', 'Exit',
-  'Merge', 'Switch', 'NextIteration', 'LoopCond', 'TensorListReserve', 'TensorListFromTensor', 'TensorListStack',
-  'TensorListSetItem', 'TensorListGetItem', 'ArgMax', 'ArgMin', 'TopKV2', 'NonMaxSuppressionV5', 'NonMaxSuppressionV3',
-  'Where', 'OneHot', 'Snapshot', 'PlaceholderWithDefault', 'Assert',
+  'Const',
+  'Placeholder',
+  'Identity',
+  'IdentityN',
+  'NoOp',
+  'Reshape',
+  'Squeeze',
+  'ExpandDims',
+  'Pad',
+  'PadV2',
+  'MirrorPad',
+  'ConcatV2',
+  'Concat',
+  'Pack',
+  'Unpack',
+  'Split',
+  'SplitV',
+  'Slice',
+  'StridedSlice',
+  'Transpose',
+  'Shape',
+  'ShapeN',
+  'Size',
+  'Rank',
+  'Fill',
+  'ZerosLike',
+  'OnesLike',
+  'Range',
+  'Tile',
+  'GatherV2',
+  'GatherNd',
+  'BroadcastTo',
+  'SpaceToBatchND',
+  'BatchToSpaceND',
+  'DepthToSpace',
+  'SpaceToDepth',
+  'StopGradient',
+  'Enter',
+  'Exit',
+  'Merge',
+  'Switch',
+  'NextIteration',
+  'LoopCond',
+  'TensorListReserve',
+  'TensorListFromTensor',
+  'TensorListStack',
+  'TensorListSetItem',
+  'TensorListGetItem',
+  'ArgMax',
+  'ArgMin',
+  'TopKV2',
+  'NonMaxSuppressionV5',
+  'NonMaxSuppressionV3',
+  'Where',
+  'OneHot',
+  'Snapshot',
+  'PlaceholderWithDefault',
+  'Assert',
 ]);
 
 function ints(attr: AttrValue | undefined): number[] {
@@ -60,11 +161,7 @@ function tensorName(input: string): string {
 }
 
 /** MACs and FLOPs of one node from its output shape, its inputs' shapes and its attrs. */
-export function nodeCost(
-  node: NodeDef,
-  inputs: readonly (Shape | undefined)[],
-  output: Shape,
-): { macs: number; flops: number; counted: boolean } {
+export function nodeCost(node: NodeDef, inputs: readonly (Shape | undefined)[], output: Shape): { macs: number; flops: number; counted: boolean } {
   const out = elements(output);
   const filter = inputs[1] ?? [];
   let macs = 0;
@@ -99,10 +196,7 @@ export function nodeCost(
 }
 
 /** Configured shapes by input name; a key with or without the `:0` output index matches. */
-function shapesFor(
-  names: readonly string[],
-  shapes: Readonly<Record<string, readonly number[]>>,
-): Record<string, readonly number[]> {
+function shapesFor(names: readonly string[], shapes: Readonly<Record<string, readonly number[]>>): Record<string, readonly number[]> {
   const out: Record<string, readonly number[]> = {};
   for (const name of names) {
     const bare = name.replace(/:0$/, '');
@@ -113,10 +207,7 @@ function shapesFor(
 }
 
 /** See `countTfjsFlops`. */
-export async function countGraphFlops(
-  model: Pick<LoadedModel, 'artifacts' | 'path'>,
-  options: FlopsOptions,
-): Promise<FlopsReport> {
+export async function countGraphFlops(model: Pick<LoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
   const topology = model.artifacts.modelTopology as { node?: NodeDef[] } | undefined;
   const nodes = (topology?.node ?? []).filter((n) => !FREE.has(n.op) || n.op === 'Placeholder');
   const weightShapes = new Map<string, Shape>();
@@ -141,7 +232,14 @@ export async function countGraphFlops(
     makeInputs(specs, {
       seed: options.seed ?? 1,
       ...(options.batch === undefined ? {} : { batch: options.batch }),
-      ...(options.inputShapes === undefined ? {} : { shapes: shapesFor(specs.map((x) => x.name), options.inputShapes) }),
+      ...(options.inputShapes === undefined
+        ? {}
+        : {
+            shapes: shapesFor(
+              specs.map((x) => x.name),
+              options.inputShapes,
+            ),
+          }),
     }),
   );
   const inputShapes = Object.fromEntries(specs.map((s, i) => [s.name, feed[i]?.shape ?? []]));
@@ -173,7 +271,13 @@ export async function countGraphFlops(
     tf.dispose(list);
   } catch (error) {
     throw new MeasureError(
-      problem('measure/flops-graph-run', { path: model.path, inputs: Object.entries(inputShapes).map(([k, v]) => `${k} [${v.join(', ')}]`).join(', '), detail: errorMessage(error) }),
+      problem('measure/flops-graph-run', {
+        path: model.path,
+        inputs: Object.entries(inputShapes)
+          .map(([k, v]) => `${k} [${v.join(', ')}]`)
+          .join(', '),
+        detail: errorMessage(error),
+      }),
       { cause: error },
     );
   } finally {

@@ -16,8 +16,21 @@ interface GraphNode {
 type Config = Record<string, unknown>;
 
 const ZERO_COST = new Set([
-  'InputLayer', 'Reshape', 'Flatten', 'Permute', 'RepeatVector', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D',
-  'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ZeroPadding2D', 'Cropping2D', 'Concatenate', 'Masking',
+  'InputLayer',
+  'Reshape',
+  'Flatten',
+  'Permute',
+  'RepeatVector',
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'Concatenate',
+  'Masking',
 ]);
 const ELEMENTWISE = new Set(['Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax']);
 const MERGE = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
@@ -43,12 +56,7 @@ function biasAndActivation(out: number, config: Config): number {
 }
 
 /** MACs and FLOPs of one layer application; `counted` false for a class this counter does not know. */
-export function layerCost(
-  className: string,
-  config: Config,
-  inputs: readonly Shape[],
-  output: Shape,
-): { macs: number; flops: number; counted: boolean } {
+export function layerCost(className: string, config: Config, inputs: readonly Shape[], output: Shape): { macs: number; flops: number; counted: boolean } {
   const input = inputs[0] ?? [];
   const out = elements(output);
   const kernel = elements(numbers(config.kernelSize));
@@ -97,10 +105,7 @@ function concrete(shape: readonly (number | null)[], name: string, options: Flop
 }
 
 /** See `countTfjsFlops`. */
-export async function countLayersFlops(
-  model: Pick<LoadedModel, 'artifacts' | 'path'>,
-  options: FlopsOptions,
-): Promise<FlopsReport> {
+export async function countLayersFlops(model: Pick<LoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
   let lm: tf.LayersModel;
   try {
     lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
@@ -120,9 +125,7 @@ export async function countLayersFlops(
     });
     const ops: OpCost[] = [];
     // Apply layers whose inputs are known until nothing changes: works for any topological order of `lm.layers`.
-    const pending = lm.layers.flatMap((layer) =>
-      (layer.inboundNodes as unknown as GraphNode[]).map((node) => ({ layer, node })),
-    );
+    const pending = lm.layers.flatMap((layer) => (layer.inboundNodes as unknown as GraphNode[]).map((node) => ({ layer, node })));
     let progress = true;
     while (progress && pending.length > 0) {
       progress = false;
@@ -143,12 +146,22 @@ export async function countLayersFlops(
           const outs = (Array.isArray(computed[0]) ? computed : [computed]) as (number | null)[][];
           outs.forEach((s, k) => {
             const sym = node.outputTensors[k];
-            if (sym) shapes.set(sym.id, s.map((d) => d ?? 1));
+            if (sym)
+              shapes.set(
+                sym.id,
+                s.map((d) => d ?? 1),
+              );
           });
           outShape = (outs[0] ?? []).map((d) => d ?? 1);
         } catch (error) {
           throw new MeasureError(
-            problem('measure/flops-layer-shape', { path: model.path, layer: layer.name, className: layer.getClassName(), known: known.map((s) => `[${s.join(', ')}]`).join(', '), detail: errorMessage(error) }),
+            problem('measure/flops-layer-shape', {
+              path: model.path,
+              layer: layer.name,
+              className: layer.getClassName(),
+              known: known.map((s) => `[${s.join(', ')}]`).join(', '),
+              detail: errorMessage(error),
+            }),
             { cause: error },
           );
         }

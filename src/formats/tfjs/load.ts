@@ -54,7 +54,12 @@ function checkDeclaredParams(model: ModelJson, path: string, maxBytes: number): 
   throw new ModelLoadError(
     declared > held + BUILD_SLACK_PARAMS
       ? problem('model/params-disagree', { path, declared: Math.round(declared).toLocaleString('en-US'), held: held.toLocaleString('en-US') })
-      : problem('model/params-over-limit', { path, declared: Math.round(declared).toLocaleString('en-US'), bytes: Math.round(declared * 4).toLocaleString('en-US'), limit: maxBytes.toLocaleString('en-US') }),
+      : problem('model/params-over-limit', {
+          path,
+          declared: Math.round(declared).toLocaleString('en-US'),
+          bytes: Math.round(declared * 4).toLocaleString('en-US'),
+          limit: maxBytes.toLocaleString('en-US'),
+        }),
     { file: path },
   );
 }
@@ -82,14 +87,16 @@ async function readShards(model: ModelJson, path: string, maxBytes: number, json
       );
     }
     // Fixed-size weights can be checked before reading; string tensors need the bytes.
-    const fixed = group.weights.every((w) => specBytes(w) !== undefined)
-      ? group.weights.reduce((a, w) => a + (specBytes(w) ?? 0), 0)
-      : undefined;
+    const fixed = group.weights.every((w) => specBytes(w) !== undefined) ? group.weights.reduce((a, w) => a + (specBytes(w) ?? 0), 0) : undefined;
     if (fixed !== undefined && fixed !== groupTotal) throw shardSizeError(path, g, files, groupTotal, fixed);
     const data = new Uint8Array(groupTotal);
     let at = 0;
     for (const f of files) {
-      const bytes = await readRegularFile(f.path, f.bytes, (reason) => new ModelLoadError(problem('model/shard-unreadable', { name: f.name, path, reason }), { file: path }));
+      const bytes = await readRegularFile(
+        f.path,
+        f.bytes,
+        (reason) => new ModelLoadError(problem('model/shard-unreadable', { name: f.name, path, reason }), { file: path }),
+      );
       data.set(bytes, at);
       at += bytes.byteLength;
     }
@@ -149,8 +156,5 @@ function shardSizeError(
       : have < need
         ? `${(need - have).toLocaleString('en-US')} bytes short: the manifest needs ${need.toLocaleString('en-US')}`
         : `${(have - need).toLocaleString('en-US')} bytes too long: the manifest needs ${need.toLocaleString('en-US')}`;
-  return new ModelLoadError(
-    problem('model/weight-group-size', { path, group: group + 1, bytes: have.toLocaleString('en-US'), names, detail }),
-    { file: path },
-  );
+  return new ModelLoadError(problem('model/weight-group-size', { path, group: group + 1, bytes: have.toLocaleString('en-US'), names, detail }), { file: path });
 }

@@ -85,7 +85,14 @@ export async function saveModel(model: Pick<LoadedModel, 'artifacts' | 'format'>
 async function confine(dir: string, options: Pick<SaveOptions, 'within' | 'protect'>): Promise<void> {
   const target = resolve(dir);
   let existing = target;
-  while (!(await lstat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing);
+  while (
+    !(await lstat(existing).then(
+      () => true,
+      () => false,
+    )) &&
+    dirname(existing) !== existing
+  )
+    existing = dirname(existing);
   const real = join(await realpath(existing), relative(existing, target));
   if (options.within !== undefined && !isInside(real, await realpath(options.within))) {
     throw new OutputError(problem('output/symlink-outside', { dir, real, within: options.within }), { file: dir });

@@ -24,13 +24,37 @@ export interface TfliteCost {
 
 /** One output element costs about one FLOP in these. */
 const ELEMENTWISE = new Set<number>([
-  BuiltinOperator.ADD, BuiltinOperator.SUB, BuiltinOperator.MUL, BuiltinOperator.DIV, BuiltinOperator.RELU,
-  BuiltinOperator.RELU6, BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.LEAKY_RELU, BuiltinOperator.PRELU,
-  BuiltinOperator.LOGISTIC, BuiltinOperator.TANH, BuiltinOperator.HARD_SWISH, BuiltinOperator.ELU,
-  BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.EXP, BuiltinOperator.SQRT, BuiltinOperator.RSQRT,
-  BuiltinOperator.SQUARE, BuiltinOperator.ABS, BuiltinOperator.NEG, BuiltinOperator.POW, BuiltinOperator.GELU,
-  BuiltinOperator.SOFTMAX, BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.MEAN,
-  BuiltinOperator.SUM, BuiltinOperator.DEQUANTIZE, BuiltinOperator.QUANTIZE, BuiltinOperator.RESIZE_BILINEAR,
+  BuiltinOperator.ADD,
+  BuiltinOperator.SUB,
+  BuiltinOperator.MUL,
+  BuiltinOperator.DIV,
+  BuiltinOperator.RELU,
+  BuiltinOperator.RELU6,
+  BuiltinOperator.RELU_N1_TO_1,
+  BuiltinOperator.LEAKY_RELU,
+  BuiltinOperator.PRELU,
+  BuiltinOperator.LOGISTIC,
+  BuiltinOperator.TANH,
+  BuiltinOperator.HARD_SWISH,
+  BuiltinOperator.ELU,
+  BuiltinOperator.MAXIMUM,
+  BuiltinOperator.MINIMUM,
+  BuiltinOperator.EXP,
+  BuiltinOperator.SQRT,
+  BuiltinOperator.RSQRT,
+  BuiltinOperator.SQUARE,
+  BuiltinOperator.ABS,
+  BuiltinOperator.NEG,
+  BuiltinOperator.POW,
+  BuiltinOperator.GELU,
+  BuiltinOperator.SOFTMAX,
+  BuiltinOperator.MAX_POOL_2D,
+  BuiltinOperator.AVERAGE_POOL_2D,
+  BuiltinOperator.MEAN,
+  BuiltinOperator.SUM,
+  BuiltinOperator.DEQUANTIZE,
+  BuiltinOperator.QUANTIZE,
+  BuiltinOperator.RESIZE_BILINEAR,
 ]);
 
 const product = (shape: readonly number[]): number => shape.reduce((n, d) => n * Math.max(d, 1), 1);
@@ -69,7 +93,7 @@ export function operatorName(graph: TfliteGraph, op: OperatorT): string {
 
 function costOperator(graph: TfliteGraph, sg: SubGraphT, op: OperatorT, index: number): OperatorCost {
   const name = operatorName(graph, op);
-  const shape = (i: number | undefined): readonly number[] => (i === undefined || i < 0 ? [] : sg.tensors[i]?.shape ?? []);
+  const shape = (i: number | undefined): readonly number[] => (i === undefined || i < 0 ? [] : (sg.tensors[i]?.shape ?? []));
   const input = shape(op.inputs[0]);
   const weights = shape(op.inputs[1]);
   const output = shape(op.outputs[0]);

@@ -1,6 +1,4 @@
-import {
-  BuiltinOperator, OperatorCodeT, OperatorT, TensorT, TensorType, type SubGraphT,
-} from './generated/schema_generated.js';
+import { BuiltinOperator, OperatorCodeT, OperatorT, TensorT, TensorType, type SubGraphT } from './generated/schema_generated.js';
 import { builtinOf, type TfliteGraph } from './graph.js';
 import { floatBytesToHalf, halfBytesToFloat } from './half.js';
 import { copyTflite } from './write.js';
@@ -31,9 +29,7 @@ export function quantizeTfliteFloat16(graph: TfliteGraph): TfliteQuantizeResult 
     for (const tensor of targets) {
       const data = buffers[tensor.buffer] ?? new Uint8Array(0);
       buffers.push(floatBytesToHalf(data));
-      const half = new TensorT(
-        [...tensor.shape], TensorType.FLOAT16, buffers.length - 1, `${String(tensor.name)}/float16`,
-      );
+      const half = new TensorT([...tensor.shape], TensorType.FLOAT16, buffers.length - 1, `${String(tensor.name)}/float16`);
       sg.tensors.push(half);
       // The float32 tensor stays where every consumer reads it, now produced by DEQUANTIZE instead of stored.
       tensor.buffer = 0;
@@ -71,7 +67,10 @@ export function quantizeTfliteFloat32(graph: TfliteGraph): TfliteQuantizeResult 
       }
     }
     sg.operators = keep;
-    removeUnusedTensors(sg, model.signatureDefs.filter((s) => model.subgraphs[s.subgraphIndex] === sg));
+    removeUnusedTensors(
+      sg,
+      model.signatureDefs.filter((s) => model.subgraphs[s.subgraphIndex] === sg),
+    );
   }
   return { graph: { model, buffers }, tensors: folded, dequantizeOps: folded };
 }
@@ -97,7 +96,7 @@ function removeUnusedTensors(sg: SubGraphT, signatures: readonly { inputs: { ten
     renumber.set(i, tensors.length);
     tensors.push(t);
   }
-  const at = (i: number): number => (i < 0 ? i : renumber.get(i) ?? -1);
+  const at = (i: number): number => (i < 0 ? i : (renumber.get(i) ?? -1));
   sg.tensors = tensors;
   sg.inputs = sg.inputs.map(at);
   sg.outputs = sg.outputs.map(at);

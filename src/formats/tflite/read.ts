@@ -21,16 +21,46 @@ class CheckedByteBuffer extends ByteBuffer {
       throw new RangeError(`offset ${offset} (+${bytes} bytes) is outside the ${this.capacity()}-byte file`);
     }
   }
-  override readInt8(o: number): number { this.check(o, 1); return super.readInt8(o); }
-  override readUint8(o: number): number { this.check(o, 1); return super.readUint8(o); }
-  override readInt16(o: number): number { this.check(o, 2); return super.readInt16(o); }
-  override readUint16(o: number): number { this.check(o, 2); return super.readUint16(o); }
-  override readInt32(o: number): number { this.check(o, 4); return super.readInt32(o); }
-  override readUint32(o: number): number { this.check(o, 4); return super.readUint32(o); }
-  override readInt64(o: number): bigint { this.check(o, 8); return super.readInt64(o); }
-  override readUint64(o: number): bigint { this.check(o, 8); return super.readUint64(o); }
-  override readFloat32(o: number): number { this.check(o, 4); return super.readFloat32(o); }
-  override readFloat64(o: number): number { this.check(o, 8); return super.readFloat64(o); }
+  override readInt8(o: number): number {
+    this.check(o, 1);
+    return super.readInt8(o);
+  }
+  override readUint8(o: number): number {
+    this.check(o, 1);
+    return super.readUint8(o);
+  }
+  override readInt16(o: number): number {
+    this.check(o, 2);
+    return super.readInt16(o);
+  }
+  override readUint16(o: number): number {
+    this.check(o, 2);
+    return super.readUint16(o);
+  }
+  override readInt32(o: number): number {
+    this.check(o, 4);
+    return super.readInt32(o);
+  }
+  override readUint32(o: number): number {
+    this.check(o, 4);
+    return super.readUint32(o);
+  }
+  override readInt64(o: number): bigint {
+    this.check(o, 8);
+    return super.readInt64(o);
+  }
+  override readUint64(o: number): bigint {
+    this.check(o, 8);
+    return super.readUint64(o);
+  }
+  override readFloat32(o: number): number {
+    this.check(o, 4);
+    return super.readFloat32(o);
+  }
+  override readFloat64(o: number): number {
+    this.check(o, 8);
+    return super.readFloat64(o);
+  }
   /** A vector's elements are at least one byte each: a length that would run past the file is a damaged file. */
   override __vector_len(o: number): number {
     const length = super.__vector_len(o);

@@ -22,9 +22,7 @@ export function selectTfliteEntry(graph: TfliteGraph, file: string, signature?: 
     const found = signatures.find((s) => s.key === signature);
     if (!found) {
       throw new ModelLoadError(
-        signatures.length === 0
-          ? problem('tflite/no-signatures', { file, signature })
-          : problem('tflite/signature-missing', { file, signature, keys }),
+        signatures.length === 0 ? problem('tflite/no-signatures', { file, signature }) : problem('tflite/signature-missing', { file, signature, keys }),
         { file },
       );
     }
@@ -32,9 +30,10 @@ export function selectTfliteEntry(graph: TfliteGraph, file: string, signature?: 
   }
   const first = signatures[0];
   if (first) {
-    const note = signatures.length === 1
-      ? `signature "${first.key}" (subgraph ${first.subgraph}), the only one`
-      : `signature "${first.key}" (subgraph ${first.subgraph}), the first of ${keys}; choose another with its key`;
+    const note =
+      signatures.length === 1
+        ? `signature "${first.key}" (subgraph ${first.subgraph}), the only one`
+        : `signature "${first.key}" (subgraph ${first.subgraph}), the first of ${keys}; choose another with its key`;
     return { subgraph: first.subgraph, signature: first.key, note };
   }
   const count = graph.model.subgraphs.length;

@@ -49,7 +49,10 @@ function validateSubgraph(subgraph: SubGraphT, where: string, graph: TfliteGraph
     const problem = validateTensor(tensor, `${where} tensor ${t} ("${String(tensor.name)}")`, graph);
     if (problem) return problem;
   }
-  for (const [list, indices] of [['input', subgraph.inputs], ['output', subgraph.outputs]] as const) {
+  for (const [list, indices] of [
+    ['input', subgraph.inputs],
+    ['output', subgraph.outputs],
+  ] as const) {
     const bad = indices.find((i) => !inRange(i) || i === -1);
     if (bad !== undefined) return `${where} ${list} is tensor ${bad}; the subgraph has ${tensorCount} tensors`;
   }

@@ -52,8 +52,17 @@ export function writeTflite(graph: TfliteGraph): Uint8Array {
     const externalBufferGroups = tableVector(builder, model.externalBufferGroups, (b, o) => Model.createExternalBufferGroupsVector(b, o));
     const externalBuffers = tableVector(builder, model.externalBuffers, (b, o) => Model.createExternalBuffersVector(b, o));
     const root = Model.createModel(
-      builder, model.version, operatorCodes, subgraphs, description, bufferVector, metadataBuffer, metadata,
-      signatureDefs, externalBufferGroups, externalBuffers,
+      builder,
+      model.version,
+      operatorCodes,
+      subgraphs,
+      description,
+      bufferVector,
+      metadataBuffer,
+      metadata,
+      signatureDefs,
+      externalBufferGroups,
+      externalBuffers,
     );
     builder.finish(root, TFLITE_IDENTIFIER);
     return builder.asUint8Array();
@@ -62,11 +71,16 @@ export function writeTflite(graph: TfliteGraph): Uint8Array {
   }
 }
 
-interface Packable { pack(builder: Builder): number }
+interface Packable {
+  pack(builder: Builder): number;
+}
 
 function tableVector(builder: Builder, items: readonly Packable[], create: (b: Builder, offsets: number[]) => number): number {
   if (items.length === 0) return 0;
-  return create(builder, items.map((item) => item.pack(builder)));
+  return create(
+    builder,
+    items.map((item) => item.pack(builder)),
+  );
 }
 
 function packBuffer(builder: Builder, data: Uint8Array): number {

@@ -51,9 +51,7 @@ export async function loadModelInWorker(path: string, options: LoadOptions = {},
       });
       worker.once('error', (error: Error & { code?: string }) => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          reject(
-            new ModelLoadError(problem('model/heap-over-limit', { path, heapMb }), { file: path, cause: error }),
-          );
+          reject(new ModelLoadError(problem('model/heap-over-limit', { path, heapMb }), { file: path, cause: error }));
         } else {
           reject(error);
         }

@@ -57,11 +57,7 @@ function onlyInputsOf(exec: Executable, options: InputOptions, other: Executable
   return { ...options, inputShapes: shapes };
 }
 
-async function timedInstantiate(
-  model: ModelInput,
-  options: InstantiateOptions,
-  now: () => number,
-): Promise<{ exec: Executable; loadMs: number }> {
+async function timedInstantiate(model: ModelInput, options: InstantiateOptions, now: () => number): Promise<{ exec: Executable; loadMs: number }> {
   const t0 = now();
   const exec = await instantiate(model, {
     ...(options.customLayers === undefined ? {} : { customLayers: options.customLayers }),
@@ -74,11 +70,7 @@ async function timedInstantiate(
  * Benchmarks one model on the active runtime (call `selectRuntime` first): timed load, first inference, warm-up,
  * timed runs, memory, leak check and the top ops. Throws `MeasureError` naming the model on failure or timeout.
  */
-export async function benchmarkModel(
-  model: ModelInput,
-  options: BenchmarkOptions = {},
-  ports: LoopPorts = {},
-): Promise<ModelLatency> {
+export async function benchmarkModel(model: ModelInput, options: BenchmarkOptions = {}, ports: LoopPorts = {}): Promise<ModelLatency> {
   const now = ports.now ?? (() => performance.now());
   // Tensors of other models in this process are not this model's: count from here.
   const bytesBefore = (ports.memory ?? runtimeMemory)().numBytes;

@@ -85,12 +85,7 @@ async function unprofiled(f: () => Promise<void>): Promise<ProfileLike> {
  * when a run throws or the per-model timeout passes; a timed-out run is abandoned (its promise cannot be cancelled),
  * but the loop returns control. A run that blocks the event loop synchronously cannot be interrupted by a timer.
  */
-export async function runLatencyLoop<I>(
-  runnable: Runnable<I>,
-  inputs: I,
-  options: LatencyOptions = {},
-  ports: LoopPorts = {},
-): Promise<LatencyStats> {
+export async function runLatencyLoop<I>(runnable: Runnable<I>, inputs: I, options: LatencyOptions = {}, ports: LoopPorts = {}): Promise<LatencyStats> {
   const o = resolveLatencyOptions(options);
   const now = ports.now ?? (() => performance.now());
   const memory = ports.memory ?? (() => runnable.memory?.() ?? NO_MEMORY);

@@ -18,10 +18,7 @@ export interface OpTime {
  * and op scopes (`fusedConv2d__op`), which tfjs records around the kernels they run — counting both would count
  * the same time twice.
  */
-export function summarizeProfile(
-  kernels: readonly { readonly name: string; readonly kernelTimeMs: unknown }[],
-  top: number,
-): OpTime[] {
+export function summarizeProfile(kernels: readonly { readonly name: string; readonly kernelTimeMs: unknown }[], top: number): OpTime[] {
   const byOp = new Map<string, { calls: number; totalMs: number }>();
   let total = 0;
   for (const k of kernels) {

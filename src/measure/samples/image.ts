@@ -88,12 +88,7 @@ function perChannel(value: number | readonly number[] | undefined, channel: numb
  * Pixels as model input values, `height × width × channels` in HWC order: 1 channel = luminance (BT.601), 3 = RGB,
  * 4 = RGBA. int32 inputs get raw 0–255 integers; float32 inputs get `normalize`d values.
  */
-export function imageToValues(
-  image: RgbaImage,
-  channels: number,
-  dtype: 'float32' | 'int32',
-  normalize: Normalize = {},
-): Float32Array | Int32Array {
+export function imageToValues(image: RgbaImage, channels: number, dtype: 'float32' | 'int32', normalize: Normalize = {}): Float32Array | Int32Array {
   if (channels !== 1 && channels !== 3 && channels !== 4) {
     throw new MeasureError(problem('measure/image-channels', { channels }));
   }
@@ -107,10 +102,7 @@ export function imageToValues(
     const a = image.data[i * 4 + 3] ?? 0;
     const raw = channels === 1 ? [Math.round(0.299 * r + 0.587 * g + 0.114 * b)] : channels === 3 ? [r, g, b] : [r, g, b, a];
     raw.forEach((v, c) => {
-      out[i * channels + c] =
-        dtype === 'int32'
-          ? v
-          : (v * scale - perChannel(normalize.mean, c, 0, 'mean')) / perChannel(normalize.std, c, 1, 'std');
+      out[i * channels + c] = dtype === 'int32' ? v : (v * scale - perChannel(normalize.mean, c, 0, 'mean')) / perChannel(normalize.std, c, 1, 'std');
     });
   }
   return out;

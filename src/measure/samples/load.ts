@@ -39,7 +39,6 @@ export interface LoadSamplesOptions {
   readonly maxFileBytes?: number;
 }
 
-
 /** Default cap on images read from a sample folder. */
 export const DEFAULT_IMAGE_LIMIT = 32;
 
@@ -68,9 +67,7 @@ export async function loadSamples(options: LoadSamplesOptions): Promise<HostTens
   }
 
   if (options.images) {
-    const spec = options.images.input === undefined
-      ? options.specs.find((s) => s.shape.length === 4)
-      : findSpec(options.specs, options.images.input);
+    const spec = options.images.input === undefined ? options.specs.find((s) => s.shape.length === 4) : findSpec(options.specs, options.images.input);
     if (!spec) throw new MeasureError(problem('measure/images-no-rank4-input'));
     perInput.set(spec.name, await readImages(options.images, spec, cwd, maxBytes));
   }
@@ -126,11 +123,14 @@ function findSpec(specs: readonly InputSpec[], name: string): InputSpec {
 
 /** A sample file: a regular file of at most `maxBytes` (never a device, FIFO or socket). */
 async function readBytes(path: string, maxBytes: number): Promise<Uint8Array> {
-  return readRegularFile(path, maxBytes, (reason, cause) =>
-    new MeasureError(problem('measure/sample-unreadable', { path, reason, limit: /over the limit/.test(reason) ? ' (limits.sample-size)' : '' }), {
-      file: path,
-      ...(cause === undefined ? {} : { cause }),
-    }),
+  return readRegularFile(
+    path,
+    maxBytes,
+    (reason, cause) =>
+      new MeasureError(problem('measure/sample-unreadable', { path, reason, limit: /over the limit/.test(reason) ? ' (limits.sample-size)' : '' }), {
+        file: path,
+        ...(cause === undefined ? {} : { cause }),
+      }),
   );
 }
 
@@ -147,9 +147,7 @@ async function checkInsideFolder(path: string, dir: string): Promise<void> {
 function fitNpy(array: NpyArray, spec: InputSpec, path: string): { values: Float32Array | Int32Array | Uint8Array; shape: number[] } {
   let shape = [...array.shape];
   if (!spec.unknownRank && shape.length === spec.shape.length - 1) shape = [1, ...shape];
-  const fits =
-    spec.unknownRank === true ||
-    (shape.length === spec.shape.length && spec.shape.every((d, i) => d === null || d === shape[i]));
+  const fits = spec.unknownRank === true || (shape.length === spec.shape.length && spec.shape.every((d, i) => d === null || d === shape[i]));
   if (!fits) {
     throw new MeasureError(
       problem('measure/npy-shape', { path, shape: array.shape.join(', '), name: spec.name, spec: spec.shape.map((d) => d ?? '?').join(', ') }),

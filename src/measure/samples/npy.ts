@@ -59,8 +59,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const kind = DESCRS[descr];
   if (!kind) {
     return fail(
-      `dtype ${descr} is not supported; save as float32 (<f4), float64 (<f8), int32 (<i4), uint8 (|u1), int8 (|i1) ` +
-        'or bool (|b1), little-endian',
+      `dtype ${descr} is not supported; save as float32 (<f4), float64 (<f8), int32 (<i4), uint8 (|u1), int8 (|i1) ` + 'or bool (|b1), little-endian',
     );
   }
   const shape = shapeText

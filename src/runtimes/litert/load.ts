@@ -55,7 +55,11 @@ export function findLiteRtWasmDir(bundleDir?: string): string {
 function evaluateGlue(file: string): unknown {
   const source = readFileSync(file, 'utf8');
   const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file }) as (
-    exports: object, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string,
+    exports: object,
+    require: NodeJS.Require,
+    module: { exports: unknown },
+    filename: string,
+    dirname: string,
   ) => void;
   const module: { exports: unknown } = { exports: {} };
   wrapper(module.exports as object, createRequire(file), module, file, dirname(file));
@@ -110,7 +114,9 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
     const core = await import('@litertjs/core');
     await withoutWebGpuWarning(() => core.loadLiteRt(glue));
     loaded = {
-      core, build, threads,
+      core,
+      build,
+      threads,
       takeLog: () => {
         const lines = log;
         log = [];
@@ -119,7 +125,9 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
     };
     return loaded;
   } catch (error) {
-    throw new MeasureError(problem('runtime/litert-start-failed', { build, glue, detail: error instanceof Error ? error.message : String(error) }), { cause: error });
+    throw new MeasureError(problem('runtime/litert-start-failed', { build, glue, detail: error instanceof Error ? error.message : String(error) }), {
+      cause: error,
+    });
   } finally {
     if (previous) scope.importScripts = previous;
     else delete scope.importScripts;

@@ -1,17 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MeasureError, errorMessage, problem } from '../../errors.js';
 import { startCpu } from '../cpu/start.js';
-import type {
-  Executable,
-  HostTensor,
-  InputSpec,
-  InstantiateOptions,
-  OutputValue,
-  PlacedInputs,
-  RunProfile,
-  RuntimeInfo,
-  TfjsModel,
-} from '../types.js';
+import type { Executable, HostTensor, InputSpec, InstantiateOptions, OutputValue, PlacedInputs, RunProfile, RuntimeInfo, TfjsModel } from '../types.js';
 import { tfjsBackend } from './backend.js';
 import { loadCustomLayers, loadNetwork, type Network } from './network.js';
 
@@ -64,8 +54,7 @@ export async function instantiateTfjs(model: TfjsModel, started: RuntimeInfo, op
   const where = model.path;
 
   // A model that fell back to cpu runs there, then hands the backend back so the next model loads where asked.
-  const runOn = (net: Network, rt: RuntimeInfo, inputs: readonly tf.Tensor[]): Promise<OutputValue[]> =>
-    tfjsBackend.during(rt.backend, () => net.run(inputs));
+  const runOn = (net: Network, rt: RuntimeInfo, inputs: readonly tf.Tensor[]): Promise<OutputValue[]> => tfjsBackend.during(rt.backend, () => net.run(inputs));
 
   const run = async (placed: PlacedInputs): Promise<readonly OutputValue[]> => {
     const inputs = tensorsOf(placed, where);
@@ -137,16 +126,18 @@ function firstLine(text: string): string {
 
 function checkInputs(specs: readonly InputSpec[], inputs: readonly HostTensor[], where: string): void {
   if (inputs.length !== specs.length) {
-    throw new MeasureError(problem('runtime/input-count', { where, count: specs.length, names: ` (${specs.map((s) => s.name).join(', ')})`, got: inputs.length }));
+    throw new MeasureError(
+      problem('runtime/input-count', { where, count: specs.length, names: ` (${specs.map((s) => s.name).join(', ')})`, got: inputs.length }),
+    );
   }
   specs.forEach((spec, i) => {
     const t = inputs[i];
     if (!t) return;
-    const fits =
-      spec.unknownRank === true ||
-      (t.shape.length === spec.shape.length && spec.shape.every((d, k) => d === null || d < 0 || d === t.shape[k]));
+    const fits = spec.unknownRank === true || (t.shape.length === spec.shape.length && spec.shape.every((d, k) => d === null || d < 0 || d === t.shape[k]));
     if (!fits) {
-      throw new MeasureError(problem('runtime/input-shape', { where, name: spec.name, spec: spec.shape.map((d) => d ?? '?').join(', '), shape: t.shape.join(', ') }));
+      throw new MeasureError(
+        problem('runtime/input-shape', { where, name: spec.name, spec: spec.shape.map((d) => d ?? '?').join(', '), shape: t.shape.join(', ') }),
+      );
     }
   });
 }

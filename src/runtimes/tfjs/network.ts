@@ -85,7 +85,10 @@ async function loadGraph(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<
     explain: async (error, feed) => {
       const node = await findFailingNode(model.artifacts.modelTopology, (wanted) => execute(feed, wanted));
       const where = node ? ` at node "${node.name}" (op ${node.op})` : '';
-      return new MeasureError(problem('runtime/inference-failed', { model: model.path, at: where, detail: errorMessage(error) }), { cause: error, file: model.path });
+      return new MeasureError(problem('runtime/inference-failed', { model: model.path, at: where, detail: errorMessage(error) }), {
+        cause: error,
+        file: model.path,
+      });
     },
     dispose: () => gm.dispose(),
   };
@@ -101,10 +104,7 @@ interface GraphNode {
  * failing node is found in log2(n) runs. Node lists from the converter are in topological order, so that node is the
  * culprit itself. Returns undefined when the search cannot tell (every prefix runs).
  */
-async function findFailingNode(
-  topology: unknown,
-  execute: (wanted: string[]) => Promise<tf.Tensor | tf.Tensor[]>,
-): Promise<GraphNode | undefined> {
+async function findFailingNode(topology: unknown, execute: (wanted: string[]) => Promise<tf.Tensor | tf.Tensor[]>): Promise<GraphNode | undefined> {
   const all = (topology as { node?: GraphNode[] } | undefined)?.node ?? [];
   const nodes = all.filter((n) => n.op !== 'Const' && n.op !== 'Placeholder' && n.op !== 'NoOp');
   const fails = async (k: number): Promise<boolean> => {
@@ -153,7 +153,9 @@ async function loadLayers(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise
     async: false,
     run: async (feed) => readOutputs(outputs, lm.predict(feed.length === 1 && feed[0] ? feed[0] : [...feed])),
     explain: (error) =>
-      Promise.resolve(new MeasureError(problem('runtime/inference-failed', { model: model.path, at: '', detail: errorMessage(error) }), { cause: error, file: model.path })),
+      Promise.resolve(
+        new MeasureError(problem('runtime/inference-failed', { model: model.path, at: '', detail: errorMessage(error) }), { cause: error, file: model.path }),
+      ),
     dispose: () => lm.dispose(),
   };
 }
@@ -168,8 +170,7 @@ interface LayerConfigJson {
 export function layersInputNames(topology: unknown): string[] {
   const root = topology as { model_config?: unknown } | undefined;
   const model = (root?.model_config ?? root) as
-    | { class_name?: string; config?: { input_layers?: unknown[][]; layers?: LayerConfigJson[] } | LayerConfigJson[] }
-    | undefined;
+    { class_name?: string; config?: { input_layers?: unknown[][]; layers?: LayerConfigJson[] } | LayerConfigJson[] } | undefined;
   const config = model?.config;
   if (config === undefined) return [];
   const layers = Array.isArray(config) ? config : config.layers;

@@ -81,7 +81,10 @@ describe('with compress: the base copy is compressed as the base branch ships it
 
   test('an untouched model under the same quantize: 0% size change, no weight changes, nothing for on-change to show', async () => {
     const config = gender('{ quantize: uint8 }');
-    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: await workspace(config), base: { dir: await workspace(config), ref: 'abc1234' } }, ports);
+    const { report } = await runCheck(
+      { configPath: 'model-budget.yml', cwd: await workspace(config), base: { dir: await workspace(config), ref: 'abc1234' } },
+      ports,
+    );
     const [model] = report.models;
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config' });
     for (const [key, value, base] of sizes(model)) expect(base, key).toBe(value);
@@ -105,7 +108,12 @@ describe('with compress: the base copy is compressed as the base branch ships it
     expect(increase?.message).toMatch(/grew \d+(\.\d+)?% against the base/);
     expect(increase?.value).toBeGreaterThan(0.5);
     expect(model?.verdict).toBe('fail');
-    expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config', compressChange: { from: 'quantize: uint8', to: 'quantize: float16' } });
+    expect(model?.base).toEqual({
+      status: 'compared',
+      ref: 'abc1234',
+      compressedWith: 'base-config',
+      compressChange: { from: 'quantize: uint8', to: 'quantize: float16' },
+    });
     expect(model?.weightChanges?.[0]).toMatchObject({ dtype: 'float16', baseDtype: 'uint8' });
     expect(hasMeasuredChange(report)).toBe(true);
   });
@@ -116,7 +124,9 @@ describe('with compress: the base copy is compressed as the base branch ships it
     const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: head, base: { dir: base, ref: 'abc1234' } }, ports);
     const [model] = report.models;
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'head-config' });
-    expect(model?.notes.join('\n')).toMatch(/the base branch's config does not name this model \(or could not be read\), so its copy is compressed with this pull request's compress settings/);
+    expect(model?.notes.join('\n')).toMatch(
+      /the base branch's config does not name this model \(or could not be read\), so its copy is compressed with this pull request's compress settings/,
+    );
     for (const [key, value, base] of sizes(model)) expect(base, key).toBe(value);
   });
 
@@ -132,7 +142,10 @@ describe('with compress: the base copy is compressed as the base branch ships it
 
   test('compress: auto on both sides reruns the same search with the base budget: an untouched model does not move', async () => {
     const config = gender('auto', '{ size-increase: 1%, accuracy: { max-abs-error: 0.05 } }');
-    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: await workspace(config), base: { dir: await workspace(config), ref: 'abc1234' } }, ports);
+    const { report } = await runCheck(
+      { configPath: 'model-budget.yml', cwd: await workspace(config), base: { dir: await workspace(config), ref: 'abc1234' } },
+      ports,
+    );
     const [model] = report.models;
     expect(model?.precision?.length).toBeGreaterThan(0);
     expect(model?.base).toEqual({ status: 'compared', ref: 'abc1234', compressedWith: 'base-config' });

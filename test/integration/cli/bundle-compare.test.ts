@@ -13,8 +13,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 const run = promisify(execFile);
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
 const config = (compress: string, output: string): string =>
   `version: 1\nbenchmark: { runtime: cpu }\nmodels:\n  - name: gender\n    path: models/gender/model.json\n    compress: ${compress}\n    output: ${output}\n    budget: { size-increase: 10% }\n`;

@@ -26,9 +26,14 @@ describe('a load that never returns, in the shipped CLI on Node 24', () => {
   test('is stopped at benchmark.timeout, and the process exits (no worker thread left behind)', async () => {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       // The guard against a leaked thread: a worker still spinning would keep the process alive until this kill.
-      execFile(node24(), [join(dir, 'tool', 'dist', 'cli.js'), 'check'], { cwd: join(dir, 'work'), env: { PATH: process.env['PATH'] ?? '' }, timeout: 100_000 }, (error, out, err) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout: out, stderr: err });
-      });
+      execFile(
+        node24(),
+        [join(dir, 'tool', 'dist', 'cli.js'), 'check'],
+        { cwd: join(dir, 'work'), env: { PATH: process.env['PATH'] ?? '' }, timeout: 100_000 },
+        (error, out, err) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout: out, stderr: err });
+        },
+      );
     });
     expect(stdout + stderr).toContain(
       'mlp: the 2 s benchmark.timeout ran out at loading; raise benchmark.timeout (it bounds every stage of one model) or use a smaller input shape',

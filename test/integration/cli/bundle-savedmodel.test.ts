@@ -16,8 +16,7 @@ const cli = join(root, 'dist', 'cli.js');
 const fixtures = join(root, 'test', 'fixtures', 'savedmodel');
 const run = promisify(execFile);
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
 const config =
   'version: 1\nbenchmark: { runtime: wasm, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: kws\n    path: models/kws\n' +
@@ -35,7 +34,10 @@ test('the bundle on Node 24: check a SavedModel folder, write output:, compare w
 
   let result: { code: number; stdout: string; stderr: string };
   try {
-    const { stdout, stderr } = await run(node24(), [cli, 'check', '--base', 'main', '--json', 'report.json'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    const { stdout, stderr } = await run(node24(), [cli, 'check', '--base', 'main', '--json', 'report.json'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
     result = { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -67,7 +67,9 @@ describe('model-budget check', () => {
     );
     const result = await run(dir, 'check', '--json', 'r.json');
     expect(result.code).toBe(0);
-    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { models: { metrics: Record<string, { value: number; original?: number; status: string }> }[] };
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as {
+      models: { metrics: Record<string, { value: number; original?: number; status: string }> }[];
+    };
     const metrics = json.models[0]?.metrics ?? {};
     expect(metrics['size']?.original).toBe(231_781);
     expect(metrics['size']?.value).toBeLessThan(0.4 * 231_781);
@@ -77,8 +79,12 @@ describe('model-budget check', () => {
     expect(result.stdout + result.stderr).toContain('accuracy was checked on seeded synthetic inputs only');
     expect(result.stdout + result.stderr).toContain('inputs.images');
     // Each output with its kind: the gender head is a softmax, so top-1 and cosine apply.
-    expect(result.stdout).toMatch(/accuracy of output (?:"|&quot;)[^"&]+(?:"|&quot;) \(classification, inferred[^)]*\): max abs error [\d.e-]+, RMSE [\d.e-]+, top-1 [\d.]+%, cosine worst/);
-    const written = JSON.parse(await readFile(join(dir, 'out', 'gender', 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+    expect(result.stdout).toMatch(
+      /accuracy of output (?:"|&quot;)[^"&]+(?:"|&quot;) \(classification, inferred[^)]*\): max abs error [\d.e-]+, RMSE [\d.e-]+, top-1 [\d.]+%, cosine worst/,
+    );
+    const written = JSON.parse(await readFile(join(dir, 'out', 'gender', 'model.json'), 'utf8')) as {
+      weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+    };
     expect(written.weightsManifest[0]?.weights.some((w) => w.quantization?.dtype === 'uint8')).toBe(true);
   });
 

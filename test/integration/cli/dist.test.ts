@@ -49,8 +49,15 @@ test('the bundled CLI is self-contained: it checks the example from a folder wit
     env: { PATH: process.env['PATH'] ?? '' },
   });
   expect(stdout).toContain('## ✅ model-budget: pass');
-  const report = JSON.parse(await readFile(join(dir, 'work', 'r.json'), 'utf8')) as { environment?: { runtime: string }; models?: { name: string; verdict: string }[] };
-  expect(report.models?.map((m) => [m.name, m.verdict])).toEqual([['gender', 'pass'], ['mnist', 'pass'], ['mlp', 'pass']]);
+  const report = JSON.parse(await readFile(join(dir, 'work', 'r.json'), 'utf8')) as {
+    environment?: { runtime: string };
+    models?: { name: string; verdict: string }[];
+  };
+  expect(report.models?.map((m) => [m.name, m.verdict])).toEqual([
+    ['gender', 'pass'],
+    ['mnist', 'pass'],
+    ['mlp', 'pass'],
+  ]);
   // The wasm binaries next to the bundle loaded: the default runtime ran.
   expect(report.environment?.runtime).toBe('wasm');
 });

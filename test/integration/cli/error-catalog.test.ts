@@ -24,10 +24,15 @@ test('an error whose fix is a config change prints the example config, indented,
 
 test('the example of a config problem found past the schema comes with it too', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mb-errors-'));
-  await writeFile(join(dir, 'model-budget.yml'), 'version: 1\nbenchmark: { min-seconds: 5 s, max-seconds: 2 s }\nmodels:\n  - name: a\n    path: a/model.json\n');
+  await writeFile(
+    join(dir, 'model-budget.yml'),
+    'version: 1\nbenchmark: { min-seconds: 5 s, max-seconds: 2 s }\nmodels:\n  - name: a\n    path: a/model.json\n',
+  );
   const result = await run(dir, 'check');
   expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/^model-budget: model-budget\.yml:2:\d+ benchmark\.max-seconds: is 2 s, below min-seconds \(5 s\); raise max-seconds or lower min-seconds\n/);
+  expect(result.stderr).toMatch(
+    /^model-budget: model-budget\.yml:2:\d+ benchmark\.max-seconds: is 2 s, below min-seconds \(5 s\); raise max-seconds or lower min-seconds\n/,
+  );
   expect(result.stderr).toContain('For example, in model-budget.yml:\n  version: 1\n  benchmark:\n    min-seconds: 2 s\n');
 });
 

@@ -14,8 +14,7 @@ async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdo
   return { code, stdout, stderr };
 }
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
 test('check --base <ref> compares the working tree with the merge base, as the Action does on a PR', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mb-local-base-'));

@@ -60,6 +60,8 @@ test("output: a committed symbolic link into a model's folder is refused once th
   await symlink(join(dir, 'models', 'gender'), join(dir, 'alias'));
   const before = await readdir(join(dir, 'models', 'gender'));
   const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
-  expect(report.models[0]?.error).toMatch(/alias\/compressed is .*models\/gender\/compressed once symbolic links are followed, which overlaps the source model .*models\/gender; point `output:` at a folder of its own/);
+  expect(report.models[0]?.error).toMatch(
+    /alias\/compressed is .*models\/gender\/compressed once symbolic links are followed, which overlaps the source model .*models\/gender; point `output:` at a folder of its own/,
+  );
   expect(await readdir(join(dir, 'models', 'gender'))).toEqual(before);
 });

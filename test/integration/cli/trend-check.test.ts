@@ -30,7 +30,9 @@ async function writeConfig(budget: string): Promise<void> {
 function history(size: number | undefined, options: Omit<TrendHistory, 'read'> = {}): { history: TrendHistory; reads: (readonly string[])[] } {
   const reads: (readonly string[])[] = [];
   const histories: ModelHistory[] =
-    size === undefined ? [] : [{ model: 'gender', records: Array.from({ length: 5 }, (_, i) => record({ sha: `s${i}`, size })), corrupt: 0, newer: 0, truncated: false }];
+    size === undefined
+      ? []
+      : [{ model: 'gender', records: Array.from({ length: 5 }, (_, i) => record({ sha: `s${i}`, size })), corrupt: 0, newer: 0, truncated: false }];
   const read = (models: readonly string[]): Promise<readonly ModelHistory[]> => {
     reads.push(models);
     return Promise.resolve(histories);

@@ -37,7 +37,9 @@ describe('errors a user can cause: one catalog line, the stack only with --verbo
     const { code, stderr } = await check(model('net', 'damaged-1750.h5') + model('aborts', 'damaged-2000.h5'));
     expect(code).toBe(2);
     expect(stderr).toMatch(/^model-budget: net: \/.*\/damaged-1750\.h5: the HDF5 file is damaged \(message not aligned\); re-save the model with Keras$/m);
-    expect(stderr).toMatch(/^model-budget: aborts: \/.*\/damaged-2000\.h5: the HDF5 file is damaged \(bad global heap collection signature\); re-save the model with Keras$/m);
+    expect(stderr).toMatch(
+      /^model-budget: aborts: \/.*\/damaged-2000\.h5: the HDF5 file is damaged \(bad global heap collection signature\); re-save the model with Keras$/m,
+    );
     expect(stderr).not.toMatch(/^\s+at |HDF5-DIAG|#000:|RuntimeError/m);
   });
 });

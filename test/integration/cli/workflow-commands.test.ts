@@ -35,7 +35,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-
 describe('a PR cannot send workflow commands through the log', () => {
   test('the Action (without the bundle): hostile names stay text, and its own budget annotations are still processed', async () => {
     let stdout = '';

@@ -24,7 +24,16 @@ function randomizeBatchNorm(model: tf.LayersModel): void {
 
 function sequentialWithBatchNorm(): tf.LayersModel {
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [12, 12, 3],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
   m.add(tf.layers.batchNormalization({ epsilon: 1e-3 }));
   m.add(tf.layers.reLU());
   m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
@@ -55,7 +64,9 @@ function functionalWithBatchNorm(): tf.LayersModel {
 /** A conv whose output feeds both its BatchNormalization and a residual Add. */
 function residualAfterConv(): tf.LayersModel {
   const input = tf.input({ shape: [6, 6, 4] });
-  const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tf.SymbolicTensor;
+  const conv = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+    .apply(input) as tf.SymbolicTensor;
   const bn = tf.layers.batchNormalization({}).apply(conv) as tf.SymbolicTensor;
   const sum = tf.layers.add({}).apply([bn, conv]) as tf.SymbolicTensor;
   const m = tf.model({ inputs: input, outputs: sum });

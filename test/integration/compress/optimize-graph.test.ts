@@ -81,17 +81,22 @@ describe('optimizeGraph on hand-built graphs, run by stock TF.js', () => {
     op('mn', 'Minimum', ['r', 'six']),
     op('y', 'Maximum', ['mn', 'zero']),
   ];
-  const artifacts = graphArtifacts([1, 5, 5, 2], nodes, {
-    dk: { shape: [3, 3, 2, 2], values: ramp(36, (i) => Math.sin(i) * 0.7) },
-    scale: { shape: [ch], values: [1.5, -0.5, 0.25, 2] },
-    shift: { shape: [ch], values: [0.1, -0.2, 0.3, 0] },
-    alpha: { shape: [ch], values: [0.1, 0.2, 0.3, 0.4] },
-    pk: { shape: [1, 1, ch, 3], values: ramp(12, (i) => Math.cos(i)) },
-    pb: { shape: [3], values: [0.5, -0.5, 1] },
-    slope: { shape: [], values: [0.1] },
-    six: { shape: [], values: [6] },
-    zero: { shape: [], values: [0] },
-  }, ['y']);
+  const artifacts = graphArtifacts(
+    [1, 5, 5, 2],
+    nodes,
+    {
+      dk: { shape: [3, 3, 2, 2], values: ramp(36, (i) => Math.sin(i) * 0.7) },
+      scale: { shape: [ch], values: [1.5, -0.5, 0.25, 2] },
+      shift: { shape: [ch], values: [0.1, -0.2, 0.3, 0] },
+      alpha: { shape: [ch], values: [0.1, 0.2, 0.3, 0.4] },
+      pk: { shape: [1, 1, ch, 3], values: ramp(12, (i) => Math.cos(i)) },
+      pb: { shape: [3], values: [0.5, -0.5, 1] },
+      slope: { shape: [], values: [0.1] },
+      six: { shape: [], values: [6] },
+      zero: { shape: [], values: [0] },
+    },
+    ['y'],
+  );
 
   it('every pattern fires once and the outputs stay within 1e-6', async () => {
     await tf.setBackend('cpu');
@@ -125,9 +130,7 @@ describe('optimizeGraph on hand-built graphs, run by stock TF.js', () => {
     expect(result.refused).toEqual(['fold-scale']);
     expect(result.rewrites['fold-scale']).toBe(0);
     expect(result.rewrites.relu6).toBe(1);
-    expect(result.warnings).toEqual([
-      "optimize: left out fold-scale: the rewritten model's outputs moved by more than 0.00001 (max abs) from the original's",
-    ]);
+    expect(result.warnings).toEqual(["optimize: left out fold-scale: the rewritten model's outputs moved by more than 0.00001 (max abs) from the original's"]);
   });
 });
 

@@ -17,7 +17,9 @@ describe('pruneChannels', () => {
 
   it('prunes a sequential conv model through BatchNorm, pooling, depthwise and Flatten to a FLOPs target', async () => {
     const m = tf.sequential();
-    m.add(tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+    m.add(
+      tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 16, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    );
     m.add(tf.layers.batchNormalization({}));
     m.add(tf.layers.activation({ activation: 'relu' }));
     m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -80,7 +82,16 @@ describe('pruneChannels is exact', () => {
   it('equals the original model with the removed filters zeroed (bias-free, through pooling and Flatten)', async () => {
     await tf.setBackend('cpu');
     const m = tf.sequential();
-    m.add(tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 10, kernelSize: 3, useBias: false, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+    m.add(
+      tf.layers.conv2d({
+        inputShape: [8, 8, 2],
+        filters: 10,
+        kernelSize: 3,
+        useBias: false,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
+    );
     m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     m.add(tf.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
     m.add(tf.layers.flatten());

@@ -10,8 +10,7 @@ import { inapplicableCompressions } from '../../../src/stages.js';
 import { fixture } from '../../unit/keras/fixtures.js';
 
 const gender = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender', 'model.json');
-const pointer = (size: number): string =>
-  `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize ${size}\n`;
+const pointer = (size: number): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize ${size}\n`;
 
 async function scratch(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'model-budget-formats-'));
@@ -77,11 +76,11 @@ describe('the files a model is made of, with their roles', () => {
   });
 
   test('companions: the shards a model.json lists, as repository paths; unsafe entries and pointers give none', () => {
-    const manifest = (paths: unknown[]): Uint8Array => new TextEncoder().encode(JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths, weights: [] }, null, { paths: 'x' }] }));
-    expect(companionsOf(manifest(['group1-shard1of2.bin', 'sub/group1-shard2of2.bin', '../up.bin', '/abs.bin', 'a\\b.bin', '', 7]), 'models/net/model.json')).toEqual([
-      'models/net/group1-shard1of2.bin',
-      'models/net/sub/group1-shard2of2.bin',
-    ]);
+    const manifest = (paths: unknown[]): Uint8Array =>
+      new TextEncoder().encode(JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths, weights: [] }, null, { paths: 'x' }] }));
+    expect(
+      companionsOf(manifest(['group1-shard1of2.bin', 'sub/group1-shard2of2.bin', '../up.bin', '/abs.bin', 'a\\b.bin', '', 7]), 'models/net/model.json'),
+    ).toEqual(['models/net/group1-shard1of2.bin', 'models/net/sub/group1-shard2of2.bin']);
     expect(companionsOf(manifest(['a/../../b.bin', 'c.bin']), 'model.json')).toEqual(['c.bin']);
     expect(companionsOf(new TextEncoder().encode(pointer(4096)), 'models/net/model.json')).toEqual([]);
     expect(companionsOf(new TextEncoder().encode('{not json'), 'models/net/model.json')).toEqual([]);

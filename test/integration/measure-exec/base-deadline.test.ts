@@ -20,12 +20,15 @@ test("the base's auto search runs under benchmark.timeout: past it the base is u
   expect(base.model).toBeUndefined();
   expect(base.comparison).toMatchObject({
     status: 'unavailable',
-    reason: expect.stringMatching(/^the base branch's copy could not be compressed with its settings \(auto: true\): gender: the 0\.001 s benchmark\.timeout ran out at (compressing the base branch's copy|loading the original for drift|auto evaluation \d+)/) as string,
+    reason: expect.stringMatching(
+      /^the base branch's copy could not be compressed with its settings \(auto: true\): gender: the 0\.001 s benchmark\.timeout ran out at (compressing the base branch's copy|loading the original for drift|auto evaluation \d+)/,
+    ) as string,
   });
 });
 
 test("loading the base's copy runs under benchmark.timeout: past it the base is unavailable, naming the stage", async () => {
-  const text = 'version: 1\nbenchmark: { runtime: cpu, timeout: 1 ms, min-seconds: 0 s, warmup-seconds: 0 s }\nmodels:\n  - name: gender\n    path: model.json\n';
+  const text =
+    'version: 1\nbenchmark: { runtime: cpu, timeout: 1 ms, min-seconds: 0 s, warmup-seconds: 0 s }\nmodels:\n  - name: gender\n    path: model.json\n';
   const config = parseConfig(text, join(example, 'model-budget.yml'), 'model-budget.yml');
   const [spec] = config.models;
   if (!spec) throw new Error('no model');

@@ -56,7 +56,7 @@ test('an image folder feeds human-gender (64×64 grey): resized, normalised, dri
   expect(tf.memory().numTensors).toBe(start);
 });
 
-test('images feed human-rvm\'s src at a configured size; the scalar inputs stay synthetic', async () => {
+test("images feed human-rvm's src at a configured size; the scalar inputs stay synthetic", async () => {
   const exec = await instantiate(await loadModel(corpusModel('human-rvm').path));
   const sets = await loadSamples({
     specs: exec.inputs,
@@ -86,7 +86,10 @@ test('.npy files, one per input, feed human-gender; a list gives one sample per 
   writeFileSync(join(dir, 'single.npy'), encodeNpy([64, 64, 1], new Float64Array(64 * 64).fill(0.5) as unknown as Float32Array, '<f8'));
   const sets = await loadSamples({ specs: exec.inputs, npy: { input_1: ['batch.npy', 'single.npy'] }, cwd: dir });
   try {
-    expect(sets.map((s) => s[0]?.shape)).toEqual([[2, 64, 64, 1], [1, 64, 64, 1]]);
+    expect(sets.map((s) => s[0]?.shape)).toEqual([
+      [2, 64, 64, 1],
+      [1, 64, 64, 1],
+    ]);
     expect(sets[0]?.[0]?.data.slice(0, 3)).toEqual(batch.slice(0, 3));
     expect(sets[1]?.[0]?.data[100]).toBe(0.5);
     const drift = await measureDrift(exec, exec, sets);
@@ -107,9 +110,7 @@ test('samples that do not fit are refused naming the file', async () => {
     await expect(loadSamples({ specs: exec.inputs, npy: { image: 'wrong.npy' }, cwd: dir })).rejects.toThrow(
       /the model has no input "image"; its inputs are input_1:0/,
     );
-    await expect(loadSamples({ specs: exec.inputs, images: { dir: join(dir, 'missing') } })).rejects.toThrow(
-      /image sample folder .*missing cannot be read/,
-    );
+    await expect(loadSamples({ specs: exec.inputs, images: { dir: join(dir, 'missing') } })).rejects.toThrow(/image sample folder .*missing cannot be read/);
   } finally {
     exec.dispose();
   }

@@ -118,10 +118,12 @@ describe('model-budget compare', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mb-compare-'));
     const path = corpusModel('human-gender').path;
     let out = '';
-    const code = await compareCommand(
-      [path, path, '--runtime', 'wasm', '--json', 'out.json', '--min-seconds', '0.2', '--seed', '3', '--max-increase', '10%'],
-      { cwd: dir, stdout: (t) => (out += t), stderr: () => undefined, env: {} },
-    );
+    const code = await compareCommand([path, path, '--runtime', 'wasm', '--json', 'out.json', '--min-seconds', '0.2', '--seed', '3', '--max-increase', '10%'], {
+      cwd: dir,
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      env: {},
+    });
     expect(code).toBe(0);
     // Times are written by src/format.ts: below 1 ms in µs.
     expect(out).toMatch(/\| p50 \| [\d.]+ (?:ms|µs) \| [\d.]+ (?:ms|µs) \|/);

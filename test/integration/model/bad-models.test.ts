@@ -16,7 +16,9 @@ beforeEach(async () => {
   modelPath = join(dir, 'net', 'model.json');
 });
 
-async function rewrite(edit: (json: Record<string, unknown> & { weightsManifest: { paths: string[]; weights: Record<string, unknown>[] }[] }) => void): Promise<void> {
+async function rewrite(
+  edit: (json: Record<string, unknown> & { weightsManifest: { paths: string[]; weights: Record<string, unknown>[] }[] }) => void,
+): Promise<void> {
   const json = JSON.parse(await readFile(modelPath, 'utf8')) as Parameters<typeof edit>[0];
   edit(json);
   await writeFile(modelPath, JSON.stringify(json));
@@ -64,7 +66,9 @@ describe('bad models are refused with a message naming the file and the fix', ()
 
   test('short shard', async () => {
     await truncate(join(dir, 'net', 'gender.bin'), 1000);
-    expect((await loadError()).message).toMatch(/weight group 1 has 1,000 bytes in "gender\.bin" \(1,000 bytes\), 200,808 bytes short: the manifest needs 201,808/);
+    expect((await loadError()).message).toMatch(
+      /weight group 1 has 1,000 bytes in "gender\.bin" \(1,000 bytes\), 200,808 bytes short: the manifest needs 201,808/,
+    );
   });
 
   test('long shard', async () => {

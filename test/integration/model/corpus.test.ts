@@ -71,9 +71,7 @@ describe.each(tfjsModels.map((m) => ({ id: m.id })))('corpus model $id', ({ id }
       graph.dispose();
     } else {
       const layers = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-      expect(layers.countParams()).toBe(
-        (model.artifacts.weightSpecs ?? []).reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0),
-      );
+      expect(layers.countParams()).toBe((model.artifacts.weightSpecs ?? []).reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0));
       layers.dispose();
     }
   });

@@ -40,7 +40,10 @@ async function layersModel(dir: string, units: number): Promise<string> {
   ];
   await writeFile(join(dir, 'w.bin'), new Uint8Array(40));
   const path = join(dir, 'model.json');
-  await writeFile(path, JSON.stringify({ format: 'layers-model', modelTopology: { model_config: modelTopology }, weightsManifest: [{ paths: ['w.bin'], weights }] }));
+  await writeFile(
+    path,
+    JSON.stringify({ format: 'layers-model', modelTopology: { model_config: modelTopology }, weightsManifest: [{ paths: ['w.bin'], weights }] }),
+  );
   return path;
 }
 
@@ -52,7 +55,9 @@ describe('small files that would take gigabytes or block forever are refused bef
   it('refuses a .keras whose Dense declares 1e17 units (1e9 is refused the same way), from the config alone, before tfjs builds anything', async () => {
     const dir = await scratch();
     const entries = unzipSync(readFileSync(fixture('k3-mlp-leakyrelu-sequential.keras')));
-    const config = JSON.parse(strFromU8(entries['config.json'] ?? new Uint8Array())) as { config: { layers: { class_name: string; config: { units?: number } }[] } };
+    const config = JSON.parse(strFromU8(entries['config.json'] ?? new Uint8Array())) as {
+      config: { layers: { class_name: string; config: { units?: number } }[] };
+    };
     const dense = config.config.layers.find((l) => l.class_name === 'Dense');
     if (!dense) throw new Error('no Dense layer');
     // Far past what any allocation can take, so that tfjs fails fast instead of filling memory if the check is gone.
@@ -90,7 +95,9 @@ describe('small files that would take gigabytes or block forever are refused bef
       layer.create_attribute('weight_names', ['dense_1/sparse:0', 'dense_1/bias:0']);
     });
     const error = await refusal(loadModel(path), ModelLoadError);
-    expect(error.message).toMatch(/weight "model_weights\/dense_1\/dense_1\/sparse:0" declares shape \[2048, 1024\] \(8,388,608 bytes\) but is stored uncompressed in an HDF5 file of [\d,]+ bytes/);
+    expect(error.message).toMatch(
+      /weight "model_weights\/dense_1\/dense_1\/sparse:0" declares shape \[2048, 1024\] \(8,388,608 bytes\) but is stored uncompressed in an HDF5 file of [\d,]+ bytes/,
+    );
   });
 
   it('refuses shards over limits.model-size from their sizes on disk, before reading a byte (sparse files)', async () => {
@@ -100,7 +107,9 @@ describe('small files that would take gigabytes or block forever are refused bef
     const shard = join(dir, 'net', manifest.weightsManifest[0]?.paths[0] ?? '');
     await truncate(shard, 64 * 1024 ** 2);
     const error = await refusal(loadModel(join(dir, 'net', 'model.json'), { maxBytes: 16 * 1024 ** 2 }), ModelLoadError);
-    expect(error.message).toMatch(/model\.json and its shards come to [\d,]+ bytes or more, over limits\.model-size \(16,777,216 bytes\); refused before reading the shards/);
+    expect(error.message).toMatch(
+      /model\.json and its shards come to [\d,]+ bytes or more, over limits\.model-size \(16,777,216 bytes\); refused before reading the shards/,
+    );
     // The default limit (1 GiB) refuses a 1.75 GiB all-zero shard the same way, without allocating it.
     await truncate(shard, 1.75 * 1024 ** 3);
     expect((await refusal(loadModel(join(dir, 'net', 'model.json')), ModelLoadError)).message).toMatch(/over limits\.model-size \(1,073,741,824 bytes\)/);
@@ -132,7 +141,10 @@ describe('small files that would take gigabytes or block forever are refused bef
       const dir = await scratch();
       await symlink('/dev/zero', join(dir, 'zero.npy'));
       execFileSync('mkfifo', [join(dir, 'fifo.npy')]);
-      for (const [name, kind] of [['zero.npy', 'a device'], ['fifo.npy', 'a FIFO']] as const) {
+      for (const [name, kind] of [
+        ['zero.npy', 'a device'],
+        ['fifo.npy', 'a FIFO'],
+      ] as const) {
         const error = await refusal(loadSamples({ specs, npy: { x: join(dir, name) } }), MeasureError);
         expect(error.message).toContain(`${name} is ${kind}`);
       }

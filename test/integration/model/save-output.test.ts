@@ -22,7 +22,15 @@ describe('saveModel writes only into a folder it owns and removes only what it w
   test('a new folder is created and marked with the files written', async () => {
     const dir = join(await scratch(), 'out', 'net');
     await saveModel(model, dir, { shardBytes: 4096 });
-    expect((await readdir(dir)).sort()).toEqual([OUTPUT_MARKER, 'group1-shard1of5.bin', 'group1-shard2of5.bin', 'group1-shard3of5.bin', 'group1-shard4of5.bin', 'group1-shard5of5.bin', 'model.json']);
+    expect((await readdir(dir)).sort()).toEqual([
+      OUTPUT_MARKER,
+      'group1-shard1of5.bin',
+      'group1-shard2of5.bin',
+      'group1-shard3of5.bin',
+      'group1-shard4of5.bin',
+      'group1-shard5of5.bin',
+      'model.json',
+    ]);
     const marker = JSON.parse(await readFile(join(dir, OUTPUT_MARKER), 'utf8')) as { files: string[] };
     expect(marker.files).toHaveLength(6);
   });

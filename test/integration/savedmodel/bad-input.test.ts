@@ -36,7 +36,9 @@ function editFunction(files: Map<string, Uint8Array>, name: string, edit: (nodes
   files.set(
     'saved_model.pb',
     editProto('SavedModel', get(files, 'saved_model.pb'), (sm) => {
-      const mg = (sm['metaGraphs'] as Record<string, unknown>[])[0] as { graphDef: { library: { function: { signature: { name: string }; nodeDef: Record<string, unknown>[] }[] } } };
+      const mg = (sm['metaGraphs'] as Record<string, unknown>[])[0] as {
+        graphDef: { library: { function: { signature: { name: string }; nodeDef: Record<string, unknown>[] }[] } };
+      };
       const fn = mg.graphDef.library.function.find((f) => f.signature.name === name);
       if (fn === undefined) throw new Error(`no function ${name}`);
       edit(fn.nodeDef);
@@ -59,33 +61,144 @@ describe('SavedModel bad input', () => {
   });
 
   it.each([
-    { what: 'a folder without saved_model.pb', edit: (f: Map<string, Uint8Array>) => f.delete('saved_model.pb'), message: /model is not a SavedModel: it has no saved_model.pb/ },
-    { what: 'a text-format SavedModel', edit: (f: Map<string, Uint8Array>) => { f.set('saved_model.pbtxt', get(f, 'saved_model.pb')); f.delete('saved_model.pb'); }, message: /saved_model.pbtxt \(text format\)/ },
-    { what: 'a truncated saved_model.pb', edit: (f: Map<string, Uint8Array>) => f.set('saved_model.pb', get(f, 'saved_model.pb').subarray(0, 2000)), message: /saved_model.pb is not a valid SavedModel protocol buffer/ },
-    { what: 'saved_model.pb that is not a protobuf', edit: (f: Map<string, Uint8Array>) => f.set('saved_model.pb', new Uint8Array(64).fill(0xff)), message: /is not a valid SavedModel protocol buffer/ },
+    {
+      what: 'a folder without saved_model.pb',
+      edit: (f: Map<string, Uint8Array>) => f.delete('saved_model.pb'),
+      message: /model is not a SavedModel: it has no saved_model.pb/,
+    },
+    {
+      what: 'a text-format SavedModel',
+      edit: (f: Map<string, Uint8Array>) => {
+        f.set('saved_model.pbtxt', get(f, 'saved_model.pb'));
+        f.delete('saved_model.pb');
+      },
+      message: /saved_model.pbtxt \(text format\)/,
+    },
+    {
+      what: 'a truncated saved_model.pb',
+      edit: (f: Map<string, Uint8Array>) => f.set('saved_model.pb', get(f, 'saved_model.pb').subarray(0, 2000)),
+      message: /saved_model.pb is not a valid SavedModel protocol buffer/,
+    },
+    {
+      what: 'saved_model.pb that is not a protobuf',
+      edit: (f: Map<string, Uint8Array>) => f.set('saved_model.pb', new Uint8Array(64).fill(0xff)),
+      message: /is not a valid SavedModel protocol buffer/,
+    },
     { what: 'an empty saved_model.pb', edit: (f: Map<string, Uint8Array>) => f.set('saved_model.pb', new Uint8Array()), message: /holds no MetaGraph/ },
     { what: 'variables.index missing, data present', edit: (f: Map<string, Uint8Array>) => f.delete(INDEX), message: /variables\/variables.index is missing/ },
-    { what: 'no variables/ at all', edit: (f: Map<string, Uint8Array>) => { f.delete(INDEX); f.delete(DATA); }, message: /the graph reads variables, but the SavedModel has no variables\/ folder/ },
-    { what: 'variables.index that is not a table', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, new Uint8Array(100).fill(7)), message: /does not end with the table magic number/ },
-    { what: 'variables.index shorter than a footer', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, new Uint8Array(10)), message: /shorter than a table footer/ },
-    { what: 'a flipped byte in an index block', edit: (f: Map<string, Uint8Array>) => { const i = get(f, INDEX); i[3] = (i[3] ?? 0) ^ 0x40; }, message: /block at byte \d+ fails its crc32c check/ },
-    { what: 'a flipped byte in the variable data', edit: (f: Map<string, Uint8Array>) => { const d = get(f, DATA); const at = entryOffset(get(f, INDEX), VARIABLE); d[at] = (d[at] ?? 0) ^ 1; }, message: /variable "v\/.ATTRIBUTES\/VARIABLE_VALUE" in variables\/variables.data-00000-of-00001 fails its crc32c check/ },
-    { what: 'the data shard missing', edit: (f: Map<string, Uint8Array>) => f.delete(DATA), message: /variables.data-00000-of-00001 is missing \(the index names 1 shard\(s\)\)/ },
-    { what: 'an entry pointing outside its shard', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, editIndexEntry(get(f, INDEX), VARIABLE, (e) => { e['offset'] = '1000000'; })), message: /lies at bytes 1000000…1000004 of variables\/variables.data-00000-of-00001, which has \d+/ },
-    { what: 'an entry in a shard that does not exist', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, editIndexEntry(get(f, INDEX), VARIABLE, (e) => { e['shardId'] = 3; })), message: /points to shard 3, but the index names 1/ },
-    { what: 'an absurd shape', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, editIndexEntry(get(f, INDEX), VARIABLE, (e) => { e['shape'] = { dim: [{ size: '100000' }, { size: '100000' }] }; })), message: /shape \[100000, 100000\] = 10000000000 elements, more than 2147483647/ },
-    { what: 'a negative dimension', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, editIndexEntry(get(f, INDEX), VARIABLE, (e) => { e['shape'] = { dim: [{ size: '-1' }] }; })), message: /every dimension must be a known size/ },
-    { what: 'a size that disagrees with dtype and shape', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, editIndexEntry(get(f, INDEX), VARIABLE, (e) => { e['shape'] = { dim: [{ size: '2' }] }; })), message: /holds 4 bytes, but DT_FLOAT \[2\] needs 8/ },
-    { what: 'a snappy-compressed index', edit: (f: Map<string, Uint8Array>) => f.set(INDEX, buildTable(readTable(get(f, INDEX), 'index'), 1)), message: /uses compression type 1; only uncompressed tables/ },
+    {
+      what: 'no variables/ at all',
+      edit: (f: Map<string, Uint8Array>) => {
+        f.delete(INDEX);
+        f.delete(DATA);
+      },
+      message: /the graph reads variables, but the SavedModel has no variables\/ folder/,
+    },
+    {
+      what: 'variables.index that is not a table',
+      edit: (f: Map<string, Uint8Array>) => f.set(INDEX, new Uint8Array(100).fill(7)),
+      message: /does not end with the table magic number/,
+    },
+    {
+      what: 'variables.index shorter than a footer',
+      edit: (f: Map<string, Uint8Array>) => f.set(INDEX, new Uint8Array(10)),
+      message: /shorter than a table footer/,
+    },
+    {
+      what: 'a flipped byte in an index block',
+      edit: (f: Map<string, Uint8Array>) => {
+        const i = get(f, INDEX);
+        i[3] = (i[3] ?? 0) ^ 0x40;
+      },
+      message: /block at byte \d+ fails its crc32c check/,
+    },
+    {
+      what: 'a flipped byte in the variable data',
+      edit: (f: Map<string, Uint8Array>) => {
+        const d = get(f, DATA);
+        const at = entryOffset(get(f, INDEX), VARIABLE);
+        d[at] = (d[at] ?? 0) ^ 1;
+      },
+      message: /variable "v\/.ATTRIBUTES\/VARIABLE_VALUE" in variables\/variables.data-00000-of-00001 fails its crc32c check/,
+    },
+    {
+      what: 'the data shard missing',
+      edit: (f: Map<string, Uint8Array>) => f.delete(DATA),
+      message: /variables.data-00000-of-00001 is missing \(the index names 1 shard\(s\)\)/,
+    },
+    {
+      what: 'an entry pointing outside its shard',
+      edit: (f: Map<string, Uint8Array>) =>
+        f.set(
+          INDEX,
+          editIndexEntry(get(f, INDEX), VARIABLE, (e) => {
+            e['offset'] = '1000000';
+          }),
+        ),
+      message: /lies at bytes 1000000…1000004 of variables\/variables.data-00000-of-00001, which has \d+/,
+    },
+    {
+      what: 'an entry in a shard that does not exist',
+      edit: (f: Map<string, Uint8Array>) =>
+        f.set(
+          INDEX,
+          editIndexEntry(get(f, INDEX), VARIABLE, (e) => {
+            e['shardId'] = 3;
+          }),
+        ),
+      message: /points to shard 3, but the index names 1/,
+    },
+    {
+      what: 'an absurd shape',
+      edit: (f: Map<string, Uint8Array>) =>
+        f.set(
+          INDEX,
+          editIndexEntry(get(f, INDEX), VARIABLE, (e) => {
+            e['shape'] = { dim: [{ size: '100000' }, { size: '100000' }] };
+          }),
+        ),
+      message: /shape \[100000, 100000\] = 10000000000 elements, more than 2147483647/,
+    },
+    {
+      what: 'a negative dimension',
+      edit: (f: Map<string, Uint8Array>) =>
+        f.set(
+          INDEX,
+          editIndexEntry(get(f, INDEX), VARIABLE, (e) => {
+            e['shape'] = { dim: [{ size: '-1' }] };
+          }),
+        ),
+      message: /every dimension must be a known size/,
+    },
+    {
+      what: 'a size that disagrees with dtype and shape',
+      edit: (f: Map<string, Uint8Array>) =>
+        f.set(
+          INDEX,
+          editIndexEntry(get(f, INDEX), VARIABLE, (e) => {
+            e['shape'] = { dim: [{ size: '2' }] };
+          }),
+        ),
+      message: /holds 4 bytes, but DT_FLOAT \[2\] needs 8/,
+    },
+    {
+      what: 'a snappy-compressed index',
+      edit: (f: Map<string, Uint8Array>) => f.set(INDEX, buildTable(readTable(get(f, INDEX), 'index'), 1)),
+      message: /uses compression type 1; only uncompressed tables/,
+    },
     {
       what: 'a variable whose stored shape disagrees with the graph',
       edit: (f: Map<string, Uint8Array>) =>
-        f.set('saved_model.pb', editProto('SavedModel', get(f, 'saved_model.pb'), (sm) => {
-          const nodes = ((sm['metaGraphs'] as Record<string, unknown>[])[0] as { objectGraphDef: { nodes: { variable?: { shape: unknown } }[] } }).objectGraphDef.nodes;
-          const variable = nodes.find((n) => n.variable !== undefined)?.variable;
-          if (variable === undefined) throw new Error('no variable');
-          variable.shape = { dim: [{ size: '3' }] };
-        })),
+        f.set(
+          'saved_model.pb',
+          editProto('SavedModel', get(f, 'saved_model.pb'), (sm) => {
+            const nodes = ((sm['metaGraphs'] as Record<string, unknown>[])[0] as { objectGraphDef: { nodes: { variable?: { shape: unknown } }[] } })
+              .objectGraphDef.nodes;
+            const variable = nodes.find((n) => n.variable !== undefined)?.variable;
+            if (variable === undefined) throw new Error('no variable');
+            variable.shape = { dim: [{ size: '3' }] };
+          }),
+        ),
       message: /is stored with shape \[\] but the graph declares \[3\]/,
     },
   ])('$what', async ({ edit, message }) => {
@@ -93,7 +206,9 @@ describe('SavedModel bad input', () => {
   });
 
   it('an unknown signature lists the ones that exist', async () => {
-    expect(await failure(TIMES_THREE, 'predict')).toBe('the SavedModel has no signature "predict"; it has "serving_default" (choose one with --signature serving_default)');
+    expect(await failure(TIMES_THREE, 'predict')).toBe(
+      'the SavedModel has no signature "predict"; it has "serving_default" (choose one with --signature serving_default)',
+    );
   });
 
   it('unsupported ops are listed together, each with where it sits and what to do', async () => {
@@ -122,7 +237,9 @@ describe('SavedModel bad input', () => {
         }
       }),
     );
-    expect(await failure(files)).toMatch(/calls "__inference_signature_wrapper_32" from inside itself \(__inference_signature_wrapper_32 → __inference_signature_wrapper_32\)/);
+    expect(await failure(files)).toMatch(
+      /calls "__inference_signature_wrapper_32" from inside itself \(__inference_signature_wrapper_32 → __inference_signature_wrapper_32\)/,
+    );
   });
 
   it('a variable used by an op other than a read is reported as a resource op', async () => {

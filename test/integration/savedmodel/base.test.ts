@@ -16,8 +16,7 @@ async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdo
   return { code, stdout, stderr };
 }
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
 async function sizeOf(dir: string): Promise<number> {
   let total = 0;
@@ -25,7 +24,8 @@ async function sizeOf(dir: string): Promise<number> {
   return total;
 }
 
-const config = 'version: 1\nbenchmark: { runtime: cpu, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: sm\n    path: models/sm\n    budget: { size: 2 MB }\n';
+const config =
+  'version: 1\nbenchmark: { runtime: cpu, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: sm\n    path: models/sm\n    budget: { size: 2 MB }\n';
 
 /**
  * A repository whose base commit holds `base` at models/sm (changed by `alter` before it is committed); the working
@@ -74,7 +74,10 @@ test('variables kept in Git LFS at the base: the pointer is listed, and the base
   const realBytes = 123_456;
   // At the base commit the variables' data file is an LFS pointer (what git holds for a file kept in LFS).
   const dir = await repository('times-three-float', 'times-three-float', (folder) =>
-    writeFile(join(folder, 'variables', 'variables.data-00000-of-00001'), `version https://git-lfs.github.com/spec/v1\noid sha256:${'b'.repeat(64)}\nsize ${realBytes}\n`),
+    writeFile(
+      join(folder, 'variables', 'variables.data-00000-of-00001'),
+      `version https://git-lfs.github.com/spec/v1\noid sha256:${'b'.repeat(64)}\nsize ${realBytes}\n`,
+    ),
   );
   const snapshot = await materializeLocalBase({ workingDir: dir, configPath: join(dir, 'model-budget.yml'), ref: 'main' });
   try {

@@ -96,7 +96,10 @@ describe('model-budget check on a SavedModel folder', () => {
   test('limits.model-size bounds the files read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mb-savedmodel-check-'));
     await cp(join(fixtures, 'kws-dscnn'), join(dir, 'models', 'kws'), { recursive: true });
-    await writeFile(join(dir, 'model-budget.yml'), `version: 1\n${benchmark}models:\n  - name: kws\n    path: models/kws\n    limits: { model-size: 900 KB }\n`);
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      `version: 1\n${benchmark}models:\n  - name: kws\n    path: models/kws\n    limits: { model-size: 900 KB }\n`,
+    );
     const result = await run(dir, 'check');
     expect(result.code).toBe(2);
     expect(result.stdout + result.stderr).toMatch(/over limits\.model-size; refused before reading it/);

@@ -34,7 +34,9 @@ async function kerasRebuild(dir: string): Promise<tf.LayersModel> {
   const { metaGraph, bundle, checkpointKeys } = await openSavedModel(folderReader(dir), dir);
   const nodes = metaGraph.objectGraphDef?.nodes ?? [];
   const metadata = JSON.parse(nodes[0]?.userObject?.metadata ?? 'null') as { class_name: string; config: unknown };
-  const model = await tf.models.modelFromJSON({ class_name: metadata.class_name, config: kerasConfig(metadata.config) } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+  const model = await tf.models.modelFromJSON({ class_name: metadata.class_name, config: kerasConfig(metadata.config) } as unknown as Parameters<
+    typeof tf.models.modelFromJSON
+  >[0]);
   const byName = new Map<string, number>();
   nodes.forEach((n, id) => n.variable?.name !== undefined && byName.set(n.variable.name, id));
   const values = model.weights.map((w) => {
@@ -68,7 +70,20 @@ describe('convertSavedModel', () => {
     const converted = await convertSavedModelDir(dir);
     const nodes = nodesOf(converted.artifacts);
     expect(new Set(nodes.map((n) => n.op))).toEqual(
-      new Set(['Placeholder', 'Const', 'Conv2D', 'BiasAdd', 'FusedBatchNormV3', 'Relu', 'Identity', 'DepthwiseConv2dNative', 'AvgPool', 'Reshape', 'MatMul', 'Softmax']),
+      new Set([
+        'Placeholder',
+        'Const',
+        'Conv2D',
+        'BiasAdd',
+        'FusedBatchNormV3',
+        'Relu',
+        'Identity',
+        'DepthwiseConv2dNative',
+        'AvgPool',
+        'Reshape',
+        'MatMul',
+        'Softmax',
+      ]),
     );
     // No node may refer to one that is not in the graph (every call fully inlined).
     const names = new Set(nodes.map((n) => n.name));
@@ -101,7 +116,10 @@ async function runSignature(artifacts: tf.io.ModelArtifacts, inputs: Record<stri
     feed[name.replace(/:0$/, '')] = tensor;
   }
   const keys = Object.keys(signature.outputs).sort();
-  const outputs = model.execute(feed, keys.map((k) => signature.outputs[k]?.name.replace(/:0$/, '') ?? k));
+  const outputs = model.execute(
+    feed,
+    keys.map((k) => signature.outputs[k]?.name.replace(/:0$/, '') ?? k),
+  );
   const list = Array.isArray(outputs) ? outputs : [outputs];
   return Object.fromEntries(keys.map((k, i) => [k, { dtype: list[i]?.dtype ?? '', values: Array.from(list[i]?.dataSync() ?? []) }]));
 }
@@ -109,7 +127,11 @@ async function runSignature(artifacts: tf.io.ModelArtifacts, inputs: Record<stri
 // These objects declare scalar placeholders; tfjs-node feeds them vectors because a TensorFlow session does not check
 // placeholder shapes, but tfjs does, and the converted graph keeps the declared shape. The math is elementwise, so
 // the expected vectors from tfjs-node's saved_model_test.ts are checked one element at a time.
-async function elementwise(artifacts: tf.io.ModelArtifacts, inputs: Record<string, number[]>, dtype: 'float32' | 'int32'): Promise<Record<string, { dtype: string; values: number[] }>> {
+async function elementwise(
+  artifacts: tf.io.ModelArtifacts,
+  inputs: Record<string, number[]>,
+  dtype: 'float32' | 'int32',
+): Promise<Record<string, { dtype: string; values: number[] }>> {
   const length = Object.values(inputs)[0]?.length ?? 0;
   const merged: Record<string, { dtype: string; values: number[] }> = {};
   for (let i = 0; i < length; i++) {
@@ -129,15 +151,21 @@ describe('convertSavedModel on tfjs-node test objects (expected values from tfjs
     const three = await convertSavedModelDir(dir);
     expect([...three.signatures].sort()).toEqual(['serving_default', 'timestwo']);
     const two = await convertSavedModelDir(dir, { signature: 'timestwo' });
-    expect(Object.values(await elementwise(three.artifacts, { [inputKey(three.artifacts)]: [1, 2, 3] }, 'float32'))).toEqual([{ dtype: 'float32', values: [3, 6, 9] }]);
-    expect(Object.values(await elementwise(two.artifacts, { [inputKey(two.artifacts)]: [1, 2, 3] }, 'float32'))).toEqual([{ dtype: 'float32', values: [2, 4, 6] }]);
+    expect(Object.values(await elementwise(three.artifacts, { [inputKey(three.artifacts)]: [1, 2, 3] }, 'float32'))).toEqual([
+      { dtype: 'float32', values: [3, 6, 9] },
+    ]);
+    expect(Object.values(await elementwise(two.artifacts, { [inputKey(two.artifacts)]: [1, 2, 3] }, 'float32'))).toEqual([
+      { dtype: 'float32', values: [2, 4, 6] },
+    ]);
   });
 
   it('int64_multiply: int64 values become int32 weights', async () => {
     const converted = await convertSavedModelDir(join(FIXTURES, 'int64_multiply'));
     expect(new Set(converted.artifacts.weightSpecs?.map((w) => w.dtype))).toEqual(new Set(['int32']));
     // This one declares its input as [2], so it takes the vector tfjs-node feeds.
-    expect(Object.values(await runSignature(converted.artifacts, { [inputKey(converted.artifacts)]: tf.tensor1d([3, 4], 'int32') }))).toEqual([{ dtype: 'int32', values: [18, 24] }]);
+    expect(Object.values(await runSignature(converted.artifacts, { [inputKey(converted.artifacts)]: tf.tensor1d([3, 4], 'int32') }))).toEqual([
+      { dtype: 'int32', values: [18, 24] },
+    ]);
   });
 
   it('model_multi_output: two inputs, two outputs in signature order', async () => {

@@ -74,7 +74,15 @@ describe('a folder as a model path', () => {
   });
 
   test('the files of a SavedModel folder in a commit: the graph and variables, nothing else', () => {
-    const files = ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00002', 'variables/variables.data-00001-of-00002', 'README.md', 'assets/vocab.txt', 'variables/other.bin'];
+    const files = [
+      'saved_model.pb',
+      'variables/variables.index',
+      'variables/variables.data-00000-of-00002',
+      'variables/variables.data-00001-of-00002',
+      'README.md',
+      'assets/vocab.txt',
+      'variables/other.bin',
+    ];
     expect(folderFilesOf(files, 'models/sm')).toEqual([
       'models/sm/saved_model.pb',
       'models/sm/variables/variables.index',
@@ -113,7 +121,9 @@ describe('hostile and damaged SavedModel folders', () => {
   test('variables kept in Git LFS and not fetched are named, and the size comes from the pointers', async () => {
     const dir = await copy();
     await writeFile(join(dir, DATA), pointer(5000));
-    await expect(loadModel(dir)).rejects.toThrow(/variables\.data-00000-of-00001 \(listed in .*\) is a Git LFS pointer to a 5,000-byte file, not the file itself: .*lfs: true/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /variables\.data-00000-of-00001 \(listed in .*\) is a Git LFS pointer to a 5,000-byte file, not the file itself: .*lfs: true/,
+    );
     const pb = (await stat(join(dir, 'saved_model.pb'))).size;
     const index = (await stat(join(dir, 'variables', 'variables.index'))).size;
     expect(await lfsModelSize(dir)).toBe(pb + index + 5000);

@@ -15,7 +15,15 @@ import { ENV_A, ENV_B, record } from '../../unit/trend/records.js';
 
 const run = promisify(execFile);
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--hide-scrollbars'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--hide-scrollbars',
+];
 
 function writeHistory(dir: string): void {
   mkdirSync(dir, { recursive: true });
@@ -31,9 +39,7 @@ function writeHistory(dir: string): void {
       p50Limit: 5,
     }),
   );
-  const mesh = Array.from({ length: 12 }, (_, i) =>
-    record({ model: 'Face <Mesh>', sha: `m${i}`, size: 3_000_000 - i * 20_000, date: day(i * 2) }),
-  );
+  const mesh = Array.from({ length: 12 }, (_, i) => record({ model: 'Face <Mesh>', sha: `m${i}`, size: 3_000_000 - i * 20_000, date: day(i * 2) }));
   writeFileSync(join(dir, historyFileName('gender')), appendHistory('', gender));
   writeFileSync(join(dir, historyFileName('Face <Mesh>')), `${appendHistory('', mesh)}not json at all\n`);
 }
@@ -61,7 +67,15 @@ describe('model-budget trend', () => {
     expect(text).toMatch(/^gender — 30 record\(s\)$/m);
     expect(text).toMatch(/^date\s+commit\s+size\s+gzip-size\s+latency\.p50\s+latency\.p90\s+environment$/m);
     const newest = text.split('\n').find((l) => l.startsWith('2025-01-30'));
-    expect(newest?.split(/ {2,}/)).toEqual(['2025-01-30', '1daaaaa', '2.17 MB', '1.95 MB', '3.73 ms', '4.48 ms', 'cpu 4.22.0, 1 thread(s), Intel(R) Xeon(R) Platinum 8370C']);
+    expect(newest?.split(/ {2,}/)).toEqual([
+      '2025-01-30',
+      '1daaaaa',
+      '2.17 MB',
+      '1.95 MB',
+      '3.73 ms',
+      '4.48 ms',
+      'cpu 4.22.0, 1 thread(s), Intel(R) Xeon(R) Platinum 8370C',
+    ]);
     expect(text.split('\n').filter((l) => l.startsWith('2025-')).length).toBe(12 + 20);
   });
 
@@ -72,7 +86,8 @@ describe('model-budget trend', () => {
     expect(html).not.toContain('Face <Mesh>');
   });
 
-  const title = CHROMIUM === undefined ? 'draws its charts in headless Chromium (skipped: no chromium; apt-get install chromium)' : 'draws its charts in headless Chromium';
+  const title =
+    CHROMIUM === undefined ? 'draws its charts in headless Chromium (skipped: no chromium; apt-get install chromium)' : 'draws its charts in headless Chromium';
   it.skipIf(CHROMIUM === undefined)(title, async () => {
     const { dir } = await dashboard();
     const page = `file://${join(dir, 'dash.html')}`;

@@ -14,7 +14,16 @@ function report(size: number): Report {
     schemaVersion: 1,
     verdict: 'pass',
     config: 'model-budget.yml',
-    models: [{ name: NAME, path: 'm/model.json', verdict: 'pass', metrics: [{ key: 'size', unit: 'bytes', value: size, direction: 'max', status: 'no-budget', message: '' }], weights: [], notes: [] }],
+    models: [
+      {
+        name: NAME,
+        path: 'm/model.json',
+        verdict: 'pass',
+        metrics: [{ key: 'size', unit: 'bytes', value: size, direction: 'max', status: 'no-budget', message: '' }],
+        weights: [],
+        notes: [],
+      },
+    ],
     environment: ENV_A,
     tool: { name: 'model-budget', version: '0.1.0' },
   };
@@ -26,11 +35,23 @@ test("a model's name is text in the trend sections of the comment and the job su
   writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' } }));
   const main = clone('main-checkout');
   const inputs = readTrendInputs(() => '');
-  const log = { info: (): void => undefined, warning: (m: string): void => { throw new Error(m); } };
+  const log = {
+    info: (): void => undefined,
+    warning: (m: string): void => {
+      throw new Error(m);
+    },
+  };
   for (const size of [200_000, 201_000]) {
     git(main, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '--allow-empty', '-m', `size ${size}`);
     const sha = git(main, 'rev-parse', 'HEAD').trim();
-    await recordOnPush(report(size), { env: { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: event }, workspace: main, sha, configPath: join(main, 'model-budget.yml'), inputs, log });
+    await recordOnPush(report(size), {
+      env: { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: event },
+      workspace: main,
+      sha,
+      configPath: join(main, 'model-budget.yml'),
+      inputs,
+      log,
+    });
   }
   const env = { GITHUB_BASE_REF: 'main' };
   const history = pullRequestHistory({ env, workspace: clone('pr-checkout'), inputs, log });

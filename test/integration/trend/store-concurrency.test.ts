@@ -21,9 +21,23 @@ beforeAll(() => {
   built = join(tmp, 'built');
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--outDir', built, '--rootDir', join(root, 'src'),
-      '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node',
-      '--skipLibCheck', join(root, 'src', 'trend', 'store.ts')],
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--outDir',
+      built,
+      '--rootDir',
+      join(root, 'src'),
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--types',
+      'node',
+      '--skipLibCheck',
+      join(root, 'src', 'trend', 'store.ts'),
+    ],
     { cwd: root, stdio: 'pipe' },
   );
 });
@@ -54,9 +68,7 @@ describe('appendRecords under concurrent writers', () => {
     const workspaces = [clone('w0'), clone('w1'), clone('w2'), clone('w3'), shared, shared];
     const template = JSON.stringify(record({ sha: 'x', size: 1000, p50: 5 }));
     const perWorker = 4;
-    const outputs = await Promise.all(
-      workspaces.map((ws, worker) => run(process.execPath, [script, ws, `w${worker}`, String(perWorker), template])),
-    );
+    const outputs = await Promise.all(workspaces.map((ws, worker) => run(process.execPath, [script, ws, `w${worker}`, String(perWorker), template])));
     for (const output of outputs) {
       const results = JSON.parse(output.stdout) as { status: string }[];
       expect(results.map((r) => r.status)).toEqual(Array(perWorker).fill('written'));

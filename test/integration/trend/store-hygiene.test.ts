@@ -50,7 +50,10 @@ describe('history lines that are not UTF-8', () => {
     // A hand edit saved in Latin-1 (as an old Windows editor would), pushed to the data branch.
     const editor = join(root, 'editor');
     git(root, 'clone', '--quiet', '--branch', 'model-budget-data', `file://${origin}`, editor);
-    const file = git(editor, 'ls-files').split('\n').find((n) => n.endsWith('.jsonl')) ?? '';
+    const file =
+      git(editor, 'ls-files')
+        .split('\n')
+        .find((n) => n.endsWith('.jsonl')) ?? '';
     const latin1 = Buffer.from('{"note":"caf\xe9"}\n', 'latin1');
     appendFileSync(join(editor, file), latin1);
     git(editor, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-am', 'hand edit');

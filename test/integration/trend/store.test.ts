@@ -36,10 +36,7 @@ describe('the history store', () => {
     const result = await appendRecords([record({ sha: 'a'.repeat(40), size: 100 })], { workspace: ws, log });
     expect(result).toMatchObject({ status: 'written', attempts: 1, files: ['gender.jsonl'] });
     expect(git(origin, 'rev-list', '--count', 'model-budget-data').trim()).toBe('1');
-    expect(git(origin, 'ls-tree', '--name-only', 'model-budget-data').split('\n').filter(Boolean)).toEqual([
-      'README.md',
-      'gender.jsonl',
-    ]);
+    expect(git(origin, 'ls-tree', '--name-only', 'model-budget-data').split('\n').filter(Boolean)).toEqual(['README.md', 'gender.jsonl']);
     // The user's checkout: same HEAD, clean status, no private fetch refs left behind.
     expect(git(ws, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(ws, 'status', '--porcelain')).toBe('');
@@ -98,7 +95,10 @@ describe('the history store', () => {
       await appendRecords([record({ sha: `sha${String(i).padStart(2, '0')}`, size: i })], { workspace: ws, log, maxEntries: 10 });
     }
     const text = git(origin, 'show', `model-budget-data:${historyFileName('gender')}`);
-    const sizes = text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { metrics: { size: { value: number } } }).metrics.size.value);
+    const sizes = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { metrics: { size: { value: number } } }).metrics.size.value);
     expect(sizes.length).toBeLessThanOrEqual(10);
     expect(sizes[0]).toBe(0);
     expect(sizes.slice(-5)).toEqual([20, 21, 22, 23, 24]);

@@ -60,13 +60,7 @@ function pullPayload(action: string, labels: string[]): Record<string, unknown> 
   return payload;
 }
 
-function world(options: {
-  event: string;
-  payload: Record<string, unknown>;
-  inputs?: Record<string, string>;
-  runCheck?: RunCheck;
-  client?: FakeClient;
-}): World {
+function world(options: { event: string; payload: Record<string, unknown>; inputs?: Record<string, string>; runCheck?: RunCheck; client?: FakeClient }): World {
   const dir = mkdtempSync(join(tmpdir(), 'mb-action-run-'));
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(options.payload));
@@ -74,7 +68,14 @@ function world(options: {
   const state = { warnings: [] as string[], outputs: {} as Record<string, string>, summaries: [] as string[], checks: [] as unknown[], clients: 0 };
   const inputs: Record<string, string> = { 'github-token': 'bot-token', record: 'never', ...options.inputs };
   const ports: ActionPorts = {
-    env: { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: options.event, GITHUB_EVENT_PATH: eventPath, GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir, GITHUB_RUN_ID: '99' },
+    env: {
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_EVENT_NAME: options.event,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_WORKSPACE: dir,
+      RUNNER_TEMP: dir,
+      GITHUB_RUN_ID: '99',
+    },
     getInput: (name) => inputs[name] ?? '',
     core: {
       info: () => undefined,
@@ -183,7 +184,12 @@ describe('the override label is read as it is now', () => {
     await runAction(check.ports);
     const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('fail') })) });
     const run = workflowRunPayload();
-    const reportWorld = world({ event: 'workflow_run', payload: run, inputs: { mode: 'report' }, client: fakeClient({ pulls: [state], artifacts: { 'model-budget-report': zip } }) });
+    const reportWorld = world({
+      event: 'workflow_run',
+      payload: run,
+      inputs: { mode: 'report' },
+      client: fakeClient({ pulls: [state], artifacts: { 'model-budget-report': zip } }),
+    });
     await runAction(reportWorld.ports);
     expect(reportWorld.outputs['verdict']).toBe('warn');
     expect(check.outputs['verdict']).toBe(reportWorld.outputs['verdict']);
@@ -192,7 +198,9 @@ describe('the override label is read as it is now', () => {
 
 describe('report-json and the summary', () => {
   it('a config error still writes report.json (verdict error, the message) and names it in the output', async () => {
-    const error = new ConfigError([{ file: 'model-budget.yml', line: 3, column: 5, path: 'models[0].budget.size', message: 'expected a size like "5 MB", got "big"' }]);
+    const error = new ConfigError([
+      { file: 'model-budget.yml', line: 3, column: 5, path: 'models[0].budget.size', message: 'expected a size like "5 MB", got "big"' },
+    ]);
     const w = world({ event: 'pull_request', payload: pullPayload('opened', []), runCheck: () => Promise.reject(error) });
     expect((await runAction(w.ports)).exitCode).toBe(1);
     const json = readJson(w.outputs['report-json']);
@@ -224,7 +232,15 @@ function workflowRunPayload(): Record<string, unknown> {
   const run = payload['workflow_run'] as Record<string, unknown>;
   run['id'] = 555;
   run['head_sha'] = HEAD;
-  run['pull_requests'] = [{ id: 1, number: 7, url: 'u', head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } }, base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1, url: 'u', name: 'r' } } }];
+  run['pull_requests'] = [
+    {
+      id: 1,
+      number: 7,
+      url: 'u',
+      head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } },
+      base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1, url: 'u', name: 'r' } },
+    },
+  ];
   return payload;
 }
 
@@ -242,7 +258,13 @@ describe('mode: report', () => {
 
   it('an artifact 403 is a warning naming actions: read, a summary line, and a green job', async () => {
     const client = fakeClient();
-    client.failures.push({ call: 'downloadArtifact', error: new GitHubApiError('could not download artifact: HTTP 403: Resource not accessible by integration (the token lacks `permissions: actions: read` for this job)', 403) });
+    client.failures.push({
+      call: 'downloadArtifact',
+      error: new GitHubApiError(
+        'could not download artifact: HTTP 403: Resource not accessible by integration (the token lacks `permissions: actions: read` for this job)',
+        403,
+      ),
+    });
     const w = reportWorld(client);
     expect(await runAction(w.ports)).toEqual({ exitCode: 0 });
     expect(w.warnings.join('\n')).toContain('actions: read');
@@ -266,24 +288,45 @@ describe('mode: report', () => {
 });
 
 describe('mode: aggregate', () => {
-  const legZip = (leg: string, verdict: Report['verdict'] = 'pass') => zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: { ...report(verdict), leg } })) });
+  const legZip = (leg: string, verdict: Report['verdict'] = 'pass') =>
+    zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: { ...report(verdict), leg } })) });
   const aggregateWorld = (client: FakeClient, inputs: Record<string, string> = {}, event = 'pull_request'): World =>
-    world({ event, payload: event === 'workflow_run' ? workflowRunPayload() : pullPayload('synchronize', []), inputs: { mode: 'aggregate', ...inputs }, client });
+    world({
+      event,
+      payload: event === 'workflow_run' ? workflowRunPayload() : pullPayload('synchronize', []),
+      inputs: { mode: 'aggregate', ...inputs },
+      client,
+    });
 
   it('never runs the engine; one comment for all legs; artifacts of other names are not legs', async () => {
-    const client = fakeClient({ artifacts: { 'model-budget-report-linux-x64': legZip('linux-x64'), 'model-budget-report-macos-arm64': legZip('macos-arm64', 'warn'), 'coverage': legZip('x') } });
+    const client = fakeClient({
+      artifacts: {
+        'model-budget-report-linux-x64': legZip('linux-x64'),
+        'model-budget-report-macos-arm64': legZip('macos-arm64', 'warn'),
+        coverage: legZip('x'),
+      },
+    });
     const w = aggregateWorld(client);
     expect(await runAction(w.ports)).toEqual({ exitCode: 0 });
     expect(w.checks).toEqual([]);
     expect(w.outputs['verdict']).toBe('warn');
     expect(client.comments).toHaveLength(1);
     expect(client.comments[0]?.body).toContain('| metric | `linux-x64` | `macos-arm64` |');
-    expect(readJson(w.outputs['report-json'])).toMatchObject({ verdict: 'warn', legs: [{ leg: 'linux-x64', status: 'reported' }, { leg: 'macos-arm64', status: 'reported' }] });
+    expect(readJson(w.outputs['report-json'])).toMatchObject({
+      verdict: 'warn',
+      legs: [
+        { leg: 'linux-x64', status: 'reported' },
+        { leg: 'macos-arm64', status: 'reported' },
+      ],
+    });
   });
 
   it('a listing the token may not read is a warning, and every expected leg is missing: the job fails', async () => {
     const client = fakeClient();
-    client.failures.push({ call: 'listArtifactNames', error: new GitHubApiError('could not list artifacts: HTTP 403 (the token lacks `permissions: actions: read` for this job)', 403) });
+    client.failures.push({
+      call: 'listArtifactNames',
+      error: new GitHubApiError('could not list artifacts: HTTP 403 (the token lacks `permissions: actions: read` for this job)', 403),
+    });
     const w = aggregateWorld(client, { legs: 'linux-x64, linux-arm64' });
     expect((await runAction(w.ports)).exitCode).toBe(1);
     expect(w.warnings.join('\n')).toContain('actions: read');

@@ -22,7 +22,10 @@ const report: Report = {
 async function reportModeWith(comments: IssueComment[], artifact: unknown, inputs: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'mb-report-'));
   const event = join(dir, 'event.json');
-  await writeFile(event, JSON.stringify({ workflow_run: { id: 5, head_sha: 'abc', head_branch: 'feature', pull_requests: [{ number: 7, head: { sha: 'abc' } }] } }));
+  await writeFile(
+    event,
+    JSON.stringify({ workflow_run: { id: 5, head_sha: 'abc', head_branch: 'feature', pull_requests: [{ number: 7, head: { sha: 'abc' } }] } }),
+  );
   const writes: { action: string; id?: number; body: string }[] = [];
   const client: GitHubClient = {
     listComments: () => Promise.resolve(comments),
@@ -44,7 +47,14 @@ async function reportModeWith(comments: IssueComment[], artifact: unknown, input
   await runAction({
     env: { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'workflow_run', GITHUB_EVENT_PATH: event, GITHUB_WORKSPACE: dir },
     getInput: (name) => values[name] ?? '',
-    core: { info: () => undefined, warning: () => undefined, annotate: () => undefined, setOutput: () => undefined, setSecret: () => undefined, appendSummary: () => Promise.resolve() },
+    core: {
+      info: () => undefined,
+      warning: () => undefined,
+      annotate: () => undefined,
+      setOutput: () => undefined,
+      setSecret: () => undefined,
+      appendSummary: () => Promise.resolve(),
+    },
     runCheck: () => Promise.reject(new Error('mode: report runs no check')),
     renderMarkdown,
     toReportJson,

@@ -32,7 +32,18 @@ const model = (verdict: ModelReport['verdict'], name = 'gender'): ModelReport =>
   path: `models/${name}/model.json`,
   format: 'layers',
   verdict,
-  metrics: [{ key: 'size', unit: 'bytes', value: 500_000, limit: 300_000, base: 400_000, direction: 'max', status: verdict === 'fail' ? 'fail' : 'pass', message: 'size over budget' }],
+  metrics: [
+    {
+      key: 'size',
+      unit: 'bytes',
+      value: 500_000,
+      limit: 300_000,
+      base: 400_000,
+      direction: 'max',
+      status: verdict === 'fail' ? 'fail' : 'pass',
+      message: 'size over budget',
+    },
+  ],
   weights: [],
   notes: [],
 });
@@ -48,7 +59,11 @@ const artifactZip = (r: Report): Uint8Array => zipSync({ [ARTIFACT_REPORT_FILE]:
 
 function pullPayload(labels: string[]): Record<string, unknown> {
   const payload = webhookExample('pull_request', 'synchronize');
-  const pr = payload['pull_request'] as Record<string, unknown> & { head: Record<string, unknown>; base: Record<string, unknown>; labels: Record<string, unknown>[] };
+  const pr = payload['pull_request'] as Record<string, unknown> & {
+    head: Record<string, unknown>;
+    base: Record<string, unknown>;
+    labels: Record<string, unknown>[];
+  };
   payload['number'] = 7;
   pr['number'] = 7;
   pr.head = { ...pr.head, sha: HEAD };
@@ -63,7 +78,15 @@ function workflowRunPayload(): Record<string, unknown> {
   const run = payload['workflow_run'] as Record<string, unknown>;
   run['id'] = 555;
   run['head_sha'] = HEAD;
-  run['pull_requests'] = [{ id: 1, number: 7, url: 'u', head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } }, base: { ref: 'main', sha: BASE, repo: { id: 1, url: 'u', name: 'r' } } }];
+  run['pull_requests'] = [
+    {
+      id: 1,
+      number: 7,
+      url: 'u',
+      head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } },
+      base: { ref: 'main', sha: BASE, repo: { id: 1, url: 'u', name: 'r' } },
+    },
+  ];
   return payload;
 }
 
@@ -82,7 +105,13 @@ interface Job {
 }
 
 /** One job of a workflow: the event written where GITHUB_EVENT_PATH points, and every port a recording fake. */
-function job(options: { event: string; payload: Record<string, unknown>; inputs: Record<string, string>; client?: (timeline: Timeline) => FakeClient; engine?: RunCheck }): Job {
+function job(options: {
+  event: string;
+  payload: Record<string, unknown>;
+  inputs: Record<string, string>;
+  client?: (timeline: Timeline) => FakeClient;
+  engine?: RunCheck;
+}): Job {
   const dir = mkdtempSync(join(tmpdir(), 'mb-run-action-'));
   folders.push(dir);
   writeFileSync(join(dir, 'event.json'), JSON.stringify(options.payload));
@@ -92,7 +121,14 @@ function job(options: { event: string; payload: Record<string, unknown>; inputs:
   const client = options.client?.(timeline) ?? fakeClient({ timeline });
   const clock = fixedClock('2026-01-02T03:04:05.000Z');
   const ports: ActionPorts = {
-    env: { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: options.event, GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir, GITHUB_RUN_ID: '99' },
+    env: {
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_EVENT_NAME: options.event,
+      GITHUB_EVENT_PATH: join(dir, 'event.json'),
+      GITHUB_WORKSPACE: dir,
+      RUNNER_TEMP: dir,
+      GITHUB_RUN_ID: '99',
+    },
     getInput: (name) => ({ 'github-token': 'bot-token', record: 'never', ...options.inputs })[name] ?? '',
     core: core.core,
     runCheck: (checkOptions, checkPorts) => {
@@ -108,7 +144,14 @@ function job(options: { event: string; payload: Record<string, unknown>; inputs:
     },
     materializeBase: (request) => {
       timeline.record('git', 'materializeBase', `${request.baseSha.slice(0, 4)}..${request.headSha.slice(0, 4)}`);
-      return Promise.resolve({ dir, ref: BASE, kind: 'merge-parent', lfsPointers: [], files: [], cleanup: () => Promise.resolve(void timeline.record('git', 'cleanup')) });
+      return Promise.resolve({
+        dir,
+        ref: BASE,
+        kind: 'merge-parent',
+        lfsPointers: [],
+        files: [],
+        cleanup: () => Promise.resolve(void timeline.record('git', 'cleanup')),
+      });
     },
     files,
     now: clock.now,
@@ -174,10 +217,19 @@ describe('check mode on a pull request', () => {
   });
 
   it('a check that cannot run publishes the error through the same sequence, with no API call', async () => {
-    const j = job({ event: 'pull_request', payload: pullPayload([]), inputs: {}, engine: () => Promise.reject(new Error('models/gender/model.json: no such file')) });
+    const j = job({
+      event: 'pull_request',
+      payload: pullPayload([]),
+      inputs: {},
+      engine: () => Promise.reject(new Error('models/gender/model.json: no such file')),
+    });
     expect(await runAction(j.ports)).toEqual({ exitCode: 1, failure: 'models/gender/model.json: no such file' });
     expect(j.timeline.entries).toContain('git.cleanup');
-    expect(calls(j).slice(3).filter((e) => e !== 'git.cleanup')).toEqual([
+    expect(
+      calls(j)
+        .slice(3)
+        .filter((e) => e !== 'git.cleanup'),
+    ).toEqual([
       'files.mkdir <workspace>',
       'files.writeFile <workspace>/model-budget-report.json',
       'core.setOutput report-json',
@@ -187,7 +239,10 @@ describe('check mode on a pull request', () => {
       'core.setOutput markdown',
     ]);
     expect(j.client.calls).toEqual([]);
-    expect(JSON.parse(j.files.written.get(j.core.outputs['report-json'] ?? '') ?? '')).toMatchObject({ verdict: 'error', error: 'models/gender/model.json: no such file' });
+    expect(JSON.parse(j.files.written.get(j.core.outputs['report-json'] ?? '') ?? '')).toMatchObject({
+      verdict: 'error',
+      error: 'models/gender/model.json: no such file',
+    });
   });
 });
 
@@ -226,7 +281,12 @@ describe('the trend history the check is handed', () => {
 
 describe('the fork-safe pair: mode: measure on the pull request, mode: report on workflow_run', () => {
   it('measure writes the artifact and posts nothing; report posts it from the artifact without running the engine', async () => {
-    const measure = job({ event: 'pull_request', payload: pullPayload([]), inputs: { mode: 'measure', 'github-token': '' }, engine: () => Promise.resolve({ report: report('pass') }) });
+    const measure = job({
+      event: 'pull_request',
+      payload: pullPayload([]),
+      inputs: { mode: 'measure', 'github-token': '' },
+      engine: () => Promise.resolve({ report: report('pass') }),
+    });
     expect(await runAction(measure.ports)).toEqual({ exitCode: 0 });
     expect(calls(measure).filter((e) => e.startsWith('files.') || e.startsWith('github.'))).toEqual([
       'files.mkdir <workspace>',
@@ -274,7 +334,12 @@ describe('the fork-safe pair: mode: measure on the pull request, mode: report on
       event: 'workflow_run',
       payload: workflowRunPayload(),
       inputs: { mode: 'report' },
-      client: (timeline) => fakeClient({ timeline, pulls: [{ number: 7, headSha: 'f'.repeat(40), labels: [] }], artifacts: { 'model-budget-report': artifactZip(report('fail')) } }),
+      client: (timeline) =>
+        fakeClient({
+          timeline,
+          pulls: [{ number: 7, headSha: 'f'.repeat(40), labels: [] }],
+          artifacts: { 'model-budget-report': artifactZip(report('fail')) },
+        }),
     });
     expect(await runAction(post.ports)).toEqual({ exitCode: 0 });
     expect(post.timeline.only('github.')).toEqual(['github.createClient o/r', 'github.downloadArtifact', 'github.getPullRequest']);
@@ -294,10 +359,16 @@ describe('aggregate mode on a pull request', () => {
         fakeClient({
           timeline,
           pulls: [{ number: 7, headSha: HEAD, labels: [] }],
-          artifacts: { 'model-budget-report-linux-x64': artifactZip(report('pass', { leg: 'linux-x64' })), 'model-budget-report-macos-arm64': artifactZip(report('fail', { leg: 'macos-arm64' })) },
+          artifacts: {
+            'model-budget-report-linux-x64': artifactZip(report('pass', { leg: 'linux-x64' })),
+            'model-budget-report-macos-arm64': artifactZip(report('fail', { leg: 'macos-arm64' })),
+          },
         }),
     });
-    expect(await runAction(j.ports)).toEqual({ exitCode: 1, failure: 'model-budget: some legs are missing, unreadable or could not check (see the job summary)' });
+    expect(await runAction(j.ports)).toEqual({
+      exitCode: 1,
+      failure: 'model-budget: some legs are missing, unreadable or could not check (see the job summary)',
+    });
     expect(calls(j)).toEqual([
       'core.setSecret',
       'github.createClient o/r',
@@ -318,7 +389,11 @@ describe('aggregate mode on a pull request', () => {
     ]);
     expect(JSON.parse(j.files.written.get(j.core.outputs['report-json'] ?? '') ?? '')).toMatchObject({
       verdict: 'error',
-      legs: [{ leg: 'linux-x64', status: 'reported' }, { leg: 'macos-arm64', status: 'reported' }, { leg: 'windows-x64', status: 'missing' }],
+      legs: [
+        { leg: 'linux-x64', status: 'reported' },
+        { leg: 'macos-arm64', status: 'reported' },
+        { leg: 'windows-x64', status: 'missing' },
+      ],
     });
     expect(j.client.comments).toHaveLength(1);
     expect(j.client.comments[0]?.body).toContain('| metric | `linux-x64` | `macos-arm64` | `windows-x64` |');
@@ -330,10 +405,20 @@ describe('aggregate mode on a pull request', () => {
       payload: pullPayload([]),
       inputs: { mode: 'aggregate' },
       client: (timeline) =>
-        fakeClient({ timeline, pulls: [{ number: 7, headSha: HEAD, labels: [LABEL] }], artifacts: { 'model-budget-report-a': artifactZip(report('fail', { leg: 'a' })) } }),
+        fakeClient({
+          timeline,
+          pulls: [{ number: 7, headSha: HEAD, labels: [LABEL] }],
+          artifacts: { 'model-budget-report-a': artifactZip(report('fail', { leg: 'a' })) },
+        }),
     });
     expect(await runAction(j.ports)).toEqual({ exitCode: 0 });
-    expect(j.timeline.only('github.').slice(0, 5)).toEqual(['github.createClient o/r', 'github.listArtifactNames', 'github.downloadArtifact', 'github.getPullRequest', 'github.getAuthenticatedLogin']);
+    expect(j.timeline.only('github.').slice(0, 5)).toEqual([
+      'github.createClient o/r',
+      'github.listArtifactNames',
+      'github.downloadArtifact',
+      'github.getPullRequest',
+      'github.getAuthenticatedLogin',
+    ]);
     expect(j.core.outputs['verdict']).toBe('warn');
   });
 });

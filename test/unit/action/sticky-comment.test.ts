@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubApiError, type GitHubClient, type IssueComment } from '../../../src/github/client.js';
-import { carriesMarker, commentMarker, findOwnComment, publishStickyComment, resolveCommentAuthor, type CommentMode } from '../../../src/action/sticky-comment.js';
+import {
+  carriesMarker,
+  commentMarker,
+  findOwnComment,
+  publishStickyComment,
+  resolveCommentAuthor,
+  type CommentMode,
+} from '../../../src/action/sticky-comment.js';
 
 /** In-memory client recording every write. */
 function fakeClient(initial: IssueComment[] = [], failWith?: GitHubApiError): GitHubClient & { writes: string[]; comments: IssueComment[] } {

@@ -47,13 +47,17 @@ const even = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i
  * Small values around 0 plus two exact ±1 spikes: the spikes stretch uint16's grid for all values, while float16's
  * relative precision keeps the small ones close. Float16 reconstructs them better.
  */
-const spiky = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? -1 : 0.002 * (((i + 1) * 0.6180339887) % 1) - 0.001));
+const spiky = (n: number): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? -1 : 0.002 * (((i + 1) * 0.6180339887) % 1) - 0.001));
 
 describe('autoCompress with an injected evaluator', () => {
   it('keeps the smallest passing candidate it evaluated, never exceeds its cap, and its result passes', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ elements: fc.integer({ min: 4, max: 64 }), error: fc.integer({ min: 0, max: 100 }).map((e) => e / 100) }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ elements: fc.integer({ min: 4, max: 64 }), error: fc.integer({ min: 0, max: 100 }).map((e) => e / 100) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.integer({ min: 1, max: 300 }).map((b) => b / 100),
         fc.integer({ min: 1, max: 20 }),
         async (weights, budget, cap) => {
@@ -96,7 +100,13 @@ describe('autoCompress with an injected evaluator', () => {
 
   it('picks the 2-byte rung that reconstructs each weight better: uint16 for evenly spread values, float16 for spiky ones', async () => {
     const model = costModel({ even: 1, spiky: 1 }, 0.01);
-    const result = await autoCompress(artifactsOf([{ name: 'even', data: even(256) }, { name: 'spiky', data: spiky(256) }]), model);
+    const result = await autoCompress(
+      artifactsOf([
+        { name: 'even', data: even(256) },
+        { name: 'spiky', data: spiky(256) },
+      ]),
+      model,
+    );
     expect(Object.fromEntries(result.assignment.map((a) => [a.name, a.dtype]))).toEqual({ even: 'uint16', spiky: 'float16' });
   });
 

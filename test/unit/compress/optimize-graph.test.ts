@@ -156,7 +156,11 @@ describe('optimizeGraph', () => {
     expect(result.rewrites['dead-nodes']).toBe(2);
     // Without the dead-nodes pass only constants a rewrite orphaned go.
     const kept = optimizeGraph(artifacts, { patterns: ['fold-scale', 'fuse'] });
-    expect(decodeWeights(kept.artifacts).map((w) => w.name).sort()).toEqual(['b', 'k', 'unused']);
+    expect(
+      decodeWeights(kept.artifacts)
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(['b', 'k', 'unused']);
   });
 
   it('fuses depthwise and MatMul into their fused ops, with Prelu as a second argument', () => {
@@ -170,10 +174,15 @@ describe('optimizeGraph', () => {
     expect(d?.op).toBe('FusedDepthwiseConv2dNative');
     expect(d?.input).toEqual(['x', 'k', 'b', 'al']);
     expect(d?.attr?.['num_args']).toEqual({ i: '2' });
-    const mm = graphArtifacts([1, 2], [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Add', ['mm', 'b'])], {
-      w: { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
-      b: vec3(1, 2, 3),
-    }, ['y']);
+    const mm = graphArtifacts(
+      [1, 2],
+      [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Add', ['mm', 'b'])],
+      {
+        w: { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
+        b: vec3(1, 2, 3),
+      },
+      ['y'],
+    );
     const m = (optimizeGraph(mm).artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
     expect(m?.op).toBe('_FusedMatMul');
     expect(m?.attr?.['fused_ops']?.list?.s?.map((s) => decodeAttrString(s))).toEqual(['BiasAdd']);

@@ -94,7 +94,11 @@ describe('resolveQuantize', () => {
   it.each([
     { what: 'a dtype alone', setting: 'uint8' as const, expected: { dtypes: 'uint8', rounding: 'sum-preserving' } },
     { what: 'a block with a dtype', setting: { dtype: 'uint8' as const, rounding: 'nearest' as const }, expected: { dtypes: 'uint8', rounding: 'nearest' } },
-    { what: 'a block with patterns and a dtype for the rest', setting: { dtype: 'uint8' as const, float16: ['conv1/*'] }, expected: { dtypes: { float16: ['conv1/*'], uint8: '*' }, rounding: 'sum-preserving' } },
+    {
+      what: 'a block with patterns and a dtype for the rest',
+      setting: { dtype: 'uint8' as const, float16: ['conv1/*'] },
+      expected: { dtypes: { float16: ['conv1/*'], uint8: '*' }, rounding: 'sum-preserving' },
+    },
     { what: 'patterns alone', setting: { uint8: '*' }, expected: { dtypes: { uint8: '*' }, rounding: 'sum-preserving' } },
   ])('$what', ({ setting, expected }) => {
     expect(resolveQuantize(setting)).toEqual(expected);
@@ -111,7 +115,7 @@ describe('compress: quantize rounding', () => {
   const model: LoadedModel = { format: 'graph', artifacts, path: '/m/net/model.json', sourceKind: 'tfjs', files: [] };
   const bytes = (a: typeof artifacts): number[] => Array.from(weightBytes(a));
 
-  it('defaults to sum-preserving; { dtype, rounding: nearest } is the converter\'s bytes', async () => {
+  it("defaults to sum-preserving; { dtype, rounding: nearest } is the converter's bytes", async () => {
     const converter = quantizeWeights(artifacts, { dtypes: 'uint8' }).artifacts;
     const byDefault = await compressModel(model, { quantize: 'uint8' });
     const nearest = await compressModel(model, { quantize: { dtype: 'uint8', rounding: 'nearest' } });
@@ -149,6 +153,8 @@ describe('quantize levels', () => {
 
   it.each([1, 257, 2.5])('levels %s is refused with the range', (levels) => {
     const artifacts = graphArtifacts([1, 2], [op('y', 'MatMul', ['x', 'w'])], { w: { shape: [2, 2], values: [1, 2, 3, 4] } }, ['y']);
-    expect(() => quantizeWeights(artifacts, { dtypes: 'uint8', levels })).toThrow(`quantize: levels must be a whole number from 2 to 256 (e.g. 64), got ${levels}`);
+    expect(() => quantizeWeights(artifacts, { dtypes: 'uint8', levels })).toThrow(
+      `quantize: levels must be a whole number from 2 to 256 (e.g. 64), got ${levels}`,
+    );
   });
 });

@@ -33,26 +33,23 @@ describe('weights', () => {
     tf.dispose(Object.values(theirs));
   });
 
-  it.each(['human-handtrack', 'human-movenet-lightning'])(
-    'dequantizes the real quantized model %s exactly as tf.io.decodeWeights does',
-    (id) => {
-      const artifacts = corpusArtifacts(id);
-      const ours = decodeWeights(artifacts);
-      const theirs = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
-      let quantized = 0;
-      for (const t of ours) {
-        const want = theirs[t.name]?.dataSync();
-        if (!want || Array.isArray(t.data)) throw new Error(t.name);
-        if (t.quantization) quantized++;
-        const typed = t.dtype === 'int32' ? new Int32Array(want) : new Float32Array(want);
-        expect(Buffer.from((t.data as Float32Array | Int32Array).buffer).equals(Buffer.from(typed.buffer)), t.name).toBe(true);
-      }
-      expect(quantized).toBeGreaterThan(100);
-      tf.dispose(Object.values(theirs));
-      const split = splitWeights(artifacts);
-      expect(split.reduce((n, w) => n + w.bytes.byteLength, 0)).toBe(weightBytes(artifacts).byteLength);
-    },
-  );
+  it.each(['human-handtrack', 'human-movenet-lightning'])('dequantizes the real quantized model %s exactly as tf.io.decodeWeights does', (id) => {
+    const artifacts = corpusArtifacts(id);
+    const ours = decodeWeights(artifacts);
+    const theirs = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
+    let quantized = 0;
+    for (const t of ours) {
+      const want = theirs[t.name]?.dataSync();
+      if (!want || Array.isArray(t.data)) throw new Error(t.name);
+      if (t.quantization) quantized++;
+      const typed = t.dtype === 'int32' ? new Int32Array(want) : new Float32Array(want);
+      expect(Buffer.from((t.data as Float32Array | Int32Array).buffer).equals(Buffer.from(typed.buffer)), t.name).toBe(true);
+    }
+    expect(quantized).toBeGreaterThan(100);
+    tf.dispose(Object.values(theirs));
+    const split = splitWeights(artifacts);
+    expect(split.reduce((n, w) => n + w.bytes.byteLength, 0)).toBe(weightBytes(artifacts).byteLength);
+  });
 
   it('accepts weightData as a list of buffers', () => {
     const encoded = encodeWeights(tensors.slice(0, 2));

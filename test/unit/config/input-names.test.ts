@@ -40,7 +40,12 @@ describe('input names in the config, checked against the model right after loadi
     const graph = {
       format: 'graph' as const,
       artifacts: {
-        modelTopology: { node: [{ name: 'image', op: 'Placeholder' }, { name: 'conv', op: 'Conv2D' }] },
+        modelTopology: {
+          node: [
+            { name: 'image', op: 'Placeholder' },
+            { name: 'conv', op: 'Conv2D' },
+          ],
+        },
         signature: { inputs: { ratio: { name: 'downsample_ratio:0' } } },
       },
     };

@@ -59,8 +59,20 @@ describe('parseConfig', () => {
     { what: 'runtime written at the top: pinned', top: 'benchmark: { runtime: tensorflow }\n', model: '', runtime: 'tensorflow', pinned: true },
     { what: 'runtime written for the model: pinned', top: '', model: '    benchmark: { runtime: wasm }\n', runtime: 'wasm', pinned: true },
     { what: 'auto: not pinned', top: 'benchmark: { runtime: auto }\n', model: '', runtime: 'auto', pinned: false },
-    { what: 'a model overriding auto by name: pinned', top: 'benchmark: { runtime: auto }\n', model: '    benchmark: { runtime: cpu }\n', runtime: 'cpu', pinned: true },
-    { what: 'pin-runtime: false allows the fallback', top: 'benchmark: { runtime: tensorflow, pin-runtime: false }\n', model: '', runtime: 'tensorflow', pinned: false },
+    {
+      what: 'a model overriding auto by name: pinned',
+      top: 'benchmark: { runtime: auto }\n',
+      model: '    benchmark: { runtime: cpu }\n',
+      runtime: 'cpu',
+      pinned: true,
+    },
+    {
+      what: 'pin-runtime: false allows the fallback',
+      top: 'benchmark: { runtime: tensorflow, pin-runtime: false }\n',
+      model: '',
+      runtime: 'tensorflow',
+      pinned: false,
+    },
     { what: 'pin-runtime: true pins the default', top: '', model: '    benchmark: { pin-runtime: true }\n', runtime: 'wasm', pinned: true },
   ])('pin-runtime default: $what', ({ top, model, runtime, pinned }) => {
     const text = `version: 1\n${top}models:\n  - name: a\n    path: m.json\n${model}`;
@@ -97,8 +109,16 @@ models:
     { what: 'empty file', text: '', expected: /is empty/ },
     { what: 'unknown top-level key', text: 'version: 1\nmodel: []\n', expected: /model-budget\.yml:2:1 model: unknown key; did you mean "models"\?/ },
     { what: 'missing path', text: 'version: 1\nmodels:\n  - name: a\n', expected: /models\[0\]\.path: is required/ },
-    { what: 'bad runtime', text: 'version: 1\nbenchmark: { runtime: gpu }\nmodels:\n  - { name: a, path: m.json }\n', expected: /benchmark\.runtime: expected one of "auto", "wasm"/ },
-    { what: 'bad percent', text: 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget: { latency: { increase: 10 } }\n', expected: /latency\.increase: expected a percentage like "10%"/ },
+    {
+      what: 'bad runtime',
+      text: 'version: 1\nbenchmark: { runtime: gpu }\nmodels:\n  - { name: a, path: m.json }\n',
+      expected: /benchmark\.runtime: expected one of "auto", "wasm"/,
+    },
+    {
+      what: 'bad percent',
+      text: 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget: { latency: { increase: 10 } }\n',
+      expected: /latency\.increase: expected a percentage like "10%"/,
+    },
     { what: 'duplicate keys', text: 'version: 1\nversion: 1\nmodels: []\n', expected: /YAML syntax error: Map keys must be unique/ },
   ])('$what', ({ text, expected }) => {
     expect(problems(text).join('\n')).toMatch(expected);
@@ -132,7 +152,8 @@ models:
   });
 
   test('a warning level equal to its hard limit, or on the near side, is accepted', () => {
-    const text = 'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget:\n      size: { max: 5 MB, warn: 5 MB }\n      accuracy: { cosine: { min: 0.99, warn: 0.995 } }\n';
+    const text =
+      'version: 1\nmodels:\n  - name: a\n    path: m.json\n    budget:\n      size: { max: 5 MB, warn: 5 MB }\n      accuracy: { cosine: { min: 0.99, warn: 0.995 } }\n';
     const [model] = parseConfig(text, '/repo/model-budget.yml', 'model-budget.yml').models;
     expect(model?.budgets.map((b) => [b.key, b.limit, b.warn])).toEqual([
       ['size', 5_000_000, 5_000_000],
@@ -182,7 +203,8 @@ describe('errors at the line, found when the config is read', () => {
     {
       what: 'a quantize dtype that does not exist names the values and the near miss',
       text: model('    compress:\n      quantize: int8\n'),
-      expected: 'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16" or a mapping, got "int8"; did you mean "uint8"?',
+      expected:
+        'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16" or a mapping, got "int8"; did you mean "uint8"?',
     },
     {
       what: 'a compress technique as the whole block says how to write it',
@@ -207,7 +229,8 @@ describe('errors at the line, found when the config is read', () => {
     {
       what: 'an enum near miss outside compress',
       text: 'version: 1\nbenchmark: { runtime: wams }\nmodels:\n  - { name: a, path: m.json }\n',
-      expected: 'model-budget.yml:2:23 benchmark.runtime: expected one of "auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu", got "wams"; did you mean "wasm"?',
+      expected:
+        'model-budget.yml:2:23 benchmark.runtime: expected one of "auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu", got "wams"; did you mean "wasm"?',
     },
     {
       what: 'max-seconds below min-seconds, at the model line that sets it',
@@ -253,7 +276,11 @@ describe('errors at the line, found when the config is read', () => {
   });
 
   test('settings that hold together pass', () => {
-    const config = parseConfig('version: 1\nbenchmark: { min-seconds: 0 s, max-seconds: 1 s, timeout: 1 s }\nmodels:\n  - { name: a, path: m.json }\n', '/r/c.yml', 'c.yml');
+    const config = parseConfig(
+      'version: 1\nbenchmark: { min-seconds: 0 s, max-seconds: 1 s, timeout: 1 s }\nmodels:\n  - { name: a, path: m.json }\n',
+      '/r/c.yml',
+      'c.yml',
+    );
     expect(config.models[0]?.benchmark).toMatchObject({ 'min-seconds': 0, 'max-seconds': 1000, timeout: 1000 });
   });
 });

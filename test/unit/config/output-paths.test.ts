@@ -32,18 +32,51 @@ models:
 
 describe('output: refused at its line when it could overwrite a source or leave the repository', () => {
   test.each([
-    { what: "the model's own folder", output: 'models/a', expected: /^ml\/model-budget\.yml:6:13 models\[0\]\.output: is the folder of this model's files \(models\/a\/model\.json\): the compressed model would overwrite a source model/ },
-    { what: "the model's own folder, spelt differently", output: './models/x/../a/', expected: /:6:13 models\[0\]\.output: is the folder of this model's files/ },
+    {
+      what: "the model's own folder",
+      output: 'models/a',
+      expected:
+        /^ml\/model-budget\.yml:6:13 models\[0\]\.output: is the folder of this model's files \(models\/a\/model\.json\): the compressed model would overwrite a source model/,
+    },
+    {
+      what: "the model's own folder, spelt differently",
+      output: './models/x/../a/',
+      expected: /:6:13 models\[0\]\.output: is the folder of this model's files/,
+    },
     { what: 'an ancestor of every model', output: 'models', expected: /:6:13 models\[0\]\.output: contains this model's files \(models\/a\/model\.json\)/ },
     { what: 'the config folder (holds every model)', output: '.', expected: /:6:13 models\[0\]\.output: contains this model's files/ },
-    { what: "a subfolder of the model's folder (shards may live there)", output: 'models/a/weights', expected: /:6:13 models\[0\]\.output: is inside the folder of this model's files/ },
+    {
+      what: "a subfolder of the model's folder (shards may live there)",
+      output: 'models/a/weights',
+      expected: /:6:13 models\[0\]\.output: is inside the folder of this model's files/,
+    },
     { what: "another model's Keras file", output: 'models/net.h5', expected: /:6:13 models\[0\]\.output: is model "b"'s file \(models\/net\.h5\)/ },
-    { what: "below another model's Keras file", output: 'models/net.h5/x', expected: /:6:13 models\[0\]\.output: is below model "b"'s file \(models\/net\.h5\)/ },
-    { what: 'outside the repository', output: '../../elsewhere', expected: /:6:13 models\[0\]\.output: resolves outside the repository \(\/elsewhere\); write the compressed model inside it \(e\.g\. `output: dist\/a`\)/ },
+    {
+      what: "below another model's Keras file",
+      output: 'models/net.h5/x',
+      expected: /:6:13 models\[0\]\.output: is below model "b"'s file \(models\/net\.h5\)/,
+    },
+    {
+      what: 'outside the repository',
+      output: '../../elsewhere',
+      expected: /:6:13 models\[0\]\.output: resolves outside the repository \(\/elsewhere\); write the compressed model inside it \(e\.g\. `output: dist\/a`\)/,
+    },
     { what: 'the repository root', output: '..', expected: /:6:13 models\[0\]\.output: is the repository's root folder/ },
-    { what: 'an absolute path', output: '/tmp/out', expected: /:6:13 models\[0\]\.output: must be a folder relative to the config's folder, not an absolute path/ },
-    { what: 'a Windows absolute path', output: 'C:\\out', expected: /:6:13 models\[0\]\.output: must be a folder relative to the config's folder, not an absolute path/ },
-    { what: "another model's output", output: 'out/b', expected: /:10:13 models\[1\]\.output: is also models\[0\]\.output; each compressed model needs a folder of its own/ },
+    {
+      what: 'an absolute path',
+      output: '/tmp/out',
+      expected: /:6:13 models\[0\]\.output: must be a folder relative to the config's folder, not an absolute path/,
+    },
+    {
+      what: 'a Windows absolute path',
+      output: 'C:\\out',
+      expected: /:6:13 models\[0\]\.output: must be a folder relative to the config's folder, not an absolute path/,
+    },
+    {
+      what: "another model's output",
+      output: 'out/b',
+      expected: /:10:13 models\[1\]\.output: is also models\[0\]\.output; each compressed model needs a folder of its own/,
+    },
   ])('$what', ({ output, expected }) => {
     const found = problems(twoModels(output));
     expect(found).toHaveLength(1);

@@ -33,7 +33,11 @@ async function configIssues(root: string, model: string): Promise<string> {
 
 describe('paths in the config stay inside the repository', () => {
   it.each([
-    { what: 'an absolute path outside', path: (o: string) => o, expected: /:4:11 models\[0\]\.path: ".*secret\.txt" is an absolute path outside the repository/ },
+    {
+      what: 'an absolute path outside',
+      path: (o: string) => o,
+      expected: /:4:11 models\[0\]\.path: ".*secret\.txt" is an absolute path outside the repository/,
+    },
     { what: '".." out of it', path: () => '../secret.txt', expected: /:4:11 models\[0\]\.path: "\.\.\/secret\.txt" resolves outside the repository/ },
     { what: '/etc/passwd', path: () => '/etc/passwd', expected: /"\/etc\/passwd" is an absolute path outside the repository/ },
   ])('refuses $what at the line it is written', async ({ path, expected }) => {

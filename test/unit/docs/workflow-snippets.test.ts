@@ -10,7 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const DOCS = ['README.md', 'SECURITY.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  'SECURITY.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 interface Snippet {
   readonly where: string;
@@ -31,7 +37,11 @@ function yamlBlocks(file: string): Snippet[] {
   return blocks;
 }
 
-type Workflow = { on?: unknown; jobs?: Record<string, { if?: string; permissions?: unknown; steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>; permissions?: unknown };
+type Workflow = {
+  on?: unknown;
+  jobs?: Record<string, { if?: string; permissions?: unknown; steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
+  permissions?: unknown;
+};
 const isWorkflow = (doc: unknown): doc is Workflow => typeof doc === 'object' && doc !== null && 'on' in doc && 'jobs' in doc;
 
 const snippets = DOCS.flatMap(yamlBlocks).filter((s) => isWorkflow(parse(s.text)));
@@ -58,7 +68,7 @@ describe('workflow snippets in the docs', () => {
     expect([...files].sort()).toEqual(expect.arrayContaining(['README.md', 'docs/github-action.md', 'docs/trend.md']));
   });
 
-  it.each([...snippets, ...ownWorkflows])('$where parses with GitHub\'s workflow parser', async ({ where, text }) => {
+  it.each([...snippets, ...ownWorkflows])("$where parses with GitHub's workflow parser", async ({ where, text }) => {
     const parsed = parseWorkflow({ name: where, content: text }, new NoOperationTraceWriter());
     expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     expect(parsed.value).toBeDefined();

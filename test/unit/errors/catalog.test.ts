@@ -57,7 +57,13 @@ const NOT_YET: readonly string[] = [];
 
 test('every named error thrown in src has a catalog code', () => {
   const files = sourceFiles(join(root, 'src'));
-  const program = ts.createProgram(files, { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true });
+  const program = ts.createProgram(files, {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const base = program.getSourceFile(join(root, 'src', 'errors.ts'));
   const baseSymbol = base && checker.getSymbolAtLocation(base)?.exports?.get(ts.escapeLeadingUnderscores('ModelBudgetError'));
@@ -98,7 +104,9 @@ test('a named error keeps its code, fix, example and cause', () => {
   expect(error.code).toBe('model/is-folder');
   expect(error.cause).toBe(cause);
   expect(error.file).toBe('net');
-  expect(error.message).toBe('net is a folder; point `path` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)');
+  expect(error.message).toBe(
+    'net is a folder; point `path` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)',
+  );
   expect(error.fix).toBe('point `path` at the model.json inside it (or a .h5 / .keras file, or a SavedModel folder holding saved_model.pb)');
   const withExample = new ModelLoadError(problem('output/symlink', { dir: 'dist/net' }));
   expect(withExample.example).toContain('output: dist/net');

@@ -57,7 +57,9 @@ function knownKey(written: string, keys: ReadonlySet<string>): boolean {
  */
 export function catalogKeyProblems(code: string, entry: CatalogEntry, keys: ReadonlySet<string>, inputs: readonly string[]): string[] {
   const problems: string[] = [];
-  const roots = new Set([...keys].map((key) => key.split('.')[0] ?? '').concat([...keys].filter((k) => k.startsWith('models.')).map((k) => k.split('.')[1] ?? '')));
+  const roots = new Set(
+    [...keys].map((key) => key.split('.')[0] ?? '').concat([...keys].filter((k) => k.startsWith('models.')).map((k) => k.split('.')[1] ?? '')),
+  );
   for (const text of [entry.message, entry.fix ?? '']) {
     // Written without backticks, a dotted path that starts with a config key (`limits.model-size`) is one too.
     const prose = text.replace(/`[^`]*`/g, ' ');
@@ -69,7 +71,12 @@ export function catalogKeyProblems(code: string, entry: CatalogEntry, keys: Read
       const span = match[1] ?? '';
       // Inputs of another tool's step (`actions/checkout` with `fetch-depth: 0`) are not ours.
       const start = match.index ?? 0;
-      const clause = `${text.slice(0, start).split(/[.;:]\s/).at(-1) ?? ''}${text.slice(start + match[0].length).split(/[.;:]\s/)[0] ?? ''}`;
+      const clause = `${
+        text
+          .slice(0, start)
+          .split(/[.;:]\s/)
+          .at(-1) ?? ''
+      }${text.slice(start + match[0].length).split(/[.;:]\s/)[0] ?? ''}`;
       if (/actions\/checkout/.test(clause) && !/actions\/checkout/.test(span)) continue;
       const key = (span.split(':')[0] ?? '').trim();
       if (!KEY.test(key) || FILE.test(key) || (!span.includes(':') && !key.includes('.') && !span.includes('['))) {

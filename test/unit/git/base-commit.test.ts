@@ -29,7 +29,12 @@ describe('commitParents', () => {
 
 const GENDER = 'version: 1\nmodels:\n  - name: m\n    path: m.json\n';
 // main moved on after the PR branched: the base tip is not the fork point.
-const pr = makePullRequestOrigin({ base: { 'model-budget.yml': GENDER, 'm.json': '1' }, head: { 'model-budget.yml': `${GENDER}# edited\n` }, baseLater: { 'm.json': '2' }, number: 7 });
+const pr = makePullRequestOrigin({
+  base: { 'model-budget.yml': GENDER, 'm.json': '1' },
+  head: { 'model-budget.yml': `${GENDER}# edited\n` },
+  baseLater: { 'm.json': '2' },
+  number: 7,
+});
 const dirs: string[] = [dirname(pr.origin)];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -59,14 +64,18 @@ describe('resolveBaseCommit on a real checkout', () => {
     git(repoDir, 'remote', 'set-url', 'origin', join(repoDir, 'nowhere.git'));
     const error = await resolveBaseCommit(repoDir, { baseSha: pr.baseSha, headSha: pr.headSha }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BaseRefError);
-    expect((error as Error).message).toMatch(new RegExp(`commit ${pr.baseSha.slice(0, 12)} is not in the checkout and fetching it from origin failed .*fetch-depth: 0`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`commit ${pr.baseSha.slice(0, 12)} is not in the checkout and fetching it from origin failed .*fetch-depth: 0`),
+    );
   });
 
   it('outside a git checkout: says to run actions/checkout, and where', async () => {
     const repoDir = checkout(pr, { path: 'app' });
     const error = await resolveBaseCommit(dirname(repoDir), { baseSha: pr.baseSha, headSha: pr.headSha }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BaseRefError);
-    expect((error as Error).message).toMatch(/is not a git checkout with a commit.*run actions\/checkout before this step \(with its `path:`, set `working-directory`/);
+    expect((error as Error).message).toMatch(
+      /is not a git checkout with a commit.*run actions\/checkout before this step \(with its `path:`, set `working-directory`/,
+    );
   });
 });
 

@@ -26,9 +26,15 @@ beforeAll(() => {
   cpSync(join(gender.dir, 'gender.json'), join(repo, 'models', 'gender', 'model.json'));
   cpSync(join(gender.dir, 'gender.bin'), join(repo, 'models', 'gender', 'gender.bin'));
   mkdirSync(join(repo, 'models', 'lfs'), { recursive: true });
-  writeFileSync(join(repo, 'models', 'lfs', 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['w.bin', '../../escape.bin'], weights: [] }] }));
+  writeFileSync(
+    join(repo, 'models', 'lfs', 'model.json'),
+    JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['w.bin', '../../escape.bin'], weights: [] }] }),
+  );
   writeFileSync(join(repo, 'models', 'lfs', 'w.bin'), POINTER);
-  writeFileSync(join(repo, 'model-budget.yml'), 'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n  - name: lfs\n    path: models/lfs/model.json\n');
+  writeFileSync(
+    join(repo, 'model-budget.yml'),
+    'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n  - name: lfs\n    path: models/lfs/model.json\n',
+  );
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'base');
   baseSha = git(repo, 'rev-parse', 'HEAD');
@@ -37,7 +43,10 @@ beforeAll(() => {
   writeFileSync(join(repo, 'models', 'gender', 'gender.bin'), Buffer.alloc(1000, 7));
   mkdirSync(join(repo, 'models', 'fresh'), { recursive: true });
   writeFileSync(join(repo, 'models', 'fresh', 'model.json'), '{}');
-  writeFileSync(join(repo, 'model-budget.yml'), 'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n  - name: fresh\n    path: ./models/fresh/model.json\n');
+  writeFileSync(
+    join(repo, 'model-budget.yml'),
+    'version: 1\nmodels:\n  - name: gender\n    path: models/gender/model.json\n  - name: fresh\n    path: ./models/fresh/model.json\n',
+  );
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'head');
   headSha = git(repo, 'rev-parse', 'HEAD');
@@ -135,7 +144,11 @@ describe('findMergeBase', () => {
 
 describe('modelPathsOf', () => {
   it.each([
-    { text: 'models:\n  - path: a/model.json\n  - path: ../y.json\n  - path: ../../outside.json\n  - path: /abs.json\n  - name: no-path', config: 'cfg/mb.yml', expected: ['cfg/a/model.json', 'y.json'] },
+    {
+      text: 'models:\n  - path: a/model.json\n  - path: ../y.json\n  - path: ../../outside.json\n  - path: /abs.json\n  - name: no-path',
+      config: 'cfg/mb.yml',
+      expected: ['cfg/a/model.json', 'y.json'],
+    },
     { text: ': not yaml [', config: 'mb.yml', expected: [] },
   ])('$text', ({ text, config, expected }) => expect(modelPathsOf(text, config)).toEqual(expected));
 });

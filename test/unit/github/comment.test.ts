@@ -58,7 +58,11 @@ describe('renderComment', () => {
 
   it.each([
     { what: 'new model', base: { status: 'new' } as const, expected: '🆕 new model in this pull request' },
-    { what: 'could not compare', base: { status: 'unavailable', reason: 'shallow clone' } as const, expected: 'could not compare with the base branch: shallow clone' },
+    {
+      what: 'could not compare',
+      base: { status: 'unavailable', reason: 'shallow clone' } as const,
+      expected: 'could not compare with the base branch: shallow clone',
+    },
   ])('$what', ({ base, expected }) => {
     const body = renderComment(report([model({ base, metrics: [metric()] })]), { marker });
     expect(body).toContain(expected);
@@ -89,7 +93,13 @@ describe('renderComment', () => {
 
   it('escapes names from user files: no HTML, no mentions, no broken tables', () => {
     const body = renderComment(
-      report([model({ name: '<img src=x onerror=alert(1)> @octocat', notes: ['ping @org/team | *bold* #12'], weights: [{ name: 'a|b`c', shape: [1], dtype: 'float32', bytes: 4, share: 1 }] })]),
+      report([
+        model({
+          name: '<img src=x onerror=alert(1)> @octocat',
+          notes: ['ping @org/team | *bold* #12'],
+          weights: [{ name: 'a|b`c', shape: [1], dtype: 'float32', bytes: 4, share: 1 }],
+        }),
+      ]),
       { marker },
     );
     // User text is either inside a code span (literal there) or escaped outside it.
@@ -109,17 +119,25 @@ describe('renderComment', () => {
     expect(body).toContain('The label `model-budget:accept` is set');
   });
 
-  it('stays under GitHub\'s limit: drops details first, then whole models, and points at the job summary', () => {
+  it("stays under GitHub's limit: drops details first, then whole models, and points at the job summary", () => {
     const many = Array.from({ length: 400 }, (_, i) =>
       model({
         name: `model-${i}`,
-        weights: Array.from({ length: 10 }, (_, w) => ({ name: `layer_${w}/kernel`.padEnd(60, 'x'), shape: [512, 512], dtype: 'float32', bytes: 1 << 20, share: 0.1 })),
+        weights: Array.from({ length: 10 }, (_, w) => ({
+          name: `layer_${w}/kernel`.padEnd(60, 'x'),
+          shape: [512, 512],
+          dtype: 'float32',
+          bytes: 1 << 20,
+          share: 0.1,
+        })),
       }),
     );
     const body = renderComment(report(many), { marker, runUrl: 'https://github.com/o/r/actions/runs/1' });
     expect(body.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     expect(body).not.toContain('<details>');
-    expect(body).toMatch(/shortened to fit GitHub's limit \(\d+ models not shown\): the full report is in the \[job summary\]\(https:\/\/github.com\/o\/r\/actions\/runs\/1\)/);
+    expect(body).toMatch(
+      /shortened to fit GitHub's limit \(\d+ models not shown\): the full report is in the \[job summary\]\(https:\/\/github.com\/o\/r\/actions\/runs\/1\)/,
+    );
     expect(body.startsWith(marker)).toBe(true);
   });
 

@@ -42,7 +42,9 @@ describe('createOctokitClient', () => {
   });
 
   it('a read-only token gets a 403 GitHubApiError, and the token is in no message', async () => {
-    const error = await make('readonly-token').createComment(3, 'x').catch((e: unknown) => e);
+    const error = await make('readonly-token')
+      .createComment(3, 'x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as GitHubApiError).status).toBe(403);
     expect((error as Error).message).toMatch(/Resource not accessible by integration/);
@@ -56,7 +58,9 @@ describe('createOctokitClient', () => {
 
   it('gives up after the retries with the status', async () => {
     for (let i = 0; i < 3; i++) fake.failures.push({ match: 'POST /repos/o/r/issues/5/comments', status: 500 });
-    const error = await make('bot-token').createComment(5, 'x').catch((e: unknown) => e);
+    const error = await make('bot-token')
+      .createComment(5, 'x')
+      .catch((e: unknown) => e);
     expect((error as GitHubApiError).status).toBe(500);
     expect(fake.comments.some((c) => c.issue === 5)).toBe(false);
   });
@@ -80,14 +84,18 @@ describe('createOctokitClient', () => {
 
   it('a create is sent once: a 5xx is not retried by the client (the POST may have gone through)', async () => {
     fake.failures.push({ match: 'POST /repos/o/r/issues/12/comments', status: 502, landsAnyway: true });
-    const error = await make('bot-token').createComment(12, 'x').catch((e: unknown) => e);
+    const error = await make('bot-token')
+      .createComment(12, 'x')
+      .catch((e: unknown) => e);
     expect((error as GitHubApiError).status).toBe(502);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/repos/o/r/issues/12/comments')).toHaveLength(1);
   });
 
   it('a 403 names the permission the job lacks', async () => {
     fake.pulls.push({ number: 13, headSha: 'abc', headRef: 'f', headOwner: 'o', labels: [] });
-    const error = await make('readonly-token').createComment(13, 'x').catch((e: unknown) => e);
+    const error = await make('readonly-token')
+      .createComment(13, 'x')
+      .catch((e: unknown) => e);
     expect((error as Error).message).toContain('the token lacks `permissions: pull-requests: write`');
   });
 });
@@ -101,7 +109,9 @@ describe('timeouts and the total budget', () => {
 
   it('when every attempt hangs, the call fails with a message saying GitHub did not answer', async () => {
     fake.hangs.push(...Array.from({ length: 3 }, () => 'GET /repos/o/r/pulls/21'));
-    const error = await make('bot-token', undefined, { requestTimeoutMs: 200 }).getPullRequest(21).catch((e: unknown) => e);
+    const error = await make('bot-token', undefined, { requestTimeoutMs: 200 })
+      .getPullRequest(21)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as Error).message).toBe('could not read pull request: GitHub did not answer within 0.2 s');
   });

@@ -4,7 +4,15 @@ import { applyTrendBudgetsToReport } from '../../../src/judge/trend-budgets.js';
 import { ENV_A, record } from '../trend/records.js';
 
 const metric = (key: string, value: number): MetricResult => ({ key, unit: 'bytes', value, direction: 'max', status: 'no-budget', message: '' });
-const model = (name: string, size: number): ModelReport => ({ name, path: 'p', format: 'graph', verdict: 'pass', metrics: [metric('size', size)], weights: [], notes: [] });
+const model = (name: string, size: number): ModelReport => ({
+  name,
+  path: 'p',
+  format: 'graph',
+  verdict: 'pass',
+  metrics: [metric('size', size)],
+  weights: [],
+  notes: [],
+});
 const report = (...models: ModelReport[]): Report => ({
   schemaVersion: 1,
   verdict: 'pass',
@@ -14,7 +22,9 @@ const report = (...models: ModelReport[]): Report => ({
   tool: { name: 'model-budget', version: '0.1.0' },
 });
 // Five default-branch points of 1000 bytes for "gender".
-const histories = [{ model: 'gender', records: Array.from({ length: 5 }, (_, i) => record({ sha: `s${i}`, size: 1000 })), corrupt: 0, newer: 0, truncated: false }];
+const histories = [
+  { model: 'gender', records: Array.from({ length: 5 }, (_, i) => record({ sha: `s${i}`, size: 1000 })), corrupt: 0, newer: 0, truncated: false },
+];
 
 describe('applyTrendBudgetsToReport (the CLI and the Action judge trend budgets here)', () => {
   it('a model past its trend budget fails, and so does the report', () => {

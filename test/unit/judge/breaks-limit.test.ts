@@ -34,10 +34,12 @@ describe("compress: auto's acceptance test is the judge's comparison", () => {
     const model = spec('{ max-abs-error: 0.01, cosine: 0.999 }');
     const within = withinAccuracyBudget(model);
     const judged = (maxAbsError: number, cosine: number): boolean =>
-      model.budgets.filter((b) => b.key.startsWith('accuracy.')).every((b) => {
-        const value = b.key === 'accuracy.cosine' ? cosine : maxAbsError;
-        return judgeMetric(b.key, { value }, b).status !== 'fail';
-      });
+      model.budgets
+        .filter((b) => b.key.startsWith('accuracy.'))
+        .every((b) => {
+          const value = b.key === 'accuracy.cosine' ? cosine : maxAbsError;
+          return judgeMetric(b.key, { value }, b).status !== 'fail';
+        });
     for (const [maxAbsError, cosine] of [
       [0.005, 0.9995],
       [0.01, 0.999],

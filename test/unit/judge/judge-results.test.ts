@@ -69,9 +69,7 @@ describe('a metric result carries every number it was judged with', () => {
 
   test('"applies to no output" only for an accuracy metric, and only once drift ran', () => {
     const drift = { 'accuracy.max-abs-error': { value: 0.1 } };
-    expect(judgeModel({ measured: drift, budgets: [size(5)] }).find((r) => r.key === 'size')?.message).toBe(
-      'size on disk has a budget but was not measured',
-    );
+    expect(judgeModel({ measured: drift, budgets: [size(5)] }).find((r) => r.key === 'size')?.message).toBe('size on disk has a budget but was not measured');
     expect(judgeModel({ measured: {}, budgets: [cosine(0.99)] })[0]?.message).toBe('cosine similarity has a budget but was not measured');
   });
 });

@@ -32,7 +32,13 @@ describe('judgeMetric', () => {
     { what: 'no budget', value: 4.8e6, budget: undefined, status: 'no-budget', message: '4.8 MB (no budget)' },
     { what: 'a floor kept', value: 0.9995, budget: cosine(0.999), status: 'pass', message: '0.9995 is within the 0.999 budget' },
     { what: 'a floor broken', value: 0.99, budget: cosine(0.999), status: 'fail', message: '0.99 is under the 0.999 budget by 0.9%' },
-    { what: 'exactly at a floor passes: top1 100% with perfect agreement', value: 1, budget: top1(1), status: 'pass', message: '100.0% is within the 100.0% budget' },
+    {
+      what: 'exactly at a floor passes: top1 100% with perfect agreement',
+      value: 1,
+      budget: top1(1),
+      status: 'pass',
+      message: '100.0% is within the 100.0% budget',
+    },
     { what: 'just under a 100% floor fails', value: 0.995, budget: top1(1), status: 'fail', message: '99.50% is under the 100.0% budget by 0.5%' },
     { what: 'exactly at a soft floor passes', value: 0.99, budget: top1(0.98, 0.99), status: 'pass', message: '99.0% is within the 98.0% budget' },
     { what: 'exactly at a soft ceiling passes', value: 4.5e6, budget: size(5e6, 4.5e6), status: 'pass', message: '4.5 MB is within the 5 MB budget' },
@@ -62,7 +68,8 @@ describe('judgeModel', () => {
     const results = judgeModel({ measured: { 'accuracy.max-abs-error': { value: 0.094 } }, budgets: [cosine(0.999)] });
     expect(results.find((r) => r.key === 'accuracy.cosine')).toMatchObject({
       status: 'warn',
-      message: "cosine similarity has a budget but applies to none of this model's outputs (see their kinds in the notes; set `outputs:` where one is inferred wrong)",
+      message:
+        "cosine similarity has a budget but applies to none of this model's outputs (see their kinds in the notes; set `outputs:` where one is inferred wrong)",
     });
   });
 

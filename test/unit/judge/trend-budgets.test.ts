@@ -7,7 +7,12 @@ import { ENV_A, ENV_B, record } from '../trend/records.js';
 
 const model = (metrics: MetricResult[]): ModelReport => ({ name: 'gender', path: 'p', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] });
 const m = (key: string, unit: MetricResult['unit'], value: number, direction: 'max' | 'min' = 'max'): MetricResult => ({
-  key, unit, value, direction, status: 'no-budget', message: '',
+  key,
+  unit,
+  value,
+  direction,
+  status: 'no-budget',
+  message: '',
 });
 
 // 25 default-branch points: p50 around 10 ms on ENV_A; a few much slower points on ENV_B that must not count.
@@ -27,14 +32,15 @@ describe('judgeTrendBudgets', () => {
 
   it('says what it compared in the message', () => {
     const [result] = judgeTrendBudgets({ budgets: { size: 0.05 }, current: model([m('size', 'bytes', 1100)]), history });
-    expect(result?.message).toBe(
-      'size: 1.1 KB is +9.9% against the median 1 KB of the last 20 default-branch points, which is more than the 5% trend budget',
-    );
+    expect(result?.message).toBe('size: 1.1 KB is +9.9% against the median 1 KB of the last 20 default-branch points, which is more than the 5% trend budget');
     expect(result?.status).toBe('fail');
   });
 
   it('fails a min metric (accuracy) that dropped, passes one that rose', () => {
-    const acc = [0.99, 0.991, 0.99, 0.992].map((v, i) => ({ ...record({ sha: `a${i}`, size: 1 }), metrics: { 'accuracy.cosine': { value: v, unit: 'fraction' as const } } }));
+    const acc = [0.99, 0.991, 0.99, 0.992].map((v, i) => ({
+      ...record({ sha: `a${i}`, size: 1 }),
+      metrics: { 'accuracy.cosine': { value: v, unit: 'fraction' as const } },
+    }));
     const judge = (v: number): string | undefined =>
       judgeTrendBudgets({ budgets: { 'accuracy-cosine': 0.01 }, current: model([m('accuracy.cosine', 'fraction', v, 'min')]), history: acc })[0]?.status;
     expect(judge(0.97)).toBe('fail');
@@ -60,7 +66,10 @@ describe('series helpers', () => {
   });
   it("a re-run replaces its commit's value in place; other environments are counted", () => {
     const rs = [record({ sha: 'a', size: 1, p50: 1 }), record({ sha: 'b', size: 2, p50: 2, env: ENV_B }), record({ sha: 'a', size: 3, p50: 3 })];
-    expect(selectSeries(rs, 'size').points.map((p) => [p.sha, p.value])).toEqual([['a', 3], ['b', 2]]);
+    expect(selectSeries(rs, 'size').points.map((p) => [p.sha, p.value])).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
     const lat = selectSeries(rs, 'latency.p50', { environment: ENV_A });
     expect([lat.points.map((p) => p.value), lat.excluded]).toEqual([[3], 1]);
   });

@@ -18,7 +18,10 @@ function damaged(name: string, offset: number): string {
 }
 
 async function loadError(path: string): Promise<ModelLoadError> {
-  const error = await loadKerasModel(path).then(() => undefined, (e: unknown) => e);
+  const error = await loadKerasModel(path).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ModelLoadError)) throw new Error(`expected a ModelLoadError, got ${String(error)}`);
   return error;
 }
@@ -26,7 +29,11 @@ async function loadError(path: string): Promise<ModelLoadError> {
 describe("libhdf5's diagnostics become one catalog line", () => {
   it.each([
     { what: 'a damaged superblock: the file does not open', offset: 800, message: /not a readable HDF5 file \(.+\); re-save the model with Keras$/ },
-    { what: 'a damaged group: the file opens, reading fails', offset: 1750, message: /the HDF5 file is damaged \(message not aligned\); re-save the model with Keras$/ },
+    {
+      what: 'a damaged group: the file opens, reading fails',
+      offset: 1750,
+      message: /the HDF5 file is damaged \(message not aligned\); re-save the model with Keras$/,
+    },
   ])('$what', async ({ offset, message }) => {
     const path = damaged(`damaged-${offset}.h5`, offset);
     const error = await loadError(path);

@@ -47,7 +47,11 @@ describe('translateKeras3Config', () => {
     },
     {
       what: 'Flatten on rank-2 input → linear Activation',
-      input: { class_name: 'Flatten', config: { name: 'f', trainable: true, dtype: 'float32', data_format: 'channels_last' }, build_config: { input_shape: [null, 8] } },
+      input: {
+        class_name: 'Flatten',
+        config: { name: 'f', trainable: true, dtype: 'float32', data_format: 'channels_last' },
+        build_config: { input_shape: [null, 8] },
+      },
       expected: { class_name: 'Activation', config: { activation: 'linear', name: 'f', trainable: true, dtype: 'float32' } },
     },
     {
@@ -63,10 +67,12 @@ describe('translateKeras3Config', () => {
               config: { name: 'add' },
               inbound_nodes: [
                 {
-                  args: [[
-                    { class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: ['a', 0, 0] } },
-                    { class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: ['b', 1, 0] } },
-                  ]],
+                  args: [
+                    [
+                      { class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: ['a', 0, 0] } },
+                      { class_name: '__keras_tensor__', config: { shape: [null, 2], dtype: 'float32', keras_history: ['b', 1, 0] } },
+                    ],
+                  ],
                   kwargs: { training: false },
                 },
               ],
@@ -80,7 +86,19 @@ describe('translateKeras3Config', () => {
         class_name: 'Functional',
         config: {
           name: 'm',
-          layers: [{ class_name: 'Add', name: 'add', config: { name: 'add' }, inbound_nodes: [[['a', 0, 0, { training: false }], ['b', 1, 0, { training: false }]]] }],
+          layers: [
+            {
+              class_name: 'Add',
+              name: 'add',
+              config: { name: 'add' },
+              inbound_nodes: [
+                [
+                  ['a', 0, 0, { training: false }],
+                  ['b', 1, 0, { training: false }],
+                ],
+              ],
+            },
+          ],
           input_layers: [['a', 0, 0]],
           output_layers: [['add', 0, 0]],
         },

@@ -35,7 +35,13 @@ describe('loadKerasModel on authentic Keras files', () => {
   it.each([
     { file: 'k2-mlp-sequential.h5', outputs: [[2, 10]] },
     { file: 'k2-cnn-batchnorm-sequential.h5', outputs: [[2, 2048]] },
-    { file: 'k2-cnn-maxpool-prelu-multioutput.h5', outputs: [[2, 1, 1, 2], [2, 1, 1, 4]] },
+    {
+      file: 'k2-cnn-maxpool-prelu-multioutput.h5',
+      outputs: [
+        [2, 1, 1, 2],
+        [2, 1, 1, 4],
+      ],
+    },
     { file: 'k2-hdf5-named-dot-keras.keras', outputs: [[2, 2]] },
     { file: 'k3-legacy-cnn-sequential.h5', outputs: [[2, 10]] },
     { file: 'k3-cnn-sequential.keras', outputs: [[2, 10]] },
@@ -75,8 +81,12 @@ describe('loadKerasModel on authentic Keras files', () => {
     const structure = (m: typeof h5): string[] => (m.artifacts.weightSpecs ?? []).map((s) => `${s.name} [${s.shape.join(',')}]`);
     expect(structure(h5)).toEqual(structure(zip));
     expect(structure(zip)).toEqual([
-      'conv2d/kernel [3,3,1,32]', 'conv2d/bias [32]', 'conv2d_1/kernel [3,3,32,64]', 'conv2d_1/bias [64]',
-      'dense/kernel [1600,10]', 'dense/bias [10]',
+      'conv2d/kernel [3,3,1,32]',
+      'conv2d/bias [32]',
+      'conv2d_1/kernel [3,3,32,64]',
+      'conv2d_1/bias [64]',
+      'dense/kernel [1600,10]',
+      'dense/bias [10]',
     ]);
     // Separate training runs: same shapes, different values.
     expect(Buffer.compare(Buffer.from(h5.artifacts.weightData as ArrayBuffer), Buffer.from(zip.artifacts.weightData as ArrayBuffer))).not.toBe(0);
@@ -85,7 +95,9 @@ describe('loadKerasModel on authentic Keras files', () => {
   it('maps a Keras 3 LSTM cell (layers/lstm/cell/vars/*) onto the TF.js LSTM weights', async () => {
     const loaded = await loadKerasModel(fixture('k3-masking-lstm-sequential.keras'));
     expect(loaded.artifacts.weightSpecs?.map((s) => `${s.name} [${s.shape.join(',')}]`)).toEqual([
-      'lstm/kernel [2,4]', 'lstm/recurrent_kernel [1,4]', 'lstm/bias [4]',
+      'lstm/kernel [2,4]',
+      'lstm/recurrent_kernel [1,4]',
+      'lstm/bias [4]',
     ]);
     const config = JSON.stringify(loaded.artifacts.modelTopology);
     expect(config).toContain('"mask_value":0');

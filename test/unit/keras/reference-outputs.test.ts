@@ -56,7 +56,10 @@ function activate(row: Float64Array, activation: Activation): Float64Array {
 
 /** y = act(x · W + b), layer after layer, for one sample. */
 async function referenceForward(h5: Uint8Array, layers: readonly DenseRef[], sample: Float64Array): Promise<Float64Array> {
-  const data = await readDatasets(h5, layers.flatMap((l) => [l.kernel, l.bias]));
+  const data = await readDatasets(
+    h5,
+    layers.flatMap((l) => [l.kernel, l.bias]),
+  );
   let x = sample;
   for (const layer of layers) {
     const kernel = data.get(layer.kernel);

@@ -43,7 +43,10 @@ describe('dropTrainingOnly', () => {
         config: {
           name: 'seq',
           layers: [
-            { class_name: 'Dense', config: { name: 'a', kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null } },
+            {
+              class_name: 'Dense',
+              config: { name: 'a', kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null },
+            },
             { class_name: 'Dense', config: { name: 'b', kernel_regularizer: null, bias_constraint: null } },
             { class_name: 'SeparableConv2D', config: { name: 'c', depthwise_regularizer: null, pointwise_constraint: null } },
           ],
@@ -63,11 +66,17 @@ describe('dropTrainingOnly', () => {
       what: 'inside a wrapper (Bidirectional > LSTM), Keras 3 form, named after the inner layer',
       input: {
         class_name: 'Bidirectional',
-        config: { name: 'bi', layer: { module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', recurrent_regularizer: K3_L2, kernel_constraint: K3_NON_NEG } } },
+        config: {
+          name: 'bi',
+          layer: { module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', recurrent_regularizer: K3_L2, kernel_constraint: K3_NON_NEG } },
+        },
       },
       config: {
         class_name: 'Bidirectional',
-        config: { name: 'bi', layer: { module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', recurrent_regularizer: null, kernel_constraint: null } } },
+        config: {
+          name: 'bi',
+          layer: { module: 'keras.layers', class_name: 'LSTM', config: { name: 'lstm', recurrent_regularizer: null, kernel_constraint: null } },
+        },
       },
       dropped: [
         { key: 'recurrent_regularizer', className: 'L2', layers: ['lstm'] },
@@ -126,7 +135,10 @@ describe('authentic Keras files with training-only settings load, predicting as 
     const edited = await editedH5(fixture('k2-mlp-sequential.h5'), dir, 'regularized.h5', (file) => {
       const config = JSON.parse(String(file.attrs.model_config?.json_value)) as Json;
       file.delete_attribute('model_config');
-      file.create_attribute('model_config', JSON.stringify(withSettings(config, 'Dense', { kernel_regularizer: L2, bias_regularizer: L1, kernel_constraint: MAX_NORM })));
+      file.create_attribute(
+        'model_config',
+        JSON.stringify(withSettings(config, 'Dense', { kernel_regularizer: L2, bias_regularizer: L1, kernel_constraint: MAX_NORM })),
+      );
     });
     const loaded = await loadKerasModel(edited);
     expect(loaded.notes).toEqual([
@@ -143,9 +155,17 @@ describe('authentic Keras files with training-only settings load, predicting as 
     const entries = unzipSync(readFileSync(fixture('k3-mlp-leakyrelu-sequential.keras')));
     const config = JSON.parse(strFromU8(entries['config.json'] ?? new Uint8Array())) as Json;
     const path = join(scratchDir(), 'regularized.keras');
-    writeFileSync(path, zipSync({ ...entries, 'config.json': strToU8(JSON.stringify(withSettings(config, 'Dense', { kernel_regularizer: K3_L2, bias_constraint: K3_NON_NEG }))) }));
+    writeFileSync(
+      path,
+      zipSync({
+        ...entries,
+        'config.json': strToU8(JSON.stringify(withSettings(config, 'Dense', { kernel_regularizer: K3_L2, bias_constraint: K3_NON_NEG }))),
+      }),
+    );
     const loaded = await loadKerasModel(path);
-    expect(loaded.notes?.[0]).toMatch(/^Keras training-only settings dropped .*: kernel_regularizer L2 \(dense, dense_1, dense_2 and 1 more\); bias_constraint NonNeg/);
+    expect(loaded.notes?.[0]).toMatch(
+      /^Keras training-only settings dropped .*: kernel_regularizer L2 \(dense, dense_1, dense_2 and 1 more\); bias_constraint NonNeg/,
+    );
     const input = tf.randomUniform([3, 2], -1, 1, 'float32', 5);
     expect(await predict(loaded, input)).toEqual(await predict(await loadKerasModel(fixture('k3-mlp-leakyrelu-sequential.keras')), input));
     input.dispose();

@@ -55,7 +55,13 @@ describe('the dashboard with several legs', () => {
   });
 
   it('one leg: no selector', () => {
-    const one = parseHistory('gender', appendHistory('', RECORDS.filter((r) => r.leg === 'linux-x64')));
+    const one = parseHistory(
+      'gender',
+      appendHistory(
+        '',
+        RECORDS.filter((r) => r.leg === 'linux-x64'),
+      ),
+    );
     expect(renderDashboard([one], { generatedAt: 'x' })).not.toContain('name="leg"');
   });
 });

@@ -25,8 +25,16 @@ const budgetsOn = (leg: string) =>
 
 describe('leg ids', () => {
   it.each([
-    { what: 'runner fields, CPU without decorations, runtime', parts: { os: 'Linux', arch: 'X64', cpu: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz', runtime: 'wasm' }, expected: 'linux-x64-intel-xeon-platinum-8370c-wasm' },
-    { what: 'a GPU adapter last', parts: { os: 'Linux', arch: 'X64', cpu: 'AMD EPYC 7763 64-Core Processor', runtime: 'webgpu', gpu: 'NVIDIA L4' }, expected: 'linux-x64-amd-epyc-7763-webgpu-nvidia-l4' },
+    {
+      what: 'runner fields, CPU without decorations, runtime',
+      parts: { os: 'Linux', arch: 'X64', cpu: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz', runtime: 'wasm' },
+      expected: 'linux-x64-intel-xeon-platinum-8370c-wasm',
+    },
+    {
+      what: 'a GPU adapter last',
+      parts: { os: 'Linux', arch: 'X64', cpu: 'AMD EPYC 7763 64-Core Processor', runtime: 'webgpu', gpu: 'NVIDIA L4' },
+      expected: 'linux-x64-amd-epyc-7763-webgpu-nvidia-l4',
+    },
     { what: 'Apple silicon', parts: { os: 'macOS', arch: 'ARM64', cpu: 'Apple M1 (Virtual)', runtime: 'wasm' }, expected: 'macos-arm64-apple-m1-virtual-wasm' },
     { what: 'nothing known', parts: {}, expected: 'default' },
   ])('$what', ({ parts, expected }) => expect(defaultLegId(parts)).toBe(expected));
@@ -47,8 +55,14 @@ describe('leg ids', () => {
 
 describe('budget.per-leg', () => {
   it("a matching leg's budget replaces the model's own, and names the line it is written on", () => {
-    expect(budgetsOn('linux-x64-amd-epyc-wasm')).toEqual([['size', 5_000_000, 6], ['latency.p90', 20, 7]]);
-    expect(budgetsOn('linux-arm64-neoverse-wasm')).toEqual([['size', 5_000_000, 6], ['latency.p90', 40, 10]]);
+    expect(budgetsOn('linux-x64-amd-epyc-wasm')).toEqual([
+      ['size', 5_000_000, 6],
+      ['latency.p90', 20, 7],
+    ]);
+    expect(budgetsOn('linux-arm64-neoverse-wasm')).toEqual([
+      ['size', 5_000_000, 6],
+      ['latency.p90', 40, 10],
+    ]);
     const webgpu = configForLeg(parseConfig(CONFIG, '/r/model-budget.yml', 'model-budget.yml'), 'linux-x64-webgpu').models[0];
     expect(webgpu?.budgets.find((b) => b.key === 'latency.p90')?.limit).toBe(5);
     expect(webgpu?.latencyIncrease).toBeCloseTo(0.1);
@@ -69,8 +83,17 @@ describe('budget.per-leg', () => {
 
 describe('trend series per leg', () => {
   it('two legs at one commit are not re-runs of each other; the same leg again is', () => {
-    const next = appendHistory('', [record({ sha: 'a', size: 1, leg: 'x64' }), record({ sha: 'a', size: 2, leg: 'arm64' }), record({ sha: 'a', size: 3, leg: 'x64' })]);
-    expect(next.trimEnd().split('\n').map((l) => (JSON.parse(l) as { rerun: boolean }).rerun)).toEqual([false, false, true]);
+    const next = appendHistory('', [
+      record({ sha: 'a', size: 1, leg: 'x64' }),
+      record({ sha: 'a', size: 2, leg: 'arm64' }),
+      record({ sha: 'a', size: 3, leg: 'x64' }),
+    ]);
+    expect(
+      next
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { rerun: boolean }).rerun),
+    ).toEqual([false, false, true]);
   });
 
   it("a leg sees only its own records, never another leg's; older legless ones only while it is the only leg", () => {

@@ -100,8 +100,14 @@ describe('measureDrift', () => {
   });
 
   test('each output gets the metrics of its kind: a one-number output has no cosine that cannot fail', async () => {
-    const a = fixed([{ shape: [1, 1], values: [0.5] }, { shape: [1, 3], values: [0, 1, 0] }]);
-    const b = fixed([{ shape: [1, 1], values: [0.594] }, { shape: [1, 3], values: [0, 1, 0] }]);
+    const a = fixed([
+      { shape: [1, 1], values: [0.5] },
+      { shape: [1, 3], values: [0, 1, 0] },
+    ]);
+    const b = fixed([
+      { shape: [1, 1], values: [0.594] },
+      { shape: [1, 3], values: [0, 1, 0] },
+    ]);
     const drift = await measureDrift(a, b, one);
     expect(drift.maxAbsError).toBeCloseTo(0.094, 6);
     const [age, classes] = drift.outputs ?? [];
@@ -119,8 +125,14 @@ describe('measureDrift', () => {
   });
 
   test('max-abs error over several outputs with error is the largest, not their sum', async () => {
-    const a = fixed([{ shape: [1, 2], values: [1, 2] }, { shape: [1, 2], values: [3, 4] }]);
-    const b = fixed([{ shape: [1, 2], values: [1.3, 2] }, { shape: [1, 2], values: [3, 4.5] }]);
+    const a = fixed([
+      { shape: [1, 2], values: [1, 2] },
+      { shape: [1, 2], values: [3, 4] },
+    ]);
+    const b = fixed([
+      { shape: [1, 2], values: [1.3, 2] },
+      { shape: [1, 2], values: [3, 4.5] },
+    ]);
     const drift = await measureDrift(a, b, one);
     expect(drift.maxAbsError).toBeCloseTo(0.5, 6);
     expect(drift.outputs?.map((o) => Number(o.maxAbsError.toFixed(6)))).toEqual([0.3, 0.5]);
@@ -156,8 +168,24 @@ describe('measureDrift', () => {
       peaks.forEach(([y, x], k) => (v[(y * 8 + x) * 2 + k] = 1));
       return v;
     };
-    const a = fixed([{ shape: [1, 8, 8, 2], values: map([[2, 3], [6, 1]]) }]);
-    const b = fixed([{ shape: [1, 8, 8, 2], values: map([[2, 5], [6, 1]]) }]);
+    const a = fixed([
+      {
+        shape: [1, 8, 8, 2],
+        values: map([
+          [2, 3],
+          [6, 1],
+        ]),
+      },
+    ]);
+    const b = fixed([
+      {
+        shape: [1, 8, 8, 2],
+        values: map([
+          [2, 5],
+          [6, 1],
+        ]),
+      },
+    ]);
     // Two channels would read as an image: the config says what it is.
     const drift = await measureDrift(a, b, one, { out0: 'heatmap' });
     expect(drift.keypointError).toBe(2);
@@ -176,8 +204,14 @@ describe('measureDrift', () => {
   });
 
   test('the report lists every output with its kind and the metrics that apply to it', async () => {
-    const a = fixed([{ shape: [1, 1], values: [0.5] }, { shape: [1, 3], values: [0.2, 0.5, 0.3] }]);
-    const b = fixed([{ shape: [1, 1], values: [0.594] }, { shape: [1, 3], values: [0.2, 0.4, 0.4] }]);
+    const a = fixed([
+      { shape: [1, 1], values: [0.5] },
+      { shape: [1, 3], values: [0.2, 0.5, 0.3] },
+    ]);
+    const b = fixed([
+      { shape: [1, 1], values: [0.594] },
+      { shape: [1, 3], values: [0.2, 0.4, 0.4] },
+    ]);
     expect(describeOutputs(await measureDrift(a, b, one, { out0: 'regression' }))).toEqual([
       'accuracy of output "out0" (regression): max abs error 0.094, RMSE 0.094',
       'accuracy of output "out1" (classification, inferred; set `outputs:` to change): max abs error 0.1, RMSE 0.08165, top-1 100.0%, cosine worst 0.9733 / median 0.9733',
@@ -209,7 +243,12 @@ describe('measureDrift', () => {
   test.each([
     { what: 'no samples', b: fixed([{ shape: [1], values: [1] }]), inputs: [], message: /at least one input sample/ },
     { what: 'another output count', b: fixed([]), inputs: one, message: /have 1 and 0 outputs/ },
-    { what: 'another output size', b: fixed([{ shape: [2], values: [1, 2] }]), inputs: one, message: /output "out0" has 1 values in the original and 2 in the candidate/ },
+    {
+      what: 'another output size',
+      b: fixed([{ shape: [2], values: [1, 2] }]),
+      inputs: one,
+      message: /output "out0" has 1 values in the original and 2 in the candidate/,
+    },
   ])('refuses $what', async ({ b, inputs, message }) => {
     const a = fixed([{ shape: [1], values: [1] }]);
     await expect(measureDrift(a, b, inputs)).rejects.toThrow(MeasureError);

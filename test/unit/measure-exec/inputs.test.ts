@@ -71,7 +71,9 @@ describe('makeInputs', () => {
   test('refuses a string input, a strict unknown dim, and a shape for an input that does not exist', () => {
     expect(() => makeInputs([{ name: 'text', shape: [1], dtype: 'string' }], { seed: 1 })).toThrow(/input "text" is a string tensor/);
     expect(() => makeInputs([pixels], { seed: 1, strict: true })).toThrow(/input "input:0" has unknown dimension 1/);
-    expect(() => makeInputs([image], { seed: 1, shapes: { image: [1, 64, 64, 1] } })).toThrow(/shapes names input "image", but the model's inputs are "input_1:0"/);
+    expect(() => makeInputs([image], { seed: 1, shapes: { image: [1, 64, 64, 1] } })).toThrow(
+      /shapes names input "image", but the model's inputs are "input_1:0"/,
+    );
   });
 });
 

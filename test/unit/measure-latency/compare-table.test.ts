@@ -4,7 +4,19 @@ import { renderComparison } from '../../../src/commands/compare.js';
 import type { ModelComparison } from '../../../src/measure/latency/benchmark.js';
 import type { LatencySummary } from '../../../src/measure/stats.js';
 
-const summary = (ms: number): LatencySummary => ({ n: 64, min: ms * 0.9, max: ms * 2, mean: ms * 1.05, std: ms * 0.1, cv: 0.0952, p50: ms, p90: ms * 1.2, p95: ms * 1.3, p99: ms * 1.5, mad: ms * 0.05 });
+const summary = (ms: number): LatencySummary => ({
+  n: 64,
+  min: ms * 0.9,
+  max: ms * 2,
+  mean: ms * 1.05,
+  std: ms * 0.1,
+  cv: 0.0952,
+  p50: ms,
+  p90: ms * 1.2,
+  p95: ms * 1.3,
+  p99: ms * 1.5,
+  mad: ms * 0.05,
+});
 
 const result: ModelComparison = {
   comparison: { against: 'base', ratio: 1.0412, ci: [1.0104, 1.0733], confidence: 0.95, threshold: 0.1, verdict: 'same' },

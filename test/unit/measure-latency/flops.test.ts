@@ -52,12 +52,29 @@ describe('layerCost', () => {
     },
     {
       what: 'Add of three inputs is two adds per element',
-      input: ['Add', {}, [[1, 5], [1, 5], [1, 5]], [1, 5]],
+      input: [
+        'Add',
+        {},
+        [
+          [1, 5],
+          [1, 5],
+          [1, 5],
+        ],
+        [1, 5],
+      ],
       expected: { macs: 0, flops: 10, counted: true },
     },
     { what: 'batch norm is scale + shift', input: ['BatchNormalization', {}, [[1, 3]], [1, 3]], expected: { macs: 0, flops: 6, counted: true } },
-    { what: 'nearest upsampling is free', input: ['UpSampling2D', { interpolation: 'nearest' }, [[1, 2, 2, 1]], [1, 4, 4, 1]], expected: { macs: 0, flops: 0, counted: true } },
-    { what: 'global average pooling reads every input', input: ['GlobalAveragePooling2D', {}, [[1, 4, 4, 2]], [1, 2]], expected: { macs: 0, flops: 32, counted: true } },
+    {
+      what: 'nearest upsampling is free',
+      input: ['UpSampling2D', { interpolation: 'nearest' }, [[1, 2, 2, 1]], [1, 4, 4, 1]],
+      expected: { macs: 0, flops: 0, counted: true },
+    },
+    {
+      what: 'global average pooling reads every input',
+      input: ['GlobalAveragePooling2D', {}, [[1, 4, 4, 2]], [1, 2]],
+      expected: { macs: 0, flops: 32, counted: true },
+    },
     { what: 'an unknown layer is flagged', input: ['MyLayer', {}, [[1]], [1]], expected: { macs: 0, flops: 0, counted: false } },
   ];
   it.each(table)('$what', ({ input, expected }) => {
@@ -76,12 +93,26 @@ describe('nodeCost', () => {
     },
     {
       what: 'depthwise conv',
-      input: [{ name: 'd', op: 'DepthwiseConv2dNative' }, [[1, 8, 8, 4], [3, 3, 4, 1]], [1, 4, 4, 4]],
+      input: [
+        { name: 'd', op: 'DepthwiseConv2dNative' },
+        [
+          [1, 8, 8, 4],
+          [3, 3, 4, 1],
+        ],
+        [1, 4, 4, 4],
+      ],
       expected: { macs: 64 * 9, flops: 2 * 64 * 9, counted: true },
     },
     {
       what: 'MatMul with transpose_a reads K from the first dim',
-      input: [{ name: 'm', op: 'MatMul', attr: { transpose_a: { b: true } } }, [[7, 2], [7, 5]], [2, 5]],
+      input: [
+        { name: 'm', op: 'MatMul', attr: { transpose_a: { b: true } } },
+        [
+          [7, 2],
+          [7, 5],
+        ],
+        [2, 5],
+      ],
       expected: { macs: 70, flops: 140, counted: true },
     },
     {

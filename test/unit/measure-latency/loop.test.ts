@@ -25,7 +25,13 @@ function fakeWorld(durationsMs: readonly number[], leakPerRun = 0) {
     maxRssBytes: () => 123_456,
     profile: async (f) => {
       await f();
-      return { peakBytes: 5000, kernels: [{ name: 'Conv2D', kernelTimeMs: 2 }, { name: 'Add', kernelTimeMs: 1 }] };
+      return {
+        peakBytes: 5000,
+        kernels: [
+          { name: 'Conv2D', kernelTimeMs: 2 },
+          { name: 'Add', kernelTimeMs: 1 },
+        ],
+      };
     },
   };
   return { runnable, ports, calls: () => calls };
@@ -182,14 +188,19 @@ describe('describeOps', () => {
       5,
     );
     const line = describeOps(ops, 58);
-    expect(line).toBe('where the time goes (share of kernel time; its part of the 58 ms p50): FusedConv2D 80% (46.48 ms), FusedDepthwiseConv2D 14% (8.15 ms), Add 5% (3.36 ms)');
+    expect(line).toBe(
+      'where the time goes (share of kernel time; its part of the 58 ms p50): FusedConv2D 80% (46.48 ms), FusedDepthwiseConv2D 14% (8.15 ms), Add 5% (3.36 ms)',
+    );
     expect(line).not.toMatch(/171/);
   });
 
   it('parts never add up to more than the inference, shares never to more than 100%', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ name: fc.constantFrom('Conv2D', 'Add', 'Relu', 'MatMul', 'Mul', 'Pad'), kernelTimeMs: fc.double({ min: 0, max: 500, noNaN: true }) }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.record({ name: fc.constantFrom('Conv2D', 'Add', 'Relu', 'MatMul', 'Mul', 'Pad'), kernelTimeMs: fc.double({ min: 0, max: 500, noNaN: true }) }),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.double({ min: 0.01, max: 20_000, noNaN: true }),
         (kernels, p50) => {
           const line = describeOps(summarizeProfile(kernels, 10), p50);

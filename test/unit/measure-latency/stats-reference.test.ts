@@ -45,8 +45,14 @@ function referenceBootstrap(
     const ci: number[] = [];
     if (o.paired) ci.push(...bi);
     else for (let i = 0; i < candidate.length; i++) ci.push(Math.floor(random() * candidate.length));
-    const b = referencePercentile(bi.map((i) => baseline[i] as number), o.quantile);
-    const c = referencePercentile(ci.map((i) => candidate[i] as number), o.quantile);
+    const b = referencePercentile(
+      bi.map((i) => baseline[i] as number),
+      o.quantile,
+    );
+    const c = referencePercentile(
+      ci.map((i) => candidate[i] as number),
+      o.quantile,
+    );
     ratios.push(c / b);
   }
   const alpha = (1 - o.confidence) / 2;
@@ -91,7 +97,12 @@ describe('stats against reference implementations', () => {
         for (const q of [50, 90, 95, 99] as const) expect(s[`p${q}`]).toBe(referencePercentile(values, q));
         const std = values.length > 1 ? Math.sqrt(values.reduce((n, v) => n + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
         expect(s.std).toBeCloseTo(std, 9);
-        expect(s.mad).toBe(referencePercentile(values.map((v) => Math.abs(v - s.p50)), 50));
+        expect(s.mad).toBe(
+          referencePercentile(
+            values.map((v) => Math.abs(v - s.p50)),
+            50,
+          ),
+        );
       }),
     );
   });
@@ -126,7 +137,11 @@ describe('stats against reference implementations', () => {
       fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
         // Only the last candidate run is slow; quantile 100 makes any resample that draws it have ratio 10.
         const candidate = Array.from({ length: n }, (_, i) => (i === n - 1 ? 10 : 1));
-        const { ci } = bootstrapRatioCI(Array.from({ length: n }, () => 1), candidate, { seed, quantile: 100, resamples: 2000 });
+        const { ci } = bootstrapRatioCI(
+          Array.from({ length: n }, () => 1),
+          candidate,
+          { seed, quantile: 100, resamples: 2000 },
+        );
         // P(a resample of n draws misses the last index) = (1 − 1/n)^n ≤ 0.46, so the 97.5th percentile ratio is 10.
         expect(ci[1]).toBe(10);
       }),
@@ -179,15 +194,20 @@ function abWorld(baseMs: number, candMs: number): { base: AbSide; cand: AbSide; 
 describe('A/B and loop properties on a fake clock', () => {
   it('a candidate clearly slower is "slower", clearly faster is "faster", never the other way', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.double({ min: 1, max: 50, noNaN: true }), fc.double({ min: 1.3, max: 3, noNaN: true }), fc.double({ min: 0, max: 0.2, noNaN: true }), async (ms, factor, threshold) => {
-        const options = { warmupRuns: 1, warmupMs: 0, minRuns: 16, minMs: 0, threshold, resamples: 200 };
-        const slow = abWorld(ms, ms * factor);
-        expect((await compareLatency(slow.base, slow.cand, options, slow.ports)).comparison.verdict).toBe('slower');
-        const fast = abWorld(ms * factor, ms);
-        const result = await compareLatency(fast.base, fast.cand, options, fast.ports);
-        expect(result.comparison.verdict).toBe('faster');
-        expect(result.comparison.ratio).toBeLessThan(1);
-      }),
+      fc.asyncProperty(
+        fc.double({ min: 1, max: 50, noNaN: true }),
+        fc.double({ min: 1.3, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        async (ms, factor, threshold) => {
+          const options = { warmupRuns: 1, warmupMs: 0, minRuns: 16, minMs: 0, threshold, resamples: 200 };
+          const slow = abWorld(ms, ms * factor);
+          expect((await compareLatency(slow.base, slow.cand, options, slow.ports)).comparison.verdict).toBe('slower');
+          const fast = abWorld(ms * factor, ms);
+          const result = await compareLatency(fast.base, fast.cand, options, fast.ports);
+          expect(result.comparison.verdict).toBe('faster');
+          expect(result.comparison.ratio).toBeLessThan(1);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -199,16 +219,24 @@ describe('A/B and loop properties on a fake clock', () => {
         fc.integer({ min: 1, max: 200 }),
         fc.double({ min: 0, max: 2, noNaN: true }),
         // Either any cap, or one that a run ends exactly on (the edge: a run ending at the cap is the last one).
-        fc.oneof(fc.double({ min: 0.01, max: 3, noNaN: true }).map((extra) => ({ extra })), fc.integer({ min: 1, max: 40 }).map((runs) => ({ runs }))),
+        fc.oneof(
+          fc.double({ min: 0.01, max: 3, noNaN: true }).map((extra) => ({ extra })),
+          fc.integer({ min: 1, max: 40 }).map((runs) => ({ runs })),
+        ),
         async (runMs, minRuns, minSeconds, cap) => {
           const maxSeconds = 'runs' in cap ? Math.max(minSeconds, (cap.runs * runMs) / 1000) : minSeconds + cap.extra;
           let clock = 0;
           const runnable: Runnable = { run: () => ((clock += runMs), Promise.resolve([])) };
-          const stats = await runLatencyLoop(runnable, [], { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, profileOps: 0 }, {
-            now: () => clock,
-            memory: () => ({ numTensors: 0, numBytes: 0 }),
-            maxRssBytes: () => 0,
-          });
+          const stats = await runLatencyLoop(
+            runnable,
+            [],
+            { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, profileOps: 0 },
+            {
+              now: () => clock,
+              memory: () => ({ numTensors: 0, numBytes: 0 }),
+              maxRssBytes: () => 0,
+            },
+          );
           // Reference: runs k = 1, 2, … end at k · runMs; the loop checks before each run.
           let k = 0;
           let stoppedBy = 'min-runs-and-seconds';
@@ -226,7 +254,12 @@ describe('A/B and loop properties on a fake clock', () => {
           expect(stats.timedMs).toBeLessThan(Math.max(maxSeconds, minSeconds) * 1000 + runMs + 1e-6);
           // The A/B obeys the same cap, per round of two runs.
           const w = abWorld(runMs / 2, runMs / 2);
-          const ab = await compareLatency(w.base, w.cand, { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, resamples: 100 }, w.ports);
+          const ab = await compareLatency(
+            w.base,
+            w.cand,
+            { warmupRuns: 1, warmupMs: 0, minRuns, minMs: minSeconds * 1000, maxMs: maxSeconds * 1000, resamples: 100 },
+            w.ports,
+          );
           expect(ab.rounds).toBe(k);
           expect(ab.stoppedBy).toBe(stoppedBy);
         },

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  abVerdict,
-  bootstrapRatioCI,
-  median,
-  midpointMedian,
-  percentile,
-  seededRandom,
-  summarize,
-} from '../../../src/measure/stats.js';
+import { abVerdict, bootstrapRatioCI, median, midpointMedian, percentile, seededRandom, summarize } from '../../../src/measure/stats.js';
 
 const oneToTen = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
 const oneToHundred = Array.from({ length: 100 }, (_, i) => 100 - i);

@@ -9,7 +9,10 @@ import { notMeasured } from '../../../src/stages.js';
 
 const text = (s: string): { bytes: Uint8Array; role: 'manifest' } => ({ bytes: new TextEncoder().encode(s), role: 'manifest' });
 const json = text('{"format":"layers-model","weightsManifest":[]}');
-const shard = (seed: number, n = 4096): { bytes: Uint8Array; role: 'weights' } => ({ bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7), role: 'weights' });
+const shard = (seed: number, n = 4096): { bytes: Uint8Array; role: 'weights' } => ({
+  bytes: Uint8Array.from({ length: n }, (_, i) => (i * seed) % 7),
+  role: 'weights',
+});
 
 /** A compressor that records what it was asked and answers a length derived from the bytes. */
 function recording(): { compress: (jobs: readonly CompressJob[]) => Promise<number[]>; asked: CompressJob[] } {
@@ -63,7 +66,10 @@ describe('measureSizes', () => {
 
   test('the worker pool returns the real compressed lengths, in job order', async () => {
     const data = [shard(3, 50_000).bytes, shard(11, 1000).bytes, new TextEncoder().encode('a'.repeat(10_000))];
-    const jobs: CompressJob[] = data.flatMap((bytes) => [{ bytes, encoding: 'gzip' as const }, { bytes, encoding: 'brotli' as const }]);
+    const jobs: CompressJob[] = data.flatMap((bytes) => [
+      { bytes, encoding: 'gzip' as const },
+      { bytes, encoding: 'brotli' as const },
+    ]);
     const lengths = await compressOnWorkers(jobs, 2);
     expect(lengths).toHaveLength(6);
     for (const length of lengths) expect(length).toBeGreaterThan(0);
@@ -108,7 +114,12 @@ describe('what the report says it left out', () => {
   const some = { value: 1 };
 
   test('an uncompressed model: the sizes and counts nobody asked for, never accuracy', () => {
-    const measured = Object.fromEntries(['size', 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.mean', 'latency.first-inference', 'load-time', 'memory'].map((k) => [k, some]));
+    const measured = Object.fromEntries(
+      ['size', 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.mean', 'latency.first-inference', 'load-time', 'memory'].map((k) => [
+        k,
+        some,
+      ]),
+    );
     expect(notMeasured({ budgets: [budget('size')] }, measured)).toBe(
       'not measured (no budget needs them): gzip size, brotli size, FLOPs, parameters; a budget on one measures it',
     );

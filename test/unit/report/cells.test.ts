@@ -18,7 +18,11 @@ describe('cells', () => {
   test.each([
     { what: 'hard and soft limit', input: metric({ limit: 90_000, warn: 80_000 }), expected: '≤ 90 KB, warn ≤ 80 KB' },
     { what: 'hard limit only', input: metric({ limit: 5_000_000 }), expected: '≤ 5 MB' },
-    { what: 'soft limit only, a floor', input: metric({ key: 'accuracy.cosine', unit: 'number', value: 0.9995, direction: 'min', warn: 0.999 }), expected: 'warn ≥ 0.999' },
+    {
+      what: 'soft limit only, a floor',
+      input: metric({ key: 'accuracy.cosine', unit: 'number', value: 0.9995, direction: 'min', warn: 0.999 }),
+      expected: 'warn ≥ 0.999',
+    },
     { what: 'no budget', input: metric({}), expected: '' },
   ])('budget: $what', ({ input, expected }) => {
     expect(budgetCell(input)).toBe(expected);
@@ -63,7 +67,10 @@ describe('the job summary and the PR comment say the same thing the same way', (
         name: 'net',
         path: 'net/model.json',
         verdict: 'pass',
-        metrics: [metric({ limit: 5_000_000, warn: 4_500_000, base: 1_200_000 }), metric({ key: 'latency.p90', unit: 'ms', value: Number.NaN, limit: 30, status: 'warn' })],
+        metrics: [
+          metric({ limit: 5_000_000, warn: 4_500_000, base: 1_200_000 }),
+          metric({ key: 'latency.p90', unit: 'ms', value: Number.NaN, limit: 30, status: 'warn' }),
+        ],
         weights: [{ name: 'dense/kernel', shape: [128, 10], dtype: 'float32', bytes: 5120, share: 0.6 }],
         notes: [],
         budgetChanges: [{ key: 'size', unit: 'bytes', from: 6_000_000, to: 5_000_000 }],

@@ -29,8 +29,16 @@ const changed: BaseComparison = { ...unchanged, compressChange: { from: 'quantiz
 
 describe('a PR that changes the compress settings says so', () => {
   test.each([
-    { what: 'the PR comment', render: (r: Report) => renderComment(r, { marker: '<!-- model-budget:x -->' }), expected: '· ⚠️ compress settings changed: `quantize: uint8` → `quantize: float16`' },
-    { what: 'the job summary', render: renderMarkdown, expected: '- Compress settings changed: `quantize: uint8` → `quantize: float16` (each side measured as it ships)' },
+    {
+      what: 'the PR comment',
+      render: (r: Report) => renderComment(r, { marker: '<!-- model-budget:x -->' }),
+      expected: '· ⚠️ compress settings changed: `quantize: uint8` → `quantize: float16`',
+    },
+    {
+      what: 'the job summary',
+      render: renderMarkdown,
+      expected: '- Compress settings changed: `quantize: uint8` → `quantize: float16` (each side measured as it ships)',
+    },
   ])('$what', ({ render, expected }) => {
     expect(render(report(changed))).toContain(expected);
     expect(render(report(unchanged))).not.toMatch(/compress settings changed/i);

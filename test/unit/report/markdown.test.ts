@@ -19,8 +19,25 @@ const report: Report = {
       format: 'layers',
       verdict: 'fail',
       metrics: [
-        { key: 'size', unit: 'bytes', value: 5_500_000, original: 22_000_000, limit: 5_000_000, direction: 'max', status: 'fail', message: '5.5 MB is over the 5 MB budget by 10.0%' },
-        { key: 'latency.p90', unit: 'ms', value: Number.NaN, limit: 30, direction: 'max', status: 'warn', message: 'latency p90 has a budget but was not measured' },
+        {
+          key: 'size',
+          unit: 'bytes',
+          value: 5_500_000,
+          original: 22_000_000,
+          limit: 5_000_000,
+          direction: 'max',
+          status: 'fail',
+          message: '5.5 MB is over the 5 MB budget by 10.0%',
+        },
+        {
+          key: 'latency.p90',
+          unit: 'ms',
+          value: Number.NaN,
+          limit: 30,
+          direction: 'max',
+          status: 'warn',
+          message: 'latency p90 has a budget but was not measured',
+        },
       ],
       weights: [{ name: 'conv`1/<kernel>', shape: [3, 3, 16, 32], dtype: 'uint8', bytes: 4608, share: 1 }],
       notes: ['quantize: uint8'],
@@ -168,11 +185,14 @@ describe('neutralizeLogText', () => {
   test('no line of any text is a workflow command afterwards, and the lines are kept', () => {
     const pieces = fc.constantFrom('::', '##[', 'error', ']', '\n', '\r', '\r\n', ' ', '\u0085', '\t', 'x', 'stop-commands', ':');
     fc.assert(
-      fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 20 }).map((p) => p.join('')), (text) => {
-        const out = neutralizeLogText(text);
-        expect(workflowCommands(out)).toEqual([]);
-        expect(out.replaceAll(ZWJ, '')).toBe(text.replaceAll(ZWJ, ''));
-      }),
+      fc.property(
+        fc.array(fc.oneof(pieces, fc.string()), { maxLength: 20 }).map((p) => p.join('')),
+        (text) => {
+          const out = neutralizeLogText(text);
+          expect(workflowCommands(out)).toEqual([]);
+          expect(out.replaceAll(ZWJ, '')).toBe(text.replaceAll(ZWJ, ''));
+        },
+      ),
     );
   });
 });

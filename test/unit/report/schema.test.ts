@@ -128,13 +128,27 @@ describe('the report schema', () => {
       verdict: fc.constantFrom('pass', 'warn', 'fail', 'error'),
       metrics: fc.array(metric, { maxLength: 5 }),
       weights: fc.array(
-        fc.record({ name: text, shape: fc.array(fc.nat(64), { maxLength: 4 }), dtype: fc.constantFrom('float32', 'uint8'), bytes: fc.nat(), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+        fc.record({
+          name: text,
+          shape: fc.array(fc.nat(64), { maxLength: 4 }),
+          dtype: fc.constantFrom('float32', 'uint8'),
+          bytes: fc.nat(),
+          share: fc.double({ min: 0, max: 1, noNaN: true }),
+        }),
         { maxLength: 3 },
       ),
       notes: fc.array(text, { maxLength: 3 }),
       error: text,
       precision: fc.array(
-        fc.record({ name: text, elements: fc.nat(), dtype: fc.constantFrom('uint8', 'uint16', 'float16', 'float32'), sensitivity: fc.double({ min: 0, max: 10, noNaN: true }) }, { requiredKeys: ['name', 'elements', 'dtype'] }),
+        fc.record(
+          {
+            name: text,
+            elements: fc.nat(),
+            dtype: fc.constantFrom('uint8', 'uint16', 'float16', 'float32'),
+            sensitivity: fc.double({ min: 0, max: 10, noNaN: true }),
+          },
+          { requiredKeys: ['name', 'elements', 'dtype'] },
+        ),
         { maxLength: 3 },
       ),
     },

@@ -15,15 +15,17 @@ function sources(dir: string): string[] {
 
 /** `file:line` of every place in src/ outside the owner that switches the tfjs backend. */
 function switchesOutsideOwner(): string[] {
-  return sources(join(root, 'src'))
-    .map((path) => relative(root, path).split('\\').join('/'))
-    // The message catalog names tf.setBackend in the text of an error; it holds no code that could call it.
-    .filter((file) => file !== OWNER && !file.startsWith('src/errors/'))
-    .flatMap((file) =>
-      readFileSync(join(root, file), 'utf8')
-        .split('\n')
-        .flatMap((line, i) => (/\b(setBackend|removeBackend)\b/.test(line) ? [`${file}:${i + 1}`] : [])),
-    );
+  return (
+    sources(join(root, 'src'))
+      .map((path) => relative(root, path).split('\\').join('/'))
+      // The message catalog names tf.setBackend in the text of an error; it holds no code that could call it.
+      .filter((file) => file !== OWNER && !file.startsWith('src/errors/'))
+      .flatMap((file) =>
+        readFileSync(join(root, file), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (/\b(setBackend|removeBackend)\b/.test(line) ? [`${file}:${i + 1}`] : [])),
+      )
+  );
 }
 
 test('only tfjsBackend switches the tfjs backend', () => {

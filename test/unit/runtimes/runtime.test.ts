@@ -63,7 +63,11 @@ describe('selectRuntime', () => {
   });
 
   test.each([
-    { name: 'tensorflow', message: /runtime "tensorflow" is unavailable: package "@tensorflow\/tfjs-node" is not installed in .*Run `npm i @tensorflow\/tfjs-node@4\.22\.0` in the workspace before this step/ },
+    {
+      name: 'tensorflow',
+      message:
+        /runtime "tensorflow" is unavailable: package "@tensorflow\/tfjs-node" is not installed in .*Run `npm i @tensorflow\/tfjs-node@4\.22\.0` in the workspace before this step/,
+    },
     { name: 'tensorflow-gpu', message: /runtime "tensorflow-gpu" is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4\.22\.0.*CUDA/ },
     { name: 'webgpu', message: /runtime "webgpu" is unavailable: package "webgpu" is not installed.*npm i webgpu @tensorflow\/tfjs-backend-webgpu@4\.22\.0/ },
   ] as const)('$name, not installed, fails with the install command', async ({ name, message }) => {

@@ -37,11 +37,15 @@ describe('readTable', () => {
   });
 
   it('round-trips what the table writer of the tests builds', () => {
-    const entries = new Map([['a', new Uint8Array([1])], ['ab', new Uint8Array([2, 3])], ['b', new Uint8Array()]]);
+    const entries = new Map([
+      ['a', new Uint8Array([1])],
+      ['ab', new Uint8Array([2, 3])],
+      ['b', new Uint8Array()],
+    ]);
     expect(readTable(buildTable(entries), 't')).toEqual(entries);
   });
 
-  it('a changed byte inside a block fails that block\'s crc32c', () => {
+  it("a changed byte inside a block fails that block's crc32c", () => {
     const table = buildTable(new Map([['key', new Uint8Array(8)]]));
     table[2] = 120; // the first entry's value length
     expect(() => readTable(table, 't')).toThrow(/fails its crc32c check/);

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { costTflite, sizeTflite } from '../../../src/formats/tflite/cost.js';
 import {
-  BufferT, BuiltinOperator, ModelT, OperatorCodeT, OperatorT, SubGraphT, TensorT, TensorType,
+  BufferT,
+  BuiltinOperator,
+  ModelT,
+  OperatorCodeT,
+  OperatorT,
+  SubGraphT,
+  TensorT,
+  TensorType,
 } from '../../../src/formats/tflite/generated/schema_generated.js';
 import type { TfliteGraph } from '../../../src/formats/tflite/graph.js';
 
@@ -12,22 +19,48 @@ const bytes = (shape: number[]): Uint8Array => new Uint8Array(4 * shape.reduce((
 /** conv 3×3 (3→16) → depthwise 3×3 → relu → reshape → fully connected 1024→10, all shapes static. */
 function tinyNet(): TfliteGraph {
   const tensors = [
-    f32([1, 8, 8, 3]), f32([16, 3, 3, 3], 1), f32([16], 2), f32([1, 8, 8, 16]),
-    f32([1, 3, 3, 16], 3), f32([16], 4), f32([1, 8, 8, 16]), f32([1, 8, 8, 16]),
-    new TensorT([2], TensorType.INT32, 5), f32([1, 1024]), f32([10, 1024], 6), f32([10], 7), f32([1, 10]),
+    f32([1, 8, 8, 3]),
+    f32([16, 3, 3, 3], 1),
+    f32([16], 2),
+    f32([1, 8, 8, 16]),
+    f32([1, 3, 3, 16], 3),
+    f32([16], 4),
+    f32([1, 8, 8, 16]),
+    f32([1, 8, 8, 16]),
+    new TensorT([2], TensorType.INT32, 5),
+    f32([1, 1024]),
+    f32([10, 1024], 6),
+    f32([10], 7),
+    f32([1, 10]),
   ];
   const code = (op: BuiltinOperator): OperatorCodeT => new OperatorCodeT(op, null, 1, op);
-  const model = new ModelT(3, [
-    code(BuiltinOperator.CONV_2D), code(BuiltinOperator.DEPTHWISE_CONV_2D), code(BuiltinOperator.RELU),
-    code(BuiltinOperator.RESHAPE), code(BuiltinOperator.FULLY_CONNECTED),
-  ], [new SubGraphT(tensors, [0], [12], [
-    new OperatorT(0, [0, 1, 2], [3]), new OperatorT(1, [3, 4, 5], [6]), new OperatorT(2, [6], [7]),
-    new OperatorT(3, [7, 8], [9]), new OperatorT(4, [9, 10, 11], [12]),
-  ])], null, Array.from({ length: 8 }, () => new BufferT()));
-  const buffers = [
-    new Uint8Array(0), bytes([16, 3, 3, 3]), bytes([16]), bytes([1, 3, 3, 16]), bytes([16]), new Uint8Array(8),
-    bytes([10, 1024]), bytes([10]),
-  ];
+  const model = new ModelT(
+    3,
+    [
+      code(BuiltinOperator.CONV_2D),
+      code(BuiltinOperator.DEPTHWISE_CONV_2D),
+      code(BuiltinOperator.RELU),
+      code(BuiltinOperator.RESHAPE),
+      code(BuiltinOperator.FULLY_CONNECTED),
+    ],
+    [
+      new SubGraphT(
+        tensors,
+        [0],
+        [12],
+        [
+          new OperatorT(0, [0, 1, 2], [3]),
+          new OperatorT(1, [3, 4, 5], [6]),
+          new OperatorT(2, [6], [7]),
+          new OperatorT(3, [7, 8], [9]),
+          new OperatorT(4, [9, 10, 11], [12]),
+        ],
+      ),
+    ],
+    null,
+    Array.from({ length: 8 }, () => new BufferT()),
+  );
+  const buffers = [new Uint8Array(0), bytes([16, 3, 3, 3]), bytes([16]), bytes([1, 3, 3, 16]), bytes([16]), new Uint8Array(8), bytes([10, 1024]), bytes([10])];
   return { model, buffers };
 }
 

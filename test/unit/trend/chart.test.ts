@@ -102,7 +102,7 @@ describe('sparkline and mermaidText', () => {
   ])('sparkline $values', ({ values, expected }) => expect(sparkline(values)).toBe(expected));
 
   it.each([
-    { input: 'a "quoted" `name`', expected: "a quoted name" },
+    { input: 'a "quoted" `name`', expected: 'a quoted name' },
     { input: 'x]; y[#35;\ntitle "evil"', expected: 'x y 35 title evil' },
     { input: 'face-mesh v2 (int8) 50%', expected: 'face-mesh v2 (int8) 50%' },
   ])('mermaidText $input', ({ input, expected }) => expect(mermaidText(input)).toBe(expected));

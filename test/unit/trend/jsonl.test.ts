@@ -17,7 +17,10 @@ describe('compactLines', () => {
     { what: 'far over: thins until it fits, the first kept', n: 40, max: 10, expected: [0, 8, 16, 24, 32, 35, 36, 37, 38, 39] },
     { what: 'bound below 2 is raised to 2', n: 5, max: 0, expected: [0, 4] },
   ])('$what', ({ n, max, expected }) => {
-    const kept = compactLines(Array.from({ length: n }, (_, i) => line(i)), max);
+    const kept = compactLines(
+      Array.from({ length: n }, (_, i) => line(i)),
+      max,
+    );
     expect(sizes(kept)).toEqual(expected);
   });
 

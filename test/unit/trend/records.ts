@@ -46,9 +46,7 @@ export function record(point: Point): TrendRecord {
     schemaVersion: 1,
     verdict: 'pass',
     config: 'model-budget.yml',
-    models: [
-      { name: point.model ?? 'gender', path: 'models/gender/model.json', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] },
-    ],
+    models: [{ name: point.model ?? 'gender', path: 'models/gender/model.json', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] }],
     ...(point.env === undefined && point.p50 === undefined ? {} : { environment: point.env ?? ENV_A }),
     ...(point.leg === undefined ? {} : { leg: point.leg }),
     tool: { name: 'model-budget', version: '0.1.0' },

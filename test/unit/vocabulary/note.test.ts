@@ -9,7 +9,11 @@ describe('notes: our markup, user text escaped', () => {
   test.each([
     { what: 'our backticks are code', input: 'set `outputs:` to change', expected: 'set `outputs:` to change' },
     { what: 'no markup: escaped text', input: 'a *b* <c>', expected: 'a \\*b\\* &lt;c&gt;' },
-    { what: 'user backticks put in through note`` show as written', input: note`output "${'a`b'}" (set \`outputs:\`)`, expected: 'output "a\\`b" (set `outputs:`)' },
+    {
+      what: 'user backticks put in through note`` show as written',
+      input: note`output "${'a`b'}" (set \`outputs:\`)`,
+      expected: 'output "a\\`b" (set `outputs:`)',
+    },
     { what: 'a user backslash stays one', input: note`written to ${'C:\\models\\x'}`, expected: 'written to C:\\\\models\\\\x' },
     { what: 'a leading # opens no heading', input: '# big', expected: '\\# big' },
     { what: 'a leading 1. opens no list', input: '1. x', expected: '1\\. x' },

@@ -33,37 +33,45 @@ const MODELS = [
 ] as const;
 
 describe('quantize float32 / float16 on .tflite', () => {
-  it.each(MODELS)('$id: float32 expands every fp16 weight, float16 brings back the same bytes, both run in LiteRT', async ({ id, input }) => {
-    const shipped = readCorpusTflite(id);
-    const shippedBytes = writeTflite(shipped);
-    const f32 = quantizeTfliteFloat32(shipped);
-    const f32Bytes = writeTflite(f32.graph);
-    expect(f32.tensors).toBeGreaterThan(50);
-    expect(constantsOf(f32Bytes, TensorType.FLOAT16)).toEqual([]);
-    expect(readTflite(f32Bytes, 'f32').model.subgraphs[0]?.operators.some((op) => op.opcodeIndex === -1)).toBe(false);
+  it.each(MODELS)(
+    '$id: float32 expands every fp16 weight, float16 brings back the same bytes, both run in LiteRT',
+    async ({ id, input }) => {
+      const shipped = readCorpusTflite(id);
+      const shippedBytes = writeTflite(shipped);
+      const f32 = quantizeTfliteFloat32(shipped);
+      const f32Bytes = writeTflite(f32.graph);
+      expect(f32.tensors).toBeGreaterThan(50);
+      expect(constantsOf(f32Bytes, TensorType.FLOAT16)).toEqual([]);
+      expect(readTflite(f32Bytes, 'f32').model.subgraphs[0]?.operators.some((op) => op.opcodeIndex === -1)).toBe(false);
 
-    const f16 = quantizeTfliteFloat16(f32.graph);
-    const f16Bytes = writeTflite(f16.graph);
-    expect(f16.tensors).toBe(f32.tensors);
-    // Bit-exact round trip: the fp16 weights are the shipped ones.
-    expect(constantsOf(f16Bytes, TensorType.FLOAT16)).toEqual(constantsOf(shippedBytes, TensorType.FLOAT16));
-    expect(constantsOf(f16Bytes, TensorType.FLOAT32)).toEqual([]);
-    // Weights halve exactly; the file carries the graph on top (one DEQUANTIZE and one tensor per weight), which is
-    // why the shipped converter output is the same size as ours.
-    const floatBytes = (bytes: Uint8Array, type: TensorType): number => constantsOf(bytes, type).reduce((n, b) => n + Buffer.from(b, 'base64').byteLength, 0);
-    expect(floatBytes(f16Bytes, TensorType.FLOAT16) / floatBytes(f32Bytes, TensorType.FLOAT32)).toBe(0.5);
-    expect(Math.abs(f16Bytes.byteLength / shippedBytes.byteLength - 1)).toBeLessThan(0.02);
+      const f16 = quantizeTfliteFloat16(f32.graph);
+      const f16Bytes = writeTflite(f16.graph);
+      expect(f16.tensors).toBe(f32.tensors);
+      // Bit-exact round trip: the fp16 weights are the shipped ones.
+      expect(constantsOf(f16Bytes, TensorType.FLOAT16)).toEqual(constantsOf(shippedBytes, TensorType.FLOAT16));
+      expect(constantsOf(f16Bytes, TensorType.FLOAT32)).toEqual([]);
+      // Weights halve exactly; the file carries the graph on top (one DEQUANTIZE and one tensor per weight), which is
+      // why the shipped converter output is the same size as ours.
+      const floatBytes = (bytes: Uint8Array, type: TensorType): number => constantsOf(bytes, type).reduce((n, b) => n + Buffer.from(b, 'base64').byteLength, 0);
+      expect(floatBytes(f16Bytes, TensorType.FLOAT16) / floatBytes(f32Bytes, TensorType.FLOAT32)).toBe(0.5);
+      expect(Math.abs(f16Bytes.byteLength / shippedBytes.byteLength - 1)).toBeLessThan(0.02);
 
-    const x = [seededInput(input, 7)];
-    const [base, wide, half] = [
-      await outputsOf(shippedBytes, 'shipped', x), await outputsOf(f32Bytes, 'float32', x), await outputsOf(f16Bytes, 'float16', x),
-    ];
-    const drift = (a: Float32Array[], b: Float32Array[]): number => Math.max(...a.map((o, i) => maxAbsDiff(o, b[i] ?? new Float32Array(0))));
-    const scale = Math.max(...base.map((o) => o.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
-    console.log(`${id}: ${f32.tensors} tensors; bytes shipped ${shippedBytes.byteLength} float32 ${f32Bytes.byteLength} float16 ${f16Bytes.byteLength}; max|Δ| float32 vs shipped ${drift(wide, base).toExponential(2)}, float16 vs shipped ${drift(half, base).toExponential(2)} (output scale ${scale.toFixed(2)})`);
-    expect(drift(half, base)).toBe(0);
-    expect(drift(wide, base) / scale).toBeLessThan(1e-3);
-  }, 60_000);
+      const x = [seededInput(input, 7)];
+      const [base, wide, half] = [
+        await outputsOf(shippedBytes, 'shipped', x),
+        await outputsOf(f32Bytes, 'float32', x),
+        await outputsOf(f16Bytes, 'float16', x),
+      ];
+      const drift = (a: Float32Array[], b: Float32Array[]): number => Math.max(...a.map((o, i) => maxAbsDiff(o, b[i] ?? new Float32Array(0))));
+      const scale = Math.max(...base.map((o) => o.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+      console.log(
+        `${id}: ${f32.tensors} tensors; bytes shipped ${shippedBytes.byteLength} float32 ${f32Bytes.byteLength} float16 ${f16Bytes.byteLength}; max|Δ| float32 vs shipped ${drift(wide, base).toExponential(2)}, float16 vs shipped ${drift(half, base).toExponential(2)} (output scale ${scale.toFixed(2)})`,
+      );
+      expect(drift(half, base)).toBe(0);
+      expect(drift(wide, base) / scale).toBeLessThan(1e-3);
+    },
+    60_000,
+  );
 
   it('does not modify its input', () => {
     const shipped = readCorpusTflite('mediapipe-face-short');

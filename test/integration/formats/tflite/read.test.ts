@@ -5,7 +5,6 @@ import { corpusModel } from '../../../helpers/corpus.js';
 import { readCorpusTflite, TFLITE_IDS } from '../../../helpers/tflite.js';
 import { costTflite } from '../../../../src/formats/tflite/cost.js';
 
-
 describe('readTflite on the corpus', () => {
   it.each(TFLITE_IDS)('%s parses and validates', (id) => {
     const m = corpusModel(id);

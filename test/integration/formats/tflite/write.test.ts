@@ -25,7 +25,12 @@ describe('writeTflite', () => {
       }
     }
     const strip = (g: typeof original): unknown => {
-      const json = withoutBuffers(g) as { subgraphs: { tensors: { buffer: number }[] }[]; buffers: unknown[]; metadata: { buffer: number }[]; metadataBuffer: number[] };
+      const json = withoutBuffers(g) as {
+        subgraphs: { tensors: { buffer: number }[] }[];
+        buffers: unknown[];
+        metadata: { buffer: number }[];
+        metadataBuffer: number[];
+      };
       for (const sg of json.subgraphs) for (const t of sg.tensors) t.buffer = 0;
       for (const entry of json.metadata) entry.buffer = 0;
       json.metadataBuffer = json.metadataBuffer.map(() => 0);

@@ -11,18 +11,22 @@ const nodes = [process.execPath, ...(existsSync(node24) && node24 !== process.ex
 const cases = nodes.flatMap((node) => (['compat', 'relaxed-simd', 'threads'] as const).map((build) => ({ node, build })));
 
 describe('every LiteRT build runs a corpus model', () => {
-  it.each(cases)('$build on $node', ({ node, build }) => {
-    // `--configLoader runner`: vite would otherwise write the bundled config into node_modules/.vite-temp, which a
-    // non-root user running the tests on a root-owned clone cannot write.
-    const vitest = [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--configLoader', 'runner', '--reporter=verbose'];
-    const out = execFileSync(node, [...vitest, 'test/integration/runtimes/litert/execute.test.ts'], {
-      cwd: root,
-      env: { ...process.env, LITERT_BUILD: build, NO_COLOR: '1', FORCE_COLOR: '0' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // A failing run throws (non-zero exit); this checks the build that ran is the one asked for.
-    expect(out).toContain(`LiteRT in Node (${build} build) > runs the face detector`);
-    expect(out).toMatch(/Tests +2 passed/);
-  }, 120_000);
+  it.each(cases)(
+    '$build on $node',
+    ({ node, build }) => {
+      // `--configLoader runner`: vite would otherwise write the bundled config into node_modules/.vite-temp, which a
+      // non-root user running the tests on a root-owned clone cannot write.
+      const vitest = [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--configLoader', 'runner', '--reporter=verbose'];
+      const out = execFileSync(node, [...vitest, 'test/integration/runtimes/litert/execute.test.ts'], {
+        cwd: root,
+        env: { ...process.env, LITERT_BUILD: build, NO_COLOR: '1', FORCE_COLOR: '0' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // A failing run throws (non-zero exit); this checks the build that ran is the one asked for.
+      expect(out).toContain(`LiteRT in Node (${build} build) > runs the face detector`);
+      expect(out).toMatch(/Tests +2 passed/);
+    },
+    120_000,
+  );
 });

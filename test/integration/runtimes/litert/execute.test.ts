@@ -14,7 +14,10 @@ describe(`LiteRT in Node (${build} build)`, () => {
     try {
       expect(exe.inputs.map((i) => i.shape)).toEqual([[1, 128, 128, 3]]);
       const outputs = await exe.run([new Float32Array(128 * 128 * 3).fill(0.5)]);
-      expect(outputs.map((o) => o.shape)).toEqual([[1, 896, 16], [1, 896, 1]]);
+      expect(outputs.map((o) => o.shape)).toEqual([
+        [1, 896, 16],
+        [1, 896, 1],
+      ]);
       for (const o of outputs) expect(o.values.every(Number.isFinite)).toBe(true);
       // A different input gives different outputs: the numbers come from the graph, not a constant.
       const other = await exe.run([new Float32Array(128 * 128 * 3).fill(-0.5)]);

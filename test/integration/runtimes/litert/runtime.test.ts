@@ -16,7 +16,10 @@ it('LiteRT behind the Runtime interface: host inputs in, named and shaped output
     expect(exec.inputs).toEqual([{ name: expect.any(String) as string, dtype: 'float32', shape: [1, 128, 128, 3] }]);
     const host = makeInputs(exec.inputs, { seed: 1 });
     const out = await runOnHost(exec, host);
-    expect(out.map((o) => o.shape)).toEqual([[1, 896, 16], [1, 896, 1]]);
+    expect(out.map((o) => o.shape)).toEqual([
+      [1, 896, 16],
+      [1, 896, 1],
+    ]);
     expect(out.map((o) => o.name)).toEqual(exec.outputs);
     for (const o of out) expect(o.data.length).toBe(o.shape.reduce((a, b) => a * b, 1));
     // Other inputs, other outputs: the numbers come from the graph.
