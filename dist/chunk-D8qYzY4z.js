@@ -1,0 +1,1 @@
+export{t as readHistoryPath}from"./chunk-9LXG3Ilp.js";
