@@ -133,6 +133,24 @@ export function webhookExample(event: string, action?: string): Record<string, u
   return structuredClone(found);
 }
 
+/** A workflow_run (completed) payload for run `id` of one pull request #7: its head and base shas as given. */
+export function workflowRunPayload(head: string, base: string, id = 555): Record<string, unknown> {
+  const payload = webhookExample('workflow_run', 'completed');
+  const run = payload['workflow_run'] as Record<string, unknown>;
+  run['id'] = id;
+  run['head_sha'] = head;
+  run['pull_requests'] = [
+    {
+      id: 1,
+      number: 7,
+      url: 'u',
+      head: { ref: 'feature', sha: head, repo: { id: 1, url: 'u', name: 'r' } },
+      base: { ref: 'main', sha: base, repo: { id: 1, url: 'u', name: 'r' } },
+    },
+  ];
+  return payload;
+}
+
 /** A pull_request payload whose number, shas and labels match the temp repo (`base.sha`: the base branch tip). */
 export function pullRequestPayload(action: 'opened' | 'synchronize', repo: TempRepo, number: number, labels: string[] = []): Record<string, unknown> {
   const payload = webhookExample('pull_request', action);

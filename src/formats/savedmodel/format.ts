@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import type { LoadedModel } from '../../model/types.js';
 import { countTfjsFlops } from '../tfjs/cost.js';
+import { servedFromDisk } from '../tfjs/format.js';
 import { saveModel, serializeModel } from '../tfjs/save.js';
 import { COMPRESSIONS, type LoadOptions, type ModelFormat } from '../types.js';
 import { guardedFolder, lfsSavedModelSize, SAVED_MODEL_PB, savedModelFilesOf } from './folder.js';
@@ -21,12 +21,7 @@ export const savedModelFormat: ModelFormat = {
   files: (model) => model.files,
   companions: (_bytes, path, entries) => savedModelFilesOf(entries ?? [], path),
   lfsSize: lfsSavedModelSize,
-  served: async (model, unchanged) => {
-    if (!unchanged) return serializeModel(model).files;
-    const files = [];
-    for (const file of model.files) files.push({ bytes: await readFile(file.path), role: file.role });
-    return files;
-  },
+  served: servedFromDisk,
   serialize: serializeModel,
   save: saveModel,
   cost: countTfjsFlops,

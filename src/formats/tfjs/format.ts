@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { COMPRESSIONS, type ModelFormat } from '../types.js';
+import type { LoadedModel } from '../../model/types.js';
+import { COMPRESSIONS, type ModelFormat, type ServedFile } from '../types.js';
 import { countTfjsFlops } from './cost.js';
 import { lfsModelSize } from './lfs-size.js';
 import { loadTfjsModel } from './load.js';
@@ -21,12 +22,7 @@ export const tfjsFormat: ModelFormat = {
   files: (model) => model.files,
   companions: shardPathsOf,
   lfsSize: lfsModelSize,
-  served: async (model, unchanged) => {
-    if (!unchanged) return serializeModel(model).files;
-    const files = [];
-    for (const file of model.files) files.push({ bytes: await readFile(file.path), role: file.role });
-    return files;
-  },
+  served: servedFromDisk,
   serialize: serializeModel,
   save: saveModel,
   cost: countTfjsFlops,
@@ -45,4 +41,15 @@ export function shardPathsOf(modelJson: Uint8Array, modelRepoPath: string): stri
     }
   }
   return [...out];
+}
+
+/**
+ * What a browser downloads of a model served as TF.js files: the files on disk for an `unchanged` model, else the
+ * converter-style serialization of the model in memory. (A SavedModel's files on disk are what its repository ships.)
+ */
+export async function servedFromDisk(model: LoadedModel, unchanged: boolean): Promise<readonly Pick<ServedFile, 'bytes' | 'role'>[]> {
+  if (!unchanged) return serializeModel(model).files;
+  const files = [];
+  for (const file of model.files) files.push({ bytes: await readFile(file.path), role: file.role });
+  return files;
 }

@@ -16,7 +16,7 @@ import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import type { ModelReport, Report } from '../../../src/report/types.js';
 import { fakeClient, type FakeClient } from '../../fakes/github-client.js';
-import { webhookExample } from '../../e2e/harness.js';
+import { webhookExample, workflowRunPayload } from '../../e2e/harness.js';
 
 const HEAD = 'c0ffee0000000000000000000000000000000001';
 const LABEL = 'model-budget:accept';
@@ -183,7 +183,7 @@ describe('the override label is read as it is now', () => {
     const check = world({ event: 'pull_request', payload: pullPayload('synchronize', []), runCheck: failing, client: fakeClient({ pulls: [state] }) });
     await runAction(check.ports);
     const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('fail') })) });
-    const run = workflowRunPayload();
+    const run = workflowRunPayload(HEAD, 'b'.repeat(40));
     const reportWorld = world({
       event: 'workflow_run',
       payload: run,
@@ -227,26 +227,10 @@ describe('report-json and the summary', () => {
   });
 });
 
-function workflowRunPayload(): Record<string, unknown> {
-  const payload = webhookExample('workflow_run', 'completed');
-  const run = payload['workflow_run'] as Record<string, unknown>;
-  run['id'] = 555;
-  run['head_sha'] = HEAD;
-  run['pull_requests'] = [
-    {
-      id: 1,
-      number: 7,
-      url: 'u',
-      head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } },
-      base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1, url: 'u', name: 'r' } },
-    },
-  ];
-  return payload;
-}
-
 describe('mode: report', () => {
   const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(serializeArtifact({ report: report('pass') })) });
-  const reportWorld = (client: FakeClient): World => world({ event: 'workflow_run', payload: workflowRunPayload(), inputs: { mode: 'report' }, client });
+  const reportWorld = (client: FakeClient): World =>
+    world({ event: 'workflow_run', payload: workflowRunPayload(HEAD, 'b'.repeat(40)), inputs: { mode: 'report' }, client });
 
   it('never runs the engine (so never loads a model or custom-layers code); writes report.json and comments', async () => {
     const w = reportWorld(fakeClient({ pulls: [{ number: 7, headSha: HEAD, labels: [] }], artifacts: { 'model-budget-report': zip } }));
@@ -293,7 +277,7 @@ describe('mode: aggregate', () => {
   const aggregateWorld = (client: FakeClient, inputs: Record<string, string> = {}, event = 'pull_request'): World =>
     world({
       event,
-      payload: event === 'workflow_run' ? workflowRunPayload() : pullPayload('synchronize', []),
+      payload: event === 'workflow_run' ? workflowRunPayload(HEAD, 'b'.repeat(40)) : pullPayload('synchronize', []),
       inputs: { mode: 'aggregate', ...inputs },
       client,
     });

@@ -16,7 +16,7 @@ import { commentMarker } from '../../../src/action/sticky-comment.js';
 import { toReportJson } from '../../../src/report/json.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import type { ModelReport, Report } from '../../../src/report/types.js';
-import { webhookExample } from '../../e2e/harness.js';
+import { webhookExample, workflowRunPayload } from '../../e2e/harness.js';
 import { recordingCore, type RecordingCore } from '../../fakes/action-core.js';
 import { fixedClock } from '../../fakes/clock.js';
 import { memoryFiles, type MemoryFiles } from '../../fakes/files.js';
@@ -70,23 +70,6 @@ function pullPayload(labels: string[]): Record<string, unknown> {
   pr.base = { ...pr.base, sha: BASE };
   const template = pr.labels[0] ?? { id: 1, node_id: 'x', url: 'u', color: 'fff', default: false, description: null };
   pr.labels = labels.map((name, i) => ({ ...template, id: 900 + i, name }));
-  return payload;
-}
-
-function workflowRunPayload(): Record<string, unknown> {
-  const payload = webhookExample('workflow_run', 'completed');
-  const run = payload['workflow_run'] as Record<string, unknown>;
-  run['id'] = 555;
-  run['head_sha'] = HEAD;
-  run['pull_requests'] = [
-    {
-      id: 1,
-      number: 7,
-      url: 'u',
-      head: { ref: 'feature', sha: HEAD, repo: { id: 1, url: 'u', name: 'r' } },
-      base: { ref: 'main', sha: BASE, repo: { id: 1, url: 'u', name: 'r' } },
-    },
-  ];
   return payload;
 }
 
@@ -302,7 +285,7 @@ describe('the fork-safe pair: mode: measure on the pull request, mode: report on
     const zip = zipSync({ [ARTIFACT_REPORT_FILE]: strToU8(artifact) });
     const post = job({
       event: 'workflow_run',
-      payload: workflowRunPayload(),
+      payload: workflowRunPayload(HEAD, BASE),
       inputs: { mode: 'report' },
       client: (timeline) => fakeClient({ timeline, pulls: [{ number: 7, headSha: HEAD, labels: [] }], artifacts: { 'model-budget-report': zip } }),
     });
@@ -332,7 +315,7 @@ describe('the fork-safe pair: mode: measure on the pull request, mode: report on
   it('a PR that has moved on gets no comment; report.json and the summary are still written, the job stays green', async () => {
     const post = job({
       event: 'workflow_run',
-      payload: workflowRunPayload(),
+      payload: workflowRunPayload(HEAD, BASE),
       inputs: { mode: 'report' },
       client: (timeline) =>
         fakeClient({
