@@ -37,6 +37,6 @@ export async function runAction(rawPorts: ActionPorts): Promise<ActionOutcome> {
   const context = readActionContext(ports.env);
   refuseUntrustedEvent(inputs.mode, context.eventName);
   if (inputs.mode === 'report') return reportMode(inputs, context, ports);
-  if (inputs.mode === 'aggregate') return aggregateMode(inputs, context, ports);
+  if (inputs.mode === 'aggregate') return aggregateMode(inputs, trendInputs, context, ports);
   return checkMode(inputs, trendInputs, context, ports);
 }

@@ -4,7 +4,9 @@
  * validates every one with the artifact schema (artifact.ts: size-capped, bounded inflate, zod), and posts ONE
  * sticky comment with a column per leg. Like `mode: report` it never checks out or runs PR code and never loads
  * the config, so no model and no `custom-layers` module is loaded here; the PR comes from the trusted event,
- * never from an artifact. A leg named in `legs:` that sent nothing is "missing", and the job fails for it.
+ * never from an artifact. A leg named in `legs:` that sent nothing is "missing", and the job fails for it. When the
+ * job has a checkout (of the default branch: no PR code), the comment also draws each model's history with one line
+ * per leg (trend-hooks.ts); without one, a note says how to get the chart.
  */
 import { resolve } from 'node:path';
 import { errorMessage, problem, UsageError } from '../errors.js';
@@ -19,11 +21,12 @@ import type { ActionOutcome, ActionPorts } from './ports.js';
 import { publish } from './publish.js';
 import { currentPullRequest } from './report-mode.js';
 import { commentKeyFor, hasMeasuredChange, legArtifactName } from './report-helpers.js';
+import { trendForAggregate, type TrendInputs } from './trend-hooks.js';
 
 /** Most legs read from one run: a matrix larger than this is not one comment's worth. */
 export const MAX_LEGS = 64;
 
-export async function aggregateMode(inputs: ActionInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
+export async function aggregateMode(inputs: ActionInputs, trendInputs: TrendInputs, context: ActionContext, ports: ActionPorts): Promise<ActionOutcome> {
   const { core } = ports;
   if (!inputs.token) throw new UsageError(problem('github/aggregate-no-token'));
   const runId = context.workflowRun?.id ?? Number(ports.env['GITHUB_RUN_ID']);
@@ -35,6 +38,12 @@ export async function aggregateMode(inputs: ActionInputs, context: ActionContext
   const run = context.workflowRun;
   const pullRequest = context.pullRequest;
   const runUrl = context.runUrl ? { runUrl: context.runUrl } : {};
+  // On a pull request, the history per leg from the data branch (read once; without a checkout, a note).
+  const trendText =
+    run || pullRequest
+      ? await trendForAggregate(legs, { env: ports.env, workspace: context.workspace, inputs: trendInputs, log: { info: core.info, warning: core.warning } })
+      : '';
+  const trend = trendText ? { trend: trendText } : {};
 
   const { outcome } = await publish(
     {
@@ -52,14 +61,14 @@ export async function aggregateMode(inputs: ActionInputs, context: ActionContext
           : pullRequest && { number: pullRequest.number, labels: failing ? await readCurrentLabels(client, pullRequest, core.warning) : [] },
       overrideLabel: inputs.overrideLabel,
       annotations: () => [],
-      summary: (accepted) => renderAggregate(legs, { ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}), ...runUrl, maxChars: 900_000 }),
+      summary: (accepted) => renderAggregate(legs, { ...(accepted ? { overrideLabel: inputs.overrideLabel } : {}), ...runUrl, ...trend, maxChars: 900_000 }),
       comment: {
         mode: inputs.comment,
         // The key comes from this workflow's inputs, never from an artifact.
         key: commentKeyFor(inputs, context.workspace),
         author: inputs.commentAuthor,
         client: () => client,
-        body: (options) => renderAggregate(legs, options),
+        body: (options) => renderAggregate(legs, { ...options, ...trend }),
         changed: legs.some((l) => l.status === 'reported' && hasMeasuredChange(l.report)),
       },
       ...runUrl,

@@ -4,13 +4,17 @@
  * or permission problems become warnings; they never fail the check.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ACTION_INPUT_DEFAULTS } from '../config/defaults.js';
 import { problem, UsageError } from '../errors.js';
 import type { TrendHistory } from '../judge/trend-budgets.js';
+import type { LegResult } from '../report/aggregate.js';
 import type { Report } from '../report/types.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderTrendMermaid, renderTrendText } from '../trend/chart.js';
+import { renderLegTrendMermaid } from '../trend/leg-chart.js';
 import { recordsOfLeg } from '../trend/series.js';
 import type { ReadResult } from '../trend/store.js';
 import { readTrend, recordTrend, shouldRecordTrend, type RecordMode } from '../trend/track.js';
@@ -148,6 +152,49 @@ export async function trendForPullRequest(
     comment: comment.length > 0 ? `<details><summary>Trend on the default branch</summary>\n\n${comment.join('\n\n')}\n\n</details>` : '',
     summary: summary.join('\n\n'),
   };
+}
+
+/** The note an aggregate comment carries when it cannot draw the trend: how to get the chart. */
+export const AGGREGATE_TREND_NOTE =
+  "_No trend chart: this job has no checkout of the repository. Add `actions/checkout` before the aggregate step to draw each model's history, one line per leg (docs/trend.md)._";
+
+/**
+ * `mode: aggregate`: the data branch read once, and per model one chart with a line per leg, each line only from
+ * its leg's records and its "this PR" point from its leg's artifact. Without a checkout, one note saying how to get
+ * the chart; an unreadable or empty history draws nothing (the reader has logged why). Never throws.
+ */
+export async function trendForAggregate(
+  legs: readonly LegResult[],
+  args: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly workspace: string;
+    readonly inputs: TrendInputs;
+    readonly log: TrendLog;
+  },
+): Promise<string> {
+  if (args.inputs.record === 'never') return '';
+  const reported = legs.flatMap((l) => (l.status === 'reported' ? [{ leg: l.leg, report: l.report }] : []));
+  const models = [...new Set(reported.flatMap((l) => l.report.models.map((m) => m.name)))];
+  if (models.length === 0) return '';
+  if (!existsSync(join(args.workspace, '.git'))) return AGGREGATE_TREND_NOTE;
+  const history = await readTrend({ workspace: args.workspace, branch: args.inputs.branch, models }, args.log);
+  if (history.status !== 'ok') return '';
+  const ref = defaultBranchRef(args.env) ?? `refs/heads/${await defaultBranchOf(args.env)}`;
+  const charts: string[] = [];
+  for (const name of models) {
+    const records = history.histories.find((h) => h.model === name)?.records ?? [];
+    const chart = renderLegTrendMermaid({
+      model: name,
+      history: records,
+      ref,
+      legs: reported.flatMap(({ leg, report }) => {
+        const current = report.models.find((m) => m.name === name);
+        return current && !current.error ? [{ leg, current, ...(report.environment ? { environment: report.environment } : {}) }] : [];
+      }),
+    });
+    if (chart) charts.push(`#### Trend of ${escapeMarkdown(name)}\n\n${chart}`);
+  }
+  return charts.length > 0 ? `<details><summary>Trend on the default branch, per leg</summary>\n\n${charts.join('\n\n')}\n\n</details>` : '';
 }
 
 /** The pull request's target branch (`refs/heads/main`): only its points are drawn and judged. */

@@ -27,6 +27,8 @@ export interface AggregateOptions {
   readonly runUrl?: string;
   /** Character limit; default `GITHUB_COMMENT_LIMIT` less a safety margin. */
   readonly maxChars?: number;
+  /** The per-leg trend section (markdown), after the model tables; left out when it does not fit. */
+  readonly trend?: string;
 }
 
 const ICON: Readonly<Record<string, string>> = { ...STATUS_ICON, ...VERDICT_ICON, missing: '❔', invalid: VERDICT_ICON.error };
@@ -45,7 +47,10 @@ export function aggregateVerdict(legs: readonly LegResult[]): Verdict {
 
 /** Renders the comment (or, without a marker, the job summary) of a matrix, at most `maxChars` characters. */
 export function renderAggregate(legs: readonly LegResult[], options: AggregateOptions = {}): string {
-  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT - 536;
+  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT - 536;
+  // The trend takes at most a third of the room; the tables come first.
+  const trend = options.trend && options.trend.length <= limit / 3 ? options.trend : '';
+  const max = trend ? limit - trend.length - 2 : limit;
   const head = [...(options.marker ? [options.marker] : []), headline(legs, options.overrideLabel), legTable(legs)];
   const models = modelTables(legs);
   const kept: string[] = [];
@@ -59,7 +64,7 @@ export function renderAggregate(legs: readonly LegResult[], options: AggregateOp
     kept.push(table);
     length += table.length + 2;
   }
-  return `${[...head, ...kept].join('\n\n')}\n`;
+  return `${[...head, ...kept, ...(trend ? [trend] : [])].join('\n\n')}\n`;
 }
 
 function headline(legs: readonly LegResult[], overrideLabel: string | undefined): string {

@@ -21,6 +21,10 @@ import { recordingCore, type RecordingCore } from '../../fakes/action-core.js';
 import { fixedClock } from '../../fakes/clock.js';
 import { memoryFiles, type MemoryFiles } from '../../fakes/files.js';
 import { fakeClient, type FakeClient } from '../../fakes/github-client.js';
+import { makeOrigin } from '../../integration/trend/git-fixture.js';
+import { appendRecords } from '../../../src/trend/store.js';
+import { AGGREGATE_TREND_NOTE } from '../../../src/action/trend-hooks.js';
+import { record as trendRecord } from '../trend/records.js';
 import { Timeline } from '../../fakes/timeline.js';
 
 const HEAD = 'c0ffee0000000000000000000000000000000001';
@@ -94,6 +98,8 @@ function job(options: {
   inputs: Record<string, string>;
   client?: (timeline: Timeline) => FakeClient;
   engine?: RunCheck;
+  /** The checkout the job runs in. Default: a folder that is no checkout. */
+  workspace?: string;
 }): Job {
   const dir = mkdtempSync(join(tmpdir(), 'mb-run-action-'));
   folders.push(dir);
@@ -108,7 +114,7 @@ function job(options: {
       GITHUB_REPOSITORY: 'o/r',
       GITHUB_EVENT_NAME: options.event,
       GITHUB_EVENT_PATH: join(dir, 'event.json'),
-      GITHUB_WORKSPACE: dir,
+      GITHUB_WORKSPACE: options.workspace ?? dir,
       RUNNER_TEMP: dir,
       GITHUB_RUN_ID: '99',
     },
@@ -403,5 +409,53 @@ describe('aggregate mode on a pull request', () => {
       'github.getAuthenticatedLogin',
     ]);
     expect(j.core.outputs['verdict']).toBe('warn');
+  });
+});
+
+describe('aggregate mode draws the trend per leg', () => {
+  const legArtifacts = {
+    'model-budget-report-a': artifactZip(report('pass', { leg: 'a' })),
+    'model-budget-report-b': artifactZip(report('pass', { leg: 'b' })),
+  };
+
+  it('with a checkout, reads the data branch once and draws one line per leg, each ending at its artifact', async () => {
+    const { root, clone } = makeOrigin();
+    folders.push(root);
+    const writer = clone('writer');
+    const silent = { info: () => undefined, warning: (m: string) => expect.fail(m) };
+    const history = ['aaaa1', 'bbbb2'].flatMap((sha, i) => [
+      trendRecord({ sha, size: 101_000 + i * 1000, leg: 'a' }),
+      trendRecord({ sha, size: 201_000 + i * 1000, leg: 'b' }),
+    ]);
+    expect((await appendRecords(history, { workspace: writer, branch: 'model-budget-data', maxEntries: 50, log: silent })).status).toBe('written');
+    // The records are of refs/heads/main: the repository's default branch, as the event names it.
+    const payload = pullPayload([]);
+    payload['repository'] = { ...(payload['repository'] as Record<string, unknown>), default_branch: 'main' };
+    const j = job({
+      event: 'pull_request',
+      payload,
+      inputs: { mode: 'aggregate', record: 'auto' },
+      workspace: clone('aggregate'),
+      client: (timeline) => fakeClient({ timeline, pulls: [{ number: 7, headSha: HEAD, labels: [] }], artifacts: legArtifacts }),
+    });
+    expect(await runAction(j.ports)).toEqual({ exitCode: 0 });
+    const body = j.client.comments[0]?.body ?? '';
+    expect(body).toContain('Trend on the default branch, per leg');
+    // Leg a: its two records, then its artifact's 500 KB; leg b likewise: never the other leg's numbers.
+    expect([...body.matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => m[1])).toEqual(['101, 102, 500', '201, 202, 500']);
+    expect(body).not.toContain(AGGREGATE_TREND_NOTE);
+    expect(j.core.warnings).toEqual([]);
+  });
+
+  it('without a checkout, the comment says how to get the chart, and the job still passes', async () => {
+    const j = job({
+      event: 'pull_request',
+      payload: pullPayload([]),
+      inputs: { mode: 'aggregate', record: 'auto' },
+      client: (timeline) => fakeClient({ timeline, pulls: [{ number: 7, headSha: HEAD, labels: [] }], artifacts: legArtifacts }),
+    });
+    expect(await runAction(j.ports)).toEqual({ exitCode: 0 });
+    expect(j.client.comments[0]?.body).toContain(AGGREGATE_TREND_NOTE);
+    expect(j.client.comments[0]?.body).not.toContain('```mermaid');
   });
 });
