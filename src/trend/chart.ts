@@ -39,12 +39,7 @@ export function renderTrendMermaid(input: TrendChartInput): string {
     const { divisor, label } = scaleFor(series.unit, Math.max(...all.map(Math.abs)));
     const lo = Math.min(...all) / divisor;
     const hi = Math.max(...all) / divisor;
-    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
-    // Five sha characters: enough to find the commit, short enough that 20 labels do not overlap at 900 px.
-    let labels = series.points.map((p) => p.sha.slice(0, 5));
-    // Mermaid merges equal categories; fall back to longer shas, then numbered ones, so every point keeps its slot.
-    if (new Set(labels).size < labels.length) labels = series.points.map((p) => p.sha.slice(0, 7));
-    if (new Set(labels).size < labels.length) labels = labels.map((l, i) => `${l} ${i + 1}`);
+    const labels = commitLabels(series.points.map((p) => p.sha));
     const line = values.map((v) => v / divisor);
     if (now !== undefined) {
       labels.push('this PR');
@@ -55,32 +50,10 @@ export function renderTrendMermaid(input: TrendChartInput): string {
       now === undefined ? '' : `this PR ${formatValue(series.unit, now.value)}`,
       now?.limit === undefined ? '' : `budget ${formatValue(series.unit, now.limit)}`,
     ].filter(Boolean);
-    const lines = [
-      '```mermaid',
-      // Frontmatter config: a wide plot so 20 commit labels fit, and colours that read on light and dark themes
-      // (data blue, budget red) instead of the theme's pale default palette.
-      '---',
-      'config:',
-      '  xyChart:',
-      '    width: 900',
-      '    height: 360',
-      '    xAxis:',
-      '      labelFontSize: 10',
-      '  themeVariables:',
-      '    xyChart:',
-      `      plotColorPalette: "${PALETTE}"`,
-      '---',
-      'xychart-beta',
-      `  title "${mermaidText(title.join(' — '))}"`,
-      `  x-axis [${labels.map((l) => `"${mermaidText(l)}"`).join(', ')}]`,
-      `  y-axis "${mermaidText(label || series.key)}" ${round(Math.max(0, lo - pad))} --> ${round(hi + pad)}`,
-      `  line [${line.map(round).join(', ')}]`,
-    ];
     const limit = now?.limit;
     // The budget in force now, as a flat second line across the whole chart.
-    if (limit !== undefined) lines.push(`  line [${labels.map(() => round(limit / divisor)).join(', ')}]`);
-    lines.push('```');
-    blocks.push(lines.join('\n'));
+    const budgetLine = limit === undefined ? [] : [labels.map(() => limit / divisor)];
+    blocks.push(mermaidXyChart({ palette: PALETTE, title: title.join(' — '), labels, yLabel: label || series.key, lo, hi, lines: [line, ...budgetLine] }));
     const note = excludedNote(series);
     if (note) blocks.push(`<sub>${escapeHtml(note)}</sub>`);
   }
@@ -148,6 +121,52 @@ function change(value: number, base: number): string {
   if (base === 0) return '';
   const pct = ((value - base) / Math.abs(base)) * 100;
   return ` (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%)`;
+}
+
+/** One Mermaid `xychart-beta` block: its title, x labels, y axis from `lo` to `hi` (padded), and one line per series (scaled values). */
+export function mermaidXyChart(chart: {
+  readonly palette: string;
+  readonly title: string;
+  readonly labels: readonly string[];
+  readonly yLabel: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly lines: readonly (readonly number[])[];
+}): string {
+  const pad = (chart.hi - chart.lo) * 0.1 || Math.abs(chart.hi) * 0.05 || 1;
+  return [
+    '```mermaid',
+    // Frontmatter config: a wide plot so 20 commit labels fit, and colours that read on light and dark themes
+    // instead of the theme's pale default palette.
+    '---',
+    'config:',
+    '  xyChart:',
+    '    width: 900',
+    '    height: 360',
+    '    xAxis:',
+    '      labelFontSize: 10',
+    '  themeVariables:',
+    '    xyChart:',
+    `      plotColorPalette: "${chart.palette}"`,
+    '---',
+    'xychart-beta',
+    `  title "${mermaidText(chart.title)}"`,
+    `  x-axis [${chart.labels.map((l) => `"${mermaidText(l)}"`).join(', ')}]`,
+    `  y-axis "${mermaidText(chart.yLabel)}" ${round(Math.max(0, chart.lo - pad))} --> ${round(chart.hi + pad)}`,
+    ...chart.lines.map((line) => `  line [${line.map(round).join(', ')}]`),
+    '```',
+  ].join('\n');
+}
+
+/**
+ * x labels for commits: five sha characters, enough to find the commit and short enough that 20 labels do not
+ * overlap at 900 px. Mermaid merges equal categories, so equal ones fall back to seven, then to numbered ones.
+ */
+export function commitLabels(shas: readonly string[]): string[] {
+  let labels = shas.map((sha) => sha.slice(0, 5));
+  if (new Set(labels).size < labels.length) labels = shas.map((sha) => sha.slice(0, 7));
+  if (new Set(labels).size < labels.length) labels = labels.map((l, i) => `${l} ${i + 1}`);
+  return labels;
 }
 
 function round(value: number): number {

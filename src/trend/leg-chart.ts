@@ -6,7 +6,8 @@
  */
 import { formatValue } from '../format.js';
 import type { Environment, ModelReport } from '../report/types.js';
-import { DEFAULT_CHART_METRICS, DEFAULT_CHART_POINTS, mermaidText } from './chart.js';
+import { escapeMarkdown } from '../report/escape.js';
+import { commitLabels, DEFAULT_CHART_METRICS, DEFAULT_CHART_POINTS, mermaidXyChart } from './chart.js';
 import { recordsOfLeg, scaleFor, selectSeries, type SeriesPoint } from './series.js';
 import { SERIES_COLORS } from './svg-chart.js';
 import type { TrendRecord } from './types.js';
@@ -62,36 +63,14 @@ export function renderLegTrendMermaid(input: LegTrendInput): string {
     const { divisor, label } = scaleFor(unit, Math.max(...all.map(Math.abs)));
     const lo = Math.min(...all) / divisor;
     const hi = Math.max(...all) / divisor;
-    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
-    let labels = shas.map((sha) => sha.slice(0, 5));
-    if (new Set(labels).size < labels.length) labels = shas.map((sha) => sha.slice(0, 7));
+    const labels = commitLabels(shas);
     if (withNow) labels.push('this PR');
     const palette = drawn.map((_, i) => SERIES_COLORS[i] ?? '').join(', ');
-    blocks.push(
-      [
-        '```mermaid',
-        '---',
-        'config:',
-        '  xyChart:',
-        '    width: 900',
-        '    height: 360',
-        '    xAxis:',
-        '      labelFontSize: 10',
-        '  themeVariables:',
-        '    xyChart:',
-        `      plotColorPalette: "${palette}"`,
-        '---',
-        'xychart-beta',
-        `  title "${mermaidText(`${input.model} · ${key} per leg`)}"`,
-        `  x-axis [${labels.map((l) => `"${mermaidText(l)}"`).join(', ')}]`,
-        `  y-axis "${mermaidText(label || key)}" ${round(Math.max(0, lo - pad))} --> ${round(hi + pad)}`,
-        ...lines.map((line) => `  line [${line.map((v) => round(v / divisor)).join(', ')}]`),
-        '```',
-      ].join('\n'),
-    );
+    const scaled = lines.map((line) => line.map((v) => v / divisor));
+    blocks.push(mermaidXyChart({ palette, title: `${input.model} · ${key} per leg`, labels, yLabel: label || key, lo, hi, lines: scaled }));
     const legend = drawn.map(
       (d, i) =>
-        `${escapeHtml(d.leg.leg)} (${COLOR_NAMES[i] ?? ''})${d.now ? `: this PR ${formatValue(unit, d.now.value)}` : ''}${
+        `${escapeMarkdown(d.leg.leg)} (${COLOR_NAMES[i] ?? ''})${d.now ? `: this PR ${formatValue(unit, d.now.value)}` : ''}${
           d.series.excluded > 0 ? `, ${d.series.excluded} point(s) from other environments left out` : ''
         }`,
     );
@@ -103,16 +82,4 @@ export function renderLegTrendMermaid(input: LegTrendInput): string {
     blocks.push(`<sub>${notes.join(' ')}</sub>`);
   }
   return blocks.join('\n\n');
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(4));
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[`*_[\]|]/g, (c) => `\\${c}`);
 }
