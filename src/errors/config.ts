@@ -1,12 +1,4 @@
-import type { CatalogEntry } from './entry.js';
-
-const OUTPUT_EXAMPLE = `version: 1
-models:
-  - name: net
-    path: models/net/model.json
-    compress: { quantize: uint8 }
-    output: dist/net
-`;
+import { OUTPUT_EXAMPLE, type CatalogEntry } from './entry.js';
 
 /** model-budget.yml: the file itself, and the checks beyond the schema (paths, names, `output:`, benchmark). */
 export const CONFIG_ERRORS = {

@@ -25,3 +25,12 @@ export type Placeholders<S> = S extends `${string}{${infer Rest}`
 
 /** The placeholder pattern `Placeholders` describes, for filling a template at run time. */
 export const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** A model-budget.yml whose `output:` is a new folder inside the repository: the example of every `output:` problem. */
+export const OUTPUT_EXAMPLE = `version: 1
+models:
+  - name: net
+    path: models/net/model.json
+    compress: { quantize: uint8 }
+    output: dist/net
+`;

@@ -1,1 +1,0 @@
-export{t as readHistoryPath}from"./chunk-9LXG3Ilp.js";
