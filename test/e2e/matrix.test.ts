@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { appendRecords } from '../../src/trend/store.js';
+import { record as trendRecord } from '../unit/trend/records.js';
 import { FakeGitHub } from './fake-github.js';
 import {
   ROOT,
@@ -239,6 +241,30 @@ describe('a job matrix: measure in every leg, aggregate in one job', () => {
     expect(body).toMatch(/`windows-x64` \| ❔ missing/);
     expect(body).toMatch(/`linux-x64-gpu` \| ❔ missing/);
     expect(body).toMatch(/\| `size` \|( [\d.]+ KB \(≤ 400 KB\) (✅|⚠️) \|){3}/);
+  });
+
+  it('in a checkout with a data branch, the bundle draws one trend line per leg, each from its own records', async () => {
+    const legs = measured.slice(0, 2).map((m) => m.leg);
+    // Two default-branch commits per leg; leg 2's sizes are twice leg 1's, so a mixed line would show.
+    const history = ['aaaa1', 'bbbb2'].flatMap((sha, i) => legs.map((leg, j) => trendRecord({ sha, size: (j + 1) * 100_000 + i * 1000, leg })));
+    const silent = { info: () => undefined, warning: (m: string) => expect.fail(m) };
+    expect((await appendRecords(history, { workspace: repo.dir, branch: 'model-budget-data', maxEntries: 50, log: silent })).status).toBe('written');
+    const result = await runAction({
+      entry,
+      workspace: repo.workspace,
+      eventName: 'pull_request',
+      payload: pullRequestPayload('synchronize', repo, 7),
+      apiUrl: prism.url,
+      inputs: { 'github-token': 'bot-token', mode: 'aggregate', legs: legs.join(', ') },
+      env: { GITHUB_RUN_ID: String(RUN_ID), GITHUB_BASE_REF: 'main' },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    const body = fake.comments.find((c) => c.issue === 7)?.body ?? '';
+    const lines = [...body.matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => (m[1] ?? '').split(', ').slice(0, 2));
+    expect(lines).toEqual([
+      ['100', '101'],
+      ['200', '201'],
+    ]);
   });
 
   it("Prism found no request that breaks GitHub's OpenAPI description", () => {
