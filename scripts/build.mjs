@@ -70,8 +70,9 @@ export async function bundle(dir) {
 export const ASSETS = [
   // The wasm runtime finds them next to the bundle file (src/runtimes/wasm/index.ts, resolveWasmDir).
   { pkg: '@tensorflow/tfjs-backend-wasm', from: 'dist', to: '.', files: /\.wasm$/ },
-  // The LiteRT runtime looks for dist/litert-wasm/ first (src/runtimes/litert/load.ts, findLiteRtWasmDir).
-  { pkg: '@litertjs/core', from: 'wasm', to: 'litert-wasm', files: /\.(js|wasm)$/ },
+  // The LiteRT runtime looks for dist/litert-wasm/ first (src/runtimes/litert/load.ts, findLiteRtWasmDir). Only the
+  // build it starts (relaxed SIMD, the fastest on Node 24 in bench/results/tflite.md) ships: each build is 9 MB.
+  { pkg: '@litertjs/core', from: 'wasm', to: 'litert-wasm', files: /^litert_wasm_internal\.(js|wasm)$/ },
 ];
 
 /** Copies the {@link ASSETS} of the bundled packages into `distDir`; returns the paths written, relative to it. */

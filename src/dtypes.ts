@@ -11,6 +11,21 @@ export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
 export const QUANTIZED_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 export type QuantizedDtype = (typeof QUANTIZED_DTYPES)[number];
 
+/** The `compress.quantize` values of a `.tflite` model: TFLite's own precisions (src/formats/tflite/compress.ts). */
+export const TFLITE_QUANTIZE = ['float16', 'float32'] as const;
+export type TfliteQuantize = (typeof TFLITE_QUANTIZE)[number];
+
+/** Every value `compress.quantize` takes as one word: the TF.js storage dtypes, then the TFLite-only precisions. */
+export const QUANTIZE_VALUES = [...new Set([...QUANTIZED_DTYPES, ...TFLITE_QUANTIZE])] as [
+  QuantizedDtype | TfliteQuantize,
+  ...(QuantizedDtype | TfliteQuantize)[],
+];
+
+/** Whether a model path names a `.tflite` file (what the config knows of a model's format before it is loaded). */
+export function isTflitePath(path: string): boolean {
+  return path.toLowerCase().endsWith('.tflite');
+}
+
 /** Bytes per stored element of each fixed-width dtype (strings are variable: a 4-byte length prefix + bytes each). */
 export const DTYPE_BYTES: Readonly<Record<Exclude<WeightDtype, 'string'> | QuantizedDtype, number>> = {
   float32: 4,

@@ -19,7 +19,7 @@ import { compressAsConfigured, techniquesOf, type CompressSetting } from './meas
 import type { ModelDeadline } from './measure/deadline.js';
 import { SYNTHETIC_INPUTS_NOTICE } from './measure/drift-session.js';
 import { describeOutputs, type DriftResult } from './measure/drift.js';
-import { declaredInputNames, unknownInputNames } from './measure/inputs.js';
+import { unknownInputNames } from './measure/inputs.js';
 import { measureSizes, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './measure/size.js';
 import type { LoadedModel } from './model/types.js';
 import type { ModelReport, PrecisionChoice, WeightChange, WeightShare } from './report/types.js';
@@ -50,7 +50,7 @@ export async function loadStage(
 ): Promise<LoadedModel> {
   ctx.step(`loading ${spec.path}`);
   const model = await ctx.deadline.race('loading', (signal) => loadModelInWorker(spec.absPath, loadOptionsOf(spec), signal));
-  const unknownInputs = unknownInputNames(declaredInputNames(model), spec.configuredInputs);
+  const unknownInputs = unknownInputNames(formatOf(model).inputNames(model), spec.configuredInputs);
   if (unknownInputs.length > 0) throw new ConfigError(unknownInputs);
   return model;
 }
@@ -197,8 +197,8 @@ export function weightsStage(
   candidate: LoadedModel,
   base: LoadedModel | undefined,
 ): { readonly weights: readonly WeightShare[]; readonly changes?: readonly WeightChange[] } {
-  const weights = weightBreakdown(candidate.artifacts.weightSpecs ?? []);
-  const changes = base ? weightChanges(weightBreakdown(base.artifacts.weightSpecs ?? []), weights) : undefined;
+  const weights = weightBreakdown(formatOf(candidate).weights(candidate));
+  const changes = base ? weightChanges(weightBreakdown(formatOf(base).weights(base)), weights) : undefined;
   return { weights, ...(changes && changes.length > 0 ? { changes } : {}) };
 }
 

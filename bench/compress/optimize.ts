@@ -18,8 +18,8 @@ import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { compareModels } from '../../src/measure/latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/formats/index.js';
-import type { LoadedModel } from '../../src/model/types.js';
+import { loadAsTfjs } from '../../src/formats/index.js';
+import type { TfjsLoadedModel } from '../../src/model/types.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
@@ -39,7 +39,7 @@ interface Row {
   trials: { ratio: number; ci: readonly [number, number]; baselineP50: number; candidateP50: number; rounds: number }[];
 }
 
-async function drift(model: LoadedModel, artifacts: LoadedModel['artifacts']): Promise<number> {
+async function drift(model: TfjsLoadedModel, artifacts: TfjsLoadedModel['artifacts']): Promise<number> {
   await selectRuntime('cpu');
   const a = await instantiate(model);
   const b = await instantiate({ ...model, artifacts });
@@ -53,7 +53,7 @@ async function drift(model: LoadedModel, artifacts: LoadedModel['artifacts']): P
 }
 
 /** Kernel time by op of one profiled inference (after three warm-up runs), top 4, as "Op 12.3". */
-async function profileOps(artifacts: LoadedModel['artifacts']): Promise<string> {
+async function profileOps(artifacts: TfjsLoadedModel['artifacts']): Promise<string> {
   const g = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
   const shape = g.inputs[0]?.shape?.map((d) => (d < 0 ? 1 : d)) ?? [];
   const x = tf.randomUniform(shape);
@@ -72,7 +72,7 @@ async function profileOps(artifacts: LoadedModel['artifacts']): Promise<string> 
 }
 
 async function benchOne(id: string, path: string): Promise<Row> {
-  const model = await loadModel(path);
+  const model = await loadAsTfjs(path);
   const result = optimizeGraph(model.artifacts);
   const maxAbsDrift = await drift(model, result.artifacts);
   const trials: Row['trials'] = [];
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const models = corpus.filter((m) => m.path.endsWith('.json') && (ids.length === 0 || ids.includes(m.id)));
   const rows: Row[] = [];
   for (const m of models) {
-    const model = await loadModel(m.path);
+    const model = await loadAsTfjs(m.path);
     if (model.format !== 'graph') continue;
     process.stderr.write(`${m.id} …\n`);
     rows.push(await benchOne(m.id, m.path));

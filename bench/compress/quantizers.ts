@@ -19,7 +19,7 @@ import { measureDrift } from '../../src/measure/drift.js';
 import { instantiate } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/formats/index.js';
+import { loadAsTfjs } from '../../src/formats/index.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
@@ -47,7 +47,7 @@ const VARIANTS: readonly { name: string; rounding: Rounding; levels?: number }[]
 ];
 
 async function benchModel(id: string, path: string): Promise<Row[]> {
-  const model = await loadModel(path);
+  const model = await loadAsTfjs(path);
   if (!(model.artifacts.weightSpecs ?? []).some((s) => s.dtype === 'float32' && s.quantization === undefined)) return [];
   const original = await instantiate(model);
   const inputs = [1, 2].map((seed) => makeInputs(original.inputs, { seed }));

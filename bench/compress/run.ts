@@ -25,7 +25,7 @@ import { measureDrift, type DriftResult } from '../../src/measure/drift.js';
 import { instantiate, type Executable } from '../../src/runtimes/index.js';
 import { makeInputs } from '../../src/measure/inputs.js';
 import { selectRuntime } from '../../src/runtimes/index.js';
-import { loadModel } from '../../src/formats/index.js';
+import { loadAsTfjs } from '../../src/formats/index.js';
 import { benchStructural, type StructuralRow } from './structural.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
@@ -54,7 +54,7 @@ const corpus = tfjsCorpus;
 const gz = (a: tf.io.ModelArtifacts): number => gzipSync(weightBytes(a), { level: 9 }).byteLength;
 
 async function benchModel(id: string, path: string, rows: Row[], notes: string[]): Promise<void> {
-  const model = await loadModel(path);
+  const model = await loadAsTfjs(path);
   const bytes0 = weightBytes(model.artifacts).byteLength;
   const gzip0 = gz(model.artifacts);
   if (!(model.artifacts.weightSpecs ?? []).some((s) => s.dtype === 'float32')) {

@@ -20,8 +20,8 @@ import { benchmarkModel, compareModels } from '../../src/measure/latency/benchma
 import { runLatencyLoop } from '../../src/measure/latency/loop.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
 import { abVerdict, bootstrapRatioCI, median, percentile, type AbVerdict } from '../../src/measure/stats.js';
-import { loadModel } from '../../src/formats/index.js';
-import type { LoadedModel } from '../../src/model/types.js';
+import { loadAsTfjs } from '../../src/formats/index.js';
+import type { TfjsLoadedModel } from '../../src/model/types.js';
 import { corpusModel } from '../../test/helpers/corpus.js';
 import { layersModelArtifacts } from '../../test/helpers/layers-artifacts.js';
 
@@ -29,7 +29,7 @@ const TRIALS = Number(process.env.BENCH_TRIALS ?? 20);
 const THRESHOLDS = [0, 0.02, 0.05, 0.1];
 const results = join(import.meta.dirname, '..', 'results');
 
-type Model = Pick<LoadedModel, 'format' | 'artifacts' | 'path'>;
+type Model = Pick<TfjsLoadedModel, 'format' | 'artifacts' | 'path'>;
 
 /** A plain conv stack: `blocks` × (Conv2D 3×3, 16 → 16 channels, ReLU) on 32×32×16, then a 1×1 conv head. */
 async function convStack(blocks: number): Promise<Model> {
@@ -171,7 +171,7 @@ it('measure bench', async () => {
   const power10 = await trials(base, plus10, TRIALS);
   const power5 = await trials(base5, plus5, TRIALS);
 
-  const gender = await loadModel(corpusModel('human-gender').path);
+  const gender = await loadAsTfjs(corpusModel('human-gender').path);
   const overheads = { 'human-gender': await overhead(gender), 'conv-stack-10': await overhead(base) };
   // The harness's own cost per run: the loop around a model that does nothing (timer race + clock reads).
   const noop = await runLatencyLoop({ run: () => Promise.resolve([]) }, [], {
@@ -185,7 +185,7 @@ it('measure bench', async () => {
 
   const sideBySide: Record<string, unknown>[] = [];
   for (const entry of CORPUS) {
-    const model = await loadModel(corpusModel(entry.id).path);
+    const model = await loadAsTfjs(corpusModel(entry.id).path);
     const f = await countFlops(model, entry.shapes ? { inputShapes: entry.shapes } : {});
     const row: Record<string, unknown> = { model: entry.id, flops: f.flops, params: f.params, inputs: f.inputShapes };
     for (const name of ['wasm', 'cpu'] as const) {

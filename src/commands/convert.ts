@@ -65,6 +65,7 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
     ...(signature === undefined ? {} : { signature }),
   });
   for (const note of model.notes ?? []) io.stderr(`note: ${plainNote(note)}\n`);
+  if (model.format === 'tflite') throw new UsageError(problem('cli/convert-tflite', { input }));
   let artifacts = model.artifacts;
   if (dtype !== undefined) {
     const result = quantizeWeights(artifacts, { dtypes: dtype });

@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { CompressError, problem } from '../errors.js';
 import { COMPRESSIONS, type CompressionName } from '../formats/types.js';
-import type { LoadedModel } from '../model/types.js';
+import type { TfjsLoadedModel } from '../model/types.js';
 import { autoCompress, type AutoProgress, type DriftLike } from './auto.js';
 import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
 import { optimizeChecked } from './optimize-check.js';
@@ -210,7 +210,7 @@ export const TECHNIQUES: readonly Technique[] = [
  * @throws CompressError for a plan that cannot apply (quantize with auto, auto without an evaluator, a technique's
  * own refusals).
  */
-export async function compressModel(model: LoadedModel, plan: CompressPlan, auto?: AutoEvaluator): Promise<CompressResult> {
+export async function compressModel(model: TfjsLoadedModel, plan: CompressPlan, auto?: AutoEvaluator): Promise<CompressResult> {
   const wanted = TECHNIQUES.filter((t) => t.wanted(plan));
   if (plan.quantize !== undefined && wanted.some((t) => t.name === 'auto')) {
     throw new CompressError(problem('compress/quantize-and-auto', { model: shortName(model.path) }));

@@ -19,6 +19,10 @@ import {
   type ParsedConfig,
 } from './schema.js';
 import type { BudgetEntry, ConfiguredInput, SourceLocation } from './types.js';
+import { isTflitePath, QUANTIZED_DTYPES, TFLITE_QUANTIZE } from '../dtypes.js';
+
+/** One model as the schema parsed it. */
+type ParsedModel = ParsedConfig['models'][number];
 
 /** YAML anchors/aliases beyond this many expansions are refused (alias bombs). */
 const MAX_ALIAS_COUNT = 100;
@@ -160,6 +164,10 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
     }),
   );
   if (conflicts.length > 0) throw new ConfigError(sortIssues(unique(conflicts)));
+  const mismatches = parsed.models.flatMap((m, i) =>
+    formatMismatches(m, (path) => ({ path: formatPath(['models', i, ...path]), ...locate(['models', i, ...path]) })),
+  );
+  if (mismatches.length > 0) throw new ConfigError(sortIssues(mismatches));
 
   const models = parsed.models.map((m, i): ModelSpec => {
     const { 'per-leg': perLegWritten, ...own } = m.budget;
@@ -178,7 +186,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
       ...(m.outputs === undefined ? {} : { outputs: m.outputs }),
-      benchmark: mergeBenchmark(parsed.benchmark, m.benchmark),
+      benchmark: benchmarkOf(m, parsed.benchmark),
       limits: mergeLimits(parsed.limits, m.limits),
       budgets,
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
@@ -498,4 +506,52 @@ function issueAt(file: string, line: number, column: number, path: string, found
 /** The message and code of a catalog problem, as a config issue carries them. */
 function problemIssue(found: Problem): { message: string; code: ErrorCode } {
   return { message: found.text, code: found.code };
+}
+
+/** What runs a model of this path's kind: `litert` runs `.tflite` files, the tfjs runtimes the rest, `auto` either. */
+function runsPath(runtime: string, path: string): boolean {
+  return runtime === 'auto' || (runtime === 'litert') === isTflitePath(path);
+}
+
+/**
+ * The model's benchmark settings: the top-level block's runtime applies to the models it can run (a `.tflite` model
+ * next to TF.js ones keeps LiteRT under a top-level `runtime: wasm`), and a `.tflite` model runs on LiteRT by default.
+ */
+function benchmarkOf(m: ParsedModel, top: ParsedConfig['benchmark']): BenchmarkConfig {
+  const { runtime, ...rest } = top ?? {};
+  const shared = runtime === undefined || runsPath(runtime, m.path) ? top : rest;
+  const merged = mergeBenchmark(shared, m.benchmark);
+  return isTflitePath(m.path) && (merged.runtime === 'auto' || (merged.runtime === 'wasm' && !merged['pin-runtime']))
+    ? { ...merged, runtime: 'litert' }
+    : merged;
+}
+
+/**
+ * Settings of one format written for a model of the other, at their line: a model's own runtime that cannot run its
+ * file, a `compress.quantize` precision its format does not take.
+ */
+function formatMismatches(m: ParsedModel, at: (path: readonly PropertyKey[]) => SourceLocation & { path: string }): ConfigIssue[] {
+  const problems: ConfigIssue[] = [];
+  const tflite = isTflitePath(m.path);
+  const kind = tflite ? 'a .tflite model' : 'a TF.js model';
+  const runtime = m.benchmark?.runtime;
+  if (runtime !== undefined && !runsPath(runtime, m.path)) {
+    const found = problem('config/runtime-not-for-format', {
+      name: runtime,
+      runs: runtime === 'litert' ? '.tflite models only' : 'TF.js models',
+      path: m.path,
+      kind,
+      use: tflite ? 'litert' : 'wasm',
+    });
+    problems.push({ ...at(['benchmark', 'runtime']), ...problemIssue(found) });
+  }
+  const quantize = m.compress === undefined || m.compress === 'auto' ? undefined : m.compress.quantize;
+  const word = typeof quantize === 'string' ? quantize : quantize?.dtype;
+  const values: readonly string[] = tflite ? TFLITE_QUANTIZE : QUANTIZED_DTYPES;
+  const patterned = tflite && typeof quantize === 'object' && Object.keys(quantize).some((k) => k !== 'dtype');
+  if ((word !== undefined && !values.includes(word)) || patterned) {
+    const found = problem('config/quantize-not-for-format', { value: patterned ? 'by weight pattern' : `"${word ?? ''}"`, kind, values: values.join(', ') });
+    problems.push({ ...at(['compress', 'quantize', ...(typeof quantize === 'object' && !patterned ? ['dtype'] : [])]), ...problemIssue(found) });
+  }
+  return problems;
 }

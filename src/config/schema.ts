@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_SAMPLE_BYTES } from '../limits.js';
-import { QUANTIZED_DTYPES } from '../dtypes.js';
+import { QUANTIZE_VALUES } from '../dtypes.js';
 import { DEFAULT_AUTO_EVALUATIONS, DEFAULT_DRIFT_SAMPLES, DEFAULT_INPUT_SEED } from './defaults.js';
 import { METRICS } from '../metrics.js';
 import { formatValue } from '../format.js';
@@ -153,7 +153,8 @@ export const budgetSchema = legBudgetSchema.extend({
   'per-leg': z.record(z.string().min(1).max(200), legBudgetSchema).optional(),
 });
 
-export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
+/** `benchmark.runtime` values: `litert` runs `.tflite` models, the others TF.js models (and `auto` picks for either). */
+export const RUNTIMES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu', 'litert'] as const;
 
 /** Benchmark settings as written (every field optional; a model's block overrides the top-level one). */
 export const benchmarkOverrideSchema = z.strictObject({
@@ -290,10 +291,10 @@ export const compressSchema = z.strictObject({
   /** `uint8` (every float32 weight), `{ uint8: "*", float16: ["conv1/*"] }` or `{ dtype: uint8, rounding: nearest }`. */
   quantize: z
     .union([
-      z.enum(QUANTIZED_DTYPES),
+      z.enum(QUANTIZE_VALUES),
       z.strictObject({
         /** Every float32 weight the patterns do not name gets this dtype. */
-        dtype: z.enum(QUANTIZED_DTYPES).optional(),
+        dtype: z.enum(QUANTIZE_VALUES).optional(),
         /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
         rounding: z.enum(ROUNDINGS).optional(),
         /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. */

@@ -41,6 +41,10 @@ export const CLI_ERRORS = {
   'cli/convert-arguments': {
     message: 'convert takes an input model and an output folder.\n{usage}',
   },
+  'cli/convert-tflite': {
+    message: '{input} is a .tflite model; convert writes TF.js graph models from TF.js, Keras and SavedModel inputs',
+    fix: 'check the .tflite file with model-budget check (compress.quantize rewrites it as a .tflite)',
+  },
   'cli/signature-not-savedmodel': {
     message: '--signature applies to a SavedModel folder; {input} is not one',
     fix: 'drop --signature, or pass the folder that holds saved_model.pb',

@@ -61,6 +61,28 @@ models:
     path: models/net/model.json
 `,
   },
+  'config/runtime-not-for-format': {
+    message: 'runtime "{name}" runs {runs}; {path} is {kind}',
+    fix: 'use runtime: {use} for this model, or leave runtime out',
+    example: `version: 1
+models:
+  - name: detector
+    path: models/detector.tflite
+    benchmark:
+      runtime: litert
+`,
+  },
+  'config/quantize-not-for-format': {
+    message: 'quantize {value} does not apply to {kind}: it takes {values}',
+    fix: 'set quantize to one of them',
+    example: `version: 1
+models:
+  - name: detector
+    path: models/detector.tflite
+    compress:
+      quantize: float16
+`,
+  },
   'config/duplicate-name': {
     message: 'duplicate model name "{name}" (also models[{first}])',
     fix: 'names must be unique',

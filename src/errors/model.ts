@@ -10,6 +10,10 @@ models:
 
 /** TF.js models: model.json, its weight manifest and shards, Git LFS pointers, custom layers. */
 export const MODEL_ERRORS = {
+  'model/tflite-not-tfjs': {
+    message: '{path} is a .tflite model, which TF.js cannot load',
+    fix: 'run it on LiteRT (benchmark.runtime: litert), or load a TF.js model.json here',
+  },
   'model/not-found': {
     message: "{path} not found. Check `path` in model-budget.yml (relative paths resolve against the config's folder)",
   },

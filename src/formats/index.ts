@@ -6,16 +6,18 @@ import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { ModelLoadError, problem } from '../errors.js';
 import { kindOf, notReadable } from '../model/read-file.js';
-import type { LoadedModel } from '../model/types.js';
+import type { LoadedModel, TfjsLoadedModel } from '../model/types.js';
 import type { FlopsOptions, FlopsReport } from './cost.js';
 import { kerasFormat } from './keras/format.js';
 import { savedModelFormat } from './savedmodel/format.js';
 import { tfjsFormat } from './tfjs/format.js';
+import { tfliteFormat } from './tflite/format.js';
 import { PROBE_BYTES, type FileProbe, type LoadOptions, type ModelFormat } from './types.js';
 
 export const FORMATS: readonly ModelFormat[] = [
   savedModelFormat, // a folder holding saved_model.pb
   kerasFormat, // .h5 / .keras, by their first bytes
+  tfliteFormat, // .tflite, by its identifier or name
   tfjsFormat, // model.json; last: it claims every file the others do not
 ];
 
@@ -54,6 +56,16 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
     throw new ModelLoadError(problem('model/signature-not-applicable', { path, format: format.name }), { file: path });
   }
   return format.load(path, options);
+}
+
+/**
+ * {@link loadModel} for callers that need TF.js artifacts (the `convert` command, tools over TF.js graphs): a
+ * `.tflite` model is refused with the fix.
+ */
+export async function loadAsTfjs(path: string, options: LoadOptions = {}): Promise<TfjsLoadedModel> {
+  const model = await loadModel(path, options);
+  if (model.format === 'tflite') throw new ModelLoadError(problem('model/tflite-not-tfjs', { path }), { file: path });
+  return model;
 }
 
 /** The files a model file names besides itself (repository paths, posix), read from its bytes: see `ModelFormat.companions`. */

@@ -1,7 +1,8 @@
 import type { ModelSpec } from '../config/load.js';
 import type { AutoAssignment } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
-import type { LoadedModel } from '../model/types.js';
+import { compressTflite } from '../formats/tflite/compress.js';
+import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
 import type { PrecisionChoice } from '../report/types.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
@@ -49,6 +50,7 @@ export async function compressAsConfigured(
 ): Promise<CompressOutcome> {
   const race = <T>(stage: string, work: () => Promise<T>): Promise<T> => (options.deadline ? options.deadline.race(stage, work) : work());
   const plan = toPlan(compress);
+  if (original.format === 'tflite') return compressTfliteAsConfigured(original, plan, spec, options.measureDrift, race);
   // `optimize` checks its own rewrites with the drift evaluator, as `auto` searches with it.
   if (!plan.auto && !plan.optimize && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
   let session: DriftSession | undefined;
@@ -67,14 +69,37 @@ export async function compressAsConfigured(
     const outcome = summarize(original, await race('compressing', () => compressModel(original, plan, auto)));
     if (!options.measureDrift) return outcome;
     options.step('measuring accuracy drift');
-    const drift = await race('measuring accuracy drift', () => evaluator.evaluate(outcome.model.artifacts));
+    const drift = await race('measuring accuracy drift', () => evaluator.evaluateModel(outcome.model));
     return { ...outcome, drift, inputsNote: session.inputsNote, synthetic: session.synthetic };
   } finally {
     session?.dispose();
   }
 }
 
-function summarize(original: LoadedModel, result: CompressResult): CompressOutcome {
+/**
+ * A `.tflite` model rewritten as its format's techniques do it (src/formats/tflite/compress.ts), and its drift on
+ * LiteRT against the original when asked for.
+ */
+async function compressTfliteAsConfigured(
+  original: TfliteLoadedModel,
+  plan: CompressPlan,
+  spec: ModelSpec,
+  measureDrift: boolean,
+  race: <T>(stage: string, work: () => Promise<T>) => Promise<T>,
+): Promise<CompressOutcome> {
+  const { model, notes } = compressTflite(original, typeof plan.quantize === 'object' && 'dtype' in plan.quantize ? plan.quantize.dtype : plan.quantize);
+  const outcome: CompressOutcome = { model, notes, warnings: [] };
+  if (!measureDrift) return outcome;
+  const session = await race('loading the original for drift', () => openDriftSession(original, spec));
+  try {
+    const drift = await race('measuring accuracy drift', () => session.evaluateModel(model));
+    return { ...outcome, drift, inputsNote: session.inputsNote, synthetic: session.synthetic };
+  } finally {
+    session.dispose();
+  }
+}
+
+function summarize(original: TfjsLoadedModel, result: CompressResult): CompressOutcome {
   const precision = autoAssignment(result.steps);
   return {
     model: { ...original, artifacts: result.artifacts },

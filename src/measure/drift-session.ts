@@ -6,7 +6,7 @@ import { CompressError, problem } from '../errors.js';
 import { breaksLimit } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
 import { instantiate } from '../runtimes/index.js';
-import type { Executable, HostTensor } from '../runtimes/types.js';
+import type { Executable, HostTensor, RunnableModel } from '../runtimes/types.js';
 import { ModelDeadline } from './deadline.js';
 import { measureDrift, type DriftResult } from './drift.js';
 import { makeInputSets } from './inputs.js';
@@ -14,7 +14,10 @@ import { loadSamples, type ImageSamples } from './samples/load.js';
 
 /** The original model loaded once, with fixed inputs, against which any number of candidates are compared. */
 export interface DriftSession {
+  /** Drift of a TF.js candidate, given as artifacts of the original's flavour (what the `auto` search makes). */
   evaluate(candidate: tf.io.ModelArtifacts): Promise<DriftResult>;
+  /** Drift of a candidate model of the original's kind (a rewritten `.tflite`, or TF.js artifacts with their flavour). */
+  evaluateModel(candidate: RunnableModel): Promise<DriftResult>;
   /** What the drift was computed on, for the report. */
   readonly inputsNote: string;
   /** Only seeded synthetic inputs: no `inputs.images` or `inputs.npy` samples were given. */
@@ -59,22 +62,27 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
       inputsNote = `${inputs.length} seeded synthetic input set(s)`;
     }
     const sets = inputs;
+    const evaluateModel = async (candidate: RunnableModel): Promise<DriftResult> => {
+      let exec: Executable | undefined;
+      const drift = async (): Promise<DriftResult> => {
+        exec = await instantiate(candidate, options);
+        return measureDrift(reference, exec, sets, spec.outputs ?? {});
+      };
+      try {
+        // Each evaluation gets the whole benchmark.timeout (the auto search runs many); the model's own clock
+        // bounds the search as a whole.
+        return await new ModelDeadline(spec.benchmark.timeout, spec.name).race('measuring accuracy drift', drift);
+      } finally {
+        exec?.dispose();
+      }
+    };
     return {
       inputsNote,
       synthetic: !(inputsConfig?.npy || inputsConfig?.images),
-      async evaluate(candidate) {
-        let exec: Executable | undefined;
-        const drift = async (): Promise<DriftResult> => {
-          exec = await instantiate({ format: original.format, artifacts: candidate, path: original.path }, options);
-          return measureDrift(reference, exec, sets, spec.outputs ?? {});
-        };
-        try {
-          // Each evaluation gets the whole benchmark.timeout (the auto search runs many); the model's own clock
-          // bounds the search as a whole.
-          return await new ModelDeadline(spec.benchmark.timeout, spec.name).race('measuring accuracy drift', drift);
-        } finally {
-          exec?.dispose();
-        }
+      evaluateModel,
+      evaluate(candidate) {
+        if (original.format === 'tflite') throw new Error(`${original.path}: a .tflite model has no TF.js artifacts to evaluate`);
+        return evaluateModel({ format: original.format, artifacts: candidate, path: original.path });
       },
       dispose() {
         reference.dispose();

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { ModelSpec } from '../config/load.js';
 import type { Measured } from '../judge/judge.js';
 import type { LoadedModel } from '../model/types.js';
-import { noteText } from '../note.js';
+import { note, noteText } from '../note.js';
 import type { Environment, LatencyComparison } from '../report/types.js';
 import type { DriftResult } from './drift.js';
 import { selectRuntime } from '../runtimes/index.js';
@@ -113,7 +113,9 @@ export async function measureExecution(args: {
     measured['latency.mean'] = pair(s.mean, (l) => l.summary.mean);
     measured['latency.first-inference'] = pair(head.firstInferenceMs, (l) => l.firstInferenceMs);
     measured['load-time'] = pair(head.loadMs, (l) => l.loadMs);
-    measured['memory'] = pair(head.memory.peakTensorBytes, (l) => l.memory.peakTensorBytes);
+    // LiteRT does not account its tensors: its memory is not measured (a budget on it says so) rather than shown as 0.
+    if (runtime.name !== 'litert') measured['memory'] = pair(head.memory.peakTensorBytes, (l) => l.memory.peakTensorBytes);
+    else notes.push(note`memory: not measured on LiteRT, which does not report the bytes its tensors use`);
     notes.push(
       `latency: ${s.n} timed runs after ${head.warmupRuns} warm-up, CV ${(s.cv * 100).toFixed(1)}%${head.stoppedBy === 'max-seconds' ? ' (stopped by max-seconds)' : ''}`,
     );

@@ -1,9 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_DRIFT_SAMPLES } from '../config/defaults.js';
 import { suggestKey } from '../config/did-you-mean.js';
 import type { ConfiguredInput } from '../config/types.js';
 import { type ConfigIssue, MeasureError, problem } from '../errors.js';
-import { layersInputNames } from '../runtimes/tfjs/network.js';
 import type { HostTensor, InputSpec } from '../runtimes/types.js';
 import { seededRandom } from './stats.js';
 
@@ -140,19 +138,6 @@ export function makeInputSets(specs: readonly InputSpec[], options: MakeInputsOp
   const count = options.count ?? DEFAULT_DRIFT_SAMPLES;
   if (!Number.isInteger(count) || count < 1) throw new MeasureError(problem('measure/drift-sample-count', { count }));
   return Array.from({ length: count }, (_, i) => makeInputs(specs, { ...options, seed: options.seed + i }));
-}
-
-/**
- * The input names a model's files declare, without running it: a graph's placeholders and signature inputs, a
- * layers model's input layers. Empty when the files do not say (the model then has to run to know).
- */
-export function declaredInputNames(model: { readonly format: 'layers' | 'graph'; readonly artifacts: tf.io.ModelArtifacts }): string[] {
-  if (model.format === 'layers') return layersInputNames(model.artifacts.modelTopology);
-  const topology = model.artifacts.modelTopology as { node?: { name?: string; op?: string }[] } | undefined;
-  const placeholders = (topology?.node ?? []).filter((n) => n.op === 'Placeholder' && typeof n.name === 'string').map((n) => n.name ?? '');
-  const signature = (model.artifacts.signature as { inputs?: Record<string, { name?: string }> } | undefined)?.inputs ?? {};
-  const signed = Object.entries(signature).flatMap(([key, info]) => [key, ...(info.name ? [info.name.replace(/:0$/, '')] : [])]);
-  return [...new Set([...placeholders, ...signed])];
 }
 
 /**

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { io } from '@tensorflow/tfjs';
-import { specBytes } from '../formats/tfjs/manifest.js';
+import type { StoredWeight } from '../formats/types.js';
 import type { FileRole, ModelFile } from '../model/types.js';
 import type { WeightChange, WeightShare } from '../report/types.js';
 import { compressOnWorkers, processSizeCache, SizeCache, type CompressJob, type CompressLengths, type Encoding } from './compress-pool.js';
@@ -102,13 +101,8 @@ export async function measureFiles(files: readonly Pick<ModelFile, 'path' | 'rol
 }
 
 /** Every weight with its storage bytes and share of all weight bytes, largest first. */
-export function weightBreakdown(specs: readonly io.WeightsManifestEntry[], stringBytes: (name: string) => number = () => 0): WeightShare[] {
-  const rows = specs.map((spec) => ({
-    name: spec.name,
-    shape: [...spec.shape],
-    dtype: spec.quantization?.dtype ?? spec.dtype,
-    bytes: specBytes(spec) ?? stringBytes(spec.name),
-  }));
+export function weightBreakdown(weights: readonly StoredWeight[]): WeightShare[] {
+  const rows = weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype, bytes: w.bytes }));
   const total = rows.reduce((a, r) => a + r.bytes, 0);
   return rows.map((r) => ({ ...r, share: total === 0 ? 0 : r.bytes / total })).sort((a, b) => b.bytes - a.bytes);
 }

@@ -144,7 +144,7 @@ export const modelReportSchema = z
     /** Model path as written in the config. */
     path: text(1000),
     /** Absent when the model could not be loaded. */
-    format: opt(z.enum(['layers', 'graph'])),
+    format: opt(z.enum(['layers', 'graph', 'tflite'])),
     verdict: verdictSchema,
     metrics: list(metricResultSchema, 200),
     /** Largest weights first. */

@@ -17,8 +17,11 @@ import {
   type RuntimeMemory,
   type RuntimeName,
   type StartOptions,
+  type RunnableModel,
   type TfjsModel,
+  type TfliteModel,
 } from './types.js';
+import { litertRuntime } from './litert/index.js';
 import { wasmRuntime } from './wasm/index.js';
 import { webgpuRuntime } from './webgpu/index.js';
 
@@ -26,18 +29,46 @@ export { importOptional, resolveInWorkspace, resolveOptional } from './optional.
 export { resolveWasmDir } from './wasm/index.js';
 export * from './types.js';
 
-/**
- * Every runtime a config can name, by that name. LiteRT (`./litert/`, a `Runtime` of `.tflite` bytes) joins when the
- * TFLite format is wired into the pipeline; until then it stays out of this import graph, so the bundle does not
- * carry @litertjs/core.
- */
-export const RUNTIMES: Readonly<Record<ConcreteRuntimeName, Runtime>> = {
+/** The runtimes of TF.js models (every concrete runtime but LiteRT). */
+export type TfjsRuntimeName = Exclude<ConcreteRuntimeName, 'litert'>;
+
+/** Every runtime a config can name, by that name: the tfjs backends run TF.js models, LiteRT runs `.tflite` files. */
+export const RUNTIMES: Readonly<Record<TfjsRuntimeName, Runtime<TfjsModel>> & { readonly litert: Runtime<Pick<TfliteModel, 'bytes' | 'path'>> }> = {
   wasm: wasmRuntime,
   cpu: cpuRuntime,
   tensorflow: tensorflowRuntime,
   'tensorflow-gpu': tensorflowGpuRuntime,
   webgpu: webgpuRuntime,
+  litert: litertRuntime,
 };
+
+/** The LiteRT runtime started last (LiteRT lives beside tfjs: starting it leaves the active tfjs backend alone). */
+let litertInfo: RuntimeInfo | undefined;
+
+/** Whether a runtime of that name runs models of `format` (`auto` runs both). */
+export function runsFormat(name: RuntimeName, format: RunnableModel['format']): boolean {
+  return name === 'auto' || (name === 'litert') === (format === 'tflite');
+}
+
+/**
+ * The runtime that runs a model of `format` when `benchmark.runtime` says `name`: `auto` means LiteRT for a
+ * `.tflite` model; a runtime of the other kind of model is refused with the fix.
+ */
+export function runtimeForFormat(name: RuntimeName, format: RunnableModel['format'], path: string): RuntimeName {
+  if (format === 'tflite' && name === 'auto') return 'litert';
+  if (runsFormat(name, format)) return name;
+  const tflite = format === 'tflite';
+  throw new MeasureError(
+    problem('runtime/not-for-format', {
+      path,
+      name,
+      runs: tflite ? 'TF.js models' : '.tflite models only',
+      kind: tflite ? 'a .tflite model' : `a TF.js ${format} model`,
+      use: tflite ? 'litert' : 'wasm',
+    }),
+    { file: path },
+  );
+}
 
 /** The message up to its first `. ` (the reason, without the fix that follows it). */
 function firstSentence(message: string): string {
@@ -50,11 +81,15 @@ function firstSentence(message: string): string {
  * `tensorflow` and falls back to `wasm`, never cpu. Throws MeasureError with the fix when the runtime is unavailable.
  */
 export async function selectRuntime(name: RuntimeName, options: StartOptions = {}): Promise<RuntimeInfo> {
+  if (name === 'litert') {
+    litertInfo = await RUNTIMES.litert.start(options);
+    return litertInfo;
+  }
   tfjsBackend.enterProductionMode();
   return tfjsBackend.record(await startRuntime(name, options));
 }
 
-async function startRuntime(name: RuntimeName, options: StartOptions): Promise<RuntimeInfo> {
+async function startRuntime(name: Exclude<RuntimeName, 'litert'>, options: StartOptions): Promise<RuntimeInfo> {
   if (name === 'auto') {
     // Never cpu: tensorflow when it starts and computes, else the default wasm, saying why in the report.
     try {
@@ -76,18 +111,26 @@ export function activeRuntime(): RuntimeInfo | undefined {
   return tfjsBackend.active();
 }
 
-/** Live memory of the runtimes (tensors and bytes), e.g. before a model is loaded, to count only its own. */
-export function runtimeMemory(): RuntimeMemory {
-  return tfjsBackend.memory();
+/**
+ * Live memory of the runtime that runs models of `format` (tensors and bytes), e.g. before a model is loaded, to
+ * count only its own. LiteRT does not account its tensors: nothing (its `memory` metric is not measured).
+ */
+export function runtimeMemory(format?: RunnableModel['format']): RuntimeMemory {
+  return format === 'tflite' ? { numTensors: 0, numBytes: 0 } : tfjsBackend.memory();
 }
 
 /**
- * Loads `model` on the runtime started last (wasm is started when none was) and returns its `Executable`.
- * The first run detects a kernel the runtime lacks: the model is reloaded on cpu with a warning, or, when `pinned`,
- * the run fails with MeasureError.
+ * Loads `model` on the runtime started last for its kind (a `.tflite` model on LiteRT; a TF.js model on the active
+ * tfjs backend, wasm when none was started) and returns its `Executable`. For a TF.js model, the first run detects a
+ * kernel the runtime lacks: the model is reloaded on cpu with a warning, or, when `pinned`, the run fails with
+ * MeasureError.
  */
-export async function instantiate(model: TfjsModel, options: InstantiateOptions = {}): Promise<Executable> {
+export async function instantiate(model: RunnableModel, options: InstantiateOptions = {}): Promise<Executable> {
+  if (model.format === 'tflite') {
+    const info = litertInfo ?? (await selectRuntime('litert'));
+    return RUNTIMES.litert.instantiate(model, info, options);
+  }
   const info = activeRuntime() ?? (await selectRuntime('wasm'));
-  if (info.name === 'litert') throw new MeasureError(problem('runtime/litert-tfjs-model'));
+  if (info.name === 'litert') throw new Error('the tfjs backend is recorded as LiteRT');
   return RUNTIMES[info.name].instantiate(model, info, options);
 }

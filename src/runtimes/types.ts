@@ -4,7 +4,7 @@
  * `src/measure/` never holds a runtime's own tensor type.
  */
 import { RUNTIMES } from '../config/schema.js';
-import type { LoadedModel } from '../model/types.js';
+import type { TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
 
 /**
  * The runtimes a model can be executed on, as `benchmark.runtime` names them (the config schema's enum is the one
@@ -18,12 +18,9 @@ export type ConcreteRuntimeName = Exclude<RuntimeName, 'auto'>;
 /** Every concrete runtime, in the order `docs/runtimes.md` lists them. */
 export const RUNTIME_NAMES: readonly ConcreteRuntimeName[] = RUNTIMES.filter((n): n is ConcreteRuntimeName => n !== 'auto');
 
-/** Runtimes registered for a model format that is not wired into the pipeline yet (not a `benchmark.runtime`). */
-export type UnwiredRuntimeName = 'litert';
-
 /** What a measurement ran on; every report names it. */
 export interface RuntimeInfo {
-  readonly name: ConcreteRuntimeName | UnwiredRuntimeName;
+  readonly name: ConcreteRuntimeName;
   /** The tf backend name (`wasm`, `cpu`, `tensorflow`, `webgpu`); the build for LiteRT (`relaxed-simd`, …). */
   readonly backend: string;
   /** Version of the package that provides the backend, e.g. `4.22.0`. */
@@ -123,7 +120,13 @@ export interface Executable {
 }
 
 /** A model as the tfjs runtimes take it: its format, in-memory artifacts and path (for messages). */
-export type TfjsModel = Pick<LoadedModel, 'format' | 'artifacts' | 'path'>;
+export type TfjsModel = Pick<TfjsLoadedModel, 'format' | 'artifacts' | 'path'>;
+
+/** A model as LiteRT takes it: the `.tflite` bytes and the path (for messages). */
+export type TfliteModel = Pick<TfliteLoadedModel, 'format' | 'bytes' | 'path'>;
+
+/** Any model a runtime can execute; `format` says which kind of runtime: `tflite` runs on LiteRT, the rest on tfjs. */
+export type RunnableModel = TfjsModel | TfliteModel;
 
 /** Options of {@link Runtime.instantiate}. */
 export interface InstantiateOptions {

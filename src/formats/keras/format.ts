@@ -1,4 +1,4 @@
-import { COMPRESSIONS, type ModelFormat } from '../types.js';
+import { COMPRESSIONS, defineTfjsFormat, type ModelFormat } from '../types.js';
 import { countTfjsFlops } from '../tfjs/cost.js';
 import { saveModel, serializeModel } from '../tfjs/save.js';
 
@@ -16,7 +16,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
  * load into the TF.js layers artifacts the Python converter would produce, so everything after loading — writing
  * `output:`, sizes, FLOPs — treats them as the TF.js layers model they become.
  */
-export const kerasFormat: ModelFormat = {
+export const kerasFormat: ModelFormat = defineTfjsFormat({
   name: 'keras',
   sourceKinds: ['keras-h5', 'keras-zip'],
   detect: ({ head }) => startsWith(head, HDF5_MAGIC) || startsWith(head, ZIP_MAGIC),
@@ -31,4 +31,4 @@ export const kerasFormat: ModelFormat = {
   save: saveModel,
   cost: countTfjsFlops,
   compressions: COMPRESSIONS,
-};
+});

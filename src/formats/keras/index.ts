@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, problem } from '../../errors.js';
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
 import { readRegularFile } from '../../model/read-file.js';
-import type { LoadedModel } from '../../model/types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
 import { assembleArtifacts } from './assemble.js';
 import { isKerasFile } from './detect.js';
 import { withHdf5 } from './hdf5.js';
@@ -37,7 +37,7 @@ export const DEFAULT_MAX_ENTRIES = 1000;
  * `{ keras_version, backend, model_config, training_config? }`, weights are float32. The format is detected from the
  * file's first bytes, not its extension. Throws {@link ModelLoadError} for anything it cannot convert faithfully.
  */
-export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<LoadedModel> {
+export async function loadKerasModel(path: string, options: KerasLoadOptions = {}): Promise<TfjsLoadedModel> {
   const file = resolve(path);
   const bytes = await readRegularFile(
     file,

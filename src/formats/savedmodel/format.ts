@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_MODEL_BYTES } from '../../limits.js';
-import type { LoadedModel } from '../../model/types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
 import { countTfjsFlops } from '../tfjs/cost.js';
 import { servedFromDisk } from '../tfjs/format.js';
 import { saveModel, serializeModel } from '../tfjs/save.js';
-import { COMPRESSIONS, type LoadOptions, type ModelFormat } from '../types.js';
+import { COMPRESSIONS, type LoadOptions, defineTfjsFormat, type ModelFormat } from '../types.js';
 import { guardedFolder, lfsSavedModelSize, SAVED_MODEL_PB, savedModelFilesOf } from './folder.js';
 
 /**
@@ -12,7 +12,7 @@ import { guardedFolder, lfsSavedModelSize, SAVED_MODEL_PB, savedModelFilesOf } f
  * everything after loading — compressing, writing `output:`, FLOPs, running — treats it as that graph model. Its
  * size, unchanged, is the SavedModel on disk: what the repository ships.
  */
-export const savedModelFormat: ModelFormat = {
+export const savedModelFormat: ModelFormat = defineTfjsFormat({
   name: 'savedmodel',
   sourceKinds: ['savedmodel'],
   hasSignatures: true,
@@ -26,10 +26,10 @@ export const savedModelFormat: ModelFormat = {
   save: saveModel,
   cost: countTfjsFlops,
   compressions: COMPRESSIONS,
-};
+});
 
 /** Converts the SavedModel folder `dir` (absolute), reading at most `options.maxBytes` of its files. */
-async function loadSavedModel(dir: string, options: LoadOptions): Promise<LoadedModel> {
+async function loadSavedModel(dir: string, options: LoadOptions): Promise<TfjsLoadedModel> {
   const folder = guardedFolder(dir, options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES);
   // The protobuf descriptors and the converter are loaded only when a SavedModel is.
   const { convertSavedModel } = await import('./load.js');

@@ -1,4 +1,4 @@
-import type { LoadedModel } from '../../model/types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
 import type { FlopsOptions, FlopsReport } from '../cost.js';
 import { countGraphFlops } from './flops-graph.js';
 import { countLayersFlops } from './flops-layers.js';
@@ -9,6 +9,6 @@ import { countLayersFlops } from './flops-layers.js';
  * the active backend and the shapes of the counted nodes are recorded (works for every op the runtime can execute,
  * control flow included). Throws `MeasureError` naming the model when it cannot be loaded or run.
  */
-export async function countTfjsFlops(model: Pick<LoadedModel, 'format' | 'artifacts' | 'path'>, options: FlopsOptions = {}): Promise<FlopsReport> {
+export async function countTfjsFlops(model: Pick<TfjsLoadedModel, 'format' | 'artifacts' | 'path'>, options: FlopsOptions = {}): Promise<FlopsReport> {
   return model.format === 'layers' ? countLayersFlops(model, options) : countGraphFlops(model, options);
 }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage, MeasureError, problem } from '../../errors.js';
-import type { LoadedModel } from '../../model/types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
 import { toTensors } from '../../runtimes/tfjs/executable.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 import { makeInputs } from '../../measure/inputs.js';
@@ -207,7 +207,7 @@ function shapesFor(names: readonly string[], shapes: Readonly<Record<string, rea
 }
 
 /** See `countTfjsFlops`. */
-export async function countGraphFlops(model: Pick<LoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
+export async function countGraphFlops(model: Pick<TfjsLoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
   const topology = model.artifacts.modelTopology as { node?: NodeDef[] } | undefined;
   const nodes = (topology?.node ?? []).filter((n) => !FREE.has(n.op) || n.op === 'Placeholder');
   const weightShapes = new Map<string, Shape>();

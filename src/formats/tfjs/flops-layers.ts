@@ -1,7 +1,7 @@
 /** FLOPs of a tfjs layers model: concrete shapes propagated layer by layer with each layer's `computeOutputShape`. */
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage, MeasureError, problem } from '../../errors.js';
-import type { LoadedModel } from '../../model/types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 
 type Shape = readonly number[];
@@ -105,7 +105,7 @@ function concrete(shape: readonly (number | null)[], name: string, options: Flop
 }
 
 /** See `countTfjsFlops`. */
-export async function countLayersFlops(model: Pick<LoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
+export async function countLayersFlops(model: Pick<TfjsLoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
   let lm: tf.LayersModel;
   try {
     lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));

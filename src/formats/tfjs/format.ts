@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { LoadedModel } from '../../model/types.js';
-import { COMPRESSIONS, type ModelFormat, type ServedFile } from '../types.js';
+import type { TfjsLoadedModel } from '../../model/types.js';
+import { COMPRESSIONS, defineTfjsFormat, type ModelFormat, type ServedFile } from '../types.js';
 import { countTfjsFlops } from './cost.js';
 import { lfsModelSize } from './lfs-size.js';
 import { loadTfjsModel } from './load.js';
@@ -13,7 +13,7 @@ import { saveModel, serializeModel } from './save.js';
  * the registry's last format and claims any file (never a folder) the others do not, so that its loader explains what is wrong
  * with a file that is no model at all ("not valid JSON", "a Git LFS pointer", …).
  */
-export const tfjsFormat: ModelFormat = {
+export const tfjsFormat: ModelFormat = defineTfjsFormat({
   name: 'tfjs',
   sourceKinds: ['tfjs'],
   // Every file, never a folder.
@@ -27,7 +27,7 @@ export const tfjsFormat: ModelFormat = {
   save: saveModel,
   cost: countTfjsFlops,
   compressions: COMPRESSIONS,
-};
+});
 
 /** Shard paths a model.json lists, as repository paths; unsafe entries are skipped (the loader reports them). */
 export function shardPathsOf(modelJson: Uint8Array, modelRepoPath: string): string[] {
@@ -47,7 +47,7 @@ export function shardPathsOf(modelJson: Uint8Array, modelRepoPath: string): stri
  * What a browser downloads of a model served as TF.js files: the files on disk for an `unchanged` model, else the
  * converter-style serialization of the model in memory. (A SavedModel's files on disk are what its repository ships.)
  */
-export async function servedFromDisk(model: LoadedModel, unchanged: boolean): Promise<readonly Pick<ServedFile, 'bytes' | 'role'>[]> {
+export async function servedFromDisk(model: TfjsLoadedModel, unchanged: boolean): Promise<readonly Pick<ServedFile, 'bytes' | 'role'>[]> {
   if (!unchanged) return serializeModel(model).files;
   const files = [];
   for (const file of model.files) files.push({ bytes: await readFile(file.path), role: file.role });

@@ -1,5 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { dirname } from 'node:path';
+import { ModelLoadError, problem } from '../../errors.js';
+import type { LoadedModel } from '../../model/types.js';
 import { loadModel } from '../index.js';
 import type { SaveOptions } from '../types.js';
 import { saveModel, weightBytes } from './save.js';
@@ -14,7 +16,7 @@ import { saveModel, weightBytes } from './save.js';
  */
 export function fileSystemIO(path: string, options: SaveOptions = {}): io.IOHandler {
   return {
-    load: async () => (await loadModel(path)).artifacts,
+    load: async () => artifactsOf(await loadModel(path)),
     save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
       const format = artifacts.format === 'graph-model' || isGraphTopology(artifacts.modelTopology) ? 'graph' : 'layers';
       const dir = path.endsWith('.json') ? dirname(path) : path;
@@ -35,4 +37,10 @@ export function fileSystemIO(path: string, options: SaveOptions = {}): io.IOHand
 
 function isGraphTopology(topology: unknown): boolean {
   return typeof topology === 'object' && topology !== null && Array.isArray((topology as { node?: unknown }).node);
+}
+
+/** The TF.js artifacts of a loaded model; a `.tflite` model has none (TF.js cannot run it). */
+function artifactsOf(model: LoadedModel): io.ModelArtifacts {
+  if (model.format === 'tflite') throw new ModelLoadError(problem('model/tflite-not-tfjs', { path: model.path }), { file: model.path });
+  return model.artifacts;
 }

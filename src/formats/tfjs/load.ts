@@ -7,13 +7,13 @@ import { BUILD_SLACK_PARAMS, modelConfigOf, modelParams } from './declared-param
 import { lfsPointerError, refuseLfsPointer } from '../../model/lfs-pointer.js';
 import { groupBytes, specBytes, validateModelJson, type ModelJson } from './manifest.js';
 import { notReadable, readRegularFile } from '../../model/read-file.js';
-import type { LoadedModel, ModelFile } from '../../model/types.js';
+import type { TfjsLoadedModel, ModelFile } from '../../model/types.js';
 
 /** model.json files larger than this are refused before parsing (the largest real graph JSON we know is ~1 MB). */
 const MAX_MODEL_JSON_BYTES = 256 * 1024 * 1024;
 
 /** Loads a TF.js layers or graph model (model.json + shards), reading at most `maxBytes` in all. */
-export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX_MODEL_BYTES): Promise<LoadedModel> {
+export async function loadTfjsModel(path: string, maxBytes: number = DEFAULT_MAX_MODEL_BYTES): Promise<TfjsLoadedModel> {
   const refuse = (reason: string, cause?: unknown): ModelLoadError =>
     new ModelLoadError(problem('model/unreadable', { path, reason }), { file: path, ...(cause === undefined ? {} : { cause }) });
   const bytes = await readRegularFile(path, Math.min(MAX_MODEL_JSON_BYTES, maxBytes), refuse);

@@ -3,6 +3,7 @@ import { ModelLoadError, problem } from '../../errors.js';
 import { parseLfsPointer } from '../../model/lfs.js';
 import { bytesPerValue, isQuantizedDtype, QUANTIZED_DTYPES, WEIGHT_DTYPES } from '../../dtypes.js';
 import type { TfjsFlavour } from '../../model/types.js';
+import type { StoredWeight } from '../types.js';
 
 /** Largest element count accepted for one tensor (2^28 float32 = 1 GiB); anything bigger is not a real model. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
@@ -112,6 +113,11 @@ function checkSpec(value: unknown, where: string, fail: (m: string) => never): i
     if (dtype !== 'float32' && dtype !== 'int32') fail(`${label}: only float32/int32 weights can be quantized, not ${String(dtype)}`);
   }
   return value as io.WeightsManifestEntry;
+}
+
+/** The manifest's weights with their storage dtype and bytes (strings count 0: their length is in the data). */
+export function storedWeights(specs: readonly io.WeightsManifestEntry[]): StoredWeight[] {
+  return specs.map((spec) => ({ name: spec.name, shape: [...spec.shape], dtype: spec.quantization?.dtype ?? spec.dtype, bytes: specBytes(spec) ?? 0 }));
 }
 
 /** Bytes a weight occupies in its shard, or `undefined` for strings (variable length). */

@@ -116,6 +116,8 @@ export function fromWire(wire: WireError): Error {
 
 /** The buffers of a loaded model's weights, each once: moved to the receiving thread instead of copied. */
 export function weightBuffers(model: LoadedModel): ArrayBuffer[] {
+  // A .tflite model's bytes are a view of the file read in the worker: its buffer is the file alone.
+  if (model.format === 'tflite') return model.bytes.buffer instanceof ArrayBuffer ? [model.bytes.buffer] : [];
   const data = model.artifacts.weightData;
   if (data === undefined) return [];
   return [...new Set(Array.isArray(data) ? data : [data])];

@@ -3,13 +3,13 @@
  * A/B, and clean up. These are what the pipeline and `model-budget compare` call.
  */
 import { instantiate, runtimeMemory } from '../../runtimes/index.js';
-import type { Executable, HostTensor, InstantiateOptions, PlacedInputs, RuntimeInfo, TfjsModel } from '../../runtimes/types.js';
+import type { Executable, HostTensor, InstantiateOptions, PlacedInputs, RunnableModel, RuntimeInfo } from '../../runtimes/types.js';
 import { makeInputs } from '../inputs.js';
 import { compareLatency, type AbOptions, type AbResult } from './ab.js';
 import { runLatencyLoop, type LatencyStats, type LoopPorts } from './loop.js';
 import type { LatencyOptions } from './options.js';
 
-type ModelInput = TfjsModel;
+type ModelInput = RunnableModel;
 
 /** How synthetic inputs are made (the same generator as drift). */
 export interface InputOptions {
@@ -73,7 +73,7 @@ async function timedInstantiate(model: ModelInput, options: InstantiateOptions, 
 export async function benchmarkModel(model: ModelInput, options: BenchmarkOptions = {}, ports: LoopPorts = {}): Promise<ModelLatency> {
   const now = ports.now ?? (() => performance.now());
   // Tensors of other models in this process are not this model's: count from here.
-  const bytesBefore = (ports.memory ?? runtimeMemory)().numBytes;
+  const bytesBefore = (ports.memory ?? (() => runtimeMemory(model.format)))().numBytes;
   const { exec, loadMs } = await timedInstantiate(model, options, now);
   let inputs: PlacedInputs | undefined;
   try {

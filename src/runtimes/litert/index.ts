@@ -1,28 +1,19 @@
-/**
- * LiteRT (TFLite's runtime) as a {@link Runtime}: `.tflite` bytes compiled on its wasm XNNPACK CPU path. Not in the
- * registry of src/runtimes/index.ts yet: the pipeline does not load `.tflite` models.
- */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+/** LiteRT (TFLite's runtime) as a {@link Runtime}: `.tflite` bytes compiled on its wasm XNNPACK CPU path. */
+import litertPackage from '@litertjs/core/package.json' with { type: 'json' };
 import { MeasureError, problem } from '../../errors.js';
-import type { Executable, HostTensor, InputSpec, PlacedInputs, Runtime, RuntimeInfo, StartOptions } from '../types.js';
+import type { Executable, HostTensor, InputSpec, PlacedInputs, Runtime, RuntimeInfo, StartOptions, TfliteModel as RunnableTflite } from '../types.js';
 import { compileTflite } from './execute.js';
 import { loadLiteRtNode, type LiteRtBuild, type LiteRtNode } from './load.js';
 
 /** A `.tflite` model as LiteRT takes it: the flatbuffer's bytes and its path (for messages). */
-export interface TfliteModel {
-  readonly bytes: Uint8Array;
-  readonly path: string;
-}
+export type TfliteModel = Pick<RunnableTflite, 'bytes' | 'path'>;
 
 /** The build LiteRT starts with: relaxed SIMD, on by default from Node 22 (see load.ts). */
 export const DEFAULT_LITERT_BUILD: LiteRtBuild = 'relaxed-simd';
 
-/** The installed @litertjs/core version. */
+/** The @litertjs/core version (read from its package.json at build time: the bundle runs without node_modules). */
 function litertVersion(): string {
-  const file = createRequire(import.meta.url).resolve('@litertjs/core/package.json');
-  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  return typeof litertPackage.version === 'string' ? litertPackage.version : 'unknown';
 }
 
 /** The float32 inputs behind inputs placed on LiteRT. */

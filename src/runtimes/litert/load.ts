@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInThisContext } from 'node:vm';
 import { MeasureError, problem } from '../../errors.js';
@@ -39,11 +40,12 @@ export interface LiteRtNode {
 let loaded: LiteRtNode | undefined;
 
 /**
- * The folder holding the wasm builds: `litert-wasm/` next to the bundle when it ships one, else the package's own.
- * @param bundleDir the folder of the running bundle (`dist/`), checked first.
+ * The folder holding the wasm build `build`: `litert-wasm/` next to the bundle when it ships that build (dist/ carries
+ * the default, relaxed SIMD, only), else the package's own folder, which has every build.
+ * @param bundleDir the folder of the running bundle (`dist/`), checked first; default the folder of this module.
  */
-export function findLiteRtWasmDir(bundleDir?: string): string {
-  if (bundleDir && existsSync(join(bundleDir, 'litert-wasm', GLUE.compat))) return join(bundleDir, 'litert-wasm');
+export function findLiteRtWasmDir(bundleDir: string = dirname(fileURLToPath(import.meta.url)), build: LiteRtBuild = 'relaxed-simd'): string {
+  if (existsSync(join(bundleDir, 'litert-wasm', GLUE[build]))) return join(bundleDir, 'litert-wasm');
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm');
 }
@@ -81,7 +83,7 @@ export async function loadLiteRtNode(build: LiteRtBuild, options: { wasmDir?: st
   }
   // Relaxed SIMD is on by default from Node 22 (V8 11.4), where the flag no longer exists.
   if (build !== 'compat' && Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
-  const wasmDir = options.wasmDir ?? findLiteRtWasmDir();
+  const wasmDir = options.wasmDir ?? findLiteRtWasmDir(undefined, build);
   const glue = join(wasmDir, GLUE[build]);
   let evaluated = glue;
   const threads = build === 'threads' ? Math.max(1, options.threads ?? Math.min(4, availableParallelism())) : 1;

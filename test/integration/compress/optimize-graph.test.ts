@@ -9,8 +9,8 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { instantiate } from '../../../src/runtimes/index.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { selectRuntime } from '../../../src/runtimes/index.js';
-import { loadModel } from '../../../src/formats/index.js';
-import type { LoadedModel } from '../../../src/model/types.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
+import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
 
@@ -29,7 +29,7 @@ const CASES: readonly { id: string; rewrites: Partial<Record<OptimizePattern, nu
   { id: 'human-handtrack', rewrites: { fuse: 0, identity: 0 } },
 ];
 
-async function driftOf(model: LoadedModel, candidate: tf.io.ModelArtifacts): Promise<number> {
+async function driftOf(model: TfjsLoadedModel, candidate: tf.io.ModelArtifacts): Promise<number> {
   const a = await instantiate(model);
   const b = await instantiate({ ...model, artifacts: candidate });
   const inputs = [makeInputs(a.inputs, { seed: 1 })];
@@ -45,7 +45,7 @@ describe('optimizeGraph on the corpus graph models (cpu backend, stock tf.loadGr
   for (const c of CASES) {
     it(`${c.id}: the optimized model loads and its outputs move by at most 1e-5`, async () => {
       await selectRuntime('cpu');
-      const model = await loadModel(corpusModel(c.id).path);
+      const model = await loadAsTfjs(corpusModel(c.id).path);
       const result = optimizeGraph(model.artifacts);
       for (const [p, n] of Object.entries(c.rewrites)) expect(result.rewrites[p as OptimizePattern], p).toBe(n);
       // A model with nothing to rewrite comes back as the same artifacts (served byte for byte as before).
@@ -55,7 +55,7 @@ describe('optimizeGraph on the corpus graph models (cpu backend, stock tf.loadGr
   }
 
   it('faceres-deep: from 283 graph nodes to 95, weights the same size', async () => {
-    const model = await loadModel(corpusModel('human-faceres-deep').path);
+    const model = await loadAsTfjs(corpusModel('human-faceres-deep').path);
     const result = optimizeGraph(model.artifacts);
     expect([result.nodesBefore, result.nodesAfter]).toEqual([283, 95]);
     const bytes = (a: tf.io.ModelArtifacts): number => (a.weightSpecs ?? []).reduce((n, s) => n + 4 * s.shape.reduce((m, d) => m * d, 1), 0);
@@ -136,7 +136,7 @@ describe('optimizeGraph on hand-built graphs, run by stock TF.js', () => {
 
 describe('compress: { optimize: true }', () => {
   it('runs first and reports the node counts and rewrites per pattern', async () => {
-    const model = await loadModel(corpusModel('human-faceres-deep').path);
+    const model = await loadAsTfjs(corpusModel('human-faceres-deep').path);
     const result = await compressModel(model, { optimize: true, quantize: 'uint8' });
     expect(result.steps.map((s) => [s.technique, s.summary])).toEqual([
       ['optimize', 'graph nodes 283 → 95 (27 relu6, 13 fold-scale, 27 fuse, 67 dead-nodes)'],

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressModel, TECHNIQUE_NAMES } from '../../../src/compress/registry.js';
 import { CompressError } from '../../../src/errors.js';
-import type { LoadedModel } from '../../../src/model/types.js';
+import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { corpusArtifacts } from './corpus-artifacts.js';
 import { loadStock, makeEvaluator, predictFlat } from './evaluate.js';
 import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
-function loaded(id: string): LoadedModel {
+function loaded(id: string): TfjsLoadedModel {
   const artifacts = corpusArtifacts(id);
   return { format: artifacts.format === 'graph-model' ? 'graph' : 'layers', artifacts, path: corpusModel(id).path, sourceKind: 'tfjs', files: [] };
 }
@@ -35,7 +35,7 @@ describe('compressModel', () => {
     m.add(tf.layers.globalAveragePooling2d({}));
     m.add(tf.layers.dense({ units: 4 }));
     const artifacts = await layersModelArtifacts(m);
-    const model: LoadedModel = { format: 'layers', artifacts, path: '/models/tiny/model.json', sourceKind: 'tfjs', files: [] };
+    const model: TfjsLoadedModel = { format: 'layers', artifacts, path: '/models/tiny/model.json', sourceKind: 'tfjs', files: [] };
     const result = await compressModel(model, {
       quantize: 'uint8',
       prune: 0.3,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ const MLP = fixture('k2-mlp-sequential.h5');
 
 /** Every byte of a model's weights, whether one buffer or several. */
 function weightBytes(model: LoadedModel): Uint8Array {
+  if (model.format === 'tflite') return model.bytes;
   const data = model.artifacts.weightData;
   const buffers = data === undefined ? [] : Array.isArray(data) ? data : [data];
   return Buffer.concat(buffers.map((b) => new Uint8Array(b)));
@@ -26,6 +28,7 @@ function weightBytes(model: LoadedModel): Uint8Array {
 async function outcome(load: Promise<LoadedModel>): Promise<unknown> {
   try {
     const model = await load;
+    if (model.format === 'tflite') return { model: { ...model, bytes: model.bytes.byteLength } };
     const { weightData: _, ...artifacts } = model.artifacts;
     // A digest: comparing megabytes element by element would take the matcher minutes.
     const weights = weightBytes(model);
@@ -76,8 +79,15 @@ describe('loading in a worker thread', () => {
 
   it('hands the weights over without copying them (one transferred buffer)', async () => {
     const model = await loadModelInWorker(fixture('k2-mlp-sequential.h5'));
-    expect(model.artifacts.weightData).toBeInstanceOf(ArrayBuffer);
+    expect(model.format === 'tflite' ? undefined : model.artifacts.weightData).toBeInstanceOf(ArrayBuffer);
     expect(weightBytes(model).byteLength).toBeGreaterThan(0);
+  });
+
+  it('loads a .tflite model in the worker and hands its bytes over as they are in the file', async () => {
+    const face = corpusModel('mediapipe-face-short').path;
+    const model = await loadModelInWorker(face);
+    expect(model).toMatchObject({ format: 'tflite', sourceKind: 'tflite', path: face, files: [{ path: face, role: 'archive' }] });
+    expect(Buffer.from(weightBytes(model)).equals(readFileSync(face))).toBe(true);
   });
 
   it('keeps the class, message and file of a corrupt model.json', async () => {
@@ -118,7 +128,7 @@ describe('loading in a worker thread', () => {
     });
     await expect(loadModelInWorker(path)).rejects.toThrow('ScaledActivation (layer');
     const model = await loadModelInWorker(path, { customLayers: fixture('custom-layers.mjs') });
-    expect(JSON.stringify(model.artifacts.modelTopology)).toContain('ScaledActivation');
+    expect(model.format === 'tflite' ? undefined : JSON.stringify(model.artifacts.modelTopology)).toContain('ScaledActivation');
   });
 
   it('stops a load that never returns at benchmark.timeout, naming the model and the stage', async () => {

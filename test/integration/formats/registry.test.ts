@@ -1,12 +1,13 @@
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compressSchema } from '../../../src/config/schema.js';
 import { ModelLoadError } from '../../../src/errors.js';
-import { companionsOf, detectFormat, FORMATS, formatOf, loadModel } from '../../../src/formats/index.js';
+import { companionsOf, detectFormat, FORMATS, formatOf, lfsModelSize, loadAsTfjs, loadModel } from '../../../src/formats/index.js';
 import { COMPRESSIONS, type ModelFormat } from '../../../src/formats/types.js';
 import { inapplicableCompressions } from '../../../src/stages.js';
+import { corpusModel } from '../../helpers/corpus.js';
 import { fixture } from '../../unit/keras/fixtures.js';
 
 const gender = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender', 'model.json');
@@ -43,7 +44,7 @@ describe('detection, once, by content', () => {
     const tfjs = await loadModel(gender);
     const keras = await loadModel(fixture('k2-mlp-sequential.h5'));
     expect([formatOf(tfjs).name, formatOf(keras).name]).toEqual(['tfjs', 'keras']);
-    expect(FORMATS.map((f) => f.name)).toEqual(['savedmodel', 'keras', 'tfjs']);
+    expect(FORMATS.map((f) => f.name)).toEqual(['savedmodel', 'keras', 'tflite', 'tfjs']);
     // Every source kind belongs to exactly one format.
     const kinds = FORMATS.flatMap((f) => f.sourceKinds);
     expect(new Set(kinds).size).toBe(kinds.length);
@@ -119,5 +120,41 @@ describe('which compressions apply', () => {
     expect(inapplicableCompressions(graphOnly, setting)).toEqual(['fold-batchnorm', 'prune']);
     expect(inapplicableCompressions(graphOnly, 'auto')).toEqual(['auto']);
     expect(inapplicableCompressions({ compressions: COMPRESSIONS }, setting)).toEqual([]);
+  });
+});
+
+describe('TFLite: one flatbuffer, claimed by its identifier or its name', () => {
+  const face = corpusModel('mediapipe-face-short').path;
+
+  test('found by the "TFL3" identifier under any name, loaded as a .tflite model whose one file is the download', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-registry-tflite-'));
+    const renamed = join(dir, 'detector.bin');
+    await copyFile(face, renamed);
+    expect((await detectFormat(renamed)).name).toBe('tflite');
+    const model = await loadModel(renamed);
+    expect(model).toMatchObject({ format: 'tflite', sourceKind: 'tflite', files: [{ path: renamed, role: 'archive' }] });
+    const format = formatOf(model);
+    const served = await format.served(model, true);
+    expect(served).toHaveLength(1);
+    expect(Buffer.from(served[0]?.bytes ?? []).equals(await readFile(face))).toBe(true);
+    expect(format.inputNames(model)).toContain('input');
+    const weights = format.weights(model);
+    expect(weights.length).toBeGreaterThan(50);
+    expect(weights.reduce((n, w) => n + w.bytes, 0)).toBeLessThan((await readFile(face)).byteLength);
+  });
+
+  test('a damaged or pointer file named .tflite is told what is wrong with it as a .tflite file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-registry-tflite-'));
+    const damaged = join(dir, 'damaged.tflite');
+    await writeFile(damaged, (await readFile(face)).subarray(0, 1000));
+    await expect(loadModel(damaged)).rejects.toThrow(ModelLoadError);
+    await expect(loadModel(damaged)).rejects.toThrow(damaged);
+    const pointer = join(dir, 'pointer.tflite');
+    await writeFile(pointer, `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize 229032\n`);
+    await expect(loadModel(pointer)).rejects.toThrow(/Git LFS pointer/);
+    expect(await lfsModelSize(pointer)).toBe(229_032);
+    expect(await lfsModelSize(face)).toBeUndefined();
+    // TF.js artifacts are asked for: refused with the fix.
+    await expect(loadAsTfjs(face)).rejects.toThrow(`${face} is a .tflite model, which TF.js cannot load`);
   });
 });

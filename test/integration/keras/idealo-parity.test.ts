@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quantizeWeights } from '../../../src/compress/quantize.js';
 import { loadKerasModel } from '../../../src/formats/keras/index.js';
-import type { LoadedModel } from '../../../src/model/types.js';
+import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 interface OfficialJson {
@@ -18,7 +18,7 @@ interface OfficialJson {
  */
 describe('idealo psnr-small: parity with tensorflowjs_converter', () => {
   const corpus = corpusModel('idealo-psnr-small-uint8');
-  let ours: LoadedModel;
+  let ours: TfjsLoadedModel;
   let official: OfficialJson;
   let officialData: Uint8Array;
   let officialSpecs: tf.io.WeightsManifestEntry[];

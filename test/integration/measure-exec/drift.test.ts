@@ -3,8 +3,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime, type Executable, type HostTensor } from '../../../src/runtimes/index.js';
-import { loadModel } from '../../../src/formats/index.js';
-import type { LoadedModel } from '../../../src/model/types.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
+import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /** float32 → nearest float16 (round half to even on the 13 dropped mantissa bits) → float32. Normal range only. */
@@ -18,7 +18,7 @@ function roundToHalf(x: number): number {
 }
 
 /** A copy of `model` whose float32 weights hold only float16-representable values. */
-function halfRounded(model: LoadedModel): LoadedModel {
+function halfRounded(model: TfjsLoadedModel): TfjsLoadedModel {
   const data = model.artifacts.weightData;
   if (!(data instanceof ArrayBuffer)) throw new Error('expected one weight buffer');
   const copy = data.slice(0);
@@ -40,7 +40,7 @@ let samples: HostTensor[][];
 
 beforeAll(async () => {
   await selectRuntime('wasm');
-  const model = await loadModel(corpusModel('human-gender').path);
+  const model = await loadAsTfjs(corpusModel('human-gender').path);
   original = await instantiate(model);
   rounded = await instantiate(halfRounded(model));
   samples = [1, 2, 3, 4].map((seed) => makeInputs(original.inputs, { seed, batch: 2 }));
@@ -79,7 +79,7 @@ test('human-gender: float32 against a float16-rounded copy drifts a little, neve
 test('the same drift on cpu and on wasm within float noise', async () => {
   const onWasm = await measureDrift(original, rounded, samples);
   await selectRuntime('cpu');
-  const model = await loadModel(corpusModel('human-gender').path);
+  const model = await loadAsTfjs(corpusModel('human-gender').path);
   const a = await instantiate(model);
   const b = await instantiate(halfRounded(model));
   try {

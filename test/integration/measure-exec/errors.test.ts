@@ -8,7 +8,7 @@ import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime, type HostTensor } from '../../../src/runtimes/index.js';
 import { runOnHost } from '../../../src/runtimes/host.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 /** The corpus pixelator (one UpSampling2D layer) with its layer class renamed to a custom one. */
 async function pixelatorAs(className: string): Promise<LoadedModel> {
-  const model = await loadModel(corpusModel('pixelator').path);
+  const model = await loadAsTfjs(corpusModel('pixelator').path);
   const topology = structuredClone(model.artifacts.modelTopology) as { config: { layers: { class_name: string }[] } };
   const layer = topology.config.layers[0];
   if (!layer) throw new Error('pixelator has no layer');
@@ -53,7 +53,7 @@ test('a custom-layers module registers the class with our tfjs and the model run
 `,
   );
   const custom = await instantiate(await pixelatorAs('PixelShuffleRegistered'), { customLayers: module });
-  const stock = await instantiate(await loadModel(corpusModel('pixelator').path));
+  const stock = await instantiate(await loadAsTfjs(corpusModel('pixelator').path));
   const inputs = makeInputs(stock.inputs, { seed: 2, shapes: { up_sampling2d_UpSampling2D1_input: [1, 6, 6, 3] } });
   try {
     const drift = await measureDrift(stock, custom, [inputs]);
@@ -71,7 +71,7 @@ test('a custom-layers path that does not exist is refused', async () => {
 });
 
 test('a model that throws during inference: the message names the node and its op', async () => {
-  const model = await loadModel(corpusModel('human-gender').path);
+  const model = await loadAsTfjs(corpusModel('human-gender').path);
   const topology = structuredClone(model.artifacts.modelTopology) as { node: { name: string; op: string; input?: string[] }[] };
   // Wire the 64×64×1 image into a residual AddV2 deep in the net, whose other operand is much smaller.
   const add = topology.node.filter((n) => n.op === 'AddV2')[1];
@@ -91,7 +91,7 @@ test('a model that throws during inference: the message names the node and its o
 });
 
 test('inputs that do not fit the signature are refused with the expected shape', async () => {
-  const exec = await instantiate(await loadModel(corpusModel('human-gender').path));
+  const exec = await instantiate(await loadAsTfjs(corpusModel('human-gender').path));
   const wrong: HostTensor = { dtype: 'float32', shape: [1, 32, 32, 1], data: new Float32Array(32 * 32) };
   try {
     await expect(runOnHost(exec, [wrong])).rejects.toThrow(/input "input_1:0" expects shape \[\?, 64, 64, 1\], got \[1, 32, 32, 1\]/);
@@ -102,7 +102,7 @@ test('inputs that do not fit the signature are refused with the expected shape',
 });
 
 test('an unknown input dimension with strict inputs says which input and how to set it', async () => {
-  const exec = await instantiate(await loadModel(corpusModel('esrgan-slim-x2').path));
+  const exec = await instantiate(await loadAsTfjs(corpusModel('esrgan-slim-x2').path));
   try {
     expect(() => makeInputs(exec.inputs, { seed: 1, strict: true })).toThrow(
       /input "LR" has unknown dimension 1 \(\[\?, \?, \?, 3\]\): set its shape .* LR: \[1, 224, 224, 3\]/,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { countFlops } from '../../../src/formats/index.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 /**
@@ -31,7 +31,7 @@ function weightElements(artifacts: tf.io.ModelArtifacts): number {
 
 describe('countFlops on corpus models', () => {
   it('human-gender (graph): MACs equal the profiler count, params equal the manifest', async () => {
-    const model = await loadModel(corpusModel('human-gender').path);
+    const model = await loadAsTfjs(corpusModel('human-gender').path);
     const report = await countFlops(model);
     expect(report.inputShapes).toEqual({ 'input_1:0': [1, 64, 64, 1] });
     const gm = await tf.loadGraphModel(tf.io.fromMemory(model.artifacts));
@@ -51,7 +51,7 @@ describe('countFlops on corpus models', () => {
   });
 
   it('esrgan-slim-x2 (layers) at 32×32: params equal countParams, MACs equal the profiler count', async () => {
-    const model = await loadModel(corpusModel('esrgan-slim-x2').path);
+    const model = await loadAsTfjs(corpusModel('esrgan-slim-x2').path);
     const report = await countFlops(model, { inputShapes: { LR: [1, 32, 32, 3] } });
     const lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
     expect(report.params).toBe(lm.countParams());

@@ -8,7 +8,7 @@ import { MeasureError } from '../../../src/errors.js';
 import { benchmarkModel, compareModels } from '../../../src/measure/latency/benchmark.js';
 import { selectRuntime } from '../../../src/runtimes/index.js';
 import { abVerdict } from '../../../src/measure/stats.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
 const short = { warmupRuns: 3, warmupMs: 0, minRuns: 64, minMs: 200, maxMs: 10_000 };
@@ -37,7 +37,7 @@ function expectConsistent(result: Awaited<ReturnType<typeof compareModels>>): vo
 describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
   it('human-gender (graph): a sane distribution, load time, memory, no leak, top ops', async () => {
     await selectRuntime(runtime);
-    const model = await loadModel(corpusModel('human-gender').path);
+    const model = await loadAsTfjs(corpusModel('human-gender').path);
     const before = tf.memory().numTensors;
     const stats = await benchmarkModel(model, short);
     expectSaneDistribution(stats.summary);
@@ -56,7 +56,7 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
 
   it('peak memory is measured the same way with or without the op list: activations inside an inference count', async () => {
     await selectRuntime(runtime);
-    const model = await loadModel(corpusModel('human-gender').path);
+    const model = await loadAsTfjs(corpusModel('human-gender').path);
     const quick = { warmupRuns: 1, warmupMs: 0, minRuns: 2, minMs: 0, maxMs: 5000 };
     const listed = await benchmarkModel(model, { ...quick, profileOps: 10 });
     const unlisted = await benchmarkModel(model, { ...quick, profileOps: 0 });
@@ -69,7 +69,7 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
 
   it('esrgan-slim-x2 (layers) at 16×16, capped by max-seconds', async () => {
     await selectRuntime(runtime);
-    const model = await loadModel(corpusModel('esrgan-slim-x2').path);
+    const model = await loadAsTfjs(corpusModel('esrgan-slim-x2').path);
     const stats = await benchmarkModel(model, { ...short, maxMs: 3000, inputShapes: { LR: [1, 16, 16, 3] } });
     // On a busy machine the 3 s cap may stop the loop first; it must then say so.
     if (stats.stoppedBy === 'max-seconds') expect(stats.timedMs).toBeGreaterThanOrEqual(3000);
@@ -82,7 +82,7 @@ describe.each(['wasm', 'cpu'] as const)('benchmarkModel on %s', (runtime) => {
 describe('A/B on real models', () => {
   it('A/A: human-gender against itself is not slower', async () => {
     await selectRuntime('wasm');
-    const model = await loadModel(corpusModel('human-gender').path);
+    const model = await loadAsTfjs(corpusModel('human-gender').path);
     const result = await compareModels(model, model, { ...short, seed: 4 });
     // What the wall clock says is not asserted (a busy machine may say anything); the result's shape and its
     // internal consistency are. The verdicts themselves are tested with injected times (ab.test.ts).
@@ -92,8 +92,8 @@ describe('A/B on real models', () => {
 
   it('a heavier candidate and the swapped pair: both directions give a consistent comparison', async () => {
     await selectRuntime('wasm');
-    const light = await loadModel(corpusModel('human-gender').path);
-    const heavy = await loadModel(corpusModel('esrgan-slim-x2').path);
+    const light = await loadAsTfjs(corpusModel('human-gender').path);
+    const heavy = await loadAsTfjs(corpusModel('esrgan-slim-x2').path);
     // esrgan at 48×48×3 costs many times the FLOPs of gender at 64×64×1.
     const options = { ...short, minRuns: 32, seed: 2, inputShapes: { LR: [1, 48, 48, 3] } };
     const slower = await compareModels(light, heavy, options);
@@ -107,7 +107,7 @@ describe('A/B on real models', () => {
 
   it('a wrong configured input shape fails with a MeasureError naming the input', async () => {
     await selectRuntime('wasm');
-    const model = await loadModel(corpusModel('human-gender').path);
+    const model = await loadAsTfjs(corpusModel('human-gender').path);
     await expect(benchmarkModel(model, { ...short, inputShapes: { 'input_1:0': [1, 32, 32, 3] } })).rejects.toThrow(MeasureError);
     await expect(benchmarkModel(model, { ...short, inputShapes: { 'input_1:0': [1, 32, 32, 3] } })).rejects.toThrow(/input_1:0/);
   });

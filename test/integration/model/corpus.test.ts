@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { measureFiles } from '../../../src/measure/size.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import { saveModel, serializeModel, weightBytes } from '../../../src/formats/tfjs/save.js';
 import { corpus, corpusModel } from '../../helpers/corpus.js';
 
@@ -18,7 +18,7 @@ const tfjsModels = corpus.filter((m) => m.path.endsWith('.json'));
 describe.each(tfjsModels.map((m) => ({ id: m.id })))('corpus model $id', ({ id }) => {
   test('loads, validates, and its sizes match the files on disk', async () => {
     const entry = corpusModel(id);
-    const model = await loadModel(entry.path);
+    const model = await loadAsTfjs(entry.path);
     const json = JSON.parse(await readFile(entry.path, 'utf8')) as { weightsManifest: { paths: string[] }[] };
     const shardPaths = json.weightsManifest.flatMap((g) => g.paths.map((p) => join(entry.dir, p)));
     const onDisk = [entry.path, ...shardPaths];
@@ -40,10 +40,10 @@ describe.each(tfjsModels.map((m) => ({ id: m.id })))('corpus model $id', ({ id }
   });
 
   test('save → load round trip is exact, and stock TF.js loads what we save', async () => {
-    const model = await loadModel(corpusModel(id).path);
+    const model = await loadAsTfjs(corpusModel(id).path);
     const dir = await mkdtemp(join(tmpdir(), `mb-roundtrip-${id}-`));
     await saveModel(model, dir, { shardBytes: 1024 * 1024 });
-    const again = await loadModel(join(dir, 'model.json'));
+    const again = await loadAsTfjs(join(dir, 'model.json'));
     expect(again.format).toBe(model.format);
     expect(again.artifacts.weightSpecs).toEqual(model.artifacts.weightSpecs);
     expect(again.artifacts.modelTopology).toEqual(model.artifacts.modelTopology);

@@ -10,7 +10,7 @@ import { MeasureError, ModelLoadError } from '../../../src/errors.js';
 import { loadSamples } from '../../../src/measure/samples/load.js';
 import { encodeNpy } from '../../../src/measure/samples/npy.js';
 import { modelParams } from '../../../src/formats/tfjs/declared-params.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import { editedH5, fixture } from '../../unit/keras/fixtures.js';
 
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'gender');
@@ -64,22 +64,22 @@ describe('small files that would take gigabytes or block forever are refused bef
     dense.config.units = 1e17;
     const path = join(dir, 'bomb.keras');
     await writeFile(path, zipSync({ ...entries, 'config.json': strToU8(JSON.stringify(config)) }));
-    const error = await refusal(loadModel(path), ModelLoadError);
+    const error = await refusal(loadAsTfjs(path), ModelLoadError);
     expect(error.message).toMatch(/its layer configs declare at least [\d,]+ parameters but the file holds [\d,]+ weight values/);
   });
 
   it('refuses a TF.js layers model.json whose config declares far more than its manifest holds', async () => {
     const dir = await scratch();
-    const error = await refusal(loadModel(await layersModel(dir, 3e9)), ModelLoadError);
+    const error = await refusal(loadAsTfjs(await layersModel(dir, 3e9)), ModelLoadError);
     expect(error.message).toMatch(/declare at least 15,000,000,000 parameters but the manifest holds 10/);
     // The same file with the honest width loads.
-    expect((await loadModel(await layersModel(dir, 2))).format).toBe('layers');
+    expect((await loadAsTfjs(await layersModel(dir, 2))).format).toBe('layers');
   });
 
   it('refuses a config whose parameters fit the file but not limits.model-size', async () => {
     const dir = await scratch();
     // 1e6 units is within what tfjs would build before naming the bad weight, but not within a 1 MB limit.
-    const error = await refusal(loadModel(await layersModel(dir, 1e6), { maxBytes: 1e6 }), ModelLoadError);
+    const error = await refusal(loadAsTfjs(await layersModel(dir, 1e6), { maxBytes: 1e6 }), ModelLoadError);
     expect(error.message).toMatch(/declare at least 5,000,000 parameters \(20,000,000 bytes as float32\), over limits\.model-size \(1,000,000 bytes\)/);
   });
 
@@ -94,7 +94,7 @@ describe('small files that would take gigabytes or block forever are refused bef
       layer.delete_attribute('weight_names');
       layer.create_attribute('weight_names', ['dense_1/sparse:0', 'dense_1/bias:0']);
     });
-    const error = await refusal(loadModel(path), ModelLoadError);
+    const error = await refusal(loadAsTfjs(path), ModelLoadError);
     expect(error.message).toMatch(
       /weight "model_weights\/dense_1\/dense_1\/sparse:0" declares shape \[2048, 1024\] \(8,388,608 bytes\) but is stored uncompressed in an HDF5 file of [\d,]+ bytes/,
     );
@@ -106,20 +106,20 @@ describe('small files that would take gigabytes or block forever are refused bef
     const manifest = JSON.parse(await readFile(join(dir, 'net', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
     const shard = join(dir, 'net', manifest.weightsManifest[0]?.paths[0] ?? '');
     await truncate(shard, 64 * 1024 ** 2);
-    const error = await refusal(loadModel(join(dir, 'net', 'model.json'), { maxBytes: 16 * 1024 ** 2 }), ModelLoadError);
+    const error = await refusal(loadAsTfjs(join(dir, 'net', 'model.json'), { maxBytes: 16 * 1024 ** 2 }), ModelLoadError);
     expect(error.message).toMatch(
       /model\.json and its shards come to [\d,]+ bytes or more, over limits\.model-size \(16,777,216 bytes\); refused before reading the shards/,
     );
     // The default limit (1 GiB) refuses a 1.75 GiB all-zero shard the same way, without allocating it.
     await truncate(shard, 1.75 * 1024 ** 3);
-    expect((await refusal(loadModel(join(dir, 'net', 'model.json')), ModelLoadError)).message).toMatch(/over limits\.model-size \(1,073,741,824 bytes\)/);
+    expect((await refusal(loadAsTfjs(join(dir, 'net', 'model.json')), ModelLoadError)).message).toMatch(/over limits\.model-size \(1,073,741,824 bytes\)/);
   });
 
   it('refuses a FIFO as the model, a model.json or a Keras file, instead of blocking forever', async () => {
     const dir = await scratch();
     const fifo = join(dir, 'model.json');
     execFileSync('mkfifo', [fifo]);
-    expect((await refusal(loadModel(fifo), ModelLoadError)).message).toMatch(/model\.json is a FIFO \(named pipe\), not a regular file; refused/);
+    expect((await refusal(loadAsTfjs(fifo), ModelLoadError)).message).toMatch(/model\.json is a FIFO \(named pipe\), not a regular file; refused/);
     const keras = await import('../../../src/formats/keras/index.js');
     expect((await refusal(keras.loadKerasModel(fifo), ModelLoadError)).message).toMatch(/the model file is a FIFO \(named pipe\)/);
   });
@@ -128,7 +128,7 @@ describe('small files that would take gigabytes or block forever are refused bef
     const dir = await scratch();
     const path = join(dir, 'model.json');
     await writeFile(path, 'root:x:0:0:root:/root:/bin/bash\n');
-    const error = await refusal(loadModel(path), ModelLoadError);
+    const error = await refusal(loadAsTfjs(path), ModelLoadError);
     expect(error.message).toMatch(/model\.json is not valid JSON/);
     expect(error.message).not.toContain('root:x');
     expect(error.cause).toBeUndefined();
@@ -182,7 +182,7 @@ describe('the declared-parameter bound never exceeds a real model', () => {
     'k3-mlp-leakyrelu-sequential.keras',
     'k2.15-mlp-sequential.keras',
   ])('%s: bound ≤ weights it holds, and the bound is not trivially 0', async (name) => {
-    const model = await loadModel(fixture(name));
+    const model = await loadAsTfjs(fixture(name));
     const held = (model.artifacts.weightSpecs ?? []).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
     const topology = model.artifacts.modelTopology as { model_config: unknown };
     const bound = modelParams(topology.model_config);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { splitWeights } from '../../../src/compress/weights.js';
 import { fileSystemIO } from '../../../src/formats/tfjs/io-handler.js';
-import { loadModel } from '../../../src/formats/index.js';
+import { loadAsTfjs } from '../../../src/formats/index.js';
 import { weightBytes } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
 
@@ -26,11 +26,11 @@ test('a layers model saved through our IOHandler loads back exactly, with conver
   const dir = await mkdtemp(join(tmpdir(), 'mb-iohandler-'));
   const result = await source.save(fileSystemIO(join(dir, 'model.json')));
   expect(result.modelArtifactsInfo.weightDataBytes).toBe(888_300);
-  const again = await loadModel(join(dir, 'model.json'));
+  const again = await loadAsTfjs(join(dir, 'model.json'));
   expect(again.format).toBe('layers');
   expect(again.files.map((f) => f.path.split('/').pop())).toEqual(['model.json', 'group1-shard1of1.bin']);
   // tfjs-layers writes weights in its own variable order: compare them by name, byte for byte.
-  const original = await loadModel(corpusModel('esrgan-slim-x2').path);
+  const original = await loadAsTfjs(corpusModel('esrgan-slim-x2').path);
   const byName = (artifacts: tf.io.ModelArtifacts): Map<string, string> =>
     new Map(splitWeights(artifacts).map((w) => [w.spec.name, Buffer.from(w.bytes).toString('base64')]));
   expect(byName(again.artifacts)).toEqual(byName(original.artifacts));

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { formatConfigIssue } from '../../../src/errors.js';
-import { declaredInputNames, unknownInputNames } from '../../../src/measure/inputs.js';
+import { declaredInputNames } from '../../../src/formats/tfjs/inputs.js';
+import { unknownInputNames } from '../../../src/measure/inputs.js';
 
 const TEXT = `version: 1
 models:

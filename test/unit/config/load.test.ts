@@ -201,10 +201,34 @@ describe('errors at the line, found when the config is read', () => {
 
   test.each([
     {
+      what: 'a TFLite-only precision for a TF.js model names the ones it takes',
+      text: model('    compress:\n      quantize: float32\n'),
+      expected:
+        'model-budget.yml:6:17 models[0].compress.quantize: quantize "float32" does not apply to a TF.js model: it takes uint8, uint16, float16; set quantize to one of them',
+    },
+    {
+      what: 'a TF.js dtype for a .tflite model, written as dtype:',
+      text: 'version: 1\nmodels:\n  - name: a\n    path: m.tflite\n    compress:\n      quantize: { dtype: uint16 }\n',
+      expected:
+        'model-budget.yml:6:26 models[0].compress.quantize.dtype: quantize "uint16" does not apply to a .tflite model: it takes float16, float32; set quantize to one of them',
+    },
+    {
+      what: 'weight patterns for a .tflite model',
+      text: 'version: 1\nmodels:\n  - name: a\n    path: m.tflite\n    compress:\n      quantize: { float16: "*" }\n',
+      expected:
+        'model-budget.yml:6:17 models[0].compress.quantize: quantize by weight pattern does not apply to a .tflite model: it takes float16, float32; set quantize to one of them',
+    },
+    {
+      what: 'LiteRT for a TF.js model',
+      text: model('    benchmark: { runtime: litert }\n'),
+      expected:
+        'model-budget.yml:5:27 models[0].benchmark.runtime: runtime "litert" runs .tflite models only; m.json is a TF.js model; use runtime: wasm for this model, or leave runtime out',
+    },
+    {
       what: 'a quantize dtype that does not exist names the values and the near miss',
       text: model('    compress:\n      quantize: int8\n'),
       expected:
-        'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16" or a mapping, got "int8"; did you mean "uint8"?',
+        'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16", "float32" or a mapping, got "int8"; did you mean "uint8"?',
     },
     {
       what: 'a compress technique as the whole block says how to write it',
@@ -230,7 +254,7 @@ describe('errors at the line, found when the config is read', () => {
       what: 'an enum near miss outside compress',
       text: 'version: 1\nbenchmark: { runtime: wams }\nmodels:\n  - { name: a, path: m.json }\n',
       expected:
-        'model-budget.yml:2:23 benchmark.runtime: expected one of "auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu", got "wams"; did you mean "wasm"?',
+        'model-budget.yml:2:23 benchmark.runtime: expected one of "auto", "wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu", "litert", got "wams"; did you mean "wasm"?',
     },
     {
       what: 'max-seconds below min-seconds, at the model line that sets it',

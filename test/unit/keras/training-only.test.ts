@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKerasModel } from '../../../src/formats/keras/index.js';
 import type { Json } from '../../../src/formats/keras/json.js';
 import { dropTrainingOnly, droppedNote } from '../../../src/formats/keras/training-only.js';
-import type { LoadedModel } from '../../../src/model/types.js';
+import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { editedH5, fixture, scratchDir } from './fixtures.js';
 
 /** Serialized as tf.keras 2.4+ writes `kernel_regularizer=l2(1e-4)` and `kernel_constraint=max_norm(2)`. */
@@ -106,7 +106,7 @@ describe('dropTrainingOnly', () => {
 });
 
 /** The model's prediction on a fixed input, through the stock tfjs loader. */
-async function predict(loaded: LoadedModel, input: tf.Tensor): Promise<Float32Array> {
+async function predict(loaded: TfjsLoadedModel, input: tf.Tensor): Promise<Float32Array> {
   const model = await tf.loadLayersModel(tf.io.fromMemory(loaded.artifacts));
   const out = model.predict(input) as tf.Tensor;
   const values = (await out.data()) as Float32Array;

@@ -1,0 +1,99 @@
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../../../src/errors.js';
+import { loadModel } from '../../../../src/formats/index.js';
+import { graphOf } from '../../../../src/formats/tflite/format.js';
+import { TensorType } from '../../../../src/formats/tflite/generated/schema_generated.js';
+import { instantiate } from '../../../../src/runtimes/index.js';
+import { runCheck } from '../../../../src/run.js';
+import { corpusModel } from '../../../helpers/corpus.js';
+
+const FACE = corpusModel('mediapipe-face-short').path;
+const ports = { progress: () => undefined, warn: () => undefined };
+const QUICK = 'benchmark: { runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\n';
+
+/** A repository folder holding the corpus face detector (float16, as MediaPipe ships it) and a config. */
+async function workspace(model: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mb-tflite-check-'));
+  await mkdir(join(dir, 'models'));
+  await copyFile(FACE, join(dir, 'models', 'face.tflite'));
+  await writeFile(join(dir, 'model-budget.yml'), `version: 1\n${QUICK}models:\n  - name: face\n    path: models/face.tflite\n${model}`);
+  return dir;
+}
+
+const metric = (report: Awaited<ReturnType<typeof runCheck>>['report'], key: string) => report.models[0]?.metrics.find((m) => m.key === key);
+
+describe('a .tflite model through the pipeline', () => {
+  test('every metric a TF.js model gets: size, LiteRT latency, FLOPs, parameters, the weight table, judged', async () => {
+    const dir = await workspace('    budget:\n      size: 200 KB\n      gzip-size: 1 MB\n      latency: { p50: 10 s }\n      flops: 1 G\n      params: 1 M\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    const face = report.models[0];
+    expect(face).toMatchObject({ name: 'face', format: 'tflite' });
+    expect(report.environment?.runtime).toBe('litert');
+    // The file is the download: its size is the file's.
+    expect(metric(report, 'size')).toMatchObject({ value: (await readFile(FACE)).byteLength, status: 'fail' });
+    expect(metric(report, 'gzip-size')?.value).toBeLessThan((await readFile(FACE)).byteLength);
+    expect(metric(report, 'latency.p50')).toMatchObject({ status: 'pass' });
+    expect(metric(report, 'flops')?.value).toBeGreaterThan(50e6);
+    expect(metric(report, 'params')?.value).toBeGreaterThan(100_000);
+    // LiteRT does not account its tensors: memory is not shown as 0.
+    expect(metric(report, 'memory')).toBeUndefined();
+    expect(face?.notes.some((n) => n.includes('not measured on LiteRT'))).toBe(true);
+    expect(face?.weights[0]).toMatchObject({ dtype: 'float16' });
+    expect(face?.verdict).toBe('fail');
+  });
+
+  test('compress.quantize float32 widens the float16 weights exactly: zero drift, twice the weight bytes, written by output:', async () => {
+    const dir = await workspace('    compress: { quantize: float32 }\n    output: out\n    budget:\n      accuracy: { max-abs-error: 0 }\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    const face = report.models[0];
+    expect(face?.verdict).toBe('pass');
+    expect(metric(report, 'accuracy.max-abs-error')?.value).toBe(0);
+    const size = metric(report, 'size');
+    expect(size?.value).toBeGreaterThan(1.7 * (size?.original ?? Infinity));
+    expect(face?.weights.every((w) => w.dtype !== 'float16')).toBe(true);
+    // The written file is a .tflite stock LiteRT runs, with no FLOAT16 tensor left.
+    const written = await loadModel(join(dir, 'out', 'face.tflite'));
+    if (written.format !== 'tflite') throw new Error('expected a .tflite model');
+    expect(graphOf(written).model.subgraphs[0]?.tensors.some((t) => t.type === TensorType.FLOAT16)).toBe(false);
+    const exec = await instantiate(written);
+    expect(exec.runtime.name).toBe('litert');
+    exec.dispose();
+  });
+
+  test('against the base branch: the base copy compressed the base way, sizes compared, the weight changes listed', async () => {
+    const head = await workspace('    compress: { quantize: float32 }\n    budget:\n      size-increase: 10%\n');
+    const base = await workspace('    budget:\n      size: 1 MB\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: head, base: { dir: base, ref: 'abc1234' } }, ports);
+    const face = report.models[0];
+    expect(face?.base).toMatchObject({ status: 'compared', ref: 'abc1234', compressChange: { from: 'none', to: 'quantize: float32' } });
+    expect(metric(report, 'size')?.base).toBe((await readFile(FACE)).byteLength);
+    expect(metric(report, 'size-increase.size')?.status).toBe('fail');
+    expect(face?.weightChanges?.[0]).toMatchObject({ dtype: 'float32' });
+  });
+
+  test('settings of the other format are config errors at their line', async () => {
+    const runtime = await workspace('    benchmark: { runtime: wasm }\n');
+    await expect(runCheck({ configPath: 'model-budget.yml', cwd: runtime }, ports)).rejects.toThrow(ConfigError);
+    await expect(runCheck({ configPath: 'model-budget.yml', cwd: runtime }, ports)).rejects.toThrow(
+      /model-budget\.yml:6:\d+.*runtime "wasm" runs TF\.js models; models\/face\.tflite is a \.tflite model/,
+    );
+    const quantize = await workspace('    compress: { quantize: uint8 }\n');
+    await expect(runCheck({ configPath: 'model-budget.yml', cwd: quantize }, ports)).rejects.toThrow(
+      /model-budget\.yml:6:\d+.*quantize "uint8" does not apply to a \.tflite model: it takes float16, float32/,
+    );
+  });
+
+  test('a top-level runtime for TF.js models leaves a .tflite model on LiteRT', async () => {
+    const dir = await workspace('');
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      'version: 1\nbenchmark: { runtime: cpu, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: face\n    path: models/face.tflite\n',
+    );
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    expect(report.models[0]?.verdict).not.toBe('error');
+    expect(report.environment?.runtime).toBe('litert');
+  });
+});
