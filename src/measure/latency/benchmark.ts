@@ -4,6 +4,7 @@
  */
 import { instantiate, runtimeMemory } from '../../runtimes/index.js';
 import type { Executable, HostTensor, InstantiateOptions, PlacedInputs, RunnableModel, RuntimeInfo } from '../../runtimes/types.js';
+import { outputAgreement, type AgreementResult } from '../agreement.js';
 import { makeInputs } from '../inputs.js';
 import { compareLatency, type AbOptions, type AbResult } from './ab.js';
 import { runLatencyLoop, type LatencyStats, type LoopPorts } from './loop.js';
@@ -95,11 +96,22 @@ export async function benchmarkModel(model: ModelInput, options: BenchmarkOption
 }
 
 /** Options of {@link compareModels}. */
-export interface CompareModelsOptions extends AbOptions, InputOptions, InstantiateOptions {}
+export interface CompareModelsOptions extends AbOptions, InputOptions, InstantiateOptions {
+  /** Also run both once on the baseline's inputs and compare their outputs (`ModelComparison.agreement`). */
+  readonly agreement?: boolean;
+}
 
 /** {@link AbResult} plus what each side ran on and took to load. */
 export interface ModelComparison extends AbResult {
+  /** What the candidate ran on. */
   readonly runtime: RuntimeInfo;
+  /** What each side ran on (two runtimes when the models are of two formats: TF.js and TFLite). */
+  readonly runtimes: { readonly baseline: RuntimeInfo; readonly candidate: RuntimeInfo };
+  /**
+   * Output agreement on the same inputs (with `agreement: true`, when both sides take the same input shapes): what
+   * tells whether two models of two formats compute the same thing. A string says why it was not measured.
+   */
+  readonly agreement?: AgreementResult | string;
   readonly loadMs: { readonly baseline: number; readonly candidate: number };
   readonly warnings: readonly string[];
 }
@@ -130,8 +142,11 @@ export async function compareModels(
       options,
       ports,
     );
+    const agreement = options.agreement ? await agreementOf(base.exec, cand.exec, baseInputs.host) : undefined;
     return {
       ...result,
+      ...(agreement === undefined ? {} : { agreement }),
+      runtimes: { baseline: base.exec.runtime, candidate: cand.exec.runtime },
       runtime: cand.exec.runtime,
       loadMs: { baseline: base.loadMs, candidate: cand.loadMs },
       warnings: [...base.exec.warnings, ...cand.exec.warnings],
@@ -140,5 +155,21 @@ export async function compareModels(
     for (const p of placed) p.dispose();
     base.exec.dispose();
     cand?.exec.dispose();
+  }
+}
+
+/** Both models run once on the same host inputs, outputs paired and compared; a reason when the inputs differ. */
+async function agreementOf(baseline: Executable, candidate: Executable, inputs: readonly HostTensor[]): Promise<AgreementResult | string> {
+  const shape = (e: Executable): string => e.inputs.map((i) => i.shape.map((d) => d ?? '?').join('×')).join(', ');
+  const fits =
+    candidate.inputs.length === inputs.length && candidate.inputs.every((spec, i) => spec.shape.every((d, k) => d === null || d === inputs[i]?.shape[k]));
+  if (!fits) return `the inputs differ (baseline ${shape(baseline)}, candidate ${shape(candidate)})`;
+  const a = baseline.place(inputs);
+  const b = candidate.place(inputs);
+  try {
+    return outputAgreement(await baseline.run(a), await candidate.run(b));
+  } finally {
+    a.dispose();
+    b.dispose();
   }
 }

@@ -29,6 +29,10 @@ const result: ModelComparison = {
   seed: 1,
   quantile: 50,
   runtime: { name: 'wasm', backend: 'wasm', version: '4.22.0', threads: 1 },
+  runtimes: {
+    baseline: { name: 'wasm', backend: 'wasm', version: '4.22.0', threads: 1 },
+    candidate: { name: 'wasm', backend: 'wasm', version: '4.22.0', threads: 1 },
+  },
   loadMs: { baseline: 153.2, candidate: 1234.5 },
   warnings: [],
 };
@@ -49,4 +53,26 @@ test('times, ratios and CV in the table read as in the check report', () => {
   ]);
   expect(text).toContain('ratio of medians 1.041 (+4.1%), 95% CI [1.010, 1.073]');
   expect(text).toContain('verdict: same (no-change band -9.1% … +10.0%)');
+});
+
+test('two formats: sizes, the runtime of each side, and the outputs paired and compared', () => {
+  const mixed: ModelComparison = {
+    ...result,
+    runtime: { name: 'litert', backend: 'relaxed-simd', version: '2.5.3', threads: 1 },
+    runtimes: { baseline: result.runtime, candidate: { name: 'litert', backend: 'relaxed-simd', version: '2.5.3', threads: 1 } },
+    agreement: {
+      pairs: [{ baseline: 'ld_3d', candidate: 'Identity', elements: 195, maxAbsDiff: 0.000123, cosine: 0.9999991 }],
+      unmatched: ['candidate Identity_4 [1×117]'],
+    },
+  };
+  const sizes = {
+    baseline: { bytes: 27_500_000, weightBytes: 27_400_000, gzipBytes: 25_000_000 },
+    candidate: { bytes: 27_709_200, weightBytes: 0, gzipBytes: 24_000_000 },
+  };
+  const text = renderComparison(mixed, { baseline: 'pose/model.json', candidate: 'pose.tflite' }, sizes);
+  expect(text).toContain('| size | 27.5 MB | 27.7 MB |');
+  expect(text).toContain('| gzip size | 25 MB | 24 MB |');
+  expect(text).toContain('| runtime | wasm 4.22.0, 1 thread(s) | litert 2.5.3 (relaxed-simd build), 1 thread(s) |');
+  expect(text).toContain('  ld_3d ↔ Identity (195 values): max abs diff 0.000123, cosine 0.999999');
+  expect(text).toContain('  without a partner: candidate Identity_4 [1×117]');
 });
