@@ -17,7 +17,7 @@ const reportJsonMetricSchema = metricFields
 /** One model in report.json: the report's model with its metrics by key, without the tables only the comment shows. */
 const reportJsonModelSchema = modelReportSchema
   .unwrap()
-  .pick({ name: true, path: true, verdict: true, error: true, notes: true, base: true, latencyComparison: true, precision: true })
+  .pick({ name: true, path: true, format: true, verdict: true, error: true, notes: true, base: true, latencyComparison: true, precision: true })
   .extend({ metrics: z.record(metricFields.shape.key, reportJsonMetricSchema).readonly() })
   .readonly();
 
@@ -39,6 +39,7 @@ export function toReportJson(report: Report): ReportJson {
     models: report.models.map((m) => ({
       name: m.name,
       path: m.path,
+      ...(m.format === undefined ? {} : { format: m.format }),
       verdict: m.verdict,
       ...(m.error === undefined ? {} : { error: m.error }),
       metrics: Object.fromEntries(

@@ -33,7 +33,7 @@ export * from './types.js';
 export type TfjsRuntimeName = Exclude<ConcreteRuntimeName, 'litert'>;
 
 /** Every runtime a config can name, by that name: the tfjs backends run TF.js models, LiteRT runs `.tflite` files. */
-export const RUNTIMES: Readonly<Record<TfjsRuntimeName, Runtime<TfjsModel>> & { readonly litert: Runtime<Pick<TfliteModel, 'bytes' | 'path'>> }> = {
+export const RUNTIMES: Readonly<Record<TfjsRuntimeName, Runtime<TfjsModel>> & { readonly litert: Runtime<Pick<TfliteModel, 'bytes' | 'path' | 'signature'>> }> = {
   wasm: wasmRuntime,
   cpu: cpuRuntime,
   tensorflow: tensorflowRuntime,

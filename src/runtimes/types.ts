@@ -123,7 +123,7 @@ export interface Executable {
 export type TfjsModel = Pick<TfjsLoadedModel, 'format' | 'artifacts' | 'path'>;
 
 /** A model as LiteRT takes it: the `.tflite` bytes and the path (for messages). */
-export type TfliteModel = Pick<TfliteLoadedModel, 'format' | 'bytes' | 'path'>;
+export type TfliteModel = Pick<TfliteLoadedModel, 'format' | 'bytes' | 'path' | 'signature'>;
 
 /** Any model a runtime can execute; `format` says which kind of runtime: `tflite` runs on LiteRT, the rest on tfjs. */
 export type RunnableModel = TfjsModel | TfliteModel;

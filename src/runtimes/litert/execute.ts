@@ -27,7 +27,7 @@ export interface LiteRtExecutable {
  * Compiles `.tflite` bytes on a started LiteRT. `file` names the model in errors.
  * @throws MeasureError when LiteRT refuses the model (unsupported op, malformed graph), with its message.
  */
-export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file: string): Promise<LiteRtExecutable> {
+export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file: string, signature?: string): Promise<LiteRtExecutable> {
   const { core, threads } = litert;
   let model: Awaited<ReturnType<typeof core.loadAndCompile>>;
   litert.takeLog();
@@ -44,8 +44,10 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
     model.delete();
     throw new MeasureError(problem('runtime/litert-cannot-prepare', { file, logged: logged.join('; ') }), { file });
   }
-  const inputs = model.getInputDetails().map((d) => ({ name: d.name, dtype: d.dtype, shape: [...d.shape] }));
-  const outputs = model.getOutputDetails().map((d) => d.name);
+  // The configured signature of a model with several (the load checked that it exists); else the default one.
+  const runner = signature === undefined ? model : (model.signatures[signature] ?? model);
+  const inputs = runner.getInputDetails().map((d) => ({ name: d.name, dtype: d.dtype, shape: [...d.shape] }));
+  const outputs = runner.getOutputDetails().map((d) => d.name);
   return {
     inputs,
     outputs,
@@ -54,14 +56,14 @@ export async function compileTflite(litert: LiteRtNode, bytes: Uint8Array, file:
       const tensors = values.map((v, i) => new core.Tensor(v, inputs[i]?.shape ?? [v.length]));
       try {
         litert.takeLog();
-        const outputs = await model.run(tensors);
+        const outputs = await runner.run(tensors);
         // LiteRT prepares the graph on the first run; a node that fails to prepare is logged, not thrown.
         const logged = errorLines(litert.takeLog());
         if (logged.length > 0) {
           for (const t of outputs) t.delete();
           throw new MeasureError(problem('runtime/litert-cannot-run', { file, logged: logged.join('; ') }), { file });
         }
-        const details = model.getOutputDetails();
+        const details = runner.getOutputDetails();
         try {
           return outputs.map((t, i) => ({
             name: details[i]?.name ?? String(i),

@@ -6,7 +6,7 @@ import { compileTflite } from './execute.js';
 import { loadLiteRtNode, type LiteRtBuild, type LiteRtNode } from './load.js';
 
 /** A `.tflite` model as LiteRT takes it: the flatbuffer's bytes and its path (for messages). */
-export type TfliteModel = Pick<RunnableTflite, 'bytes' | 'path'>;
+export type TfliteModel = Pick<RunnableTflite, 'bytes' | 'path' | 'signature'>;
 
 /** The build LiteRT starts with: relaxed SIMD, on by default from Node 22 (see load.ts). */
 export const DEFAULT_LITERT_BUILD: LiteRtBuild = 'relaxed-simd';
@@ -45,7 +45,7 @@ export function litertRuntimeOf(build: LiteRtBuild = DEFAULT_LITERT_BUILD): Runt
     start,
     async instantiate(model, info): Promise<Executable> {
       const litert = started ?? (await loadLiteRtNode(build));
-      const exe = await compileTflite(litert, model.bytes, model.path);
+      const exe = await compileTflite(litert, model.bytes, model.path, model.signature);
       const inputs = exe.inputs.map(toInputSpec);
       return {
         inputs,

@@ -66,6 +66,7 @@ test('report.json of a report with every field, byte for byte', () => {
         {
           "name": "gender",
           "path": "models/gender/model.json",
+          "format": "graph",
           "verdict": "fail",
           "metrics": {
             "size": {

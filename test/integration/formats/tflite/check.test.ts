@@ -86,6 +86,13 @@ describe('a .tflite model through the pipeline', () => {
     );
   });
 
+  test('a signature the file does not have: the model is an error that says what the file has', async () => {
+    const dir = await workspace('    signature: serving_default\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    expect(report.models[0]?.verdict).toBe('error');
+    expect(report.models[0]?.error).toContain('signature "serving_default" was asked for, but the model has no signatures');
+  });
+
   test('a top-level runtime for TF.js models leaves a .tflite model on LiteRT', async () => {
     const dir = await workspace('');
     await writeFile(
