@@ -158,6 +158,26 @@ describe('the Action on pull_request', () => {
     expect(commentsOn(8)[0]?.body).toContain('new model in this pull request');
   });
 
+  it('a .tflite model: measured on LiteRT, compressed the way the PR says, compared with the base branch in the comment', async () => {
+    const tflite = (extra: string): string =>
+      `version: 1\nbenchmark: { runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: face\n    path: models/face/face_detection_short_range.tflite\n${extra}    budget:\n      size: 300 KB\n`;
+    const made = pullRequest(
+      { 'models/face': '@face-short', 'model-budget.yml': tflite('') },
+      { 'model-budget.yml': tflite('    compress: { quantize: float32 }\n') },
+    );
+    const result = await pr(12, { on: made });
+    // float32 doubles the float16 weights: 425 KB against the 300 KB budget, the base (as shipped) was 229 KB.
+    expect(result.code).toBe(1);
+    const body = commentsOn(12)[0]?.body ?? '';
+    expect(body).toContain('### ❌ `face`');
+    expect(body).toContain('Runtime litert');
+    expect(body).toMatch(/\| size on disk \| 229 KB \| 425\.2 KB \|/);
+    expect(body).toContain('quantize: 74 float16 constant(s) widened to float32');
+    // The same weights, now float32: each keeps its name in the table of changes.
+    expect(body).toContain('| `conv2d_16/Kernel_dequantize` | 18.4 KB float16 | 36.9 KB float32 | +18.4 KB |');
+    expect(result.stdout).toMatch(/::error title=face%3A size over budget,file=model-budget\.yml,line=\d+,/);
+  });
+
   it('a body over 65,536 characters is trimmed and points at the job summary', async () => {
     // 300 models with 100-character names: far over the limit even without details. The tiny pixelator model
     // (no weights) and one timed run each (every model is timed) keep this quick.

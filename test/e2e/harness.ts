@@ -91,7 +91,10 @@ export interface TempRepo extends PullRequestOrigin {
   readonly workspace: string;
 }
 
-/** Contents for `makeRepo`: text, `@gender` (the example model folder examples/gender), `@pixelator` (the corpus model), or null (deleted). */
+/**
+ * Contents for `makeRepo`: text, `@gender` (the example model folder examples/gender), `@pixelator` or
+ * `@face-short` (corpus models: a TF.js graph, MediaPipe's short-range face detector `.tflite`), or null (deleted).
+ */
 export type RepoFiles = Readonly<Record<string, string | null>>;
 
 /**
@@ -105,7 +108,13 @@ export function makeRepo(base: RepoFiles, head: RepoFiles, options: { readonly b
     Object.fromEntries(
       Object.entries(given).map(([path, content]) => [
         path,
-        content === '@gender' ? { copy: join(ROOT, 'examples', 'gender') } : content === '@pixelator' ? { copy: corpusModel('pixelator').dir } : content,
+        content === '@gender'
+          ? { copy: join(ROOT, 'examples', 'gender') }
+          : content === '@pixelator'
+            ? { copy: corpusModel('pixelator').dir }
+            : content === '@face-short'
+              ? { copy: corpusModel('mediapipe-face-short').dir }
+              : content,
       ]),
     );
   const origin = makePullRequestOrigin({ base: files(base), head: files(head), ...(options.baseLater ? { baseLater: files(options.baseLater) } : {}) });

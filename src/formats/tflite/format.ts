@@ -14,7 +14,8 @@ import type { FlopsReport } from '../cost.js';
 import { saveServedFiles } from '../save-folder.js';
 import { defineFormat, isTfliteModel, type ModelFormat, type StoredWeight } from '../types.js';
 import { costTflite } from './cost.js';
-import { TensorType } from './generated/schema_generated.js';
+import { BuiltinOperator, TensorType } from './generated/schema_generated.js';
+import { builtinOf } from './graph.js';
 import { readTflite, TFLITE_IDENTIFIER, type TfliteGraph } from './read.js';
 import { selectTfliteEntry } from './select.js';
 
@@ -63,16 +64,28 @@ export function tensorTypeName(type: TensorType): string {
   return (TensorType[type] ?? `type ${type}`).toLowerCase();
 }
 
-/** The constant tensors of every subgraph, each buffer once: name, shape, storage type and bytes. */
+/**
+ * The constant tensors of every subgraph, each buffer once: name, shape, storage type and bytes. A constant read
+ * through a DEQUANTIZE goes by the name of the float tensor it becomes, the weight's name in the graph: so a weight
+ * stored as float16 in one file and as float32 in the other is one weight whose dtype changed, not two.
+ */
 export function tfliteWeights(graph: TfliteGraph): StoredWeight[] {
   const seen = new Set<number>();
   const weights: StoredWeight[] = [];
   for (const sg of graph.model.subgraphs) {
-    for (const t of sg.tensors) {
+    const dequantized = new Map<number, string>();
+    for (const op of sg.operators) {
+      const code = graph.model.operatorCodes[op.opcodeIndex];
+      const [input] = op.inputs;
+      const output = sg.tensors[op.outputs[0] ?? -1];
+      if (code && builtinOf(code) === BuiltinOperator.DEQUANTIZE && input !== undefined && output?.name) dequantized.set(input, String(output.name));
+    }
+    for (const [index, t] of sg.tensors.entries()) {
       const bytes = graph.buffers[t.buffer]?.byteLength ?? 0;
       if (bytes === 0 || seen.has(t.buffer)) continue;
       seen.add(t.buffer);
-      weights.push({ name: String(t.name ?? `buffer ${t.buffer}`), shape: [...t.shape], dtype: tensorTypeName(t.type), bytes });
+      const name = dequantized.get(index) ?? String(t.name ?? `buffer ${t.buffer}`);
+      weights.push({ name, shape: [...t.shape], dtype: tensorTypeName(t.type), bytes });
     }
   }
   return weights;
