@@ -170,7 +170,7 @@ describe('the Action on pull_request', () => {
     expect(result.code).toBe(1);
     const body = commentsOn(12)[0]?.body ?? '';
     expect(body).toContain('### ❌ `face`');
-    expect(body).toContain('Runtime litert');
+    expect(body).toContain('litert 2.5.3, 1 thread');
     expect(body).toMatch(/\| size on disk \| 229 KB \| 425\.2 KB \|/);
     expect(body).toContain('quantize: 74 float16 constant(s) widened to float32');
     // The same weights, now float32: each keeps its name in the table of changes.
