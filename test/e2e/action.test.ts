@@ -171,7 +171,7 @@ describe('the Action on pull_request', () => {
     const body = commentsOn(12)[0]?.body ?? '';
     expect(body).toContain('### ❌ `face`');
     expect(body).toContain('litert 2.5.3, 1 thread');
-    expect(body).toMatch(/\| size on disk \| 229 KB \| 425\.2 KB \|/);
+    expect(body).toMatch(/\| `size` \| 229 KB \| 425\.2 KB \| 🔺 \+196\.1 KB \(\+85\.6%\) \| ≤ 300 KB \| ❌/);
     expect(body).toContain('quantize: 74 float16 constant(s) widened to float32');
     // The same weights, now float32: each keeps its name in the table of changes.
     expect(body).toContain('| `conv2d_16/Kernel_dequantize` | 18.4 KB float16 | 36.9 KB float32 | +18.4 KB |');
