@@ -1,0 +1,299 @@
+/**
+ * Functional control flow: Keras LSTM / GRU SavedModels (a StatelessWhile over TensorLists) convert into a graph
+ * model whose While node calls cond / body functions from model.json's library, run through stock tfjs
+ * `executeAsync`, and equal the same network rebuilt as a TF.js layers model. If and While with a variable passed
+ * into the functions are checked on variants of the times-three fixture against the values their semantics give.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelLoadError } from '../../../src/errors.js';
+import { convertSavedModel, convertSavedModelDir } from '../../../src/formats/savedmodel/load.js';
+import { checkpointVariables, kerasModelConfig, kerasRebuild } from '../../helpers/keras-rebuild.js';
+import { editProto, fixtureFiles, memoryReader } from '../../helpers/savedmodel-files.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'savedmodel');
+
+interface GraphNode {
+  readonly name: string;
+  readonly op: string;
+  readonly input: readonly string[];
+  readonly attr: Record<string, { func?: { name: string }; list?: { type?: string[] } }>;
+}
+interface LibraryFunction {
+  readonly signature: { name: string; inputArg: { name: string; type: string }[]; outputArg: { name: string; type: string }[] };
+  readonly nodeDef: GraphNode[];
+  readonly ret: Record<string, string>;
+}
+const topologyOf = (artifacts: tf.io.ModelArtifacts): { node: GraphNode[]; library: { function?: LibraryFunction[] } } =>
+  artifacts.modelTopology as { node: GraphNode[]; library: { function?: LibraryFunction[] } };
+
+const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN;
+
+/**
+ * The Keras Sequential GRU > Dense… network computed step by step with tfjs ops from the checkpoint's variables:
+ * TF.js layers has no GRU with `reset_after` (Keras 2's default), so the formula is written out here (gates z, r, h;
+ * recurrent bias applied before the reset gate).
+ */
+async function gruSequential(dir: string, x: tf.Tensor3D): Promise<tf.Tensor> {
+  const variables = await checkpointVariables(dir);
+  const find = (layer: string, weight: string): tf.Tensor => {
+    const entry = [...variables].find(([name]) => name.startsWith(`${layer}/`) && name.endsWith(`/${weight}`));
+    if (entry === undefined) throw new Error(`no ${layer} ${weight}`);
+    return entry[1];
+  };
+  let out: tf.Tensor = x;
+  for (const layer of (await kerasModelConfig(dir)).config.layers ?? []) {
+    const name = String(layer.config['name']);
+    if (layer.class_name === 'GRU') {
+      expect(layer.config['reset_after']).toBe(true);
+      const units = Number(layer.config['units']);
+      const [kernel, recurrent, bias] = [find(name, 'kernel'), find(name, 'recurrent_kernel'), find(name, 'bias')];
+      const [inputBias, recurrentBias] = tf.unstack(bias);
+      let h: tf.Tensor = tf.zeros([x.shape[0], units]);
+      for (const step of tf.unstack(x, 1)) {
+        const [xz, xr, xh] = tf.split(tf.add(tf.matMul(step, kernel as tf.Tensor2D), inputBias as tf.Tensor), 3, 1);
+        const [hz, hr, hh] = tf.split(tf.add(tf.matMul(h as tf.Tensor2D, recurrent as tf.Tensor2D), recurrentBias as tf.Tensor), 3, 1);
+        const z = tf.sigmoid(tf.add(xz as tf.Tensor, hz as tf.Tensor));
+        const r = tf.sigmoid(tf.add(xr as tf.Tensor, hr as tf.Tensor));
+        const candidate = tf.tanh(tf.add(xh as tf.Tensor, tf.mul(r, hh as tf.Tensor)));
+        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
+      }
+      out = h;
+    } else if (layer.class_name === 'Dense') {
+      const y = tf.add(tf.matMul(out as tf.Tensor2D, find(name, 'kernel') as tf.Tensor2D), find(name, 'bias'));
+      const activation = String(layer.config['activation']);
+      if (activation !== 'relu' && activation !== 'linear') throw new Error(`activation ${activation}`);
+      out = activation === 'relu' ? tf.relu(y) : y;
+    } else if (layer.class_name !== 'InputLayer') throw new Error(`layer ${layer.class_name}`);
+  }
+  return out;
+}
+
+describe('Keras RNN SavedModels (StatelessWhile)', () => {
+  it.each([
+    {
+      fixture: 'rnn-lstm',
+      reference: 'the TF.js layers LSTM rebuilt from its Keras config',
+      compute: async (dir: string, x: tf.Tensor3D) => (await kerasRebuild(dir)).predict(x) as tf.Tensor,
+    },
+    { fixture: 'rnn-gru', reference: 'the GRU formula on its variables', compute: gruSequential },
+  ])('$fixture: runs through executeAsync and equals $reference (1e-5)', async ({ fixture, compute }) => {
+    const dir = join(FIXTURES, fixture);
+    const converted = await convertSavedModelDir(dir);
+    const { node, library } = topologyOf(converted.artifacts);
+    const loops = node.filter((n) => n.op === 'StatelessWhile');
+    expect(loops).toHaveLength(1);
+    const functions = new Map((library.function ?? []).map((f) => [f.signature.name, f]));
+    const loop = loops[0];
+    if (loop === undefined) throw new Error('no loop');
+    const cond = loop.attr['cond']?.func?.name ?? '';
+    const body = loop.attr['body']?.func?.name ?? '';
+    expect([...functions.keys()].sort()).toEqual([body, cond].sort());
+    expect(functions.get(body)?.nodeDef.map((n) => n.op)).toEqual(expect.arrayContaining(['TensorListGetItem', 'TensorListSetItem', 'MatMul']));
+    expect(converted.notes[0]).toContain('2 control-flow function(s) kept for executeAsync');
+    // Every input of a function body names one of its own nodes or arguments; every weight is a Const somewhere.
+    const consts = new Set(node.filter((n) => n.op === 'Const').map((n) => n.name));
+    for (const fn of functions.values()) {
+      const names = new Set([...fn.nodeDef.map((n) => n.name), ...fn.signature.inputArg.map((a) => a.name)]);
+      for (const n of fn.nodeDef) for (const input of n.input) expect(names, `${fn.signature.name}: ${n.name} ← ${input}`).toContain(input.split(':')[0]);
+      for (const ref of Object.values(fn.ret)) expect(names).toContain(ref.split(':')[0]);
+      for (const n of fn.nodeDef) if (n.op === 'Const') consts.add(n.name);
+    }
+    for (const spec of converted.artifacts.weightSpecs ?? []) expect(consts).toContain(spec.name);
+
+    const graph = await tf.loadGraphModel(tf.io.fromMemory(converted.artifacts));
+    // The fixture's own kind of input: windows of 5 min-max-scaled prices.
+    const x = tf.randomUniform<tf.Rank.R3>([8, 5, 1], 0, 1, 'float32', 11);
+    expect(() => graph.execute(x)).toThrow(/executeAsync/);
+    const got = (await graph.executeAsync(x)) as tf.Tensor;
+    const want = await compute(dir, x);
+    expect(got.shape).toEqual([8, 1]);
+    expect(maxAbs(got, want)).toBeLessThan(1e-5);
+    // The rebuild is a real reference: the loop runs over the sequence, so the outputs depend on every step.
+    const earlier = tf.concat([x.slice([0, 0, 0], [8, 4, 1]), tf.zeros([8, 1, 1])], 1);
+    expect(maxAbs((await graph.executeAsync(earlier)) as tf.Tensor, got)).toBeGreaterThan(1e-3);
+  });
+});
+
+/** The times-three fixture with `__inference___call___15` (x · v) rewritten by `edit`, and functions added. */
+function timesThreeWith(edit: (nodes: Record<string, unknown>[]) => Record<string, unknown>[], added: Record<string, unknown>[]): Map<string, Uint8Array> {
+  const files = fixtureFiles(join(FIXTURES, 'times-three-float'));
+  const pb = files.get('saved_model.pb');
+  if (pb === undefined) throw new Error('no saved_model.pb');
+  files.set(
+    'saved_model.pb',
+    editProto('SavedModel', pb, (sm) => {
+      const library = (sm['metaGraphs'] as { graphDef: { library: { function: { signature: { name: string }; nodeDef: Record<string, unknown>[] }[] } } }[])[0]
+        ?.graphDef.library;
+      const call = library?.function.find((f) => f.signature.name === '__inference___call___15');
+      if (library === undefined || call === undefined) throw new Error('no __call__ function');
+      call.nodeDef = edit(call.nodeDef);
+      library.function.push(...(added as never[]));
+    }),
+  );
+  return files;
+}
+
+const type = (t: string): { type: string } => ({ type: t });
+const types = (...t: string[]): { list: { type: string[] } } => ({ list: { type: t } });
+const func = (name: string): { func: { name: string } } => ({ func: { name } });
+const scalar = (dtype: 'DT_FLOAT' | 'DT_INT32', value: number): Record<string, unknown> => ({
+  value: { tensor: { dtype, tensorShape: {}, ...(dtype === 'DT_FLOAT' ? { floatVal: [value] } : { intVal: [value] }) } },
+  dtype: type(dtype),
+});
+const fn = (name: string, inputArg: [string, string][], outputArg: [string, string][], nodeDef: Record<string, unknown>[], ret: Record<string, string>) => ({
+  signature: { name, inputArg: inputArg.map(([n, t]) => ({ name: n, type: t })), outputArg: outputArg.map(([n, t]) => ({ name: n, type: t })) },
+  nodeDef,
+  ret,
+});
+
+/** x > 0 ? x · v : −x, with the variable v passed into the branches as a resource. */
+const ifVariant = (): Map<string, Uint8Array> =>
+  timesThreeWith(
+    () => [
+      { name: 'zero', op: 'Const', attr: scalar('DT_FLOAT', 0) },
+      { name: 'positive', op: 'Greater', input: ['x', 'zero:output:0'], attr: { T: type('DT_FLOAT') } },
+      {
+        name: 'cond',
+        op: 'If',
+        input: ['positive:z:0', 'x', 'mul_readvariableop_resource'],
+        attr: {
+          Tcond: type('DT_BOOL'),
+          Tin: types('DT_FLOAT', 'DT_RESOURCE'),
+          Tout: types('DT_FLOAT'),
+          then_branch: func('then_times_v'),
+          else_branch: func('else_negate'),
+        },
+      },
+      { name: 'Identity', op: 'Identity', input: ['cond:output:0'], attr: { T: type('DT_FLOAT') } },
+    ],
+    [
+      fn(
+        'then_times_v',
+        [
+          ['x', 'DT_FLOAT'],
+          ['v', 'DT_RESOURCE'],
+        ],
+        [['identity', 'DT_FLOAT']],
+        [
+          { name: 'read', op: 'ReadVariableOp', input: ['v'], attr: { dtype: type('DT_FLOAT') } },
+          { name: 'mul', op: 'Mul', input: ['x', 'read:value:0'], attr: { T: type('DT_FLOAT') } },
+          { name: 'Identity', op: 'Identity', input: ['mul:z:0'], attr: { T: type('DT_FLOAT') } },
+        ],
+        { identity: 'Identity:output:0' },
+      ),
+      fn(
+        'else_negate',
+        [
+          ['x', 'DT_FLOAT'],
+          ['v', 'DT_RESOURCE'],
+        ],
+        [['identity', 'DT_FLOAT']],
+        [
+          { name: 'minus_one', op: 'Const', attr: scalar('DT_FLOAT', -1) },
+          { name: 'mul', op: 'Mul', input: ['x', 'minus_one:output:0'], attr: { T: type('DT_FLOAT') } },
+        ],
+        { identity: 'mul:z:0' },
+      ),
+    ],
+  );
+
+/** acc = x; three times acc = acc · v: x · 27, with the variable a loop variable the body passes through. */
+const whileVariant = (): Map<string, Uint8Array> =>
+  timesThreeWith(
+    () => [
+      { name: 'start', op: 'Const', attr: scalar('DT_INT32', 0) },
+      {
+        name: 'loop',
+        op: 'While',
+        input: ['start:output:0', 'x', 'mul_readvariableop_resource'],
+        attr: { T: types('DT_INT32', 'DT_FLOAT', 'DT_RESOURCE'), cond: func('below_three'), body: func('times_v'), parallel_iterations: { i: '10' } },
+      },
+      { name: 'Identity', op: 'Identity', input: ['loop:output:1'], attr: { T: type('DT_FLOAT') } },
+    ],
+    [
+      fn(
+        'below_three',
+        [
+          ['i', 'DT_INT32'],
+          ['acc', 'DT_FLOAT'],
+          ['v', 'DT_RESOURCE'],
+        ],
+        [['identity', 'DT_BOOL']],
+        [
+          { name: 'three', op: 'Const', attr: scalar('DT_INT32', 3) },
+          { name: 'less', op: 'Less', input: ['i', 'three:output:0'], attr: { T: type('DT_INT32') } },
+        ],
+        { identity: 'less:z:0' },
+      ),
+      fn(
+        'times_v',
+        [
+          ['i', 'DT_INT32'],
+          ['acc', 'DT_FLOAT'],
+          ['v', 'DT_RESOURCE'],
+        ],
+        [
+          ['identity', 'DT_INT32'],
+          ['identity_1', 'DT_FLOAT'],
+          ['identity_2', 'DT_RESOURCE'],
+        ],
+        [
+          { name: 'one', op: 'Const', attr: scalar('DT_INT32', 1) },
+          { name: 'next', op: 'AddV2', input: ['i', 'one:output:0'], attr: { T: type('DT_INT32') } },
+          { name: 'read', op: 'ReadVariableOp', input: ['v'], attr: { dtype: type('DT_FLOAT') } },
+          { name: 'mul', op: 'Mul', input: ['acc', 'read:value:0'], attr: { T: type('DT_FLOAT') } },
+        ],
+        { identity: 'next:z:0', identity_1: 'mul:z:0', identity_2: 'v' },
+      ),
+    ],
+  );
+
+async function run(files: Map<string, Uint8Array>, x: number): Promise<number> {
+  const converted = await convertSavedModel(memoryReader(files), 'model');
+  const model = await tf.loadGraphModel(tf.io.fromMemory(converted.artifacts));
+  const y = (await model.executeAsync(tf.scalar(x))) as tf.Tensor;
+  return y.dataSync()[0] ?? Number.NaN;
+}
+
+describe('If and While with a variable passed into their functions', () => {
+  it('If: x > 0 ? 3·x : −x, the variable frozen at the call and the branches reading its value', async () => {
+    const files = ifVariant();
+    for (const x of [2.5, -4, 0, 7]) expect(await run(files, x)).toBe(x > 0 ? Math.fround(x * 3) : -x);
+    const { node, library } = topologyOf((await convertSavedModel(memoryReader(files), 'model')).artifacts);
+    const call = node.find((n) => n.op === 'If');
+    expect(call?.attr['Tin']?.list?.type).toEqual(['DT_FLOAT', 'DT_FLOAT']);
+    const then = library.function?.find((f) => f.signature.name === 'then_times_v');
+    expect(then?.signature.inputArg.map((a) => a.type)).toEqual(['DT_FLOAT', 'DT_FLOAT']);
+    expect(then?.nodeDef.map((n) => n.op)).toEqual(['Mul']);
+  });
+
+  it('While: the body passes the variable through and multiplies by it three times (27·x)', async () => {
+    const files = whileVariant();
+    for (const x of [1, -2, 0.5]) expect(await run(files, x)).toBe(Math.fround(Math.fround(Math.fround(x * 3) * 3) * 3));
+    const { node, library } = topologyOf((await convertSavedModel(memoryReader(files), 'model')).artifacts);
+    expect(node.find((n) => n.op === 'While')?.attr['T']?.list?.type).toEqual(['DT_INT32', 'DT_FLOAT', 'DT_FLOAT']);
+    const body = library.function?.find((f) => f.signature.name === 'times_v');
+    expect(body?.signature.outputArg.map((a) => a.type)).toEqual(['DT_INT32', 'DT_FLOAT', 'DT_FLOAT']);
+  });
+
+  it('a branch function missing from the library is named', async () => {
+    const files = timesThreeWith(
+      (nodes) => [
+        ...nodes.filter((n) => n['name'] !== 'Identity'),
+        {
+          name: 'cond',
+          op: 'StatelessIf',
+          input: ['x', 'x'],
+          attr: { Tin: types('DT_FLOAT'), Tout: types('DT_FLOAT'), then_branch: func('nowhere'), else_branch: func('nowhere') },
+        },
+        { name: 'Identity', op: 'Identity', input: ['cond:output:0'], attr: { T: type('DT_FLOAT') } },
+      ],
+      [],
+    );
+    const error = await convertSavedModel(memoryReader(files), 'model').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(/node "cond" \(StatelessIf\): calls function "nowhere", which is not in the graph's library/);
+  });
+});
