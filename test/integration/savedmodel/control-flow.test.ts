@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
 import { convertSavedModel, convertSavedModelDir } from '../../../src/formats/savedmodel/load.js';
-import { checkpointVariables, kerasModelConfig, kerasRebuild } from '../../helpers/keras-rebuild.js';
+import { gruSequential, kerasRebuild } from '../../helpers/keras-rebuild.js';
 import { editProto, fixtureFiles, memoryReader } from '../../helpers/savedmodel-files.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'savedmodel');
@@ -29,46 +29,6 @@ const topologyOf = (artifacts: tf.io.ModelArtifacts): { node: GraphNode[]; libra
   artifacts.modelTopology as { node: GraphNode[]; library: { function?: LibraryFunction[] } };
 
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN;
-
-/**
- * The Keras Sequential GRU > Dense… network computed step by step with tfjs ops from the checkpoint's variables:
- * TF.js layers has no GRU with `reset_after` (Keras 2's default), so the formula is written out here (gates z, r, h;
- * recurrent bias applied before the reset gate).
- */
-async function gruSequential(dir: string, x: tf.Tensor3D): Promise<tf.Tensor> {
-  const variables = await checkpointVariables(dir);
-  const find = (layer: string, weight: string): tf.Tensor => {
-    const entry = [...variables].find(([name]) => name.startsWith(`${layer}/`) && name.endsWith(`/${weight}`));
-    if (entry === undefined) throw new Error(`no ${layer} ${weight}`);
-    return entry[1];
-  };
-  let out: tf.Tensor = x;
-  for (const layer of (await kerasModelConfig(dir)).config.layers ?? []) {
-    const name = String(layer.config['name']);
-    if (layer.class_name === 'GRU') {
-      expect(layer.config['reset_after']).toBe(true);
-      const units = Number(layer.config['units']);
-      const [kernel, recurrent, bias] = [find(name, 'kernel'), find(name, 'recurrent_kernel'), find(name, 'bias')];
-      const [inputBias, recurrentBias] = tf.unstack(bias);
-      let h: tf.Tensor = tf.zeros([x.shape[0], units]);
-      for (const step of tf.unstack(x, 1)) {
-        const [xz, xr, xh] = tf.split(tf.add(tf.matMul(step, kernel as tf.Tensor2D), inputBias as tf.Tensor), 3, 1);
-        const [hz, hr, hh] = tf.split(tf.add(tf.matMul(h as tf.Tensor2D, recurrent as tf.Tensor2D), recurrentBias as tf.Tensor), 3, 1);
-        const z = tf.sigmoid(tf.add(xz as tf.Tensor, hz as tf.Tensor));
-        const r = tf.sigmoid(tf.add(xr as tf.Tensor, hr as tf.Tensor));
-        const candidate = tf.tanh(tf.add(xh as tf.Tensor, tf.mul(r, hh as tf.Tensor)));
-        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
-      }
-      out = h;
-    } else if (layer.class_name === 'Dense') {
-      const y = tf.add(tf.matMul(out as tf.Tensor2D, find(name, 'kernel') as tf.Tensor2D), find(name, 'bias'));
-      const activation = String(layer.config['activation']);
-      if (activation !== 'relu' && activation !== 'linear') throw new Error(`activation ${activation}`);
-      out = activation === 'relu' ? tf.relu(y) : y;
-    } else if (layer.class_name !== 'InputLayer') throw new Error(`layer ${layer.class_name}`);
-  }
-  return out;
-}
 
 describe('Keras RNN SavedModels (StatelessWhile)', () => {
   it.each([
