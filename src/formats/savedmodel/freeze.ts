@@ -8,51 +8,13 @@
 import type { io } from '@tensorflow/tfjs';
 import { ModelLoadError, problem } from '../../errors.js';
 import type { Bundle } from './bundle.js';
-import { argType, CONTROL_FLOW, isControlFlowOp, retypeList, type FunctionJson } from './control-flow.js';
+import { controlFlowConverter } from './control-flow.js';
 import { withDefaults } from './op-defaults.js';
 import { flatOutputIndex } from './op-outputs.js';
 import type { FunctionDef, MetaGraphDef, NodeDef, OpDef, TensorShapeProto } from './proto.js';
 import { constValue, GRAPH_DTYPE, variableValue, type ConstValue } from './tensor.js';
 import { isSupportedOp, throwUnsupported, type OpIssue } from './unsupported.js';
-
-/**
- * A value flowing along an edge: a tensor of the output graph, or a variable handle (checkpoint key). A tensor with
- * `frozen` is a variable's value passed into a control-flow function where TensorFlow passed the handle: reading it
- * is the value itself, and `frozen` is its dtype.
- */
-type Value =
-  | { readonly kind: 'tensor'; readonly ref: string; readonly frozen?: string }
-  | { readonly kind: 'variable'; readonly key: string; readonly shape: readonly number[] | undefined };
-
-/** Where emitted nodes go: the main graph, or the body of one function of the library. */
-interface Sink {
-  /** '' for the main graph, else the library function's name. */
-  readonly id: string;
-  readonly nodes: Map<string, GraphNodeJson>;
-}
-
-interface Scope {
-  /** Prefix of emitted node names ('' in the main graph). */
-  readonly prefix: string;
-  /** "the main graph" or the function name, for messages. */
-  readonly where: string;
-  readonly nodes: ReadonlyMap<string, NodeDef>;
-  /** Function arguments by name (lazy: only what is used is resolved). */
-  readonly args: ReadonlyMap<string, () => Value>;
-  readonly isFunction: boolean;
-  readonly memo: Map<string, Value>;
-  /** Functions being inlined or converted around this scope, outermost first (to refuse recursion). */
-  readonly callers: readonly string[];
-  readonly sink: Sink;
-}
-
-export interface GraphNodeJson {
-  readonly name: string;
-  readonly op: string;
-  readonly input: string[];
-  readonly attr: Record<string, unknown>;
-  readonly device?: string;
-}
+import { attrJson, attrsJson, dataInputs, MAX_CALL_DEPTH, shapeJson, tensorRef, type GraphNodeJson, type Scope, type Sink, type Value } from './scope.js';
 
 export interface FrozenGraph {
   readonly artifacts: io.ModelArtifacts;
@@ -63,31 +25,6 @@ export interface FrozenGraph {
 }
 
 const CALL_OPS = new Set(['StatefulPartitionedCall', 'PartitionedCall']);
-const DROPPED_ATTR = /^_/;
-/** Deepest nesting of function calls inlined (Keras models nest 3–4). */
-const MAX_CALL_DEPTH = 64;
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/** AttrValue → the proto3 JSON form model.json carries (bytes as base64; int64 already decimal strings). */
-function attrJson(value: unknown): unknown {
-  if (value instanceof Uint8Array) return toBase64(value);
-  if (Array.isArray(value)) return value.map(attrJson);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!(Array.isArray(v) && v.length === 0 && k !== 'dim')) out[k] = attrJson(v);
-    return out;
-  }
-  return value;
-}
-
-function shapeJson(shape: readonly number[]): { dim?: { size: string }[] } {
-  return shape.length === 0 ? {} : { dim: shape.map((d) => ({ size: String(d) })) };
-}
-
-const tensorRef = (name: string, index: number): string => (index === 0 ? name : `${name}:${index}`);
 
 /** Options for {@link freezeSignature}. */
 export interface FreezeOptions {
@@ -129,9 +66,7 @@ export function freezeSignature(
   const weights: { name: string; value: ConstValue }[] = [];
   /** Per sink and checkpoint key: the Const holding the variable, and its graph dtype. */
   const variableConsts = new Map<string, { readonly name: string; readonly dtype: string }>();
-  /** Converted control-flow functions by name (in the order they were finished), and by name + argument kinds. */
-  const library = new Map<string, FunctionJson>();
-  const converted = new Map<string, string>();
+
   const issues: OpIssue[] = [];
   let inlinedCalls = 0;
 
@@ -221,8 +156,6 @@ export function freezeSignature(
     return value;
   };
 
-  const dataInputs = (node: NodeDef): string[] => node.input.filter((i) => !i.startsWith('^'));
-
   const evaluate = (scope: Scope, node: NodeDef, index: number): Value => {
     const name = `${scope.prefix}${node.name}`;
     const where = `${scope.where}: node "${node.name}" (${node.op})`;
@@ -280,8 +213,7 @@ export function freezeSignature(
         const value = resolve(scope, i);
         return supported || value.kind === 'tensor' ? asTensor(value, `${scope.where}: node "${node.name}" (${node.op})`) : value.key;
       });
-      const attr: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node.attr)) if (!DROPPED_ATTR.test(k)) attr[k] = attrJson(v);
+      const attr = attrsJson(node);
       if (!sink.nodes.has(name))
         emit(sink, { name, op: node.op, input: inputs, attr: withDefaults(node.op, attr), ...(node.device ? { device: node.device } : {}) });
     }
@@ -347,103 +279,7 @@ export function freezeSignature(
     return resolve(inner, ret);
   };
   const innerScopes = new Map<string, Scope>();
-
-  /**
-   * If / While: the node stays, with its functions converted into the library. A variable passed as an argument
-   * becomes its Const here and the argument's dtype becomes the variable's, so the function reads the value.
-   */
-  const controlFlow = (scope: Scope, node: NodeDef, index: number, name: string, where: string): Value => {
-    if (!isControlFlowOp(node.op)) throw new Error(`not control flow: ${node.op}`);
-    const shape = CONTROL_FLOW[node.op];
-    if (!scope.sink.nodes.has(name)) {
-      const frozen = new Map<number, string>();
-      const inputs = dataInputs(node).map((input, i) => {
-        const value = resolve(scope, input);
-        const arg = i - shape.firstArg;
-        if (value.kind === 'tensor') {
-          if (value.frozen !== undefined && arg >= 0) frozen.set(arg, value.frozen);
-          return value.ref;
-        }
-        if (arg < 0) throw new ModelLoadError(problem('savedmodel/variable-taken-as-handle', { where, key: value.key }));
-        const read = readVariable(scope.sink, value, `${name}/captured_${arg}`);
-        frozen.set(arg, read.dtype);
-        return read.ref;
-      });
-      const attr: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node.attr)) if (!DROPPED_ATTR.test(k)) attr[k] = attrJson(v);
-      attr[shape.argTypes] = retypeList(attr[shape.argTypes], frozen);
-      for (const key of shape.functions) {
-        const fname = node.attr[key]?.func?.name ?? '';
-        attr[key] = { func: { name: convertFunction(scope, fname, frozen, where) } };
-      }
-      emit(scope.sink, { name, op: node.op, input: inputs, attr, ...(node.device ? { device: node.device } : {}) });
-    }
-    return { kind: 'tensor', ref: tensorRef(name, index) };
-  };
-
-  /**
-   * Converts function `fname` into the library (once per set of frozen arguments, position → dtype) and returns the
-   * name it has there. Its arguments become the function's placeholders, each result an Identity node.
-   */
-  const convertFunction = (scope: Scope, fname: string, frozen: ReadonlyMap<number, string>, where: string): string => {
-    const fn = functions.get(fname);
-    if (fn?.signature === undefined) throw new ModelLoadError(problem('savedmodel/function-missing', { where, fname }));
-    const cacheKey = `${fname}\u0000${[...frozen].map(([i, t]) => `${i}=${t}`).join(',')}`;
-    const done = converted.get(cacheKey);
-    if (done !== undefined) return done;
-    if (scope.callers.includes(fname))
-      throw new ModelLoadError(problem('savedmodel/function-recursive', { where, fname, chain: [...scope.callers, fname].join(' → ') }));
-    if (scope.callers.length >= MAX_CALL_DEPTH) throw new ModelLoadError(problem('savedmodel/function-too-deep', { where, limit: MAX_CALL_DEPTH }));
-    let libName = fname;
-    for (let n = 1; reserved.has(libName); n++) libName = `${fname}_${n}`;
-    reserved.add(libName);
-    const sink: Sink = { id: libName, nodes: new Map() };
-    const prefix = `${libName}/`;
-    const args = new Map<string, () => Value>();
-    const inputArg = fn.signature.inputArg.map((arg, i) => {
-      const ref = `${prefix}${arg.name}`;
-      const dtype = frozen.get(i);
-      const value: Value = dtype === undefined ? { kind: 'tensor', ref } : { kind: 'tensor', ref, frozen: dtype };
-      args.set(arg.name, () => value);
-      return { name: ref, type: argType(arg, dtype) };
-    });
-    const body: Scope = {
-      prefix,
-      where: `function ${fname}`,
-      nodes: new Map(fn.nodeDef.map((n) => [n.name, n])),
-      args,
-      isFunction: true,
-      memo: new Map(),
-      callers: [...scope.callers, fname],
-      sink,
-    };
-    const ret: Record<string, string> = {};
-    const returned = new Set<string>();
-    const outputArg = fn.signature.outputArg.map((arg) => {
-      const source = fn.ret[arg.name];
-      if (source === undefined) throw new ModelLoadError(problem('savedmodel/function-return-unknown', { fname, name: arg.name }));
-      const value = resolve(body, source);
-      const input = asTensor(value, `function ${fname}: result "${arg.name}"`);
-      const type = value.kind === 'tensor' && value.frozen !== undefined ? value.frozen : argType(arg, undefined);
-      // tfjs takes a function's results as nodes, one output each: a node that gives two results gets an Identity.
-      const producer = input.split(':')[0] ?? input;
-      if (!returned.has(producer)) {
-        returned.add(producer);
-        ret[arg.name] = input;
-      } else {
-        let node = `${prefix}return/${arg.name}`;
-        while (sink.nodes.has(node)) node = `${node}_`;
-        emit(sink, { name: node, op: 'Identity', input: [input], attr: { T: { type } } });
-        returned.add(node);
-        ret[arg.name] = node;
-      }
-      return { name: arg.name, type };
-    });
-    library.set(libName, { signature: { name: libName, inputArg, outputArg }, nodeDef: [...sink.nodes.values()], ret });
-    converted.set(cacheKey, libName);
-    return libName;
-  };
-  const reserved = new Set<string>();
+  const { controlFlow, library } = controlFlowConverter({ functions, resolve, readVariable, emit, asTensor });
 
   const main: Scope = {
     prefix: '',
