@@ -159,53 +159,116 @@ const ifVariant = (): Map<string, Uint8Array> =>
     ],
   );
 
+/** cond i < 3 and body (i + 1, acc · v, v) of the three-step loop, the variable v a loop variable. */
+const loopFunctions = (): Record<string, unknown>[] => [
+  fn(
+    'below_three',
+    [
+      ['i', 'DT_INT32'],
+      ['acc', 'DT_FLOAT'],
+      ['v', 'DT_RESOURCE'],
+    ],
+    [['identity', 'DT_BOOL']],
+    [
+      { name: 'three', op: 'Const', attr: scalar('DT_INT32', 3) },
+      { name: 'less', op: 'Less', input: ['i', 'three:output:0'], attr: { T: type('DT_INT32') } },
+    ],
+    { identity: 'less:z:0' },
+  ),
+  fn(
+    'times_v',
+    [
+      ['i', 'DT_INT32'],
+      ['acc', 'DT_FLOAT'],
+      ['v', 'DT_RESOURCE'],
+    ],
+    [
+      ['identity', 'DT_INT32'],
+      ['identity_1', 'DT_FLOAT'],
+      ['identity_2', 'DT_RESOURCE'],
+    ],
+    [
+      { name: 'one', op: 'Const', attr: scalar('DT_INT32', 1) },
+      { name: 'next', op: 'AddV2', input: ['i', 'one:output:0'], attr: { T: type('DT_INT32') } },
+      { name: 'read', op: 'ReadVariableOp', input: ['v'], attr: { dtype: type('DT_FLOAT') } },
+      { name: 'mul', op: 'Mul', input: ['acc', 'read:value:0'], attr: { T: type('DT_FLOAT') } },
+    ],
+    { identity: 'next:z:0', identity_1: 'mul:z:0', identity_2: 'v' },
+  ),
+];
+
+/** A While node of the three-step loop over (start, acc, v), as the node `name` of a function body. */
+const loopNode = (name: string, acc: string, v: string): Record<string, unknown> => ({
+  name,
+  op: 'While',
+  input: ['start:output:0', acc, v],
+  attr: { T: types('DT_INT32', 'DT_FLOAT', 'DT_RESOURCE'), cond: func('below_three'), body: func('times_v'), parallel_iterations: { i: '10' } },
+});
+
 /** acc = x; three times acc = acc · v: x · 27, with the variable a loop variable the body passes through. */
 const whileVariant = (): Map<string, Uint8Array> =>
   timesThreeWith(
     () => [
       { name: 'start', op: 'Const', attr: scalar('DT_INT32', 0) },
-      {
-        name: 'loop',
-        op: 'While',
-        input: ['start:output:0', 'x', 'mul_readvariableop_resource'],
-        attr: { T: types('DT_INT32', 'DT_FLOAT', 'DT_RESOURCE'), cond: func('below_three'), body: func('times_v'), parallel_iterations: { i: '10' } },
-      },
+      loopNode('loop', 'x', 'mul_readvariableop_resource'),
       { name: 'Identity', op: 'Identity', input: ['loop:output:1'], attr: { T: type('DT_FLOAT') } },
     ],
+    [...loopFunctions()],
+  );
+
+/**
+ * x > 0 ? 27·x : −x: the then-branch runs the three-step loop on the variable it was passed (control flow inside
+ * control flow), and returns two of the loop's outputs (acc and the counter: two results of one node).
+ */
+const nestedVariant = (): Map<string, Uint8Array> =>
+  timesThreeWith(
+    () => [
+      { name: 'zero', op: 'Const', attr: scalar('DT_FLOAT', 0) },
+      { name: 'positive', op: 'Greater', input: ['x', 'zero:output:0'], attr: { T: type('DT_FLOAT') } },
+      {
+        name: 'cond',
+        op: 'If',
+        input: ['positive:z:0', 'x', 'mul_readvariableop_resource'],
+        attr: {
+          Tcond: type('DT_BOOL'),
+          Tin: types('DT_FLOAT', 'DT_RESOURCE'),
+          Tout: types('DT_FLOAT', 'DT_INT32'),
+          then_branch: func('then_loop'),
+          else_branch: func('else_negate_twice'),
+        },
+      },
+      { name: 'Identity', op: 'Identity', input: ['cond:output:0'], attr: { T: type('DT_FLOAT') } },
+    ],
     [
+      ...loopFunctions(),
       fn(
-        'below_three',
+        'then_loop',
         [
-          ['i', 'DT_INT32'],
-          ['acc', 'DT_FLOAT'],
+          ['x', 'DT_FLOAT'],
           ['v', 'DT_RESOURCE'],
         ],
-        [['identity', 'DT_BOOL']],
         [
-          { name: 'three', op: 'Const', attr: scalar('DT_INT32', 3) },
-          { name: 'less', op: 'Less', input: ['i', 'three:output:0'], attr: { T: type('DT_INT32') } },
+          ['identity', 'DT_FLOAT'],
+          ['identity_1', 'DT_INT32'],
         ],
-        { identity: 'less:z:0' },
+        [{ name: 'start', op: 'Const', attr: scalar('DT_INT32', 0) }, loopNode('loop', 'x', 'v')],
+        { identity: 'loop:output:1', identity_1: 'loop:output:0' },
       ),
       fn(
-        'times_v',
+        'else_negate_twice',
         [
-          ['i', 'DT_INT32'],
-          ['acc', 'DT_FLOAT'],
+          ['x', 'DT_FLOAT'],
           ['v', 'DT_RESOURCE'],
         ],
         [
-          ['identity', 'DT_INT32'],
-          ['identity_1', 'DT_FLOAT'],
-          ['identity_2', 'DT_RESOURCE'],
+          ['identity', 'DT_FLOAT'],
+          ['identity_1', 'DT_INT32'],
         ],
         [
-          { name: 'one', op: 'Const', attr: scalar('DT_INT32', 1) },
-          { name: 'next', op: 'AddV2', input: ['i', 'one:output:0'], attr: { T: type('DT_INT32') } },
-          { name: 'read', op: 'ReadVariableOp', input: ['v'], attr: { dtype: type('DT_FLOAT') } },
-          { name: 'mul', op: 'Mul', input: ['acc', 'read:value:0'], attr: { T: type('DT_FLOAT') } },
+          { name: 'neg', op: 'Neg', input: ['x'], attr: { T: type('DT_FLOAT') } },
+          { name: 'three', op: 'Const', attr: scalar('DT_INT32', 3) },
         ],
-        { identity: 'next:z:0', identity_1: 'mul:z:0', identity_2: 'v' },
+        { identity: 'neg:y:0', identity_1: 'three:output:0' },
       ),
     ],
   );
@@ -236,6 +299,18 @@ describe('If and While with a variable passed into their functions', () => {
     expect(node.find((n) => n.op === 'While')?.attr['T']?.list?.type).toEqual(['DT_INT32', 'DT_FLOAT', 'DT_FLOAT']);
     const body = library.function?.find((f) => f.signature.name === 'times_v');
     expect(body?.signature.outputArg.map((a) => a.type)).toEqual(['DT_INT32', 'DT_FLOAT', 'DT_FLOAT']);
+  });
+
+  it('While inside an If branch, the variable passed on, two results of one node: x > 0 ? 27·x : −x', async () => {
+    const files = nestedVariant();
+    for (const x of [1, -2, 0.5]) expect(await run(files, x)).toBe(x > 0 ? Math.fround(Math.fround(Math.fround(x * 3) * 3) * 3) : -x);
+    const { library } = topologyOf((await convertSavedModel(memoryReader(files), 'model')).artifacts);
+    expect(library.function?.map((f) => f.signature.name).sort()).toEqual(['below_three', 'else_negate_twice', 'then_loop', 'times_v']);
+    const then = library.function?.find((f) => f.signature.name === 'then_loop');
+    // The loop inside the branch gets the branch's frozen variable: float32 all the way down.
+    expect(then?.nodeDef.find((n) => n.op === 'While')?.attr['T']?.list?.type).toEqual(['DT_INT32', 'DT_FLOAT', 'DT_FLOAT']);
+    // Two results of one node: the second is an Identity of its own (tfjs takes one output per result node).
+    expect(Object.values(then?.ret ?? {})).toEqual(['then_loop/loop:1', 'then_loop/return/identity_1']);
   });
 
   it('a branch function missing from the library is named', async () => {
