@@ -46,18 +46,20 @@ emit(
 
 // The TensorFlow op names tfjs-converter maps to a kernel, read from its op lists (the same package version the
 // bundle ships). Categories whose values the converted graph cannot carry (strings, hash tables, decision forests)
-// are left out, and so is control flow, which needs function libraries the freezer does not write yet.
+// are left out, and so is TensorFlow 1 control flow (Switch / Merge / Enter / Exit / NextIteration / LoopCond), which
+// the freezer refuses; functional control flow (If / While) and TensorList / TensorArray ops are kept.
 const { createRequire } = await import('node:module');
 const require = createRequire(import.meta.url);
 const opListDir = join(dirname(require.resolve('@tensorflow/tfjs-converter/package.json')), 'dist', 'operations', 'op_list');
-const skipCategories = new Set(['string', 'hash_table', 'tfdf', 'control']);
+const skipCategories = new Set(['string', 'hash_table', 'tfdf']);
+const skipOps = new Set(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'LoopCond']);
 const ops = new Set();
 const { readdirSync } = await import('node:fs');
 for (const file of readdirSync(opListDir)
   .filter((f) => f.endsWith('.js'))
   .sort()) {
   const { json } = await import(join(opListDir, file));
-  for (const op of json) if (!skipCategories.has(op.category)) ops.add(op.tfOpName);
+  for (const op of json) if (!skipCategories.has(op.category) && !skipOps.has(op.tfOpName)) ops.add(op.tfOpName);
 }
 const opsOut = join(dir, '..', 'tfjs-ops.generated.ts');
 emit(

@@ -2,76 +2,29 @@
  * Freezes one signature of a SavedModel into a TF.js graph model: starting from the signature's outputs, every
  * (Stateful)PartitionedCall is inlined (node names prefixed with the call path, arguments and returns mapped),
  * variable reads become constants from the TensorBundle, control edges and NoOps are dropped, and every constant
- * moves into the weights manifest. Only nodes the outputs depend on are kept.
+ * moves into the weights manifest. Only nodes the outputs depend on are kept. Functional control flow (If / While)
+ * stays as it is, and the functions it calls are converted the same way into the graph's function library.
  */
 import type { io } from '@tensorflow/tfjs';
 import { ModelLoadError, problem } from '../../errors.js';
 import type { Bundle } from './bundle.js';
+import { controlFlowConverter } from './control-flow.js';
 import { withDefaults } from './op-defaults.js';
 import { flatOutputIndex } from './op-outputs.js';
 import type { FunctionDef, MetaGraphDef, NodeDef, OpDef, TensorShapeProto } from './proto.js';
 import { constValue, GRAPH_DTYPE, variableValue, type ConstValue } from './tensor.js';
 import { isSupportedOp, throwUnsupported, type OpIssue } from './unsupported.js';
-
-/** A value flowing along an edge: a tensor of the output graph, or a variable handle (checkpoint key). */
-type Value =
-  { readonly kind: 'tensor'; readonly ref: string } | { readonly kind: 'variable'; readonly key: string; readonly shape: readonly number[] | undefined };
-
-interface Scope {
-  /** Prefix of emitted node names ('' in the main graph). */
-  readonly prefix: string;
-  /** "the main graph" or the function name, for messages. */
-  readonly where: string;
-  readonly nodes: ReadonlyMap<string, NodeDef>;
-  /** Function arguments by name (lazy: only what is used is resolved). */
-  readonly args: ReadonlyMap<string, () => Value>;
-  readonly isFunction: boolean;
-  readonly memo: Map<string, Value>;
-  /** Functions being inlined around this scope, outermost first (to refuse recursion). */
-  readonly callers: readonly string[];
-}
-
-export interface GraphNodeJson {
-  readonly name: string;
-  readonly op: string;
-  readonly input: string[];
-  readonly attr: Record<string, unknown>;
-  readonly device?: string;
-}
+import { attrJson, attrsJson, dataInputs, MAX_CALL_DEPTH, shapeJson, tensorRef, type GraphNodeJson, type Scope, type Sink, type Value } from './scope.js';
 
 export interface FrozenGraph {
   readonly artifacts: io.ModelArtifacts;
-  /** Number of function calls inlined and of variables frozen, for notes. */
+  /** Number of function calls inlined, of variables frozen and of functions in the library, for notes. */
   readonly inlinedCalls: number;
   readonly frozenVariables: number;
+  readonly libraryFunctions: number;
 }
 
 const CALL_OPS = new Set(['StatefulPartitionedCall', 'PartitionedCall']);
-const DROPPED_ATTR = /^_/;
-/** Deepest nesting of function calls inlined (Keras models nest 3–4). */
-const MAX_CALL_DEPTH = 64;
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/** AttrValue → the proto3 JSON form model.json carries (bytes as base64; int64 already decimal strings). */
-function attrJson(value: unknown): unknown {
-  if (value instanceof Uint8Array) return toBase64(value);
-  if (Array.isArray(value)) return value.map(attrJson);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!(Array.isArray(v) && v.length === 0 && k !== 'dim')) out[k] = attrJson(v);
-    return out;
-  }
-  return value;
-}
-
-function shapeJson(shape: readonly number[]): { dim?: { size: string }[] } {
-  return shape.length === 0 ? {} : { dim: shape.map((d) => ({ size: String(d) })) };
-}
-
-const tensorRef = (name: string, index: number): string => (index === 0 ? name : `${name}:${index}`);
 
 /** Options for {@link freezeSignature}. */
 export interface FreezeOptions {
@@ -108,9 +61,12 @@ export function freezeSignature(
   for (const def of metaGraph.metaInfoDef?.strippedOpList?.op ?? []) opDefs.set(def.name, def);
   const objectGraph = metaGraph.objectGraphDef;
 
-  const out = new Map<string, GraphNodeJson>();
+  const mainSink: Sink = { id: '', nodes: new Map() };
+  const out = mainSink.nodes;
   const weights: { name: string; value: ConstValue }[] = [];
-  const variableConsts = new Map<string, string>();
+  /** Per sink and checkpoint key: the Const holding the variable, and its graph dtype. */
+  const variableConsts = new Map<string, { readonly name: string; readonly dtype: string }>();
+
   const issues: OpIssue[] = [];
   let inlinedCalls = 0;
 
@@ -140,25 +96,33 @@ export function freezeSignature(
     if (n.variable?.name !== undefined) variablesByName.set(n.variable.name, id);
   });
 
-  const emit = (node: GraphNodeJson): void => {
-    if (out.has(node.name)) throw new ModelLoadError(problem('savedmodel/node-name-clash', { name: node.name }));
-    out.set(node.name, node);
+  // Weights are looked up by node name from every function of the library too, so names are unique across sinks.
+  const weightNames = new Set<string>();
+  const emit = (sink: Sink, node: GraphNodeJson): void => {
+    if (sink.nodes.has(node.name)) throw new ModelLoadError(problem('savedmodel/node-name-clash', { name: node.name }));
+    sink.nodes.set(node.name, node);
   };
 
-  const emitConst = (name: string, value: ConstValue): Value => {
+  const emitConst = (sink: Sink, name: string, value: ConstValue): Value => {
     const dtype = GRAPH_DTYPE[value.dtype];
-    emit({ name, op: 'Const', input: [], attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: shapeJson(value.shape) } } } });
+    if (weightNames.has(name)) throw new ModelLoadError(problem('savedmodel/node-name-clash', { name }));
+    emit(sink, { name, op: 'Const', input: [], attr: { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: shapeJson(value.shape) } } } });
+    weightNames.add(name);
     weights.push({ name, value });
     return { kind: 'tensor', ref: name };
   };
 
-  const readVariable = (variable: Extract<Value, { kind: 'variable' }>, name: string): Value => {
-    const existing = variableConsts.get(variable.key);
-    if (existing !== undefined) return { kind: 'tensor', ref: existing };
+  /** The Const holding `variable` in `sink` (one per variable and sink however often it is read), with its dtype. */
+  const readVariable = (sink: Sink, variable: Extract<Value, { kind: 'variable' }>, name: string): { readonly ref: string; readonly dtype: string } => {
+    const key = `${sink.id}\u0000${variable.key}`;
+    const existing = variableConsts.get(key);
+    if (existing !== undefined) return { ref: existing.name, dtype: existing.dtype };
     if (bundle === undefined) throw new ModelLoadError(problem('savedmodel/variable-without-folder', { key: variable.key }));
-    const result = emitConst(name, variableValue(bundle.tensor(variable.key), variable.shape));
-    variableConsts.set(variable.key, name);
-    return result;
+    const value = variableValue(bundle.tensor(variable.key), variable.shape);
+    emitConst(sink, name, value);
+    const dtype = GRAPH_DTYPE[value.dtype];
+    variableConsts.set(key, { name, dtype });
+    return { ref: name, dtype };
   };
 
   const asTensor = (value: Value, where: string): string => {
@@ -192,8 +156,6 @@ export function freezeSignature(
     return value;
   };
 
-  const dataInputs = (node: NodeDef): string[] => node.input.filter((i) => !i.startsWith('^'));
-
   const evaluate = (scope: Scope, node: NodeDef, index: number): Value => {
     const name = `${scope.prefix}${node.name}`;
     const where = `${scope.where}: node "${node.name}" (${node.op})`;
@@ -205,12 +167,15 @@ export function freezeSignature(
       }
       case 'ReadVariableOp': {
         const input = resolve(scope, dataInputs(node)[0] ?? '');
+        if (input.kind === 'tensor' && input.frozen !== undefined) return { kind: 'tensor', ref: input.ref };
         if (input.kind !== 'variable') throw new ModelLoadError(problem('savedmodel/read-not-variable', { where }));
-        return readVariable(input, name);
+        return { kind: 'tensor', ref: readVariable(scope.sink, input, name).ref };
       }
       case 'Identity': {
         const input = resolve(scope, dataInputs(node)[0] ?? '');
-        if (input.kind === 'variable') return input;
+        // Inside a library function an Identity is its input: tfjs disposes a function's intermediate tensors when it
+        // returns, so a result that is an Identity's copy would leave the tensor a TensorList holds disposed.
+        if (input.kind === 'variable' || input.frozen !== undefined || scope.sink.id !== '') return input;
         break;
       }
       case 'Const': {
@@ -220,11 +185,16 @@ export function freezeSignature(
           issues.push({ op: 'Const (string)', node: name, where: scope.where });
           return { kind: 'tensor', ref: name };
         }
-        return emitConst(name, constValue(tensor, where));
+        return emitConst(scope.sink, name, constValue(tensor, where));
       }
       case 'StatefulPartitionedCall':
       case 'PartitionedCall':
         return inlineCall(scope, node, index, name, where);
+      case 'If':
+      case 'StatelessIf':
+      case 'While':
+      case 'StatelessWhile':
+        return controlFlow(scope, node, index, name, where);
       case 'ResourceGather':
         return gather(scope, node, name, where);
       default:
@@ -234,7 +204,8 @@ export function freezeSignature(
   };
 
   const emitOp = (scope: Scope, node: NodeDef, name: string, index: number): Value => {
-    if (!out.has(name)) {
+    const sink = scope.sink;
+    if (!sink.nodes.has(name)) {
       const supported = isSupportedOp(node.op);
       if (!supported) issues.push({ op: node.op, node: name, where: scope.where });
       // An unsupported node is reported with the others; its variable inputs are not an error of their own.
@@ -242,23 +213,25 @@ export function freezeSignature(
         const value = resolve(scope, i);
         return supported || value.kind === 'tensor' ? asTensor(value, `${scope.where}: node "${node.name}" (${node.op})`) : value.key;
       });
-      const attr: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node.attr)) if (!DROPPED_ATTR.test(k)) attr[k] = attrJson(v);
-      if (!out.has(name)) emit({ name, op: node.op, input: inputs, attr: withDefaults(node.op, attr), ...(node.device ? { device: node.device } : {}) });
+      const attr = attrsJson(node);
+      if (!sink.nodes.has(name))
+        emit(sink, { name, op: node.op, input: inputs, attr: withDefaults(node.op, attr), ...(node.device ? { device: node.device } : {}) });
     }
     return { kind: 'tensor', ref: tensorRef(name, index) };
   };
 
   /** ResourceGather(variable, indices) → GatherV2(Const, indices, axis), what tf.gather on a frozen variable is. */
   const gather = (scope: Scope, node: NodeDef, name: string, where: string): Value => {
-    if (out.has(name)) return { kind: 'tensor', ref: name };
+    if (scope.sink.nodes.has(name)) return { kind: 'tensor', ref: name };
     const [resource = '', indices = ''] = dataInputs(node);
     const variable = resolve(scope, resource);
-    if (variable.kind !== 'variable') throw new ModelLoadError(problem('savedmodel/gather-not-variable', { where }));
-    const params = asTensor(readVariable(variable, `${name}/params`), where);
+    let params: string;
+    if (variable.kind === 'tensor' && variable.frozen !== undefined) params = variable.ref;
+    else if (variable.kind === 'variable') params = readVariable(scope.sink, variable, `${name}/params`).ref;
+    else throw new ModelLoadError(problem('savedmodel/gather-not-variable', { where }));
     const batchDims = Number(node.attr['batch_dims']?.i ?? '0');
-    const axis = emitConst(`${name}/axis`, { dtype: 'int32', shape: [], bytes: new Uint8Array(new Int32Array([batchDims]).buffer) });
-    emit({
+    const axis = emitConst(scope.sink, `${name}/axis`, { dtype: 'int32', shape: [], bytes: new Uint8Array(new Int32Array([batchDims]).buffer) });
+    emit(scope.sink, {
       name,
       op: 'GatherV2',
       input: [params, asTensor(resolve(scope, indices), where), asTensor(axis, where)],
@@ -295,6 +268,7 @@ export function freezeSignature(
         isFunction: true,
         memo: new Map(),
         callers: [...scope.callers, fname],
+        sink: scope.sink,
       };
       innerScopes.set(`${scope.prefix}${memoKey}`, inner);
     }
@@ -305,6 +279,7 @@ export function freezeSignature(
     return resolve(inner, ret);
   };
   const innerScopes = new Map<string, Scope>();
+  const { controlFlow, library } = controlFlowConverter({ functions, resolve, readVariable, emit, asTensor });
 
   const main: Scope = {
     prefix: '',
@@ -314,6 +289,7 @@ export function freezeSignature(
     isFunction: false,
     memo: new Map(),
     callers: [],
+    sink: mainSink,
   };
 
   const signatureJson: { inputs: Record<string, unknown>; outputs: Record<string, unknown> } = { inputs: {}, outputs: {} };
@@ -338,7 +314,7 @@ export function freezeSignature(
   }
   throwUnsupported(issues, signatureName);
   for (const o of outputs) {
-    emit({ name: o.name, op: 'Identity', input: [o.ref], attr: { T: { type: o.dtype ?? 'DT_FLOAT' } } });
+    emit(mainSink, { name: o.name, op: 'Identity', input: [o.ref], attr: { T: { type: o.dtype ?? 'DT_FLOAT' } } });
     signatureJson.outputs[o.key] = { name: `${o.name}:0`, dtype: o.dtype, tensorShape: attrJson(o.shape ?? {}) };
   }
   // Input placeholders keep their names; drop attributes tfjs does not read.
@@ -361,7 +337,7 @@ export function freezeSignature(
   for (const node of out.values()) if (node.op === 'Placeholder') shapeOrDrop(node);
   const producer = Number((graph as { versions?: { producer?: number } } | undefined)?.versions?.producer ?? 0);
   const artifacts: io.ModelArtifacts = {
-    modelTopology: { node: [...out.values()], library: {}, versions: { producer } },
+    modelTopology: { node: [...out.values()], library: library.size === 0 ? {} : { function: [...library.values()] }, versions: { producer } },
     format: 'graph-model',
     generatedBy: `TensorFlow ${metaGraph.metaInfoDef?.tensorflowVersion ?? '(unknown version)'}`,
     convertedBy: 'model-budget (SavedModel)',
@@ -369,7 +345,12 @@ export function freezeSignature(
     weightData: data.buffer,
     signature: signatureJson,
   };
-  return { artifacts, inlinedCalls, frozenVariables: variableConsts.size };
+  return {
+    artifacts,
+    inlinedCalls,
+    frozenVariables: new Set([...variableConsts.keys()].map((k) => k.split('\u0000')[1])).size,
+    libraryFunctions: library.size,
+  };
 }
 
 function shapeOrDrop(node: GraphNodeJson): void {

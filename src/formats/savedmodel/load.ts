@@ -101,7 +101,8 @@ export async function convertSavedModel(read: ReadSavedModelFile, name: string, 
     signature,
     signatures,
     notes: [
-      `SavedModel signature "${signature}": ${frozen.inlinedCalls} function call(s) inlined, ${frozen.frozenVariables} variable(s) frozen into constants`,
+      `SavedModel signature "${signature}": ${frozen.inlinedCalls} function call(s) inlined, ${frozen.frozenVariables} variable(s) frozen into constants` +
+        (frozen.libraryFunctions > 0 ? `, ${frozen.libraryFunctions} control-flow function(s) kept for executeAsync` : ''),
     ],
   };
 }

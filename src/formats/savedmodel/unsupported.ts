@@ -13,7 +13,8 @@ export interface OpIssue {
 }
 
 const V1_CONTROL_FLOW = new Set(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'LoopCond', 'RefSwitch', 'RefMerge', 'RefEnter', 'RefExit']);
-const FUNCTIONAL_CONTROL_FLOW = new Set(['If', 'StatelessIf', 'While', 'StatelessWhile', 'Case', 'StatelessCase']);
+/** Functional control flow tfjs has no kernel for (If and While are converted with a function library). */
+const CASE = new Set(['Case', 'StatelessCase']);
 const PYTHON = new Set(['PyFunc', 'PyFuncStateless', 'EagerPyFunc']);
 
 /** What to do about `op`. */
@@ -23,8 +24,7 @@ export function adviceFor(op: string): string {
     return 'it is a TPU/XLA op: export the model for CPU (without TPUStrategy or jit_compile)';
   if (V1_CONTROL_FLOW.has(op))
     return 'it is TensorFlow 1 control flow: re-export from TensorFlow 2 (tf.function with tf.cond / tf.while_loop) or remove the branch';
-  if (FUNCTIONAL_CONTROL_FLOW.has(op))
-    return 'control flow (tf.cond / tf.while_loop) is not converted yet: remove it from the serving function, or use tensorflowjs_converter for this model';
+  if (CASE.has(op)) return 'TF.js has no kernel for tf.switch_case: write the branches as nested tf.cond (If), which is converted';
   if (op.startsWith('String') || op.startsWith('Regex') || op.startsWith('Substr') || op === 'AsString' || op === 'DecodeJpeg' || op === 'DecodePng') {
     return 'it works on strings or encoded images, which the converted graph cannot run: do that preprocessing outside the model';
   }

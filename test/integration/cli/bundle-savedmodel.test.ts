@@ -57,3 +57,23 @@ test('the bundle on Node 24: check a SavedModel folder, write output:, compare w
   expect(kws?.metrics['size']?.value).toBeGreaterThan(50_000);
   expect(kws?.metrics['size']?.status).toBe('pass');
 });
+
+test('the bundle on Node 24: a SavedModel with a While loop (Keras LSTM) is checked on wasm and written with its functions', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mb-bundle-savedmodel-'));
+  await cp(join(fixtures, 'rnn-lstm'), join(dir, 'models', 'lstm'), { recursive: true });
+  await writeFile(
+    join(dir, 'model-budget.yml'),
+    'version: 1\nbenchmark: { runtime: wasm, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: lstm\n    path: models/lstm\n' +
+      '    compress: { quantize: float16 }\n    output: dist/lstm\n    budget: { latency: { p50: 10 s }, accuracy: { max-abs-error: 0.1 } }\n',
+  );
+  const { stderr } = await run(node24(), [cli, 'check', '--json', 'report.json'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+  expect(stderr).toMatch(/^lstm: loading models\/lstm \(\d+\.\d s\)$/m);
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+    verdict: string;
+    models: { metrics: Record<string, { value: number; status: string }> }[];
+  };
+  expect(report.verdict).toBe('pass');
+  expect(report.models[0]?.metrics['latency.p50']?.value).toBeGreaterThan(0);
+  const written = JSON.parse(await readFile(join(dir, 'dist', 'lstm', 'model.json'), 'utf8')) as { modelTopology: { library: { function: unknown[] } } };
+  expect(written.modelTopology.library.function).toHaveLength(2);
+});

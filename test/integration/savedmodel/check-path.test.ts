@@ -48,6 +48,26 @@ describe('model-budget check on a SavedModel folder', () => {
     expect(kws?.notes?.join('\n')).toContain('SavedModel signature "serving_default"');
   });
 
+  test('a SavedModel with a While loop (Keras LSTM) is measured: latency through executeAsync, FLOPs, drift after quantizing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-savedmodel-check-'));
+    await cp(join(fixtures, 'rnn-lstm'), join(dir, 'models', 'lstm'), { recursive: true });
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      `version: 1\n${benchmark}models:\n  - name: lstm\n    path: models/lstm\n    compress: { quantize: uint8 }\n` +
+        '    budget: { latency: { p50: 10 s }, flops: 1 G, accuracy: { max-abs-error: 0.5 } }\n',
+    );
+    const result = await run(dir, 'check', '--json', 'report.json');
+    expect(result.stderr).not.toMatch(/model-budget: /);
+    const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as JsonReport;
+    const lstm = json.models[0];
+    expect(lstm?.metrics['latency.p50']?.value).toBeGreaterThan(0);
+    expect(lstm?.metrics['flops']?.value).toBeGreaterThan(0);
+    expect(lstm?.metrics['accuracy.max-abs-error']?.value).toBeGreaterThan(0);
+    expect(lstm?.notes?.join('\n')).toContain('2 control-flow function(s) kept for executeAsync');
+    expect(json.verdict).toBe('pass');
+    expect(result.code).toBe(0);
+  });
+
   test('compress: quantize and output: write the converted TF.js graph model; its size is what output: holds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mb-savedmodel-check-'));
     await cp(join(fixtures, 'kws-dscnn'), join(dir, 'models', 'kws'), { recursive: true });

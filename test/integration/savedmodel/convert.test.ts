@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSavedModelDir, folderReader, openSavedModel } from '../../../src/formats/savedmodel/load.js';
+import { convertSavedModelDir } from '../../../src/formats/savedmodel/load.js';
+import { kerasRebuild } from '../../helpers/keras-rebuild.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'savedmodel');
 
@@ -17,38 +18,6 @@ interface GraphNode {
 }
 
 const nodesOf = (artifacts: tf.io.ModelArtifacts): GraphNode[] => (artifacts.modelTopology as { node: GraphNode[] }).node;
-
-/** Keras SavedModel metadata → a config tfjs layers reads: tuples as arrays, training-only regularizers dropped. */
-function kerasConfig(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(kerasConfig);
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (record['class_name'] === '__tuple__') return kerasConfig(record['items']);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, k.endsWith('_regularizer') ? null : kerasConfig(v)]));
-  }
-  return value;
-}
-
-/** The Keras network of a Keras-exported SavedModel as a TF.js layers model, with the checkpoint's variables. */
-async function kerasRebuild(dir: string): Promise<tf.LayersModel> {
-  const { metaGraph, bundle, checkpointKeys } = await openSavedModel(folderReader(dir), dir);
-  const nodes = metaGraph.objectGraphDef?.nodes ?? [];
-  const metadata = JSON.parse(nodes[0]?.userObject?.metadata ?? 'null') as { class_name: string; config: unknown };
-  const model = await tf.models.modelFromJSON({ class_name: metadata.class_name, config: kerasConfig(metadata.config) } as unknown as Parameters<
-    typeof tf.models.modelFromJSON
-  >[0]);
-  const byName = new Map<string, number>();
-  nodes.forEach((n, id) => n.variable?.name !== undefined && byName.set(n.variable.name, id));
-  const values = model.weights.map((w) => {
-    const id = byName.get(w.originalName);
-    const key = id === undefined ? undefined : checkpointKeys.get(id);
-    if (key === undefined || bundle === undefined) throw new Error(`no checkpoint value for ${w.originalName}`);
-    const t = bundle.tensor(key);
-    return tf.tensor(new Float32Array(t.bytes.slice().buffer), [...t.shape]);
-  });
-  model.setWeights(values);
-  return model;
-}
 
 describe('convertSavedModel', () => {
   it('times-three-float: the variable is frozen and the graph computes exactly 3·x', async () => {
