@@ -12,4 +12,8 @@ export const TFLITE_ERRORS = {
   'tflite/signature-missing': {
     message: '{file}: no signature "{signature}"; the model has {keys}',
   },
+  'tflite/no-float-weights': {
+    message: 'quantize: {technique} found no float32 weights to quantize in the operators it rewrites ({ops}): {detail}',
+    fix: 'a float16 model (most published .tflite files) keeps its weights as FLOAT16 behind DEQUANTIZE: expand it with quantize: float32 first; an already quantized model has nothing left to quantize',
+  },
 } as const satisfies Record<`tflite/${string}`, CatalogEntry>;
