@@ -41,7 +41,8 @@ export function quantizeWeightsInt8(values: Float32Array, shape: readonly number
     const c = channelOf(i);
     maxAbs[c] = Math.max(maxAbs[c] ?? 0, Math.abs(values[i] ?? 0));
   }
-  const scales = Array.from(maxAbs, (m) => (m > 0 ? m / INT8_WEIGHT_MAX : 1));
+  // Scales are stored as float32: quantize with the value the kernel will read.
+  const scales = Array.from(maxAbs, (m) => (m > 0 ? Math.fround(m / INT8_WEIGHT_MAX) : 1));
   const out = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const q = Math.round((values[i] ?? 0) / (scales[channelOf(i)] ?? 1));
@@ -55,7 +56,10 @@ export function quantizeWeightsInt8(values: Float32Array, shape: readonly number
  * the kernels add it to the int32 accumulator of input × weight products. One weight scale serves every channel.
  */
 export function quantizeBiasInt32(values: Float32Array, inputScale: number, weightScales: readonly number[]): { values: Int32Array; scales: number[] } {
-  const scales = Array.from(values, (_, c) => inputScale * (weightScales.length === 1 ? (weightScales[0] ?? 1) : (weightScales[c] ?? 1)));
+  // float32 like every stored scale, from the float32 scales the kernel multiplies (it checks the bias scale against them).
+  const scales = Array.from(values, (_, c) =>
+    Math.fround(Math.fround(inputScale) * Math.fround(weightScales.length === 1 ? (weightScales[0] ?? 1) : (weightScales[c] ?? 1))),
+  );
   const out = new Int32Array(values.length);
   for (let c = 0; c < values.length; c++) {
     const q = Math.round((values[c] ?? 0) / (scales[c] ?? 1));
@@ -78,7 +82,7 @@ export function activationParams(min: number, max: number): ActivationParams {
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
   if (!(hi > lo) || !Number.isFinite(hi - lo)) return { scale: 1, zeroPoint: 0 };
-  const scale = (hi - lo) / 255;
+  const scale = Math.fround((hi - lo) / 255);
   const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - lo / scale)));
   return { scale, zeroPoint };
 }
