@@ -34,16 +34,23 @@ export function maskAgreement(float: readonly Float32Array[], other: readonly Fl
   return { meanDelta: sum / Math.max(1, a.length), iou: either === 0 ? 1 : both / either };
 }
 
-/** Pose landmarks (Identity [1, 39 × 5]: x, y, z, visibility, presence): the 33 body points' x, y in input pixels. */
-export function poseAgreement(float: readonly Float32Array[], other: readonly Float32Array[]): { meanDeltaPx: number; maxDeltaPx: number } {
+/**
+ * Pose landmarks (Identity [1, 39 × 5]: x, y, z, visibility logit, presence logit): the x, y distance in input pixels
+ * of the 33 body points the float model sees (visibility over 0.5) — points outside the photo (the legs of a
+ * portrait) are guesses that any change moves.
+ */
+export function poseAgreement(float: readonly Float32Array[], other: readonly Float32Array[]): { meanDeltaPx: number; maxDeltaPx: number; visible: number } {
   const a = float[0] ?? new Float32Array(0);
   const b = other[0] ?? new Float32Array(0);
   let sum = 0;
   let max = 0;
+  let visible = 0;
   for (let k = 0; k < 33; k++) {
+    if (sigmoid(a[k * 5 + 3] ?? -Infinity) <= 0.5) continue;
     const d = Math.hypot((a[k * 5] ?? 0) - (b[k * 5] ?? 0), (a[k * 5 + 1] ?? 0) - (b[k * 5 + 1] ?? 0));
     sum += d;
     max = Math.max(max, d);
+    visible++;
   }
-  return { meanDeltaPx: sum / 33, maxDeltaPx: max };
+  return { meanDeltaPx: visible === 0 ? 0 : sum / visible, maxDeltaPx: max, visible };
 }
