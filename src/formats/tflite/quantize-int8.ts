@@ -145,10 +145,15 @@ class Groups {
  * where a float operator or a model output reads them, so the model's interface stays float32. Operators without an
  * int8 kernel, or whose activations were not calibrated, stay float and are listed in `left` with the reason.
  * Input: a float32 graph (expand a float16 model with `quantizeTfliteFloat32` first) and the ranges
- * `calibrateTflite` recorded on it. A pure function: `graph` is not touched.
+ * `calibrateTflite` recorded on it. `options.keepFloat`: operator indices (of the calibrated subgraph) to leave
+ * float whatever their kernel, for a mixed-precision model. A pure function: `graph` is not touched.
  * @throws CompressError for a float16 graph, or when no operator could be made int8.
  */
-export function quantizeTfliteInt8(graph: TfliteGraph, calibration: TfliteCalibration): TfliteInt8Result {
+export function quantizeTfliteInt8(
+  graph: TfliteGraph,
+  calibration: TfliteCalibration,
+  options: { readonly keepFloat?: ReadonlySet<number> } = {},
+): TfliteInt8Result {
   const { model, buffers: original } = copyTflite(graph, 'int8');
   const buffers = [...original];
   const sg = model.subgraphs[calibration.subgraph];
@@ -170,12 +175,12 @@ export function quantizeTfliteInt8(graph: TfliteGraph, calibration: TfliteCalibr
   const rewritten = new OpTally();
   const left = new OpTally();
   const int8 = new Set<OperatorT>();
-  for (const op of sg.operators) {
+  for (const [index, op] of sg.operators.entries()) {
     const code = model.operatorCodes[op.opcodeIndex];
     if (!code) continue;
     const name = code.customCode === null ? opName(builtinOf(code)) : `CUSTOM ${String(code.customCode)}`;
     const kernel = code.customCode === null ? INT8_KERNELS.get(builtinOf(code)) : undefined;
-    const reason = whyFloat(op, kernel, sg, calibration, isActivation, isConstant, isFloat);
+    const reason = options.keepFloat?.has(index) ? 'kept float as asked' : whyFloat(op, kernel, sg, calibration, isActivation, isConstant, isFloat);
     if (reason === undefined) {
       int8.add(op);
       rewritten.add(name);
