@@ -21,4 +21,19 @@ export const TFLITE_ERRORS = {
   'tflite/signature-missing': {
     message: '{file}: no signature "{signature}"; the model has {keys}',
   },
+  'tflite/no-float-weights': {
+    message: 'quantize: {technique} found no float32 weights to quantize in the operators it rewrites ({ops}): {detail}',
+    fix: 'a float16 model (most published .tflite files) keeps its weights as FLOAT16 behind DEQUANTIZE: expand it with quantize: float32 first; an already quantized model has nothing left to quantize',
+  },
+  'tflite/calibrate-no-samples': {
+    message: 'quantize: int8 needs calibration samples to record activation ranges; none were given',
+    fix: 'point inputs.images (or inputs.npy) at a few inputs of the kind the model sees',
+  },
+  'tflite/calibrate-not-finite': {
+    message: 'quantize: int8 calibration: sample {sample} makes tensor {tensor} hold {value}; an int8 range cannot cover it',
+    fix: 'check the samples (their normalisation) and the float model',
+  },
+  'tflite/int8-nothing': {
+    message: 'quantize: int8 left every operator float: {detail}',
+  },
 } as const satisfies Record<`tflite/${string}`, CatalogEntry>;

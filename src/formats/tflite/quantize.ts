@@ -84,8 +84,19 @@ function opcodeIndex(codes: OperatorCodeT[], op: BuiltinOperator): number {
   return codes.length - 1;
 }
 
+/**
+ * The index of the operator code for `op` at `version`, added when the model has none. Operators of one builtin may
+ * need different versions (a float CONV_2D is version 1, an int8 one version 3), so each version gets its own code.
+ */
+export function opcodeFor(codes: OperatorCodeT[], op: BuiltinOperator, version: number): number {
+  const found = codes.findIndex((c) => builtinOf(c) === op && c.version === version && (c.customCode === null || c.customCode.length === 0));
+  if (found >= 0) return found;
+  codes.push(new OperatorCodeT(Math.min(op, 127), null, version, op));
+  return codes.length - 1;
+}
+
 /** Drops tensors no operator, subgraph edge or signature uses, renumbering every index into the list. */
-function removeUnusedTensors(sg: SubGraphT, signatures: readonly { inputs: { tensorIndex: number }[]; outputs: { tensorIndex: number }[] }[]): void {
+export function removeUnusedTensors(sg: SubGraphT, signatures: readonly { inputs: { tensorIndex: number }[]; outputs: { tensorIndex: number }[] }[]): void {
   const used = new Set<number>([...sg.inputs, ...sg.outputs]);
   for (const op of sg.operators) for (const i of [...op.inputs, ...op.outputs, ...op.intermediates]) if (i >= 0) used.add(i);
   for (const s of signatures) for (const e of [...s.inputs, ...s.outputs]) used.add(e.tensorIndex);
