@@ -12,7 +12,7 @@ export const QUANTIZED_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 export type QuantizedDtype = (typeof QUANTIZED_DTYPES)[number];
 
 /** The `compress.quantize` values of a `.tflite` model: TFLite's own precisions (src/formats/tflite/compress.ts). */
-export const TFLITE_QUANTIZE = ['float16', 'float32'] as const;
+export const TFLITE_QUANTIZE = ['float16', 'float32', 'dynamic-int8', 'int8'] as const;
 export type TfliteQuantize = (typeof TFLITE_QUANTIZE)[number];
 
 /** Every value `compress.quantize` takes as one word: the TF.js storage dtypes, then the TFLite-only precisions. */

@@ -33,6 +33,10 @@ export const TFLITE_ERRORS = {
     message: 'quantize: int8 calibration: sample {sample} makes tensor {tensor} hold {value}; an int8 range cannot cover it',
     fix: 'check the samples (their normalisation) and the float model',
   },
+  'tflite/auto-nothing-within': {
+    message: '{name}: compress: auto found no precision of the .tflite model within its accuracy budget, not even float32',
+    fix: 'loosen the accuracy budget, or check the samples and the outputs: setting',
+  },
   'tflite/int8-nothing': {
     message: 'quantize: int8 left every operator float: {detail}',
   },

@@ -1,9 +1,9 @@
 import type { ModelSpec } from '../config/load.js';
 import type { AutoAssignment } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
-import { compressTflite } from '../formats/tflite/compress.js';
 import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
 import type { PrecisionChoice } from '../report/types.js';
+import { compressTfliteWith, tfliteNeedsSamples } from './compress-tflite.js';
 import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import type { ModelDeadline } from './deadline.js';
@@ -50,7 +50,7 @@ export async function compressAsConfigured(
 ): Promise<CompressOutcome> {
   const race = <T>(stage: string, work: () => Promise<T>): Promise<T> => (options.deadline ? options.deadline.race(stage, work) : work());
   const plan = toPlan(compress);
-  if (original.format === 'tflite') return compressTfliteAsConfigured(original, plan, spec, options.measureDrift, race);
+  if (original.format === 'tflite') return compressTfliteAsConfigured(original, plan, spec, options, race);
   // `optimize` checks its own rewrites with the drift evaluator, as `auto` searches with it.
   if (!plan.auto && !plan.optimize && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
   let session: DriftSession | undefined;
@@ -77,25 +77,28 @@ export async function compressAsConfigured(
 }
 
 /**
- * A `.tflite` model rewritten as its format's techniques do it (src/formats/tflite/compress.ts), and its drift on
- * LiteRT against the original when asked for.
+ * A `.tflite` model compressed as its format does it (src/measure/compress-tflite.ts), and its drift on LiteRT against
+ * the original when asked for. The drift session is opened first when the technique needs samples (int8, auto).
  */
 async function compressTfliteAsConfigured(
   original: TfliteLoadedModel,
   plan: CompressPlan,
   spec: ModelSpec,
-  measureDrift: boolean,
+  options: { readonly measureDrift: boolean; readonly step: (what: string) => void },
   race: <T>(stage: string, work: () => Promise<T>) => Promise<T>,
 ): Promise<CompressOutcome> {
-  const { model, notes } = compressTflite(original, typeof plan.quantize === 'object' && 'dtype' in plan.quantize ? plan.quantize.dtype : plan.quantize);
-  const outcome: CompressOutcome = { model, notes, warnings: [] };
-  if (!measureDrift) return outcome;
-  const session = await race('loading the original for drift', () => openDriftSession(original, spec));
+  const quantize = typeof plan.quantize === 'object' && 'dtype' in plan.quantize ? plan.quantize.dtype : plan.quantize;
+  const tflitePlan = plan.auto ? { auto: true as const } : { quantize };
+  const needsSession = options.measureDrift || tfliteNeedsSamples(original, tflitePlan);
+  const session = needsSession ? await race('loading the original for drift', () => openDriftSession(original, spec)) : undefined;
   try {
+    const { model, notes } = await race('compressing', () => compressTfliteWith(original, tflitePlan, spec, session, options.step));
+    const outcome: CompressOutcome = { model, notes, warnings: [] };
+    if (!options.measureDrift || !session) return outcome;
     const drift = await race('measuring accuracy drift', () => session.evaluateModel(model));
     return { ...outcome, drift, inputsNote: session.inputsNote, synthetic: session.synthetic };
   } finally {
-    session.dispose();
+    session?.dispose();
   }
 }
 

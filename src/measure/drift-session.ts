@@ -20,6 +20,8 @@ export interface DriftSession {
   evaluateModel(candidate: RunnableModel): Promise<DriftResult>;
   /** What the drift was computed on, for the report. */
   readonly inputsNote: string;
+  /** The input sets every candidate is run on (user samples, else seeded synthetic ones); calibration reads them too. */
+  readonly inputs: readonly (readonly HostTensor[])[];
   /** Only seeded synthetic inputs: no `inputs.images` or `inputs.npy` samples were given. */
   readonly synthetic: boolean;
   dispose(): void;
@@ -78,6 +80,7 @@ export async function openDriftSession(original: LoadedModel, spec: ModelSpec): 
     };
     return {
       inputsNote,
+      inputs: sets,
       synthetic: !(inputsConfig?.npy || inputsConfig?.images),
       evaluateModel,
       evaluate(candidate) {

@@ -154,5 +154,5 @@ export const tfliteFormat: ModelFormat = defineFormat<TfliteLoadedModel>(isTflit
   },
   inputNames: (model) => tfliteInputNames(graphOf(model)),
   weights: (model) => tfliteWeights(graphOf(model)),
-  compressions: ['quantize'],
+  compressions: ['quantize', 'auto'],
 });

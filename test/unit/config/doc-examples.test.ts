@@ -95,7 +95,7 @@ describe('the JSON Schema is as strict as the tool', () => {
     { what: 'a percentage above 1 as a bare number', text: config('size-increase: 5') },
     { what: 'a negative size', text: config('size: -1') },
     { what: 'a trend key that is no metric', text: config('trend: { latency-p05: 10% }') },
-    { what: 'a quantize dtype that does not exist', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { quantize: int8 } }\n' },
+    { what: 'a quantize dtype that does not exist', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { quantize: int4 } }\n' },
     { what: 'prune of 100%', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { prune: 100% } }\n' },
     { what: 'prune above 1', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { prune: 1.5 } }\n' },
   ])('both refuse $what', ({ text }) => {

@@ -210,13 +210,13 @@ describe('errors at the line, found when the config is read', () => {
       what: 'a TF.js dtype for a .tflite model, written as dtype:',
       text: 'version: 1\nmodels:\n  - name: a\n    path: m.tflite\n    compress:\n      quantize: { dtype: uint16 }\n',
       expected:
-        'model-budget.yml:6:26 models[0].compress.quantize.dtype: quantize "uint16" does not apply to a .tflite model: it takes float16, float32; set quantize to one of them',
+        'model-budget.yml:6:26 models[0].compress.quantize.dtype: quantize "uint16" does not apply to a .tflite model: it takes float16, float32, dynamic-int8, int8; set quantize to one of them',
     },
     {
       what: 'weight patterns for a .tflite model',
       text: 'version: 1\nmodels:\n  - name: a\n    path: m.tflite\n    compress:\n      quantize: { float16: "*" }\n',
       expected:
-        'model-budget.yml:6:17 models[0].compress.quantize: quantize by weight pattern does not apply to a .tflite model: it takes float16, float32; set quantize to one of them',
+        'model-budget.yml:6:17 models[0].compress.quantize: quantize by weight pattern does not apply to a .tflite model: it takes float16, float32, dynamic-int8, int8; set quantize to one of them',
     },
     {
       what: 'LiteRT for a TF.js model',
@@ -226,9 +226,15 @@ describe('errors at the line, found when the config is read', () => {
     },
     {
       what: 'a quantize dtype that does not exist names the values and the near miss',
+      text: model('    compress:\n      quantize: unit8\n'),
+      expected:
+        'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16", "float32", "dynamic-int8", "int8" or a mapping, got "unit8"; did you mean "uint8"?',
+    },
+    {
+      what: 'int8, a .tflite precision, for a TF.js model names the dtypes TF.js models take',
       text: model('    compress:\n      quantize: int8\n'),
       expected:
-        'model-budget.yml:6:17 models[0].compress.quantize: expected one of "uint8", "uint16", "float16", "float32" or a mapping, got "int8"; did you mean "uint8"?',
+        'model-budget.yml:6:17 models[0].compress.quantize: quantize "int8" does not apply to a TF.js model: it takes uint8, uint16, float16; set quantize to one of them',
     },
     {
       what: 'a compress technique as the whole block says how to write it',

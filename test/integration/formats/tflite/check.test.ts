@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,6 +11,7 @@ import { runCheck } from '../../../../src/run.js';
 import { corpusModel } from '../../../helpers/corpus.js';
 
 const FACE = corpusModel('mediapipe-face-short').path;
+const PHOTO_DIR = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'images');
 const ports = { progress: () => undefined, warn: () => undefined };
 const QUICK = 'benchmark: { runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\n';
 
@@ -74,6 +75,48 @@ describe('a .tflite model through the pipeline', () => {
     expect(face?.weightChanges?.[0]).toMatchObject({ dtype: 'float32' });
   });
 
+  test('dynamic-int8: per-channel int8 weights for the hybrid kernels, smaller than the float16 file, with what it left float', async () => {
+    const dir = await workspace('    compress: { quantize: dynamic-int8 }\n    budget:\n      accuracy: { max-abs-error: 1 }\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    const face = report.models[0];
+    expect(face?.verdict).not.toBe('error');
+    const size = metric(report, 'size');
+    expect(size?.value).toBeLessThan(size?.original ?? 0);
+    expect(face?.notes.find((n) => n.startsWith('quantize: dynamic-int8'))).toMatch(/CONV_2D ×\d+.*left float: DEPTHWISE_CONV_2D/);
+    expect(face?.weights.some((w) => w.dtype === 'int8')).toBe(true);
+    expect(metric(report, 'accuracy.max-abs-error')?.value).toBeGreaterThan(0);
+  });
+
+  test('int8: calibrated on the configured photos, smaller again, its drift measured on the same photos', async () => {
+    const images = '    inputs:\n      images: { dir: photos, normalize: { mean: 127.5, std: 127.5 } }\n';
+    const dir = await workspace(`    compress: { quantize: int8 }\n${images}    output: out\n    budget:\n      accuracy: { max-abs-error: 1 }\n`);
+    await cp(PHOTO_DIR, join(dir, 'photos'), { recursive: true, filter: (f) => !f.endsWith('.md') });
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+    const face = report.models[0];
+    expect(face?.error).toBeUndefined();
+    expect(face?.notes.find((n) => n.startsWith('quantize: int8'))).toContain('calibrated on 2 sample(s)');
+    expect(face?.notes).toContain('accuracy drift measured on 2 user sample(s)');
+    expect(metric(report, 'size')?.value).toBeLessThan(0.9 * (metric(report, 'size')?.original ?? 0));
+    // What output: wrote runs in stock LiteRT.
+    const written = await loadModel(join(dir, 'out', 'face.tflite'));
+    const exec = await instantiate(written);
+    exec.dispose();
+  });
+
+  test('int8 without samples to calibrate on is an error that says what to add; auto without them leaves int8 out and says so', async () => {
+    const int8 = await workspace('    compress: { quantize: int8 }\n');
+    const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: int8 }, ports);
+    expect(report.models[0]?.verdict).toBe('error');
+    expect(report.models[0]?.error).toContain('quantize: int8 needs calibration samples');
+    const auto = await workspace('    compress: auto\n    budget:\n      accuracy: { max-abs-error: 0.001 }\n');
+    const searched = await runCheck({ configPath: 'model-budget.yml', cwd: auto }, ports);
+    const note = searched.report.models[0]?.notes.find((n) => n.startsWith('auto:'));
+    // float16 widens exactly to the float32 reference: inside a 0.001 budget, and smaller than float32.
+    expect(note).toMatch(/^auto: float16, the smallest mix within the accuracy budget/);
+    expect(note).toContain('int8 mixes not tried: no inputs.images or inputs.npy to calibrate on');
+    expect(note).toMatch(/dynamic-int8 \([\d.]+ KB\) outside the budget/);
+  });
+
   test('settings of the other format are config errors at their line', async () => {
     const runtime = await workspace('    benchmark: { runtime: wasm }\n');
     await expect(runCheck({ configPath: 'model-budget.yml', cwd: runtime }, ports)).rejects.toThrow(ConfigError);
@@ -82,7 +125,7 @@ describe('a .tflite model through the pipeline', () => {
     );
     const quantize = await workspace('    compress: { quantize: uint8 }\n');
     await expect(runCheck({ configPath: 'model-budget.yml', cwd: quantize }, ports)).rejects.toThrow(
-      /model-budget\.yml:6:\d+.*quantize "uint8" does not apply to a \.tflite model: it takes float16, float32/,
+      /model-budget\.yml:6:\d+.*quantize "uint8" does not apply to a \.tflite model: it takes float16, float32, dynamic-int8, int8/,
     );
   });
 
