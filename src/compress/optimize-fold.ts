@@ -43,6 +43,16 @@ function channelVector(state: GraphState, ref: string | undefined, channels: num
   return undefined;
 }
 
+/** Whether anything reads a BatchNorm's batch statistics (outputs 1…5), which a folded chain no longer has. */
+function readsStatistics(state: GraphState, name: string): boolean {
+  return (state.consumers.get(name) ?? []).some((c) =>
+    (state.byName.get(c)?.input ?? []).some((r) => {
+      const ref = parseInput(r);
+      return ref.node === name && (ref.output !== 0 || ref.control);
+    }),
+  );
+}
+
 interface Step {
   readonly node: MutableNode;
   readonly kind: 'scale' | 'bias' | 'batchnorm';
@@ -73,7 +83,7 @@ function stepOf(state: GraphState, prev: string, next: MutableNode, channels: nu
     return { node: next, kind: 'bias', plainBias: false, apply: (_s, t) => c.forEach((v, i) => (t[i] = (t[i] ?? 0) - v)) };
   }
   if (BATCH_NORMS.includes(next.op) && kinds.batchnorm && canScale && next.input.length === 5 && parseInput(next.input[0] ?? '').node === prev) {
-    if (!['', 'NHWC'].includes(decodeAttrString(next.attr['data_format']?.s))) return undefined;
+    if (!['', 'NHWC'].includes(decodeAttrString(next.attr['data_format']?.s)) || readsStatistics(state, next.name)) return undefined;
     const [gamma, beta, mean, variance] = next.input.slice(1).map((r) => channelVector(state, r, channels, 1));
     if (!gamma || !beta || !mean || !variance) return undefined;
     const epsilon = next.attr['epsilon']?.f ?? TFJS_BATCHNORM_EPSILON;

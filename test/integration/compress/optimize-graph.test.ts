@@ -134,6 +134,80 @@ describe('optimizeGraph on hand-built graphs, run by stock TF.js', () => {
   });
 });
 
+describe('the folding, padding and constant passes on a hand-built graph, run by stock TF.js on cpu and wasm', () => {
+  const ramp = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+  const nodes: GraphNode[] = [
+    op('pad', 'Pad', ['x', 'pads']),
+    op('conv', 'Conv2D', ['pad', 'k'], { ...convAttrs('VALID'), strides: { list: { i: ['1', '2', '2', '1'] } } }),
+    op('bias', 'BiasAdd', ['conv', 'cb']),
+    op('bn', 'FusedBatchNormV3', ['bias', 'g', 'be', 'mu', 'var'], { epsilon: { f: 0.001 } }),
+    op('relu', 'Relu', ['bn']),
+    op('one_mul', 'Mul', ['relu', 'one']),
+    op('dw', 'DepthwiseConv2dNative', ['one_mul', 'dk'], convAttrs()),
+    op('sub', 'Sub', ['dw', 't']),
+    op('add', 'AddV2', ['sub', 'u']),
+    op('mul', 'Mul', ['add', 'v']),
+    op('stop', 'StopGradient', ['mul']),
+    op('c1', 'Mul', ['w', 'two']),
+    op('c2', 'Sqrt', ['c1']),
+    op('add2', 'Add', ['stop', 'c2']),
+    op('y', 'Relu6', ['add2']),
+  ];
+  const artifacts = graphArtifacts(
+    [1, 7, 7, 2],
+    nodes,
+    {
+      pads: { shape: [4, 2], values: [0, 0, 1, 1, 0, 1, 0, 0], dtype: 'int32' },
+      k: { shape: [3, 3, 2, 4], values: ramp(72, (i) => Math.sin(i * 1.3) * 0.5) },
+      cb: { shape: [4], values: [0.1, -0.2, 0.3, 0] },
+      g: { shape: [4], values: [1.5, 0.5, 2, 1] },
+      be: { shape: [4], values: [0, 0.5, -0.5, 1] },
+      mu: { shape: [4], values: [0.2, -0.1, 0, 0.3] },
+      var: { shape: [4], values: [1, 0.25, 4, 0.5] },
+      one: { shape: [], values: [1] },
+      dk: { shape: [3, 3, 4, 1], values: ramp(36, (i) => Math.cos(i * 0.7) * 0.6) },
+      t: { shape: [4], values: [0.5, 0, -0.5, 1] },
+      u: { shape: [1, 1, 1, 4], values: [0.1, 0.2, 0.3, 0.4] },
+      v: { shape: [4], values: [2, -1, 0.5, 3] },
+      w: { shape: [4], values: [2, 8, 0.5, 4.5] },
+      two: { shape: [], values: [2] },
+    },
+    ['y'],
+  );
+
+  const run = async (a: tf.io.ModelArtifacts, x: tf.Tensor): Promise<Float32Array> => {
+    const m = await tf.loadGraphModel(tf.io.fromMemory(a));
+    const out = m.predict(x) as tf.Tensor;
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    m.dispose();
+    return data;
+  };
+
+  it('every pass fires and leaves two fused convolutions', () => {
+    const result = optimizeGraph(artifacts);
+    expect(result.rewrites).toMatchObject({ identity: 2, 'fold-constants': 2, pad: 1, batchnorm: 1, 'fold-scale': 1, 'fold-bias': 3, fuse: 2 });
+    const ops = (result.artifacts.modelTopology as { node: GraphNode[] }).node.filter((n) => n.op !== 'Const').map((n) => n.op);
+    expect(ops).toEqual(['Placeholder', '_FusedConv2D', 'FusedDepthwiseConv2dNative']);
+  });
+
+  for (const runtime of ['cpu', 'wasm'] as const) {
+    it(`${runtime}: the outputs stay within 1e-5 of the original's`, async () => {
+      await selectRuntime(runtime);
+      const result = optimizeGraph(artifacts);
+      const x = tf.randomUniform([1, 7, 7, 2], -2, 2, 'float32', 11);
+      const [want, got] = [await run(artifacts, x), await run(result.artifacts, x)];
+      x.dispose();
+      expect(got.length).toBe(want.length);
+      let max = 0;
+      for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs((want[i] ?? 0) - (got[i] ?? NaN)));
+      expect(max).toBeLessThanOrEqual(1e-5);
+      // The graph computes something: not every output is clipped to the same value.
+      expect(new Set(want).size).toBeGreaterThan(10);
+    }, 60_000);
+  }
+});
+
 describe('compress: { optimize: true }', () => {
   it('runs first and reports the node counts and rewrites per pattern', async () => {
     const model = await loadModel(corpusModel('human-faceres-deep').path);
