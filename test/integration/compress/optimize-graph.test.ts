@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compressModel } from '../../../src/compress/registry.js';
 import { optimizeChecked } from '../../../src/compress/optimize-check.js';
@@ -11,21 +13,24 @@ import { makeInputs } from '../../../src/measure/inputs.js';
 import { selectRuntime } from '../../../src/runtimes/index.js';
 import { loadModel } from '../../../src/formats/index.js';
 import type { LoadedModel } from '../../../src/model/types.js';
+import { saveModel } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
+import { scratchDir } from '../../unit/keras/fixtures.js';
 import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
 
 /**
  * Corpus graph models and the rewrites the optimizer finds in each. Only faceres-deep was converted without the
- * converter's fusing passes; on the others every rewrite it could make is already made.
+ * converter's fusing passes; blazepose and rvm keep Keras' ZeroPadding2D as a Pad before a VALID convolution; on
+ * the others every rewrite it could make is already made.
  */
 const CASES: readonly { id: string; rewrites: Partial<Record<OptimizePattern, number>> }[] = [
   { id: 'human-faceres-deep', rewrites: { relu6: 27, 'fold-scale': 13, fuse: 27 } },
   { id: 'human-emotion', rewrites: { fuse: 0 } },
   { id: 'human-gender', rewrites: { fuse: 0 } },
   { id: 'human-movenet-lightning', rewrites: { fuse: 0 } },
-  { id: 'human-blazepose-heavy', rewrites: { fuse: 0 } },
+  { id: 'human-blazepose-heavy', rewrites: { fuse: 0, pad: 5 } },
   { id: 'human-facemesh-attention', rewrites: { fuse: 0 } },
-  { id: 'human-rvm', rewrites: { fuse: 0, identity: 0 } },
+  { id: 'human-rvm', rewrites: { fuse: 0, identity: 0, pad: 13 } },
   { id: 'human-handtrack', rewrites: { fuse: 0, identity: 0 } },
 ];
 
@@ -53,6 +58,38 @@ describe('optimizeGraph on the corpus graph models (cpu backend, stock tf.loadGr
       expect(await driftOf(model, result.artifacts)).toBeLessThanOrEqual(1e-5);
     }, 300_000);
   }
+
+  it('faceres-deep: the optimized model, written to disk as model.json and shards, loads in stock tf.loadGraphModel', async () => {
+    await selectRuntime('cpu');
+    const model = await loadModel(corpusModel('human-faceres-deep').path);
+    const dir = scratchDir();
+    await saveModel({ artifacts: optimizeGraph(model.artifacts).artifacts, format: 'graph' }, dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      modelTopology: object;
+      signature: object;
+      weightsManifest: tf.io.WeightsManifestConfig;
+    };
+    const data = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p))));
+    const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    const loaded = await tf.loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData,
+        signature: json.signature,
+      }),
+    );
+    const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 3);
+    const outputs = loaded.execute(x) as tf.Tensor[];
+    const original = await tf.loadGraphModel(tf.io.fromMemory(model.artifacts));
+    const expected = original.execute(x) as tf.Tensor[];
+    expect(outputs.map((t) => t.shape)).toEqual(expected.map((t) => t.shape));
+    for (const [i, t] of outputs.entries()) expect(tf.max(tf.abs(tf.sub(t, expected[i] ?? t))).dataSync()[0]).toBeLessThanOrEqual(1e-5);
+    expect(json.modelTopology).toMatchObject({ node: expect.arrayContaining([expect.objectContaining({ op: '_FusedConv2D' })]) as unknown });
+    tf.dispose([x, ...outputs, ...expected]);
+    loaded.dispose();
+    original.dispose();
+  }, 120_000);
 
   it('faceres-deep: from 283 graph nodes to 95, weights the same size', async () => {
     const model = await loadModel(corpusModel('human-faceres-deep').path);
