@@ -11,6 +11,8 @@
  * - `relu6`: `Relu → Minimum(6) → Maximum(0)` and `Minimum(6) → Maximum(0)` (Keras' `ReLU(max_value=6)` as
  *   `clip_by_value`) become one `Relu6`. Exact.
  * - `leaky-relu`: `Maximum(x, Mul(x, α))` with 0 < α < 1 becomes `LeakyRelu`. Exact.
+ * - `space-to-batch`: `SpaceToBatchND → VALID conv → BatchToSpaceND` (TensorFlow's dilated convolution) becomes
+ *   one convolution with `dilations` (optimize-dilate.ts). Exact.
  * - `pad`: a zero spatial `Pad` before a VALID convolution becomes its explicit padding. Exact.
  * - `batchnorm`, `fold-scale`, `fold-bias`: `FusedBatchNorm[V2|V3]`, per-channel `Mul` and `Add`/`Sub` after
  *   Conv2D / DepthwiseConv2dNative / MatMul are folded into the kernel and one rank-1 bias (optimize-fold.ts).
@@ -40,6 +42,7 @@ import { fuseBias } from './optimize-fuse.js';
 import { foldAffine } from './optimize-fold.js';
 import { foldConstants } from './optimize-constants.js';
 import { mergePads, removeNoOps } from './optimize-simplify.js';
+import { dilateSpaceToBatch } from './optimize-dilate.js';
 
 /** Names of the rewrite patterns, in run order. */
 export const OPTIMIZE_PATTERNS = [
@@ -47,6 +50,7 @@ export const OPTIMIZE_PATTERNS = [
   'fold-constants',
   'relu6',
   'leaky-relu',
+  'space-to-batch',
   'pad',
   'batchnorm',
   'fold-scale',
@@ -151,6 +155,7 @@ const PASSES: readonly ((s: GraphState, wanted: ReadonlySet<OptimizePattern>) =>
   (s, w) => (w.has('fold-constants') ? { 'fold-constants': foldConstants(s) } : {}),
   (s, w) => (w.has('relu6') ? { relu6: fuseRelu6(s) } : {}),
   (s, w) => (w.has('leaky-relu') ? { 'leaky-relu': fuseLeakyRelu(s) } : {}),
+  (s, w) => (w.has('space-to-batch') ? { 'space-to-batch': dilateSpaceToBatch(s) } : {}),
   (s, w) => (w.has('pad') ? { pad: mergePads(s) } : {}),
   (s, w) => {
     const c = foldAffine(s, { scale: w.has('fold-scale'), bias: w.has('fold-bias'), batchnorm: w.has('batchnorm') });

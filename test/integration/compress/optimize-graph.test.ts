@@ -16,12 +16,13 @@ import type { LoadedModel } from '../../../src/model/types.js';
 import { saveModel } from '../../../src/formats/tfjs/save.js';
 import { corpusModel } from '../../helpers/corpus.js';
 import { scratchDir } from '../../unit/keras/fixtures.js';
-import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
+import { convAttrs, graphArtifacts, op, type ConstSpec } from '../../helpers/graph-artifacts.js';
 
 /**
  * Corpus graph models and the rewrites the optimizer finds in each. Only faceres-deep was converted without the
- * converter's fusing passes; blazepose and rvm keep Keras' ZeroPadding2D as a Pad before a VALID convolution; on
- * the others every rewrite it could make is already made.
+ * converter's fusing passes; blazepose and rvm keep Keras' ZeroPadding2D as a Pad before a VALID convolution, and
+ * rvm its dilated depthwise convolutions as SpaceToBatchND → conv → BatchToSpaceND with paddings computed from the
+ * input's shape; on the others every rewrite it could make is already made.
  */
 const CASES: readonly { id: string; rewrites: Partial<Record<OptimizePattern, number>> }[] = [
   { id: 'human-faceres-deep', rewrites: { relu6: 27, 'fold-scale': 13, fuse: 27 } },
@@ -30,7 +31,7 @@ const CASES: readonly { id: string; rewrites: Partial<Record<OptimizePattern, nu
   { id: 'human-movenet-lightning', rewrites: { fuse: 0 } },
   { id: 'human-blazepose-heavy', rewrites: { fuse: 0, pad: 5 } },
   { id: 'human-facemesh-attention', rewrites: { fuse: 0 } },
-  { id: 'human-rvm', rewrites: { fuse: 0, identity: 0, pad: 13 } },
+  { id: 'human-rvm', rewrites: { fuse: 0, identity: 0, 'space-to-batch': 3, pad: 16 } },
   { id: 'human-handtrack', rewrites: { fuse: 0, identity: 0 } },
 ];
 
@@ -243,6 +244,57 @@ describe('the folding, padding and constant passes on a hand-built graph, run by
       expect(new Set(want).size).toBeGreaterThan(10);
     }, 60_000);
   }
+});
+
+describe('space-to-batch: a dilated convolution as SpaceToBatchND → conv → BatchToSpaceND, run by stock TF.js', () => {
+  const int = (values: number[], shape: number[]): ConstSpec => ({ shape, values, dtype: 'int32' });
+  const graph = (crops: number[]): tf.io.ModelArtifacts =>
+    graphArtifacts(
+      [1, 9, 9, 2],
+      [
+        op('s2b', 'SpaceToBatchND', ['x', 'block', 'paddings']),
+        op('dw', 'DepthwiseConv2dNative', ['s2b', 'k'], convAttrs('VALID')),
+        op('y', 'BatchToSpaceND', ['dw', 'block', 'crops']),
+      ],
+      {
+        block: int([2, 2], [2]),
+        paddings: int([0, 1, 0, 1], [2, 2]),
+        crops: int(crops, [2, 2]),
+        k: { shape: [3, 3, 2, 1], values: Array.from({ length: 18 }, (_, i) => Math.sin(i + 1)) },
+      },
+      ['y'],
+    );
+
+  for (const runtime of ['cpu', 'wasm'] as const) {
+    it(`${runtime}: becomes one DepthwiseConv2dNative with dilations [1, 2, 2, 1] and the same outputs`, async () => {
+      await selectRuntime(runtime);
+      const artifacts = graph([0, 1, 0, 1]);
+      const result = optimizeGraph(artifacts);
+      expect(result.rewrites['space-to-batch']).toBe(1);
+      const y = (result.artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
+      expect([y?.op, y?.input, y?.attr?.['dilations']]).toEqual(['DepthwiseConv2dNative', ['x', 'k'], { list: { i: ['1', '2', '2', '1'] } }]);
+      const x = tf.randomUniform([1, 9, 9, 2], -1, 1, 'float32', 5);
+      const run = async (a: tf.io.ModelArtifacts): Promise<{ shape: number[]; data: Float32Array }> => {
+        const m = await tf.loadGraphModel(tf.io.fromMemory(a));
+        const out = m.predict(x) as tf.Tensor;
+        const r = { shape: out.shape, data: (await out.data()) as Float32Array };
+        out.dispose();
+        m.dispose();
+        return r;
+      };
+      const [want, got] = [await run(artifacts), await run(result.artifacts)];
+      x.dispose();
+      expect(got.shape).toEqual(want.shape);
+      expect(want.shape).toEqual([1, 5, 5, 2]);
+      let max = 0;
+      for (let i = 0; i < want.data.length; i++) max = Math.max(max, Math.abs((want.data[i] ?? 0) - (got.data[i] ?? NaN)));
+      expect(max).toBeLessThanOrEqual(1e-6);
+    });
+  }
+
+  it('crops that differ from the paddings are not a dilated convolution: left as they are', () => {
+    expect(optimizeGraph(graph([0, 1, 1, 0])).rewrites['space-to-batch']).toBe(0);
+  });
 });
 
 describe('compress: { optimize: true }', () => {
