@@ -281,6 +281,30 @@ describe('optimizeGraph', () => {
     expect(m?.attr?.['fused_ops']?.list?.s?.map((s) => decodeAttrString(s))).toEqual(['BiasAdd']);
   });
 
+  it('folds int32 arithmetic, Reshape (with -1) and Cast into one constant with the values TF.js would compute', () => {
+    const int = (values: number[], shape: number[]): ConstSpec => ({ shape, values, dtype: 'int32' });
+    const artifacts = graphArtifacts(
+      [1, 4, 4, 2],
+      [
+        op('sum', 'Add', ['a', 'b'], { T: { type: 'DT_INT32' } }),
+        op('r', 'Reshape', ['sum', 'shape'], { T: { type: 'DT_INT32' } }),
+        op('c', 'Cast', ['r'], { SrcT: { type: 'DT_INT32' }, DstT: { type: 'DT_FLOAT' } }),
+        op('y', 'Sub', ['x', 'c']),
+      ],
+      { a: int([3, -7], [2]), b: int([2], []), shape: int([1, 1, 1, -1], [4]) },
+      ['y'],
+    );
+    const result = optimizeGraph(artifacts);
+    expect(result.rewrites['fold-constants']).toBe(3);
+    const nodes = (result.artifacts.modelTopology as { node: GraphNode[] }).node;
+    expect(nodes.find((n) => n.name === 'y')?.input).toEqual(['x', 'c']);
+    expect(nodes.find((n) => n.name === 'c')?.attr?.['dtype']).toEqual({ type: 'DT_FLOAT' });
+    const c = decodeWeights(result.artifacts).find((w) => w.name === 'c');
+    expect([c?.dtype, c?.shape, Array.from(c?.data as Float32Array)]).toEqual(['float32', [1, 1, 1, 2], [5, -5]]);
+    // The inputs of the folded subexpression are gone with their nodes.
+    expect(decodeWeights(result.artifacts).map((w) => w.name)).toEqual(['c']);
+  });
+
   it('runs only the patterns asked for', () => {
     const artifacts = graphArtifacts([1, 4, 4, 2], [op('mn', 'Minimum', ['x', 'six']), op('y', 'Maximum', ['mn', 'zero'])], { six, zero }, ['y']);
     expect(opsOf((optimizeGraph(artifacts, { patterns: ['identity'] }).artifacts.modelTopology as { node: GraphNode[] }).node)).toEqual(['Minimum', 'Maximum']);
