@@ -43,7 +43,9 @@ export function linearOutput(state: GraphState, node: MutableNode): LinearOutput
 
 /** The converter's attributes for a fused node built from `conv` with `ops` fused and `args` extra inputs. */
 function fusedAttrs(conv: MutableNode, ops: readonly string[], args: number, alpha: number | undefined): Record<string, AttrValue> {
-  const attr: Record<string, AttrValue> = { ...conv.attr, fused_ops: fusedOpsAttr(ops), num_args: { i: String(args) }, epsilon: { f: 0 } };
+  const attr: Record<string, AttrValue> = { ...conv.attr, fused_ops: fusedOpsAttr(ops), num_args: { i: String(args) } };
+  // Grappler's _FusedConv2D / _FusedMatMul carry `epsilon`; tfjs-converter's own FusedDepthwiseConv2dNative does not.
+  if (conv.op !== 'DepthwiseConv2dNative') attr['epsilon'] = { f: 0 };
   if (alpha !== undefined) attr['leakyrelu_alpha'] = { f: alpha };
   return attr;
 }

@@ -292,6 +292,8 @@ describe('optimizeGraph', () => {
     expect(d?.op).toBe('FusedDepthwiseConv2dNative');
     expect(d?.input).toEqual(['x', 'k', 'b', 'al']);
     expect(d?.attr?.['num_args']).toEqual({ i: '2' });
+    // As the converter writes it: no `epsilon` on the depthwise op (grappler's fused ops carry one).
+    expect(d?.attr?.['epsilon']).toBeUndefined();
     const mm = graphArtifacts(
       [1, 2],
       [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Add', ['mm', 'b'])],
