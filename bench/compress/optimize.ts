@@ -1,5 +1,6 @@
 /**
- * Graph optimizer benchmark: for every corpus graph model, the rewrites `optimize` makes, the drift against the
+ * Graph optimizer benchmark: for every corpus graph model (and the SavedModel fixtures, converted without the
+ * optimizer, as the baseline), the rewrites `optimize` makes, the drift against the
  * original (cpu backend, one seeded synthetic input) and the latency of the optimized model against the original
  * in interleaved A/B rounds (wasm, one thread), the way the check compares a candidate with its baseline.
  *
@@ -11,7 +12,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { optimizeGraph, type OptimizePattern } from '../../src/compress/optimize-graph.js';
 import { measureDrift } from '../../src/measure/drift.js';
 import { instantiate } from '../../src/runtimes/index.js';
@@ -20,6 +20,7 @@ import { compareModels } from '../../src/measure/latency/benchmark.js';
 import { selectRuntime, type RuntimeInfo } from '../../src/runtimes/index.js';
 import { loadAsTfjs } from '../../src/formats/index.js';
 import type { TfjsLoadedModel } from '../../src/model/types.js';
+import { convertSavedModelDir } from '../../src/formats/savedmodel/load.js';
 import { tfjsCorpus } from '../../test/helpers/corpus.js';
 
 const root = process.cwd();
@@ -27,6 +28,8 @@ const TRIALS = Number(process.env.BENCH_TRIALS ?? 2);
 
 // TF.js and Keras entries only: .tflite models have their own benchmark.
 const corpus = tfjsCorpus;
+/** SavedModel fixtures (test/fixtures/savedmodel/) with a network worth timing. */
+const SAVED_MODELS = ['kws-dscnn'];
 
 interface Row {
   model: string;
@@ -52,27 +55,31 @@ async function drift(model: TfjsLoadedModel, artifacts: TfjsLoadedModel['artifac
   }
 }
 
-/** Kernel time by op of one profiled inference (after three warm-up runs), top 4, as "Op 12.3". */
-async function profileOps(artifacts: TfjsLoadedModel['artifacts']): Promise<string> {
-  const g = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
-  const shape = g.inputs[0]?.shape?.map((d) => (d < 0 ? 1 : d)) ?? [];
-  const x = tf.randomUniform(shape);
-  for (let i = 0; i < 3; i++) tf.dispose(g.execute(x));
-  const p = await tf.profile(() => g.execute(x));
-  const by = new Map<string, number>();
-  // tfjs lists a fused op twice (the op and its kernel): count the kernels only.
-  for (const k of p.kernels) if (!k.name.endsWith('__op')) by.set(k.name, (by.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
-  x.dispose();
-  g.dispose();
-  return [...by]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
-    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-    .join(', ');
+/** Kernel time by op of one profiled inference on wasm (after three warm-up runs), top 4, as "Op 12.3". */
+async function profileOps(model: TfjsLoadedModel): Promise<string> {
+  const exec = await instantiate(model);
+  const placed = exec.place(makeInputs(exec.inputs, { seed: 1 }));
+  try {
+    for (let i = 0; i < 3; i++) await exec.run(placed);
+    const p = await exec.profile(async () => {
+      await exec.run(placed);
+    });
+    const by = new Map<string, number>();
+    // tfjs lists a fused op twice (the op and its kernel): count the kernels only.
+    for (const k of p.kernels) if (!k.name.endsWith('__op')) by.set(k.name, (by.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+    return [...by]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+  } finally {
+    placed.dispose();
+    exec.dispose();
+  }
 }
 
-async function benchOne(id: string, path: string): Promise<Row> {
-  const model = await loadAsTfjs(path);
+async function benchOne(id: string, model: TfjsLoadedModel): Promise<Row> {
+  const path = model.path;
   const result = optimizeGraph(model.artifacts);
   const maxAbsDrift = await drift(model, result.artifacts);
   const trials: Row['trials'] = [];
@@ -87,7 +94,7 @@ async function benchOne(id: string, path: string): Promise<Row> {
       );
       trials.push({ ratio: r.comparison.ratio, ci: r.comparison.ci, baselineP50: r.baseline.p50, candidateP50: r.candidate.p50, rounds: r.rounds });
     }
-    const profile = { original: await profileOps(model.artifacts), optimized: await profileOps(result.artifacts) };
+    const profile = { original: await profileOps(model), optimized: await profileOps({ ...model, artifacts: result.artifacts }) };
     return { model: id, nodesBefore: result.nodesBefore, nodesAfter: result.nodesAfter, rewrites: result.rewrites, maxAbsDrift, profile, trials };
   }
   return { model: id, nodesBefore: result.nodesBefore, nodesAfter: result.nodesAfter, rewrites: result.rewrites, maxAbsDrift, trials };
@@ -138,7 +145,15 @@ async function main(): Promise<void> {
     const model = await loadAsTfjs(m.path);
     if (model.format !== 'graph') continue;
     process.stderr.write(`${m.id} …\n`);
-    rows.push(await benchOne(m.id, m.path));
+    rows.push(await benchOne(m.id, model));
+  }
+  // SavedModels: the frozen graph as converted without the optimizer, against the same graph optimized.
+  for (const id of SAVED_MODELS.filter((f) => ids.length === 0 || ids.includes(f))) {
+    const dir = join(root, 'test', 'fixtures', 'savedmodel', id);
+    process.stderr.write(`${id} (SavedModel) …\n`);
+    const loaded = await loadAsTfjs(dir);
+    const frozen = await convertSavedModelDir(dir, { optimize: false });
+    rows.push(await benchOne(`${id} (SavedModel, converted)`, { ...loaded, artifacts: frozen.artifacts }));
   }
   const runtime = await selectRuntime('wasm');
   const command = `npx tsc -p bench/compress/tsconfig.optimize.json && node build/bench-optimize/bench/compress/optimize.js${ids.length ? ` ${ids.join(' ')}` : ''}`;

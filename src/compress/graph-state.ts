@@ -22,6 +22,8 @@ export interface GraphState {
   readonly weights: Map<string, NamedTensor>;
   /** Weights whose values a pass changed (re-encoded as float32). */
   readonly changed: Set<string>;
+  /** Constants a pass created, in creation order (written after the original weights). */
+  readonly added: string[];
   readonly outputs: Set<string>;
   readonly frozen: Set<string>;
   consumers: Map<string, string[]>;
@@ -77,6 +79,29 @@ export function replaceChain(state: GraphState, chain: readonly MutableNode[], n
   state.nodes = state.nodes.filter((n) => !drop.has(n.name));
   for (const name of drop) state.byName.delete(name);
   state.consumers = consumersOf(state.nodes);
+}
+
+/**
+ * Adds a float32 `Const` node named `base` (or `base_1`, … when taken) holding `data`, placed before the nodes
+ * that will read it; returns its name.
+ */
+export function addConstant(state: GraphState, base: string, shape: readonly number[], data: Float32Array): string {
+  let name = base;
+  for (let i = 1; state.byName.has(name) || state.weights.has(name); i++) name = `${base}_${i}`;
+  const dim = shape.map((d) => ({ size: String(d) }));
+  const node: MutableNode = {
+    name,
+    op: 'Const',
+    input: [],
+    attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim } } } },
+    rest: {},
+  };
+  state.nodes.unshift(node);
+  state.byName.set(name, node);
+  state.weights.set(name, { name, shape: [...shape], dtype: 'float32', data });
+  state.changed.add(name);
+  state.added.push(name);
+  return name;
 }
 
 export const dataInputs = (n: MutableNode): string[] => n.input.filter((r) => !r.startsWith('^'));

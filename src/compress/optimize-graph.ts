@@ -1,15 +1,21 @@
 /**
  * Graph optimizer for TF.js graph models: a pure function over the GraphDef JSON and the weights that rewrites
- * the patterns tensorflowjs_converter fuses when its grappler passes run, for models converted without them.
- * Every rewrite keeps the model loadable by stock `tf.loadGraphModel` and never renames a value anything reads:
- * a fused node takes the name of the last node of its chain.
+ * the patterns tensorflowjs_converter fuses when its grappler passes run, for models converted without them (and
+ * for SavedModels, which src/formats/savedmodel/ freezes and hands here). Every rewrite keeps the model loadable by
+ * stock `tf.loadGraphModel` and never renames a value anything reads: a fused node takes the name of the last node
+ * of its chain.
  *
  * Patterns, in the order they run:
- * - `identity`: `Identity` nodes removed (their readers read the input).
+ * - `identity`: `Identity` / `StopGradient` / `Snapshot` nodes and `x · 1`, `x + 0` removed (optimize-simplify.ts).
+ * - `fold-constants`: nodes computed from constants only become constants (optimize-constants.ts).
  * - `relu6`: `Relu → Minimum(6) → Maximum(0)` and `Minimum(6) → Maximum(0)` (Keras' `ReLU(max_value=6)` as
- *   `clip_by_value`) become one `Relu6`; `Maximum(x, Mul(x, α))` with 0 < α < 1 becomes `LeakyRelu`. Exact.
- * - `fold-scale`: a per-channel `Mul` by a constant after Conv2D / DepthwiseConv2dNative / MatMul (BatchNorm as
- *   Mul/Add) is folded into the kernel.
+ *   `clip_by_value`) become one `Relu6`. Exact.
+ * - `leaky-relu`: `Maximum(x, Mul(x, α))` with 0 < α < 1 becomes `LeakyRelu`. Exact.
+ * - `space-to-batch`: `SpaceToBatchND → VALID conv → BatchToSpaceND` (TensorFlow's dilated convolution) becomes
+ *   one convolution with `dilations` (optimize-dilate.ts). Exact.
+ * - `pad`: a zero spatial `Pad` before a VALID convolution becomes its explicit padding. Exact.
+ * - `batchnorm`, `fold-scale`, `fold-bias`: `FusedBatchNorm[V2|V3]`, per-channel `Mul` and `Add`/`Sub` after
+ *   Conv2D / DepthwiseConv2dNative / MatMul are folded into the kernel and one rank-1 bias (optimize-fold.ts).
  * - `fuse`: Conv2D / DepthwiseConv2dNative / MatMul + bias (`BiasAdd`/`Add`/`AddV2` of a constant vector) +
  *   an optional activation become `_FusedConv2D` / `FusedDepthwiseConv2dNative` / `_FusedMatMul` with
  *   `fused_ops: [BiasAdd, <activation>]`, as the converter writes them.
@@ -32,10 +38,26 @@ import {
   type GraphState,
   type MutableNode,
 } from './graph-state.js';
-import { foldScale, fuseBias } from './optimize-fuse.js';
+import { fuseBias } from './optimize-fuse.js';
+import { foldAffine } from './optimize-fold.js';
+import { foldConstants } from './optimize-constants.js';
+import { mergePads, removeNoOps } from './optimize-simplify.js';
+import { dilateSpaceToBatch } from './optimize-dilate.js';
 
 /** Names of the rewrite patterns, in run order. */
-export const OPTIMIZE_PATTERNS = ['identity', 'relu6', 'leaky-relu', 'fold-scale', 'fuse', 'dead-nodes'] as const;
+export const OPTIMIZE_PATTERNS = [
+  'identity',
+  'fold-constants',
+  'relu6',
+  'leaky-relu',
+  'space-to-batch',
+  'pad',
+  'batchnorm',
+  'fold-scale',
+  'fold-bias',
+  'fuse',
+  'dead-nodes',
+] as const;
 export type OptimizePattern = (typeof OPTIMIZE_PATTERNS)[number];
 
 /** Options of {@link optimizeGraph}. */
@@ -52,22 +74,6 @@ export interface OptimizeResult {
   readonly nodesBefore: number;
   readonly nodesAfter: number;
   readonly warnings: readonly string[];
-}
-
-function removeIdentities(state: GraphState): number {
-  let count = 0;
-  for (const node of [...state.nodes]) {
-    if (node.op !== 'Identity' || state.outputs.has(node.name) || state.frozen.has(node.name) || hasControlInputs(node)) continue;
-    const source = dataInputs(node)[0];
-    const readers = (state.consumers.get(node.name) ?? []).map((c) => state.byName.get(c));
-    if (source === undefined || readers.some((r) => !r || r.input.includes(`^${node.name}`))) continue;
-    for (const r of readers) if (r) r.input = r.input.map((ref) => (parseInput(ref).node === node.name && !ref.startsWith('^') ? source : ref));
-    state.nodes = state.nodes.filter((n) => n !== node);
-    state.byName.delete(node.name);
-    state.consumers = consumersOf(state.nodes);
-    count++;
-  }
-  return count;
 }
 
 const isClip = (op: string): boolean => op === 'Minimum' || op === 'Maximum';
@@ -141,13 +147,22 @@ function removeDead(state: GraphState): string[] {
   return removed;
 }
 
-const PASSES: Record<Exclude<OptimizePattern, 'dead-nodes'>, (s: GraphState) => number> = {
-  identity: removeIdentities,
-  relu6: fuseRelu6,
-  'leaky-relu': fuseLeakyRelu,
-  'fold-scale': foldScale,
-  fuse: fuseBias,
-};
+type Counts = Partial<Record<OptimizePattern, number>>;
+
+/** The passes in run order; each rewrites the state and returns its counts. */
+const PASSES: readonly ((s: GraphState, wanted: ReadonlySet<OptimizePattern>) => Counts)[] = [
+  (s, w) => (w.has('identity') ? { identity: removeNoOps(s) } : {}),
+  (s, w) => (w.has('fold-constants') ? { 'fold-constants': foldConstants(s) } : {}),
+  (s, w) => (w.has('relu6') ? { relu6: fuseRelu6(s) } : {}),
+  (s, w) => (w.has('leaky-relu') ? { 'leaky-relu': fuseLeakyRelu(s) } : {}),
+  (s, w) => (w.has('space-to-batch') ? { 'space-to-batch': dilateSpaceToBatch(s) } : {}),
+  (s, w) => (w.has('pad') ? { pad: mergePads(s) } : {}),
+  (s, w) => {
+    const c = foldAffine(s, { scale: w.has('fold-scale'), bias: w.has('fold-bias'), batchnorm: w.has('batchnorm') });
+    return { 'fold-scale': c.scale, 'fold-bias': c.bias, batchnorm: c.batchnorm };
+  },
+  (s, w) => (w.has('fuse') ? { fuse: fuseBias(s) } : {}),
+];
 
 /**
  * Rewrites a graph model's topology and weights (see the module comment). Layers models and topologies that are
@@ -167,13 +182,12 @@ export function optimizeGraph(artifacts: io.ModelArtifacts, options: OptimizeOpt
     byName: new Map(nodes.map((n) => [n.name, n])),
     weights: new Map(tensors.map((t) => [t.name, t])),
     changed: new Set(),
+    added: [],
     outputs: outputNodes(topology.node, artifacts.signature),
     frozen: controlFlowNodes(topology.node),
     consumers: consumersOf(nodes),
   };
-  for (const [pattern, pass] of Object.entries(PASSES) as [keyof typeof PASSES, (s: GraphState) => number][]) {
-    if (wanted.has(pattern)) rewrites[pattern] = pass(state);
-  }
+  for (const pass of PASSES) Object.assign(rewrites, pass(state, wanted));
   // Constants orphaned by a rewrite always go (their weights would be dead bytes); other dead nodes on request.
   const removed = wanted.has('dead-nodes') ? removeDead(state) : removeOrphanConstants(state, topology.node);
   rewrites['dead-nodes'] = wanted.has('dead-nodes') ? removed.length : 0;
@@ -190,6 +204,10 @@ export function optimizeGraph(artifacts: io.ModelArtifacts, options: OptimizeOpt
     const original = stored[i];
     return changed ? [encodeTensor(changed)] : original ? [original] : [];
   });
+  for (const name of state.added) {
+    const created = state.byName.get(name)?.op === 'Const' ? state.weights.get(name) : undefined;
+    if (created) written.push(encodeTensor(created));
+  }
   const graph = { ...topology, node: state.nodes.map((n) => ({ ...n.rest, name: n.name, op: n.op, input: n.input, attr: n.attr })) };
   const out = { ...withWeights(artifacts, joinWeights(written)), modelTopology: graph };
   return { artifacts: out, rewrites, nodesBefore: topology.node.length, nodesAfter: state.nodes.length, warnings: [] };

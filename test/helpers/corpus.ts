@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The real-model corpus fetched by `scripts/fetch-models.mjs` (run by `npm test`'s pretest step). */
 export interface CorpusModel {
@@ -10,7 +10,15 @@ export interface CorpusModel {
   readonly pkg: string;
 }
 
-const root = resolve(import.meta.dirname, '..', '..');
+/** The repository root: the nearest folder up holding test/fixtures/corpus.json (benches run this file compiled under build/). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'test', 'fixtures', 'corpus.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(import.meta.dirname, '..', '..');
+  }
+}
+
+const root = repositoryRoot(import.meta.dirname);
 export const corpusDir = resolve(process.env.MODEL_BUDGET_CORPUS ?? join(root, '.cache', 'models'));
 
 interface CorpusFile {

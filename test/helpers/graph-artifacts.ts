@@ -6,7 +6,11 @@ import type { AttrValue, GraphNode } from '../../src/compress/graph-def.js';
 export interface ConstSpec {
   readonly shape: readonly number[];
   readonly values: readonly number[];
+  /** Default float32. */
+  readonly dtype?: 'float32' | 'int32';
 }
+
+const TF_DTYPE = { float32: 'DT_FLOAT', int32: 'DT_INT32' } as const;
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -26,7 +30,7 @@ export const convAttrs = (padding = 'SAME'): Record<string, AttrValue> => ({
 
 /**
  * Graph-model artifacts from nodes and constants: one `Placeholder` named `x` of `inputShape`, `Const` nodes
- * for `consts` (float32 weights in the manifest), and a signature returning `outputs`.
+ * for `consts` (float32 weights in the manifest unless a constant says int32), and a signature returning `outputs`.
  */
 export function graphArtifacts(
   inputShape: readonly number[],
@@ -42,10 +46,17 @@ export function graphArtifacts(
   const constNodes: GraphNode[] = Object.entries(consts).map(([name, c]) => ({
     name,
     op: 'Const',
-    attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: c.shape.map((d) => ({ size: String(d) })) } } } },
+    attr: {
+      dtype: { type: TF_DTYPE[c.dtype ?? 'float32'] },
+      value: { tensor: { dtype: TF_DTYPE[c.dtype ?? 'float32'], tensorShape: { dim: c.shape.map((d) => ({ size: String(d) })) } } },
+    },
   }));
   const weights = encodeWeights(
-    Object.entries(consts).map(([name, c]) => ({ name, shape: c.shape, dtype: 'float32' as const, data: Float32Array.from(c.values) })),
+    Object.entries(consts).map(([name, c]) =>
+      c.dtype === 'int32'
+        ? { name, shape: c.shape, dtype: 'int32' as const, data: Int32Array.from(c.values) }
+        : { name, shape: c.shape, dtype: 'float32' as const, data: Float32Array.from(c.values) },
+    ),
   );
   return {
     format: 'graph-model',

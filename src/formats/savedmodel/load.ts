@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ModelLoadError, problem } from '../../errors.js';
 import { openBundle, type Bundle } from './bundle.js';
 import { checkpointKeysOf, freezeSignature, type FreezeOptions } from './freeze.js';
+import { optimizeGraph, type OptimizeResult } from '../../compress/optimize-graph.js';
 import { decodeSavedModel, decodeTrackableObjectGraph, type MetaGraphDef } from './proto.js';
 
 /** Reads a file of the SavedModel folder by relative path; undefined when it does not exist. */
@@ -87,27 +88,45 @@ export async function openSavedModel(read: ReadSavedModelFile, name: string): Pr
   return { metaGraph, bundle, checkpointKeys };
 }
 
+/** Options of {@link convertSavedModel}. */
+export interface ConvertOptions extends FreezeOptions {
+  /**
+   * Run the graph optimizer (src/compress/optimize-graph.ts) over the frozen graph, as tensorflowjs_converter runs
+   * its grappler passes: BatchNorm folded, bias and activation fused, Identity removed. Default true.
+   */
+  readonly optimize?: boolean;
+}
+
+/** The note saying what the optimizer rewrote, per pattern. */
+function optimizeNote(result: OptimizeResult): string {
+  const counts = Object.entries(result.rewrites).filter(([, n]) => n > 0);
+  const what = counts.map(([p, n]) => `${n} ${p}`).join(', ');
+  return `graph optimized as the converter does: ${result.nodesBefore} → ${result.nodesAfter} nodes${what === '' ? '' : ` (${what})`}`;
+}
+
 /**
  * Converts the SavedModel read through `read` (`name` is how errors refer to it). Throws ModelLoadError for anything
  * that is not a well-formed, supported SavedModel.
  */
-export async function convertSavedModel(read: ReadSavedModelFile, name: string, options: FreezeOptions = {}): Promise<ConvertedSavedModel> {
+export async function convertSavedModel(read: ReadSavedModelFile, name: string, options: ConvertOptions = {}): Promise<ConvertedSavedModel> {
   const { metaGraph, bundle, checkpointKeys } = await openSavedModel(read, name);
   const signature = options.signature ?? 'serving_default';
   const frozen = freezeSignature(metaGraph, bundle, checkpointKeys, { signature });
   const signatures = Object.keys(metaGraph.signatureDef).filter((s) => !s.startsWith('__'));
+  const optimized = options.optimize === false ? undefined : optimizeGraph(frozen.artifacts);
   return {
-    artifacts: frozen.artifacts,
+    artifacts: optimized?.artifacts ?? frozen.artifacts,
     signature,
     signatures,
     notes: [
       `SavedModel signature "${signature}": ${frozen.inlinedCalls} function call(s) inlined, ${frozen.frozenVariables} variable(s) frozen into constants` +
         (frozen.libraryFunctions > 0 ? `, ${frozen.libraryFunctions} control-flow function(s) kept for executeAsync` : ''),
+      ...(optimized ? [optimizeNote(optimized)] : []),
     ],
   };
 }
 
 /** Converts the SavedModel folder `dir`. */
-export function convertSavedModelDir(dir: string, options: FreezeOptions = {}): Promise<ConvertedSavedModel> {
+export function convertSavedModelDir(dir: string, options: ConvertOptions = {}): Promise<ConvertedSavedModel> {
   return convertSavedModel(folderReader(dir), dir, options);
 }

@@ -52,9 +52,10 @@ test('the bundle on Node 24: check a SavedModel folder, write output:, compare w
   };
   const kws = report.models[0];
   expect(kws?.base?.status).toBe('compared');
-  // Both sides compressed as configured: the base is times-three (a few hundred bytes), the head DS-CNN.
+  // Both sides compressed as configured: the base is times-three (a few hundred bytes), the head DS-CNN (its
+  // BatchNorms folded into the kernels by the conversion's optimizer: about 42 KB at uint8).
   expect(kws?.metrics['size']?.base).toBeLessThan(2_000);
-  expect(kws?.metrics['size']?.value).toBeGreaterThan(50_000);
+  expect(kws?.metrics['size']?.value).toBeGreaterThan(30_000);
   expect(kws?.metrics['size']?.status).toBe('pass');
 });
 

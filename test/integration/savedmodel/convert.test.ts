@@ -34,44 +34,53 @@ describe('convertSavedModel', () => {
     }
   });
 
-  it('kws-dscnn: equals the Keras network rebuilt from its own config and variables (1e-6)', async () => {
-    const dir = join(FIXTURES, 'kws-dscnn');
-    const converted = await convertSavedModelDir(dir);
-    const nodes = nodesOf(converted.artifacts);
-    expect(new Set(nodes.map((n) => n.op))).toEqual(
-      new Set([
-        'Placeholder',
-        'Const',
-        'Conv2D',
-        'BiasAdd',
-        'FusedBatchNormV3',
-        'Relu',
-        'Identity',
-        'DepthwiseConv2dNative',
-        'AvgPool',
-        'Reshape',
-        'MatMul',
-        'Softmax',
-      ]),
-    );
-    // No node may refer to one that is not in the graph (every call fully inlined).
-    const names = new Set(nodes.map((n) => n.name));
-    for (const node of nodes) for (const input of node.input) expect(names, `${node.name} ← ${input}`).toContain(input.split(':')[0]);
-    // Every weight is a Const node of the graph.
-    for (const spec of converted.artifacts.weightSpecs ?? []) expect(names).toContain(spec.name);
+  const KWS_OPS = {
+    frozen: [
+      'Placeholder',
+      'Const',
+      'Conv2D',
+      'BiasAdd',
+      'FusedBatchNormV3',
+      'Relu',
+      'Identity',
+      'DepthwiseConv2dNative',
+      'AvgPool',
+      'Reshape',
+      'MatMul',
+      'Softmax',
+    ],
+    // As tensorflowjs_converter writes it: BatchNorm folded, bias and ReLU fused, the dropout Identity nodes gone.
+    optimized: ['Placeholder', 'Const', '_FusedConv2D', 'FusedDepthwiseConv2dNative', 'AvgPool', 'Reshape', '_FusedMatMul', 'Softmax', 'Identity'],
+  };
+  for (const [what, optimize, nodeCount, tolerance] of [
+    ['frozen only', false, 104, 1e-6],
+    ['frozen and optimized', true, 36, 1e-5],
+  ] as const) {
+    it(`kws-dscnn, ${what}: equals the Keras network rebuilt from its own config and variables (${tolerance})`, async () => {
+      const dir = join(FIXTURES, 'kws-dscnn');
+      const converted = await convertSavedModelDir(dir, { optimize });
+      const nodes = nodesOf(converted.artifacts);
+      expect(new Set(nodes.map((n) => n.op))).toEqual(new Set(optimize ? KWS_OPS.optimized : KWS_OPS.frozen));
+      expect(nodes).toHaveLength(nodeCount);
+      // No node may refer to one that is not in the graph (every call fully inlined).
+      const names = new Set(nodes.map((n) => n.name));
+      for (const node of nodes) for (const input of node.input) expect(names, `${node.name} ← ${input}`).toContain(input.split(':')[0]);
+      // Every weight is a Const node of the graph.
+      for (const spec of converted.artifacts.weightSpecs ?? []) expect(names).toContain(spec.name);
 
-    const graph = await tf.loadGraphModel(tf.io.fromMemory(converted.artifacts));
-    const layers = await kerasRebuild(dir);
-    const x = tf.randomNormal([8, 49, 10, 1], 0, 1, 'float32', 7);
-    const got = graph.execute(x) as tf.Tensor;
-    const want = layers.predict(x) as tf.Tensor;
-    expect(got.shape).toEqual([8, 12]);
-    const diff = tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] ?? Number.NaN;
-    expect(diff).toBeLessThan(1e-6);
-    // The rebuild is a real reference: the network is not constant in its input.
-    const spread = tf.max(tf.abs(tf.sub(want.slice([0, 0], [1, 12]), want.slice([1, 0], [1, 12])))).dataSync()[0] ?? 0;
-    expect(spread).toBeGreaterThan(1e-3);
-  });
+      const graph = await tf.loadGraphModel(tf.io.fromMemory(converted.artifacts));
+      const layers = await kerasRebuild(dir);
+      const x = tf.randomNormal([8, 49, 10, 1], 0, 1, 'float32', 7);
+      const got = graph.execute(x) as tf.Tensor;
+      const want = layers.predict(x) as tf.Tensor;
+      expect(got.shape).toEqual([8, 12]);
+      const diff = tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] ?? Number.NaN;
+      expect(diff).toBeLessThan(tolerance);
+      // The rebuild is a real reference: the network is not constant in its input.
+      const spread = tf.max(tf.abs(tf.sub(want.slice([0, 0], [1, 12]), want.slice([1, 0], [1, 12])))).dataSync()[0] ?? 0;
+      expect(spread).toBeGreaterThan(1e-3);
+    });
+  }
 });
 
 /** Runs a converted graph with inputs and outputs named as in its signature. */

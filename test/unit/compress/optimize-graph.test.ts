@@ -65,6 +65,31 @@ const CASES: readonly Case[] = [
     rewrites: { relu6: 0 },
   },
   {
+    what: 'inside a while loop frame no Pad is merged, no BatchNorm folded, no StopGradient removed; outside it constants fold',
+    nodes: [
+      op('e', 'Enter', ['x']),
+      op('p', 'Pad', ['e', 'pads']),
+      op('c', 'Conv2D', ['p', 'k'], convAttrs('VALID')),
+      op('bn', 'FusedBatchNorm', ['c', 'g', 'be', 'mu', 'var']),
+      op('s', 'StopGradient', ['bn']),
+      op('two', 'Add', ['one', 'one']),
+      op('ce', 'Enter', ['two']),
+      op('m', 'Mul', ['s', 'ce']),
+      op('y', 'Exit', ['m']),
+    ],
+    consts: {
+      pads: { shape: [4, 2], values: [0, 0, 1, 1, 1, 1, 0, 0], dtype: 'int32' },
+      k: kernel,
+      g: vec3(1, 2, 0.5),
+      be: vec3(0, 1, -1),
+      mu: vec3(0.5, 0, 1),
+      var: vec3(1, 4, 0.25),
+      one: { shape: [], values: [1] },
+    },
+    ops: ['Enter', 'Pad', 'Conv2D', 'FusedBatchNorm', 'StopGradient', 'Enter', 'Mul', 'Exit'],
+    rewrites: { pad: 0, batchnorm: 0, identity: 0, 'fold-constants': 1 },
+  },
+  {
     what: 'Maximum(x, Mul(x, 0.2)) becomes LeakyRelu',
     nodes: [op('m', 'Mul', ['x', 'a']), op('y', 'Maximum', ['x', 'm'])],
     consts: { a: { shape: [], values: [0.2] } },
@@ -113,6 +138,99 @@ const CASES: readonly Case[] = [
     consts: {},
     ops: ['Neg', 'Identity'],
     rewrites: { identity: 0 },
+  },
+  {
+    what: 'StopGradient, x · 1 and x + 0 (scalar constants) go; readers read their input',
+    nodes: [op('s', 'StopGradient', ['x']), op('m', 'Mul', ['s', 'one']), op('a', 'AddV2', ['zero', 'm']), op('y', 'Neg', ['a'])],
+    consts: { one: { shape: [], values: [1] }, zero },
+    ops: ['Neg'],
+    rewrites: { identity: 3 },
+  },
+  {
+    what: 'x · 1 with a [1, 1] constant stays (it would broadcast a lower-rank x)',
+    nodes: [op('m', 'Mul', ['x', 'one']), op('y', 'Neg', ['m'])],
+    consts: { one: { shape: [1, 1], values: [1] } },
+    ops: ['Mul', 'Neg'],
+    rewrites: { identity: 0 },
+  },
+  {
+    what: 'a subexpression of constants becomes one constant',
+    nodes: [op('c1', 'Mul', ['v', 'two']), op('c2', 'Sqrt', ['c1']), op('y', 'Sub', ['x', 'c2'])],
+    consts: { v: vec3(2, 8, 18), two: { shape: [], values: [2] } },
+    ops: ['Sub'],
+    rewrites: { 'fold-constants': 2 },
+  },
+  {
+    what: 'a broadcast of constants that would grow the model is not folded',
+    nodes: [op('c1', 'Add', ['col', 'row']), op('y', 'Sub', ['x', 'c1'])],
+    consts: { col: { shape: [3, 1], values: [1, 2, 3] }, row: { shape: [1, 3], values: [1, 2, 3] } },
+    ops: ['Add', 'Sub'],
+    rewrites: { 'fold-constants': 0 },
+  },
+  {
+    what: 'a zero spatial Pad before a VALID convolution becomes its explicit padding',
+    nodes: [op('p', 'Pad', ['x', 'pads']), op('y', 'Conv2D', ['p', 'k'], convAttrs('VALID'))],
+    consts: { pads: { shape: [4, 2], values: [0, 0, 1, 1, 0, 1, 0, 0], dtype: 'int32' }, k: kernel },
+    ops: ['Conv2D'],
+    rewrites: { pad: 1 },
+  },
+  {
+    what: 'a Pad before a SAME convolution, or one padding the channels, stays',
+    nodes: [
+      op('p', 'Pad', ['x', 'pads']),
+      op('y', 'Conv2D', ['p', 'k'], convAttrs('SAME')),
+      op('q', 'Pad', ['x', 'cpads']),
+      op('z', 'Conv2D', ['q', 'k4'], convAttrs('VALID')),
+    ],
+    consts: {
+      pads: { shape: [4, 2], values: [0, 0, 1, 1, 1, 1, 0, 0], dtype: 'int32' },
+      cpads: { shape: [4, 2], values: [0, 0, 0, 0, 0, 0, 1, 1], dtype: 'int32' },
+      k: kernel,
+      k4: { shape: [1, 1, 4, 3], values: Array.from({ length: 12 }, (_, i) => i) },
+    },
+    outputs: ['y', 'z'],
+    ops: ['Pad', 'Conv2D', 'Pad', 'Conv2D'],
+    rewrites: { pad: 0 },
+  },
+  {
+    what: 'Conv2D → BiasAdd → FusedBatchNormV3 → Relu becomes one _FusedConv2D',
+    nodes: [
+      op('c', 'Conv2D', ['x', 'k'], convAttrs()),
+      op('b', 'BiasAdd', ['c', 'cb']),
+      op('bn', 'FusedBatchNormV3', ['b', 'g', 'be', 'mu', 'var'], { epsilon: { f: 0.001 } }),
+      op('y', 'Relu', ['bn']),
+    ],
+    consts: { k: kernel, cb: vec3(1, 2, 3), g: vec3(1, 2, 0.5), be: vec3(0, 1, -1), mu: vec3(0.5, 0, 1), var: vec3(1, 4, 0.25) },
+    ops: ['_FusedConv2D'],
+    rewrites: { batchnorm: 1, 'fold-bias': 0, fuse: 1 },
+  },
+  {
+    what: 'a FusedBatchNorm whose batch statistics are read stays',
+    nodes: [op('c', 'Conv2D', ['x', 'k'], convAttrs()), op('y', 'FusedBatchNorm', ['c', 'g', 'be', 'mu', 'var']), op('z', 'Neg', ['y:1'])],
+    consts: { k: kernel, g: vec3(1, 2, 0.5), be: vec3(0, 1, -1), mu: vec3(0.5, 0, 1), var: vec3(1, 4, 0.25) },
+    outputs: ['y', 'z'],
+    ops: ['Conv2D', 'FusedBatchNorm', 'Neg'],
+    rewrites: { batchnorm: 0 },
+  },
+  {
+    what: 'Sub, Add of a [1, 1, 1, C] constant and Mul after a convolution merge into one rank-1 bias',
+    nodes: [
+      op('c', 'Conv2D', ['x', 'k'], convAttrs()),
+      op('s', 'Sub', ['c', 't']),
+      op('a', 'AddV2', ['s', 'u']),
+      op('m', 'Mul', ['a', 'v']),
+      op('y', 'Relu6', ['m']),
+    ],
+    consts: { k: kernel, t: vec3(1, 2, 3), u: { shape: [1, 1, 1, 3], values: [0.5, 0.5, 0.5] }, v: vec3(2, 3, 4) },
+    ops: ['_FusedConv2D'],
+    rewrites: { 'fold-scale': 1, 'fold-bias': 2, fuse: 1 },
+  },
+  {
+    what: 'a MatMul is not given a rank-4 constant that would broadcast its output',
+    nodes: [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Mul', ['mm', 'v'])],
+    consts: { w: { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, v: { shape: [1, 1, 1, 3], values: [2, 3, 4] } },
+    ops: ['MatMul', 'Mul'],
+    rewrites: { 'fold-scale': 0 },
   },
 ];
 
@@ -174,6 +292,8 @@ describe('optimizeGraph', () => {
     expect(d?.op).toBe('FusedDepthwiseConv2dNative');
     expect(d?.input).toEqual(['x', 'k', 'b', 'al']);
     expect(d?.attr?.['num_args']).toEqual({ i: '2' });
+    // As the converter writes it: no `epsilon` on the depthwise op (grappler's fused ops carry one).
+    expect(d?.attr?.['epsilon']).toBeUndefined();
     const mm = graphArtifacts(
       [1, 2],
       [op('mm', 'MatMul', ['x', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }), op('y', 'Add', ['mm', 'b'])],
@@ -186,6 +306,30 @@ describe('optimizeGraph', () => {
     const m = (optimizeGraph(mm).artifacts.modelTopology as { node: GraphNode[] }).node.find((n) => n.name === 'y');
     expect(m?.op).toBe('_FusedMatMul');
     expect(m?.attr?.['fused_ops']?.list?.s?.map((s) => decodeAttrString(s))).toEqual(['BiasAdd']);
+  });
+
+  it('folds int32 arithmetic, Reshape (with -1) and Cast into one constant with the values TF.js would compute', () => {
+    const int = (values: number[], shape: number[]): ConstSpec => ({ shape, values, dtype: 'int32' });
+    const artifacts = graphArtifacts(
+      [1, 4, 4, 2],
+      [
+        op('sum', 'Add', ['a', 'b'], { T: { type: 'DT_INT32' } }),
+        op('r', 'Reshape', ['sum', 'shape'], { T: { type: 'DT_INT32' } }),
+        op('c', 'Cast', ['r'], { SrcT: { type: 'DT_INT32' }, DstT: { type: 'DT_FLOAT' } }),
+        op('y', 'Sub', ['x', 'c']),
+      ],
+      { a: int([3, -7], [2]), b: int([2], []), shape: int([1, 1, 1, -1], [4]) },
+      ['y'],
+    );
+    const result = optimizeGraph(artifacts);
+    expect(result.rewrites['fold-constants']).toBe(3);
+    const nodes = (result.artifacts.modelTopology as { node: GraphNode[] }).node;
+    expect(nodes.find((n) => n.name === 'y')?.input).toEqual(['x', 'c']);
+    expect(nodes.find((n) => n.name === 'c')?.attr?.['dtype']).toEqual({ type: 'DT_FLOAT' });
+    const c = decodeWeights(result.artifacts).find((w) => w.name === 'c');
+    expect([c?.dtype, c?.shape, Array.from(c?.data as Float32Array)]).toEqual(['float32', [1, 1, 1, 2], [5, -5]]);
+    // The inputs of the folded subexpression are gone with their nodes.
+    expect(decodeWeights(result.artifacts).map((w) => w.name)).toEqual(['c']);
   });
 
   it('runs only the patterns asked for', () => {
