@@ -149,6 +149,8 @@ export async function measureExecution(args: {
     const old = base ? await count(base).catch(() => undefined) : undefined;
     measured['flops'] = { value: head.flops, ...(before ? { original: before.flops } : {}), ...(old ? { base: old.flops } : {}) };
     measured['params'] = { value: head.params, ...(before ? { original: before.params } : {}), ...(old ? { base: old.params } : {}) };
+    // LiteRT has no per-op timer: where the arithmetic is stands in for "where the time goes", said as such.
+    if (runtime.name === 'litert' && head.flops > 0) notes.push(flopsShares(head));
     const uncounted = Object.entries(head.uncounted);
     if (uncounted.length > 0) notes.push(`FLOPs leave out ops they cannot count: ${uncounted.map(([op, n]) => `${noteText(op)} ×${n}`).join(', ')}`);
   }
@@ -185,4 +187,16 @@ export function environmentOf(runtime: RuntimeInfo): Environment {
     cores: cpu.length,
     node: process.version,
   };
+}
+
+/** The operator types holding most of a model's FLOPs, largest first (top 5), as shares of the total. */
+export function flopsShares(report: Pick<FlopsReport, 'flops' | 'ops'>): string {
+  const byOp = new Map<string, number>();
+  for (const op of report.ops) byOp.set(op.op, (byOp.get(op.op) ?? 0) + op.flops);
+  const top = [...byOp]
+    .filter(([, flops]) => flops > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([op, flops]) => `${noteText(op)} ${Math.floor((flops / report.flops) * 1000) / 10}%`);
+  return `where the FLOPs are (LiteRT reports no per-op times): ${top.join(', ')}`;
 }

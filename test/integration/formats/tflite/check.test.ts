@@ -147,3 +147,13 @@ describe('a .tflite model through the pipeline', () => {
     expect(report.environment?.runtime).toBe('litert');
   });
 });
+
+test('LiteRT has no per-op timer: with FLOPs counted, the report says where the FLOPs are, by operator type', async () => {
+  const dir = await workspace('    budget:\n      flops: 1 G\n');
+  const { report } = await runCheck({ configPath: 'model-budget.yml', cwd: dir }, ports);
+  const line = report.models[0]?.notes.find((n) => n.startsWith('where the FLOPs are'));
+  expect(line).toMatch(/^where the FLOPs are \(LiteRT reports no per-op times\): CONV_2D \d+(\.\d)?%, /);
+  const shares = [...(line ?? '').matchAll(/ (\d+(?:\.\d)?)%/g)].map((m) => Number(m[1]));
+  expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
+  expect(shares).toEqual([...shares].sort((a, b) => b - a));
+});
