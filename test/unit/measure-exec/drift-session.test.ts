@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ModelSpec } from '../../../src/config/load.js';
 import { CompressError } from '../../../src/errors.js';
 import { driftValue, openDriftSession, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
+import type { DriftLike } from '../../../src/compress/auto.js';
 import type { DriftResult } from '../../../src/measure/drift.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { runtimeMemory, selectRuntime } from '../../../src/runtimes/index.js';
@@ -137,14 +138,14 @@ describe('openDriftSession', () => {
   });
 });
 
-const drift: DriftResult = {
+const drift: DriftLike = {
   maxAbsError: 0.2,
   rmse: 0.1,
   cosine: 0.97,
   top1Agreement: 0.9,
   psnr: 30,
   keypointError: 1.5,
-} as DriftResult;
+};
 
 describe('driftValue', () => {
   it.each([
