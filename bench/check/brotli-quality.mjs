@@ -5,6 +5,7 @@
 // 0.1%? One run: never in a loop on a shared machine.
 //
 //   node scripts/fetch-models.mjs && node bench/check/brotli-quality.mjs
+//   node bench/check/brotli-quality.mjs --render    # the .md again from the last run's .json
 //
 // Writes bench/results/brotli-quality.md and .json.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -33,9 +34,12 @@ const timed = (compress) => {
   return { bytes: length, seconds: (performance.now() - t0) / 1000 };
 };
 
-const loadBefore = loadavg()[0];
-const rows = [];
-for (const { model, file, path } of files) {
+// `--render`: rewrite the .md from the last run's .json without compressing anything again.
+const render = process.argv.includes('--render');
+const previous = render ? JSON.parse(readFileSync(join(root, 'bench', 'results', 'brotli-quality.json'), 'utf8')) : undefined;
+const loadBefore = previous ? previous.machine.loadBefore : loadavg()[0];
+const rows = previous ? previous.rows : [];
+for (const { model, file, path } of previous ? [] : files) {
   const bytes = readFileSync(path);
   const row = { model, file, bytes: bytes.byteLength, gzip9: timed(() => gzipSync(bytes, { level: 9 })), brotli: {} };
   for (const quality of qualities) {
@@ -55,8 +59,11 @@ const total = {
   gzip9: { bytes: sum((r) => r.gzip9.bytes), seconds: sum((r) => r.gzip9.seconds) },
   brotli: Object.fromEntries(qualities.map((q) => [q, { bytes: sum((r) => r.brotli[q].bytes), seconds: sum((r) => r.brotli[q].seconds) }])),
 };
-/** Size at quality q against quality 11, in percent (positive: larger). */
-const excess = (size, reference) => ((size / reference - 1) * 100).toFixed(3);
+/** Size at quality q against quality 11, signed, in percent (positive: larger). */
+const excess = (size, reference) => {
+  const pct = (size / reference - 1) * 100;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(3)}%`;
+};
 /** The largest per-file excess of quality q over 11, among files of at least 100 KB. */
 const worstFile = (q) =>
   rows
@@ -64,11 +71,13 @@ const worstFile = (q) =>
     .map((r) => ({ where: `${r.model}/${r.file}`, pct: (r.brotli[q].bytes / r.brotli[11].bytes - 1) * 100 }))
     .sort((a, b) => b.pct - a.pct)[0];
 
-const machine = { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadBefore, loadAfter: loadavg()[0] };
-writeFileSync(
-  join(root, 'bench', 'results', 'brotli-quality.json'),
-  JSON.stringify({ command: 'node bench/check/brotli-quality.mjs', machine, total, rows }, null, 2) + '\n',
-);
+const machine = previous?.machine ?? { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadBefore, loadAfter: loadavg()[0] };
+if (!previous) {
+  writeFileSync(
+    join(root, 'bench', 'results', 'brotli-quality.json'),
+    JSON.stringify({ command: 'node bench/check/brotli-quality.mjs', machine, total, rows }, null, 2) + '\n',
+  );
+}
 
 const blaze = rows.find((r) => r.model === 'human-blazepose-heavy' && r.file.endsWith('.bin'));
 const lines = [
@@ -83,9 +92,9 @@ const lines = [
   '| --- | ---: | ---: | ---: | --- |',
   ...qualities.map((q) => {
     const worst = worstFile(q);
-    return `| brotli ${q} | ${total.brotli[q].bytes} | ${q === 11 ? '—' : `+${excess(total.brotli[q].bytes, total.brotli[11].bytes)}%`} | ${total.brotli[q].seconds.toFixed(1)} | ${q === 11 || !worst ? '—' : `+${worst.pct.toFixed(3)}% (${worst.where})`} |`;
+    return `| brotli ${q} | ${total.brotli[q].bytes} | ${q === 11 ? '—' : excess(total.brotli[q].bytes, total.brotli[11].bytes)} | ${total.brotli[q].seconds.toFixed(1)} | ${q === 11 || !worst ? '—' : `+${worst.pct.toFixed(3)}% (${worst.where})`} |`;
   }),
-  `| gzip -9 | ${total.gzip9.bytes} | +${excess(total.gzip9.bytes, total.brotli[11].bytes)}% | ${total.gzip9.seconds.toFixed(1)} | — |`,
+  `| gzip -9 | ${total.gzip9.bytes} | ${excess(total.gzip9.bytes, total.brotli[11].bytes)} | ${total.gzip9.seconds.toFixed(1)} | — |`,
   '',
   ...(blaze
     ? [
@@ -95,14 +104,14 @@ const lines = [
         '',
       ]
     : []),
-  '| file | MB | ' + qualities.map((q) => `q${q} vs q11`).join(' | ') + ' | q11 s |',
+  '| file | MB | ' + qualities.map((q) => (q === 11 ? 'q11 bytes' : `q${q} vs q11`)).join(' | ') + ' | q11 s |',
   '| --- | ---: | ' + qualities.map(() => '---:').join(' | ') + ' | ---: |',
   ...rows
     .filter((r) => r.bytes >= 100_000)
     .map(
       (r) =>
         `| ${r.model}/${r.file} | ${(r.bytes / MB).toFixed(2)} | ` +
-        qualities.map((q) => (q === 11 ? String(r.brotli[11].bytes) : `+${excess(r.brotli[q].bytes, r.brotli[11].bytes)}%`)).join(' | ') +
+        qualities.map((q) => (q === 11 ? String(r.brotli[11].bytes) : excess(r.brotli[q].bytes, r.brotli[11].bytes))).join(' | ') +
         ` | ${r.brotli[11].seconds.toFixed(1)} |`,
     ),
   '',
