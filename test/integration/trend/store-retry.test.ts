@@ -80,6 +80,39 @@ describe('the history store retries', () => {
     expect(log.warnings).toEqual([message]);
   });
 
+  it('tries 10 times by default', async () => {
+    const { clone } = makeOrigin();
+    const ws = clone('ws');
+    await twoCommits(ws);
+    writeFileSync(join(ws, '.git', 'shallow.lock'), '');
+    const sleeps: number[] = [];
+    const result = await appendRecords([record({ sha: SHA, size: 1 })], {
+      workspace: ws,
+      log: recordingLog(),
+      random: () => 1,
+      sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+    });
+    expect(result.status).toBe('warning');
+    expect(sleeps).toEqual([500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000]);
+  });
+
+  it('a remote that cannot be reached is one warning, with no retry', async () => {
+    const { root, clone } = makeOrigin();
+    const ws = clone('ws');
+    git(ws, 'remote', 'set-url', 'origin', join(root, 'nowhere.git'));
+    const sleeps: number[] = [];
+    const log = recordingLog();
+    const result = await appendRecords([record({ sha: SHA, size: 1 })], {
+      workspace: ws,
+      log,
+      sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+    });
+    expect(result.status).toBe('warning');
+    expect(sleeps).toEqual([]);
+    expect(log.warnings).toHaveLength(1);
+    expect(log.warnings[0]).toMatch(/^could not fetch model-budget-data from origin: /);
+  });
+
   it('a writer that lands between our fetch and our push: fetch again, re-apply on top, keep both records', async () => {
     const { origin, clone } = makeOrigin();
     const ws = clone('ws');
