@@ -67,7 +67,7 @@ describe('selectWeights', () => {
     },
     {
       what: 'true is the fallthrough',
-      selection: { float16: true, uint8: 'conv2/*' },
+      selection: { float16: true as const, uint8: 'conv2/*' },
       expected: { 'conv1/kernel': 'float16', 'conv1/bias': 'float16', 'conv2/kernel': 'uint8', 'dense/kernel': 'float16' },
     },
     {
