@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ModelSpec } from '../../../src/config/load.js';
 import { CompressError } from '../../../src/errors.js';
-import { driftValue, openDriftSession, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
+import { DEFAULT_INPUT_SEED } from '../../../src/config/defaults.js';
+import { driftValue, openDriftSession, SYNTHETIC_INPUTS_NOTICE, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
 import type { DriftLike } from '../../../src/compress/auto.js';
 import type { DriftResult } from '../../../src/measure/drift.js';
 import type { LoadedModel } from '../../../src/model/types.js';
@@ -103,6 +104,8 @@ describe('openDriftSession', () => {
     const again = (await run('')).drift;
     expect([again.maxAbsError, again.rmse]).toEqual([byDefault.drift.maxAbsError, byDefault.drift.rmse]);
     expect((await run('    inputs: { seed: 12345 }\n')).drift.maxAbsError).not.toBe(byDefault.drift.maxAbsError);
+    // The default seed is DEFAULT_INPUT_SEED, named or not.
+    expect((await run(`    inputs: { seed: ${DEFAULT_INPUT_SEED} }\n`)).drift.maxAbsError).toBe(byDefault.drift.maxAbsError);
   });
 
   it('user samples replace the synthetic inputs, and the report is told they are real', async () => {
@@ -125,7 +128,9 @@ describe('openDriftSession', () => {
     const original = await tinyModel();
     const session = await openDriftSession(original, specOf(''));
     try {
+      // The load's own error, not one from cleaning up after it.
       await expect(session.evaluate({ ...original.artifacts, weightData: new ArrayBuffer(4) })).rejects.toThrow();
+      await expect(session.evaluate({ ...original.artifacts, weightData: new ArrayBuffer(4) })).rejects.not.toThrow(/dispose/);
       expect((await session.evaluate(original.artifacts)).maxAbsError).toBe(0);
     } finally {
       session.dispose();
@@ -149,6 +154,14 @@ const drift: DriftLike = {
   keypointError: 1.5,
 };
 
+describe('SYNTHETIC_INPUTS_NOTICE', () => {
+  it('says the drift was measured on synthetic inputs and how to give real ones', () => {
+    expect(SYNTHETIC_INPUTS_NOTICE).toMatch(
+      /^accuracy was checked on seeded synthetic inputs only, .*hide drift.*`inputs\.images: \{ dir: … \}` \(or `inputs\.npy`\)/,
+    );
+  });
+});
+
 describe('driftValue', () => {
   it.each([
     ['accuracy.max-abs-error', 0.2],
@@ -165,6 +178,7 @@ describe('withinAccuracyBudget', () => {
   it('without an accuracy budget it is a CompressError at the model', () => {
     const spec = specOf('    budget: { size: 1 MB }\n');
     expect(() => withinAccuracyBudget(spec)).toThrow(CompressError);
+    expect(() => withinAccuracyBudget(spec)).toThrow(/"tiny"|tiny/);
     try {
       withinAccuracyBudget(spec);
     } catch (error) {
