@@ -111,6 +111,10 @@ describe('the history store retries', () => {
     expect(sleeps).toEqual([]);
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toMatch(/^could not fetch model-budget-data from origin: /);
+    // A read does not retry it either.
+    const read = await readHistory({ workspace: ws, log, sleep: (ms) => Promise.resolve(void sleeps.push(ms)) });
+    expect(read.status).toBe('warning');
+    expect(sleeps).toEqual([]);
   });
 
   it('a writer that lands between our fetch and our push: fetch again, re-apply on top, keep both records', async () => {
@@ -222,13 +226,39 @@ exit 1`,
     expect(git(origin, 'rev-list', '--count', 'model-budget-data').trim()).toBe('1');
   });
 
-  it('a read retries a busy clone a few times, then warns with the fetch error', async () => {
+  it('a read waits for a busy clone with the back-off, then reads', async () => {
+    const { clone } = makeOrigin();
+    const ws = clone('ws');
+    await twoCommits(ws);
+    const lock = join(ws, '.git', 'shallow.lock');
+    writeFileSync(lock, '');
+    const sleeps: number[] = [];
+    const log = recordingLog();
+    const result = await readHistory({
+      workspace: ws,
+      log,
+      random: () => 0.5,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length === 2) rmSync(lock);
+        return Promise.resolve();
+      },
+    });
+    expect(sleeps).toEqual([250, 500]);
+    expect(result.status).toBe('ok');
+    expect(result.histories.map((h) => h.records.length)).toEqual([2]);
+    expect(log.warnings).toEqual([]);
+  });
+
+  it('a read retries a busy clone 4 times in all, then warns with the fetch error', async () => {
     const { clone } = makeOrigin();
     const ws = clone('ws');
     await twoCommits(ws);
     writeFileSync(join(ws, '.git', 'shallow.lock'), '');
+    const sleeps: number[] = [];
     const log = recordingLog();
-    const result = await readHistory({ workspace: ws, log });
+    const result = await readHistory({ workspace: ws, log, random: () => 1, sleep: (ms) => Promise.resolve(void sleeps.push(ms)) });
+    expect(sleeps).toEqual([500, 1000, 2000]);
     expect(result.status).toBe('warning');
     const message = result.status === 'warning' ? result.message : '';
     expect(message).toMatch(/^could not fetch model-budget-data from origin: .*shallow\.lock.*File exists/s);
