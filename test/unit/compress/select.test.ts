@@ -90,6 +90,20 @@ describe('selectWeights', () => {
     expect(targets(selection)).toEqual(expected);
   });
 
+  it('a weight no pattern names and no fallthrough takes stays out of the targets (float32)', () => {
+    const only = selectWeights(NAMES, { uint8: ['conv1/*'] });
+    expect([...only.targets]).toEqual([
+      ['conv1/kernel', 'uint8'],
+      ['conv1/bias', 'uint8'],
+    ]);
+  });
+
+  it('only "*", true or ["*"] is a fallthrough: ["*", x] beside another fallthrough is no conflict', () => {
+    const result = selectWeights(NAMES, { uint8: ['*', 'x'], float16: '*' });
+    expect(Object.fromEntries(result.targets)).toEqual({ 'conv1/kernel': 'uint8', 'conv1/bias': 'uint8', 'conv2/kernel': 'uint8', 'dense/kernel': 'uint8' });
+    expect(result.warnings).toEqual(['quantize: uint8 pattern "x" matches no float32 weight']);
+  });
+
   it('a pattern that matches nothing is a warning naming its dtype; a fallthrough is never one', () => {
     expect(selectWeights(NAMES, { uint8: ['conv1/*', 'nope/*'], float16: '*' }).warnings).toEqual([
       'quantize: uint8 pattern "nope/*" matches no float32 weight',

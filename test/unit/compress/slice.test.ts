@@ -79,6 +79,7 @@ describe('topIndices', () => {
     { what: 'a tie at the cut', scores: [3, 1, 1, 0], count: 2, expected: [0, 1] },
     { what: 'all of them', scores: [0, 1], count: 5, expected: [0, 1] },
     { what: 'none', scores: [1, 2], count: 0, expected: [] },
+    { what: 'many ties keep the lowest indices', scores: Array.from({ length: 24 }, () => 1), count: 3, expected: [0, 1, 2] },
     { what: 'negative scores', scores: [-1, -3, -2], count: 1, expected: [0] },
   ])('$what', ({ scores, count, expected }) => {
     expect(topIndices(Float64Array.from(scores), count)).toEqual(expected);
