@@ -29,12 +29,17 @@ export function globToRegExp(pattern: string): RegExp {
     if (c === '*') out += '.*';
     else if (c === '?') out += '.';
     else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
+      // As Python's fnmatch: a leading `!` negates, a `]` first in the class is a member, a `^` is literal.
+      let first = i + 1;
+      if (pattern.charAt(first) === '!') first += 1;
+      if (pattern.charAt(first) === ']') first += 1;
+      const end = pattern.indexOf(']', first);
       if (end === -1) out += '\\[';
       else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        out += `[${body.replace(/\\/g, '\\\\')}]`;
+        const body = pattern.slice(i + 1, end);
+        const negated = body.startsWith('!');
+        const members = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
+        out += `[${negated ? '^' : ''}${members}]`;
         i = end;
       }
     } else out += c.replace(/[.+^${}()|\\/]/g, '\\$&');

@@ -50,6 +50,9 @@ export interface ReadOptions extends StoreOptions {
   readonly models?: readonly string[];
   /** Bytes read per file, from its end. Default 1 MiB. */
   readonly maxBytes?: number;
+  /** Back-off of a busy clone: the n-th retry waits random()·250 ms·2ⁿ. Injectable for tests. */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export type ReadResult =
@@ -132,10 +135,12 @@ export async function readHistory(options: ReadOptions): Promise<ReadResult> {
 async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   try {
     let tip = await fetchTip(options, branch);
     for (let attempt = 1; tip.status === 'error' && tip.busy && attempt < READ_ATTEMPTS; attempt += 1) {
-      await new Promise<void>((done) => setTimeout(done, Math.random() * 250 * 2 ** attempt));
+      await sleep(random() * 250 * 2 ** attempt);
       tip = await fetchTip(options, branch);
     }
     if (tip.status === 'error') return { status: 'warning', message: warnText(options.log, tip.message), histories: [] };

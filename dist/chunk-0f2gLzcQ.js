@@ -1,0 +1,1 @@
+export{i as readHistory}from"./chunk-C2ZFC-Kt.js";
