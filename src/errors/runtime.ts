@@ -8,11 +8,6 @@ export const RUNTIME_ERRORS = {
   'runtime/unknown': {
     message: 'unknown runtime "{name}": use one of auto, {names}',
   },
-  'runtime/not-for-format': {
-    message: '{path}: runtime "{name}" runs {runs}, and this is {kind}',
-    fix: 'set benchmark.runtime to {use} for this model (or leave it out: auto picks {use})',
-    example: 'version: 1\nmodels:\n  - name: detector\n    path: models/detector.tflite\n    benchmark:\n      runtime: litert',
-  },
   'runtime/package-missing': {
     message: 'package "{pkg}" is not installed in {cwd}',
   },

@@ -33,42 +33,18 @@ export * from './types.js';
 export type TfjsRuntimeName = Exclude<ConcreteRuntimeName, 'litert'>;
 
 /** Every runtime a config can name, by that name: the tfjs backends run TF.js models, LiteRT runs `.tflite` files. */
-export const RUNTIMES: Readonly<Record<TfjsRuntimeName, Runtime<TfjsModel>> & { readonly litert: Runtime<Pick<TfliteModel, 'bytes' | 'path' | 'signature'>> }> = {
-  wasm: wasmRuntime,
-  cpu: cpuRuntime,
-  tensorflow: tensorflowRuntime,
-  'tensorflow-gpu': tensorflowGpuRuntime,
-  webgpu: webgpuRuntime,
-  litert: litertRuntime,
-};
+export const RUNTIMES: Readonly<Record<TfjsRuntimeName, Runtime<TfjsModel>> & { readonly litert: Runtime<Pick<TfliteModel, 'bytes' | 'path' | 'signature'>> }> =
+  {
+    wasm: wasmRuntime,
+    cpu: cpuRuntime,
+    tensorflow: tensorflowRuntime,
+    'tensorflow-gpu': tensorflowGpuRuntime,
+    webgpu: webgpuRuntime,
+    litert: litertRuntime,
+  };
 
 /** The LiteRT runtime started last (LiteRT lives beside tfjs: starting it leaves the active tfjs backend alone). */
 let litertInfo: RuntimeInfo | undefined;
-
-/** Whether a runtime of that name runs models of `format` (`auto` runs both). */
-export function runsFormat(name: RuntimeName, format: RunnableModel['format']): boolean {
-  return name === 'auto' || (name === 'litert') === (format === 'tflite');
-}
-
-/**
- * The runtime that runs a model of `format` when `benchmark.runtime` says `name`: `auto` means LiteRT for a
- * `.tflite` model; a runtime of the other kind of model is refused with the fix.
- */
-export function runtimeForFormat(name: RuntimeName, format: RunnableModel['format'], path: string): RuntimeName {
-  if (format === 'tflite' && name === 'auto') return 'litert';
-  if (runsFormat(name, format)) return name;
-  const tflite = format === 'tflite';
-  throw new MeasureError(
-    problem('runtime/not-for-format', {
-      path,
-      name,
-      runs: tflite ? 'TF.js models' : '.tflite models only',
-      kind: tflite ? 'a .tflite model' : `a TF.js ${format} model`,
-      use: tflite ? 'litert' : 'wasm',
-    }),
-    { file: path },
-  );
-}
 
 /** The message up to its first `. ` (the reason, without the fix that follows it). */
 function firstSentence(message: string): string {

@@ -1,1 +1,0 @@
-export{t as readHistoryPath}from"./chunk-Bu9MD9TZ.js";
