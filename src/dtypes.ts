@@ -21,11 +21,6 @@ export const QUANTIZE_VALUES = [...new Set([...QUANTIZED_DTYPES, ...TFLITE_QUANT
   ...(QuantizedDtype | TfliteQuantize)[],
 ];
 
-/** Whether a model path names a `.tflite` file (what the config knows of a model's format before it is loaded). */
-export function isTflitePath(path: string): boolean {
-  return path.toLowerCase().endsWith('.tflite');
-}
-
 /** Bytes per stored element of each fixed-width dtype (strings are variable: a 4-byte length prefix + bytes each). */
 export const DTYPE_BYTES: Readonly<Record<Exclude<WeightDtype, 'string'> | QuantizedDtype, number>> = {
   float32: 4,

@@ -19,7 +19,8 @@ import {
   type ParsedConfig,
 } from './schema.js';
 import type { BudgetEntry, ConfiguredInput, SourceLocation } from './types.js';
-import { isTflitePath, QUANTIZED_DTYPES, TFLITE_QUANTIZE } from '../dtypes.js';
+import { QUANTIZED_DTYPES, TFLITE_QUANTIZE } from '../dtypes.js';
+import { isTfliteModelFile } from '../formats/tflite/identifier.js';
 
 /** One model as the schema parsed it. */
 type ParsedModel = ParsedConfig['models'][number];
@@ -164,8 +165,10 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
     }),
   );
   if (conflicts.length > 0) throw new ConfigError(sortIssues(unique(conflicts)));
+  // A model's format as far as the config can tell: by its name, or by the first bytes of the file when it is there.
+  const tflite = parsed.models.map((m) => isTfliteModelFile(m.path, resolveFrom(dir, m.path)));
   const mismatches = parsed.models.flatMap((m, i) =>
-    formatMismatches(m, (path) => ({ path: formatPath(['models', i, ...path]), ...locate(['models', i, ...path]) })),
+    formatMismatches(m, tflite[i] ?? false, (path) => ({ path: formatPath(['models', i, ...path]), ...locate(['models', i, ...path]) })),
   );
   if (mismatches.length > 0) throw new ConfigError(sortIssues(mismatches));
 
@@ -186,7 +189,7 @@ function parseWithPaths(text: string, file: string, displayPath: string, options
       ...(m.output === undefined ? {} : { output: resolveFrom(dir, m.output) }),
       ...(m.inputs === undefined ? {} : { inputs: resolveInputs(dir, m.inputs) }),
       ...(m.outputs === undefined ? {} : { outputs: m.outputs }),
-      benchmark: benchmarkOf(m, parsed.benchmark),
+      benchmark: benchmarkOf(m, tflite[i] ?? false, parsed.benchmark),
       limits: mergeLimits(parsed.limits, m.limits),
       budgets,
       ...(latencyIncrease === undefined ? {} : { latencyIncrease }),
@@ -508,34 +511,31 @@ function problemIssue(found: Problem): { message: string; code: ErrorCode } {
   return { message: found.text, code: found.code };
 }
 
-/** What runs a model of this path's kind: `litert` runs `.tflite` files, the tfjs runtimes the rest, `auto` either. */
-function runsPath(runtime: string, path: string): boolean {
-  return runtime === 'auto' || (runtime === 'litert') === isTflitePath(path);
+/** What runs a model of this kind: `litert` runs TFLite files, the tfjs runtimes the rest, `auto` either. */
+function runsFormat(runtime: string, tflite: boolean): boolean {
+  return runtime === 'auto' || (runtime === 'litert') === tflite;
 }
 
 /**
  * The model's benchmark settings: the top-level block's runtime applies to the models it can run (a `.tflite` model
  * next to TF.js ones keeps LiteRT under a top-level `runtime: wasm`), and a `.tflite` model runs on LiteRT by default.
  */
-function benchmarkOf(m: ParsedModel, top: ParsedConfig['benchmark']): BenchmarkConfig {
+function benchmarkOf(m: ParsedModel, tflite: boolean, top: ParsedConfig['benchmark']): BenchmarkConfig {
   const { runtime, ...rest } = top ?? {};
-  const shared = runtime === undefined || runsPath(runtime, m.path) ? top : rest;
+  const shared = runtime === undefined || runsFormat(runtime, tflite) ? top : rest;
   const merged = mergeBenchmark(shared, m.benchmark);
-  return isTflitePath(m.path) && (merged.runtime === 'auto' || (merged.runtime === 'wasm' && !merged['pin-runtime']))
-    ? { ...merged, runtime: 'litert' }
-    : merged;
+  return tflite && (merged.runtime === 'auto' || (merged.runtime === 'wasm' && !merged['pin-runtime'])) ? { ...merged, runtime: 'litert' } : merged;
 }
 
 /**
  * Settings of one format written for a model of the other, at their line: a model's own runtime that cannot run its
  * file, a `compress.quantize` precision its format does not take.
  */
-function formatMismatches(m: ParsedModel, at: (path: readonly PropertyKey[]) => SourceLocation & { path: string }): ConfigIssue[] {
+function formatMismatches(m: ParsedModel, tflite: boolean, at: (path: readonly PropertyKey[]) => SourceLocation & { path: string }): ConfigIssue[] {
   const problems: ConfigIssue[] = [];
-  const tflite = isTflitePath(m.path);
   const kind = tflite ? 'a .tflite model' : 'a TF.js model';
   const runtime = m.benchmark?.runtime;
-  if (runtime !== undefined && !runsPath(runtime, m.path)) {
+  if (runtime !== undefined && !runsFormat(runtime, tflite)) {
     const found = problem('config/runtime-not-for-format', {
       name: runtime,
       runs: runtime === 'litert' ? '.tflite models only' : 'TF.js models',

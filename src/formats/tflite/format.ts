@@ -16,16 +16,15 @@ import { defineFormat, isTfliteModel, type ModelFormat, type StoredWeight } from
 import { costTflite } from './cost.js';
 import { BuiltinOperator, TensorType } from './generated/schema_generated.js';
 import { builtinOf } from './graph.js';
-import { readTflite, TFLITE_IDENTIFIER, type TfliteGraph } from './read.js';
+import { hasTfliteIdentifier } from './identifier.js';
+import { readTflite, type TfliteGraph } from './read.js';
 import { selectTfliteEntry } from './select.js';
+
+/** Parsed graphs by the bytes they were read from: a model's weights, inputs and cost read one parse. */
+const graphs = new WeakMap<Uint8Array, TfliteGraph>();
 
 /** Git LFS pointer files are under 1 KiB. */
 const MAX_POINTER_BYTES = 1024;
-
-/** Whether the bytes carry TFLite's file identifier ("TFL3" at bytes 4..8). */
-function hasIdentifier(head: Uint8Array): boolean {
-  return head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === TFLITE_IDENTIFIER;
-}
 
 /**
  * Loads and validates a `.tflite` file: regular file within `limits.model-size`, not a Git LFS pointer, a valid
@@ -41,6 +40,7 @@ export async function loadTfliteModel(path: string, options: { readonly maxBytes
   const pointer = lfsPointerError(bytes, path);
   if (pointer) throw pointer;
   const graph = readTflite(bytes, path);
+  graphs.set(bytes, graph);
   const entry = selectTfliteEntry(graph, path, options.signature);
   const choices = graph.model.signatureDefs.length > 1 || graph.model.subgraphs.length > 1 || options.signature !== undefined;
   return {
@@ -54,9 +54,16 @@ export async function loadTfliteModel(path: string, options: { readonly maxBytes
   };
 }
 
-/** The graph of a loaded model (the bytes were validated on load; reading them again is cheap: buffers stay views). */
+/**
+ * The graph of a loaded model, parsed once per bytes object (the bytes were validated on load; the graph's buffers
+ * are views into them). Callers must not mutate the graph: compressors copy what they change.
+ */
 export function graphOf(model: Pick<TfliteLoadedModel, 'bytes' | 'path'>): TfliteGraph {
-  return readTflite(model.bytes, model.path);
+  const known = graphs.get(model.bytes);
+  if (known) return known;
+  const graph = readTflite(model.bytes, model.path);
+  graphs.set(model.bytes, graph);
+  return graph;
 }
 
 /** Lower-case name of a tensor type (`float32`, `int8`, …), as weight tables show dtypes. */
@@ -135,7 +142,7 @@ export const tfliteFormat: ModelFormat = defineFormat<TfliteLoadedModel>(isTflit
   sourceKinds: ['tflite'],
   hasSignatures: true,
   // The identifier, or the extension: a damaged `.tflite` file is told what is wrong with it by this loader.
-  detect: ({ path, head, entries }) => entries === undefined && (hasIdentifier(head) || path.toLowerCase().endsWith('.tflite')),
+  detect: ({ path, head, entries }) => entries === undefined && (hasTfliteIdentifier(head) || path.toLowerCase().endsWith('.tflite')),
   load: loadTfliteModel,
   files: (model) => model.files,
   companions: () => [],

@@ -2,12 +2,12 @@ import { ByteBuffer } from 'flatbuffers';
 import { ModelLoadError, problem } from '../../errors.js';
 import { BufferT, Model, ModelT } from './generated/schema_generated.js';
 import type { TfliteGraph } from './graph.js';
+import { TFLITE_IDENTIFIER } from './identifier.js';
 import { validateGraph } from './validate.js';
 
 export type { TfliteGraph } from './graph.js';
 
-/** "TFL3", the flatbuffer file identifier of every .tflite file (bytes 4..8). */
-export const TFLITE_IDENTIFIER = 'TFL3';
+export { TFLITE_IDENTIFIER } from './identifier.js';
 
 /**
  * A ByteBuffer whose every read is bounds-checked. The generated accessors trust the offsets they find; on a damaged

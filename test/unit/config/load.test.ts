@@ -188,6 +188,39 @@ describe('loadConfig', () => {
   });
 });
 
+describe('a TFLite file known by its first bytes', () => {
+  // A flatbuffer's first 4 bytes are the root offset; bytes 4..8 are the file identifier.
+  const tfliteHead = Uint8Array.from([0x1c, 0, 0, 0, ...Buffer.from('TFL3'), 0, 0, 0, 0]);
+
+  test('a TFLite file under another name runs on LiteRT, and a TF.js dtype is refused at its line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-config-'));
+    await writeFile(join(dir, 'detector.bin'), tfliteHead);
+    await writeFile(join(dir, 'model.json'), '{}');
+    await writeFile(
+      join(dir, 'ok.yml'),
+      'version: 1\nbenchmark: { runtime: wasm }\nmodels:\n  - { name: a, path: detector.bin }\n  - { name: b, path: model.json }\n',
+    );
+    const config = await loadConfig(join(dir, 'ok.yml'), '/');
+    expect(config.models.map((m) => m.benchmark.runtime)).toEqual(['litert', 'wasm']);
+
+    await writeFile(join(dir, 'bad.yml'), 'version: 1\nmodels:\n  - name: a\n    path: detector.bin\n    compress: { quantize: uint8 }\n');
+    await expect(loadConfig(join(dir, 'bad.yml'), '/')).rejects.toThrow(
+      'bad.yml:5:27 models[0].compress.quantize: quantize "uint8" does not apply to a .tflite model: it takes float16, float32, dynamic-int8, int8',
+    );
+  });
+
+  test('a file that is absent or too short is judged by its name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mb-config-'));
+    await writeFile(join(dir, 'short.bin'), tfliteHead.subarray(0, 7));
+    await writeFile(
+      join(dir, 'c.yml'),
+      'version: 1\nmodels:\n  - { name: a, path: short.bin }\n  - { name: b, path: absent.bin }\n  - { name: c, path: absent.tflite }\n',
+    );
+    const config = await loadConfig(join(dir, 'c.yml'), '/');
+    expect(config.models.map((m) => m.benchmark.runtime)).toEqual(['wasm', 'wasm', 'litert']);
+  });
+});
+
 test('relative budgets keep where they are written', () => {
   const config = parseConfig(VALID, '/repo/model-budget.yml', 'model-budget.yml');
   expect(config.models[0]?.relativeSources).toEqual({

@@ -4,6 +4,7 @@ import { readTflite } from '../../../../src/formats/tflite/read.js';
 import { corpusModel } from '../../../helpers/corpus.js';
 import { readCorpusTflite, TFLITE_IDS } from '../../../helpers/tflite.js';
 import { costTflite } from '../../../../src/formats/tflite/cost.js';
+import { graphOf, loadTfliteModel } from '../../../../src/formats/tflite/format.js';
 
 describe('readTflite on the corpus', () => {
   it.each(TFLITE_IDS)('%s parses and validates', (id) => {
@@ -24,5 +25,19 @@ describe('costTflite on the corpus', () => {
     expect(cost.parameters).toBeLessThan(13.8e6);
     const conv = cost.operators.filter((o) => o.op === 'CONV_2D' || o.op === 'DEPTHWISE_CONV_2D').reduce((n, o) => n + o.macs, 0);
     expect(conv / cost.macs).toBeGreaterThan(0.9);
+  });
+});
+
+describe('graphOf', () => {
+  it('parses a loaded model once: the load, the weights, the inputs and the cost share one graph', async () => {
+    const m = corpusModel(TFLITE_IDS[0] ?? 'mediapipe-face-short');
+    const model = await loadTfliteModel(m.path);
+    const graph = graphOf(model);
+    expect(graphOf(model)).toBe(graph);
+    expect(graphOf({ bytes: model.bytes, path: 'other-name.tflite' })).toBe(graph);
+    // Other bytes with the same content are another model: parsed on their own.
+    const copy = graphOf({ bytes: model.bytes.slice(), path: model.path });
+    expect(copy).not.toBe(graph);
+    expect(copy.model.subgraphs[0]?.operators.length).toBe(graph.model.subgraphs[0]?.operators.length);
   });
 });
