@@ -98,10 +98,24 @@ describe('the JSON Schema is as strict as the tool', () => {
     { what: 'a quantize dtype that does not exist', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { quantize: int4 } }\n' },
     { what: 'prune of 100%', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { prune: 100% } }\n' },
     { what: 'prune above 1', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { prune: 1.5 } }\n' },
+    { what: 'a TFLite precision for a TF.js model', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { quantize: int8 } }\n' },
+    { what: 'a TF.js dtype for a .tflite model', text: 'version: 1\nmodels:\n  - { name: a, path: m.tflite, compress: { quantize: { dtype: uint8 } } }\n' },
+    { what: 'weight patterns for a .tflite model', text: 'version: 1\nmodels:\n  - { name: a, path: m.TFLite, compress: { quantize: { float16: "*" } } }\n' },
+    { what: 'LiteRT for a TF.js model', text: 'version: 1\nmodels:\n  - { name: a, path: m.json, benchmark: { runtime: litert } }\n' },
+    { what: 'a TF.js runtime for a .tflite model', text: 'version: 1\nmodels:\n  - { name: a, path: m.tflite, benchmark: { runtime: cpu } }\n' },
   ])('both refuse $what', ({ text }) => {
     expect(zodProblems(text)).not.toEqual([]);
     expect(jsonProblems(text)).not.toEqual([]);
   });
+});
+
+test.each([
+  'version: 1\nmodels:\n  - { name: a, path: m.tflite, compress: { quantize: dynamic-int8 }, benchmark: { runtime: litert } }\n',
+  'version: 1\nmodels:\n  - { name: a, path: m.tflite, compress: { quantize: { dtype: int8 } } }\n',
+  'version: 1\nbenchmark: { runtime: wasm }\nmodels:\n  - { name: a, path: m.tflite, compress: auto }\n  - { name: b, path: m.json, compress: { quantize: { dtype: uint8, rounding: nearest } } }\n',
+])('both accept each format with its own settings: %s', (text) => {
+  expect(zodProblems(text)).toEqual([]);
+  expect(jsonProblems(text)).toEqual([]);
 });
 
 /** Strings shaped like what people write for a unit: amounts, exponents, spaces, units in any case, near misses. */
