@@ -33,10 +33,10 @@ const layers = async (path: string, inputShape: readonly (number | null)[], seed
   path,
 });
 
-/** A model of two inputs, [n, 3] and [n, 2], concatenated into a dense layer. */
-async function twoInputs(path: string): Promise<TfjsModel> {
+/** A model of two inputs, [n, 3] and [n, `width`], concatenated into a dense layer. */
+async function twoInputs(path: string, width = 2): Promise<TfjsModel> {
   const a = tf.input({ shape: [3], name: 'a' });
-  const b = tf.input({ shape: [2], name: 'b' });
+  const b = tf.input({ shape: [width], name: 'b' });
   const joined = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(joined) as tf.SymbolicTensor;
   const model = tf.model({ inputs: [a, b], outputs: out });
@@ -189,6 +189,13 @@ describe('compareModels agreement', () => {
   ])('inputs that do not fit the candidate: why it was not measured ($what)', async ({ candidate, shapes }) => {
     const base = await layers('/models/dense.json', [null, 3]);
     expect(await agreementOf(base, await candidate())).toBe(`the inputs differ (baseline ?×3, candidate ${shapes})`);
+  });
+
+  it('a baseline of two inputs: a candidate of one, or of two where only the first fits, is not compared', async () => {
+    const base = await twoInputs('/models/two-inputs.json');
+    expect(await agreementOf(base, await layers('/models/dense.json', [null, 3]))).toBe('the inputs differ (baseline ?×3, ?×2, candidate ?×3)');
+    expect(await agreementOf(base, await twoInputs('/models/other.json', 4))).toBe('the inputs differ (baseline ?×3, ?×2, candidate ?×3, ?×4)');
+    expect(await agreementOf(base, await twoInputs('/models/same.json'))).toMatchObject({ pairs: [{ elements: 4 }], unmatched: [] });
   });
 
   it('a candidate of a fixed batch that the baseline inputs have is compared', async () => {
