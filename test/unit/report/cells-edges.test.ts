@@ -113,4 +113,9 @@ test('parseNote: an empty note has no part; an empty code span is one', () => {
     { kind: 'text', text: ' b' },
   ]);
   expect(parseNote('a\\b')).toEqual([{ kind: 'text', text: 'a\\b' }]);
+  // A code span opened at the very end is an empty code part.
+  expect(parseNote('see `')).toEqual([
+    { kind: 'text', text: 'see ' },
+    { kind: 'code', text: '' },
+  ]);
 });
