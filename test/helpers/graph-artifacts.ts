@@ -68,3 +68,11 @@ export function graphArtifacts(
     ...weights,
   };
 }
+
+/**
+ * A graph whose one op has a cpu kernel but no wasm kernel (`Einsum`, here `ij,ij->i`: each row of `x` [n, 3]
+ * dotted with itself): on wasm it falls back to cpu with a warning, or fails when the runtime is pinned.
+ */
+export function kernelWasmLacks(): io.ModelArtifacts {
+  return graphArtifacts([-1, 3], [op('y', 'Einsum', ['x', 'x'], { equation: { s: b64('ij,ij->i') }, N: { i: '2' } })], {}, ['y']);
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ModelSpec } from '../../../src/config/load.js';
 import { CompressError } from '../../../src/errors.js';
 import { DEFAULT_INPUT_SEED } from '../../../src/config/defaults.js';
@@ -11,6 +11,7 @@ import type { DriftLike } from '../../../src/compress/auto.js';
 import type { DriftResult } from '../../../src/measure/drift.js';
 import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { runtimeMemory, selectRuntime } from '../../../src/runtimes/index.js';
+import { kernelWasmLacks } from '../../helpers/graph-artifacts.js';
 
 // The drift session on a real (tiny) layers model on the cpu runtime: which inputs it compares on, what it says
 // about them, that it measures the candidate it is given, and that it leaves no tensor behind.
@@ -137,11 +138,85 @@ describe('openDriftSession', () => {
     }
   });
 
+  it('a configured output kind reaches the drift: an output name the model lacks fails the evaluation', async () => {
+    const original = await tinyModel();
+    const session = await openDriftSession(original, specOf('    outputs: { nope: image }\n'));
+    try {
+      await expect(session.evaluate(original.artifacts)).rejects.toThrow(/outputs: "nope" is not an output of the model; its outputs are "/);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('custom-layers: the module is loaded with the original', async () => {
+    await expect(openDriftSession(await tinyModel(), specOf('    custom-layers: no-such-layers.js\n'))).rejects.toThrow(
+      /custom-layers module .*no-such-layers\.js does not exist/,
+    );
+  });
+
+  it('the synthetic inputs take inputs.shapes, and refuse shapes or values for an input the model lacks', async () => {
+    const original = await tinyModel();
+    const session = await openDriftSession(original, specOf('    inputs: { samples: 2, shapes: { dense_input: [5, 3] } }\n'));
+    try {
+      expect(session.inputs.map((set) => set.map((t) => t.shape))).toEqual([[[5, 3]], [[5, 3]]]);
+    } finally {
+      session.dispose();
+    }
+    await expect(openDriftSession(original, specOf('    inputs: { shapes: { nope: [1, 3] } }\n'))).rejects.toThrow(/shapes names input "nope"/);
+    await expect(openDriftSession(original, specOf('    inputs: { values: { nope: 1 } }\n'))).rejects.toThrow(/values names input "nope"/);
+  });
+
+  it('user samples get inputs.shapes, inputs.values and limits.sample-size too', async () => {
+    writeNpy('c.npy', [1, 3], [1, 2, 3]);
+    const original = await tinyModel();
+    const npy = 'npy: { dense_input: c.npy }';
+    await expect(openDriftSession(original, specOf(`    inputs: { ${npy}, shapes: { nope: [1, 3] } }\n`))).rejects.toThrow(/shapes names input "nope"/);
+    await expect(openDriftSession(original, specOf(`    inputs: { ${npy}, values: { nope: 1 } }\n`))).rejects.toThrow(/values names input "nope"/);
+    // The file is 128 header bytes and 12 of data.
+    await expect(openDriftSession(original, specOf(`    inputs: { ${npy} }\n    limits: { sample-size: 100 B }\n`))).rejects.toThrow(
+      /c\.npy .*over the limit.*\(limits\.sample-size\)/,
+    );
+    const session = await openDriftSession(original, specOf(`    inputs: { ${npy} }\n    limits: { sample-size: 140 B }\n`));
+    session.dispose();
+  });
+
+  it('inputs.images: the images feed the model (this one has no image input to feed)', async () => {
+    await expect(openDriftSession(await tinyModel(), specOf('    inputs: { images: { dir: pictures } }\n'))).rejects.toThrow(
+      /images: the model has no input of rank 4/,
+    );
+  });
+
   it('inputs that cannot be made free the loaded original again', async () => {
     const original = await tinyModel();
     const before = runtimeMemory().numTensors;
     await expect(openDriftSession(original, specOf('    inputs: { npy: { dense_input: missing.npy } }\n'))).rejects.toThrow(/missing\.npy/);
     expect(runtimeMemory().numTensors).toBe(before);
+  });
+});
+
+describe('openDriftSession on a runtime that lacks a kernel', () => {
+  beforeAll(async () => {
+    await selectRuntime('wasm');
+  });
+  afterAll(async () => {
+    await selectRuntime('cpu');
+  });
+
+  const model: TfjsLoadedModel = { format: 'graph', artifacts: kernelWasmLacks(), path: join(dir, 'einsum.json'), sourceKind: 'tfjs', files: [] };
+
+  it('falls back to cpu unless benchmark.pin-runtime says the runtime is pinned', async () => {
+    const free = await openDriftSession(model, specOf(''));
+    try {
+      expect((await free.evaluate(model.artifacts)).maxAbsError).toBe(0);
+    } finally {
+      free.dispose();
+    }
+    const pinned = await openDriftSession(model, specOf('    benchmark: { pin-runtime: true }\n'));
+    try {
+      await expect(pinned.evaluate(model.artifacts)).rejects.toThrow(/runtime "wasm" cannot run this model: Kernel 'Einsum' .*pinned/);
+    } finally {
+      pinned.dispose();
+    }
   });
 });
 
