@@ -3,6 +3,7 @@
  * load → compress → save → (base) → size → execute → judge → report. The order and the progress lines are the
  * pipeline's contract: `checkModel` in run.ts shows them on one screen.
  */
+import { formatLevelsProgress, type LevelsProgress } from './compress/levels-auto.js';
 import { relative } from 'node:path';
 import type { ModelSpec } from './config/load.js';
 import { METRICS, type MetricKey } from './metrics.js';
@@ -86,6 +87,7 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
     step: ctx.step,
     deadline: ctx.deadline,
     onEvaluation: (p: AutoProgress) => ctx.step(formatAutoProgress(p)),
+    onLevels: (p: LevelsProgress) => ctx.step(formatLevelsProgress(p)),
   });
   for (const warning of outcome.warnings) ctx.warn(`${spec.name}: ${warning}`);
   const notes = [...outcome.notes];
