@@ -77,6 +77,8 @@ export interface CompressResult {
   readonly warnings: readonly string[];
   readonly weightBytesBefore: number;
   readonly weightBytesAfter: number;
+  /** The artifacts after each step, in step order (the last is `artifacts`): what each technique's size effect is measured on. */
+  readonly stepArtifacts?: readonly io.ModelArtifacts[];
 }
 
 interface Technique {
@@ -200,11 +202,13 @@ export async function compressModel(model: TfjsLoadedModel, plan: CompressPlan, 
   }
   let artifacts = model.artifacts;
   const steps: TechniqueSummary[] = [];
+  const stepArtifacts: io.ModelArtifacts[] = [];
   for (const technique of wanted) {
     try {
       const { artifacts: next, ...summary } = await technique.run(artifacts, plan, auto);
       artifacts = next;
       steps.push({ technique: technique.name, ...summary });
+      stepArtifacts.push(next);
     } catch (error) {
       if (error instanceof CompressError) {
         throw new CompressError(problem('compress/failed', { path: model.path, detail: error.message }), { file: model.path, cause: error });
@@ -218,5 +222,6 @@ export async function compressModel(model: TfjsLoadedModel, plan: CompressPlan, 
     warnings: steps.flatMap((s) => s.warnings),
     weightBytesBefore: before,
     weightBytesAfter: weightBytes(artifacts).byteLength,
+    stepArtifacts,
   };
 }

@@ -27,6 +27,8 @@ export interface CompressOutcome {
   readonly inputsNote?: string;
   /** Set with `drift` when no real samples were given: the drift was measured on synthetic inputs only. */
   readonly synthetic?: boolean;
+  /** The model after each technique, in run order (the last is `model`), for each technique's size effect. */
+  readonly steps?: readonly { readonly technique: string; readonly model: LoadedModel }[];
 }
 
 /**
@@ -118,6 +120,9 @@ function summarize(original: TfjsLoadedModel, result: CompressResult): CompressO
     ...(precision ? { precision } : {}),
     notes: [...result.steps.map((s) => `${s.technique}: ${s.summary}`), ...result.warnings],
     warnings: result.warnings,
+    ...(result.stepArtifacts && result.stepArtifacts.length === result.steps.length
+      ? { steps: result.steps.map((s, i) => ({ technique: s.technique, model: { ...original, artifacts: result.stepArtifacts?.[i] ?? result.artifacts } })) }
+      : {}),
   };
 }
 
