@@ -1,8 +1,8 @@
 /**
  * Per-channel scales in a stock graph model: every output channel c of a Conv2D / DepthwiseConv2dNative / MatMul
  * kernel (and of their fused forms) is divided by its own factor s_c ∈ (0, 1] so every channel spans (between half
- * and all of) the range of the widest one, and s_c is put back in the graph. s_c is a power of two, the largest
- * not below max|w_c| / max|w|: dividing and multiplying by it is exact in float32, so the rewrite itself changes
+ * and all of) the tensor's range, and s_c is put back in the graph. s_c is a power of two, the smallest not below
+ * the share of the range the channel reaches (see channelScales): dividing and multiplying by it is exact in float32, so the rewrite itself changes
  * no output (the float32 corpus models come back bit-for-bit within 1e-5), at the cost of at most one bit of range. The kernel then quantizes with one plain per-tensor `min` /
  * `scale` that suits every channel, which is what stock TF.js loads. Putting s back:
  *
@@ -78,20 +78,29 @@ function ownVector(state: GraphState, ref: string | undefined, reader: string, c
   return w;
 }
 
-/** s_c = 2^⌈log2(maxabs_c / max over channels)⌉ (MIN_SCALE at least), and the spread widest / narrowest non-zero channel. */
+/**
+ * s_c = 2^⌈log2 r_c⌉ (MIN_SCALE at least), r_c the share of the tensor's range [LO, HI] channel c reaches on its
+ * fuller side (max(lo_c / LO, hi_c / HI)): the rescaled channel touches an end of [LO, HI] but never leaves it, so
+ * the per-tensor range, and with it the grid step, stays what it was and every narrower channel gets finer codes.
+ * Also the spread: widest / narrowest non-zero channel.
+ */
 function channelScales(data: Float32Array, channels: number): { s: Float32Array; spread: number } {
-  const peak = new Float64Array(channels);
+  const lo = new Float64Array(channels);
+  const hi = new Float64Array(channels);
   for (let i = 0; i < data.length; i++) {
     const c = i % channels;
-    const v = Math.abs(data[i] ?? 0);
-    if (v > (peak[c] ?? 0)) peak[c] = v;
+    const v = data[i] ?? 0;
+    if (v < (lo[c] ?? 0)) lo[c] = v;
+    if (v > (hi[c] ?? 0)) hi[c] = v;
   }
-  const top = Math.max(...peak);
-  const nonZero = [...peak].filter((p) => p > 0);
+  const LO = Math.min(...lo);
+  const HI = Math.max(...hi);
+  const share = [...lo].map((l, c) => Math.max(LO < 0 ? l / LO : 0, HI > 0 ? (hi[c] ?? 0) / HI : 0));
   const s = new Float32Array(channels).fill(1);
-  if (top === 0) return { s, spread: 1 };
-  for (let c = 0; c < channels; c++) s[c] = (peak[c] ?? 0) > 0 ? Math.max(2 ** Math.ceil(Math.log2((peak[c] ?? 0) / top)), MIN_SCALE) : 1;
-  return { s, spread: top / Math.min(...nonZero) };
+  const nonZero = share.filter((r) => r > 0);
+  if (nonZero.length === 0) return { s, spread: 1 };
+  share.forEach((r, c) => (s[c] = r > 0 ? Math.max(2 ** Math.ceil(Math.log2(r)), MIN_SCALE) : 1));
+  return { s, spread: 1 / Math.min(...nonZero) };
 }
 
 function setWeight(state: GraphState, w: NamedTensor, data: Float32Array): void {
