@@ -21,6 +21,7 @@ import {
   notMeasured,
   saveStage,
   sizeStage,
+  techniqueSizeNotes,
   startOriginalSizes,
   weightsStage,
   type StageContext,
@@ -177,6 +178,9 @@ async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonl
   // The base branch's copy, compressed as the base branch ships it.
   const base = await prepareBase(spec, ctx.base, loadOptionsOf(spec), ctx.step, stage.deadline);
   const sizes = await sizeStage({ candidate: compressed.model, original, base, ...(early ? { early } : {}) }, sizeNeeds(spec), stage); // size
+  const stepSizes = compressed.steps
+    ? await stage.deadline.race('measuring size', () => techniqueSizeNotes(original, compressed.steps ?? [], sizeNeeds(spec)))
+    : [];
   // execute: latency, memory, FLOPs on the model's runtime (drift was measured while compressing).
   const executed: ExecutionResult | undefined =
     runtime && (compressed.drift || needs.latency || needs.flops)
@@ -197,6 +201,7 @@ async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonl
   const notes = [
     ...(original.notes ?? []),
     ...compressed.notes,
+    ...stepSizes,
     ...(saved ? [saved.note] : []),
     ...base.notes,
     ...(executed?.notes ?? []),

@@ -3,10 +3,12 @@
  * load → compress → save → (base) → size → execute → judge → report. The order and the progress lines are the
  * pipeline's contract: `checkModel` in run.ts shows them on one screen.
  */
+import { formatLevelsProgress, type LevelsProgress } from './compress/levels-auto.js';
 import { relative } from 'node:path';
 import type { ModelSpec } from './config/load.js';
 import { METRICS, type MetricKey } from './metrics.js';
 import { note } from './note.js';
+import { formatBytes, formatPercent } from './format.js';
 import { formatAutoProgress, type AutoProgress } from './compress/auto.js';
 import { CompressError, ConfigError, problem } from './errors.js';
 import { formatOf } from './formats/index.js';
@@ -64,6 +66,8 @@ export interface CompressedModel {
   readonly precision?: readonly PrecisionChoice[];
   /** Report notes: one per technique, the warnings, what the drift was measured on. */
   readonly notes: readonly string[];
+  /** The model after each technique, in run order, for {@link techniqueSizeNotes}. */
+  readonly steps?: readonly { readonly technique: string; readonly model: LoadedModel }[];
 }
 
 /**
@@ -86,6 +90,7 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
     step: ctx.step,
     deadline: ctx.deadline,
     onEvaluation: (p: AutoProgress) => ctx.step(formatAutoProgress(p)),
+    onLevels: (p: LevelsProgress) => ctx.step(formatLevelsProgress(p)),
   });
   for (const warning of outcome.warnings) ctx.warn(`${spec.name}: ${warning}`);
   const notes = [...outcome.notes];
@@ -99,8 +104,32 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
     model: outcome.model,
     ...(outcome.drift ? { drift: outcome.drift } : {}),
     ...(outcome.precision ? { precision: outcome.precision } : {}),
+    ...(outcome.steps ? { steps: outcome.steps } : {}),
     notes,
   };
+}
+
+/**
+ * One note per technique: its effect on the served bytes, raw and (when `needs` asks for them, i.e. a budget or the
+ * report needs them anyway) gzip and brotli. Measured in the size pool after the size stage, so the original and the
+ * shipped model come from the cache; only the models between two techniques are compressed anew.
+ */
+export async function techniqueSizeNotes(
+  original: LoadedModel,
+  steps: readonly { readonly technique: string; readonly model: LoadedModel }[],
+  needs: SizeNeeds,
+): Promise<string[]> {
+  if (steps.length === 0) return [];
+  const sizes = await sizesOf([{ model: original, unchanged: true }, ...steps.map((s) => ({ model: s.model, unchanged: false }))], needs);
+  const change = (label: string, a: number | undefined, b: number | undefined): string[] =>
+    a === undefined || b === undefined
+      ? []
+      : [`${label} ${formatBytes(a)} → ${formatBytes(b)} (${b >= a ? '+' : '−'}${formatPercent(Math.abs(b - a) / Math.max(a, 1))})`];
+  return steps.map((s, i) => {
+    const [a, b] = [sizes[i], sizes[i + 1]];
+    const parts = [...change('raw', a?.bytes, b?.bytes), ...change('gzip', a?.gzipBytes, b?.gzipBytes), ...change('brotli', a?.brotliBytes, b?.brotliBytes)];
+    return `${s.technique} size effect: ${parts.join(', ')}`;
+  });
 }
 
 /** The techniques of a `compress:` setting that `format` does not take, in run order. */

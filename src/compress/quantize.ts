@@ -24,6 +24,10 @@ export interface QuantizeOptions {
    * the same; fewer distinct bytes compress better with gzip/brotli.
    */
   readonly levels?: number;
+  /** Codes per weight by name (2–256), over `levels` for the weights it names (what `levels: auto` chose). */
+  readonly levelsByWeight?: ReadonlyMap<string, number>;
+  /** Weights that stay float32 whatever the selection says (the per-channel rewrite's scale vectors and biases). */
+  readonly keepFloat?: ReadonlySet<string>;
 }
 
 /** What happened to one weight. */
@@ -148,7 +152,7 @@ export function quantizeTensors(
   targets: ReadonlyMap<string, WeightTarget>,
   warnings: readonly string[] = [],
   rounding: Rounding = 'nearest',
-  levels?: number,
+  levels?: number | ReadonlyMap<string, number>,
 ): QuantizeResult {
   const tensors = decodeWeights(artifacts);
   const stored = splitWeights(artifacts);
@@ -175,7 +179,8 @@ export function quantizeTensors(
     }
     const values = tensor.data as Float32Array;
     checkFinite(tensor, values);
-    const encoded = encodeAs(tensor, values, asked, rounding, levels);
+    const own = typeof levels === 'number' || levels === undefined ? levels : levels.get(tensor.name);
+    const encoded = encodeAs(tensor, values, asked, rounding, own === 256 ? undefined : own);
     if (encoded === undefined) {
       const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;
       extra.push(`quantize: weight "${tensor.name}" ${note}`);
@@ -207,8 +212,8 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
     throw new CompressError(problem('compress/quantize-min-elements', { floor }));
   }
   const levels = options.levels;
-  if (levels !== undefined && !(Number.isInteger(levels) && levels >= 2 && levels <= 256)) {
-    throw new CompressError(problem('compress/quantize-levels', { levels }));
+  for (const l of [levels, ...(options.levelsByWeight?.values() ?? [])]) {
+    if (l !== undefined && !(Number.isInteger(l) && l >= 2 && l <= 256)) throw new CompressError(problem('compress/quantize-levels', { levels: l }));
   }
   const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32');
   const selection = selectWeights(
@@ -218,9 +223,11 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
   const targets = new Map<string, WeightTarget>();
   for (const spec of specs) {
     const target = selection.targets.get(spec.name);
-    if (target !== undefined && elementCount(spec.shape) >= floor) targets.set(spec.name, target);
+    if (target !== undefined && elementCount(spec.shape) >= floor && !options.keepFloat?.has(spec.name)) targets.set(spec.name, target);
   }
-  const result = quantizeTensors(artifacts, targets, selection.warnings, options.rounding ?? 'nearest', levels === 256 ? undefined : levels);
+  const byWeight = options.levelsByWeight;
+  const perWeight = byWeight && new Map(specs.map((s) => [s.name, byWeight.get(s.name) ?? levels ?? 256]));
+  const result = quantizeTensors(artifacts, targets, selection.warnings, options.rounding ?? 'nearest', perWeight ?? (levels === 256 ? undefined : levels));
   if (result.sourceQuantized) {
     return {
       ...result,

@@ -13,9 +13,8 @@ import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
 import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
-import { quantizeWeights } from './quantize.js';
-import type { Rounding } from './rounding.js';
-import type { QuantizedDtype } from '../dtypes.js';
+import { quantizeAsPlanned } from './quantize-step.js';
+import type { LevelsProgress } from './levels-auto.js';
 import type { QuantizeSelection } from './select.js';
 import { weightBytes } from './weights.js';
 
@@ -31,28 +30,8 @@ import { weightBytes } from './weights.js';
  * - `auto`: `true` or `{ max-evaluations }`: mixed-precision search inside the model's accuracy budget (needs an
  *   evaluator; excludes `quantize`).
  */
-/** `quantize:` written as a block: `{ dtype: uint8, rounding: nearest }`, optionally with per-dtype patterns. */
-export type QuantizeBlock = Exclude<QuantizeSelection, string> & {
-  readonly dtype?: QuantizedDtype;
-  readonly rounding?: Rounding;
-  /** Codes uint8 weights use (16–256 in the config); default 256. */
-  readonly levels?: number;
-};
-
-/** The rounding `compress: quantize` uses unless told: better than the converter's at the same bytes. */
-export const DEFAULT_ROUNDING: Rounding = 'sum-preserving';
-
-/** The dtypes selection and rounding a `quantize:` setting means. */
-export function resolveQuantize(setting: QuantizeSelection | QuantizeBlock): { dtypes: QuantizeSelection; rounding: Rounding; levels?: number } {
-  if (typeof setting === 'string') return { dtypes: setting, rounding: DEFAULT_ROUNDING };
-  const { dtype, rounding, levels, ...patterns } = setting as QuantizeBlock;
-  const named = Object.keys(patterns).length > 0;
-  if (dtype === undefined && !named) {
-    throw new CompressError(problem('compress/quantize-no-dtype'));
-  }
-  const dtypes: QuantizeSelection = dtype === undefined ? patterns : named ? { ...patterns, [dtype]: '*' } : dtype;
-  return { dtypes, rounding: rounding ?? DEFAULT_ROUNDING, ...(levels === undefined ? {} : { levels }) };
-}
+export { DEFAULT_ROUNDING, resolveQuantize, type QuantizeBlock } from './quantize-step.js';
+import type { QuantizeBlock } from './quantize-step.js';
 
 export interface CompressPlan {
   /** `true` rewrites a graph model's op chains into the fused ops TF.js runs faster (see optimize-graph.ts). */
@@ -75,6 +54,10 @@ export interface AutoEvaluator {
   readonly withinBudget: (drift: DriftLike) => boolean;
   /** Progress after each evaluation of the search. */
   readonly onEvaluation?: (progress: AutoProgress) => void;
+  /** False when the model has no accuracy budget (`withinBudget` then must not be called; `levels: auto` compares with 256 levels). */
+  readonly hasBudget?: boolean;
+  /** Progress after each evaluation of `levels: auto`. */
+  readonly onLevels?: (progress: LevelsProgress) => void;
 }
 
 /** What one technique did. `details` is the technique's own result without the artifacts. */
@@ -94,6 +77,8 @@ export interface CompressResult {
   readonly warnings: readonly string[];
   readonly weightBytesBefore: number;
   readonly weightBytesAfter: number;
+  /** The artifacts after each step, in step order (the last is `artifacts`): what each technique's size effect is measured on. */
+  readonly stepArtifacts?: readonly io.ModelArtifacts[];
 }
 
 interface Technique {
@@ -181,13 +166,7 @@ export const TECHNIQUES: readonly Technique[] = [
   {
     name: 'quantize',
     wanted: (p) => p.quantize !== undefined,
-    run: (a, p) => {
-      const { dtypes, rounding, levels } = resolveQuantize(p.quantize ?? 'uint8');
-      const r = quantizeWeights(a, { dtypes, rounding, minElements: p['min-elements'] ?? 0, ...(levels === undefined ? {} : { levels }) });
-      const how = dtypes === 'float16' ? '' : ` (${rounding} rounding${levels === undefined ? '' : `, ${levels} levels`})`;
-      const summary = `${typeof dtypes === 'string' ? dtypes : 'mixed'}${how}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes`;
-      return Promise.resolve({ artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) });
-    },
+    run: (a, p, auto) => quantizeAsPlanned(a, p.quantize ?? 'uint8', p['min-elements'] ?? 0, auto),
   },
   {
     name: 'auto',
@@ -223,11 +202,13 @@ export async function compressModel(model: TfjsLoadedModel, plan: CompressPlan, 
   }
   let artifacts = model.artifacts;
   const steps: TechniqueSummary[] = [];
+  const stepArtifacts: io.ModelArtifacts[] = [];
   for (const technique of wanted) {
     try {
       const { artifacts: next, ...summary } = await technique.run(artifacts, plan, auto);
       artifacts = next;
       steps.push({ technique: technique.name, ...summary });
+      stepArtifacts.push(next);
     } catch (error) {
       if (error instanceof CompressError) {
         throw new CompressError(problem('compress/failed', { path: model.path, detail: error.message }), { file: model.path, cause: error });
@@ -241,5 +222,6 @@ export async function compressModel(model: TfjsLoadedModel, plan: CompressPlan, 
     warnings: steps.flatMap((s) => s.warnings),
     weightBytesBefore: before,
     weightBytesAfter: weightBytes(artifacts).byteLength,
+    stepArtifacts,
   };
 }

@@ -297,8 +297,10 @@ export const compressSchema = z.strictObject({
         dtype: z.enum(QUANTIZE_VALUES).optional(),
         /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
         rounding: z.enum(ROUNDINGS).optional(),
-        /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. */
-        levels: z.number().int().min(16).max(256).optional(),
+        /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); `auto` chooses per weight; default 256. */
+        levels: z.union([z.number().int().min(16).max(256), z.literal('auto')]).optional(),
+        /** Graph models: one scale per output channel of each Conv2D / depthwise / MatMul kernel, still a stock model. */
+        'per-channel': z.boolean().optional(),
         uint8: patterns.optional(),
         uint16: patterns.optional(),
         float16: patterns.optional(),

@@ -38,6 +38,10 @@ export const COMPRESS_ERRORS = {
   'compress/quantize-levels': {
     message: 'quantize: levels must be a whole number from 2 to 256 (e.g. 64), got {levels}',
   },
+  'compress/levels-auto-no-evaluator': {
+    message: 'quantize: `levels: auto` runs the model to measure drift, and nothing here can run it',
+    fix: 'give the levels a number (e.g. `levels: 64`), or let the check run the model (it measures drift for `levels: auto`)',
+  },
   'compress/quantize-no-dtype': {
     message: 'quantize: a block needs a dtype, e.g. `quantize: { dtype: uint8, rounding: nearest }`',
     example: `version: 1

@@ -4,10 +4,11 @@ import { compressModel, type CompressPlan, type CompressResult } from '../compre
 import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
 import type { PrecisionChoice } from '../report/types.js';
 import { compressTfliteWith, tfliteNeedsSamples } from './compress-tflite.js';
-import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import { hasAccuracyBudget, openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import type { ModelDeadline } from './deadline.js';
 import type { AutoProgress } from '../compress/auto.js';
+import type { LevelsProgress } from '../compress/levels-auto.js';
 
 /** A model's `compress:` setting as parsed: `auto`, or the techniques. */
 export type CompressSetting = NonNullable<ModelSpec['compress']>;
@@ -26,6 +27,8 @@ export interface CompressOutcome {
   readonly inputsNote?: string;
   /** Set with `drift` when no real samples were given: the drift was measured on synthetic inputs only. */
   readonly synthetic?: boolean;
+  /** The model after each technique, in run order (the last is `model`), for each technique's size effect. */
+  readonly steps?: readonly { readonly technique: string; readonly model: LoadedModel }[];
 }
 
 /**
@@ -46,24 +49,32 @@ export async function compressAsConfigured(
     readonly deadline?: ModelDeadline;
     /** Called after each `auto` evaluation, for a progress line. */
     readonly onEvaluation?: (progress: AutoProgress) => void;
+    /** Called after each `levels: auto` evaluation, for a progress line. */
+    readonly onLevels?: (progress: LevelsProgress) => void;
   },
 ): Promise<CompressOutcome> {
   const race = <T>(stage: string, work: () => Promise<T>): Promise<T> => (options.deadline ? options.deadline.race(stage, work) : work());
   const plan = toPlan(compress);
   if (original.format === 'tflite') return compressTfliteAsConfigured(original, plan, spec, options, race);
   // `optimize` checks its own rewrites with the drift evaluator, as `auto` searches with it.
-  if (!plan.auto && !plan.optimize && !options.measureDrift) return summarize(original, await race('compressing', () => compressModel(original, plan)));
+  const levelsAuto = choosesLevels(plan);
+  if (!plan.auto && !plan.optimize && !levelsAuto && !options.measureDrift)
+    return summarize(original, await race('compressing', () => compressModel(original, plan)));
   let session: DriftSession | undefined;
   try {
     session = await race('loading the original for drift', () => openDriftSession(original, spec));
     const evaluator = session;
     let evaluations = 0;
+    const budgeted = hasAccuracyBudget(spec);
     const auto =
-      plan.auto || plan.optimize
+      plan.auto || plan.optimize || levelsAuto
         ? {
             evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
-            withinBudget: withinAccuracyBudget(spec),
+            // `auto` needs a budget (this throws without one); `levels: auto` then compares with 256 levels instead.
+            withinBudget: plan.auto || budgeted ? withinAccuracyBudget(spec) : () => true,
+            hasBudget: budgeted,
             ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
+            ...(options.onLevels ? { onLevels: options.onLevels } : {}),
           }
         : undefined;
     const outcome = summarize(original, await race('compressing', () => compressModel(original, plan, auto)));
@@ -109,6 +120,9 @@ function summarize(original: TfjsLoadedModel, result: CompressResult): CompressO
     ...(precision ? { precision } : {}),
     notes: [...result.steps.map((s) => `${s.technique}: ${s.summary}`), ...result.warnings],
     warnings: result.warnings,
+    ...(result.stepArtifacts && result.stepArtifacts.length === result.steps.length
+      ? { steps: result.steps.map((s, i) => ({ technique: s.technique, model: { ...original, artifacts: result.stepArtifacts?.[i] ?? result.artifacts } })) }
+      : {}),
   };
 }
 
@@ -134,6 +148,11 @@ function stableJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** Whether a plan asks `levels: auto`, which runs the model to choose the codes per weight. */
+function choosesLevels(plan: CompressPlan): boolean {
+  return typeof plan.quantize === 'object' && (plan.quantize as { levels?: unknown }).levels === 'auto';
 }
 
 /** Whether a setting runs the `auto` search (which needs a runtime and an accuracy budget). */

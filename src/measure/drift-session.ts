@@ -105,6 +105,11 @@ export const SYNTHETIC_INPUTS_NOTICE =
   'accuracy was checked on seeded synthetic inputs only, which can hide drift that real inputs show: ' +
   'add real samples with `inputs.images: { dir: … }` (or `inputs.npy`) to check accuracy on data like yours';
 
+/** Whether `spec` has a hard accuracy budget (what {@link withinAccuracyBudget} needs). */
+export function hasAccuracyBudget(spec: ModelSpec): boolean {
+  return spec.budgets.some((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
+}
+
 /** Whether a drift stays inside the model's hard accuracy budgets; the auto search's acceptance test. */
 export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boolean {
   const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);

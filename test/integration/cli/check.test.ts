@@ -187,3 +187,22 @@ describe('compress: auto', () => {
     expect(result.stderr).toMatch(/compress: auto needs an accuracy budget to stay inside, e\.g\. budget: \{ accuracy: \{ max-abs-error: 0\.01 \} \}/);
   });
 });
+
+describe('compress: quantize per-channel, levels auto', () => {
+  test('levels auto without an accuracy budget keeps drift no worse than 256 levels; the notes give each technique’s raw and gzip effect, no brotli', async () => {
+    await writeFile(
+      join(dir, 'model-budget.yml'),
+      'version: 1\nbenchmark: { runtime: cpu, runs: 4, min-seconds: 0 s, warmup: 1, warmup-seconds: 0 s }\nmodels:\n  - name: gender\n    path: models/gender/model.json\n' +
+        '    compress: { prune: 0.3, quantize: { dtype: uint8, per-channel: true, levels: auto } }\n    inputs: { samples: 2 }\n' +
+        '    budget:\n      gzip-size: 1 MB\n',
+    );
+    const result = await run(dir, 'check');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^gender: levels: 1\/40 every weight at 256 levels: max-abs [\d.e-]+ \(/m);
+    expect(result.stdout).toMatch(/per-channel scales on \d+ layer\(s\): 0 folded into a Mul, \d+ with an inserted Mul, 0 split/);
+    expect(result.stdout).toMatch(/levels auto \(max-abs no worse than 256 levels\): \d+ of \d+ uint8 weight\(s\) on fewer codes/);
+    expect(result.stdout).toMatch(/prune size effect: raw 231\.8 KB → [\d.]+ KB \(−[\d.]+%\), gzip [\d.]+ KB → [\d.]+ KB \(−[\d.]+%\)\n/);
+    expect(result.stdout).toMatch(/quantize size effect: raw [\d.]+ KB → [\d.]+ KB \(−[\d.]+%\), gzip [\d.]+ KB → [\d.]+ KB \(−[\d.]+%\)\n/);
+    expect(result.stdout).not.toMatch(/size effect:.*brotli/);
+  });
+});

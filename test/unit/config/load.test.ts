@@ -270,6 +270,11 @@ describe('errors at the line, found when the config is read', () => {
         'model-budget.yml:6:17 models[0].compress.quantize: quantize "int8" does not apply to a TF.js model: it takes uint8, uint16, float16; set quantize to one of them',
     },
     {
+      what: 'quantize levels take a number or auto',
+      text: model('    compress:\n      quantize: { dtype: uint8, levels: fewest, per-channel: true }\n'),
+      expected: 'model-budget.yml:6:41 models[0].compress.quantize.levels: expected "auto" or a number, got "fewest"',
+    },
+    {
       what: 'a compress technique as the whole block says how to write it',
       text: model('    compress: uint8\n'),
       expected: 'model-budget.yml:5:15 models[0].compress: expected "auto" or a mapping, got "uint8"; to quantize, write `compress: { quantize: uint8 }`',

@@ -1,0 +1,89 @@
+import type * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { chooseLevels, formatLevelsProgress, type LevelsProgress } from '../../../src/compress/levels-auto.js';
+import { compressModel } from '../../../src/compress/registry.js';
+import { quantizeWeights } from '../../../src/compress/quantize.js';
+import { decodeWeights, encodeWeights, splitWeights, type NamedTensor } from '../../../src/compress/weights.js';
+import type { LoadedModel } from '../../../src/model/types.js';
+import { seededInput } from '../../helpers/drift.js';
+
+const tensors: NamedTensor[] = [
+  { name: 'small', shape: [8, 8], dtype: 'float32', data: seededInput(64, 1) },
+  { name: 'big', shape: [64, 32], dtype: 'float32', data: seededInput(2048, 2) },
+  { name: 'mid', shape: [32, 16], dtype: 'float32', data: seededInput(512, 3) },
+];
+const artifacts: tf.io.ModelArtifacts = { format: 'graph-model', ...encodeWeights(tensors) };
+const original = new Map(tensors.map((t) => [t.name, t.data as Float32Array]));
+
+/** A drift that is what quantization does to the weights: the largest dequantization error over all of them. */
+function weightDrift(candidate: tf.io.ModelArtifacts): Promise<{ maxAbsError: number }> {
+  let max = 0;
+  for (const w of decodeWeights(candidate)) {
+    const want = original.get(w.name) ?? new Float32Array();
+    (w.data as Float32Array).forEach((v, i) => (max = Math.max(max, Math.abs(v - (want[i] ?? 0)))));
+  }
+  return Promise.resolve({ maxAbsError: max });
+}
+
+const distinctCodes = (a: tf.io.ModelArtifacts, name: string): number => {
+  const i = (a.weightSpecs ?? []).findIndex((s) => s.name === name);
+  return new Set(splitWeights(a)[i]?.bytes).size;
+};
+
+const quantize = (levels: ReadonlyMap<string, number>) => quantizeWeights(artifacts, { dtypes: 'uint8', levelsByWeight: levels });
+
+describe('chooseLevels', () => {
+  it('tries the biggest weight first, binary-searches 4…8 bits and keeps the fewest codes inside the budget', async () => {
+    const seen: LevelsProgress[] = [];
+    const r = await chooseLevels({ quantize, evaluate: weightDrift, withinBudget: (d) => d.maxAbsError <= 0.05, onEvaluation: (p) => seen.push(p) });
+    expect(seen[0]).toMatchObject({ evaluation: 1, levels: 256 });
+    expect(seen[1]?.weight).toBe('big');
+    expect(seen.map((p) => p.weight).filter(Boolean)).toEqual(['big', 'big', 'big', 'mid', 'mid', 'mid', 'small', 'small', 'small']);
+    // Values in [-1, 1): 32 codes err by at most half of 2/31 (0.032 ≤ 0.05), 16 codes by half of 2/15 (0.067).
+    expect(Object.fromEntries(r.levels)).toEqual({ big: 32, mid: 32, small: 32 });
+    for (const [name, levels] of r.levels) expect(distinctCodes(r.result.artifacts, name)).toBeLessThanOrEqual(levels);
+    expect(r.drift.maxAbsError).toBeLessThanOrEqual(0.05);
+    expect(r.evaluations).toBe(seen.length);
+  });
+
+  it('without a budget keeps only what drifts no more than 256 levels (here: nothing)', async () => {
+    const r = await chooseLevels({ quantize, evaluate: weightDrift });
+    expect(r.levels.size).toBe(0);
+    expect(r.drift).toEqual(r.reference);
+  });
+
+  it('stops at the evaluation cap; untried weights keep 256 levels', async () => {
+    const r = await chooseLevels({ quantize, evaluate: weightDrift, withinBudget: () => true, maxEvaluations: 2 });
+    expect(r.evaluations).toBe(2);
+    expect(Object.fromEntries(r.levels)).toEqual({ big: 64 });
+    expect(r.tried).toBe(1);
+  });
+
+  it('keeps 256 levels when 256 already breaks the budget', async () => {
+    const r = await chooseLevels({ quantize, evaluate: weightDrift, withinBudget: () => false });
+    expect([r.overBudget, r.evaluations, r.levels.size]).toEqual([true, 1, 0]);
+  });
+
+  it('formats a progress line like auto’s', () => {
+    expect(formatLevelsProgress({ evaluation: 3, cap: 40, weight: 'conv/k', levels: 32, maxAbsError: 0.001234, accepted: true })).toBe(
+      'levels: 3/40 conv/k at 32 levels: max-abs 0.00123, kept',
+    );
+  });
+});
+
+describe('compress: quantize { levels: auto }', () => {
+  const model: LoadedModel = { format: 'graph', artifacts, path: '/m/net/model.json', sourceKind: 'tfjs', files: [] };
+
+  it('needs an evaluator', async () => {
+    await expect(compressModel(model, { quantize: { dtype: 'uint8', levels: 'auto' } })).rejects.toThrow('levels: auto');
+  });
+
+  it('runs the search with the accuracy budget and says what it chose', async () => {
+    const r = await compressModel(
+      model,
+      { quantize: { dtype: 'uint8', levels: 'auto' } },
+      { evaluate: weightDrift, withinBudget: (d) => d.maxAbsError <= 0.05 },
+    );
+    expect(r.steps[0]?.summary).toContain('levels auto (inside the accuracy budget): 3 of 3 uint8 weight(s) on fewer codes (32), 3 tried in 10 evaluations');
+  });
+});
