@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AB_ICON, budgetChangeText, deltaCell, latencyComparisonText, renderNote, STATUS_ICON, statusCell, VERDICT_ICON } from '../../../src/report/cells.js';
 import type { MetricResult } from '../../../src/report/types.js';
 import { formatBytes, formatMs, formatValue } from '../../../src/format.js';
-import { isTflitePath } from '../../../src/dtypes.js';
+import { isTfliteModelFile } from '../../../src/formats/tflite/identifier.js';
 import { parseNote } from '../../../src/note.js';
 
 const metric = (over: Partial<MetricResult>): MetricResult => ({
@@ -96,10 +96,10 @@ describe('format at its edges', () => {
   });
 });
 
-test('a .tflite path, in any case', () => {
-  expect(isTflitePath('models/face.TFLite')).toBe(true);
-  expect(isTflitePath('models/face.tflite.json')).toBe(false);
-  expect(isTflitePath('tflite/model.json')).toBe(false);
+test('a .tflite path, in any case (no file there: the name decides)', () => {
+  expect(isTfliteModelFile('models/face.TFLite', '/nonexistent/face.TFLite')).toBe(true);
+  expect(isTfliteModelFile('models/face.tflite.json', '/nonexistent/face.tflite.json')).toBe(false);
+  expect(isTfliteModelFile('tflite/model.json', '/nonexistent/model.json')).toBe(false);
 });
 
 test('parseNote: an empty note has no part; an empty code span is one', () => {
