@@ -4,7 +4,7 @@ import { compressModel, type CompressPlan, type CompressResult } from '../compre
 import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
 import type { PrecisionChoice } from '../report/types.js';
 import { compressTfliteWith, tfliteNeedsSamples } from './compress-tflite.js';
-import { openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import { accuracyBudgetUse, openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import type { ModelDeadline } from './deadline.js';
 import type { AutoProgress } from '../compress/auto.js';
@@ -63,6 +63,8 @@ export async function compressAsConfigured(
         ? {
             evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
             withinBudget: withinAccuracyBudget(spec),
+            budgetUse: accuracyBudgetUse(spec),
+            ...(options.deadline ? { timeLeftMs: () => options.deadline?.remainingMs() ?? Infinity } : {}),
             ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
           }
         : undefined;
