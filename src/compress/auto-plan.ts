@@ -118,7 +118,17 @@ export function fitUseModel(units: readonly Unit[], alone: readonly number[], al
   const at = (p: number) => (u: number, i: number) => (i === 0 ? (s[u] ?? 0) : (s[u] ?? 0) * (ratio[u]?.(i) ?? 0) ** p);
   let p = 1;
   if (all2Byte !== undefined && Number.isFinite(all2Byte)) {
-    p = solveFalling((x) => c * norm(units.map((_, u) => at(x)(u, 1)), q), all2Byte, 0.25, 3);
+    p = solveFalling(
+      (x) =>
+        c *
+        norm(
+          units.map((_, u) => at(x)(u, 1)),
+          q,
+        ),
+      all2Byte,
+      0.25,
+      3,
+    );
   }
   return { q, p, c, est: at(p) };
 }
@@ -162,7 +172,10 @@ export function promotionList(units: readonly Unit[], model: UseModel): Move[] {
     }
   });
   // Stable: equal worth keeps ladder order within a unit and the units' order (largest first) between them.
-  return moves.map((m, i) => ({ m, i })).sort((a, b) => b.m.worth - a.m.worth || a.i - b.i).map(({ m }) => m);
+  return moves
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => b.m.worth - a.m.worth || a.i - b.i)
+    .map(({ m }) => m);
 }
 
 /** The assignment after the first `k` moves from all-uint8 (rung index per unit). */

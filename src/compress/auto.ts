@@ -160,7 +160,15 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
     const ok = options.withinBudget(drift);
     const raw = options.budgetUse(drift);
     const use = Number.isNaN(raw) ? Infinity : raw;
-    options.onEvaluation?.({ evaluation: evaluations, cap, kind, ...(weight === undefined ? {} : { weight }), budgetUse: use, bytes: result.bytesAfter, withinBudget: ok });
+    options.onEvaluation?.({
+      evaluation: evaluations,
+      cap,
+      kind,
+      ...(weight === undefined ? {} : { weight }),
+      budgetUse: use,
+      bytes: result.bytesAfter,
+      withinBudget: ok,
+    });
     points.push({ bytes: result.bytesAfter, budgetUse: Number.isFinite(use) ? use : null, withinBudget: ok, kind, key });
     if (ok && (best === undefined || result.bytesAfter < best.bytes)) best = { at, drift, bytes: result.bytesAfter, key };
     seen.set(key, { use, ok });
@@ -180,9 +188,23 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
         // A ladder of two rungs (a float16 source) tops out at the source: that candidate is the original itself.
         const second = twoByte.some((r, i) => r < (top[i] ?? 0)) ? await byUnits(twoByte, 'all-2-byte') : undefined;
         for (const [u, unit] of units.entries()) {
-          alone.set(u, (await byUnits(top.map((t, i) => (i === u ? 0 : t)), 'probe', unit.label)).use);
+          alone.set(
+            u,
+            (
+              await byUnits(
+                top.map((t, i) => (i === u ? 0 : t)),
+                'probe',
+                unit.label,
+              )
+            ).use,
+          );
         }
-        const model = fitUseModel(units, units.map((_, u) => alone.get(u) ?? Infinity), first.use, second?.use);
+        const model = fitUseModel(
+          units,
+          units.map((_, u) => alone.get(u) ?? Infinity),
+          first.use,
+          second?.use,
+        );
         const moves = promotionList(units, model);
         await bisect(units, moves, predictPrefixes(units, moves, model), byUnits);
         const pieces = membersOf.map((members, u) => ({ members, hopeless: (alone.get(u) ?? Infinity) > 1 }));
@@ -195,7 +217,8 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
       warnings.push(error.message);
     }
   }
-  if (units.length > 0 && alone.size < units.length && alone.size > 0) warnings.push(`auto: probed ${alone.size} of ${units.length} weights and groups before it stopped`);
+  if (units.length > 0 && alone.size < units.length && alone.size > 0)
+    warnings.push(`auto: probed ${alone.size} of ${units.length} weights and groups before it stopped`);
 
   const chosen = best as { at: readonly number[]; drift: D; bytes: number; key: string } | undefined;
   if (chosen === undefined && units.length > 0) warnings.push('auto: no candidate stayed inside the budget; the model is left as it was');
@@ -272,8 +295,7 @@ async function demote(
     for (const m of p.members) next[m] = Math.min(next[m] ?? 0, to);
     return next;
   };
-  const bytesOf = (at: readonly number[], members: readonly number[]): number =>
-    members.reduce((n, m) => n + (weights[m]?.ladder[at[m] ?? 0]?.bytes ?? 0), 0);
+  const bytesOf = (at: readonly number[], members: readonly number[]): number => members.reduce((n, m) => n + (weights[m]?.ladder[at[m] ?? 0]?.bytes ?? 0), 0);
   const saving = (at: readonly number[], p: Piece): number => (rungAt(at, p) === 0 ? 0 : bytesOf(at, p.members) - bytesOf(lower(at, p), p.members));
   const tried = new Set<string>();
   const keyOf = (at: readonly number[], p: Piece): string => `${p.members.join('+')}@${rungAt(at, p)}`;

@@ -2,7 +2,7 @@ import type { ModelSpec } from '../config/load.js';
 import type { AutoAssignment } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
 import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
-import type { PrecisionChoice } from '../report/types.js';
+import type { PrecisionChoice, SearchFrontier } from '../report/types.js';
 import { compressTfliteWith, tfliteNeedsSamples } from './compress-tflite.js';
 import { accuracyBudgetUse, openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
@@ -19,6 +19,8 @@ export interface CompressOutcome {
   readonly drift?: DriftResult;
   /** The per-weight dtypes `compress: auto` chose. */
   readonly precision?: readonly PrecisionChoice[];
+  /** Every candidate `compress: auto` evaluated, with the Pareto points. */
+  readonly frontier?: SearchFrontier;
   /** One line per technique, then the warnings. */
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
@@ -106,9 +108,11 @@ async function compressTfliteAsConfigured(
 
 function summarize(original: TfjsLoadedModel, result: CompressResult): CompressOutcome {
   const precision = autoAssignment(result.steps);
+  const frontier = (result.steps.find((s) => s.technique === 'auto')?.details as { frontier?: SearchFrontier } | undefined)?.frontier;
   return {
     model: { ...original, artifacts: result.artifacts },
     ...(precision ? { precision } : {}),
+    ...(frontier ? { frontier } : {}),
     notes: [...result.steps.map((s) => `${s.technique}: ${s.summary}`), ...result.warnings],
     warnings: result.warnings,
   };
@@ -151,6 +155,7 @@ function autoAssignment(steps: CompressResult['steps']): PrecisionChoice[] | und
     elements: a.elements,
     dtype: a.dtype,
     ...(a.sensitivity === undefined ? {} : { sensitivity: a.sensitivity }),
+    ...(a.group === undefined ? {} : { group: a.group }),
   }));
 }
 
