@@ -177,6 +177,8 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
   const byUnits = (unitAt: readonly number[], kind: CandidateKind, weight?: string) => measure(expand(unitAt), kind, weight);
   const alone = new Map<number, number>();
   let capped = false;
+  // Every weight shipped at its 2-byte rung (float16): the all-2-byte candidate is the original, inside any budget.
+  let shippedIsTwoByte = false;
 
   if (units.length === 0) warnings.push('auto: no float32 or float16 weight to quantize (uint8 weights stay as they are)');
   else {
@@ -186,7 +188,8 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
       if (!first.ok) {
         const twoByte = units.map((u) => Math.min(1, u.rungs - 1));
         // A ladder of two rungs (a float16 source) tops out at the source: that candidate is the original itself.
-        const second = twoByte.some((r, i) => r < (top[i] ?? 0)) ? await byUnits(twoByte, 'all-2-byte') : undefined;
+        shippedIsTwoByte = twoByte.every((r, i) => r === (top[i] ?? 0));
+        const second = shippedIsTwoByte ? undefined : await byUnits(twoByte, 'all-2-byte');
         for (const [u, unit] of units.entries()) {
           alone.set(
             u,
@@ -221,7 +224,10 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
     warnings.push(`auto: probed ${alone.size} of ${units.length} weights and groups before it stopped`);
 
   const chosen = best as { at: readonly number[]; drift: D; bytes: number; key: string } | undefined;
-  if (chosen === undefined && units.length > 0) warnings.push('auto: no candidate stayed inside the budget; the model is left as it was');
+  if (chosen === undefined && shippedIsTwoByte) {
+    warnings.push('auto: no candidate smaller than the shipped float16 weights stayed inside the budget; the model is left as it was');
+    points.push({ bytes: quantizeTensors(artifacts, new Map()).bytesBefore, budgetUse: 0, withinBudget: true, kind: 'all-2-byte', key: 'shipped' });
+  } else if (chosen === undefined && units.length > 0) warnings.push('auto: no candidate stayed inside the budget; the model is left as it was');
   const final = chosen ? build(chosen.at) : quantizeTensors(artifacts, new Map());
   const unitOf = new Map(units.flatMap((u, i) => u.members.map((w) => [w.name, i] as const)));
   const bytesBefore = final.bytesBefore;
@@ -242,10 +248,13 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
     bytesBefore,
     bytesAfter: chosen ? final.bytesAfter : bytesBefore,
     drift: chosen?.drift,
-    withinBudget: chosen !== undefined || units.length === 0,
+    withinBudget: chosen !== undefined || units.length === 0 || shippedIsTwoByte,
     evaluations,
     capped,
-    frontier: { bytesBefore, points: paretoFront(points.map(({ key, ...p }) => ({ ...p, chosen: key === chosen?.key }))) },
+    frontier: {
+      bytesBefore,
+      points: paretoFront(points.map(({ key, ...p }) => ({ ...p, chosen: key === (chosen?.key ?? (shippedIsTwoByte ? 'shipped' : undefined)) }))),
+    },
     warnings,
   };
 }

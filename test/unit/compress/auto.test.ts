@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { autoCompress, type DriftLike } from '../../../src/compress/auto.js';
+import { quantizeWeights } from '../../../src/compress/quantize.js';
 import { encodeWeights, weightBytes } from '../../../src/compress/weights.js';
 
 /** Weights-only artifacts: auto never reads the topology. */
@@ -204,5 +205,21 @@ describe('autoCompress with an injected evaluator', () => {
     expect(result.capped).toBe(true);
     expect(result.warnings.join('\n')).toMatch(/timeout left/);
     expect(clock).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a model shipped as float16 that no uint8 weight fits stays as shipped, inside the budget, marked on its frontier', async () => {
+    const shipped = quantizeWeights(
+      artifactsOf([
+        { name: 'a', data: even(64) },
+        { name: 'b', data: even(32) },
+      ]),
+      { dtypes: 'float16' },
+    ).artifacts;
+    const model = costModel({ a: 1, b: 1 }, 0.01);
+    const result = await autoCompress(shipped, model);
+    expect(result).toMatchObject({ withinBudget: true, bytesAfter: 192, drift: undefined });
+    expect(result.artifacts).toBe(shipped);
+    expect(result.frontier.points.filter((p) => p.chosen)).toEqual([expect.objectContaining({ bytes: 192, budgetUse: 0, kind: 'all-2-byte' })]);
+    expect(result.warnings.join('\n')).toMatch(/shipped float16/);
   });
 });
