@@ -115,6 +115,32 @@ async function benchModel(id: string, rows: Row[]): Promise<void> {
   original.dispose();
 }
 
+/**
+ * The previous search's results at the bench's budget (max-abs-error ≤ 0.01, 2 synthetic inputs, 48 evaluations),
+ * from bench/results/compress.md before it was rebuilt: × weights, × gzip.
+ */
+const PREVIOUS: Readonly<Record<string, readonly [number, number]>> = { 'human-faceres-deep': [0.4807, 0.4707], 'esrgan-slim-x2': [0.2539, 0.2278] };
+
+function goals(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  for (const r of rows.filter((x) => x.inputs === '2 synthetic' && x.budget === BUDGETS[0]?.label)) {
+    const before = PREVIOUS[r.model];
+    if (!before) continue;
+    const smaller = 1 - r.weightRatio / before[0];
+    const met = smaller >= 0.15 && r.withinBudget;
+    out.push(
+      `${r.model}: ${r.weightRatio.toFixed(4)} × weights / ${r.gzipRatio.toFixed(4)} × gzip against the previous search's ${before[0]} / ${before[1]}: ` +
+        `${(smaller * 100).toFixed(1)} % smaller, budget held: ${r.withinBudget ? 'yes' : 'no'} — 15 % smaller ${met ? 'met' : 'NOT met'}`,
+    );
+  }
+  const times = rows.filter((x) => x.model === 'human-faceres-deep').map((x) => x.seconds);
+  if (times.length > 0) {
+    const worst = Math.max(...times);
+    out.push(`human-faceres-deep search ≤ 60 s, every input set and budget: worst ${worst.toFixed(1)} s — ${worst <= 60 ? 'met' : 'NOT met'}`);
+  }
+  return out;
+}
+
 function render(rows: readonly Row[], runtime: string, command: string): string {
   return [
     '# The auto search',
@@ -131,6 +157,10 @@ function render(rows: readonly Row[], runtime: string, command: string): string 
         `| ${r.model} | ${r.inputs} | ${r.budget} | ${r.weightRatio.toFixed(4)} | ${r.gzipRatio.toFixed(4)} | ${r.maxAbsError?.toFixed(4) ?? ''} | ` +
         `${r.cosine?.toFixed(6) ?? ''} | ${r.evaluations}${r.capped ? ' (capped)' : ''} | ${r.seconds.toFixed(1)} | ${r.loadavg} | ${r.withinBudget ? r.mix : 'no candidate in budget'} | ${r.pareto} |`,
     ),
+    '',
+    '## Goals',
+    '',
+    ...goals(rows).map((g) => `- ${g}`),
     '',
   ].join('\n');
 }
