@@ -219,6 +219,7 @@ async function checkModel(spec: ModelSpec, ctx: ModelContext): Promise<{ readonl
     weights,
     ...(changes ? { weightChanges: changes } : {}),
     ...(compressed.precision ? { precision: compressed.precision } : {}),
+    ...(compressed.frontier ? { frontier: compressed.frontier } : {}),
     notes,
     ...(base.comparison ? { base: base.comparison } : {}),
     ...budgetChangesOf(spec, ctx.baseSpec),

@@ -24,7 +24,7 @@ import { describeOutputs, type DriftResult } from './measure/drift.js';
 import { unknownInputNames } from './measure/inputs.js';
 import { measureSizes, weightBreakdown, weightChanges, type SizeMeasurement, type SizeNeeds } from './measure/size.js';
 import type { LoadedModel } from './model/types.js';
-import type { ModelReport, PrecisionChoice, WeightChange, WeightShare } from './report/types.js';
+import type { ModelReport, PrecisionChoice, SearchFrontier, WeightChange, WeightShare } from './report/types.js';
 
 /** What every stage may report through: progress lines, warnings, and the model's deadline (`benchmark.timeout`). */
 export interface StageContext {
@@ -64,6 +64,8 @@ export interface CompressedModel {
   readonly drift?: DriftResult;
   /** The per-weight dtypes `compress: auto` chose. */
   readonly precision?: readonly PrecisionChoice[];
+  /** Every candidate `compress: auto` evaluated, with the Pareto points. */
+  readonly frontier?: SearchFrontier;
   /** Report notes: one per technique, the warnings, what the drift was measured on. */
   readonly notes: readonly string[];
   /** The model after each technique, in run order, for {@link techniqueSizeNotes}. */
@@ -105,6 +107,7 @@ export async function compressStage(original: LoadedModel, spec: ModelSpec, ctx:
     ...(outcome.drift ? { drift: outcome.drift } : {}),
     ...(outcome.precision ? { precision: outcome.precision } : {}),
     ...(outcome.steps ? { steps: outcome.steps } : {}),
+    ...(outcome.frontier ? { frontier: outcome.frontier } : {}),
     notes,
   };
 }

@@ -118,7 +118,12 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
     notes.push(`${id}: auto skipped — one drift evaluation took ${lastEvalS.toFixed(1)} s on this machine (limit ${SLOW_S} s)`);
   } else {
     await record('auto', async () => {
-      const r = await autoCompress(model.artifacts, { evaluate, withinBudget: (d) => d.maxAbsError <= BUDGET, maxEvaluations: AUTO_EVALS });
+      const r = await autoCompress(model.artifacts, {
+        evaluate,
+        withinBudget: (d) => d.maxAbsError <= BUDGET,
+        budgetUse: (d) => d.maxAbsError / BUDGET,
+        maxEvaluations: AUTO_EVALS,
+      });
       const breaks = uint8?.maxAbsError !== undefined && uint8.maxAbsError > BUDGET;
       const mix = new Map<string, number>();
       for (const t of r.assignment) mix.set(t.dtype, (mix.get(t.dtype) ?? 0) + 1);

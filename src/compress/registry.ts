@@ -52,6 +52,10 @@ export type TechniqueName = CompressionName;
 export interface AutoEvaluator {
   readonly evaluate: (candidate: io.ModelArtifacts) => Promise<DriftLike>;
   readonly withinBudget: (drift: DriftLike) => boolean;
+  /** Share of the accuracy budget a drift uses (1 = at the limit): how the search ranks weights and draws its frontier. */
+  readonly budgetUse: (drift: DriftLike) => number;
+  /** Milliseconds left of the model's timeout: the search stops in time to leave the rest of the check room. */
+  readonly timeLeftMs?: () => number;
   /** Progress after each evaluation of the search. */
   readonly onEvaluation?: (progress: AutoProgress) => void;
   /** False when the model has no accuracy budget (`withinBudget` then must not be called; `levels: auto` compares with 256 levels). */

@@ -2,9 +2,9 @@ import type { ModelSpec } from '../config/load.js';
 import type { AutoAssignment } from '../compress/auto.js';
 import { compressModel, type CompressPlan, type CompressResult } from '../compress/registry.js';
 import type { LoadedModel, TfjsLoadedModel, TfliteLoadedModel } from '../model/types.js';
-import type { PrecisionChoice } from '../report/types.js';
+import type { PrecisionChoice, SearchFrontier } from '../report/types.js';
 import { compressTfliteWith, tfliteNeedsSamples } from './compress-tflite.js';
-import { hasAccuracyBudget, openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
+import { accuracyBudgetUse, hasAccuracyBudget, openDriftSession, withinAccuracyBudget, type DriftSession } from './drift-session.js';
 import type { DriftResult } from './drift.js';
 import type { ModelDeadline } from './deadline.js';
 import type { AutoProgress } from '../compress/auto.js';
@@ -20,6 +20,8 @@ export interface CompressOutcome {
   readonly drift?: DriftResult;
   /** The per-weight dtypes `compress: auto` chose. */
   readonly precision?: readonly PrecisionChoice[];
+  /** Every candidate `compress: auto` evaluated, with the Pareto points. */
+  readonly frontier?: SearchFrontier;
   /** One line per technique, then the warnings. */
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
@@ -70,9 +72,12 @@ export async function compressAsConfigured(
       plan.auto || plan.optimize || levelsAuto
         ? {
             evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
-            // `auto` needs a budget (this throws without one); `levels: auto` then compares with 256 levels instead.
+            // `auto` needs a budget (these throw without one); `levels: auto` then compares with 256 levels instead,
+            // and `optimize` checks its rewrites against its own exactness bound.
             withinBudget: plan.auto || budgeted ? withinAccuracyBudget(spec) : () => true,
+            budgetUse: plan.auto || budgeted ? accuracyBudgetUse(spec) : () => 0,
             hasBudget: budgeted,
+            ...(options.deadline ? { timeLeftMs: () => options.deadline?.remainingMs() ?? Infinity } : {}),
             ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
             ...(options.onLevels ? { onLevels: options.onLevels } : {}),
           }
@@ -115,9 +120,11 @@ async function compressTfliteAsConfigured(
 
 function summarize(original: TfjsLoadedModel, result: CompressResult): CompressOutcome {
   const precision = autoAssignment(result.steps);
+  const frontier = (result.steps.find((s) => s.technique === 'auto')?.details as { frontier?: SearchFrontier } | undefined)?.frontier;
   return {
     model: { ...original, artifacts: result.artifacts },
     ...(precision ? { precision } : {}),
+    ...(frontier ? { frontier } : {}),
     notes: [...result.steps.map((s) => `${s.technique}: ${s.summary}`), ...result.warnings],
     warnings: result.warnings,
     ...(result.stepArtifacts && result.stepArtifacts.length === result.steps.length
@@ -168,6 +175,7 @@ function autoAssignment(steps: CompressResult['steps']): PrecisionChoice[] | und
     elements: a.elements,
     dtype: a.dtype,
     ...(a.sensitivity === undefined ? {} : { sensitivity: a.sensitivity }),
+    ...(a.group === undefined ? {} : { group: a.group }),
   }));
 }
 

@@ -112,14 +112,7 @@ export function hasAccuracyBudget(spec: ModelSpec): boolean {
 
 /** Whether a drift stays inside the model's hard accuracy budgets; the auto search's acceptance test. */
 export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boolean {
-  const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
-  if (limits.length === 0) {
-    throw new CompressError(problem('compress/auto-no-accuracy-budget', { name: spec.name }), {
-      file: spec.source.file,
-      line: spec.source.line,
-      column: spec.source.column,
-    });
-  }
+  const limits = accuracyLimits(spec);
   return (drift) =>
     limits.every((b) => {
       const limit = b.limit ?? b.warn ?? 0;
@@ -128,6 +121,39 @@ export function withinAccuracyBudget(spec: ModelSpec): (drift: DriftLike) => boo
       // The judge's comparison; a drift that came out NaN is never inside the budget.
       return !Number.isNaN(value) && !breaksLimit(b.direction, value, limit);
     });
+}
+
+/**
+ * The share of the accuracy budget a drift uses: 0 = no drift, 1.0 = at the limit, above 1 = over it. The maximum
+ * over every budgeted accuracy metric (hard limit, else warn), measured from each metric's ideal so that the number
+ * means the same whatever the direction: a ceiling (max-abs, RMSE, keypoint error) gives value / limit; a floor on a
+ * fraction that is 1 when exact (cosine, top-1 agreement) gives (1 − value) / (1 − limit); PSNR gives the ratio of
+ * the mean squared errors, 10^((limit − value) / 10). A NaN drift uses an infinite share; a metric the drift lacks
+ * does not apply. `use(d) ≤ 1` exactly when {@link withinAccuracyBudget} accepts `d`. The auto search ranks weights
+ * and draws its frontier with it.
+ */
+export function accuracyBudgetUse(spec: ModelSpec): (drift: DriftLike) => number {
+  const limits = accuracyLimits(spec);
+  return (drift) => {
+    let use = 0;
+    for (const b of limits) {
+      const value = driftValue(drift, b.key);
+      if (value === undefined) continue;
+      use = Math.max(use, budgetShare(b.key, b.direction, value, b.limit ?? b.warn ?? 0));
+    }
+    return use;
+  };
+}
+
+/** One metric's share of its limit (see {@link accuracyBudgetUse}). */
+export function budgetShare(key: string, direction: 'max' | 'min', value: number, limit: number): number {
+  if (Number.isNaN(value)) return Infinity;
+  if (direction === 'max') return limit > 0 ? Math.max(0, value) / limit : value > 0 ? Infinity : 0;
+  if (key === 'accuracy.psnr') return value === Infinity ? 0 : 10 ** ((limit - value) / 10);
+  // Floors on a fraction whose ideal is 1 (cosine, top-1 agreement).
+  const room = 1 - limit;
+  const lost = Math.max(0, 1 - value);
+  return room > 0 ? lost / room : lost > 0 ? Infinity : 0;
 }
 
 /** A drift metric by its budget key (`accuracy.cosine` → cosine). */
@@ -148,4 +174,17 @@ export function driftValue(drift: DriftLike, key: string): number | undefined {
     default:
       return undefined;
   }
+}
+
+/** The model's hard (else warn) accuracy budgets; a CompressError at the model when it has none. */
+function accuracyLimits(spec: ModelSpec): ModelSpec['budgets'] {
+  const limits = spec.budgets.filter((b) => b.key.startsWith('accuracy.') && (b.limit ?? b.warn) !== undefined);
+  if (limits.length === 0) {
+    throw new CompressError(problem('compress/auto-no-accuracy-budget', { name: spec.name }), {
+      file: spec.source.file,
+      line: spec.source.line,
+      column: spec.source.column,
+    });
+  }
+  return limits;
 }

@@ -19,6 +19,7 @@ import {
   weightCells,
 } from './cells.js';
 import { codeSpan as code, escapeHtml, escapeMarkdown } from './escape.js';
+import { renderFrontier } from './frontier.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { MetricResult, ModelReport, Report, Verdict } from './types.js';
 
@@ -82,6 +83,8 @@ function renderModel(model: ModelReport, detail: number): string {
   const lines = [...compressionLines(model), ...latencyLines(model), ...budgetChangeLines(model)];
   if (detail >= 1) lines.push(...model.notes.map((n) => `- ${renderNote(n)}`));
   if (lines.length > 0) parts.push(lines.join('\n'));
+  const frontier = detail >= 1 ? renderFrontier(model.frontier) : '';
+  if (frontier) parts.push(frontier);
   const changed = detail >= 2 ? renderWeightChanges(model) : '';
   if (changed) parts.push(changed);
   if (detail >= 2 && model.weights.length > 0) parts.push(weightDetails(model));

@@ -17,7 +17,7 @@ const reportJsonMetricSchema = metricFields
 /** One model in report.json: the report's model with its metrics by key, without the tables only the comment shows. */
 const reportJsonModelSchema = modelReportSchema
   .unwrap()
-  .pick({ name: true, path: true, format: true, verdict: true, error: true, notes: true, base: true, latencyComparison: true, precision: true })
+  .pick({ name: true, path: true, format: true, verdict: true, error: true, notes: true, base: true, latencyComparison: true, precision: true, frontier: true })
   .extend({ metrics: z.record(metricFields.shape.key, reportJsonMetricSchema).readonly() })
   .readonly();
 
@@ -62,6 +62,7 @@ export function toReportJson(report: Report): ReportJson {
       ...(m.base === undefined ? {} : { base: m.base }),
       ...(m.latencyComparison === undefined ? {} : { latencyComparison: m.latencyComparison }),
       ...(m.precision === undefined ? {} : { precision: m.precision }),
+      ...(m.frontier === undefined ? {} : { frontier: m.frontier }),
     })),
     ...(report.environment === undefined ? {} : { environment: report.environment }),
     ...(report.leg === undefined ? {} : { leg: report.leg }),

@@ -14,6 +14,7 @@ import {
   weightCells,
 } from './cells.js';
 import { codeSpan, escapeHtml, escapeMarkdown } from './escape.js';
+import { renderFrontier } from './frontier.js';
 import { renderWeightChanges } from './weight-changes.js';
 import type { ModelReport, PrecisionChoice, Report } from './types.js';
 
@@ -66,6 +67,8 @@ function renderModel(model: ModelReport): string[] {
     for (const note of model.notes) lines.push(`- ${renderNote(note)}`);
   }
   if (model.precision && model.precision.length > 0) lines.push('', renderPrecision(model.precision));
+  const frontier = renderFrontier(model.frontier);
+  if (frontier) lines.push('', frontier);
   const changed = renderWeightChanges(model);
   if (changed) lines.push('', changed);
   if (model.weights.length > 0) {
@@ -105,12 +108,12 @@ function renderPrecision(precision: readonly PrecisionChoice[]): string {
   const mix = [...counts].map(([dtype, n]) => `${n} ${escapeHtml(dtype)}`).join(', ');
   const rows = precision.map(
     (p) =>
-      `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${escapeMarkdown(p.dtype)} | ${p.sensitivity === undefined ? '' : formatValue('number', p.sensitivity)} |`,
+      `| ${codeSpan(p.name)} | ${p.elements.toLocaleString('en-US')} | ${escapeMarkdown(p.dtype)} | ${p.sensitivity === undefined ? '' : `${formatValue('number', p.sensitivity * 100)}%`}${p.group === undefined ? '' : ` (group ${p.group})`} |`,
   );
   return [
     `<details><summary>Precision chosen by auto: ${mix}</summary>`,
     '',
-    '| weight | elements | dtype | max abs error alone at uint8 |',
+    '| weight | elements | dtype | budget used alone at uint8 |',
     '| --- | ---: | --- | ---: |',
     ...rows,
     '',

@@ -73,10 +73,32 @@ export const precisionChoiceSchema = z
     elements: z.number().int().min(0),
     /** `uint8`, `uint16`, `float16` or `float32`. */
     dtype: text(32),
-    /** Max abs error of the outputs with only this weight at uint8; absent when not measured. */
+    /** Share of the accuracy budget used (1 = at the limit) with only this weight, or its group, at uint8; absent when not measured. */
     sensitivity: opt(num()),
+    /** The group of small weights it was measured and moved with. */
+    group: opt(z.number().int().min(1)),
   })
   .readonly();
+
+/** One candidate the mixed-precision search evaluated (see src/compress/frontier.ts). */
+export const frontierPointSchema = z
+  .object({
+    /** Weight bytes of the candidate. */
+    bytes: num(),
+    /** Share of the accuracy budget its drift used (1 = at the limit); null when the drift was not a number. */
+    budgetUse: num().nullable(),
+    withinBudget: z.boolean(),
+    /** `all-uint8`, `all-2-byte` (uint16 or float16 per weight), `probe` (one weight or group at uint8), `candidate`. */
+    kind: z.enum(['all-uint8', 'all-2-byte', 'probe', 'candidate']),
+    /** No other candidate is at most as big with less of the budget used. */
+    pareto: z.boolean(),
+    /** The search's result. */
+    chosen: z.boolean(),
+  })
+  .readonly();
+
+/** Every candidate the search evaluated, smallest first, and the weight bytes it started from. */
+export const frontierSchema = z.object({ bytesBefore: num(), points: list(frontierPointSchema, 1000) }).readonly();
 
 /** One weight whose bytes changed against the base: added (no `baseBytes`), removed (no `bytes`), or resized. */
 export const weightChangeSchema = z
@@ -156,6 +178,8 @@ export const modelReportSchema = z
     base: opt(baseComparisonSchema),
     /** Storage dtype `compress: auto` chose for every weight, with its sensitivity when measured. */
     precision: opt(list(precisionChoiceSchema, 10_000)),
+    /** The size/accuracy frontier `compress: auto` found: every candidate it evaluated. */
+    frontier: opt(frontierSchema),
     /** Weights whose stored bytes differ from the base branch's, largest change first (top 10). */
     weightChanges: opt(list(weightChangeSchema, 100)),
     /** Budgets this PR changed, e.g. size raised from 5 MB to 6 MB. */

@@ -10,6 +10,7 @@ import type {
   baseKindSchema,
   budgetChangeSchema,
   environmentSchema,
+  frontierSchema,
   latencyComparisonSchema,
   metricResultSchema,
   metricStatusSchema,
@@ -31,6 +32,8 @@ export type MetricResult = z.infer<typeof metricResultSchema>;
 export type WeightShare = z.infer<typeof weightShareSchema>;
 /** One weight's storage dtype as chosen by the mixed-precision search. */
 export type PrecisionChoice = z.infer<typeof precisionChoiceSchema>;
+/** The candidates the mixed-precision search evaluated, with its Pareto points. */
+export type SearchFrontier = z.infer<typeof frontierSchema>;
 /** One weight whose bytes changed against the base: added (no `baseBytes`), removed (no `bytes`), or resized. */
 export type WeightChange = z.infer<typeof weightChangeSchema>;
 export type ModelReport = z.infer<typeof modelReportSchema>;

@@ -167,7 +167,11 @@ describe('compress: auto', () => {
     );
     const result = await run(dir, 'check', '--json', 'auto.json');
     const json = JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8')) as {
-      models: { metrics: Record<string, { value: number; original?: number; status: string }>; precision?: { name: string; dtype: string }[] }[];
+      models: {
+        metrics: Record<string, { value: number; original?: number; status: string }>;
+        precision?: { name: string; dtype: string }[];
+        frontier?: { bytesBefore: number; points: { bytes: number; kind: string; pareto: boolean; chosen: boolean; withinBudget: boolean }[] };
+      }[];
     };
     const [model] = json.models;
     // Uniform uint8 drifts 0.0067 on this model: the search must keep some weights wider, and say which.
@@ -178,6 +182,12 @@ describe('compress: auto', () => {
     expect(model?.metrics['accuracy.max-abs-error']?.status).toBe('pass');
     expect(model?.metrics['size']?.value).toBeLessThan(model?.metrics['size']?.original ?? 0);
     expect(result.stdout).toMatch(/<details><summary>Precision chosen by auto: /);
+    // The frontier: every evaluated candidate, the uniform uint8 one among them, the chosen one inside the budget.
+    const points = model?.frontier?.points ?? [];
+    expect(points.some((p) => p.kind === 'all-uint8' && !p.withinBudget)).toBe(true);
+    expect(points.filter((p) => p.chosen)).toEqual([expect.objectContaining({ withinBudget: true, pareto: true })]);
+    expect(result.stdout).toMatch(/<summary><b>Smallest model within your budget<\/b>/);
+    expect(result.stdout).toContain('```mermaid\nxychart-beta');
   });
 
   test('without an accuracy budget it says what to add', async () => {

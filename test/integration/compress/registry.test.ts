@@ -58,7 +58,11 @@ describe('compressModel', () => {
   it('runs auto with the injected evaluator', async () => {
     const model = loaded('human-gender');
     const evaluate = await makeEvaluator(model.artifacts, [1, 64, 64, 1]);
-    const result = await compressModel(model, { auto: { 'max-evaluations': 3 } }, { evaluate, withinBudget: (d) => d.maxAbsError < 0.5 });
+    const result = await compressModel(
+      model,
+      { auto: { 'max-evaluations': 3 } },
+      { evaluate, withinBudget: (d) => d.maxAbsError < 0.5, budgetUse: (d) => d.maxAbsError / 0.5 },
+    );
     expect(result.steps[0]?.summary).toMatch(/uint8: 201,808 → .* in 1 evaluations/);
   });
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { autoCompress, type DriftLike } from '../../../src/compress/auto.js';
+import { quantizeWeights } from '../../../src/compress/quantize.js';
 import { encodeWeights, weightBytes } from '../../../src/compress/weights.js';
 
 /** Weights-only artifacts: auto never reads the topology. */
@@ -33,6 +34,7 @@ function costModel(error: Readonly<Record<string, number>>, budget: number) {
   return {
     seen,
     withinBudget: (d: DriftLike) => d.maxAbsError <= budget,
+    budgetUse: (d: DriftLike) => d.maxAbsError / budget,
     evaluate: (candidate: tf.io.ModelArtifacts): Promise<DriftLike> => {
       const d = drift(candidate);
       seen.push({ bytes: weightBytes(candidate).byteLength, ok: d.maxAbsError <= budget });
@@ -110,15 +112,20 @@ describe('autoCompress with an injected evaluator', () => {
     expect(Object.fromEntries(result.assignment.map((a) => [a.name, a.dtype]))).toEqual({ even: 'uint16', spiky: 'float16' });
   });
 
-  it('returns the smaller of two passing promotions the bisection finds', async () => {
+  it('returns the smallest of the passing candidates, the optimum', async () => {
     const errors = [0.5, 0.4, 0.3, 0.2, 0.1, 0.05];
     const weights = errors.map((_, i) => ({ name: `w${i}`, data: even(16) }));
     const model = costModel(Object.fromEntries(errors.map((e, i) => [`w${i}`, e])), 0.45);
     const result = await autoCompress(artifactsOf(weights), model);
-    // Promoting w0…w3 passes (160 bytes), then bisecting finds w0…w2 passes too (144 bytes): the smaller one wins.
-    expect(model.seen.filter((s) => s.ok).map((s) => s.bytes)).toEqual(expect.arrayContaining([160, 144]));
+    // Several candidates pass (192 bytes first, then 144): the smallest wins, and it is the optimum (promoting only
+    // w0 and w1 leaves 0.65 of drift at uint8).
+    expect(model.seen.filter((s) => s.ok).map((s) => s.bytes)).toEqual(expect.arrayContaining([192, 144]));
     expect(result.assignment.map((a) => a.dtype)).toEqual(['uint16', 'uint16', 'uint16', 'uint8', 'uint8', 'uint8']);
     expect(result.bytesAfter).toBe(144);
+    // The frontier holds every evaluation, smallest first, with the result marked and on the Pareto front.
+    expect(result.frontier.points).toHaveLength(result.evaluations);
+    expect(result.frontier.points.map((p) => p.bytes)).toEqual([...model.seen.map((x) => x.bytes)].sort((a, b) => a - b));
+    expect(result.frontier.points.filter((p) => p.chosen)).toEqual([expect.objectContaining({ bytes: 144, pareto: true, withinBudget: true })]);
   });
 
   it('stops at exactly the cap and says so', async () => {
@@ -129,5 +136,90 @@ describe('autoCompress with an injected evaluator', () => {
     expect(model.seen).toHaveLength(5);
     expect(result).toMatchObject({ evaluations: 5, capped: true });
     expect(result.warnings.join('\n')).toMatch(/evaluation cap \(5\)/);
+  });
+
+  it('ranks with the metric of the budget: under a cosine budget the weight that moves cosine is promoted, not the one that moves max-abs', async () => {
+    // a moves cosine a lot and max-abs little; b and c the other way round. The budget is on cosine only.
+    const cosineLoss: Record<string, number> = { a: 0.002, b: 0.0001, c: 0.0001 };
+    const maxAbs: Record<string, number> = { a: 0.001, b: 0.5, c: 0.5 };
+    const seen: string[] = [];
+    const drift = (candidate: tf.io.ModelArtifacts): DriftLike => {
+      let lost = 0;
+      let abs = 0;
+      for (const [name, dtype] of storage(candidate)) {
+        const share = dtype === 'uint8' ? 1 : dtype === 'float32' ? 0 : 1 / 1000;
+        lost += (cosineLoss[name] ?? 0) * share;
+        abs += (maxAbs[name] ?? 0) * share;
+      }
+      return { maxAbsError: abs, cosine: 1 - lost };
+    };
+    const use = (d: DriftLike): number => (1 - (d.cosine ?? 0)) / (1 - 0.999);
+    const weights = ['a', 'b', 'c'].map((name) => ({ name, data: even(256) }));
+    // 2 uniform points, 3 probes, then the first candidate: only a search that ranks by cosine reaches a-only there.
+    const result = await autoCompress(artifactsOf(weights), {
+      evaluate: (c) => {
+        seen.push([...storage(c).values()].join(','));
+        return Promise.resolve(drift(c));
+      },
+      withinBudget: (d) => use(d) <= 1,
+      budgetUse: use,
+      maxEvaluations: 6,
+    });
+    expect(Object.fromEntries(result.assignment.map((a) => [a.name, a.dtype]))).toEqual({ a: 'uint16', b: 'uint8', c: 'uint8' });
+    expect(result.bytesAfter).toBe(512 + 256 + 256);
+    expect(result.assignment.find((a) => a.name === 'a')?.sensitivity).toBeCloseTo(2, 6);
+  });
+
+  it('reaches the enumerated optimum on an additive model with a cheap and a costly way to fit', async () => {
+    // Budget 1: big alone at uint8 uses 0.6, mid 0.5, tiny 0.45; the optimum keeps only mid and tiny off uint8
+    // (big is worth more bytes per unit of budget at uint8). The exhaustive answer is checked over all 27 assignments.
+    const errors: Record<string, number> = { big: 0.6, mid: 0.5, tiny: 0.45 };
+    const sizes: Record<string, number> = { big: 400, mid: 200, tiny: 30 };
+    const model = costModel(errors, 1);
+    const weights = Object.entries(sizes).map(([name, n]) => ({ name, data: even(n) }));
+    let optimum = Infinity;
+    for (const a of [1, 2, 4])
+      for (const b of [1, 2, 4])
+        for (const c of [1, 2, 4]) {
+          const use = [a, b, c].reduce((n, bytes, i) => n + ([0.6, 0.5, 0.45][i] ?? 0) * (bytes === 1 ? 1 : bytes === 2 ? 1e-3 : 0), 0);
+          if (use <= 1) optimum = Math.min(optimum, a * 400 + b * 200 + c * 30);
+        }
+    const result = await autoCompress(artifactsOf(weights), model);
+    expect(result.bytesAfter).toBe(optimum);
+    expect(optimum).toBe(400 + 2 * 200 + 2 * 30);
+  });
+
+  it("stops before an evaluation that would leave less than three of its slowest in the model's timeout, and says so", async () => {
+    const weights = Array.from({ length: 4 }, (_, i) => ({ name: `w${i}`, data: even(64) }));
+    const model = costModel(Object.fromEntries(weights.map((w) => [w.name, 0.3])), 0.05);
+    let clock = 10_000;
+    const result = await autoCompress(artifactsOf(weights), {
+      ...model,
+      evaluate: async (c) => {
+        const d = await model.evaluate(c);
+        clock -= 2_000;
+        return d;
+      },
+      timeLeftMs: () => clock,
+    });
+    expect(result.capped).toBe(true);
+    expect(result.warnings.join('\n')).toMatch(/timeout left/);
+    expect(clock).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a model shipped as float16 that no uint8 weight fits stays as shipped, inside the budget, marked on its frontier', async () => {
+    const shipped = quantizeWeights(
+      artifactsOf([
+        { name: 'a', data: even(64) },
+        { name: 'b', data: even(32) },
+      ]),
+      { dtypes: 'float16' },
+    ).artifacts;
+    const model = costModel({ a: 1, b: 1 }, 0.01);
+    const result = await autoCompress(shipped, model);
+    expect(result).toMatchObject({ withinBudget: true, bytesAfter: 192, drift: undefined });
+    expect(result.artifacts).toBe(shipped);
+    expect(result.frontier.points.filter((p) => p.chosen)).toEqual([expect.objectContaining({ bytes: 192, budgetUse: 0, kind: 'all-2-byte' })]);
+    expect(result.warnings.join('\n')).toMatch(/shipped float16/);
   });
 });

@@ -82,7 +82,7 @@ describe('compress: quantize { levels: auto }', () => {
     const r = await compressModel(
       model,
       { quantize: { dtype: 'uint8', levels: 'auto' } },
-      { evaluate: weightDrift, withinBudget: (d) => d.maxAbsError <= 0.05 },
+      { evaluate: weightDrift, withinBudget: (d) => d.maxAbsError <= 0.05, budgetUse: (d) => d.maxAbsError / 0.05 },
     );
     expect(r.steps[0]?.summary).toContain('levels auto (inside the accuracy budget): 3 of 3 uint8 weight(s) on fewer codes (32), 3 tried in 10 evaluations');
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ModelSpec } from '../../../src/config/load.js';
 import { CompressError } from '../../../src/errors.js';
 import { DEFAULT_INPUT_SEED } from '../../../src/config/defaults.js';
-import { driftValue, openDriftSession, SYNTHETIC_INPUTS_NOTICE, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
+import { accuracyBudgetUse, driftValue, openDriftSession, SYNTHETIC_INPUTS_NOTICE, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
 import type { DriftLike } from '../../../src/compress/auto.js';
 import type { DriftResult } from '../../../src/measure/drift.js';
 import type { TfjsLoadedModel } from '../../../src/model/types.js';
@@ -275,5 +275,44 @@ describe('withinAccuracyBudget', () => {
     // Only the metrics named in the case: one the budget names but the drift lacks does not apply to the model.
     const measured: DriftLike = { maxAbsError: 0, ...value };
     expect(within(measured)).toBe(expected);
+  });
+});
+
+describe('accuracyBudgetUse: the share of the accuracy budget a drift uses, 1 at the limit', () => {
+  it.each([
+    { what: 'max-abs at half its ceiling', budget: 'max-abs-error: 0.01', value: { maxAbsError: 0.005 }, expected: 0.5 },
+    { what: 'max-abs over its ceiling', budget: 'max-abs-error: 0.01', value: { maxAbsError: 0.02 }, expected: 2 },
+    { what: 'RMSE', budget: 'rmse: 0.2', value: { rmse: 0.05 }, expected: 0.25 },
+    { what: 'keypoint error', budget: 'keypoint-error: 2', value: { keypointError: 3 }, expected: 1.5 },
+    { what: 'cosine from its ideal 1', budget: 'cosine: 0.999', value: { cosine: 0.9995 }, expected: 0.5 },
+    { what: 'cosine at its floor', budget: 'cosine: 0.97', value: { cosine: 0.97 }, expected: 1 },
+    { what: 'cosine well under its floor', budget: 'cosine: 0.999', value: { cosine: 0.99 }, expected: 10 },
+    { what: 'top-1 agreement', budget: 'top1-agreement: 90%', value: { top1Agreement: 0.95 }, expected: 0.5 },
+    { what: 'PSNR 10 dB above its floor: a tenth of the squared error', budget: 'psnr: 30', value: { psnr: 40 }, expected: 0.1 },
+    { what: 'PSNR 3 dB under its floor', budget: 'psnr: 30', value: { psnr: 27 }, expected: 10 ** 0.3 },
+    { what: 'an exact PSNR uses nothing', budget: 'psnr: 30', value: { psnr: Infinity }, expected: 0 },
+    { what: 'the most used of several budgets', budget: 'max-abs-error: 0.01, cosine: 0.999', value: { maxAbsError: 0.002, cosine: 0.9993 }, expected: 0.7 },
+    { what: 'NaN uses all of it and more', budget: 'max-abs-error: 0.01', value: { maxAbsError: Number.NaN }, expected: Infinity },
+    { what: 'a metric the drift lacks does not apply', budget: 'top1-agreement: 99%', value: { cosine: 0.5 }, expected: 0 },
+    { what: 'a warn-only budget counts', budget: '"max-abs-error": { warn: 0.1 }', value: { maxAbsError: 0.05 }, expected: 0.5 },
+  ])('$what → $expected', ({ budget, value, expected }) => {
+    const use = accuracyBudgetUse(specOf(`    budget: { accuracy: { ${budget} } }\n`));
+    expect(use({ maxAbsError: 0, ...value })).toBeCloseTo(expected, 9);
+  });
+
+  it('says "within" exactly when withinAccuracyBudget does, on both sides of each limit', () => {
+    const spec = specOf('    budget: { accuracy: { max-abs-error: 0.01, cosine: 0.999, psnr: 30 } }\n');
+    const use = accuracyBudgetUse(spec);
+    const within = withinAccuracyBudget(spec);
+    for (const maxAbsError of [0, 0.005, 0.01, 0.0101, 0.5])
+      for (const cosine of [1, 0.9995, 0.999, 0.998])
+        for (const psnr of [Infinity, 45, 30, 29.9]) {
+          const d = { maxAbsError, cosine, psnr };
+          expect(use(d) <= 1).toBe(within(d));
+        }
+  });
+
+  it('without an accuracy budget it is the same CompressError as withinAccuracyBudget', () => {
+    expect(() => accuracyBudgetUse(specOf('    budget: { size: 1 MB }\n'))).toThrow(CompressError);
   });
 });

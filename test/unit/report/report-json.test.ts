@@ -45,7 +45,14 @@ const report: Report = {
       weights: [{ name: 'dense/kernel', shape: [128, 2], dtype: 'float32', bytes: 1024, share: 1 }],
       weightChanges: [{ name: 'dense/kernel', bytes: 1024, baseBytes: 512 }],
       budgetChanges: [{ key: 'size', unit: 'bytes', from: 150_000, to: 200_000 }],
-      precision: [{ name: 'dense/kernel', elements: 256, dtype: 'uint8', sensitivity: 0.001 }],
+      precision: [{ name: 'dense/kernel', elements: 256, dtype: 'uint8', sensitivity: 0.001, group: 1 }],
+      frontier: {
+        bytesBefore: 1024,
+        points: [
+          { bytes: 256, budgetUse: 0.4, withinBudget: true, kind: 'all-uint8', pareto: true, chosen: true },
+          { bytes: 512, budgetUse: null, withinBudget: false, kind: 'all-2-byte', pareto: false, chosen: false },
+        ],
+      },
       notes: ['quantize: uint8'],
       base: { status: 'compared', ref: 'abc123', kind: 'merge-base', compressedWith: 'base-config' },
       latencyComparison: { against: 'base', ratio: 1.02, ci: [0.99, 1.05], confidence: 0.95, threshold: 0.1, verdict: 'inconclusive' },
@@ -118,9 +125,31 @@ test('report.json of a report with every field, byte for byte', () => {
               "name": "dense/kernel",
               "elements": 256,
               "dtype": "uint8",
-              "sensitivity": 0.001
+              "sensitivity": 0.001,
+              "group": 1
             }
-          ]
+          ],
+          "frontier": {
+            "bytesBefore": 1024,
+            "points": [
+              {
+                "bytes": 256,
+                "budgetUse": 0.4,
+                "withinBudget": true,
+                "kind": "all-uint8",
+                "pareto": true,
+                "chosen": true
+              },
+              {
+                "bytes": 512,
+                "budgetUse": null,
+                "withinBudget": false,
+                "kind": "all-2-byte",
+                "pareto": false,
+                "chosen": false
+              }
+            ]
+          }
         },
         {
           "name": "broken",

@@ -42,8 +42,16 @@ const full: Report = {
       base: { status: 'compared', ref: 'main', kind: 'merge-parent', compressedWith: 'base-config', compressChange: { from: 'none', to: 'quantize: uint8' } },
       precision: [
         { name: 'dense/kernel', elements: 4608, dtype: 'uint8', sensitivity: 0.002 },
-        { name: 'dense/bias', elements: 32, dtype: 'float32' },
+        { name: 'dense/bias', elements: 32, dtype: 'float32', sensitivity: 3.5, group: 1 },
       ],
+      frontier: {
+        bytesBefore: 18_560,
+        points: [
+          { bytes: 4640, budgetUse: 1.7, withinBudget: false, kind: 'all-uint8', pareto: true, chosen: false },
+          { bytes: 4736, budgetUse: 0.2, withinBudget: true, kind: 'candidate', pareto: true, chosen: true },
+          { bytes: 9280, budgetUse: null, withinBudget: false, kind: 'all-2-byte', pareto: false, chosen: false },
+        ],
+      },
       weightChanges: [{ name: 'dense/kernel', bytes: 4608, baseBytes: 18_432, dtype: 'uint8', baseDtype: 'float32' }],
       budgetChanges: [{ key: 'size', unit: 'bytes', from: 6_000_000, to: 5_000_000 }],
       latencyComparison: { against: 'base', ratio: 1.02, ci: [0.98, 1.06], confidence: 0.95, threshold: 0.1, verdict: 'same' },
@@ -146,11 +154,26 @@ describe('the report schema', () => {
             elements: fc.nat(),
             dtype: fc.constantFrom('uint8', 'uint16', 'float16', 'float32'),
             sensitivity: fc.double({ min: 0, max: 10, noNaN: true }),
+            group: fc.integer({ min: 1, max: 4 }),
           },
           { requiredKeys: ['name', 'elements', 'dtype'] },
         ),
         { maxLength: 3 },
       ),
+      frontier: fc.record({
+        bytesBefore: fc.nat(),
+        points: fc.array(
+          fc.record({
+            bytes: fc.nat(),
+            budgetUse: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: null }),
+            withinBudget: fc.boolean(),
+            kind: fc.constantFrom('all-uint8', 'all-2-byte', 'probe', 'candidate'),
+            pareto: fc.boolean(),
+            chosen: fc.boolean(),
+          }),
+          { maxLength: 3 },
+        ),
+      }),
     },
     { requiredKeys: ['name', 'path', 'verdict', 'metrics', 'weights', 'notes'] },
   );
