@@ -14,7 +14,8 @@ import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeAsPlanned } from './quantize-step.js';
-import type { LevelsProgress } from './levels-auto.js';
+import { chooseLevels, type LevelsProgress } from './levels-auto.js';
+import { quantizeTensors } from './quantize.js';
 import type { QuantizeSelection } from './select.js';
 import { weightBytes } from './weights.js';
 
@@ -41,7 +42,7 @@ export interface CompressPlan {
   readonly prune?: number | { readonly sparsity: number; readonly scope?: 'per-layer' | 'global'; readonly weights?: readonly string[] };
   readonly 'fold-batchnorm'?: boolean;
   readonly 'prune-channels'?: ChannelTarget;
-  readonly auto?: boolean | { readonly 'max-evaluations'?: number };
+  readonly auto?: boolean | { readonly 'max-evaluations'?: number; readonly levels?: boolean | undefined };
 }
 
 /** Names of the techniques, in the order they run (defined with the formats, which declare the ones they take). */
@@ -103,6 +104,31 @@ const shortName = (path: string): string => `${basename(dirname(path))}/${basena
 function strip<T extends { artifacts: io.ModelArtifacts }>(result: T): Omit<T, 'artifacts'> {
   const { artifacts: _drop, ...rest } = result;
   return rest;
+}
+
+/**
+ * `auto: { levels: true }`: the precisions `auto` chose, then the fewest codes per uint8 weight that keep the model
+ * inside the same budget (`chooseLevels`, as `quantize: { levels: auto }` does). Raw bytes stay; gzip and brotli
+ * shrink. Nothing to do when the search kept the model as it was or chose no uint8 weight.
+ */
+async function autoLevels(
+  artifacts: io.ModelArtifacts,
+  r: Awaited<ReturnType<typeof autoCompress>>,
+  auto: AutoEvaluator,
+): Promise<{ artifacts: io.ModelArtifacts; note: string; levels: Record<string, number> } | undefined> {
+  if (r.drift === undefined || !r.withinBudget || !r.assignment.some((t) => t.dtype === 'uint8')) return undefined;
+  const targets = new Map(r.assignment.map((t) => [t.name, t.dtype] as const));
+  const found = await chooseLevels({
+    quantize: (byWeight) => quantizeTensors(artifacts, targets, [], 'sum-preserving', byWeight),
+    evaluate: auto.evaluate,
+    withinBudget: auto.withinBudget,
+    ...(auto.onLevels ? { onEvaluation: auto.onLevels } : {}),
+  });
+  const chosen = [...found.levels.values()];
+  const note = found.overBudget
+    ? 'levels: the chosen model is over the budget on re-measurement; kept 256 levels'
+    : `levels: ${chosen.length} of ${found.candidates} uint8 weight(s) on fewer codes (${[...new Set(chosen)].sort((x, y) => x - y).join('/') || 'none'}), ${found.tried} tried in ${found.evaluations} evaluations`;
+  return { artifacts: found.overBudget ? r.artifacts : found.result.artifacts, note, levels: Object.fromEntries(found.levels) };
 }
 
 /** Every technique, by name, in run order. */
@@ -183,7 +209,9 @@ export const TECHNIQUES: readonly Technique[] = [
       for (const t of r.assignment) counts.set(t.dtype, (counts.get(t.dtype) ?? 0) + 1);
       const mix = [...counts].map(([d, c]) => `${c} ${d}`).join(', ');
       const summary = `${mix || 'no weights'}: ${n(r.bytesBefore)} → ${n(r.bytesAfter)} weight bytes in ${r.evaluations} evaluations${r.capped ? ' (capped)' : ''}`;
-      return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
+      const fewer = typeof p.auto === 'object' && p.auto.levels === true ? await autoLevels(a, r, auto) : undefined;
+      if (!fewer) return { artifacts: r.artifacts, summary, warnings: r.warnings, details: strip(r) };
+      return { artifacts: fewer.artifacts, summary: `${summary}; ${fewer.note}`, warnings: r.warnings, details: { ...strip(r), levels: fewer.levels } };
     },
   },
 ];

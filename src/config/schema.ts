@@ -324,7 +324,16 @@ export const compressSchema = z.strictObject({
   'fold-batchnorm': z.boolean().default(false),
   'prune-channels': z.strictObject({ flops: percent().optional(), params: percent().optional() }).optional(),
   /** Search for the smallest mixed-precision model inside the accuracy budget. */
-  auto: z.union([z.boolean(), z.strictObject({ 'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS) })]).optional(),
+  auto: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS),
+        /** Then the fewest codes per uint8 weight inside the same budget (`levels: auto`): smaller to download, same raw bytes. */
+        levels: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
 });
 
 /** What an output holds; decides which accuracy metrics apply to it (docs/accuracy-drift.md). */

@@ -87,3 +87,34 @@ describe('compress: quantize { levels: auto }', () => {
     expect(r.steps[0]?.summary).toContain('levels auto (inside the accuracy budget): 3 of 3 uint8 weight(s) on fewer codes (32), 3 tried in 10 evaluations');
   });
 });
+
+describe('compress: auto { levels: true }', () => {
+  const model: LoadedModel = { format: 'graph', artifacts, path: '/m/net/model.json', sourceKind: 'tfjs', files: [] };
+  const evaluator = {
+    evaluate: weightDrift,
+    withinBudget: (d: { maxAbsError: number }) => d.maxAbsError <= 0.05,
+    budgetUse: (d: { maxAbsError: number }) => d.maxAbsError / 0.05,
+  };
+
+  it('after the precision search, puts the uint8 weights it chose on the fewest codes inside the same budget', async () => {
+    const plain = await compressModel(model, { auto: { 'max-evaluations': 48 } }, evaluator);
+    const fewer = await compressModel(model, { auto: { 'max-evaluations': 48, levels: true } }, evaluator);
+    // All uint8 passes (0.004 ≤ 0.05): the search stops there; 32 codes still hold the budget for every weight.
+    expect(plain.steps[0]?.summary).not.toContain('levels:');
+    expect(fewer.steps[0]?.summary).toContain('levels: 3 of 3 uint8 weight(s) on fewer codes (32)');
+    for (const name of ['big', 'mid', 'small']) {
+      expect(distinctCodes(plain.artifacts, name)).toBeGreaterThan(32);
+      expect(distinctCodes(fewer.artifacts, name)).toBeLessThanOrEqual(32);
+    }
+    // Same raw bytes, still inside the budget.
+    expect(splitWeights(fewer.artifacts).map((w) => w.bytes.byteLength)).toEqual(splitWeights(plain.artifacts).map((w) => w.bytes.byteLength));
+    expect((await weightDrift(fewer.artifacts)).maxAbsError).toBeLessThanOrEqual(0.05);
+  });
+
+  it('leaves a model the search kept as it was alone', async () => {
+    const never = { ...evaluator, withinBudget: () => false };
+    const r = await compressModel(model, { auto: { 'max-evaluations': 8, levels: true } }, never);
+    expect(r.steps[0]?.summary).not.toContain('levels:');
+    expect(r.artifacts.weightData).toBe(artifacts.weightData);
+  });
+});

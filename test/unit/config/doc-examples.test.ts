@@ -112,6 +112,7 @@ describe('the JSON Schema is as strict as the tool', () => {
 test.each([
   'version: 1\nmodels:\n  - { name: a, path: m.tflite, compress: { quantize: dynamic-int8 }, benchmark: { runtime: litert } }\n',
   'version: 1\nmodels:\n  - { name: a, path: m.tflite, compress: { quantize: { dtype: int8 } } }\n',
+  'version: 1\nmodels:\n  - { name: a, path: m.json, compress: { auto: { levels: true } }, budget: { accuracy: { cosine: 0.999 } } }\n',
   'version: 1\nbenchmark: { runtime: wasm }\nmodels:\n  - { name: a, path: m.tflite, compress: auto }\n  - { name: b, path: m.json, compress: { quantize: { dtype: uint8, rounding: nearest } } }\n',
 ])('both accept each format with its own settings: %s', (text) => {
   expect(zodProblems(text)).toEqual([]);
