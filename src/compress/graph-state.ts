@@ -2,8 +2,9 @@
  * The optimizer's working graph: mutable copies of the nodes, the constants' values, what may not change, and the
  * small queries every rewrite pass asks (the one consumer of a node, a constant input, the other input of a pair).
  */
+import type { io } from '@tensorflow/tfjs';
 import type { NamedTensor } from './weights.js';
-import { consumersOf, encodeAttrString, parseInput, type AttrValue, type GraphNode } from './graph-def.js';
+import { consumersOf, controlFlowNodes, encodeAttrString, outputNodes, parseInput, type AttrValue, type GraphDef, type GraphNode } from './graph-def.js';
 
 /** A node being rewritten. */
 export interface MutableNode {
@@ -119,3 +120,18 @@ export function pickAttrs(attr: Record<string, AttrValue>, keys: readonly string
 
 /** The converter's `fused_ops` list attribute. */
 export const fusedOpsAttr = (ops: readonly string[]): AttrValue => ({ list: { s: ops.map(encodeAttrString) } });
+
+/** The mutable state every graph rewrite starts from: the graph's nodes, its decoded weights, what must not change. */
+export function graphStateOf(topology: GraphDef, signature: io.ModelArtifacts['signature'], tensors: readonly NamedTensor[]): GraphState {
+  const nodes = topology.node.map(toMutable);
+  return {
+    nodes,
+    byName: new Map(nodes.map((n) => [n.name, n])),
+    weights: new Map(tensors.map((t) => [t.name, t])),
+    changed: new Set(),
+    added: [],
+    outputs: outputNodes(topology.node, signature),
+    frozen: controlFlowNodes(topology.node),
+    consumers: consumersOf(nodes),
+  };
+}

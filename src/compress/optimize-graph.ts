@@ -25,16 +25,16 @@
  */
 import type { io } from '@tensorflow/tfjs';
 import { decodeWeights, encodeTensor, joinWeights, splitWeights, withWeights } from './weights.js';
-import { consumersOf, controlFlowNodes, isGraphDef, outputNodes, parseInput, type GraphNode } from './graph-def.js';
+import { consumersOf, isGraphDef, parseInput, type GraphNode } from './graph-def.js';
 import {
   dataInputs,
+  graphStateOf,
   hasControlInputs,
   otherInput,
   pickAttrs,
   replaceChain,
   scalarOf,
   soleConsumer,
-  toMutable,
   type GraphState,
   type MutableNode,
 } from './graph-state.js';
@@ -175,18 +175,8 @@ export function optimizeGraph(artifacts: io.ModelArtifacts, options: OptimizeOpt
   if (!isGraphDef(topology)) {
     return { artifacts, rewrites, nodesBefore: 0, nodesAfter: 0, warnings: ['optimize: applies to TF.js graph models only; left the model as it is'] };
   }
-  const nodes = topology.node.map(toMutable);
   const tensors = decodeWeights(artifacts);
-  const state: GraphState = {
-    nodes,
-    byName: new Map(nodes.map((n) => [n.name, n])),
-    weights: new Map(tensors.map((t) => [t.name, t])),
-    changed: new Set(),
-    added: [],
-    outputs: outputNodes(topology.node, artifacts.signature),
-    frozen: controlFlowNodes(topology.node),
-    consumers: consumersOf(nodes),
-  };
+  const state = graphStateOf(topology, artifacts.signature, tensors);
   for (const pass of PASSES) Object.assign(rewrites, pass(state, wanted));
   // Constants orphaned by a rewrite always go (their weights would be dead bytes); other dead nodes on request.
   const removed = wanted.has('dead-nodes') ? removeDead(state) : removeOrphanConstants(state, topology.node);

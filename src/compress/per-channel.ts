@@ -21,8 +21,8 @@
  * {@link MIN_SPREAD}× get a Mul (a fold is always taken). Pure: `artifacts` is never mutated.
  */
 import type { io } from '@tensorflow/tfjs';
-import { decodeAttrString, isGraphDef, outputNodes, controlFlowNodes, consumersOf, parseInput } from './graph-def.js';
-import { addConstant, constantOf, fusedOpsAttr, soleConsumer, toMutable, type GraphState, type MutableNode } from './graph-state.js';
+import { decodeAttrString, isGraphDef, consumersOf, parseInput } from './graph-def.js';
+import { addConstant, constantOf, fusedOpsAttr, graphStateOf, soleConsumer, type GraphState, type MutableNode } from './graph-state.js';
 import { decodeWeights, encodeTensor, joinWeights, splitWeights, withWeights, type NamedTensor } from './weights.js';
 
 /** Channel ranges closer than this (widest / narrowest) gain under one bit: not worth an extra op. */
@@ -224,18 +224,8 @@ export function rescaleChannels(artifacts: io.ModelArtifacts): PerChannelResult 
       'quantize: per-channel scales apply to TF.js graph models only; this layers model keeps one scale per tensor (`model-budget convert` makes a graph model)';
     return { artifacts, ...none, warnings: [warning] };
   }
-  const nodes = topology.node.map(toMutable);
   const tensors = decodeWeights(artifacts);
-  const state: GraphState = {
-    nodes,
-    byName: new Map(nodes.map((n) => [n.name, n])),
-    weights: new Map(tensors.map((t) => [t.name, t])),
-    changed: new Set(),
-    added: [],
-    outputs: outputNodes(topology.node, artifacts.signature),
-    frozen: controlFlowNodes(topology.node),
-    consumers: consumersOf(nodes),
-  };
+  const state = graphStateOf(topology, artifacts.signature, tensors);
   const keep = new Set<string>();
   const done = { folded: [] as string[], inserted: [] as string[], split: [] as string[] };
   for (const node of [...state.nodes]) {
