@@ -28,8 +28,8 @@ import { weightBytes } from './weights.js';
  * - `prune`: target sparsity in [0, 1) of the kernels, or `{ sparsity, scope: per-layer | global, weights: [globs] }`.
  * - `fold-batchnorm`: `true` folds BatchNormalization into the preceding Conv2D / DepthwiseConv2D / Dense.
  * - `prune-channels`: `{ flops: 0.2 }` or `{ params: 0.2 }`, the fraction to remove.
- * - `auto`: `true` or `{ max-evaluations }`: mixed-precision search inside the model's accuracy budget (needs an
- *   evaluator; excludes `quantize`).
+ * - `auto`: `true` or `{ max-evaluations, levels }`: mixed-precision search inside the model's accuracy budget (needs
+ *   an evaluator; excludes `quantize`); `levels: true` then puts its uint8 weights on the fewest codes in the budget.
  */
 export { DEFAULT_ROUNDING, resolveQuantize, type QuantizeBlock } from './quantize-step.js';
 import type { QuantizeBlock } from './quantize-step.js';
