@@ -13,7 +13,7 @@ import { FOLD_TOLERANCE, foldBatchNorm } from './fold-batchnorm.js';
 import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
-import { quantizeAsPlanned } from './quantize-step.js';
+import { quantizeAsPlanned, type QuantizeBlock } from './quantize-step.js';
 import { chooseLevels, type LevelsProgress } from './levels-auto.js';
 import { quantizeTensors } from './quantize.js';
 import type { QuantizeSelection } from './select.js';
@@ -32,7 +32,6 @@ import { weightBytes } from './weights.js';
  *   an evaluator; excludes `quantize`); `levels: true` then puts its uint8 weights on the fewest codes in the budget.
  */
 export { DEFAULT_ROUNDING, resolveQuantize, type QuantizeBlock } from './quantize-step.js';
-import type { QuantizeBlock } from './quantize-step.js';
 
 export interface CompressPlan {
   /** `true` rewrites a graph model's op chains into the fused ops TF.js runs faster (see optimize-graph.ts). */

@@ -12,6 +12,7 @@ import type { DriftResult } from '../../../src/measure/drift.js';
 import type { TfjsLoadedModel } from '../../../src/model/types.js';
 import { runtimeMemory, selectRuntime } from '../../../src/runtimes/index.js';
 import { kernelWasmLacks } from '../../helpers/graph-artifacts.js';
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 // The drift session on a real (tiny) layers model on the cpu runtime: which inputs it compares on, what it says
 // about them, that it measures the candidate it is given, and that it leaves no tensor behind.
@@ -28,15 +29,8 @@ async function tinyModel(): Promise<TfjsLoadedModel> {
   const model = tf.sequential({
     layers: [tf.layers.dense({ units: 4, inputShape: [3], kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }), name: 'dense' })],
   });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
-    }),
-  );
+  const saved = await layersModelArtifacts(model);
   model.dispose();
-  if (!saved) throw new Error('the tiny model was not saved');
   return { format: 'layers', artifacts: saved, path: join(dir, 'm.json'), sourceKind: 'tfjs', files: [] };
 }
 

@@ -5,6 +5,7 @@ import type { AgreementResult } from '../../../src/measure/agreement.js';
 import { benchmarkModel, compareModels } from '../../../src/measure/latency/benchmark.js';
 import { runtimeMemory, selectRuntime, type TfjsModel } from '../../../src/runtimes/index.js';
 import { kernelWasmLacks } from '../../helpers/graph-artifacts.js';
+import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 // What benchmarkModel and compareModels pass on and report beyond the timing itself: the custom-layers module and
 // the pinned runtime given to the load, the runtime each side ran on and its fallback warnings (a graph whose op
@@ -15,15 +16,8 @@ async function denseArtifacts(inputShape: readonly (number | null)[], seed: numb
   const model = tf.sequential({
     layers: [tf.layers.dense({ units: 4, batchInputShape: [...inputShape], kernelInitializer: tf.initializers.glorotUniform({ seed }), name })],
   });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
-    }),
-  );
+  const saved = await layersModelArtifacts(model);
   model.dispose();
-  if (!saved) throw new Error('the dense model was not saved');
   return saved;
 }
 
@@ -40,15 +34,8 @@ async function twoInputs(path: string, width = 2): Promise<TfjsModel> {
   const joined = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(joined) as tf.SymbolicTensor;
   const model = tf.model({ inputs: [a, b], outputs: out });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
-    }),
-  );
+  const saved = await layersModelArtifacts(model);
   model.dispose();
-  if (!saved) throw new Error('the two-input model was not saved');
   return { format: 'layers', artifacts: saved, path };
 }
 
