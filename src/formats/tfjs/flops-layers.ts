@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage, MeasureError, problem } from '../../errors.js';
 import type { TfjsLoadedModel } from '../../model/types.js';
+import { loadLayersModelReleasing } from '../../runtimes/tfjs/network.js';
 import { elements, floatParams, totalCosts, type FlopsOptions, type FlopsReport, type OpCost } from '../cost.js';
 
 type Shape = readonly number[];
@@ -108,7 +109,7 @@ function concrete(shape: readonly (number | null)[], name: string, options: Flop
 export async function countLayersFlops(model: Pick<TfjsLoadedModel, 'artifacts' | 'path'>, options: FlopsOptions): Promise<FlopsReport> {
   let lm: tf.LayersModel;
   try {
-    lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
+    lm = await loadLayersModelReleasing(model.artifacts);
   } catch (error) {
     throw new MeasureError(problem('measure/flops-layers-build', { path: model.path, detail: errorMessage(error) }), {
       cause: error,

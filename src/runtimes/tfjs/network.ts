@@ -127,10 +127,39 @@ async function findFailingNode(topology: unknown, execute: (wanted: string[]) =>
   return nodes[lo];
 }
 
+/**
+ * `tf.loadLayersModel` on in-memory artifacts, releasing what a failed load made. tfjs-layers creates the model's
+ * variables and decodes the weights before it finds that they do not fit (short data, a missing or misshapen
+ * weight), then throws without disposing either. The load runs in an engine scope, which releases the decoded
+ * tensors (a variable is never tracked by a scope, so a loaded model keeps its own); the variables registered since
+ * the load began are disposed on failure. The check loads and runs models one at a time, so no other tfjs work
+ * allocates inside the scope.
+ */
+export async function loadLayersModelReleasing(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
+  const engine = tf.engine();
+  const variables = new Set(Object.keys(engine.registeredVariables));
+  let scoped = false;
+  const handler: tf.io.IOHandler = {
+    load: () => {
+      engine.startScope('model-budget: load a layers model');
+      scoped = true;
+      return Promise.resolve(artifacts);
+    },
+  };
+  try {
+    return await tf.loadLayersModel(handler);
+  } catch (error) {
+    for (const [name, variable] of Object.entries(engine.registeredVariables)) if (!variables.has(name)) variable.dispose();
+    throw error;
+  } finally {
+    if (scoped) engine.endScope();
+  }
+}
+
 async function loadLayers(model: Pick<TfjsModel, 'artifacts' | 'path'>): Promise<Network> {
   let lm: tf.LayersModel;
   try {
-    lm = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
+    lm = await loadLayersModelReleasing(model.artifacts);
   } catch (error) {
     const unknown = /Unknown (?:layer|regularizer|initializer|constraint|activation|loss|metric): (\w+)/.exec(errorMessage(error));
     if (unknown) {

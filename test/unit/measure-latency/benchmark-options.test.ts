@@ -198,3 +198,20 @@ describe('compareModels agreement', () => {
     expect(runtimeMemory().numTensors).toBe(before);
   });
 });
+
+describe('a candidate that fails to load', () => {
+  beforeAll(async () => {
+    await selectRuntime('cpu');
+  });
+
+  it('fails with the load error, and the loaded baseline and the failed candidate leave nothing behind', async () => {
+    const base = await layers('/models/dense.json', [null, 3]);
+    const data = base.artifacts.weightData;
+    if (!(data instanceof ArrayBuffer)) throw new Error('expected one weight buffer');
+    const short: TfjsModel = { ...base, artifacts: { ...base.artifacts, weightData: data.slice(0, 8) }, path: '/models/short.json' };
+    const before = runtimeMemory().numTensors;
+    await expect(compareModels(base, short, quick, { now: tickingClock() })).rejects.toThrow(MeasureError);
+    await expect(compareModels(base, short, quick, { now: tickingClock() })).rejects.toThrow(/\/models\/short\.json/);
+    expect(runtimeMemory().numTensors).toBe(before);
+  });
+});
