@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitsFloat16, FOLD_TOLERANCE, foldBatchNorm } from '../../../src/compress/fold-batchnorm.js';
 import { quantizeWeights } from '../../../src/compress/quantize.js';
 import { CompressError } from '../../../src/errors.js';
-import { corpusArtifacts } from './corpus-artifacts.js';
-import { loadStock, predictFlat } from './evaluate.js';
+import { corpusArtifacts } from '../../integration/compress/corpus-artifacts.js';
+import { loadStock, predictFlat } from '../../integration/compress/evaluate.js';
 import { layersModelArtifacts } from '../../helpers/layers-artifacts.js';
 
 /** Gives every BatchNormalization non-trivial statistics, as a trained model has. */
