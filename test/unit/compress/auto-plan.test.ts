@@ -206,7 +206,7 @@ describe('promotionList, prefixAssignment and predictPrefixes', () => {
 
   it('keeps ladder order within a unit and unit order between equal worths', () => {
     const z = alone(weight('z', [10, 20, 30]));
-    // z→1 is worth 0.01 per byte, z→2 would be 0.29 but is capped at 0.01; the twin units tie at 0.1.
+    // z→1 removes 0.01 for 10 bytes (0.001 a byte); z→2 would be worth 0.299 a byte but is capped at 0.001. The twins tie at 0.2.
     const capped: UseModel = { q: 1, p: 1, c: 1, est: (u, i) => (u === 0 ? ([3, 2.99, 0][i] ?? NaN) : ([1, 0][i] ?? NaN)) };
     const moves = promotionList([z, y, y], capped);
     expect(moves.map((m) => [m.unit, m.to])).toEqual([
