@@ -15,6 +15,7 @@ describe('paretoFront', () => {
     { what: 'bigger and worse is dominated', input: [point(10, 0.5), point(20, 0.6)], expected: [true, false] },
     { what: 'bigger at the same use is dominated', input: [point(10, 0.5), point(20, 0.5)], expected: [true, false] },
     { what: 'same bytes, more use is dominated', input: [point(10, 0.4), point(10, 0.5)], expected: [true, false] },
+    { what: 'same bytes, more use is dominated, whichever comes first', input: [point(10, 0.5), point(10, 0.4)], expected: [true, false] },
     { what: 'a NaN drift is never on the front', input: [point(5, null), point(10, 2)], expected: [false, true] },
     {
       what: 'uint8 and 2-byte points take part like any other',

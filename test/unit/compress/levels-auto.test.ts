@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { chooseLevels, formatLevelsProgress, type LevelsProgress } from '../../../src/compress/levels-auto.js';
 import { compressModel } from '../../../src/compress/registry.js';
-import { quantizeWeights } from '../../../src/compress/quantize.js';
+import { quantizeWeights, type QuantizeResult } from '../../../src/compress/quantize.js';
 import { decodeWeights, encodeWeights, splitWeights, type NamedTensor } from '../../../src/compress/weights.js';
 import type { LoadedModel } from '../../../src/model/types.js';
 import { seededInput } from '../../helpers/drift.js';
@@ -68,6 +68,116 @@ describe('chooseLevels', () => {
     expect(formatLevelsProgress({ evaluation: 3, cap: 40, weight: 'conv/k', levels: 32, maxAbsError: 0.001234, accepted: true })).toBe(
       'levels: 3/40 conv/k at 32 levels: max-abs 0.00123, kept',
     );
+    expect(formatLevelsProgress({ evaluation: 4, cap: 40, weight: 'conv/k', levels: 16, maxAbsError: 0.25, accepted: false })).toBe(
+      'levels: 4/40 conv/k at 16 levels: max-abs 0.25, rejected',
+    );
+    expect(formatLevelsProgress({ evaluation: 1, cap: 40, levels: 256, maxAbsError: 0.0041, accepted: true })).toBe(
+      'levels: 1/40 every weight at 256 levels: max-abs 0.0041',
+    );
+  });
+});
+
+/**
+ * A stand-in for the quantizer and the evaluator: `quantize` records the levels each candidate was made with, and
+ * the drift is `drift(levels)` of those. `to` says how each weight is stored (only uint8 ones are searched).
+ */
+function fake(
+  weights: readonly { name: string; elements: number; to: 'uint8' | 'float16' | 'float32' }[],
+  drift: (levels: ReadonlyMap<string, number>) => number,
+) {
+  const levelsOf = new WeakMap<tf.io.ModelArtifacts, ReadonlyMap<string, number>>();
+  const quantize = (levels: ReadonlyMap<string, number>): QuantizeResult => {
+    const candidate: tf.io.ModelArtifacts = { format: 'graph-model' };
+    levelsOf.set(candidate, new Map(levels));
+    const bytes = (to: string, n: number): number => n * (to === 'uint8' ? 1 : to === 'float16' ? 2 : 4);
+    const tensors = weights.map((w) => ({
+      name: w.name,
+      elements: w.elements,
+      from: 'float32' as const,
+      to: w.to,
+      bytesBefore: 4 * w.elements,
+      bytesAfter: bytes(w.to, w.elements),
+    }));
+    return {
+      artifacts: candidate,
+      tensors,
+      warnings: [],
+      bytesBefore: tensors.reduce((n, t) => n + t.bytesBefore, 0),
+      bytesAfter: tensors.reduce((n, t) => n + t.bytesAfter, 0),
+      sourceQuantized: false,
+    };
+  };
+  const levelsIn = (candidate: tf.io.ModelArtifacts): ReadonlyMap<string, number> => levelsOf.get(candidate) ?? new Map();
+  const evaluate = (candidate: tf.io.ModelArtifacts) => Promise.resolve({ maxAbsError: drift(levelsIn(candidate)) });
+  return { quantize, evaluate, levelsIn };
+}
+
+describe('chooseLevels with a stand-in quantizer', () => {
+  it('searches only the uint8 weights, biggest first, equal sizes by name', async () => {
+    const m = fake(
+      [
+        { name: 'a', elements: 64, to: 'uint8' },
+        { name: 'c', elements: 2048, to: 'uint8' },
+        { name: 'f', elements: 4096, to: 'float16' },
+        { name: 'b', elements: 2048, to: 'uint8' },
+      ],
+      () => 0,
+    );
+    const seen: LevelsProgress[] = [];
+    const r = await chooseLevels({ ...m, withinBudget: () => true, onEvaluation: (p) => seen.push(p) });
+    expect(seen.map((p) => p.weight).filter(Boolean)).toEqual(['b', 'b', 'b', 'c', 'c', 'c', 'a', 'a', 'a']);
+    expect([r.candidates, r.tried, Object.fromEntries(r.levels)]).toEqual([3, 3, { b: 16, c: 16, a: 16 }]);
+  });
+
+  it('without a budget keeps a weight whose fewer codes drift no more than 256 levels, and rejects one that drifts more', async () => {
+    // Fewer codes for `b` change nothing; any fewer for `a` add 0.01 to the 256-level drift of 0.01.
+    const m = fake(
+      [
+        { name: 'b', elements: 512, to: 'uint8' },
+        { name: 'a', elements: 64, to: 'uint8' },
+      ],
+      (levels) => 0.01 + (levels.has('a') ? 0.01 : 0),
+    );
+    const seen: LevelsProgress[] = [];
+    const r = await chooseLevels({ ...m, onEvaluation: (p) => seen.push(p) });
+    expect(seen[0]).toMatchObject({ evaluation: 1, levels: 256, maxAbsError: 0.01, accepted: true });
+    expect(seen.map((p) => [p.weight, p.levels, p.accepted])).toEqual([
+      [undefined, 256, true],
+      ['b', 64, true],
+      ['b', 32, true],
+      ['b', 16, true],
+      ['a', 64, false],
+      ['a', 128, false],
+    ]);
+    expect(r.overBudget).toBe(false);
+    expect(Object.fromEntries(r.levels)).toEqual({ b: 16 });
+    expect(Object.fromEntries(m.levelsIn(r.result.artifacts))).toEqual({ b: 16 });
+  });
+
+  it('the result and its drift are those of the last accepted candidate, not the 256-level ones', async () => {
+    // Each bit below 8 on a weight adds 0.01 to a 256-level drift of 0.001; the budget is 0.05.
+    const bitsBelow8 = (levels: ReadonlyMap<string, number>): number => [...levels.values()].reduce((n, l) => n + 8 - Math.log2(l), 0);
+    const m = fake(
+      [
+        { name: 'big', elements: 2048, to: 'uint8' },
+        { name: 'small', elements: 64, to: 'uint8' },
+      ],
+      (levels) => 0.001 + 0.01 * bitsBelow8(levels),
+    );
+    const r = await chooseLevels({ ...m, withinBudget: (d) => d.maxAbsError <= 0.05 });
+    // big goes to 16 levels (4 bits below 8: 0.041); small then breaks the budget at 64 and at 128.
+    expect(Object.fromEntries(r.levels)).toEqual({ big: 16 });
+    expect(r.reference.maxAbsError).toBe(0.001);
+    expect(r.drift.maxAbsError).toBeCloseTo(0.041, 12);
+    expect(Object.fromEntries(m.levelsIn(r.result.artifacts))).toEqual({ big: 16 });
+  });
+
+  it('says the 256-level model was not accepted when it breaks the budget', async () => {
+    const m = fake([{ name: 'w', elements: 64, to: 'uint8' }], () => 0.5);
+    const seen: LevelsProgress[] = [];
+    const r = await chooseLevels({ ...m, withinBudget: (d) => d.maxAbsError <= 0.1, onEvaluation: (p) => seen.push(p) });
+    expect(seen).toEqual([{ evaluation: 1, cap: 40, levels: 256, maxAbsError: 0.5, accepted: false }]);
+    expect([r.overBudget, r.evaluations, r.tried, r.levels.size, m.levelsIn(r.result.artifacts).size]).toEqual([true, 1, 0, 0, 0]);
   });
 });
 
