@@ -63,9 +63,16 @@ export interface FoldResult {
   readonly bytesAfter: number;
 }
 
-function isLastAxis(axis: unknown): boolean {
+/** Rank of the output of a foldable layer where its config alone tells it (a 2-D convolution's is 4). */
+const OUTPUT_RANK: Readonly<Record<string, number>> = { Conv2D: 4, DepthwiseConv2D: 4 };
+
+/**
+ * Whether a BatchNormalization's `axis` is the last one: -1, absent, or (tf.keras writes the axis it resolved when
+ * the layer was built, `[3]` after a 2-D convolution) rank − 1 where the producing layer's rank is known.
+ */
+function isLastAxis(axis: unknown, rank: number | undefined): boolean {
   const a = Array.isArray(axis) && axis.length === 1 ? (axis[0] as unknown) : axis;
-  return a === -1 || a === undefined;
+  return a === -1 || a === undefined || (rank !== undefined && a === rank - 1);
 }
 
 function whyNot(layer: LayerJson | undefined, bn: LayerJson): string | undefined {
@@ -74,7 +81,7 @@ function whyNot(layer: LayerJson | undefined, bn: LayerJson): string | undefined
   const activation = layer.config['activation'];
   if (activation !== undefined && activation !== 'linear') return `"${layerName(layer)}" has activation ${JSON.stringify(activation)}`;
   if (layer.config['data_format'] === 'channels_first') return `"${layerName(layer)}" is channels_first`;
-  if (!isLastAxis(bn.config['axis'])) return `it normalizes axis ${JSON.stringify(bn.config['axis'])}, not the last`;
+  if (!isLastAxis(bn.config['axis'], OUTPUT_RANK[layer.class_name])) return `it normalizes axis ${JSON.stringify(bn.config['axis'])}, not the last`;
   return undefined;
 }
 
@@ -161,7 +168,8 @@ export function foldBatchNorm(artifacts: io.ModelArtifacts): FoldResult {
         bytesAfter: newKernel.length * (to === 'float16' ? 2 : 4),
       });
     }
-    const hadBias = layer.config['use_bias'] !== false && bias !== undefined;
+    // A bias stored under the layer's name is replaced in place; a layer without one gains it after its kernel.
+    const hadBias = bias !== undefined;
     layers = rewire(
       layers.filter((l) => layerName(l) !== pair.batchNorm).map((l) => (layerName(l) === pair.layer ? { ...l, config: { ...l.config, use_bias: true } } : l)),
       pair.batchNorm,

@@ -99,6 +99,7 @@ describe('the folded values', () => {
     expect(result.widened).toEqual([{ name: 'd/kernel', from: 'uint8', to: 'float16', bytesBefore: 6, bytesAfter: 12 }]);
     expect(result.artifacts.weightSpecs?.find((s) => s.name === 'd/kernel')?.quantization).toEqual({ dtype: 'float16', original_dtype: 'float32' });
     expect(weight(result.artifacts, 'd/kernel')).toEqual(grid.map((v) => Math.fround(v)));
+    expect(result.artifacts.weightSpecs?.find((s) => s.name === 'd/bias')?.quantization).toBeUndefined();
   });
 });
 
@@ -122,6 +123,7 @@ describe('what is not folded, and why', () => {
       'bn_dense: "d" has activation "tanh"',
     ]);
     expect(result.artifacts).toBe(artifacts);
+    expect(result.widened).toEqual([]);
     expect(result.bytesAfter).toBe(result.bytesBefore);
   });
 
@@ -145,4 +147,108 @@ describe('what is not folded, and why', () => {
     expect(result.folded).toEqual([]);
     expect(decodeWeights(result.artifacts).map((t) => t.name)).toEqual(decodeWeights(renamed).map((t) => t.name));
   });
+});
+
+type Topology = { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+const layersOf = (artifacts: tf.io.ModelArtifacts): Topology['config']['layers'] => (artifacts.modelTopology as Topology).config.layers;
+
+/** The same artifacts with `edit` applied to the config of the layer called `name`. */
+function editLayer(artifacts: tf.io.ModelArtifacts, name: string, edit: (config: Record<string, unknown>) => void): tf.io.ModelArtifacts {
+  const topology = structuredClone(artifacts.modelTopology) as Topology;
+  const layer = topology.config.layers.find((l) => l.config['name'] === name);
+  if (!layer) throw new Error(`no layer ${name}`);
+  edit(layer.config);
+  return { ...artifacts, modelTopology: topology };
+}
+
+/** Conv2D(1×1, 2 → 2) → BatchNormalization, channels last. */
+async function convThenBatchNorm(): Promise<tf.io.ModelArtifacts> {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ filters: 2, kernelSize: 1, inputShape: [3, 3, 2], name: 'c' }));
+  model.add(tf.layers.batchNormalization({ name: 'bn' }));
+  const artifacts = await layersModelArtifacts(model);
+  model.dispose();
+  return artifacts;
+}
+
+describe('the axis, and settings the config leaves out', () => {
+  it.each([
+    ['-1', -1],
+    ['[-1]', [-1]],
+    ["3, the last axis of a convolution's output", 3],
+    ['[3], as tf.keras writes it once the layer is built', [3]],
+    ['absent', undefined],
+  ])('after a Conv2D, axis %s is the last axis: folded', async (_label, axis) => {
+    const artifacts = editLayer(await convThenBatchNorm(), 'bn', (c) => {
+      if (axis === undefined) delete c['axis'];
+      else c['axis'] = axis;
+    });
+    expect(foldBatchNorm(artifacts).folded).toEqual([{ layer: 'c', batchNorm: 'bn' }]);
+  });
+
+  it.each([
+    ['1', 1],
+    ['[3, 1]', [3, 1]],
+    ['[1, 2, 3]', [1, 2, 3]],
+  ])('after a Conv2D, axis %s is not: left alone', async (label, axis) => {
+    const result = foldBatchNorm(editLayer(await convThenBatchNorm(), 'bn', (c) => (c['axis'] = axis)));
+    expect(result.skipped).toEqual([`bn: it normalizes axis ${label.replaceAll(' ', '')}, not the last`]);
+  });
+
+  it('after a Dense, whose input rank the config does not tell, only -1 counts as the last axis', async () => {
+    const artifacts = await denseThenBatchNorm([1, 2, 3, 4, 5, 6], [0, 0], { mean: [0, 0], variance: [1, 1], epsilon: 0.001 });
+    expect(foldBatchNorm(editLayer(artifacts, 'bn', (c) => (c['axis'] = 1))).skipped).toEqual(['bn: it normalizes axis 1, not the last']);
+  });
+
+  it('a layer config without `activation` is linear; a BatchNormalization without `epsilon` uses 0.001', async () => {
+    const bn: Bn = { gamma: [2, 0.5], beta: [0.1, -0.7], mean: [0.3, -1.5], variance: [3, 0.75], epsilon: 0.001 };
+    const kernel = [1, -2, 0.5, 4, -3, 0.25];
+    let artifacts = await denseThenBatchNorm(kernel, [0.4, 1.25], { ...bn, epsilon: 0.5 });
+    artifacts = editLayer(artifacts, 'd', (c) => delete c['activation']);
+    artifacts = editLayer(artifacts, 'bn', (c) => delete c['epsilon']);
+    const result = foldBatchNorm(artifacts);
+    expect(result.folded).toEqual([{ layer: 'd', batchNorm: 'bn' }]);
+    expect(weight(result.artifacts, 'd/kernel')).toEqual(closeTo(expected(kernel, [0.4, 1.25], bn).kernel));
+  });
+
+  it('a Sequential that starts with its BatchNormalization: its input is not a layer', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.batchNormalization({ inputShape: [3], name: 'bn' }));
+    model.add(tf.layers.dense({ units: 2, name: 'd' }));
+    const artifacts = await layersModelArtifacts(model);
+    model.dispose();
+    expect(foldBatchNorm(artifacts).skipped).toEqual(['bn: its input is not a single layer']);
+  });
+
+  it('only the folded layer gains a bias: a later layer without one keeps use_bias false', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 2, inputShape: [3], useBias: false, name: 'd' }));
+    model.add(tf.layers.batchNormalization({ name: 'bn' }));
+    model.add(tf.layers.dense({ units: 2, useBias: false, name: 'last' }));
+    const artifacts = await layersModelArtifacts(model);
+    model.dispose();
+    const result = foldBatchNorm(artifacts);
+    expect(layersOf(result.artifacts).map((l) => [l.config['name'], l.config['use_bias']])).toEqual([
+      ['d', true],
+      ['last', false],
+    ]);
+    expect(decodeWeights(result.artifacts).map((t) => t.name)).toEqual(['d/kernel', 'd/bias', 'last/kernel']);
+  });
+
+  it('the skip reasons name the layer that feeds other layers or is an output', async () => {
+    const input = tf.input({ shape: [3], name: 'x' });
+    const a = tf.layers.dense({ units: 2, name: 'shared' }).apply(input) as tf.SymbolicTensor;
+    const bnA = tf.layers.batchNormalization({ name: 'bn_a' }).apply(a) as tf.SymbolicTensor;
+    const other = tf.layers.dense({ units: 2, name: 'other' }).apply(a) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 2, name: 'out' }).apply(input) as tf.SymbolicTensor;
+    const bnB = tf.layers.batchNormalization({ name: 'bn_b' }).apply(b) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: [bnA, other, b, bnB] });
+    const artifacts = await layersModelArtifacts(model);
+    model.dispose();
+    expect(foldBatchNorm(artifacts).skipped).toEqual(['bn_a: "shared" feeds other layers too', 'bn_b: "out" is also a model output']);
+  });
+});
+
+it('refuses a graph model, naming the technique', () => {
+  expect(() => foldBatchNorm({ format: 'graph-model', modelTopology: { node: [] } })).toThrow(/fold-batchnorm/);
 });
