@@ -283,20 +283,23 @@ describe('consumersOf', () => {
 });
 
 describe('rewire', () => {
-  it('points every reference to `from` at `to`, keeping node/tensor indices and kwargs', () => {
+  it('points every reference to `from` at `to`, keeping node/tensor indices and kwargs; other references stay', () => {
+    // x → conv → bn → a, and s = x + bn: folding bn into conv sends bn's consumers to conv.
     const layers: LayerJson[] = [
       fn('x', 'InputLayer'),
-      fn('bn', 'BatchNormalization', 'x'),
+      fn('conv', 'Conv2D', 'x'),
+      fn('bn', 'BatchNormalization', 'conv'),
       { ...fn('a', 'Dense', 'bn'), inbound_nodes: [[['bn', 0, 1, { training: false }]]] },
       fn('s', 'Add', 'x', 'bn'),
     ];
     const snapshot = structuredClone(layers);
-    const out = rewire(layers, 'bn', 'x');
+    const out = rewire(layers, 'bn', 'conv');
     expect(out).toEqual([
       fn('x', 'InputLayer'),
-      fn('bn', 'BatchNormalization', 'x'),
-      { ...fn('a', 'Dense', 'bn'), inbound_nodes: [[['x', 0, 1, { training: false }]]] },
-      fn('s', 'Add', 'x', 'x'),
+      fn('conv', 'Conv2D', 'x'),
+      fn('bn', 'BatchNormalization', 'conv'),
+      { ...fn('a', 'Dense', 'bn'), inbound_nodes: [[['conv', 0, 1, { training: false }]]] },
+      fn('s', 'Add', 'x', 'conv'),
     ]);
     expect(layers).toEqual(snapshot);
   });
