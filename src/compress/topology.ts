@@ -31,7 +31,7 @@ interface ModelConfig {
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof ArrayBuffer);
 }
 
 /** The layer's name (`config.name`, or the top-level `name` functional models also carry). */
@@ -53,7 +53,7 @@ export function readLayersGraph(artifacts: io.ModelArtifacts, technique: string)
   const model = (nested ? topology['model_config'] : topology) as ModelConfig;
   const sequential = model.class_name === 'Sequential';
   if (!sequential && model.class_name !== 'Model' && model.class_name !== 'Functional') {
-    throw new CompressError(problem('compress/topology-class', { technique, className: model.class_name }));
+    throw new CompressError(problem('compress/topology-class', { technique, className: String(model.class_name) }));
   }
   const list = Array.isArray(model.config) ? model.config : model.config['layers'];
   if (!Array.isArray(list)) throw new CompressError(problem('compress/topology-no-layers', { technique }));

@@ -134,6 +134,7 @@ describe('readLayersGraph', () => {
     { what: 'no topology', topology: undefined },
     { what: 'a null topology', topology: null },
     { what: 'an array', topology: [{ class_name: 'Sequential', config: [] }] },
+    { what: 'a binary (GraphDef) topology', topology: new ArrayBuffer(8) },
   ])('refuses $what as not a layers model', ({ topology }) => {
     expectCompressError(
       () => readLayersGraph(layersArtifacts(topology), 'prune'),
@@ -142,12 +143,12 @@ describe('readLayersGraph', () => {
     );
   });
 
-  it.each(['Foo', 'Sequential2', 'model'])('refuses a model of class %s', (className) => {
+  it.each(['Foo', 'Sequential2', 'model', undefined])('refuses a model of class %s', (className) => {
     const topology = { class_name: className, config: { layers: [] } };
     expectCompressError(
       () => readLayersGraph(layersArtifacts(topology), 'fold'),
       'compress/topology-class',
-      `fold: cannot follow a "${className}" model; only Sequential and functional models`,
+      `fold: cannot follow a "${String(className)}" model; only Sequential and functional models`,
     );
   });
 
