@@ -179,6 +179,14 @@ describe('quantizeAsPlanned: per-channel', () => {
     });
   });
 
+  it('puts the per-channel note before the levels note, separated by a semicolon', async () => {
+    const evaluator: LevelsEvaluator = { evaluate: () => Promise.resolve({ maxAbsError: 0 }), withinBudget: () => false };
+    const r = await quantizeAsPlanned(graph, { dtype: 'uint8', 'per-channel': true, levels: 'auto' }, 0, evaluator);
+    expect(r.summary).toBe(
+      'uint8 (sum-preserving rounding): 108 → 63 weight bytes; per-channel scales on 2 layer(s): 0 folded into a Mul, 1 with an inserted Mul, 1 split (fused op, Mul, activation); levels auto: 256-level uint8 already breaks the accuracy budget; kept 256 levels',
+    );
+  });
+
   it('on a layers model passes the per-channel warning on and notes no layers', async () => {
     const layers: tf.io.ModelArtifacts = { format: 'layers-model', modelTopology: { class_name: 'Sequential' }, ...encodeWeights(tensors) };
     const r = await quantizeAsPlanned(layers, { dtype: 'uint8', 'per-channel': true }, 0, undefined);
