@@ -1,4 +1,4 @@
-import"./chunk-CXxh210R.js";import{n as e,t}from"./chunk-BK_lwvWE.js";import"./chunk-M38Vbt07.js";import{t as n}from"./chunk-D7KCm9cY.js";import{d as r,l as i,o as a,p as o}from"./chunk-BAOdL5bS.js";import{r as s}from"./chunk-HhQUtlnb.js";import{a as c,n as l,r as u,s as d,t as f}from"./chunk-C8uMaOdr.js";import{i as p,l as m}from"./chunk-7TeLMhuA.js";import{resolve as h}from"node:path";import{writeFile as g}from"node:fs/promises";const _=`model-budget ${u}: keep ML models inside their size, latency and accuracy budgets.
+import"./chunk-CXxh210R.js";import{n as e,t}from"./chunk-BK_lwvWE.js";import"./chunk-M38Vbt07.js";import{t as n}from"./chunk-D7KCm9cY.js";import{d as r,l as i,o as a,p as o}from"./chunk-BAOdL5bS.js";import{r as s}from"./chunk-HhQUtlnb.js";import{a as c,n as l,r as u,s as d,t as f}from"./chunk-D8FmvpAa.js";import{i as p,l as m}from"./chunk-7TeLMhuA.js";import{resolve as h}from"node:path";import{writeFile as g}from"node:fs/promises";const _=`model-budget ${u}: keep ML models inside their size, latency and accuracy budgets.
 
 Usage:
   model-budget check [--config model-budget.yml] [--base <git ref>] [--history <dir or file>] [--json report.json]
