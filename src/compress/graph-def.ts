@@ -84,25 +84,31 @@ export function outputNodes(nodes: readonly GraphNode[], signature: unknown): Se
 }
 
 /**
- * Nodes inside control flow (TF1 style: everything downstream of an `Enter` up to its `Exit`, of a `Switch` up
- * to its `Merge`, plus those ops themselves). The optimizer leaves them alone: frames and dead branches change
- * what "one consumer" means.
+ * Nodes inside control flow (TF1 style: everything downstream of an `Enter` up to its `Exit` — through the loop's
+ * `Merge`, its condition, `LoopCond`, `Switch`, body and `NextIteration` — and of a `Switch`, `LoopCond` or
+ * `NextIteration` up to the next `Merge` or `Exit`, plus those ops themselves). The optimizer leaves them alone:
+ * frames and dead branches change what "one consumer" means.
  */
 export function controlFlowNodes(nodes: readonly GraphNode[]): Set<string> {
   const consumers = consumersOf(nodes);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const inside = new Set<string>();
-  const walk = (start: string): void => {
+  // Nodes whose readers were walked: a Merge that a Switch's walk stopped at is still walked through by an Enter's.
+  const expanded = new Set<string>();
+  const walk = (start: string, ends: readonly string[]): void => {
     const stack = [start];
     while (stack.length > 0) {
       const name = stack.pop() ?? '';
-      if (inside.has(name)) continue;
+      if (expanded.has(name)) continue;
       inside.add(name);
-      const op = byName.get(name)?.op ?? '';
-      if (name !== start && (op === 'Exit' || op === 'Merge')) continue;
+      if (ends.includes(byName.get(name)?.op ?? '')) continue;
+      expanded.add(name);
       for (const c of consumers.get(name) ?? []) stack.push(c);
     }
   };
-  for (const n of nodes) if (['Enter', 'Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name);
+  for (const n of nodes) {
+    if (n.op === 'Enter') walk(n.name, ['Exit']);
+    else if (['Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name, ['Exit', 'Merge']);
+  }
   return inside;
 }

@@ -65,6 +65,24 @@ const CASES: readonly Case[] = [
     rewrites: { relu6: 0 },
   },
   {
+    what: "nothing in a while loop's condition (between its Merge and LoopCond) is rewritten",
+    nodes: [
+      op('e', 'Enter', ['x']),
+      op('m', 'Merge', ['e', 'ni']),
+      op('ci', 'Identity', ['m']),
+      op('lt', 'Less', ['ci', 'lim']),
+      op('lc', 'LoopCond', ['lt']),
+      op('s', 'Switch', ['m', 'lc']),
+      op('b', 'Identity', ['s:1']),
+      op('a', 'AddV2', ['b', 'one']),
+      op('ni', 'NextIteration', ['a']),
+      op('y', 'Exit', ['s']),
+    ],
+    consts: { lim: { shape: [], values: [3] }, one: { shape: [], values: [1] } },
+    ops: ['Enter', 'Merge', 'Identity', 'Less', 'LoopCond', 'Switch', 'Identity', 'AddV2', 'NextIteration', 'Exit'],
+    rewrites: { identity: 0 },
+  },
+  {
     what: 'inside a while loop frame no Pad is merged, no BatchNorm folded, no StopGradient removed; outside it constants fold',
     nodes: [
       op('e', 'Enter', ['x']),
