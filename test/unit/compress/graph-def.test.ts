@@ -140,6 +140,11 @@ describe('controlFlowNodes', () => {
       expected: ['f', 'm', 's', 't', 'tc', 'tt'],
     },
     {
+      what: 'a branch node nothing reads is inside too',
+      nodes: [node('x', 'Placeholder'), node('s', 'Switch', ['x', 'x']), node('d', 'Neg', ['s:1'])],
+      expected: ['d', 's'],
+    },
+    {
       what: 'a while loop: Enter to Exit, the condition between Merge and LoopCond included, not what reads the Exit',
       nodes: WHILE,
       expected: WHILE_INSIDE,

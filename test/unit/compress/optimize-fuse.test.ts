@@ -37,6 +37,12 @@ describe('linearOutput', () => {
     },
     { what: 'MatMul without transpose attributes', node: op('c', 'MatMul', ['x', 'w']), consts: { w: k4([2, 7]) }, expected: { channels: 7, rank: 2 } },
     {
+      what: 'a Conv2D carrying transpose_b: the attribute is ignored',
+      node: op('c', 'Conv2D', ['x', 'k'], { ...convAttrs(), transpose_b: { b: true } }),
+      consts: { k: k4([1, 1, 2, 3]) },
+      expected: { channels: 3, rank: 4 },
+    },
+    {
       what: 'a MatMul with a transposed kernel: none',
       node: op('c', 'MatMul', ['x', 'w'], { transpose_b: { b: true } }),
       consts: { w: k4([2, 7]) },

@@ -61,6 +61,12 @@ const NO_OPS: readonly Case[] = [
     after: ['i=Identity(x,x)', 'y=Neg(i)'],
   },
   {
+    what: 'an Identity nothing reads goes',
+    nodes: [op('i', 'Identity', ['x']), op('y', 'Neg', ['x'])],
+    count: 1,
+    after: ['y=Neg(x)'],
+  },
+  {
     what: 'an Identity the model returns stays',
     nodes: [op('i', 'Identity', ['x']), op('y', 'Neg', ['i'])],
     outputs: ['y', 'i'],
@@ -116,6 +122,7 @@ const NO_OPS: readonly Case[] = [
   arithmetic('RealDiv', 'one', 'x', false),
   arithmetic('RealDiv', 'x', 'zero', false),
   arithmetic('Maximum', 'x', 'zero', false),
+  arithmetic('Maximum', 'x', 'one', false),
   {
     what: 'a Mul with three inputs (malformed) stays',
     nodes: [op('o', 'Mul', ['x', 'one', 'one']), op('y', 'Neg', ['o'])],
@@ -176,6 +183,20 @@ const PADS: readonly Case[] = [
   padConv('… before an EXPLICIT Conv2D with an empty explicit_paddings list', 'Conv2D', convAttrs('EXPLICIT'), 'EXPLICIT', false),
   padConv('… before an EXPLICIT Conv2D with a bare explicit_paddings', 'Conv2D', { ...convAttrs('EXPLICIT'), explicit_paddings: {} }, 'EXPLICIT', false),
   padConv('… before an EXPLICIT Conv2D without explicit_paddings', 'Conv2D', { padding: { s: Buffer.from('EXPLICIT').toString('base64') } }, 'EXPLICIT', false),
+  padConv(
+    '… before a SAME Conv2D that also carries eight explicit paddings',
+    'Conv2D',
+    { ...convAttrs('SAME'), explicit_paddings: { list: { i: ['0', '0', '1', '1', '1', '1', '0', '0'] } } },
+    'SAME 0,0,1,1,1,1,0,0',
+    false,
+  ),
+  {
+    what: 'a Pad before a convolution without a padding attribute stays',
+    nodes: [op('p', 'Pad', ['x', 'pads']), op('y', 'Conv2D', ['p', 'k'])],
+    consts: { pads: pads(), k },
+    count: 0,
+    after: ['p=Pad(x,pads)', 'y=Conv2D(p,k)'],
+  },
   padConv('… before a MaxPool', 'MaxPool', convAttrs('VALID'), 'VALID', false),
   padConv('a MirrorPad stays', 'Conv2D', convAttrs('VALID'), 'VALID', false, 'MirrorPad'),
   {
