@@ -93,7 +93,8 @@ export function controlFlowNodes(nodes: readonly GraphNode[]): Set<string> {
   const consumers = consumersOf(nodes);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const inside = new Set<string>();
-  // Nodes whose readers were walked: a Merge that a Switch's walk stopped at is still walked through by an Enter's.
+  // Nodes whose readers were walked. Enter walks go first and reach furthest (through Merges), so a node one of
+  // them expanded needs no other walk, and a node a Switch walk expanded later is inside no Enter walk's reach.
   const expanded = new Set<string>();
   const walk = (start: string, ends: readonly string[]): void => {
     const stack = [start];
@@ -106,9 +107,7 @@ export function controlFlowNodes(nodes: readonly GraphNode[]): Set<string> {
       for (const c of consumers.get(name) ?? []) stack.push(c);
     }
   };
-  for (const n of nodes) {
-    if (n.op === 'Enter') walk(n.name, ['Exit']);
-    else if (['Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name, ['Exit', 'Merge']);
-  }
+  for (const n of nodes) if (n.op === 'Enter') walk(n.name, ['Exit']);
+  for (const n of nodes) if (['Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name, ['Exit', 'Merge']);
   return inside;
 }

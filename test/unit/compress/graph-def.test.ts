@@ -114,6 +114,23 @@ const WHILE: readonly GraphNode[] = [
 ];
 const WHILE_INSIDE = ['a', 'b', 'ci', 'e', 'ex', 'lc', 'lt', 'm', 'ni', 's'];
 
+/** A TF1 cond inside a while loop's body, whose Merge the cond's own Switch walk stops at. */
+const COND_IN_LOOP: readonly GraphNode[] = [
+  node('x', 'Placeholder'),
+  node('e', 'Enter', ['x']),
+  node('m', 'Merge', ['e', 'ni']),
+  node('lc', 'LoopCond', ['m']),
+  node('s', 'Switch', ['m', 'lc']),
+  node('b', 'Identity', ['s:1']),
+  node('cs', 'Switch', ['b', 'b']),
+  node('cm', 'Merge', ['cs', 'cs:1']),
+  node('after', 'Neg', ['cm']),
+  node('ni', 'NextIteration', ['after']),
+  node('ex', 'Exit', ['s']),
+  node('out', 'Neg', ['ex']),
+];
+const COND_IN_LOOP_INSIDE = ['after', 'b', 'cm', 'cs', 'e', 'ex', 'lc', 'm', 'ni', 's'];
+
 /** A TF1 cond: Switch on `pred`, a branch each side (`t` also carries a control-only constant), Merge, then `y`. */
 const COND: readonly GraphNode[] = [
   node('x', 'Placeholder'),
@@ -156,21 +173,13 @@ describe('controlFlowNodes', () => {
     },
     {
       what: 'a cond inside a loop body: the nodes after its Merge are still in the frame',
-      nodes: [
-        node('x', 'Placeholder'),
-        node('e', 'Enter', ['x']),
-        node('m', 'Merge', ['e', 'ni']),
-        node('lc', 'LoopCond', ['m']),
-        node('s', 'Switch', ['m', 'lc']),
-        node('b', 'Identity', ['s:1']),
-        node('cs', 'Switch', ['b', 'b']),
-        node('cm', 'Merge', ['cs', 'cs:1']),
-        node('after', 'Neg', ['cm']),
-        node('ni', 'NextIteration', ['after']),
-        node('ex', 'Exit', ['s']),
-        node('out', 'Neg', ['ex']),
-      ],
-      expected: ['after', 'b', 'cm', 'cs', 'e', 'ex', 'lc', 'm', 'ni', 's'],
+      nodes: COND_IN_LOOP,
+      expected: COND_IN_LOOP_INSIDE,
+    },
+    {
+      what: "the same listed backwards: the cond's Switch walked before the Enter does not cut the Enter's walk short",
+      nodes: [...COND_IN_LOOP].reverse(),
+      expected: COND_IN_LOOP_INSIDE,
     },
     {
       what: 'a LoopCond and a NextIteration with no Enter upstream: themselves and what they feed, up to a Merge or Exit',
