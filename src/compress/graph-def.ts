@@ -84,30 +84,34 @@ export function outputNodes(nodes: readonly GraphNode[], signature: unknown): Se
 }
 
 /**
- * Nodes inside control flow (TF1 style: everything downstream of an `Enter` up to its `Exit` — through the loop's
- * `Merge`, its condition, `LoopCond`, `Switch`, body and `NextIteration` — and of a `Switch`, `LoopCond` or
- * `NextIteration` up to the next `Merge` or `Exit`, plus those ops themselves). The optimizer leaves them alone:
- * frames and dead branches change what "one consumer" means.
+ * Nodes inside control flow (TF1 style: everything downstream of an `Enter` up to the `Exit` of its frame — through
+ * the loop's `Merge`, its condition, `LoopCond`, `Switch`, body, `NextIteration` and any loop nested in it — and of
+ * a `Switch`, `LoopCond` or `NextIteration` up to the next `Merge` or `Exit`, plus those ops themselves). The
+ * optimizer leaves them alone: frames and dead branches change what "one consumer" means.
  */
 export function controlFlowNodes(nodes: readonly GraphNode[]): Set<string> {
   const consumers = consumersOf(nodes);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const inside = new Set<string>();
-  // Nodes whose readers were walked. Enter walks go first and reach furthest (through Merges), so a node one of
-  // them expanded needs no other walk, and a node a Switch walk expanded later is inside no Enter walk's reach.
-  const expanded = new Set<string>();
-  const walk = (start: string, ends: readonly string[]): void => {
-    const stack = [start];
+  // For every node whose readers were walked, the deepest frame depth it was reached at: a walk that reaches it
+  // again at that depth or shallower reaches nothing new. Enter walks go first; a Switch walk (depth 0, stopping at a
+  // Merge too) reaches less than any of them, so it skips every node already walked.
+  const expanded = new Map<string, number>();
+  const walk = (start: string, inFrame: boolean): void => {
+    const stack: [string, number][] = [[start, 0]];
     while (stack.length > 0) {
-      const name = stack.pop() ?? '';
-      if (expanded.has(name)) continue;
+      const [name, depth] = stack.pop() ?? ['', 0];
+      const seen = expanded.get(name);
+      if (seen !== undefined && seen >= depth) continue;
       inside.add(name);
-      if (ends.includes(byName.get(name)?.op ?? '')) continue;
-      expanded.add(name);
-      for (const c of consumers.get(name) ?? []) stack.push(c);
+      const op = byName.get(name)?.op ?? '';
+      const next = op === 'Enter' && inFrame ? depth + 1 : op === 'Exit' ? depth - 1 : depth;
+      if (op === 'Exit' ? next <= 0 : op === 'Merge' && !inFrame) continue;
+      expanded.set(name, depth);
+      for (const c of consumers.get(name) ?? []) stack.push([c, next]);
     }
   };
-  for (const n of nodes) if (n.op === 'Enter') walk(n.name, ['Exit']);
-  for (const n of nodes) if (['Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name, ['Exit', 'Merge']);
+  for (const n of nodes) if (n.op === 'Enter') walk(n.name, true);
+  for (const n of nodes) if (['Switch', 'LoopCond', 'NextIteration'].includes(n.op)) walk(n.name, false);
   return inside;
 }

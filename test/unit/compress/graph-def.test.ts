@@ -131,6 +131,31 @@ const COND_IN_LOOP: readonly GraphNode[] = [
 ];
 const COND_IN_LOOP_INSIDE = ['after', 'b', 'cm', 'cs', 'e', 'ex', 'lc', 'm', 'ni', 's'];
 
+/** An outer while loop whose body runs an inner loop and then `post`, after the inner Exit, before NextIteration. */
+const NESTED: readonly GraphNode[] = [
+  node('x', 'Placeholder'),
+  node('oe', 'Enter', ['x']),
+  node('om', 'Merge', ['oe', 'oni']),
+  node('olc', 'LoopCond', ['om']),
+  node('os', 'Switch', ['om', 'olc']),
+  node('ob', 'Identity', ['os:1']),
+  node('ie', 'Enter', ['ob']),
+  node('im', 'Merge', ['ie', 'ini']),
+  node('ilc', 'LoopCond', ['im']),
+  node('is', 'Switch', ['im', 'ilc']),
+  node('ib', 'Neg', ['is:1']),
+  node('ini', 'NextIteration', ['ib']),
+  node('iex', 'Exit', ['is']),
+  node('post', 'Identity', ['iex']),
+  node('post2', 'Relu', ['post']),
+  node('oni', 'NextIteration', ['post2']),
+  node('oex', 'Exit', ['os']),
+  node('out', 'Neg', ['oex']),
+];
+const NESTED_INSIDE = NESTED.map((n) => n.name)
+  .filter((n) => n !== 'x' && n !== 'out')
+  .sort();
+
 /** A TF1 cond: Switch on `pred`, a branch each side (`t` also carries a control-only constant), Merge, then `y`. */
 const COND: readonly GraphNode[] = [
   node('x', 'Placeholder'),
@@ -180,6 +205,16 @@ describe('controlFlowNodes', () => {
       what: "the same listed backwards: the cond's Switch walked before the Enter does not cut the Enter's walk short",
       nodes: [...COND_IN_LOOP].reverse(),
       expected: COND_IN_LOOP_INSIDE,
+    },
+    {
+      what: "nested loops: the outer body after the inner loop's Exit is still in the outer frame",
+      nodes: NESTED,
+      expected: NESTED_INSIDE,
+    },
+    {
+      what: 'nested loops listed backwards: the same',
+      nodes: [...NESTED].reverse(),
+      expected: NESTED_INSIDE,
     },
     {
       what: 'a LoopCond and a NextIteration with no Enter upstream: themselves and what they feed, up to a Merge or Exit',
