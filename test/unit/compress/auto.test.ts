@@ -436,7 +436,7 @@ describe('autoCompress: stops, warnings and what it searches', () => {
   it('a weight exactly at min-elements is searched; smaller ones, uint8 ones and int32 ones are not', async () => {
     const base = encodeWeights([
       { name: 'q', shape: [64], dtype: 'float32', data: even(64) },
-      { name: 'i', shape: [4], dtype: 'int32', data: Int32Array.from([1, 2, 3, 4]) },
+      { name: 'i', shape: [64], dtype: 'int32', data: Int32Array.from({ length: 64 }, (_, k) => k) },
       { name: 'edge', shape: [8, 8], dtype: 'float32', data: even(64) },
       { name: 'tiny', shape: [63], dtype: 'float32', data: even(63) },
     ]);
@@ -611,6 +611,23 @@ describe('autoCompress: ties, thresholds and ladders', () => {
     await autoCompress(shipped, r.options);
     expect(r.progress.filter((p) => p.kind === 'probe').map((p) => p.weight)).toEqual(['big', 'group 1 (2 small weights)']);
     expect(r.calls.slice(0, 4)).toEqual(['uint8,uint8,uint8', 'uint16,float16,uint16', 'uint8,float16,float32', 'float32,uint8,uint8']);
+  });
+
+  it('a model shipped as float16 where a uint8 weight fits keeps the smaller candidate and does not warn', async () => {
+    const shipped = quantizeWeights(
+      artifactsOf([
+        { name: 'a', data: even(64) },
+        { name: 'b', data: even(64) },
+      ]),
+      { dtypes: 'float16' },
+    ).artifacts;
+    // a breaks the budget at uint8, b does not: the probe of b (a float16, b uint8) is the result.
+    const r = recorder({ a: 1, b: 0.001 }, 0.01);
+    const result = await autoCompress(shipped, r.options);
+    expect(r.calls.slice(0, 3)).toEqual(['uint8,uint8', 'uint8,float16', 'float16,uint8']);
+    expect(result.bytesAfter).toBe(128 + 64);
+    expect(result.warnings).toEqual([]);
+    expect(result.frontier.points.filter((p) => p.chosen)).toEqual([expect.objectContaining({ bytes: 192, kind: 'probe' })]);
   });
 
   it('searches with the ladder it is given: with uint8 alone no weight has a step to take', async () => {

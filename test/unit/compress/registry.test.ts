@@ -207,6 +207,13 @@ describe('compressModel: the fixed order and what each step says', () => {
     ]);
   });
 
+  it('fold-batchnorm names each storage its widened kernels came from', async () => {
+    const source = await convBn();
+    const quantized = quantizeWeights(source, { dtypes: { uint8: ['conv/kernel'], uint16: ['dense/kernel'] } }).artifacts;
+    const r = await compressModel(loaded(quantized), { 'fold-batchnorm': true });
+    expect(r.warnings).toEqual([expect.stringMatching(/^fold-batchnorm: 2 folded kernel\(s\) were uint8\/uint16; they are stored unquantized /)]);
+  });
+
   it('prune takes a sparsity or a block with scope and weights', async () => {
     const model = loaded(await convBn());
     const byNumber = await compressModel(model, { prune: 0.25 });
