@@ -47,6 +47,11 @@ test.each([
     expected: 'auto: 3/48 probe conv1/kernel at uint8: 5000% of the accuracy budget',
   },
   {
+    what: 'a probe without a name',
+    progress: { evaluation: 2, cap: 5, kind: 'probe', budgetUse: 0.1234, bytes: 10, withinBudget: true },
+    expected: 'auto: 2/5 probe ? at uint8: 12.3% of the accuracy budget',
+  },
+  {
     what: 'a drift that is not a number',
     progress: { evaluation: 1, cap: 48, kind: 'all-uint8', budgetUse: Infinity, bytes: 2_500_000, withinBudget: false },
     expected: 'auto: 1/48 all-uint8 2.50 MB weights, NaN of the accuracy budget, over budget',
