@@ -74,7 +74,13 @@ const BINARY: readonly FoldCase[] = [
   { what: 'int32 Add stays int32', op: 'Add', inputs: ['a', 'b'], consts: { a: i32([2], [3, -7]), b: i32([], [2]) }, expected: int([2], [5, -5]) },
   { what: 'int32 Mul', op: 'Mul', inputs: ['a', 'b'], consts: { a: i32([2], [3, -7]), b: i32([2], [4, 2]) }, expected: int([2], [12, -14]) },
   { what: 'int32 RealDiv is not folded', op: 'RealDiv', inputs: ['a', 'b'], consts: { a: i32([1], [7]), b: i32([1], [2]) }, expected: undefined },
-  { what: 'float32 with int32 is not folded', op: 'Add', inputs: ['a', 'b'], consts: { a: f32([1], [1]), b: i32([1], [2]) }, expected: undefined },
+  {
+    what: 'float32 with int32 is not folded (nor read as a Reshape)',
+    op: 'Add',
+    inputs: ['a', 'b'],
+    consts: { a: f32([2], [1, 2]), b: i32([1], [2]) },
+    expected: undefined,
+  },
   { what: 'an Add of three inputs is not folded', op: 'Add', inputs: ['a', 'b', 'b'], consts: { a: f32([1], [1]), b: f32([1], [2]) }, expected: undefined },
   { what: 'an Add of one input is not folded', op: 'Add', inputs: ['a'], consts: { a: f32([1], [1]) }, expected: undefined },
   {
@@ -177,6 +183,14 @@ const RESHAPE: readonly FoldCase[] = [
     expected: int([2, 1], [3, -7]),
   },
   { what: 'two -1s are not resolved', op: 'Reshape', inputs: ['a', 's'], consts: { a: six, s: i32([2], [-1, -1]) }, expected: undefined },
+  {
+    what: 'two -1s are refused even where both would be 1 ([-1, -1, 6])',
+    op: 'Reshape',
+    inputs: ['a', 's'],
+    consts: { a: six, s: i32([3], [-1, -1, 6]) },
+    expected: undefined,
+  },
+  { what: 'a Reshape of one input is refused', op: 'Reshape', inputs: ['a'], consts: { a: six }, expected: undefined },
   { what: '[4, -1] does not divide 6', op: 'Reshape', inputs: ['a', 's'], consts: { a: six, s: i32([2], [4, -1]) }, expected: undefined },
   { what: '[2, 2] does not hold 6', op: 'Reshape', inputs: ['a', 's'], consts: { a: six, s: i32([2], [2, 2]) }, expected: undefined },
   { what: '[0, -1] does not resolve', op: 'Reshape', inputs: ['a', 's'], consts: { a: six, s: i32([2], [0, -1]) }, expected: undefined },
@@ -218,6 +232,14 @@ const CAST: readonly FoldCase[] = [
   },
   { what: 'a Cast to bool is not folded', op: 'Cast', inputs: ['a'], consts: { a: f32([1], [1]) }, attr: { DstT: { type: 'DT_BOOL' } }, expected: undefined },
   { what: 'a Cast without DstT is not folded', op: 'Cast', inputs: ['a'], consts: { a: f32([1], [1]) }, expected: undefined },
+  {
+    what: 'an op other than Cast is not read as one (Exp with DstT)',
+    op: 'Exp',
+    inputs: ['a'],
+    consts: { a: f32([1], [1]) },
+    attr: { DstT: { type: 'DT_FLOAT' } },
+    expected: undefined,
+  },
   {
     what: 'a Cast of two inputs is not folded',
     op: 'Cast',
@@ -292,6 +314,11 @@ describe('foldConstants: what is never folded', () => {
 
   it('a node reading a non-zero output of a constant', () => {
     const state = stateOf([op('c', 'Neg', ['v:1']), op('y', 'Sub', ['x', 'c'])], consts);
+    expect(foldConstants(state)).toBe(0);
+  });
+
+  it('a node reading a node the graph does not have', () => {
+    const state = stateOf([op('c', 'Neg', ['ghost']), op('y', 'Sub', ['x', 'c'])], consts);
     expect(foldConstants(state)).toBe(0);
   });
 

@@ -58,8 +58,12 @@ describe('dilateSpaceToBatch', () => {
     expect(state.consumers.get('k')).toEqual(['y']);
   });
 
-  it('takes a block of 3 and a convolution without strides or dilations attributes', () => {
-    const state = stateOf(dilated({ convAttr: { padding: { s: b64('VALID') } } }), { ...CONSTS, block: i32([2], [3, 3]), block2: i32([2], [3, 3]) });
+  it('takes a block of 3 and a convolution without strides or dilations lists', () => {
+    const state = stateOf(dilated({ convAttr: { padding: { s: b64('VALID') }, strides: {} } }), {
+      ...CONSTS,
+      block: i32([2], [3, 3]),
+      block2: i32([2], [3, 3]),
+    });
     expect(dilateSpaceToBatch(state)).toBe(1);
     expect(state.byName.get('y')?.attr['dilations']).toEqual({ list: { i: ['1', '3', '3', '1'] } });
   });
@@ -106,6 +110,7 @@ describe('dilateSpaceToBatch', () => {
     { what: 'a block of shape [1, 2]', nodes: dilated(), consts: { ...CONSTS, block: i32([1, 2], [2, 2]), block2: i32([1, 2], [2, 2]) } },
     { what: 'a block of three values', nodes: dilated(), consts: { ...CONSTS, block: i32([3], [2, 2, 2]), block2: i32([3], [2, 2, 2]) } },
     { what: 'a block the BatchToSpaceND does not share', nodes: dilated(), consts: { ...CONSTS, block2: i32([2], [3, 3]) } },
+    { what: 'a block the graph does not have', nodes: dilated({ s2b: { input: ['x', 'ghost', 'pads'] } }) },
     { what: 'a block computed by an op', nodes: [op('b', 'Identity', ['block']), ...dilated({ s2b: { input: ['x', 'b', 'pads'] } })] },
     { what: 'crops other than the paddings', nodes: dilated(), consts: { ...CONSTS, crops: i32([2, 2], [2, 2, 2, 1]) } },
     { what: 'a SAME convolution', nodes: dilated({ convAttr: convAttrs('SAME') }) },
@@ -120,6 +125,7 @@ describe('dilateSpaceToBatch', () => {
     { what: 'a convolution whose kernel is a control input', nodes: dilated({ convInput: ['s2b', '^k'] }) },
     { what: 'a SpaceToBatchND with a control input', nodes: dilated({ s2b: { input: ['x', '^block', 'pads'] } }) },
     { what: 'a SpaceToBatchND of two inputs', nodes: dilated({ s2b: { input: ['x', 'block'] } }) },
+    { what: 'a SpaceToBatchND of four inputs', nodes: dilated({ s2b: { input: ['x', 'block', 'pads', 'pads'] } }) },
     { what: 'a SpaceToBatch (not ND)', nodes: dilated({ s2b: { op: 'SpaceToBatch' } }) },
     { what: 'a BatchToSpace (not ND)', nodes: dilated({ b2s: { op: 'BatchToSpace' } }) },
     { what: 'a BatchToSpaceND with a control input', nodes: dilated({ b2s: { input: ['c', '^block2', 'crops'] } }) },
@@ -171,6 +177,7 @@ describe('sameValue', () => {
     op('s1', 'Sub', ['x', 'n1']),
     op('s2', 'Sub', ['x', 'n2']),
     op('s3', 'Sub', ['n1', 'x']),
+    op('s4', 'Sub', ['x', 'a1']),
     op('add2', 'AddN', ['x', 'x'], { N: { i: '2' } }),
     op('add3', 'AddN', ['x', 'x', 'x'], { N: { i: '2' } }),
     { name: 'o1', op: 'Pad', input: ['x', 'c1'], attr: { T: { type: 'DT_FLOAT' }, mode: { s: 'x' }, list: { list: { i: [1, 2] } } } },
@@ -212,6 +219,7 @@ describe('sameValue', () => {
     { what: 'Neg of x with other attributes', a: 'n1', b: 'ni', expected: false },
     { what: 'Sub(x, Neg x) twice, through different Neg nodes', a: 's1', b: 's2', expected: true },
     { what: 'Sub with its inputs swapped', a: 's1', b: 's3', expected: false },
+    { what: 'Sub whose second inputs differ', a: 's1', b: 's4', expected: false },
     { what: 'AddN of two inputs and of three', a: 'add2', b: 'add3', expected: false },
     { what: 'AddN of three inputs and of two', a: 'add3', b: 'add2', expected: false },
     { what: 'attributes written in another key order', a: 'o1', b: 'o2', expected: true },

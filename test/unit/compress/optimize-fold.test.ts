@@ -179,6 +179,23 @@ const CASES: readonly Case[] = [
     bias: { name: 's/folded_bias', shape: [3], values: [-1, 2, -3] },
   },
   {
+    what: 'a BiasAdd then a Sub: the Sub subtracts from the bias so far',
+    nodes: [conv, op('b', 'BiasAdd', ['c', 'p']), op('s', 'Sub', ['b', 't']), relu('s')],
+    consts: { k: kernel, p: vec3(10, 20, 30), t: vec3(1, -2, 3) },
+    counts: { scale: 0, bias: 2, batchnorm: 0 },
+    graph: ['c: Conv2D(x, k)', 's: BiasAdd(c, p)', 'y: Relu(s)'],
+    kernel: K,
+    bias: { name: 'p', shape: [3], values: [9, 22, 27] },
+  },
+  {
+    what: 'a Sub of three inputs is not a bias',
+    nodes: [conv, op('s', 'Sub', ['c', 't', 't']), relu('s')],
+    consts: { k: kernel, t: vec3(1, -2, 3) },
+    counts: NONE,
+    graph: ['c: Conv2D(x, k)', 's: Sub(c, t, t)', 'y: Relu(s)'],
+    kernel: K,
+  },
+  {
     what: 'a constant minus the convolution is not a bias',
     nodes: [conv, op('s', 'Sub', ['t', 'c']), relu('s')],
     consts: { k: kernel, t: vec3(1, -2, 3) },
@@ -298,6 +315,16 @@ const BATCH_NORMS: readonly Case[] = [
     bias: { name: 'bn/folded_bias', shape: [3], values: [0, -15, -18] },
   },
   {
+    what: 'a Mul then a BatchNorm (no bias step): the BatchNorm’s shift still gets a bias',
+    nodes: [conv, op('m', 'Mul', ['c', 's']), bnOf('FusedBatchNorm', 'm'), relu('bn')],
+    consts: { ...BN, s: vec3(2, 1, 0.5) },
+    counts: { scale: 1, bias: 0, batchnorm: 1 },
+    graph: ['c: Conv2D(x, k)', 'bn: BiasAdd(c, bn/folded_bias)', 'y: Relu(bn)'],
+    // s · g = [2 · 0.5, 1 · 2, 0.5 · 2] = [1, 2, 1]; the bias is the BatchNorm's alone.
+    kernel: [1, 4, 3, 4, 10, 6],
+    bias: { name: 'bn/folded_bias', shape: [3], values: BN_BIAS },
+  },
+  {
     what: 'an NCHW BatchNorm stays',
     nodes: [conv, bnOf('FusedBatchNorm', 'c', { epsilon: { f: 0 }, ...NCHW }), relu('bn')],
     consts: BN,
@@ -372,6 +399,8 @@ describe('foldAffine', () => {
     const state = stateOf(c.nodes, c.consts, c.outputs ?? ['y']);
     expect(foldAffine(state, c.kinds ?? ALL)).toEqual(c.counts);
     expect(graphOf(state)).toEqual(c.graph);
+    // Dropped chain nodes leave the name index too.
+    expect([...state.byName.keys()].sort()).toEqual(state.nodes.map((n) => n.name).sort());
     if (c.consts['w'] === undefined) expect(values(state, 'k')).toEqual(c.kernel);
     const last = state.nodes.find((n) => n.op === 'BiasAdd' && n.input[1] === c.bias?.name);
     if (c.bias) {
