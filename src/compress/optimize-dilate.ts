@@ -81,6 +81,8 @@ export function dilateSpaceToBatch(state: GraphState): number {
     if (d === undefined || d !== squareBlock(state, b2s.input[1]) || x === undefined || paddings === undefined || crops === undefined) continue;
     if (!sameValue(state, paddings, crops)) continue;
     const dilations: MutableNode['attr'][string] = { list: { i: ['1', String(d), String(d), '1'] } };
+    // Read before the rewrite replaces b2s's inputs (afterwards b2s.input[1] is the kernel).
+    const blocks = [s2b.input[1] ?? '', b2s.input[1] ?? ''];
     Object.assign(b2s, { op: conv.op, input: [x, conv.input[1] ?? ''], attr: { ...conv.attr, dilations } });
     const drop = new Set([s2b.name, conv.name]);
     state.nodes = state.nodes.filter((n) => !drop.has(n.name));
@@ -88,7 +90,7 @@ export function dilateSpaceToBatch(state: GraphState): number {
     state.consumers = consumersOf(state.nodes);
     // The padding subgraph now read by nothing goes at once: it reads x's shape, and x's Pad can merge only when
     // the convolution is its one reader.
-    dropUnread(state, [paddings, crops, s2b.input[1] ?? '', b2s.input[1] ?? '']);
+    dropUnread(state, [paddings, crops, ...blocks]);
     count++;
   }
   return count;
