@@ -230,6 +230,13 @@ describe('quantizeAffine: ranges and grids', () => {
     expect([...nudged.codes]).toEqual([0, 59, 255]);
   });
 
+  it('leaves min at the lowest value when the whole range is below 0', () => {
+    // Nudging would move min to −round(382.5) · 2/255 = −2.996…; without 0 in the range it stays −3. (−2 is code
+    // 1 / f32(2/255) = 127.49999 in float32: 127.)
+    const out = quantizeAffine(new Float32Array([-3, -2, -1]), 'uint8');
+    expect({ codes: [...out.codes], min: out.min, scale: out.scale }).toEqual({ codes: [0, 127, 255], min: -3, scale: 2 / 255 });
+  });
+
   it('puts `levels` codes on the range: qmax = levels − 1', () => {
     const out = quantizeAffine(new Float32Array([0, 0.3, 0.5, 1]), 'uint8', 'nearest', 1, 5);
     expect({ codes: [...out.codes], min: out.min, scale: out.scale }).toEqual({ codes: [0, 1, 2, 4], min: 0, scale: 0.25 });
@@ -355,6 +362,15 @@ describe('quantizeWeights: an already-quantized source', () => {
     expect(stockValues(result.artifacts)).toEqual({ w: values });
   });
 
+  it('asking a quantized weight for its own dtype keeps its entry and bytes, not a requantization', () => {
+    const input = quantizeWeights(artifactsOf([{ name: 'w', shape: [3], dtype: 'float32', data: new Float32Array([0, -0.1, 1.2]) }]), {
+      dtypes: 'uint8',
+    }).artifacts;
+    const again = quantizeTensors(input, new Map([['w', 'uint8']]));
+    expect(again.artifacts.weightSpecs).toStrictEqual(input.weightSpecs);
+    expect(storedBytes(again.artifacts)).toEqual([20, 0, 255]);
+  });
+
   it('quantizeWeights says the source was already quantized, even when only some of it was', () => {
     const result = quantizeWeights(source('float16'), { dtypes: 'uint8' });
     expect([result.sourceQuantized, result.warnings, result.tensors[0]?.to]).toEqual([true, [warning], 'uint8']);
@@ -427,5 +443,20 @@ describe('quantizeWeights: levels and rounding', () => {
     expect(codes([5, 1], 'nearest')).toEqual([0, 1, 1, 1, 255]);
     expect(codes([5, 1])).toEqual([0, 1, 1, 1, 255]);
     expect(codes([5], 'sum-preserving')).toEqual([0, 1, 1, 1, 255]);
+  });
+
+  it('sum-preserving rounding keeps each output channel (last axis) apart', () => {
+    // [3, 2] kernel, scale 1, min −1: channel 0 exact [0, 1.4, 1.4] leans +0.8, channel 1 [255, 1.6, 1.6] leans −0.8;
+    // one code moves up in channel 0 and one down in channel 1. Over the whole tensor the errors would cancel.
+    const data = new Float32Array([-1, 254, 0.4, 0.6, 0.4, 0.6]);
+    const artifacts = artifactsOf([{ name: 'k', shape: [3, 2], dtype: 'float32', data }]);
+    expect(storedBytes(quantizeWeights(artifacts, { dtypes: 'uint8', rounding: 'sum-preserving' }).artifacts)).toEqual([0, 255, 2, 1, 1, 2]);
+    expect(storedBytes(quantizeWeights(artifacts, { dtypes: 'uint8' }).artifacts)).toEqual([0, 255, 1, 2, 1, 2]);
+  });
+
+  it('sum-preserving rounding leaves a vector’s exact half-way codes to nearest (half to even)', () => {
+    // Exact codes [0, 0.5, 255]: as one-element channels the 0.5 would round up to 1.
+    const artifacts = artifactsOf([{ name: 'v', shape: [3], dtype: 'float32', data: new Float32Array([-1, -0.5, 254]) }]);
+    expect(storedBytes(quantizeWeights(artifacts, { dtypes: 'uint8', rounding: 'sum-preserving' }).artifacts)).toEqual([0, 0, 255]);
   });
 });
