@@ -123,6 +123,26 @@ describe('pruneChannels: which filters go, and how far', () => {
     );
   });
 
+  it('lists every reason in a refusal of an unreachable target', () => {
+    const artifacts = sequential(
+      [seq('Conv2D', 'a', { batch_input_shape: [null, 1, 1, 1] }), seq('Conv2D', 'b'), seq('Add', 'x'), seq('Conv2D', 'c')],
+      [f32('a/kernel', [1, 1, 1, 2], [1, 2]), f32('b/kernel', [1, 1, 2, 2], [1, 2, 3, 4]), f32('c/kernel', [1, 1, 2, 1], [1, 1])],
+    );
+    // At 95 % a keeps 1 of 2 filters: params 2 + 4 + 2 = 8 → 1 + 2 + 2 = 5.
+    expectRefusal(
+      () => pruneChannels(artifacts, { params: 0.5 }),
+      "prune-channels: removing 95 % of every prunable layer's filters cuts params by only 37.5 %, short of 50.0 %; the rest is held by layers it cannot follow: " +
+        '"b" feeds Add "x", which channel pruning cannot follow; "c" is a model output',
+    );
+  });
+
+  it('reads a Sequential topology nested under model_config, as the converter writes it', () => {
+    const nested = { ...twoConvs, modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: twoConvs.modelTopology } };
+    const result = pruneChannels(nested, { params: 0.2 });
+    expect(summary(result)).toEqual(summary(pruneChannels(twoConvs, { params: 0.2 })));
+    expect(configsOf({ modelTopology: (result.artifacts.modelTopology as { model_config: object }).model_config })['a']?.['filters']).toBe(3);
+  });
+
   it('goes up to the last step, 95 %, when only that reaches the goal', () => {
     // 20 filters: step 18 (90 %) keeps 2, step 19 (95 %) keeps 1. Params 20 + 20 = 40 → 4 → 2.
     const values = Array.from({ length: 20 }, (_, i) => i + 1);
