@@ -69,11 +69,12 @@ interface Context {
   readonly outputs: Set<string>;
 }
 
-function bnEdits(name: string, tensors: Map<string, NamedTensor>): Edit[] {
+/** A BatchNormalization's per-channel vectors; behind Flatten they hold one entry per (position, channel), channel fastest. */
+function bnEdits(name: string, tensors: Map<string, NamedTensor>, flattenedChannels?: number): Edit[] {
   return ['gamma', 'beta', 'moving_mean', 'moving_variance']
     .map((w) => `${name}/${w}`)
     .filter((w) => tensors.has(w))
-    .map((weight) => ({ weight, axis: 0 }));
+    .map((weight) => ({ weight, axis: 0, ...(flattenedChannels === undefined ? {} : { flattenedChannels }) }));
 }
 
 /** Where `name`'s output channels go, and the input-side edits that removing them needs. */
@@ -90,7 +91,7 @@ function follow(ctx: Context, from: string, channels: number, tensors: Map<strin
       walk = { edits: [{ weight: `${name}/kernel`, axis: 0, ...(flattened ? { flattenedChannels: channels } : {}) }] };
     } else if (kind === 'BatchNormalization') {
       const rest = follow(ctx, name, channels, tensors, flattened);
-      walk = 'reason' in rest ? rest : { edits: [...bnEdits(name, tensors), ...rest.edits] };
+      walk = 'reason' in rest ? rest : { edits: [...bnEdits(name, tensors, flattened ? channels : undefined), ...rest.edits] };
     } else if (kind === 'DepthwiseConv2D' && (layer?.config['depth_multiplier'] ?? 1) === 1 && !flattened) {
       const rest = follow(ctx, name, channels, tensors);
       const own = [{ weight: `${name}/depthwise_kernel`, axis: 2 }, ...(tensors.has(`${name}/bias`) ? [{ weight: `${name}/bias`, axis: 0 }] : [])];
