@@ -189,6 +189,7 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
 
   const candidates: Candidate[] = [];
   const skipped: string[] = [];
+  const unprunable: string[] = [];
   for (const layer of graph.layers) {
     const name = layerName(layer);
     if (layer.class_name !== 'Conv2D' && layer.class_name !== 'Dense') continue;
@@ -207,11 +208,17 @@ export function pruneChannels(artifacts: io.ModelArtifacts, target: ChannelTarge
       continue;
     }
     const channels = kernel.shape[kernel.shape.length - 1] ?? 0;
-    if (channels < 2) continue;
+    if (channels < 2) {
+      // Not worth a note beside the layers that were pruned; the refusal names it when nothing else is left.
+      unprunable.push(`"${name}" has ${channels} output channel${channels === 1 ? '' : 's'}, none to remove`);
+      continue;
+    }
     candidates.push({ name, channels, edits: walk.edits, scores: l1PerLastAxis(kernel.data as Float32Array, channels) });
   }
   if (candidates.length === 0) {
-    throw new CompressError(problem('compress/prune-channels-nothing', { skipped: skipped.join('; ') || 'the model has no Conv2D or Dense layer' }));
+    throw new CompressError(
+      problem('compress/prune-channels-nothing', { skipped: [...unprunable, ...skipped].join('; ') || 'the model has no Conv2D or Dense layer' }),
+    );
   }
   const measure = (t: Map<string, NamedTensor>): number => (metric === 'params' ? countParams(t.values()) : estimateFlops(graph, t));
   const before = measure(tensors);

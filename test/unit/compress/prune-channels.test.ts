@@ -439,14 +439,17 @@ describe('pruneChannels: layers left whole', () => {
     );
   });
 
-  it('refuses a model with no Conv2D or Dense layer, and one whose only followable conv has one filter', () => {
+  it('refuses a model with no Conv2D or Dense layer, and says so of a followable conv with one filter', () => {
     const message = 'prune-channels: no layer can be pruned safely — the model has no Conv2D or Dense layer';
     expectRefusal(() => pruneChannels(sequential([seq('ReLU', 'r', { batch_input_shape: [null, 2] })], []), { flops: 0.2 }), message);
     const single = sequential(
       [seq('Conv2D', 'a', { batch_input_shape: [null, 1, 1, 1] }), seq('Conv2D', 'b', { data_format: 'channels_last' })],
       [f32('a/kernel', [1, 1, 1, 1], [1]), f32('b/kernel', [1, 1, 1, 1], [1])],
     );
-    expectRefusal(() => pruneChannels(single, { flops: 0.2 }), 'prune-channels: no layer can be pruned safely — "b" is a model output');
+    expectRefusal(
+      () => pruneChannels(single, { flops: 0.2 }),
+      'prune-channels: no layer can be pruned safely — "a" has 1 output channel, none to remove; "b" is a model output',
+    );
   });
 });
 
