@@ -2,6 +2,16 @@ import type { io } from '@tensorflow/tfjs';
 import { encodeWeights } from '../../src/compress/weights.js';
 import type { AttrValue, GraphNode } from '../../src/compress/graph-def.js';
 
+/** One case of a table test of an optimizer pass: the graph, the rewrites the pass counts, what is left after it. */
+export interface PassCase {
+  readonly what: string;
+  readonly nodes: readonly GraphNode[];
+  readonly consts?: Readonly<Record<string, ConstSpec>>;
+  readonly outputs?: readonly string[];
+  readonly count: number;
+  readonly after: readonly string[];
+}
+
 /** A constant of a hand-built graph: its values and shape. */
 export interface ConstSpec {
   readonly shape: readonly number[];

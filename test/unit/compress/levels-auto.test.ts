@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { chooseLevels, formatLevelsProgress, type LevelsProgress } from '../../../src/compress/levels-auto.js';
 import { compressModel } from '../../../src/compress/registry.js';
 import { quantizeWeights, type QuantizeResult } from '../../../src/compress/quantize.js';
-import { decodeWeights, encodeWeights, splitWeights, type NamedTensor } from '../../../src/compress/weights.js';
+import { decodeWeights, splitWeights } from '../../../src/compress/weights.js';
 import type { LoadedModel } from '../../../src/model/types.js';
-import { seededInput } from '../../helpers/drift.js';
+import { threeWeights } from '../../helpers/weight-fixtures.js';
 
-const tensors: NamedTensor[] = [
-  { name: 'small', shape: [8, 8], dtype: 'float32', data: seededInput(64, 1) },
-  { name: 'big', shape: [64, 32], dtype: 'float32', data: seededInput(2048, 2) },
-  { name: 'mid', shape: [32, 16], dtype: 'float32', data: seededInput(512, 3) },
-];
-const artifacts: tf.io.ModelArtifacts = { format: 'graph-model', ...encodeWeights(tensors) };
-const original = new Map(tensors.map((t) => [t.name, t.data as Float32Array]));
+const { artifacts, original } = threeWeights();
 
 /** A drift that is what quantization does to the weights: the largest dequantization error over all of them. */
 function weightDrift(candidate: tf.io.ModelArtifacts): Promise<{ maxAbsError: number }> {

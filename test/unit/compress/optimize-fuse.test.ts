@@ -3,7 +3,7 @@ import { fuseBias, linearOutput, type LinearOutput } from '../../../src/compress
 import { decodeAttrString, encodeAttrString, type AttrValue, type GraphDef, type GraphNode } from '../../../src/compress/graph-def.js';
 import { graphStateOf, type GraphState } from '../../../src/compress/graph-state.js';
 import { decodeWeights } from '../../../src/compress/weights.js';
-import { convAttrs, graphArtifacts, op, type ConstSpec } from '../../helpers/graph-artifacts.js';
+import { convAttrs, graphArtifacts, op, type ConstSpec, type PassCase as Case } from '../../helpers/graph-artifacts.js';
 
 function stateOf(nodes: readonly GraphNode[], consts: Readonly<Record<string, ConstSpec>>, outputs: readonly string[] = ['y']): GraphState {
   const a = graphArtifacts([1, 4, 4, 2], nodes, consts, outputs);
@@ -109,15 +109,6 @@ function lines(state: GraphState): string[] {
 const kernel = k4([1, 1, 2, 3]);
 const bias: ConstSpec = { shape: [3], values: [1, 2, 3] };
 const CONSTS = { k: kernel, b: bias, al: { shape: [3], values: [0.1, 0.2, 0.3] } };
-
-interface Case {
-  readonly what: string;
-  readonly nodes: readonly GraphNode[];
-  readonly consts?: Readonly<Record<string, ConstSpec>>;
-  readonly outputs?: readonly string[];
-  readonly count: number;
-  readonly after: readonly string[];
-}
 
 /** conv(x, k) → bias op(c, b) → activation `act` read by `out`. */
 const withActivation = (act: string, attr: Record<string, AttrValue> = {}, extra: readonly string[] = []): GraphNode[] => [

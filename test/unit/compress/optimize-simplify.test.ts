@@ -3,7 +3,7 @@ import { mergePads, removeNoOps } from '../../../src/compress/optimize-simplify.
 import { decodeAttrString, type AttrValue, type GraphDef, type GraphNode } from '../../../src/compress/graph-def.js';
 import { graphStateOf, type GraphState, type MutableNode } from '../../../src/compress/graph-state.js';
 import { decodeWeights } from '../../../src/compress/weights.js';
-import { convAttrs, graphArtifacts, op, type ConstSpec } from '../../helpers/graph-artifacts.js';
+import { convAttrs, graphArtifacts, op, type ConstSpec, type PassCase as Case } from '../../helpers/graph-artifacts.js';
 
 function stateOf(nodes: readonly GraphNode[], consts: Readonly<Record<string, ConstSpec>>, outputs: readonly string[]): GraphState {
   const a = graphArtifacts([1, 4, 4, 2], nodes, consts, outputs);
@@ -23,15 +23,6 @@ const lines = (state: GraphState): string[] =>
         explicit.length > 0 ? ` ${explicit.join(',')}` : '',
       ].join('');
     });
-
-interface Case {
-  readonly what: string;
-  readonly nodes: readonly GraphNode[];
-  readonly consts?: Readonly<Record<string, ConstSpec>>;
-  readonly outputs?: readonly string[];
-  readonly count: number;
-  readonly after: readonly string[];
-}
 
 const one: ConstSpec = { shape: [], values: [1] };
 const zero: ConstSpec = { shape: [], values: [0] };

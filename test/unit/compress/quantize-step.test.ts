@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeAttrString, type GraphNode } from '../../../src/compress/graph-def.js';
 import type { LevelsProgress } from '../../../src/compress/levels-auto.js';
 import { quantizeAsPlanned, resolveQuantize, type LevelsEvaluator } from '../../../src/compress/quantize-step.js';
-import { decodeWeights, encodeWeights, type NamedTensor } from '../../../src/compress/weights.js';
-import { seededInput } from '../../helpers/drift.js';
+import { decodeWeights, encodeWeights } from '../../../src/compress/weights.js';
+import { threeWeights } from '../../helpers/weight-fixtures.js';
 import { convAttrs, graphArtifacts, op } from '../../helpers/graph-artifacts.js';
 
-// Values in [-1, 1): (64 + 2048 + 512) float32 weights are 10,496 bytes; as uint8, 2,624.
-const tensors: NamedTensor[] = [
-  { name: 'small', shape: [8, 8], dtype: 'float32', data: seededInput(64, 1) },
-  { name: 'big', shape: [64, 32], dtype: 'float32', data: seededInput(2048, 2) },
-  { name: 'mid', shape: [32, 16], dtype: 'float32', data: seededInput(512, 3) },
-];
-const artifacts: tf.io.ModelArtifacts = { format: 'graph-model', ...encodeWeights(tensors) };
-const original = new Map(tensors.map((t) => [t.name, t.data as Float32Array]));
+const { tensors, artifacts, original } = threeWeights();
 
 /**
  * Each weight's largest dequantization error over its tolerance, the worst of them. With round-to-nearest over a
