@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { gitError, runGit, type GitResult } from '../git/run-git.js';
+import { gitError, runGit, type GitOptions, type GitResult } from '../git/run-git.js';
 import { DEFAULT_HISTORY_BRANCH, DEFAULT_HISTORY_ENTRIES } from '../config/defaults.js';
 import { appendHistoryBytes, historyFileName, parseHistory } from './jsonl.js';
 import type { ModelHistory, TrendLog, TrendRecord } from './types.js';
@@ -28,6 +28,19 @@ export interface StoreOptions {
   /** Remote name or URL. Default `origin`. */
   readonly remote?: string;
   readonly log: TrendLog;
+  /** Runs one git command (default `runGit`); every git call of the store goes through it. Injectable for tests. */
+  readonly git?: GitRunner;
+}
+
+/** The store's one port to git: `runGit`'s signature. */
+export type GitRunner = (args: readonly string[], options: GitOptions) => Promise<GitResult>;
+
+/** git in the workspace, through the injected runner. */
+type Git = (args: readonly string[], options?: Omit<GitOptions, 'cwd'>) => Promise<GitResult>;
+
+function gitOf(options: StoreOptions): Git {
+  const run = options.git ?? runGit;
+  return (args, extra) => run(args, { ...extra, cwd: options.workspace });
 }
 
 export interface AppendOptions extends StoreOptions {
@@ -79,7 +92,7 @@ Do not edit by hand while a workflow may be writing; every write is a fast-forwa
  */
 export async function appendRecords(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
   if (records.length === 0) return { status: 'skipped', reason: 'no model produced a record' };
-  return keepingCheckout(options.workspace, () => appendUnchecked(records, options));
+  return keepingCheckout(options, () => appendUnchecked(records, options));
 }
 
 async function appendUnchecked(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
@@ -88,12 +101,13 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const byFile = groupByFile(records);
+  const git = gitOf(options);
   // The commit of the last rejected push: if it turns out to have landed after all (the rejection came from a
   // local lock, not the remote), re-applying would write every record twice.
   let pushed: string | undefined;
   try {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const tip = await fetchTip(options, branch);
+      const tip = await fetchTip(git, options, branch);
       if (tip.status === 'error') {
         // Another writer in the same clone holds a lock or rewrote .git/shallow under us: wait and try again.
         if (tip.busy && attempt < maxAttempts) {
@@ -105,9 +119,9 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
       if (pushed !== undefined && tip.commit === pushed) {
         return { status: 'written', commit: pushed, attempts: attempt - 1, files: [...byFile.keys()] };
       }
-      const commit = await buildCommit(options, tip.commit, byFile, options.maxEntries ?? DEFAULT_HISTORY_ENTRIES);
+      const commit = await buildCommit(git, tip.commit, byFile, options.maxEntries ?? DEFAULT_HISTORY_ENTRIES);
       // To the remote's URL, not its name: a push to a named remote would create a remote-tracking ref of the user's.
-      const push = await runGit(['push', '--porcelain', '--no-verify', await pushUrlOf(options), `${commit}:refs/heads/${branch}`], { cwd: options.workspace });
+      const push = await git(['push', '--porcelain', '--no-verify', await pushUrlOf(git, options), `${commit}:refs/heads/${branch}`]);
       if (push.code === 0) {
         options.log.info(`model-budget: recorded ${records.length} model(s) on ${branch} (${commit.slice(0, 7)})`);
         return { status: 'written', commit, attempts: attempt, files: [...byFile.keys()] };
@@ -129,7 +143,7 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
  * and at most `maxBytes` from the end of each file. A missing branch is not an error: there is no history yet.
  */
 export async function readHistory(options: ReadOptions): Promise<ReadResult> {
-  return keepingCheckout(options.workspace, () => readUnchecked(options));
+  return keepingCheckout(options, () => readUnchecked(options));
 }
 
 async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
@@ -137,11 +151,12 @@ async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const git = gitOf(options);
   try {
-    let tip = await fetchTip(options, branch);
+    let tip = await fetchTip(git, options, branch);
     for (let attempt = 1; tip.status === 'error' && tip.busy && attempt < READ_ATTEMPTS; attempt += 1) {
       await sleep(random() * 250 * 2 ** attempt);
-      tip = await fetchTip(options, branch);
+      tip = await fetchTip(git, options, branch);
     }
     if (tip.status === 'error') return { status: 'warning', message: warnText(options.log, tip.message), histories: [] };
     if (tip.commit === undefined) {
@@ -149,7 +164,7 @@ async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
       options.log.info(message);
       return { status: 'missing', message, histories: [] };
     }
-    const entries = await listTree(options.workspace, tip.commit);
+    const entries = await listTree(git, tip.commit);
     const wanted = options.models?.map((model) => ({ model, file: historyFileName(model) }));
     const files = wanted ?? [...entries.keys()].filter((name) => name.endsWith('.jsonl')).map((file) => ({ model: '', file }));
     const histories: ModelHistory[] = [];
@@ -159,7 +174,7 @@ async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
         histories.push({ model, records: [], corrupt: 0, newer: 0, truncated: false });
         continue;
       }
-      const blob = await runGit(['cat-file', 'blob', entry.sha], { cwd: options.workspace, maxStdoutBytes: maxBytes });
+      const blob = await git(['cat-file', 'blob', entry.sha], { maxStdoutBytes: maxBytes });
       if (blob.code !== 0) throw new Error(`git cat-file ${file}: ${gitError(blob)}`);
       const history = parseHistory(model, blob.stdout, blob.truncated);
       const named = model || history.records.at(-1)?.model || file.replace(/\.jsonl$/, '');
@@ -191,24 +206,23 @@ export function isBusyClone(stderr: string): boolean {
 const READ_ATTEMPTS = 4;
 
 /** Shallow-fetches the data branch into a private, per-call ref and returns its commit (undefined: no branch). */
-async function fetchTip(options: StoreOptions, branch: string): Promise<Tip> {
+async function fetchTip(git: Git, options: StoreOptions, branch: string): Promise<Tip> {
   const ref = `refs/model-budget/fetch-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fetch = await runGit(
+  const fetch = await git(
     // `--refmap=`: update no remote-tracking ref of the user's; `--depth=1`: the tip alone, however long the history.
     ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', '--depth=1', remoteOf(options), `+refs/heads/${branch}:${ref}`],
-    { cwd: options.workspace },
   );
   try {
     if (fetch.code !== 0) {
       if (/couldn't find remote ref/i.test(fetch.stderr)) return { status: 'ok', commit: undefined };
       return { status: 'error', message: `could not fetch ${branch} from ${remoteOf(options)}: ${gitError(fetch)}`, busy: isBusyClone(fetch.stderr) };
     }
-    const parsed = await runGit(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: options.workspace });
+    const parsed = await git(['rev-parse', '--verify', `${ref}^{commit}`]);
     if (parsed.code !== 0) return { status: 'error', message: `could not read ${branch}: ${gitError(parsed)}`, busy: false };
     return { status: 'ok', commit: parsed.stdout.trim() };
   } finally {
     // The objects stay in the object store for this call; the ref is ours alone and must not linger.
-    await runGit(['update-ref', '-d', ref], { cwd: options.workspace });
+    await git(['update-ref', '-d', ref]);
   }
 }
 
@@ -218,8 +232,8 @@ interface TreeEntry {
   readonly sha: string;
 }
 
-async function listTree(cwd: string, commit: string): Promise<Map<string, TreeEntry>> {
-  const result = await runGit(['ls-tree', '-z', commit], { cwd });
+async function listTree(git: Git, commit: string): Promise<Map<string, TreeEntry>> {
+  const result = await git(['ls-tree', '-z', commit]);
   if (result.code !== 0) throw new Error(`git ls-tree ${commit}: ${gitError(result)}`);
   const entries = new Map<string, TreeEntry>();
   for (const item of result.stdout.split('\0')) {
@@ -231,37 +245,36 @@ async function listTree(cwd: string, commit: string): Promise<Map<string, TreeEn
 
 /** Builds the next commit: the tip's tree with each model file appended to (and compacted); other files untouched. */
 async function buildCommit(
-  options: StoreOptions,
+  git: Git,
   parent: string | undefined,
   byFile: ReadonlyMap<string, readonly TrendRecord[]>,
   maxEntries: number,
 ): Promise<string> {
-  const cwd = options.workspace;
-  const entries = parent === undefined ? new Map<string, TreeEntry>() : await listTree(cwd, parent);
-  if (!entries.has('README.md')) entries.set('README.md', { mode: '100644', type: 'blob', sha: await writeBlob(cwd, README) });
+  const entries = parent === undefined ? new Map<string, TreeEntry>() : await listTree(git, parent);
+  if (!entries.has('README.md')) entries.set('README.md', { mode: '100644', type: 'blob', sha: await writeBlob(git, README) });
   for (const [file, records] of byFile) {
     const existing = entries.get(file);
     let bytes: Uint8Array = new Uint8Array(0);
     if (existing !== undefined) {
-      const blob = await runGit(['cat-file', 'blob', existing.sha], { cwd });
+      const blob = await git(['cat-file', 'blob', existing.sha]);
       if (blob.code !== 0) throw new Error(`git cat-file ${file}: ${gitError(blob)}`);
       bytes = blob.stdoutBytes;
     }
-    entries.set(file, { mode: '100644', type: 'blob', sha: await writeBlob(cwd, appendHistoryBytes(bytes, records, maxEntries)) });
+    entries.set(file, { mode: '100644', type: 'blob', sha: await writeBlob(git, appendHistoryBytes(bytes, records, maxEntries)) });
   }
   const listing = [...entries].map(([name, e]) => `${e.mode} ${e.type} ${e.sha}\t${name}\0`).join('');
-  const tree = await runGit(['mktree', '-z'], { cwd, input: listing });
+  const tree = await git(['mktree', '-z'], { input: listing });
   if (tree.code !== 0) throw new Error(`git mktree: ${gitError(tree)}`);
   const shas = [...new Set([...byFile.values()].flat().map((r) => r.sha.slice(0, 7)))].join(', ');
   const args = ['commit-tree', tree.stdout.trim(), '-m', `model-budget: record ${shas}`];
   if (parent !== undefined) args.push('-p', parent);
-  const commit = await runGit(args, { cwd, env: COMMITTER });
+  const commit = await git(args, { env: COMMITTER });
   if (commit.code !== 0) throw new Error(`git commit-tree: ${gitError(commit)}`);
   return commit.stdout.trim();
 }
 
-async function writeBlob(cwd: string, text: string | Uint8Array): Promise<string> {
-  const result = await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text });
+async function writeBlob(git: Git, text: string | Uint8Array): Promise<string> {
+  const result = await git(['hash-object', '-w', '--stdin'], { input: text });
   if (result.code !== 0) throw new Error(`git hash-object: ${gitError(result)}`);
   return result.stdout.trim();
 }
@@ -296,9 +309,9 @@ function remoteOf(options: StoreOptions): string {
 }
 
 /** The URL a push to the remote goes to (its pushurl, insteadOf applied); the remote as given when it is a URL. */
-async function pushUrlOf(options: StoreOptions): Promise<string> {
+async function pushUrlOf(git: Git, options: StoreOptions): Promise<string> {
   const remote = remoteOf(options);
-  const url = await runGit(['remote', 'get-url', '--push', remote], { cwd: options.workspace });
+  const url = await git(['remote', 'get-url', '--push', remote]);
   return url.code === 0 && url.stdout.trim() !== '' ? (url.stdout.trim().split('\n')[0] ?? remote) : remote;
 }
 
@@ -308,8 +321,8 @@ async function pushUrlOf(options: StoreOptions): Promise<string> {
  * this call added are removed again, and the file is deleted when it did not exist before. The fetched objects
  * are unreachable afterwards; git's own gc removes them.
  */
-async function keepingCheckout<T>(workspace: string, work: () => Promise<T>): Promise<T> {
-  const path = await shallowPath(workspace);
+async function keepingCheckout<T>(options: StoreOptions, work: () => Promise<T>): Promise<T> {
+  const path = await shallowPath(gitOf(options), options.workspace);
   const before = path === undefined ? undefined : await readFile(path, 'utf8').catch(() => undefined);
   try {
     return await work();
@@ -318,8 +331,8 @@ async function keepingCheckout<T>(workspace: string, work: () => Promise<T>): Pr
   }
 }
 
-async function shallowPath(workspace: string): Promise<string | undefined> {
-  const result = await runGit(['rev-parse', '--git-path', 'shallow'], { cwd: workspace });
+async function shallowPath(git: Git, workspace: string): Promise<string | undefined> {
+  const result = await git(['rev-parse', '--git-path', 'shallow']);
   const path = result.stdout.trim();
   if (result.code !== 0 || path === '') return undefined;
   return isAbsolute(path) ? path : join(workspace, path);
