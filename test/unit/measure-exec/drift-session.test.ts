@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type ModelSpec } from '../../../src/config/load.js';
 import { CompressError } from '../../../src/errors.js';
 import { DEFAULT_INPUT_SEED } from '../../../src/config/defaults.js';
-import { accuracyBudgetUse, driftValue, openDriftSession, SYNTHETIC_INPUTS_NOTICE, withinAccuracyBudget } from '../../../src/measure/drift-session.js';
+import {
+  accuracyBudgetUse,
+  driftValue,
+  hasAccuracyBudget,
+  openDriftSession,
+  SYNTHETIC_INPUTS_NOTICE,
+  withinAccuracyBudget,
+} from '../../../src/measure/drift-session.js';
 import type { DriftLike } from '../../../src/compress/auto.js';
 import type { DriftResult } from '../../../src/measure/drift.js';
 import type { TfjsLoadedModel } from '../../../src/model/types.js';
@@ -308,5 +315,30 @@ describe('accuracyBudgetUse: the share of the accuracy budget a drift uses, 1 at
 
   it('without an accuracy budget it is the same CompressError as withinAccuracyBudget', () => {
     expect(() => accuracyBudgetUse(specOf('    budget: { size: 1 MB }\n'))).toThrow(CompressError);
+  });
+
+  it.each([
+    { what: 'no drift under a zero ceiling uses nothing', budget: 'max-abs-error: 0', value: { maxAbsError: 0 }, expected: 0 },
+    { what: 'any drift over a zero ceiling is infinitely over', budget: 'max-abs-error: 0', value: { maxAbsError: 1e-9 }, expected: Infinity },
+    { what: 'an exact cosine under a floor of 1 uses nothing', budget: 'cosine: 1', value: { cosine: 1 }, expected: 0 },
+    { what: 'any loss under a floor of 1 is infinitely over', budget: 'cosine: 1', value: { cosine: 0.9999 }, expected: Infinity },
+    { what: 'full top-1 agreement under 100% uses nothing', budget: 'top1-agreement: 100%', value: { top1Agreement: 1 }, expected: 0 },
+  ])('at the strictest limits: $what', ({ budget, value, expected }) => {
+    const spec = specOf(`    budget: { accuracy: { ${budget} } }\n`);
+    expect(accuracyBudgetUse(spec)({ maxAbsError: 0, ...value })).toBe(expected);
+    // The same edge as the acceptance test: within exactly when the share is at most 1.
+    expect(withinAccuracyBudget(spec)({ maxAbsError: 0, ...value })).toBe(expected <= 1);
+  });
+});
+
+describe('hasAccuracyBudget', () => {
+  it.each([
+    { budget: 'size: 1 MB', expected: false },
+    { budget: 'size: 1 MB, latency: { p50: 5 ms }', expected: false },
+    { budget: 'accuracy: { cosine: 0.99 }', expected: true },
+    { budget: 'accuracy: { "max-abs-error": { warn: 0.1 } }', expected: true },
+    { budget: 'size: 1 MB, accuracy: { rmse: 0.1 }', expected: true },
+  ])('$budget → $expected', ({ budget, expected }) => {
+    expect(hasAccuracyBudget(specOf(`    budget: { ${budget} }\n`))).toBe(expected);
   });
 });
