@@ -200,6 +200,15 @@ describe('applyTrendBudgetsToReport, exactly', () => {
     expect(judged.verdict).toBe('fail');
   });
 
+  it('a model without trend budgets, or one that failed to load, gets no "no history" note', () => {
+    const plain = model([m('size', 'bytes', 1)], { name: 'other' });
+    const broken = model([], { name: 'other', error: 'could not load', verdict: 'fail' });
+    const judged = applyTrendBudgetsToReport(report([plain, broken]), new Map([['other', {}]]), history(sizes(1, 1, 1)));
+    expect(judged.models[0]).toBe(plain);
+    const withBudget = applyTrendBudgetsToReport(report([broken]), new Map([['other', { size: 0.05 }]]), []);
+    expect(withBudget.models[0]).toBe(broken);
+  });
+
   it('metricKey rewrites only a leading latency- or accuracy-', () => {
     expect(['latency-p50', 'accuracy-top1-agreement', 'trend-latency-p50', 'load-time'].map(metricKey)).toEqual([
       'latency.p50',
