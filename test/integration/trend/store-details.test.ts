@@ -33,6 +33,13 @@ describe('the history store, in detail', () => {
       'model-budget <model-budget@users.noreply.github.com>|model-budget <model-budget@users.noreply.github.com>|model-budget: record abcdef0',
     );
     expect(log.infos).toEqual([`model-budget: recorded 2 model(s) on model-budget-data (${commit.slice(0, 7)})`]);
+    // Records of two commits in one write: the message names both, once each.
+    const two = await appendRecords(
+      [record({ sha: '1'.repeat(40), size: 1 }), record({ model: 'age', sha: '2'.repeat(40), size: 2 }), record({ model: 'x', sha: '2'.repeat(40), size: 3 })],
+      { workspace: ws, log },
+    );
+    expect(two.status).toBe('written');
+    expect(git(origin, 'log', '-1', '--format=%s', 'model-budget-data').trim()).toBe('model-budget: record 1111111, 2222222');
     expect(git(origin, 'show', 'model-budget-data:README.md')).toMatch(/^# model-budget history\n\nWritten by model-budget: one JSON Lines file per model/);
     expect(git(ws, 'for-each-ref', 'refs/model-budget')).toBe('');
 

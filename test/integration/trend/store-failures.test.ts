@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runGit, type GitResult } from '../../../src/git/run-git.js';
 import { appendRecords, readHistory, type GitRunner } from '../../../src/trend/store.js';
 import type { TrendLog } from '../../../src/trend/types.js';
@@ -133,20 +133,23 @@ describe('the history store when git fails half-way', () => {
     expect(await readHistory({ workspace: ws, log: recordingLog(), git: odd })).toMatchObject({ message: 'could not read the trend history: 7' });
   });
 
-  it('the default back-off really waits between attempts (a busy clone once, then real git)', async () => {
+  it('the default back-off waits on a real timer between attempts (a busy clone once, then real git)', async () => {
     const { ws } = await withHistory();
     const busy: GitResult = { ...FAILED, stderr: "fatal: Unable to create '/x/.git/shallow.lock': File exists.\n" };
-    // random() · 250 ms · 2ⁿ with n = 1: 100 ms before the second fetch, for the read and for the write.
-    const read0 = performance.now();
-    const read = await readHistory({ workspace: ws, log: recordingLog(), git: failing('fetch', { result: busy }), random: () => 0.2 });
-    expect(read.status).toBe('ok');
-    expect(performance.now() - read0).toBeGreaterThanOrEqual(95);
-    const write0 = performance.now();
-    const port = failing('fetch', { result: busy });
-    const written = await appendRecords([record({ sha: SHA, size: 2 })], { workspace: ws, log: recordingLog(), git: port, random: () => 0.2 });
-    expect(written).toMatchObject({ status: 'written', attempts: 2 });
-    expect(performance.now() - write0).toBeGreaterThanOrEqual(95);
-    expect(port.calls.filter((args) => args[0] === 'fetch')).toHaveLength(2);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      // random() · 250 ms · 2ⁿ with n = 1 for the read (60 ms); random() · min(4 s, 250 ms · 2ⁿ) for the write (70 ms).
+      const read = await readHistory({ workspace: ws, log: recordingLog(), git: failing('fetch', { result: busy }), random: () => 0.12 });
+      expect(read.status).toBe('ok');
+      expect(timers.mock.calls.map((call) => call[1])).toContain(60);
+      const port = failing('fetch', { result: busy });
+      const written = await appendRecords([record({ sha: SHA, size: 2 })], { workspace: ws, log: recordingLog(), git: port, random: () => 0.14 });
+      expect(written).toMatchObject({ status: 'written', attempts: 2 });
+      expect(timers.mock.calls.map((call) => call[1])).toContain(70);
+      expect(port.calls.filter((args) => args[0] === 'fetch')).toHaveLength(2);
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it('a file named unlike its model is named by its last record; a requested model keeps the name asked for', async () => {
