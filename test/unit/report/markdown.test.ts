@@ -122,6 +122,7 @@ describe('escaping user text', () => {
     { what: 'no backslashes in an HTML block', input: 'a*b_c|d', expected: 'a*b_c|d' },
     { what: 'entities and mentions', input: '</summary><img src=x> @team #1', expected: `&lt;/summary&gt;&lt;img src=x&gt; ${ZWJ}@${ZWJ}team #${ZWJ}1` },
     { what: 'line breaks end no block', input: 'a\n\n<h1>x', expected: 'a  &lt;h1&gt;x' },
+    { what: 'quotes, which could end an attribute value', input: `a "b" 'c'`, expected: 'a &quot;b&quot; &#39;c&#39;' },
   ])('escapeHtml: $what', ({ input, expected }) => {
     expect(escapeHtml(input)).toBe(expected);
   });
