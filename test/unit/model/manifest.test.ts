@@ -1,7 +1,16 @@
 import type { io } from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { ModelLoadError } from '../../../src/errors.js';
-import { checkShardPath, groupBytes, MAX_TENSOR_ELEMENTS, specBytes, validateModelJson } from '../../../src/formats/tfjs/manifest.js';
+import {
+  checkShardPath,
+  groupBytes,
+  groupPathsOf,
+  MAX_TENSOR_ELEMENTS,
+  specBytes,
+  storedWeights,
+  validateModelJson,
+  weightGroupsOf,
+} from '../../../src/formats/tfjs/manifest.js';
 
 const GRAPH = { node: [] };
 const LAYERS = { class_name: 'Sequential', config: { layers: [] } };
@@ -255,5 +264,35 @@ describe('bytes of weights', () => {
     expect(groupBytes([spec('float32', [100])], data)).toBe(400);
     // An empty string whose length prefix ends exactly at the end of the data fits.
     expect(groupBytes([spec('string', [1])], new Uint8Array(4))).toBe(4);
+  });
+
+  test('storedWeights: the storage dtype and bytes of each weight; strings count 0', () => {
+    const specs = [
+      spec('float32', [2, 3]),
+      { ...spec('float32', [4]), name: 'q', quantization: { dtype: 'uint8', min: 0, scale: 1 } },
+      { ...spec('string', [2]), name: 's' },
+    ] as io.WeightsManifestEntry[];
+    expect(storedWeights(specs)).toEqual([
+      { name: specs[0]?.name, shape: [2, 3], dtype: 'float32', bytes: 24 },
+      { name: 'q', shape: [4], dtype: 'uint8', bytes: 4 },
+      { name: 's', shape: [2], dtype: 'string', bytes: 0 },
+    ]);
+  });
+
+  test('weightGroupsOf / groupPathsOf read what is written, and refuse nothing: null, arrays, strings, LFS pointers', () => {
+    const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+    expect(weightGroupsOf(bytes(JSON.stringify(model([weight()]))))).toEqual([{ paths: ['group1-shard1of1.bin'], weights: [weight()] }]);
+    expect(weightGroupsOf(bytes('null'))).toEqual([]);
+    expect(weightGroupsOf(bytes('[1, 2]'))).toEqual([]);
+    expect(weightGroupsOf(bytes('"text"'))).toEqual([]);
+    expect(weightGroupsOf(bytes('{"weightsManifest": 3}'))).toEqual([]);
+    expect(weightGroupsOf(bytes('not json'))).toBeUndefined();
+    expect(weightGroupsOf(bytes('version https://git-lfs.github.com/spec/v1\noid sha256:' + 'a'.repeat(64) + '\nsize 12\n'))).toBeUndefined();
+    expect(groupPathsOf({ paths: ['a.bin'] })).toEqual(['a.bin']);
+    expect([groupPathsOf(null), groupPathsOf(['a.bin']), groupPathsOf({ paths: 'a.bin' })]).toEqual([[], [], []]);
+  });
+
+  test('a list that holds a null is no weights manifest, and no crash', () => {
+    expect(failure([null])).toMatch(/expected a JSON object/);
   });
 });
