@@ -28,3 +28,13 @@ export function makeOrigin(): { root: string; origin: string; clone: (name: stri
   };
   return { root, origin, clone };
 }
+
+/** Commits `files` (name → content) to the data branch from a fresh clone `dir`, as a person editing it would. */
+export function editDataBranch(dir: string, files: Readonly<Record<string, string>>, message: string): void {
+  git(dir, 'fetch', '--quiet', 'origin', 'model-budget-data:data');
+  git(dir, 'checkout', '--quiet', 'data');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  git(dir, 'add', '.');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', message);
+  git(dir, 'push', '--quiet', 'origin', 'data:model-budget-data');
+}

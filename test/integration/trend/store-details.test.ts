@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { appendRecords, readHistory } from '../../../src/trend/store.js';
 import type { TrendLog } from '../../../src/trend/types.js';
 import { record } from '../../unit/trend/records.js';
-import { git, makeOrigin } from './git-fixture.js';
+import { editDataBranch, git, makeOrigin } from './git-fixture.js';
 
 // What the store writes and says, exactly: author, message, README, log lines, warnings, names of unnamed files.
 function recordingLog(): TrendLog & { warnings: string[]; infos: string[] } {
@@ -44,12 +44,7 @@ describe('the history store, in detail', () => {
     expect(git(ws, 'for-each-ref', 'refs/model-budget')).toBe('');
 
     // A README someone edited is kept as it is on the next write.
-    const edit = clone('edit');
-    git(edit, 'fetch', '--quiet', 'origin', 'model-budget-data:data');
-    git(edit, 'checkout', '--quiet', 'data');
-    writeFileSync(join(edit, 'README.md'), 'ours\n');
-    git(edit, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-am', 'edit');
-    git(edit, 'push', '--quiet', 'origin', 'data:model-budget-data');
+    editDataBranch(clone('edit'), { 'README.md': 'ours\n' }, 'edit');
     await appendRecords([record({ sha: 'b'.repeat(40), size: 3 })], { workspace: ws, log });
     expect(git(origin, 'show', 'model-budget-data:README.md')).toBe('ours\n');
   });
@@ -72,13 +67,7 @@ describe('the history store, in detail', () => {
     expect(git(ws, 'for-each-ref', 'refs/model-budget')).toBe('');
 
     // A file of corrupt lines only: no record to name it, so its file name does.
-    const edit = clone('edit');
-    git(edit, 'fetch', '--quiet', 'origin', 'model-budget-data:data');
-    git(edit, 'checkout', '--quiet', 'data');
-    writeFileSync(join(edit, 'broken.jsonl'), 'not json\n');
-    git(edit, 'add', '.');
-    git(edit, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'broken');
-    git(edit, 'push', '--quiet', 'origin', 'data:model-budget-data');
+    editDataBranch(clone('edit'), { 'broken.jsonl': 'not json\n' }, 'broken');
     const all = await readHistory({ workspace: ws, log });
     expect(all.histories.map((h) => [h.model, h.records.length, h.corrupt])).toEqual([
       ['broken', 0, 1],

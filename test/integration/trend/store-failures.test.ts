@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runGit, type GitResult } from '../../../src/git/run-git.js';
 import { appendRecords, readHistory, type GitRunner } from '../../../src/trend/store.js';
 import type { TrendLog } from '../../../src/trend/types.js';
 import { record } from '../../unit/trend/records.js';
-import { git, makeOrigin } from './git-fixture.js';
+import { editDataBranch, git, makeOrigin } from './git-fixture.js';
 
 // git failing half-way through a write or a read, through the store's git port: every other command runs real git
 // against a real origin, and the planted failure is the exit code and stderr git itself would give. Whatever fails,
@@ -164,13 +164,7 @@ describe('the history store when git fails half-way', () => {
     expect(asked.histories.map((h) => [h.model, h.records.length])).toEqual([['Gender Net', 1]]);
 
     // Without a record to name it, only the final ".jsonl" of the file name goes.
-    const edit = clone('edit');
-    git(edit, 'fetch', '--quiet', 'origin', 'model-budget-data:data');
-    git(edit, 'checkout', '--quiet', 'data');
-    writeFileSync(join(edit, 'a.jsonlb.jsonl'), 'not json\n');
-    git(edit, 'add', '.');
-    git(edit, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'odd name');
-    git(edit, 'push', '--quiet', 'origin', 'data:model-budget-data');
+    editDataBranch(clone('edit'), { 'a.jsonlb.jsonl': 'not json\n' }, 'odd name');
     const odd = await readHistory({ workspace: ws, log });
     expect(odd.histories.map((h) => h.model).sort()).toEqual(['Gender Net', 'a.jsonlb']);
   });

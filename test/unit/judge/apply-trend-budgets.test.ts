@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricResult, ModelReport, Report } from '../../../src/report/types.js';
+import type { ModelReport, Report } from '../../../src/report/types.js';
 import { applyTrendBudgetsToReport } from '../../../src/judge/trend-budgets.js';
-import { ENV_A, record } from '../trend/records.js';
+import { record } from '../trend/records.js';
+import { metricOf, modelOf, reportOf } from './trend-fixtures.js';
 
-const metric = (key: string, value: number): MetricResult => ({ key, unit: 'bytes', value, direction: 'max', status: 'no-budget', message: '' });
-const model = (name: string, size: number): ModelReport => ({
-  name,
-  path: 'p',
-  format: 'graph',
-  verdict: 'pass',
-  metrics: [metric('size', size)],
-  weights: [],
-  notes: [],
-});
-const report = (...models: ModelReport[]): Report => ({
-  schemaVersion: 1,
-  verdict: 'pass',
-  config: 'model-budget.yml',
-  models,
-  environment: ENV_A,
-  tool: { name: 'model-budget', version: '0.1.0' },
-});
+const model = (name: string, size: number): ModelReport => modelOf([metricOf('size', 'bytes', size)], { name });
+const report = (...models: ModelReport[]): Report => reportOf(models);
 // Five default-branch points of 1000 bytes for "gender".
 const histories = [
   { model: 'gender', records: Array.from({ length: 5 }, (_, i) => record({ sha: `s${i}`, size: 1000 })), corrupt: 0, newer: 0, truncated: false },

@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricResult, ModelReport, Report } from '../../../src/report/types.js';
 import { applyTrendBudgets, applyTrendBudgetsToReport, judgeTrendBudgets, metricKey } from '../../../src/judge/trend-budgets.js';
 import type { TrendRecord } from '../../../src/trend/types.js';
 import { ENV_A, ENV_B, record } from '../trend/records.js';
+import { metricOf, modelOf, reportOf } from './trend-fixtures.js';
 
 // The trend budgets' exact results: which points count (ref, environment, leg), the boundaries (three points, a
 // zero median, no change), and every field of the metrics and notes they add to a report.
-const m = (key: string, unit: MetricResult['unit'], value: number, direction: 'max' | 'min' = 'max'): MetricResult => ({
-  key,
-  unit,
-  value,
-  direction,
-  status: 'no-budget',
-  message: '',
-});
-const model = (metrics: MetricResult[], extra: Partial<ModelReport> = {}): ModelReport => ({
-  name: 'gender',
-  path: 'p',
-  format: 'graph',
-  verdict: 'pass',
-  metrics,
-  weights: [],
-  notes: [],
-  ...extra,
-});
+const m = metricOf;
+const model = modelOf;
 const onRef = (r: TrendRecord, ref: string): TrendRecord => ({ ...r, ref });
 const sizes = (...values: number[]): TrendRecord[] => values.map((size, i) => record({ sha: `s${i}`, size }));
 
@@ -140,15 +124,7 @@ describe('applyTrendBudgets, exactly', () => {
 });
 
 describe('applyTrendBudgetsToReport, exactly', () => {
-  const report = (models: ModelReport[], extra: Partial<Report> = {}): Report => ({
-    schemaVersion: 1,
-    verdict: 'pass',
-    config: 'model-budget.yml',
-    models,
-    environment: ENV_A,
-    tool: { name: 'model-budget', version: '0.1.0' },
-    ...extra,
-  });
+  const report = reportOf;
   const history = (records: TrendRecord[]) => [{ model: 'gender', records, corrupt: 0, newer: 0, truncated: false }];
 
   it("a leg is judged against its own leg's points only", () => {

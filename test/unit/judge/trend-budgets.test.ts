@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricResult, ModelReport } from '../../../src/report/types.js';
+import type { MetricResult } from '../../../src/report/types.js';
 import { judgeTrendBudgets, metricKey } from '../../../src/judge/trend-budgets.js';
 import { midpointMedian as median } from '../../../src/measure/stats.js';
 import { selectSeries } from '../../../src/trend/series.js';
 import { ENV_A, ENV_B, record } from '../trend/records.js';
+import { metricOf, modelOf } from './trend-fixtures.js';
 
-const model = (metrics: MetricResult[]): ModelReport => ({ name: 'gender', path: 'p', format: 'graph', verdict: 'pass', metrics, weights: [], notes: [] });
-const m = (key: string, unit: MetricResult['unit'], value: number, direction: 'max' | 'min' = 'max'): MetricResult => ({
-  key,
-  unit,
-  value,
-  direction,
-  status: 'no-budget',
-  message: '',
-});
+const model = (metrics: MetricResult[]) => modelOf(metrics);
+const m = metricOf;
 
 // 25 default-branch points: p50 around 10 ms on ENV_A; a few much slower points on ENV_B that must not count.
 const history = Array.from({ length: 25 }, (_, i) =>
