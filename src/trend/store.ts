@@ -244,12 +244,7 @@ async function listTree(git: Git, commit: string): Promise<Map<string, TreeEntry
 }
 
 /** Builds the next commit: the tip's tree with each model file appended to (and compacted); other files untouched. */
-async function buildCommit(
-  git: Git,
-  parent: string | undefined,
-  byFile: ReadonlyMap<string, readonly TrendRecord[]>,
-  maxEntries: number,
-): Promise<string> {
+async function buildCommit(git: Git, parent: string | undefined, byFile: ReadonlyMap<string, readonly TrendRecord[]>, maxEntries: number): Promise<string> {
   const entries = parent === undefined ? new Map<string, TreeEntry>() : await listTree(git, parent);
   if (!entries.has('README.md')) entries.set('README.md', { mode: '100644', type: 'blob', sha: await writeBlob(git, README) });
   for (const [file, records] of byFile) {
@@ -332,9 +327,10 @@ async function keepingCheckout<T>(options: StoreOptions, work: () => Promise<T>)
 }
 
 async function shallowPath(git: Git, workspace: string): Promise<string | undefined> {
-  const result = await git(['rev-parse', '--git-path', 'shallow']);
-  const path = result.stdout.trim();
-  if (result.code !== 0 || path === '') return undefined;
+  // git that cannot start at all is reported by the work itself, inside its catch: appending and reading never throw.
+  const result = await git(['rev-parse', '--git-path', 'shallow']).catch(() => undefined);
+  const path = result?.stdout.trim() ?? '';
+  if (result === undefined || result.code !== 0 || path === '') return undefined;
   return isAbsolute(path) ? path : join(workspace, path);
 }
 

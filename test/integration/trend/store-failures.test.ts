@@ -103,6 +103,20 @@ describe('the history store when git fails half-way', () => {
     expect(again).toEqual({ status: 'warning', message: 'could not record the trend history: killed' });
   });
 
+  it('git that cannot start at all: appending and reading warn, and never throw', async () => {
+    const { ws } = await withHistory();
+    const none: GitRunner = () => Promise.reject(new Error('spawn git ENOENT'));
+    expect(await appendRecords([record({ sha: SHA, size: 2 })], { workspace: ws, log: recordingLog(), git: none })).toEqual({
+      status: 'warning',
+      message: 'could not record the trend history: spawn git ENOENT',
+    });
+    expect(await readHistory({ workspace: ws, log: recordingLog(), git: none })).toEqual({
+      status: 'warning',
+      message: 'could not read the trend history: spawn git ENOENT',
+      histories: [],
+    });
+  });
+
   const reads: [string, { nth?: number }, RegExp][] = [
     ['ls-tree', {}, /^could not read the trend history: git ls-tree [0-9a-f]{40}: fatal: planted failure$/],
     ['cat-file', {}, /^could not read the trend history: git cat-file gender\.jsonl: fatal: planted failure$/],

@@ -1,0 +1,1 @@
+export{i as readHistory}from"./chunk-ImEO4KHH.js";

@@ -1,1 +1,0 @@
-export{i as readHistory}from"./chunk-dgWmfVLt.js";
