@@ -76,7 +76,7 @@ describe('the history store when git fails half-way', () => {
     });
   }
 
-  it('a write whose git cannot start at all warns with why, and the checkout is left as it was', async () => {
+  it('a write whose git cannot start half-way (commit-tree) warns with why, and the checkout is left as it was', async () => {
     const { origin, ws, tip } = await withHistory();
     const shallow = join(ws, '.git', 'shallow');
     const lines = readFileSync(shallow, 'utf8');
