@@ -92,16 +92,16 @@ Do not edit by hand while a workflow may be writing; every write is a fast-forwa
  */
 export async function appendRecords(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
   if (records.length === 0) return { status: 'skipped', reason: 'no model produced a record' };
-  return keepingCheckout(options, () => appendUnchecked(records, options));
+  const git = gitOf(options);
+  return keepingCheckout(git, options.workspace, () => appendUnchecked(records, options, git));
 }
 
-async function appendUnchecked(records: readonly TrendRecord[], options: AppendOptions): Promise<AppendResult> {
+async function appendUnchecked(records: readonly TrendRecord[], options: AppendOptions, git: Git): Promise<AppendResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const byFile = groupByFile(records);
-  const git = gitOf(options);
   // The commit of the last rejected push: if it turns out to have landed after all (the rejection came from a
   // local lock, not the remote), re-applying would write every record twice.
   let pushed: string | undefined;
@@ -143,15 +143,15 @@ async function appendUnchecked(records: readonly TrendRecord[], options: AppendO
  * and at most `maxBytes` from the end of each file. A missing branch is not an error: there is no history yet.
  */
 export async function readHistory(options: ReadOptions): Promise<ReadResult> {
-  return keepingCheckout(options, () => readUnchecked(options));
+  const git = gitOf(options);
+  return keepingCheckout(git, options.workspace, () => readUnchecked(options, git));
 }
 
-async function readUnchecked(options: ReadOptions): Promise<ReadResult> {
+async function readUnchecked(options: ReadOptions, git: Git): Promise<ReadResult> {
   const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
-  const git = gitOf(options);
   try {
     let tip = await fetchTip(git, options, branch);
     for (let attempt = 1; tip.status === 'error' && tip.busy && attempt < READ_ATTEMPTS; attempt += 1) {
@@ -316,8 +316,8 @@ async function pushUrlOf(git: Git, options: StoreOptions): Promise<string> {
  * this call added are removed again, and the file is deleted when it did not exist before. The fetched objects
  * are unreachable afterwards; git's own gc removes them.
  */
-async function keepingCheckout<T>(options: StoreOptions, work: () => Promise<T>): Promise<T> {
-  const path = await shallowPath(gitOf(options), options.workspace);
+async function keepingCheckout<T>(git: Git, workspace: string, work: () => Promise<T>): Promise<T> {
+  const path = await shallowPath(git, workspace);
   const before = path === undefined ? undefined : await readFile(path, 'utf8').catch(() => undefined);
   try {
     return await work();
@@ -329,8 +329,8 @@ async function keepingCheckout<T>(options: StoreOptions, work: () => Promise<T>)
 async function shallowPath(git: Git, workspace: string): Promise<string | undefined> {
   // git that cannot start at all is reported by the work itself, inside its catch: appending and reading never throw.
   const result = await git(['rev-parse', '--git-path', 'shallow']).catch(() => undefined);
-  const path = result?.stdout.trim() ?? '';
-  if (result === undefined || result.code !== 0 || path === '') return undefined;
+  const path = result?.code === 0 ? result.stdout.trim() : '';
+  if (path === '') return undefined;
   return isAbsolute(path) ? path : join(workspace, path);
 }
 

@@ -1,1 +1,0 @@
-export{i as readHistory}from"./chunk-ImEO4KHH.js";

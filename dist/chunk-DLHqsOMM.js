@@ -1,0 +1,1 @@
+export{i as readHistory}from"./chunk-CB1o1YsI.js";
