@@ -129,11 +129,13 @@ async function benchModel(id: string, path: string, rows: Row[], notes: string[]
       for (const t of r.assignment) mix.set(t.dtype, (mix.get(t.dtype) ?? 0) + 1);
       const mixText = [...mix].map(([d, c]) => `${c} ${d}`).join(' / ');
       const note = `${r.evaluations} evals${r.capped ? ' (capped)' : ''}${breaks ? ', uint8 breaks budget' : ''}${r.withinBudget ? '' : ', no candidate in budget'}; ${mixText}`;
-      if (breaks) {
-        const largest = r.assignment
-          .filter((t) => t.sensitivity !== undefined)
-          .sort((x, y) => y.elements - x.elements)
-          .slice(0, 4);
+      // Plain uint8 can break the budget while auto's first candidate (all uint8, sum-preserving rounding) holds it:
+      // then no weight was probed alone, and there is nothing to list.
+      const largest = r.assignment
+        .filter((t) => t.sensitivity !== undefined)
+        .sort((x, y) => y.elements - x.elements)
+        .slice(0, 4);
+      if (breaks && largest.length > 0) {
         notes.push(
           `${id}: auto — each of its largest weights quantized alone to uint8 gives max abs err ` +
             `${largest.map((t) => `${fmt(t.sensitivity)} (${t.elements.toLocaleString('en-US')} values)`).join(', ')} against the ${BUDGET} budget`,
