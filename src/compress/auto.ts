@@ -15,7 +15,7 @@ import { DEFAULT_AUTO_EVALUATIONS } from '../config/defaults.js';
 import { fitUseModel, planUnits, predictPrefixes, prefixAssignment, promotionList, unitBytes, type SearchedWeight, type Unit } from './auto-plan.js';
 import { paretoFront, type CandidateKind, type Frontier } from './frontier.js';
 import { DEFAULT_LADDER, ladderOf, type RungKind } from './ladder.js';
-import { quantizeTensors } from './quantize.js';
+import { weightQuantizer } from './quantize.js';
 import type { WeightTarget } from './select.js';
 import { decodeWeights, elementCount } from './weights.js';
 
@@ -139,7 +139,8 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
 
   const targetsOf = (at: readonly number[]): Map<string, WeightTarget> =>
     new Map(weights.map((w, i) => [w.name, (w.ladder[at[i] ?? 0] ?? w.ladder[0])?.target ?? 'float32'] as const));
-  const build = (at: readonly number[]) => quantizeTensors(artifacts, targetsOf(at), [], 'sum-preserving');
+  const quantize = weightQuantizer(artifacts);
+  const build = (at: readonly number[]) => quantize(targetsOf(at), { rounding: 'sum-preserving' });
   /** Evaluates a per-weight assignment once (a repeat is answered from memory, without an evaluation). */
   const measure = async (at: readonly number[], kind: CandidateKind, weight?: string): Promise<{ use: number; ok: boolean }> => {
     const key = at.join(',');
@@ -226,9 +227,9 @@ export async function autoCompress<D extends DriftLike>(artifacts: io.ModelArtif
   const chosen = best as { at: readonly number[]; drift: D; bytes: number; key: string } | undefined;
   if (chosen === undefined && shippedIsTwoByte) {
     warnings.push('auto: no candidate smaller than the shipped float16 weights stayed inside the budget; the model is left as it was');
-    points.push({ bytes: quantizeTensors(artifacts, new Map()).bytesBefore, budgetUse: 0, withinBudget: true, kind: 'all-2-byte', key: 'shipped' });
+    points.push({ bytes: quantize(new Map()).bytesBefore, budgetUse: 0, withinBudget: true, kind: 'all-2-byte', key: 'shipped' });
   } else if (chosen === undefined && units.length > 0) warnings.push('auto: no candidate stayed inside the budget; the model is left as it was');
-  const final = chosen ? build(chosen.at) : quantizeTensors(artifacts, new Map());
+  const final = chosen ? build(chosen.at) : quantize(new Map());
   const unitOf = new Map(units.flatMap((u, i) => u.members.map((w) => [w.name, i] as const)));
   const bytesBefore = final.bytesBefore;
   return {

@@ -7,9 +7,9 @@ import type { io } from '@tensorflow/tfjs';
 import { CompressError, problem } from '../errors.js';
 import type { QuantizedDtype } from '../dtypes.js';
 import type { DriftLike } from './auto.js';
-import { chooseLevels, type LevelsProgress } from './levels-auto.js';
+import { chooseLevels, describeLevels, type LevelsProgress } from './levels-auto.js';
 import { rescaleChannels, type PerChannelResult } from './per-channel.js';
-import { quantizeWeights, type QuantizeResult } from './quantize.js';
+import { quantizeWeights, weightQuantizer, type QuantizeResult } from './quantize.js';
 import type { Rounding } from './rounding.js';
 import type { QuantizeSelection } from './select.js';
 
@@ -17,7 +17,7 @@ import type { QuantizeSelection } from './select.js';
 export type QuantizeBlock = Exclude<QuantizeSelection, string> & {
   readonly dtype?: QuantizedDtype;
   readonly rounding?: Rounding;
-  /** Codes uint8 weights use (16–256 in the config), or `auto`: per weight, the fewest the accuracy allows; default 256. */
+  /** Codes uint8 weights use (16–256 in the config), or `auto`: per uint8 / uint16 weight, the fewest the accuracy allows; default all. */
   readonly levels?: number | 'auto';
   /** Graph models: one scale per output channel of each kernel, put back in the graph (per-channel.ts). */
   readonly 'per-channel'?: boolean;
@@ -50,7 +50,7 @@ export function resolveQuantize(setting: QuantizeSelection | QuantizeBlock): Res
 export interface LevelsEvaluator {
   readonly evaluate: (candidate: io.ModelArtifacts) => Promise<DriftLike>;
   readonly withinBudget: (drift: DriftLike) => boolean;
-  /** False: no accuracy budget; the 256-level model's max-abs drift is the bar. */
+  /** False: no accuracy budget; the max-abs drift of the model on every code is the bar. */
   readonly hasBudget?: boolean;
   readonly onLevels?: (progress: LevelsProgress) => void;
 }
@@ -76,15 +76,21 @@ export async function quantizeAsPlanned(
   const channels = perChannel ? rescaleChannels(artifacts) : undefined;
   const input = channels?.artifacts ?? artifacts;
   const keepFloat = new Set(channels?.keepFloat ?? []);
+  // `levels: auto` quantizes the model once per evaluation: its weights are decoded and each encoding made once.
+  const quantizer = levels === 'auto' ? weightQuantizer(input) : undefined;
   const quantize = (byWeight?: ReadonlyMap<string, number>): QuantizeResult =>
-    quantizeWeights(input, {
-      dtypes,
-      rounding,
-      minElements,
-      keepFloat,
-      ...(typeof levels === 'number' ? { levels } : {}),
-      ...(byWeight ? { levelsByWeight: byWeight } : {}),
-    });
+    quantizeWeights(
+      input,
+      {
+        dtypes,
+        rounding,
+        minElements,
+        keepFloat,
+        ...(typeof levels === 'number' ? { levels } : {}),
+        ...(byWeight ? { levelsByWeight: byWeight } : {}),
+      },
+      quantizer,
+    );
   const notes: string[] = [];
   let r: QuantizeResult;
   let search: Omit<Awaited<ReturnType<typeof chooseLevels>>, 'result'> | undefined;
@@ -99,12 +105,11 @@ export async function quantizeAsPlanned(
     const { result, ...rest } = found;
     r = result;
     search = rest;
-    const fewer = [...found.levels.values()];
-    const bar = evaluator.hasBudget === false ? 'max-abs no worse than 256 levels' : 'inside the accuracy budget';
+    const bar = evaluator.hasBudget === false ? 'max-abs no worse than on every code' : 'inside the accuracy budget';
     notes.push(
       found.overBudget
-        ? `levels auto: 256-level uint8 already breaks the accuracy budget; kept 256 levels`
-        : `levels auto (${bar}): ${fewer.length} of ${found.candidates} uint8 weight(s) on fewer codes (${[...new Set(fewer)].sort((a, b) => a - b).join('/') || 'none'}), ${found.tried} tried in ${found.evaluations} evaluations`,
+        ? `levels auto: the model on every code already breaks the accuracy budget; kept every code`
+        : `levels auto (${bar}): ${describeLevels(found)}`,
     );
   } else r = quantize();
   if (channels && channels.warnings.length === 0) notes.unshift(perChannelNote(channels));

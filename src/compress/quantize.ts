@@ -24,7 +24,10 @@ export interface QuantizeOptions {
    * the same; fewer distinct bytes compress better with gzip/brotli.
    */
   readonly levels?: number;
-  /** Codes per weight by name (2–256), over `levels` for the weights it names (what `levels: auto` chose). */
+  /**
+   * Codes per weight by name, over `levels` for the weights it names (what `levels: auto` chose): 2–256 for a uint8
+   * weight, 2–65536 for a uint16 one (the only way a uint16 weight gets fewer codes).
+   */
   readonly levelsByWeight?: ReadonlyMap<string, number>;
   /** Weights that stay float32 whatever the selection says (the per-channel rewrite's scale vectors and biases). */
   readonly keepFloat?: ReadonlySet<string>;
@@ -73,7 +76,7 @@ export interface AffineCodes {
  * The converter's affine quantization. scale = (max − min) / qmax in float64; when 0 ∈ [min, max] the range is
  * nudged so 0 is exact (zp = round(−min / scale), min′ = −zp · scale). Codes are round((clip(x) − min′) / scale)
  * computed in float32, as numpy does on a float32 array, rounding half to even. min == max → all zeros, scale 1.
- * `levels` (uint8: 2–256) puts the grid on that many codes instead of 256 (qmax = levels − 1).
+ * `levels` (2 up to the dtype's 256 or 65536 codes) puts the grid on that many codes (qmax = levels − 1).
  * `sum-preserving` then nudges codes per channel (index mod `channels`) as {@link preserveChannelSums} says; same
  * grid, same bytes.
  */
@@ -136,14 +139,98 @@ function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizedDty
     return { spec: { ...spec, quantization }, bytes: new Uint8Array(encodeFloat16(values).buffer) };
   }
   const channels = channelsOf(tensor.shape);
-  const { codes, min, scale } = quantizeAffine(values, dtype, channels > 0 ? rounding : 'nearest', channels, dtype === 'uint8' ? levels : undefined);
+  const { codes, min, scale } = quantizeAffine(values, dtype, channels > 0 ? rounding : 'nearest', channels, levels);
   const quantization: QuantizationSpec = { dtype, min, scale, original_dtype: 'float32' };
   return { spec: { ...spec, quantization }, bytes: new Uint8Array(codes.buffer) };
 }
 
+/** Codes a weight may use (`levels`) without a narrower grid than its dtype's own: undefined there. */
+function levelsFor(asked: WeightTarget, name: string, levels: number | ReadonlyMap<string, number> | undefined): number | undefined {
+  // A plain number is the config's `levels:`, which is for uint8 weights only; a map names each weight's own.
+  const own = typeof levels === 'object' ? levels.get(name) : asked === 'uint8' ? levels : undefined;
+  const full = asked === 'uint8' ? 256 : asked === 'uint16' ? 65536 : undefined;
+  return own === undefined || full === undefined || own >= full ? undefined : own;
+}
+
+/** How a {@link WeightQuantizer} call quantizes: rounding, codes per weight, warnings to carry. */
+export interface QuantizeCall {
+  readonly rounding?: Rounding;
+  /** A number puts every uint8 weight on that many codes; a map gives a uint8 or uint16 weight its own count. */
+  readonly levels?: number | ReadonlyMap<string, number> | undefined;
+  readonly warnings?: readonly string[];
+}
+
+/** {@link quantizeTensors} over one model whose weights are decoded once. */
+export type WeightQuantizer = (targets: ReadonlyMap<string, WeightTarget>, call?: QuantizeCall) => QuantizeResult;
+
+/**
+ * A quantizer for searches that quantize one model many times (`auto`, `levels: auto`): the weights are decoded
+ * once, and each weight's encoding is made once per dtype, rounding and codes, then reused by every candidate.
+ * Results are what {@link quantizeTensors} returns for the same arguments.
+ */
+export function weightQuantizer(artifacts: io.ModelArtifacts): WeightQuantizer {
+  const tensors = decodeWeights(artifacts);
+  const stored = splitWeights(artifacts);
+  const bytesBefore = stored.reduce((n, w) => n + w.bytes.byteLength, 0);
+  const sourceQuantized = tensors.some((t) => t.quantization !== undefined);
+  const checked = new Set<number>();
+  const encodings = new Map<string, EncodedWeight | undefined>();
+  return (targets, call = {}) => {
+    const rounding = call.rounding ?? 'nearest';
+    const outcomes: TensorOutcome[] = [];
+    const extra: string[] = [];
+    const written: EncodedWeight[] = [];
+    tensors.forEach((tensor, i) => {
+      const original = stored[i];
+      if (original === undefined) throw new CompressError(problem('compress/weight-no-bytes', { name: tensor.name }));
+      if (tensor.dtype !== 'float32') {
+        written.push(original);
+        return;
+      }
+      const from = sourceTarget(tensor);
+      const asked = targets.get(tensor.name) ?? 'float32';
+      const base = { name: tensor.name, elements: elementCount(tensor.shape), from, bytesBefore: original.bytes.byteLength };
+      const keep = (note?: string): void => {
+        written.push(original);
+        outcomes.push({ ...base, to: from, bytesAfter: original.bytes.byteLength, ...(note ? { note } : {}) });
+      };
+      if (asked === 'float32' || asked === from) return keep();
+      if ((bytesPerValue(asked) ?? 4) > (bytesPerValue(from) ?? 4)) {
+        return keep(`source is already ${from}; ${asked} would be bigger`);
+      }
+      const values = tensor.data as Float32Array;
+      if (!checked.has(i)) {
+        checkFinite(tensor, values);
+        checked.add(i);
+      }
+      const levels = levelsFor(asked, tensor.name, call.levels);
+      const key = `${i}:${asked}:${rounding}:${levels ?? ''}`;
+      if (!encodings.has(key)) encodings.set(key, encodeAs(tensor, values, asked, rounding, levels));
+      const encoded = encodings.get(key);
+      if (encoded === undefined) {
+        const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;
+        extra.push(`quantize: weight "${tensor.name}" ${note}`);
+        return keep(note);
+      }
+      written.push(encoded);
+      outcomes.push({ ...base, to: asked, bytesAfter: encoded.bytes.byteLength });
+    });
+    const weights = joinWeights(written);
+    return {
+      artifacts: withWeights(artifacts, weights),
+      tensors: outcomes,
+      warnings: [...(call.warnings ?? []), ...extra],
+      bytesBefore,
+      bytesAfter: weights.weightData.byteLength,
+      sourceQuantized,
+    };
+  };
+}
+
 /**
  * Quantizes float32 weights to the given per-weight targets; weights not named, non-float32 weights and
- * `float32` targets keep their source bytes. A source-quantized weight is never made bigger: asking float16 of a
+ * `float32` targets keep their source bytes. `levels`: a number puts every uint8 weight on that many codes; a map
+ * gives a uint8 or uint16 weight its own count. A source-quantized weight is never made bigger: asking float16 of a
  * uint8 weight keeps the uint8 bytes. Asking its own dtype again keeps it untouched.
  * @throws CompressError for a NaN/Inf weight among those quantized.
  */
@@ -154,67 +241,27 @@ export function quantizeTensors(
   rounding: Rounding = 'nearest',
   levels?: number | ReadonlyMap<string, number>,
 ): QuantizeResult {
-  const tensors = decodeWeights(artifacts);
-  const stored = splitWeights(artifacts);
-  const outcomes: TensorOutcome[] = [];
-  const extra: string[] = [];
-  const written: EncodedWeight[] = [];
-  tensors.forEach((tensor, i) => {
-    const original = stored[i];
-    if (original === undefined) throw new CompressError(problem('compress/weight-no-bytes', { name: tensor.name }));
-    if (tensor.dtype !== 'float32') {
-      written.push(original);
-      return;
-    }
-    const from = sourceTarget(tensor);
-    const asked = targets.get(tensor.name) ?? 'float32';
-    const base = { name: tensor.name, elements: elementCount(tensor.shape), from, bytesBefore: original.bytes.byteLength };
-    const keep = (note?: string): void => {
-      written.push(original);
-      outcomes.push({ ...base, to: from, bytesAfter: original.bytes.byteLength, ...(note ? { note } : {}) });
-    };
-    if (asked === 'float32' || asked === from) return keep();
-    if ((bytesPerValue(asked) ?? 4) > (bytesPerValue(from) ?? 4)) {
-      return keep(`source is already ${from}; ${asked} would be bigger`);
-    }
-    const values = tensor.data as Float32Array;
-    checkFinite(tensor, values);
-    const own = typeof levels === 'number' || levels === undefined ? levels : levels.get(tensor.name);
-    const encoded = encodeAs(tensor, values, asked, rounding, own === 256 ? undefined : own);
-    if (encoded === undefined) {
-      const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;
-      extra.push(`quantize: weight "${tensor.name}" ${note}`);
-      return keep(note);
-    }
-    written.push(encoded);
-    outcomes.push({ ...base, to: asked, bytesAfter: encoded.bytes.byteLength });
-  });
-  const weights = joinWeights(written);
-  const sourceQuantized = tensors.some((t) => t.quantization !== undefined);
-  return {
-    artifacts: withWeights(artifacts, weights),
-    tensors: outcomes,
-    warnings: [...warnings, ...extra],
-    bytesBefore: stored.reduce((n, w) => n + w.bytes.byteLength, 0),
-    bytesAfter: weights.weightData.byteLength,
-    sourceQuantized,
-  };
+  return weightQuantizer(artifacts)(targets, { warnings, rounding, levels });
 }
 
 /**
  * Quantizes the float32 weights of `artifacts` as `options.dtypes` selects (converter semantics), leaving weights
- * under `minElements` alone. Pure: returns new artifacts.
+ * under `minElements` alone. Pure: returns new artifacts. `quantizer`: this model's {@link weightQuantizer}, for a
+ * caller that quantizes it again and again.
  * @throws CompressError for overlapping patterns, two fallthrough dtypes, or a NaN/Inf weight.
  */
-export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeOptions): QuantizeResult {
+export function quantizeWeights(
+  artifacts: io.ModelArtifacts,
+  options: QuantizeOptions,
+  quantizer: WeightQuantizer = weightQuantizer(artifacts),
+): QuantizeResult {
   const floor = options.minElements ?? 0;
   if (!Number.isInteger(floor) || floor < 0) {
     throw new CompressError(problem('compress/quantize-min-elements', { floor }));
   }
   const levels = options.levels;
-  for (const l of [levels, ...(options.levelsByWeight?.values() ?? [])]) {
-    if (l !== undefined && !(Number.isInteger(l) && l >= 2 && l <= 256)) throw new CompressError(problem('compress/quantize-levels', { levels: l }));
-  }
+  const whole = (l: number, max: number): boolean => Number.isInteger(l) && l >= 2 && l <= max;
+  if (levels !== undefined && !whole(levels, 256)) throw new CompressError(problem('compress/quantize-levels', { levels }));
   const specs = (artifacts.weightSpecs ?? []).filter((s) => s.dtype === 'float32');
   const selection = selectWeights(
     specs.map((s) => s.name),
@@ -226,8 +273,21 @@ export function quantizeWeights(artifacts: io.ModelArtifacts, options: QuantizeO
     if (target !== undefined && elementCount(spec.shape) >= floor && !options.keepFloat?.has(spec.name)) targets.set(spec.name, target);
   }
   const byWeight = options.levelsByWeight;
-  const perWeight = byWeight && new Map(specs.map((s) => [s.name, byWeight.get(s.name) ?? levels ?? 256]));
-  const result = quantizeTensors(artifacts, targets, selection.warnings, options.rounding ?? 'nearest', perWeight ?? (levels === 256 ? undefined : levels));
+  for (const [name, l] of byWeight ?? []) {
+    if (targets.get(name) === 'uint16') {
+      if (!whole(l, 65536)) throw new CompressError(problem('compress/quantize-levels-uint16', { levels: l, name }));
+    } else if (!whole(l, 256)) throw new CompressError(problem('compress/quantize-levels', { levels: l }));
+  }
+  // The config's `levels` is for uint8 weights; a weight the map names has its own count.
+  const perWeight =
+    byWeight &&
+    new Map(
+      specs.flatMap((s) => {
+        const l = byWeight.get(s.name) ?? (targets.get(s.name) === 'uint8' ? levels : undefined);
+        return l === undefined ? [] : [[s.name, l] as const];
+      }),
+    );
+  const result = quantizer(targets, { warnings: selection.warnings, rounding: options.rounding ?? 'nearest', levels: perWeight ?? levels });
   if (result.sourceQuantized) {
     return {
       ...result,

@@ -14,8 +14,8 @@ import { optimizeChecked } from './optimize-check.js';
 import { pruneChannels, type ChannelTarget } from './prune-channels.js';
 import { pruneWeights } from './prune.js';
 import { quantizeAsPlanned, type QuantizeBlock } from './quantize-step.js';
-import { chooseLevels, type LevelsProgress } from './levels-auto.js';
-import { quantizeTensors } from './quantize.js';
+import { chooseLevels, describeLevels, type LevelsProgress } from './levels-auto.js';
+import { weightQuantizer } from './quantize.js';
 import type { QuantizeSelection } from './select.js';
 import { weightBytes } from './weights.js';
 
@@ -29,7 +29,7 @@ import { weightBytes } from './weights.js';
  * - `fold-batchnorm`: `true` folds BatchNormalization into the preceding Conv2D / DepthwiseConv2D / Dense.
  * - `prune-channels`: `{ flops: 0.2 }` or `{ params: 0.2 }`, the fraction to remove.
  * - `auto`: `true` or `{ max-evaluations, levels }`: mixed-precision search inside the model's accuracy budget (needs
- *   an evaluator; excludes `quantize`); `levels: true` then puts its uint8 weights on the fewest codes in the budget.
+ *   an evaluator; excludes `quantize`); `levels: true` then puts its uint8 / uint16 weights on the fewest codes in the budget.
  */
 export { DEFAULT_ROUNDING, resolveQuantize, type QuantizeBlock } from './quantize-step.js';
 
@@ -58,7 +58,7 @@ export interface AutoEvaluator {
   readonly timeLeftMs?: () => number;
   /** Progress after each evaluation of the search. */
   readonly onEvaluation?: (progress: AutoProgress) => void;
-  /** False when the model has no accuracy budget (`withinBudget` then must not be called; `levels: auto` compares with 256 levels). */
+  /** False when the model has no accuracy budget (`withinBudget` then must not be called; `levels: auto` compares with the model on every code). */
   readonly hasBudget?: boolean;
   /** Progress after each evaluation of `levels: auto`. */
   readonly onLevels?: (progress: LevelsProgress) => void;
@@ -106,27 +106,25 @@ function strip<T extends { artifacts: io.ModelArtifacts }>(result: T): Omit<T, '
 }
 
 /**
- * `auto: { levels: true }`: the precisions `auto` chose, then the fewest codes per uint8 weight that keep the model
+ * `auto: { levels: true }`: the precisions `auto` chose, then the fewest codes per uint8 / uint16 weight that keep the model
  * inside the same budget (`chooseLevels`, as `quantize: { levels: auto }` does). Raw bytes stay; gzip and brotli
- * shrink. Nothing to do when the search kept the model as it was or chose no uint8 weight.
+ * shrink. Nothing to do when the search kept the model as it was or chose no uint8 or uint16 weight.
  */
 async function autoLevels(
   artifacts: io.ModelArtifacts,
   r: Awaited<ReturnType<typeof autoCompress>>,
   auto: AutoEvaluator,
 ): Promise<{ artifacts: io.ModelArtifacts; note: string; levels: Record<string, number> } | undefined> {
-  if (r.drift === undefined || !r.withinBudget || !r.assignment.some((t) => t.dtype === 'uint8')) return undefined;
+  if (r.drift === undefined || !r.withinBudget || !r.assignment.some((t) => t.dtype === 'uint8' || t.dtype === 'uint16')) return undefined;
   const targets = new Map(r.assignment.map((t) => [t.name, t.dtype] as const));
+  const quantize = weightQuantizer(artifacts);
   const found = await chooseLevels({
-    quantize: (byWeight) => quantizeTensors(artifacts, targets, [], 'sum-preserving', byWeight),
+    quantize: (byWeight) => quantize(targets, { rounding: 'sum-preserving', levels: byWeight }),
     evaluate: auto.evaluate,
     withinBudget: auto.withinBudget,
     ...(auto.onLevels ? { onEvaluation: auto.onLevels } : {}),
   });
-  const chosen = [...found.levels.values()];
-  const note = found.overBudget
-    ? 'levels: the chosen model is over the budget on re-measurement; kept 256 levels'
-    : `levels: ${chosen.length} of ${found.candidates} uint8 weight(s) on fewer codes (${[...new Set(chosen)].sort((x, y) => x - y).join('/') || 'none'}), ${found.tried} tried in ${found.evaluations} evaluations`;
+  const note = found.overBudget ? 'levels: the chosen model is over the budget on re-measurement; kept every code' : `levels: ${describeLevels(found)}`;
   return { artifacts: found.overBudget ? r.artifacts : found.result.artifacts, note, levels: Object.fromEntries(found.levels) };
 }
 

@@ -297,7 +297,7 @@ export const compressSchema = z.strictObject({
         dtype: z.enum(QUANTIZE_VALUES).optional(),
         /** uint8/uint16 rounding: `sum-preserving` (default) keeps each channel's weight sum; `nearest` is the converter's. */
         rounding: z.enum(ROUNDINGS).optional(),
-        /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); `auto` chooses per weight; default 256. */
+        /** Codes uint8 weights use: fewer compress better for transfer (gzip/brotli); default 256. `auto` chooses per uint8 and uint16 weight. */
         levels: z.union([z.number().int().min(16).max(256), z.literal('auto')]).optional(),
         /** Graph models: one scale per output channel of each Conv2D / depthwise / MatMul kernel, still a stock model. */
         'per-channel': z.boolean().optional(),
@@ -329,7 +329,7 @@ export const compressSchema = z.strictObject({
       z.boolean(),
       z.strictObject({
         'max-evaluations': z.number().int().min(1).max(10_000).default(DEFAULT_AUTO_EVALUATIONS),
-        /** Then the fewest codes per uint8 weight inside the same budget (`levels: auto`): smaller to download, same raw bytes. */
+        /** Then the fewest codes per uint8 / uint16 weight inside the same budget (`levels: auto`): smaller to download, same raw bytes. */
         levels: z.boolean().optional(),
       }),
     ])

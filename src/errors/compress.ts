@@ -38,6 +38,9 @@ export const COMPRESS_ERRORS = {
   'compress/quantize-levels': {
     message: 'quantize: levels must be a whole number from 2 to 256 (e.g. 64), got {levels}',
   },
+  'compress/quantize-levels-uint16': {
+    message: 'quantize: uint16 weight "{name}" can take 2 to 65536 levels, got {levels}',
+  },
   'compress/levels-auto-no-evaluator': {
     message: 'quantize: `levels: auto` runs the model to measure drift, and nothing here can run it',
     fix: 'give the levels a number (e.g. `levels: 64`), or let the check run the model (it measures drift for `levels: auto`)',

@@ -72,7 +72,7 @@ export async function compressAsConfigured(
       plan.auto || plan.optimize || levelsAuto
         ? {
             evaluate: (a: Parameters<DriftSession['evaluate']>[0]) => race(`auto evaluation ${++evaluations}`, () => evaluator.evaluate(a)),
-            // `auto` needs a budget (these throw without one); `levels: auto` then compares with 256 levels instead,
+            // `auto` needs a budget (these throw without one); `levels: auto` then compares with every code instead,
             // and `optimize` checks its rewrites against its own exactness bound.
             withinBudget: plan.auto || budgeted ? withinAccuracyBudget(spec) : () => true,
             budgetUse: plan.auto || budgeted ? accuracyBudgetUse(spec) : () => 0,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { chooseLevels, formatLevelsProgress, type LevelsProgress } from '../../../src/compress/levels-auto.js';
+import { chooseLevels, describeLevels, formatLevelsProgress, type LevelsProgress } from '../../../src/compress/levels-auto.js';
 import { compressModel } from '../../../src/compress/registry.js';
 import { quantizeWeights, type QuantizeResult } from '../../../src/compress/quantize.js';
 import { decodeWeights, splitWeights } from '../../../src/compress/weights.js';
@@ -66,24 +66,24 @@ describe('chooseLevels', () => {
       'levels: 4/40 conv/k at 16 levels: max-abs 0.25, rejected',
     );
     expect(formatLevelsProgress({ evaluation: 1, cap: 40, levels: 256, maxAbsError: 0.0041, accepted: true })).toBe(
-      'levels: 1/40 every weight at 256 levels: max-abs 0.0041',
+      'levels: 1/40 every weight on all its codes: max-abs 0.0041',
     );
   });
 });
 
 /**
  * A stand-in for the quantizer and the evaluator: `quantize` records the levels each candidate was made with, and
- * the drift is `drift(levels)` of those. `to` says how each weight is stored (only uint8 ones are searched).
+ * the drift is `drift(levels)` of those. `to` says how each weight is stored (only uint8 and uint16 ones are searched).
  */
 function fake(
-  weights: readonly { name: string; elements: number; to: 'uint8' | 'float16' | 'float32' }[],
+  weights: readonly { name: string; elements: number; to: 'uint8' | 'uint16' | 'float16' | 'float32' }[],
   drift: (levels: ReadonlyMap<string, number>) => number,
 ) {
   const levelsOf = new WeakMap<tf.io.ModelArtifacts, ReadonlyMap<string, number>>();
   const quantize = (levels: ReadonlyMap<string, number>): QuantizeResult => {
     const candidate: tf.io.ModelArtifacts = { format: 'graph-model' };
     levelsOf.set(candidate, new Map(levels));
-    const bytes = (to: string, n: number): number => n * (to === 'uint8' ? 1 : to === 'float16' ? 2 : 4);
+    const bytes = (to: string, n: number): number => n * (to === 'uint8' ? 1 : to === 'float32' ? 4 : 2);
     const tensors = weights.map((w) => ({
       name: w.name,
       elements: w.elements,
@@ -107,6 +107,43 @@ function fake(
 }
 
 describe('chooseLevels with a stand-in quantizer', () => {
+  it('searches uint16 weights over 512 … 32768 codes, in one order with the uint8 ones by bytes', async () => {
+    // w16 (2,048 bytes) first, then u8 (1,024), then s16 (512). w16 needs 2,048 codes, s16 any; u8 32.
+    const need: Record<string, number> = { w16: 2048, u8: 32, s16: 0 };
+    const m = fake(
+      [
+        { name: 'u8', elements: 1024, to: 'uint8' },
+        { name: 's16', elements: 256, to: 'uint16' },
+        { name: 'w16', elements: 1024, to: 'uint16' },
+        { name: 'f', elements: 4096, to: 'float16' },
+      ],
+      (levels) => ([...levels].some(([name, l]) => l < (need[name] ?? 0)) ? 1 : 0),
+    );
+    const seen: LevelsProgress[] = [];
+    const r = await chooseLevels({ ...m, withinBudget: (d) => d.maxAbsError === 0, onEvaluation: (p) => seen.push(p) });
+    expect(seen.filter((p) => p.weight !== undefined).map((p) => [p.weight, p.levels, p.accepted])).toEqual([
+      ['w16', 4096, true],
+      ['w16', 1024, false],
+      ['w16', 2048, true],
+      ['u8', 64, true],
+      ['u8', 32, true],
+      ['u8', 16, false],
+      ['s16', 4096, true],
+      ['s16', 1024, true],
+      ['s16', 512, true],
+    ]);
+    expect([r.candidates, r.dtypes, Object.fromEntries(r.levels)]).toEqual([3, ['uint8', 'uint16'], { w16: 2048, u8: 32, s16: 512 }]);
+    expect(describeLevels(r)).toBe('3 of 3 uint8/uint16 weight(s) on fewer codes (32/512/2048), 3 tried in 10 evaluations');
+  });
+
+  it('keeps every code of a uint16 weight that needs them all', async () => {
+    const m = fake([{ name: 'w', elements: 64, to: 'uint16' }], (levels) => (levels.has('w') ? 1 : 0));
+    const r = await chooseLevels({ ...m, withinBudget: (d) => d.maxAbsError === 0 });
+    // 4096 ✗, 16384 ✗, 32768 ✗: 65536 it stays.
+    expect([r.levels.size, r.evaluations, r.dtypes]).toEqual([0, 4, ['uint16']]);
+    expect(describeLevels(r)).toBe('0 of 1 uint16 weight(s) on fewer codes (none), 1 tried in 4 evaluations');
+  });
+
   it('searches only the uint8 weights, biggest first, equal sizes by name', async () => {
     const m = fake(
       [

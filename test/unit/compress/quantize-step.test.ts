@@ -119,15 +119,28 @@ describe('quantizeAsPlanned: levels auto', () => {
     const r = await quantizeAsPlanned(artifacts, block, 0, { evaluate: maxAbsDrift, withinBudget: () => true, hasBudget: false });
     // Each weight: 64 and 128 codes both drift more than 256 do (2 runs each).
     expect(r.summary).toBe(
-      'uint8 (nearest rounding): 10,496 → 2,624 weight bytes; levels auto (max-abs no worse than 256 levels): 0 of 3 uint8 weight(s) on fewer codes (none), 3 tried in 7 evaluations',
+      'uint8 (nearest rounding): 10,496 → 2,624 weight bytes; levels auto (max-abs no worse than on every code): 0 of 3 uint8 weight(s) on fewer codes (none), 3 tried in 7 evaluations',
     );
     expect(r.details['levels']).toMatchObject({ levels: {}, evaluations: 7, tried: 3, candidates: 3, overBudget: false });
+  });
+
+  it('searches uint16 weights too, over 512 … 65,536 codes, each still a uint16 tensor', async () => {
+    // Range 2, nearest: L codes err by up to 1/(L − 1). big ≤ 0.0013 needs 1,024 codes, mid ≤ 0.0007 2,048, small any.
+    const drift = driftOver({ big: 0.0013, mid: 0.0007, small: 0.01 });
+    const r = await quantizeAsPlanned(artifacts, { dtype: 'uint16', rounding: 'nearest', levels: 'auto' }, 0, { evaluate: drift, withinBudget: budget });
+    expect(r.summary).toBe(
+      'uint16 (nearest rounding): 10,496 → 5,248 weight bytes; levels auto (inside the accuracy budget): 3 of 3 uint16 weight(s) on fewer codes (512/1024/2048), 3 tried in 10 evaluations',
+    );
+    expect(r.details['levels']).toMatchObject({ levels: { big: 1024, mid: 2048, small: 512 }, dtypes: ['uint16'] });
+    const decoded = decodeWeights(r.artifacts);
+    expect(decoded.map((w) => w.quantization?.dtype)).toEqual(['uint16', 'uint16', 'uint16']);
+    expect((await drift(r.artifacts)).maxAbsError).toBeLessThanOrEqual(1);
   });
 
   it('says so when 256 levels already break the budget', async () => {
     const r = await quantizeAsPlanned(artifacts, block, 0, { evaluate: perWeightDrift, withinBudget: () => false });
     expect(r.summary).toBe(
-      'uint8 (nearest rounding): 10,496 → 2,624 weight bytes; levels auto: 256-level uint8 already breaks the accuracy budget; kept 256 levels',
+      'uint8 (nearest rounding): 10,496 → 2,624 weight bytes; levels auto: the model on every code already breaks the accuracy budget; kept every code',
     );
     expect(r.details['levels']).toMatchObject({ levels: {}, evaluations: 1, tried: 0, overBudget: true });
   });
@@ -176,7 +189,7 @@ describe('quantizeAsPlanned: per-channel', () => {
     const evaluator: LevelsEvaluator = { evaluate: () => Promise.resolve({ maxAbsError: 0 }), withinBudget: () => false };
     const r = await quantizeAsPlanned(graph, { dtype: 'uint8', 'per-channel': true, levels: 'auto' }, 0, evaluator);
     expect(r.summary).toBe(
-      'uint8 (sum-preserving rounding): 108 → 63 weight bytes; per-channel scales on 2 layer(s): 0 folded into a Mul, 1 with an inserted Mul, 1 split (fused op, Mul, activation); levels auto: 256-level uint8 already breaks the accuracy budget; kept 256 levels',
+      'uint8 (sum-preserving rounding): 108 → 63 weight bytes; per-channel scales on 2 layer(s): 0 folded into a Mul, 1 with an inserted Mul, 1 split (fused op, Mul, activation); levels auto: the model on every code already breaks the accuracy budget; kept every code',
     );
   });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { CompressError } from '../../../src/errors.js';
 import { float16BitsToNumber, float32ToFloat16Bits } from '../../../src/compress/float16.js';
-import { quantizeAffine, quantizeTensors, quantizeWeights, roundHalfEven } from '../../../src/compress/quantize.js';
+import { quantizeAffine, quantizeTensors, quantizeWeights, roundHalfEven, weightQuantizer, type QuantizeResult } from '../../../src/compress/quantize.js';
 import { decodeWeights, encodeWeights, type NamedTensor, type QuantizationSpec } from '../../../src/compress/weights.js';
 
 function artifactsOf(tensors: NamedTensor[]): tf.io.ModelArtifacts {
@@ -420,6 +420,33 @@ describe('quantizeWeights: levels and rounding', () => {
 
   it('levels do not apply to uint16', () => {
     expect(scales(quantizeWeights(ramp, { dtypes: 'uint16', levels: 16 }))).toEqual({ a: 15 / 65535, b: 255 / 65535 });
+    // Not even beside a per-weight map that names another weight.
+    const mixed = quantizeWeights(ramp, { dtypes: { uint8: ['a'], uint16: ['b'] }, levels: 16, levelsByWeight: new Map([['a', 4]]) });
+    expect(scales(mixed)).toEqual({ a: 5, b: 255 / 65535 });
+  });
+
+  it('a per-weight count puts a uint16 weight on that many codes, and stock TF.js decodes it', () => {
+    const values = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i) * 3);
+    const a = artifactsOf([{ name: 'w', shape: [8, 8], dtype: 'float32', data: values }]);
+    const r = quantizeWeights(a, { dtypes: 'uint16', levelsByWeight: new Map([['w', 1024]]) });
+    const spec = r.artifacts.weightSpecs?.[0];
+    expect(spec?.quantization?.dtype).toBe('uint16');
+    const bytes = storedBytes(r.artifacts);
+    const codes = new Uint16Array(Uint8Array.from(bytes).buffer);
+    expect(Math.max(...codes)).toBeLessThanOrEqual(1023);
+    const range = Math.max(...values) - Math.min(...values);
+    expect(spec?.quantization?.scale).toBeCloseTo(range / 1023, 9);
+    const decoded = tf.io.decodeWeights(r.artifacts.weightData as ArrayBuffer, r.artifacts.weightSpecs ?? [])['w'];
+    const got = decoded?.dataSync() ?? new Float32Array();
+    values.forEach((v, i) => expect(Math.abs((got[i] ?? Number.NaN) - v)).toBeLessThanOrEqual(range / 1023));
+  });
+
+  it.each([
+    { levels: 1, want: 'quantize: uint16 weight "b" can take 2 to 65536 levels, got 1' },
+    { levels: 65537, want: 'quantize: uint16 weight "b" can take 2 to 65536 levels, got 65537' },
+    { levels: 4.5, want: 'quantize: uint16 weight "b" can take 2 to 65536 levels, got 4.5' },
+  ])('refuses $levels levels for a uint16 weight', ({ levels, want }) => {
+    expect(() => quantizeWeights(ramp, { dtypes: { uint8: ['a'], uint16: ['b'] }, levelsByWeight: new Map([['b', levels]]) })).toThrow(want);
   });
 
   it.each([
@@ -458,5 +485,59 @@ describe('quantizeWeights: levels and rounding', () => {
     // Exact codes [0, 0.5, 255]: as one-element channels the 0.5 would round up to 1.
     const artifacts = artifactsOf([{ name: 'v', shape: [3], dtype: 'float32', data: new Float32Array([-1, -0.5, 254]) }]);
     expect(storedBytes(quantizeWeights(artifacts, { dtypes: 'uint8', rounding: 'sum-preserving' }).artifacts)).toEqual([0, 0, 255]);
+  });
+});
+
+describe('weightQuantizer: one model quantized again and again', () => {
+  const model = artifactsOf([
+    { name: 'k', shape: [16, 8], dtype: 'float32', data: seeded(128, 3) },
+    { name: 'v', shape: [32], dtype: 'float32', data: seeded(32, 4) },
+    { name: 'i', shape: [2], dtype: 'int32', data: Int32Array.from([7, 9]) },
+  ]);
+  const same = (a: QuantizeResult, b: QuantizeResult): void => {
+    expect(a.tensors).toEqual(b.tensors);
+    expect(a.warnings).toEqual(b.warnings);
+    expect([a.bytesBefore, a.bytesAfter, a.sourceQuantized]).toEqual([b.bytesBefore, b.bytesAfter, b.sourceQuantized]);
+    expect(a.artifacts.weightSpecs).toEqual(b.artifacts.weightSpecs);
+    expect(storedBytes(a.artifacts)).toEqual(storedBytes(b.artifacts));
+  };
+
+  it('gives what quantizeTensors gives, call after call, whatever each call asks', () => {
+    const q = weightQuantizer(model);
+    const calls: { targets: Map<string, 'uint8' | 'uint16' | 'float16'>; rounding?: 'nearest' | 'sum-preserving'; levels?: number | Map<string, number> }[] = [
+      { targets: new Map([['k', 'uint8']]) },
+      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving' },
+      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving', levels: new Map([['k', 16]]) },
+      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving', levels: 32 },
+      {
+        targets: new Map([
+          ['k', 'uint16'],
+          ['v', 'uint8'],
+        ]),
+        rounding: 'sum-preserving',
+        levels: new Map([['k', 1024]]),
+      },
+      {
+        targets: new Map([
+          ['k', 'uint16'],
+          ['v', 'float16'],
+        ]),
+        rounding: 'sum-preserving',
+      },
+      { targets: new Map([['k', 'uint8']]) },
+    ];
+    for (const c of calls) {
+      same(
+        q(c.targets, { ...(c.rounding ? { rounding: c.rounding } : {}), levels: c.levels, warnings: ['w'] }),
+        quantizeTensors(model, c.targets, ['w'], c.rounding, c.levels),
+      );
+    }
+  });
+
+  it('refuses a non-finite weight on every call that quantizes it', () => {
+    const q = weightQuantizer(artifactsOf([{ name: 'bad', shape: [2], dtype: 'float32', data: new Float32Array([1, NaN]) }]));
+    expect(() => q(new Map([['bad', 'uint8']]))).toThrow(/weight "bad" holds NaN/);
+    expect(() => q(new Map([['bad', 'uint16']]))).toThrow(/weight "bad" holds NaN/);
+    expect(q(new Map()).bytesAfter).toBe(8);
   });
 });

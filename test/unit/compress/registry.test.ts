@@ -76,9 +76,17 @@ const distinctCodes = (a: tf.io.ModelArtifacts, name: string): number => {
   return new Set(splitWeights(a)[i]?.bytes).size;
 };
 
+/** The highest code of a uint16 weight: one less than the levels it was quantized on (its values span [0, 1)). */
+const highestCode = (a: tf.io.ModelArtifacts, name: string): number => {
+  const i = (a.weightSpecs ?? []).findIndex((s) => s.name === name);
+  const bytes = splitWeights(a)[i]?.bytes ?? new Uint8Array();
+  return Math.max(...new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+};
+
 /**
  * A known cost: a weight stored as uint8 adds `error[name]` (plus 1 when it has fewer distinct codes than
- * `codes[name]`), a 2-byte storage a thousandth of it. Budget 0.01: only `mid` (0.5 at uint8) must leave uint8.
+ * `codes[name]`), a 2-byte storage a thousandth of it (plus 1 for a uint16 one whose highest code is below
+ * `codes[name] − 1`, i.e. on fewer levels). Budget 0.01: only `mid` (0.5 at uint8) must leave uint8.
  */
 function evaluator(codes: Readonly<Record<string, number>> = {}, extra: Partial<AutoEvaluator> = {}) {
   const error: Record<string, number> = { big: 0.001, mid: 0.5, small: 0.001 };
@@ -88,6 +96,7 @@ function evaluator(codes: Readonly<Record<string, number>> = {}, extra: Partial<
     for (const [name, dtype] of storage(candidate)) {
       const e = error[name] ?? 0;
       if (dtype === 'uint8') total += e + (distinctCodes(candidate, name) < (codes[name] ?? 0) ? 1 : 0);
+      else if (dtype === 'uint16') total += e / 1000 + (highestCode(candidate, name) + 1 < (codes[name] ?? 0) ? 1 : 0);
       else if (dtype !== 'float32') total += e / 1000;
     }
     calls.push([...storage(candidate).values()].join(','));
@@ -351,20 +360,33 @@ describe('compressModel: auto', () => {
     expect(r.steps[0]?.summary).toBe('2 uint16, 1 float32: 3,584 → 2,048 weight bytes in 2 evaluations (capped)');
   });
 
-  it('levels: true then puts the uint8 weights on the fewest codes the budget allows, lowest first in the note', async () => {
-    // big needs at least 100 distinct codes: it lands on 128 levels (tried first, as the biggest); small on 16.
+  it('levels: true then puts the uint8 and uint16 weights on the fewest codes the budget allows, lowest first in the note', async () => {
+    // big needs at least 100 distinct codes: it lands on 128 levels (tried first: 512 bytes, as many as mid, and
+    // first by name); mid (uint16) needs 1,500 levels: 2,048 (4,096 ✓, 1,024 ✗, 2,048 ✓); small lands on 16.
     const plain = evaluator();
     const base = await compressModel(loaded(searched()), { auto: true }, plain.auto);
     const levels: LevelsProgress[] = [];
-    const { auto, calls } = evaluator({ big: 100 }, { onLevels: (p) => levels.push(p) });
+    const { auto, calls } = evaluator({ big: 100, mid: 1500 }, { onLevels: (p) => levels.push(p) });
     const r = await compressModel(loaded(searched()), { auto: { levels: true } }, auto);
     const searchCalls = plain.calls.length;
     expect(levels.map((p) => p.evaluation)).toEqual(Array.from({ length: calls.length - searchCalls }, (_, i) => i + 1));
     expect(levels[0]).toMatchObject({ levels: 256, accepted: true });
     const last = r.steps[0]?.summary ?? '';
-    expect(last.startsWith(`${base.steps[0]?.summary ?? ''}; levels: 2 of 2 uint8 weight(s) on fewer codes (16/128), `)).toBe(true);
-    expect(last).toMatch(/, \d+ tried in \d+ evaluations$/);
-    expect(r.steps[0]?.details).toMatchObject({ levels: { big: 128, small: 16 }, bytesAfter: 1152 });
+    expect(last.startsWith(`${base.steps[0]?.summary ?? ''}; levels: 3 of 3 uint8/uint16 weight(s) on fewer codes (16/128/2048), `)).toBe(true);
+    expect(last).toMatch(/, 3 tried in 9 evaluations$/);
+    expect(levels.filter((p) => p.weight !== undefined).map((p) => [p.weight, p.levels, p.accepted])).toEqual([
+      ['big', 64, false],
+      ['big', 128, true],
+      ['mid', 4096, true],
+      ['mid', 1024, false],
+      ['mid', 2048, true],
+      ['small', 64, true],
+      ['small', 32, true],
+      ['small', 16, true],
+    ]);
+    expect(r.steps[0]?.details).toMatchObject({ levels: { big: 128, mid: 2048, small: 16 }, bytesAfter: 1152 });
+    expect(highestCode(r.artifacts, 'mid')).toBe(2047);
+    expect(highestCode(base.artifacts, 'mid')).toBe(65535);
     expect(distinctCodes(r.artifacts, 'big')).toBeGreaterThanOrEqual(100);
     expect(distinctCodes(r.artifacts, 'big')).toBeLessThanOrEqual(128);
     expect(distinctCodes(r.artifacts, 'small')).toBeLessThanOrEqual(16);
@@ -374,10 +396,10 @@ describe('compressModel: auto', () => {
   it('levels: true when no weight can take fewer codes says none', async () => {
     const plain = evaluator();
     const base = await compressModel(loaded(searched()), { auto: true }, plain.auto);
-    const need = { big: distinctCodes(base.artifacts, 'big'), small: distinctCodes(base.artifacts, 'small') };
+    const need = { big: distinctCodes(base.artifacts, 'big'), mid: 65536, small: distinctCodes(base.artifacts, 'small') };
     const { auto } = evaluator(need);
     const r = await compressModel(loaded(searched()), { auto: { levels: true } }, auto);
-    expect(r.steps[0]?.summary).toMatch(/; levels: 0 of 2 uint8 weight\(s\) on fewer codes \(none\), \d+ tried in \d+ evaluations$/);
+    expect(r.steps[0]?.summary).toMatch(/; levels: 0 of 3 uint8\/uint16 weight\(s\) on fewer codes \(none\), 3 tried in \d+ evaluations$/);
     expect(r.steps[0]?.details).toMatchObject({ levels: {} });
     expect(splitWeights(r.artifacts).map((w) => [...w.bytes])).toEqual(splitWeights(base.artifacts).map((w) => [...w.bytes]));
   });
@@ -395,7 +417,7 @@ describe('compressModel: auto', () => {
       },
     };
     const r = await compressModel(loaded(searched()), { auto: { levels: true } }, flaky);
-    expect(r.steps[0]?.summary).toBe(`${base.steps[0]?.summary ?? ''}; levels: the chosen model is over the budget on re-measurement; kept 256 levels`);
+    expect(r.steps[0]?.summary).toBe(`${base.steps[0]?.summary ?? ''}; levels: the chosen model is over the budget on re-measurement; kept every code`);
     expect(splitWeights(r.artifacts).map((w) => [...w.bytes])).toEqual(splitWeights(base.artifacts).map((w) => [...w.bytes]));
   });
 
@@ -418,10 +440,13 @@ describe('compressModel: auto', () => {
     expect(r.artifacts).toBe(artifacts);
   });
 
-  it('levels: true leaves alone a result with no uint8 weight, and a model the search could not shrink', async () => {
+  it('levels: true searches an all-uint16 result too, and leaves a model the search could not shrink alone', async () => {
+    // big and small, at uint8 short of 10,000 codes, go to uint16; there they need 10,000 levels (16,384); mid none.
     const allTwoByte = evaluator({ big: 10_000, small: 10_000 });
     const r = await compressModel(loaded(searched()), { auto: { levels: true } }, allTwoByte.auto);
-    expect(r.steps[0]?.summary).toBe(`3 uint16: 3,584 → 1,792 weight bytes in ${allTwoByte.calls.length} evaluations`);
+    expect(r.steps[0]?.summary).toMatch(
+      /^3 uint16: 3,584 → 1,792 weight bytes in \d+ evaluations; levels: 3 of 3 uint16 weight\(s\) on fewer codes \(512\/16384\), 3 tried in 10 evaluations$/,
+    );
     const never = evaluator({}, { withinBudget: () => false });
     const kept = await compressModel(loaded(searched()), { auto: { 'max-evaluations': 3, levels: true } }, never.auto);
     expect(never.calls).toHaveLength(3);

@@ -1,0 +1,1 @@
+export{t as readHistoryPath}from"./chunk-DzhA975K.js";

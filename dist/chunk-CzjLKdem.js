@@ -1,1 +1,0 @@
-export{t as readHistoryPath}from"./chunk-BH_yoibx.js";
