@@ -119,6 +119,6 @@ export async function chooseLevels<D extends DriftLike>(options: LevelsOptions<D
 /** `13 of 24 uint8/uint16 weight(s) on fewer codes (16/4096), 17 tried in 40 evaluations`: what a search chose. */
 export function describeLevels(found: Omit<LevelsResult, 'result' | 'reference' | 'drift'>): string {
   const counts = [...new Set(found.levels.values())].sort((a, b) => a - b);
-  const dtypes = found.dtypes.join('/') || 'uint8';
+  const dtypes = found.dtypes.join('/') || 'uint8/uint16';
   return `${found.levels.size} of ${found.candidates} ${dtypes} weight(s) on fewer codes (${counts.join('/') || 'none'}), ${found.tried} tried in ${found.evaluations} evaluations`;
 }

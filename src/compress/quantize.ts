@@ -144,12 +144,9 @@ function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizedDty
   return { spec: { ...spec, quantization }, bytes: new Uint8Array(codes.buffer) };
 }
 
-/** Codes a weight may use (`levels`) without a narrower grid than its dtype's own: undefined there. */
+/** The codes a weight may use: a plain number is the config's `levels:`, for uint8 weights only; a map names each weight's own. */
 function levelsFor(asked: WeightTarget, name: string, levels: number | ReadonlyMap<string, number> | undefined): number | undefined {
-  // A plain number is the config's `levels:`, which is for uint8 weights only; a map names each weight's own.
-  const own = typeof levels === 'object' ? levels.get(name) : asked === 'uint8' ? levels : undefined;
-  const full = asked === 'uint8' ? 256 : asked === 'uint16' ? 65536 : undefined;
-  return own === undefined || full === undefined || own >= full ? undefined : own;
+  return typeof levels === 'object' ? levels.get(name) : asked === 'uint8' ? levels : undefined;
 }
 
 /** How a {@link WeightQuantizer} call quantizes: rounding, codes per weight, warnings to carry. */
@@ -173,7 +170,6 @@ export function weightQuantizer(artifacts: io.ModelArtifacts): WeightQuantizer {
   const stored = splitWeights(artifacts);
   const bytesBefore = stored.reduce((n, w) => n + w.bytes.byteLength, 0);
   const sourceQuantized = tensors.some((t) => t.quantization !== undefined);
-  const checked = new Set<number>();
   const encodings = new Map<string, EncodedWeight | undefined>();
   return (targets, call = {}) => {
     const rounding = call.rounding ?? 'nearest';
@@ -198,14 +194,13 @@ export function weightQuantizer(artifacts: io.ModelArtifacts): WeightQuantizer {
       if ((bytesPerValue(asked) ?? 4) > (bytesPerValue(from) ?? 4)) {
         return keep(`source is already ${from}; ${asked} would be bigger`);
       }
-      const values = tensor.data as Float32Array;
-      if (!checked.has(i)) {
-        checkFinite(tensor, values);
-        checked.add(i);
-      }
       const levels = levelsFor(asked, tensor.name, call.levels);
       const key = `${i}:${asked}:${rounding}:${levels ?? ''}`;
-      if (!encodings.has(key)) encodings.set(key, encodeAs(tensor, values, asked, rounding, levels));
+      if (!encodings.has(key)) {
+        const values = tensor.data as Float32Array;
+        checkFinite(tensor, values);
+        encodings.set(key, encodeAs(tensor, values, asked, rounding, levels));
+      }
       const encoded = encodings.get(key);
       if (encoded === undefined) {
         const note = `values beyond ±${FLOAT16_MAX} would become Infinity in float16; kept ${from}`;

@@ -136,6 +136,13 @@ describe('chooseLevels with a stand-in quantizer', () => {
     expect(describeLevels(r)).toBe('3 of 3 uint8/uint16 weight(s) on fewer codes (32/512/2048), 3 tried in 10 evaluations');
   });
 
+  it('with no uint8 or uint16 weight, has nothing to try and says so', async () => {
+    const m = fake([{ name: 'f', elements: 4096, to: 'float16' }], () => 0);
+    const r = await chooseLevels({ ...m, withinBudget: () => true });
+    expect([r.candidates, r.tried, r.evaluations, r.dtypes]).toEqual([0, 0, 1, []]);
+    expect(describeLevels(r)).toBe('0 of 0 uint8/uint16 weight(s) on fewer codes (none), 0 tried in 1 evaluations');
+  });
+
   it('keeps every code of a uint16 weight that needs them all', async () => {
     const m = fake([{ name: 'w', elements: 64, to: 'uint16' }], (levels) => (levels.has('w') ? 1 : 0));
     const r = await chooseLevels({ ...m, withinBudget: (d) => d.maxAbsError === 0 });

@@ -539,5 +539,23 @@ describe('weightQuantizer: one model quantized again and again', () => {
     expect(() => q(new Map([['bad', 'uint8']]))).toThrow(/weight "bad" holds NaN/);
     expect(() => q(new Map([['bad', 'uint16']]))).toThrow(/weight "bad" holds NaN/);
     expect(q(new Map()).bytesAfter).toBe(8);
+    expect(q(new Map()).warnings).toEqual([]);
+  });
+
+  it('encodes a weight once per dtype, rounding and codes, and reuses that encoding', () => {
+    const q = weightQuantizer(model);
+    const spec = (r: QuantizeResult, name: string) => r.artifacts.weightSpecs?.find((x) => x.name === name);
+    const first = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levels: new Map([['k', 1024]]) });
+    const again = q(
+      new Map([
+        ['k', 'uint16'],
+        ['v', 'uint8'],
+      ]),
+      { rounding: 'sum-preserving', levels: new Map([['k', 1024]]) },
+    );
+    const other = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levels: new Map([['k', 2048]]) });
+    expect(spec(again, 'k')).toBe(spec(first, 'k'));
+    expect(spec(other, 'k')).not.toBe(spec(first, 'k'));
+    expect(spec(other, 'k')?.quantization?.scale).not.toBe(spec(first, 'k')?.quantization?.scale);
   });
 });
