@@ -21,7 +21,7 @@ export interface LevelsProgress {
   readonly cap: number;
   /** The weight tried (absent: the reference, every weight on all of its codes). */
   readonly weight?: string;
-  /** Codes tried for `weight` (the reference's line says 256, as it always has: it is not shown). */
+  /** Codes tried for `weight`; 256 on the reference's line, which does not show it. */
   readonly levels: number;
   readonly maxAbsError: number;
   readonly accepted: boolean;

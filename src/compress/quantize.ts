@@ -144,16 +144,18 @@ function encodeAs(tensor: NamedTensor, values: Float32Array, dtype: QuantizedDty
   return { spec: { ...spec, quantization }, bytes: new Uint8Array(codes.buffer) };
 }
 
-/** The codes a weight may use: a plain number is the config's `levels:`, for uint8 weights only; a map names each weight's own. */
-function levelsFor(asked: WeightTarget, name: string, levels: number | ReadonlyMap<string, number> | undefined): number | undefined {
-  return typeof levels === 'object' ? levels.get(name) : asked === 'uint8' ? levels : undefined;
+/** The codes a weight may use: its own count when the call names one, else the call's `levels` for a uint8 weight. */
+function levelsFor(asked: WeightTarget, name: string, call: QuantizeCall): number | undefined {
+  return call.levelsByWeight?.get(name) ?? (asked === 'uint8' ? call.levels : undefined);
 }
 
 /** How a {@link WeightQuantizer} call quantizes: rounding, codes per weight, warnings to carry. */
 export interface QuantizeCall {
   readonly rounding?: Rounding;
-  /** A number puts every uint8 weight on that many codes; a map gives a uint8 or uint16 weight its own count. */
-  readonly levels?: number | ReadonlyMap<string, number> | undefined;
+  /** Codes every uint8 weight may use (the config's `levels:`; uint8 only). */
+  readonly levels?: number | undefined;
+  /** A uint8 or uint16 weight's own count of codes, over `levels` (what `levels: auto` chose). */
+  readonly levelsByWeight?: ReadonlyMap<string, number> | undefined;
   readonly warnings?: readonly string[];
 }
 
@@ -194,7 +196,7 @@ export function weightQuantizer(artifacts: io.ModelArtifacts): WeightQuantizer {
       if ((bytesPerValue(asked) ?? 4) > (bytesPerValue(from) ?? 4)) {
         return keep(`source is already ${from}; ${asked} would be bigger`);
       }
-      const levels = levelsFor(asked, tensor.name, call.levels);
+      const levels = levelsFor(asked, tensor.name, call);
       const key = `${i}:${asked}:${rounding}:${levels ?? ''}`;
       if (!encodings.has(key)) {
         const values = tensor.data as Float32Array;
@@ -223,20 +225,13 @@ export function weightQuantizer(artifacts: io.ModelArtifacts): WeightQuantizer {
 }
 
 /**
- * Quantizes float32 weights to the given per-weight targets; weights not named, non-float32 weights and
- * `float32` targets keep their source bytes. `levels`: a number puts every uint8 weight on that many codes; a map
- * gives a uint8 or uint16 weight its own count. A source-quantized weight is never made bigger: asking float16 of a
- * uint8 weight keeps the uint8 bytes. Asking its own dtype again keeps it untouched.
+ * Quantizes float32 weights to the given per-weight targets, rounding to nearest; weights not named, non-float32
+ * weights and `float32` targets keep their source bytes. A source-quantized weight is never made bigger: asking
+ * float16 of a uint8 weight keeps the uint8 bytes. Asking its own dtype again keeps it untouched.
  * @throws CompressError for a NaN/Inf weight among those quantized.
  */
-export function quantizeTensors(
-  artifacts: io.ModelArtifacts,
-  targets: ReadonlyMap<string, WeightTarget>,
-  warnings: readonly string[] = [],
-  rounding: Rounding = 'nearest',
-  levels?: number | ReadonlyMap<string, number>,
-): QuantizeResult {
-  return weightQuantizer(artifacts)(targets, { warnings, rounding, levels });
+export function quantizeTensors(artifacts: io.ModelArtifacts, targets: ReadonlyMap<string, WeightTarget>): QuantizeResult {
+  return weightQuantizer(artifacts)(targets);
 }
 
 /**
@@ -273,16 +268,7 @@ export function quantizeWeights(
       if (!whole(l, 65536)) throw new CompressError(problem('compress/quantize-levels-uint16', { levels: l, name }));
     } else if (!whole(l, 256)) throw new CompressError(problem('compress/quantize-levels', { levels: l }));
   }
-  // The config's `levels` is for uint8 weights; a weight the map names has its own count.
-  const perWeight =
-    byWeight &&
-    new Map(
-      specs.flatMap((s) => {
-        const l = byWeight.get(s.name) ?? (targets.get(s.name) === 'uint8' ? levels : undefined);
-        return l === undefined ? [] : [[s.name, l] as const];
-      }),
-    );
-  const result = quantizer(targets, { warnings: selection.warnings, rounding: options.rounding ?? 'nearest', levels: perWeight ?? levels });
+  const result = quantizer(targets, { warnings: selection.warnings, rounding: options.rounding ?? 'nearest', levels, levelsByWeight: byWeight });
   if (result.sourceQuantized) {
     return {
       ...result,

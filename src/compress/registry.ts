@@ -119,7 +119,7 @@ async function autoLevels(
   const targets = new Map(r.assignment.map((t) => [t.name, t.dtype] as const));
   const quantize = weightQuantizer(artifacts);
   const found = await chooseLevels({
-    quantize: (byWeight) => quantize(targets, { rounding: 'sum-preserving', levels: byWeight }),
+    quantize: (byWeight) => quantize(targets, { rounding: 'sum-preserving', levelsByWeight: byWeight }),
     evaluate: auto.evaluate,
     withinBudget: auto.withinBudget,
     ...(auto.onLevels ? { onEvaluation: auto.onLevels } : {}),

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
+import { node24 } from '../../helpers/node-binary.js';
 
 /**
- * The shipped CLI bundle running `compress: auto` with `levels: true`: the search, its frontier in report.json and the
+ * The shipped CLI bundle, on the Node 24 the runner has, running `compress: auto` with `levels: true`: the search, its frontier in report.json and the
  * comment, then fewer codes for the uint8 and uint16 weights it chose, all inside the same accuracy budget.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -21,7 +22,7 @@ test('the bundle: auto { levels: true } charts its frontier and puts the chosen 
     'version: 1\nbenchmark: { runtime: cpu }\nmodels:\n  - name: gender\n    path: models/gender/model.json\n' +
       '    compress: { auto: { max-evaluations: 24, levels: true } }\n    inputs: { samples: 2 }\n    budget:\n      accuracy: { max-abs-error: 0.004 }\n',
   );
-  const { stdout, stderr } = await run(process.execPath, [cli, 'check', '--json', 'auto.json'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+  const { stdout, stderr } = await run(node24(), [cli, 'check', '--json', 'auto.json'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
   const json = JSON.parse(await readFile(join(dir, 'auto.json'), 'utf8')) as {
     models: { metrics: Record<string, { status: string }>; notes: string[]; frontier?: { points: { chosen: boolean; withinBudget: boolean }[] } }[];
   };

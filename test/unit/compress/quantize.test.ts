@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { CompressError } from '../../../src/errors.js';
 import { float16BitsToNumber, float32ToFloat16Bits } from '../../../src/compress/float16.js';
-import { quantizeAffine, quantizeTensors, quantizeWeights, roundHalfEven, weightQuantizer, type QuantizeResult } from '../../../src/compress/quantize.js';
+import {
+  quantizeAffine,
+  quantizeTensors,
+  quantizeWeights,
+  roundHalfEven,
+  weightQuantizer,
+  type QuantizeCall,
+  type QuantizeResult,
+} from '../../../src/compress/quantize.js';
+import type { WeightTarget } from '../../../src/compress/select.js';
 import { decodeWeights, encodeWeights, type NamedTensor, type QuantizationSpec } from '../../../src/compress/weights.js';
 
 function artifactsOf(tensors: NamedTensor[]): tf.io.ModelArtifacts {
@@ -502,35 +511,30 @@ describe('weightQuantizer: one model quantized again and again', () => {
     expect(storedBytes(a.artifacts)).toEqual(storedBytes(b.artifacts));
   };
 
-  it('gives what quantizeTensors gives, call after call, whatever each call asks', () => {
+  it('gives what a fresh quantizer gives, call after call, whatever each call asks', () => {
     const q = weightQuantizer(model);
-    const calls: { targets: Map<string, 'uint8' | 'uint16' | 'float16'>; rounding?: 'nearest' | 'sum-preserving'; levels?: number | Map<string, number> }[] = [
-      { targets: new Map([['k', 'uint8']]) },
-      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving' },
-      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving', levels: new Map([['k', 16]]) },
-      { targets: new Map([['k', 'uint8']]), rounding: 'sum-preserving', levels: 32 },
-      {
-        targets: new Map([
-          ['k', 'uint16'],
-          ['v', 'uint8'],
-        ]),
-        rounding: 'sum-preserving',
-        levels: new Map([['k', 1024]]),
-      },
+    const k16v8 = new Map<string, WeightTarget>([
+      ['k', 'uint16'],
+      ['v', 'uint8'],
+    ]);
+    const calls: { targets: ReadonlyMap<string, WeightTarget>; call: QuantizeCall }[] = [
+      { targets: new Map([['k', 'uint8']]), call: {} },
+      { targets: new Map([['k', 'uint8']]), call: { rounding: 'sum-preserving' } },
+      { targets: new Map([['k', 'uint8']]), call: { rounding: 'sum-preserving', levelsByWeight: new Map([['k', 16]]) } },
+      { targets: new Map([['k', 'uint8']]), call: { rounding: 'sum-preserving', levels: 32 } },
+      { targets: k16v8, call: { rounding: 'sum-preserving', levelsByWeight: new Map([['k', 1024]]) } },
+      { targets: k16v8, call: { rounding: 'sum-preserving', levels: 32, levelsByWeight: new Map([['k', 1024]]) } },
       {
         targets: new Map([
           ['k', 'uint16'],
           ['v', 'float16'],
         ]),
-        rounding: 'sum-preserving',
+        call: { rounding: 'sum-preserving' },
       },
-      { targets: new Map([['k', 'uint8']]) },
+      { targets: new Map([['k', 'uint8']]), call: {} },
     ];
-    for (const c of calls) {
-      same(
-        q(c.targets, { ...(c.rounding ? { rounding: c.rounding } : {}), levels: c.levels, warnings: ['w'] }),
-        quantizeTensors(model, c.targets, ['w'], c.rounding, c.levels),
-      );
+    for (const { targets, call } of calls) {
+      same(q(targets, { ...call, warnings: ['w'] }), weightQuantizer(model)(targets, { ...call, warnings: ['w'] }));
     }
   });
 
@@ -545,15 +549,15 @@ describe('weightQuantizer: one model quantized again and again', () => {
   it('encodes a weight once per dtype, rounding and codes, and reuses that encoding', () => {
     const q = weightQuantizer(model);
     const spec = (r: QuantizeResult, name: string) => r.artifacts.weightSpecs?.find((x) => x.name === name);
-    const first = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levels: new Map([['k', 1024]]) });
+    const first = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levelsByWeight: new Map([['k', 1024]]) });
     const again = q(
       new Map([
         ['k', 'uint16'],
         ['v', 'uint8'],
       ]),
-      { rounding: 'sum-preserving', levels: new Map([['k', 1024]]) },
+      { rounding: 'sum-preserving', levelsByWeight: new Map([['k', 1024]]) },
     );
-    const other = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levels: new Map([['k', 2048]]) });
+    const other = q(new Map([['k', 'uint16']]), { rounding: 'sum-preserving', levelsByWeight: new Map([['k', 2048]]) });
     expect(spec(again, 'k')).toBe(spec(first, 'k'));
     expect(spec(other, 'k')).not.toBe(spec(first, 'k'));
     expect(spec(other, 'k')?.quantization?.scale).not.toBe(spec(first, 'k')?.quantization?.scale);
